@@ -1,0 +1,119 @@
+using Kohonen.Data;
+using Kohonen.Kernels;
+using Kohonen.Maps;
+
+namespace Kohonen.Analysis;
+
+/// <summary>
+/// Views of a trained map, each a [row, column] = [y, x] array over the grid.
+/// </summary>
+public static class MapAnalysis
+{
+    /// <summary>
+    /// The U-matrix: for each node, the mean Euclidean distance between its weights and the weights of
+    /// its neighbours (<see cref="Grid.NeighborsOf"/>: 8 on a rectangular grid, 6 on a hexagonal one,
+    /// fewer at the edges of a flat map). High values mark cluster borders. Not normalised. A
+    /// one-node map has no neighbours and gets 0.
+    /// </summary>
+    public static float[,] UMatrix(SomModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var grid = model.Grid;
+        var codebook = model.Codebook;
+        var dim = model.Dimension;
+        var result = new float[grid.Height, grid.Width];
+        Span<int> neighbors = stackalloc int[Grid.MaxNeighbors];
+        for (var node = 0; node < grid.NodeCount; node++)
+        {
+            var count = grid.NeighborsOf(node, neighbors);
+            var sum = 0.0;
+            for (var i = 0; i < count; i++)
+            {
+                sum += Math.Sqrt(SquaredDistance.Scalar(codebook.Slice(node * dim, dim), codebook.Slice(neighbors[i] * dim, dim)));
+            }
+
+            result[node / grid.Width, node % grid.Width] = count == 0 ? 0f : (float)(sum / count);
+        }
+
+        return result;
+    }
+
+    /// <summary>How many rows of <paramref name="data"/> have each node as their BMU.</summary>
+    public static int[,] HitMap(SomModel model, DataMatrix data)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var result = new int[model.Height, model.Width];
+        foreach (var bmu in model.FindBmus(data))
+        {
+            result[bmu.Y, bmu.X]++;
+        }
+
+        return result;
+    }
+
+    /// <summary>The weights of one feature across the map, in the feature's own units (the model's
+    /// scaler undone).</summary>
+    public static float[,] ComponentPlane(SomModel model, int feature)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if ((uint)feature >= (uint)model.Dimension)
+        {
+            throw new ArgumentOutOfRangeException(nameof(feature), feature, $"The model has {model.Dimension} features (0..{model.Dimension - 1}).");
+        }
+
+        var dim = model.Dimension;
+        var codebook = model.Codebook;
+        var result = new float[model.Height, model.Width];
+        var unscaled = new float[dim];
+        for (var node = 0; node < model.Grid.NodeCount; node++)
+        {
+            var weights = codebook.Slice(node * dim, dim);
+            if (model.Scaler is { } scaler)
+            {
+                scaler.InverseTransform(weights, unscaled);
+                weights = unscaled;
+            }
+
+            result[node / model.Width, node % model.Width] = weights[feature];
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The majority label of the rows that map to each node; null where no row maps. A tie goes to the
+    /// label that sorts first (ordinal), so the map does not depend on row order.
+    /// </summary>
+    public static string?[,] LabelMap(SomModel model, DataMatrix data, IReadOnlyList<string> labels)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (labels.Count != data.Rows)
+        {
+            throw new ArgumentException($"There are {data.Rows} rows but {labels.Count} labels; one label per row is needed.", nameof(labels));
+        }
+
+        var bmus = model.FindBmus(data);
+        var counts = new Dictionary<string, int>?[model.Grid.NodeCount];
+        for (var r = 0; r < bmus.Length; r++)
+        {
+            var perNode = counts[bmus[r].Index] ??= new Dictionary<string, int>(StringComparer.Ordinal);
+            perNode[labels[r]] = perNode.GetValueOrDefault(labels[r]) + 1;
+        }
+
+        var result = new string?[model.Height, model.Width];
+        for (var node = 0; node < counts.Length; node++)
+        {
+            if (counts[node] is { } perNode)
+            {
+                result[node / model.Width, node % model.Width] = perNode
+                    .OrderByDescending(p => p.Value)
+                    .ThenBy(p => p.Key, StringComparer.Ordinal)
+                    .First().Key;
+            }
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,267 @@
+using System.Globalization;
+using System.Text;
+
+namespace Kohonen.Data;
+
+/// <summary>
+/// Reads numeric CSV into a <see cref="DataMatrix"/>: comma-separated (or another delimiter), fields
+/// optionally in double quotes ("" for a quote inside), numbers in the invariant culture ('.' as the
+/// decimal point), blank lines skipped. Every used cell must hold a finite number that fits a
+/// float32: an empty, non-numeric, NaN or infinite cell is a <see cref="DataFormatException"/> that
+/// names the file, the 1-based line and column, and the column's name.
+/// </summary>
+public static class CsvDataReader
+{
+    /// <summary>Reads a file.</summary>
+    /// <exception cref="DataFormatException">The content is not valid.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static CsvData Read(string path, CsvReadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return Read(reader, path, options);
+    }
+
+    /// <summary>Reads from a text reader; <paramref name="sourceName"/> names it in messages.</summary>
+    public static CsvData Read(TextReader reader, string sourceName, CsvReadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        options ??= new CsvReadOptions();
+        var lineNumber = 0;
+        string? line;
+        List<string>? first = null;
+        var firstLine = 0;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            lineNumber++;
+            if (!string.IsNullOrWhiteSpace(line))
+            {
+                first = SplitFields(line, options.Delimiter, sourceName, lineNumber);
+                firstLine = lineNumber;
+                break;
+            }
+        }
+
+        if (first is null)
+        {
+            throw new DataFormatException($"{sourceName}: the file has no data rows.", sourceName);
+        }
+
+        var hasHeader = options.HasHeader ?? first.Any(f => !double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+        var fieldCount = first.Count;
+        IReadOnlyList<string>? header = hasHeader ? first : null;
+
+        var labelIndex = options.LabelColumn is null ? -1 : Resolve(options.LabelColumn, header, fieldCount, sourceName, "label column");
+        int[] featureIndices = options.Columns is null
+            ? [.. Enumerable.Range(0, fieldCount).Where(i => i != labelIndex)]
+            : [.. options.Columns.Select(c => Resolve(c, header, fieldCount, sourceName, "column"))];
+        if (featureIndices.Length == 0)
+        {
+            throw new DataFormatException($"{sourceName}: no feature columns are left (the file has {fieldCount} column(s)).", sourceName);
+        }
+
+        var duplicate = featureIndices.GroupBy(i => i).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new DataFormatException($"{sourceName}: column {ColumnLabel(duplicate.Key, header)} is chosen twice.", sourceName);
+        }
+
+        if (labelIndex >= 0 && featureIndices.Contains(labelIndex))
+        {
+            throw new DataFormatException($"{sourceName}: column {ColumnLabel(labelIndex, header)} cannot be both a feature and the label column.", sourceName);
+        }
+
+        var names = featureIndices.Select(i => header is null ? $"x{i}" : header[i]).ToArray();
+        var values = new List<float>();
+        var labels = labelIndex >= 0 ? new List<string>() : null;
+
+        void AddRow(List<string> fields, int at)
+        {
+            if (fields.Count != fieldCount)
+            {
+                throw new DataFormatException(
+                    $"{sourceName}, line {at}: {fields.Count} field(s), but line {firstLine} has {fieldCount}.", sourceName, at);
+            }
+
+            foreach (var i in featureIndices)
+            {
+                values.Add(ParseCell(fields[i], sourceName, at, i, header));
+            }
+
+            if (labels is not null)
+            {
+                var label = fields[labelIndex];
+                if (label.Length == 0)
+                {
+                    throw new DataFormatException(
+                        $"{sourceName}, line {at}, column {labelIndex + 1} ({ColumnLabel(labelIndex, header)}): the label is empty.", sourceName, at, labelIndex + 1);
+                }
+
+                labels.Add(label);
+            }
+        }
+
+        if (!hasHeader)
+        {
+            AddRow(first, firstLine);
+        }
+
+        while ((line = reader.ReadLine()) is not null)
+        {
+            lineNumber++;
+            if (!string.IsNullOrWhiteSpace(line))
+            {
+                AddRow(SplitFields(line, options.Delimiter, sourceName, lineNumber), lineNumber);
+            }
+        }
+
+        var rows = values.Count / featureIndices.Length;
+        if (rows == 0)
+        {
+            throw new DataFormatException($"{sourceName}: the file has a header but no data rows.", sourceName);
+        }
+
+        return new CsvData(DataMatrix.Wrap([.. values], rows, featureIndices.Length, names), labels);
+    }
+
+    private static float ParseCell(string cell, string source, int line, int index, IReadOnlyList<string>? header)
+    {
+        var where = $"{source}, line {line}, column {index + 1} ({ColumnLabel(index, header)})";
+        if (cell.Length == 0)
+        {
+            throw new DataFormatException($"{where}: the cell is empty; every feature value must be a number.", source, line, index + 1);
+        }
+
+        if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        {
+            throw new DataFormatException($"{where}: '{cell}' is not a number (use '.' for the decimal point, no thousands separators).", source, line, index + 1);
+        }
+
+        if (!double.IsFinite(value))
+        {
+            throw new DataFormatException($"{where}: '{cell}' is not a finite number; NaN and infinity are not allowed.", source, line, index + 1);
+        }
+
+        if (Math.Abs(value) > float.MaxValue)
+        {
+            throw new DataFormatException($"{where}: '{cell}' is outside the float32 range (±3.4e38).", source, line, index + 1);
+        }
+
+        return (float)value;
+    }
+
+    private static int Resolve(string selector, IReadOnlyList<string>? header, int fieldCount, string source, string what)
+    {
+        if (header is not null)
+        {
+            for (var i = 0; i < header.Count; i++)
+            {
+                if (header[i] == selector)
+                {
+                    return i;
+                }
+            }
+
+            var loose = header.Select((h, i) => (h, i)).Where(p => string.Equals(p.h, selector, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (loose.Count == 1)
+            {
+                return loose[0].i;
+            }
+        }
+
+        if (int.TryParse(selector, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+        {
+            if (index < fieldCount)
+            {
+                return index;
+            }
+
+            throw new DataFormatException($"{source}: {what} index {index} is out of range; the file has {fieldCount} columns (indices 0..{fieldCount - 1}).", source);
+        }
+
+        var known = header is null
+            ? $"the file has no header, so columns are chosen by 0-based index (0..{fieldCount - 1})"
+            : $"the columns are: {string.Join(", ", header)} (or a 0-based index)";
+        throw new DataFormatException($"{source}: unknown {what} '{selector}'; {known}.", source);
+    }
+
+    private static string ColumnLabel(int index, IReadOnlyList<string>? header) =>
+        header is null ? $"index {index}" : $"'{header[index]}'";
+
+    /// <summary>Splits one line into trimmed fields, honouring double quotes.</summary>
+    internal static List<string> SplitFields(string line, char delimiter, string source, int lineNumber)
+    {
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        var i = 0;
+        while (true)
+        {
+            // Leading spaces before a field (and before its opening quote) are not content.
+            while (i < line.Length && line[i] == ' ' && delimiter != ' ')
+            {
+                i++;
+            }
+
+            if (i < line.Length && line[i] == '"')
+            {
+                i++;
+                while (true)
+                {
+                    if (i >= line.Length)
+                    {
+                        throw new DataFormatException(
+                            $"{source}, line {lineNumber}, column {fields.Count + 1}: a quoted field is not closed on this line (fields may not span lines).",
+                            source, lineNumber, fields.Count + 1);
+                    }
+
+                    if (line[i] == '"')
+                    {
+                        if (i + 1 < line.Length && line[i + 1] == '"')
+                        {
+                            field.Append('"');
+                            i += 2;
+                            continue;
+                        }
+
+                        i++;
+                        break;
+                    }
+
+                    field.Append(line[i++]);
+                }
+
+                while (i < line.Length && line[i] != delimiter)
+                {
+                    if (!char.IsWhiteSpace(line[i]))
+                    {
+                        throw new DataFormatException(
+                            $"{source}, line {lineNumber}, column {fields.Count + 1}: unexpected '{line[i]}' after a closing quote.",
+                            source, lineNumber, fields.Count + 1);
+                    }
+
+                    i++;
+                }
+
+                fields.Add(field.ToString());
+            }
+            else
+            {
+                var start = i;
+                while (i < line.Length && line[i] != delimiter)
+                {
+                    i++;
+                }
+
+                fields.Add(line[start..i].Trim());
+            }
+
+            field.Clear();
+            if (i >= line.Length)
+            {
+                return fields;
+            }
+
+            i++; // the delimiter
+        }
+    }
+}

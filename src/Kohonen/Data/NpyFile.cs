@@ -1,0 +1,211 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Kohonen.Storage;
+
+namespace Kohonen.Data;
+
+/// <summary>
+/// NumPy's <c>.npy</c> format (versions 1.0, 2.0 and 3.0): float32 or float64 (either byte order),
+/// C order, one or two dimensions. A 1-D array of n values reads as n rows of one feature. float64
+/// values are rounded to float32. Written files are float32 little-endian, version 1.0, with the
+/// header padded to a multiple of 64 bytes as NumPy does.
+/// </summary>
+public static partial class NpyFile
+{
+    private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
+
+    /// <summary>Reads a file.</summary>
+    /// <exception cref="DataFormatException">Not a .npy file, or an unsupported dtype, order or
+    /// shape, or shorter than its header says; the message says which.</exception>
+    public static DataMatrix Read(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var stream = File.OpenRead(path);
+        return Read(stream, path);
+    }
+
+    /// <summary>Reads from a stream; <paramref name="sourceName"/> names it in messages.</summary>
+    public static DataMatrix Read(Stream stream, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var (descr, rows, columns) = ReadHeader(stream, sourceName);
+        var bytesPerValue = descr[1] == '8' ? 8 : 4;
+        var littleEndian = descr[0] != '>';
+        var count = (long)rows * columns;
+        if (count > Array.MaxLength)
+        {
+            throw new DataFormatException($"{sourceName}: {rows}×{columns} values do not fit in memory as one array.", sourceName);
+        }
+
+        var values = new float[count];
+        var buffer = new byte[1 << 16];
+        long done = 0;
+        while (done < count)
+        {
+            var want = (int)Math.Min(buffer.Length / bytesPerValue, count - done) * bytesPerValue;
+            var got = 0;
+            while (got < want)
+            {
+                var n = stream.Read(buffer, got, want - got);
+                if (n == 0)
+                {
+                    throw new DataFormatException(
+                        $"{sourceName}: the file ends after {done + (got / bytesPerValue)} of {count} values; it is truncated.", sourceName);
+                }
+
+                got += n;
+            }
+
+            for (var i = 0; i < want / bytesPerValue; i++)
+            {
+                var span = buffer.AsSpan(i * bytesPerValue, bytesPerValue);
+                values[done + i] = bytesPerValue == 4
+                    ? (littleEndian ? BinaryPrimitives.ReadSingleLittleEndian(span) : BinaryPrimitives.ReadSingleBigEndian(span))
+                    : (float)(littleEndian ? BinaryPrimitives.ReadDoubleLittleEndian(span) : BinaryPrimitives.ReadDoubleBigEndian(span));
+            }
+
+            done += want / bytesPerValue;
+        }
+
+        return DataMatrix.Wrap(values, rows, columns);
+    }
+
+    /// <summary>Writes a matrix as float32 (atomically: a temporary file renamed into place).</summary>
+    public static void Write(string path, DataMatrix data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        AtomicFile.Write(path, s => Write(s, data));
+    }
+
+    /// <summary>Writes a matrix as float32 to a stream.</summary>
+    public static void Write(Stream stream, DataMatrix data)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(data);
+        var dict = string.Create(CultureInfo.InvariantCulture,
+            $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({data.Rows}, {data.Columns}), }}");
+        // magic(6) + version(2) + length(2) + dict + padding + '\n' is a multiple of 64.
+        var unpadded = 10 + dict.Length + 1;
+        var padding = (64 - (unpadded % 64)) % 64;
+        var header = dict + new string(' ', padding) + "\n";
+        stream.Write(Magic);
+        stream.Write([1, 0]);
+        Span<byte> length = stackalloc byte[2];
+        BinaryPrimitives.WriteUInt16LittleEndian(length, (ushort)header.Length);
+        stream.Write(length);
+        stream.Write(Encoding.ASCII.GetBytes(header));
+        var bytes = new byte[4 * Math.Min(data.Values.Length, 1 << 14)];
+        var values = data.Values;
+        for (var start = 0; start < values.Length; start += bytes.Length / 4)
+        {
+            var n = Math.Min(bytes.Length / 4, values.Length - start);
+            for (var i = 0; i < n; i++)
+            {
+                BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4, 4), values[start + i]);
+            }
+
+            stream.Write(bytes, 0, n * 4);
+        }
+    }
+
+    /// <summary>Reads the magic, version and header dictionary; leaves the stream at the data.</summary>
+    internal static (string Descr, int Rows, int Columns) ReadHeader(Stream stream, string sourceName)
+    {
+        Span<byte> prefix = stackalloc byte[8];
+        if (stream.ReadAtLeast(prefix, 8, throwOnEndOfStream: false) < 8 || !prefix[..6].SequenceEqual(Magic))
+        {
+            throw new DataFormatException($"{sourceName}: not a .npy file (it does not start with \\x93NUMPY).", sourceName);
+        }
+
+        int major = prefix[6];
+        int headerLength;
+        Span<byte> lengthBytes = stackalloc byte[4];
+        if (major == 1)
+        {
+            if (stream.ReadAtLeast(lengthBytes[..2], 2, throwOnEndOfStream: false) < 2)
+            {
+                throw new DataFormatException($"{sourceName}: the .npy header is truncated.", sourceName);
+            }
+
+            headerLength = BinaryPrimitives.ReadUInt16LittleEndian(lengthBytes);
+        }
+        else if (major is 2 or 3)
+        {
+            if (stream.ReadAtLeast(lengthBytes, 4, throwOnEndOfStream: false) < 4)
+            {
+                throw new DataFormatException($"{sourceName}: the .npy header is truncated.", sourceName);
+            }
+
+            var length = BinaryPrimitives.ReadUInt32LittleEndian(lengthBytes);
+            if (length > 1 << 20)
+            {
+                throw new DataFormatException($"{sourceName}: the .npy header claims {length} bytes; that is not a plausible header.", sourceName);
+            }
+
+            headerLength = (int)length;
+        }
+        else
+        {
+            throw new DataFormatException($"{sourceName}: .npy format version {major}.{prefix[7]} is not supported (1.0, 2.0 and 3.0 are).", sourceName);
+        }
+
+        var headerBytes = new byte[headerLength];
+        if (stream.ReadAtLeast(headerBytes, headerLength, throwOnEndOfStream: false) < headerLength)
+        {
+            throw new DataFormatException($"{sourceName}: the .npy header is truncated.", sourceName);
+        }
+
+        var header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(headerBytes);
+        var descr = DescrPattern().Match(header);
+        var fortran = FortranPattern().Match(header);
+        var shape = ShapePattern().Match(header);
+        if (!descr.Success || !fortran.Success || !shape.Success)
+        {
+            throw new DataFormatException($"{sourceName}: the .npy header is not understood: {header.Trim()}", sourceName);
+        }
+
+        var type = descr.Groups[1].Value;
+        if (type is not ("<f4" or ">f4" or "<f8" or ">f8" or "=f4" or "=f8"))
+        {
+            throw new DataFormatException(
+                $"{sourceName}: dtype '{type}' is not supported; allowed: float32 ('<f4', '>f4') and float64 ('<f8', '>f8'). Convert with arr.astype('float32').",
+                sourceName);
+        }
+
+        if (type[0] == '=')
+        {
+            type = (BitConverter.IsLittleEndian ? "<" : ">") + type[1..];
+        }
+
+        if (fortran.Groups[1].Value == "True")
+        {
+            throw new DataFormatException($"{sourceName}: the array is in Fortran order; save it in C order (np.ascontiguousarray).", sourceName);
+        }
+
+        var dims = shape.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(d => long.Parse(d, CultureInfo.InvariantCulture)).ToArray();
+        var (rows, columns) = dims.Length switch
+        {
+            1 => (dims[0], 1L),
+            2 => (dims[0], dims[1]),
+            _ => throw new DataFormatException($"{sourceName}: the array has {dims.Length} dimensions; 1 or 2 are supported.", sourceName),
+        };
+        if (rows > int.MaxValue || columns > int.MaxValue || columns < 1)
+        {
+            throw new DataFormatException($"{sourceName}: shape ({rows}, {columns}) is not supported.", sourceName);
+        }
+
+        return (type, (int)rows, (int)columns);
+    }
+
+    [GeneratedRegex(@"'descr'\s*:\s*'([^']*)'")]
+    private static partial Regex DescrPattern();
+
+    [GeneratedRegex(@"'fortran_order'\s*:\s*(True|False)")]
+    private static partial Regex FortranPattern();
+
+    [GeneratedRegex(@"'shape'\s*:\s*\(([\d,\s]*)\)")]
+    private static partial Regex ShapePattern();
+}

@@ -1,0 +1,183 @@
+using Kohonen.Analysis;
+using Kohonen.Data;
+using Kohonen.Kernels;
+using Kohonen.Metrics;
+using Kohonen.Training;
+
+namespace Kohonen.Maps;
+
+/// <summary>
+/// A trained map: the grid, the codebook (one weight vector per node, node index y·Width + x), the
+/// feature names, the scaler fitted on the training data (if any) and the options it was trained
+/// with. Immutable and safe to share across threads; nothing hands out the live codebook.
+/// </summary>
+/// <remarks>
+/// Inputs are given in the data's own units: every method applies the scaler first, so the codebook
+/// and all distances are in the scaled space the map was trained in. Inputs must have
+/// <see cref="Dimension"/> finite values; anything else is an <see cref="ArgumentException"/>.
+/// </remarks>
+public sealed class SomModel
+{
+    private readonly float[] _codebook;
+
+    /// <summary>Takes ownership of <paramref name="codebook"/>.</summary>
+    internal SomModel(Grid grid, int dimension, float[] codebook, IReadOnlyList<string>? featureNames, FeatureScaler? scaler, SomOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        if ((long)grid.NodeCount * dimension != codebook.Length)
+        {
+            throw new ArgumentException(
+                $"A {grid.Width}×{grid.Height} map of dimension {dimension} needs {(long)grid.NodeCount * dimension} weights; got {codebook.Length}.",
+                nameof(codebook));
+        }
+
+        if (featureNames is not null && featureNames.Count != dimension)
+        {
+            throw new ArgumentException($"{dimension} features need {dimension} names; got {featureNames.Count}.", nameof(featureNames));
+        }
+
+        if (scaler is not null && scaler.Dimension != dimension)
+        {
+            throw new ArgumentException($"The scaler has {scaler.Dimension} features; the map has {dimension}.", nameof(scaler));
+        }
+
+        for (var i = 0; i < codebook.Length; i++)
+        {
+            if (!float.IsFinite(codebook[i]))
+            {
+                throw new ArgumentException($"Weight {i % dimension} of node {i / dimension} is {codebook[i]}; weights must be finite.", nameof(codebook));
+            }
+        }
+
+        Grid = grid;
+        Dimension = dimension;
+        _codebook = codebook;
+        FeatureNames = featureNames is null ? [.. Enumerable.Range(0, dimension).Select(i => $"x{i}")] : [.. featureNames];
+        Scaler = scaler;
+        Options = options;
+    }
+
+    /// <summary>A model from a codebook given as [node][feature] floats (copied).</summary>
+    public static SomModel Create(Grid grid, ReadOnlySpan<float> codebook, int dimension, IReadOnlyList<string>? featureNames = null, FeatureScaler? scaler = null) =>
+        new(grid, dimension, codebook.ToArray(), featureNames, scaler, options: null);
+
+    /// <summary>The grid.</summary>
+    public Grid Grid { get; }
+
+    /// <summary>Columns of the grid.</summary>
+    public int Width => Grid.Width;
+
+    /// <summary>Rows of the grid.</summary>
+    public int Height => Grid.Height;
+
+    /// <summary>Features per weight vector.</summary>
+    public int Dimension { get; }
+
+    /// <summary>The feature names (x0, x1, ... when none were given).</summary>
+    public IReadOnlyList<string> FeatureNames { get; }
+
+    /// <summary>The scaler applied to every input, or null.</summary>
+    public FeatureScaler? Scaler { get; }
+
+    /// <summary>The options the map was trained with (the seed resolved), or null for a map built
+    /// from a codebook.</summary>
+    public SomOptions? Options { get; }
+
+    /// <summary>All weights, node after node (a read-only view).</summary>
+    public ReadOnlySpan<float> Codebook => _codebook;
+
+    internal float[] CodebookArray => _codebook;
+
+    /// <summary>A copy of the weights of node (x, y), in the scaled space.</summary>
+    public float[] GetWeights(int x, int y) => _codebook.AsSpan(Grid.IndexOf(x, y) * Dimension, Dimension).ToArray();
+
+    /// <summary>The BMU of one input (ties to the lowest node index).</summary>
+    public Bmu FindBmu(ReadOnlySpan<float> input)
+    {
+        CheckInput(input, "The input");
+        Span<float> scaled = Dimension <= 1024 ? stackalloc float[Dimension] : new float[Dimension];
+        scoped ReadOnlySpan<float> vector = input;
+        if (Scaler is not null)
+        {
+            Scaler.Transform(input, scaled);
+            vector = scaled;
+        }
+
+        var index = BmuSearch.FindBest(_codebook, Dimension, vector, Options?.MaxDegreeOfParallelism ?? Environment.ProcessorCount, out _);
+        var distance = MathF.Sqrt(SquaredDistance.Compute(_codebook.AsSpan(index * Dimension, Dimension), vector));
+        return new Bmu(index % Width, index / Width, index, distance);
+    }
+
+    /// <summary>The BMU of every row, in parallel over rows.</summary>
+    public Bmu[] FindBmus(DataMatrix data, int? maxThreads = null)
+    {
+        var scaled = PrepareInput(data);
+        var result = new Bmu[scaled.Rows];
+        Parallel.For(0, (scaled.Rows + 255) / 256, new ParallelOptions { MaxDegreeOfParallelism = maxThreads ?? Environment.ProcessorCount }, c =>
+        {
+            var end = Math.Min(scaled.Rows, (c + 1) * 256);
+            var nodes = Grid.NodeCount;
+            for (var r = c * 256; r < end; r++)
+            {
+                var row = scaled.Row(r);
+                var index = BmuSearch.FindBest(_codebook, Dimension, row, 0, nodes, out var d2);
+                result[r] = new Bmu(index % Width, index / Width, index, MathF.Sqrt(d2));
+            }
+        });
+        return result;
+    }
+
+    /// <summary><see cref="QualityMetrics.QuantizationError"/> of this map on the data.</summary>
+    public double QuantizationError(DataMatrix data) => QualityMetrics.QuantizationError(this, data);
+
+    /// <summary><see cref="QualityMetrics.TopographicError"/> of this map on the data.</summary>
+    public double TopographicError(DataMatrix data) => QualityMetrics.TopographicError(this, data);
+
+    /// <summary><see cref="MapAnalysis.UMatrix"/>.</summary>
+    public float[,] UMatrix() => MapAnalysis.UMatrix(this);
+
+    /// <summary><see cref="MapAnalysis.HitMap"/>.</summary>
+    public int[,] HitMap(DataMatrix data) => MapAnalysis.HitMap(this, data);
+
+    /// <summary><see cref="MapAnalysis.ComponentPlane"/>.</summary>
+    public float[,] ComponentPlane(int feature) => MapAnalysis.ComponentPlane(this, feature);
+
+    /// <summary><see cref="MapAnalysis.LabelMap"/>.</summary>
+    public string?[,] LabelMap(DataMatrix data, IReadOnlyList<string> labels) => MapAnalysis.LabelMap(this, data, labels);
+
+    /// <summary>Checks the columns and values of input data and applies the scaler.</summary>
+    internal DataMatrix PrepareInput(DataMatrix data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Columns != Dimension)
+        {
+            throw new ArgumentException(
+                $"The map has {Dimension} features ({string.Join(", ", FeatureNames)}); the data has {data.Columns} columns.", nameof(data));
+        }
+
+        if (data.Rows == 0)
+        {
+            throw new ArgumentException("The data has no rows.", nameof(data));
+        }
+
+        data.EnsureFinite();
+        return Scaler is null ? data : Scaler.Transform(data);
+    }
+
+    private void CheckInput(ReadOnlySpan<float> input, string what)
+    {
+        if (input.Length != Dimension)
+        {
+            throw new ArgumentException($"{what} has {input.Length} values; the map expects {Dimension} ({string.Join(", ", FeatureNames)}).");
+        }
+
+        for (var i = 0; i < input.Length; i++)
+        {
+            if (!float.IsFinite(input[i]))
+            {
+                throw new ArgumentException($"{what}'s value {i} ('{FeatureNames[i]}') is {input[i]}; only finite numbers are allowed.");
+            }
+        }
+    }
+}

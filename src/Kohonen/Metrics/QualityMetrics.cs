@@ -1,0 +1,86 @@
+using Kohonen.Data;
+using Kohonen.Kernels;
+using Kohonen.Maps;
+
+namespace Kohonen.Metrics;
+
+/// <summary>
+/// How well a map fits data.
+/// <list type="bullet">
+/// <item><b>Quantization error</b>: the mean Euclidean distance from each sample to its BMU's weights
+/// (lower is a closer fit).</item>
+/// <item><b>Topographic error</b>: the share of samples whose best and second-best units are not
+/// grid neighbours — the 8 surrounding cells on a rectangular grid, the 6 on a hexagonal one,
+/// across the edges on a torus (<see cref="Grid.AreNeighbors"/>). Lower means the map keeps the
+/// data's topology. Ties for both places go to the lower node index. A one-node map has no second
+/// unit: its topographic error is NaN.</item>
+/// </list>
+/// Both are computed in the space the map was trained in (after the model's scaler), in parallel over
+/// rows, with per-row results summed in row order so the figure does not depend on the thread count.
+/// </summary>
+public static class QualityMetrics
+{
+    private const int RowsPerChunk = 256;
+
+    /// <summary>Mean distance to the BMU.</summary>
+    public static double QuantizationError(SomModel model, DataMatrix data, int? maxThreads = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return QuantizationErrorOfCodebook(model.CodebookArray, model.Dimension, model.PrepareInput(data), maxThreads ?? Environment.ProcessorCount);
+    }
+
+    /// <summary>Share of samples whose two best units are not neighbours.</summary>
+    public static double TopographicError(SomModel model, DataMatrix data, int? maxThreads = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var scaled = model.PrepareInput(data);
+        if (model.Grid.NodeCount < 2)
+        {
+            return double.NaN;
+        }
+
+        var grid = model.Grid;
+        var codebook = model.CodebookArray;
+        var dim = model.Dimension;
+        return MeanOverRows(scaled, maxThreads ?? Environment.ProcessorCount, row =>
+        {
+            var (best, _, second, _) = BmuSearch.FindBestTwo(codebook, dim, row);
+            return grid.AreNeighbors(best, second) ? 0.0 : 1.0;
+        });
+    }
+
+    /// <summary>QE of a raw codebook on data already in its space (used during training).</summary>
+    internal static double QuantizationErrorOfCodebook(float[] codebook, int dim, DataMatrix scaled, int maxThreads)
+    {
+        var nodes = codebook.Length / dim;
+        return MeanOverRows(scaled, maxThreads, row =>
+        {
+            BmuSearch.FindBest(codebook, dim, row, 0, nodes, out var d2);
+            return Math.Sqrt(d2);
+        });
+    }
+
+    private delegate double RowMeasure(ReadOnlySpan<float> row);
+
+    private static double MeanOverRows(DataMatrix data, int maxThreads, RowMeasure measure)
+    {
+        var results = new double[data.Rows];
+        var chunks = (data.Rows + RowsPerChunk - 1) / RowsPerChunk;
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = maxThreads }, c =>
+        {
+            var end = Math.Min(data.Rows, (c + 1) * RowsPerChunk);
+            for (var r = c * RowsPerChunk; r < end; r++)
+            {
+                results[r] = measure(data.Row(r));
+            }
+        });
+
+        var sum = 0.0;
+        foreach (var v in results)
+        {
+            sum += v;
+        }
+
+        return sum / results.Length;
+    }
+}

@@ -1,0 +1,7 @@
+using System.Text.Json.Serialization;
+
+namespace Kohonen.Storage;
+
+/// <summary>Source-generated JSON for the few types the model file stores (no reflection).</summary>
+[JsonSerializable(typeof(IReadOnlyList<string>))]
+internal sealed partial class SomFileJsonContext : JsonSerializerContext;

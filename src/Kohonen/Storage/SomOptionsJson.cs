@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Kohonen.Data;
+using Kohonen.Maps;
+using Kohonen.Training;
+
+namespace Kohonen.Storage;
+
+/// <summary>The training options as a JSON object with snake_case keys and kebab-case enum names,
+/// as stored in a model file's metadata.</summary>
+internal static class SomOptionsJson
+{
+    public static string Write(SomOptions o)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("width", o.Width);
+            w.WriteNumber("height", o.Height);
+            w.WriteString("topology", OptionText.ToText(o.Topology));
+            w.WriteBoolean("toroidal", o.Toroidal);
+            w.WriteString("algorithm", OptionText.ToText(o.Algorithm));
+            w.WriteNumber("iterations", o.Iterations);
+            w.WriteString("neighborhood", OptionText.ToText(o.Neighborhood));
+            w.WriteNumber("learning_rate", o.LearningRate);
+            if (o.Sigma is { } sigma)
+            {
+                w.WriteNumber("sigma", sigma);
+            }
+            else
+            {
+                w.WriteNull("sigma");
+            }
+
+            w.WriteString("learning_rate_decay", OptionText.ToText(o.LearningRateDecay));
+            w.WriteString("sigma_decay", OptionText.ToText(o.SigmaDecay));
+            w.WriteString("initialization", OptionText.ToText(o.Initialization));
+            w.WriteString("scaling", OptionText.ToText(o.Scaling));
+            w.WriteBoolean("shuffle", o.Shuffle);
+            WriteNullable(w, "seed", o.Seed);
+            WriteNullable(w, "max_degree_of_parallelism", o.MaxDegreeOfParallelism);
+            w.WriteNumber("quantization_error_every", o.QuantizationErrorEvery);
+            w.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>Reads options; missing keys keep their defaults, unknown names are errors.</summary>
+    /// <exception cref="FormatException">A value has the wrong type or an unknown name.</exception>
+    /// <exception cref="SomOptionsException">A value is out of range.</exception>
+    public static SomOptions Read(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        var o = new SomOptions();
+        foreach (var p in root.EnumerateObject())
+        {
+            var v = p.Value;
+            o = p.Name switch
+            {
+                "width" => o with { Width = v.GetInt32() },
+                "height" => o with { Height = v.GetInt32() },
+                "topology" => o with { Topology = Name<Topology>(v, p.Name) },
+                "toroidal" => o with { Toroidal = v.GetBoolean() },
+                "algorithm" => o with { Algorithm = Name<TrainingAlgorithm>(v, p.Name) },
+                "iterations" => o with { Iterations = v.GetInt32() },
+                "neighborhood" => o with { Neighborhood = Name<Neighborhood>(v, p.Name) },
+                "learning_rate" => o with { LearningRate = v.GetDouble() },
+                "sigma" => o with { Sigma = v.ValueKind == JsonValueKind.Null ? null : v.GetDouble() },
+                "learning_rate_decay" => o with { LearningRateDecay = Name<Decay>(v, p.Name) },
+                "sigma_decay" => o with { SigmaDecay = Name<Decay>(v, p.Name) },
+                "initialization" => o with { Initialization = Name<Initialization>(v, p.Name) },
+                "scaling" => o with { Scaling = Name<Scaling>(v, p.Name) },
+                "shuffle" => o with { Shuffle = v.GetBoolean() },
+                "seed" => o with { Seed = v.ValueKind == JsonValueKind.Null ? null : v.GetInt32() },
+                "max_degree_of_parallelism" => o with { MaxDegreeOfParallelism = v.ValueKind == JsonValueKind.Null ? null : v.GetInt32() },
+                "quantization_error_every" => o with { QuantizationErrorEvery = v.GetInt32() },
+                _ => o, // a newer writer's extra option: ignored, the format version guards real changes
+            };
+        }
+
+        return o;
+    }
+
+    private static void WriteNullable(Utf8JsonWriter w, string name, int? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+
+    private static TEnum Name<TEnum>(JsonElement v, string key)
+        where TEnum : struct, Enum =>
+        OptionText.TryParse<TEnum>(v.GetString(), out var value)
+            ? value
+            : throw new FormatException($"option '{key}' has unknown value '{v.GetString()}'; allowed: {string.Join(", ", OptionText.Names<TEnum>())}");
+}

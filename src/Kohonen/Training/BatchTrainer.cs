@@ -1,0 +1,129 @@
+using Kohonen.Kernels;
+using Kohonen.Maps;
+
+namespace Kohonen.Training;
+
+/// <summary>
+/// Kohonen's batch map. Per epoch e = 0..T−1 with radius σₑ: every sample goes to its BMU (ties to
+/// the lowest index); with Sᶜ the sum and nᶜ the count of the samples of node c, every node k becomes
+/// W_k = Σ_c θ(d(k,c), σₑ)·Sᶜ / Σ_c θ(d(k,c), σₑ)·nᶜ, the neighbourhood-weighted mean of the samples.
+/// A node whose denominator is 0 (no sample within reach) keeps its weights. There is no learning
+/// rate.
+/// </summary>
+/// <remarks>
+/// Deterministic with any number of threads: BMUs are found per sample, the sums are accumulated in
+/// sample order in double precision, and each node sums over c in ascending order.
+/// </remarks>
+internal static class BatchTrainer
+{
+    private const int RowsPerChunk = 256;
+
+    public static void Train(float[] codebook, Grid grid, TrainingRun run)
+    {
+        var data = run.Data;
+        var dim = data.Columns;
+        var nodes = grid.NodeCount;
+        var width = grid.Width;
+        var bmus = new int[data.Rows];
+        var sums = new double[(long)nodes * dim];
+        var counts = new double[nodes];
+        var parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = run.MaxThreads };
+        var sampleChunks = (data.Rows + RowsPerChunk - 1) / RowsPerChunk;
+        var gridRowsPerChunk = Math.Max(1, BmuSearch.ChunkNodes / width);
+        var nodeChunks = (grid.Height + gridRowsPerChunk - 1) / gridRowsPerChunk;
+
+        for (var epoch = 0; epoch < run.Options.Iterations; epoch++)
+        {
+            run.CancellationToken.ThrowIfCancellationRequested();
+            var sigma = run.Schedule.Sigma(epoch);
+
+            Parallel.For(0, sampleChunks, parallelOptions, c =>
+            {
+                var end = Math.Min(data.Rows, (c + 1) * RowsPerChunk);
+                for (var r = c * RowsPerChunk; r < end; r++)
+                {
+                    bmus[r] = BmuSearch.FindBest(codebook, dim, data.Row(r), 0, nodes, out _);
+                }
+            });
+            run.CancellationToken.ThrowIfCancellationRequested();
+
+            Array.Clear(sums);
+            Array.Clear(counts);
+            for (var r = 0; r < data.Rows; r++)
+            {
+                var b = bmus[r];
+                counts[b] += 1;
+                var row = data.Row(r);
+                var sum = sums.AsSpan(b * dim, dim);
+                for (var f = 0; f < dim; f++)
+                {
+                    sum[f] += row[f];
+                }
+            }
+
+            var occupied = Enumerable.Range(0, nodes).Where(c => counts[c] > 0).ToArray();
+            Parallel.For(0, nodeChunks, parallelOptions, chunk =>
+            {
+                var firstRow = chunk * gridRowsPerChunk;
+                var endRow = Math.Min(grid.Height, firstRow + gridRowsPerChunk);
+                Smooth(codebook, grid, run.Options.Neighborhood, sigma, dim, sums, counts, occupied, firstRow, endRow);
+            });
+
+            run.Report(epoch, codebook, sigma, double.NaN);
+        }
+    }
+
+    /// <summary>New weights for the nodes of grid rows [firstRow, endRow).</summary>
+    private static void Smooth(float[] codebook, Grid grid, Neighborhood kind, double sigma, int dim,
+        double[] sums, double[] counts, int[] occupied, int firstRow, int endRow)
+    {
+        var width = grid.Width;
+        var firstNode = firstRow * width;
+        var nodeCount = (endRow - firstRow) * width;
+        var numerator = new double[nodeCount * dim];
+        var denominator = new double[nodeCount];
+        var table = new NeighborhoodTable(grid, kind);
+        var theta = new float[width];
+        foreach (var c in occupied)
+        {
+            table.Prepare(c, sigma);
+            var sum = sums.AsSpan(c * dim, dim);
+            for (var y = firstRow; y < endRow; y++)
+            {
+                if (!table.FillRow(y, 1.0, theta))
+                {
+                    continue;
+                }
+
+                for (var x = 0; x < width; x++)
+                {
+                    double h = theta[x];
+                    if (h == 0)
+                    {
+                        continue;
+                    }
+
+                    var local = ((y * width) + x) - firstNode;
+                    denominator[local] += h * counts[c];
+                    var num = numerator.AsSpan(local * dim, dim);
+                    for (var f = 0; f < dim; f++)
+                    {
+                        num[f] += h * sum[f];
+                    }
+                }
+            }
+        }
+
+        for (var local = 0; local < nodeCount; local++)
+        {
+            if (denominator[local] > 0)
+            {
+                var weights = codebook.AsSpan((firstNode + local) * dim, dim);
+                for (var f = 0; f < dim; f++)
+                {
+                    weights[f] = (float)(numerator[(local * dim) + f] / denominator[local]);
+                }
+            }
+        }
+    }
+}

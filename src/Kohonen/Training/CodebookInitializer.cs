@@ -1,0 +1,236 @@
+using Kohonen.Data;
+using Kohonen.Maps;
+
+namespace Kohonen.Training;
+
+/// <summary>Fills a codebook before training (see <see cref="Initialization"/>).</summary>
+internal static class CodebookInitializer
+{
+    public static float[] Create(DataMatrix data, Grid grid, Initialization kind, SomRandom random)
+    {
+        var dim = data.Columns;
+        var codebook = new float[(long)grid.NodeCount * dim];
+        switch (kind)
+        {
+            case Initialization.Random:
+                FillRandom(codebook, data, random);
+                break;
+            case Initialization.Sample:
+                FillFromSamples(codebook, data, grid.NodeCount, random);
+                break;
+            case Initialization.Pca:
+                FillPca(codebook, data, grid);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown initialization.");
+        }
+
+        return codebook;
+    }
+
+    /// <summary>Weight f of each node uniform in [min_f, max_f] of the data, node after node.</summary>
+    private static void FillRandom(float[] codebook, DataMatrix data, SomRandom random)
+    {
+        var dim = data.Columns;
+        var min = new double[dim];
+        var max = new double[dim];
+        Array.Fill(min, double.PositiveInfinity);
+        Array.Fill(max, double.NegativeInfinity);
+        for (var r = 0; r < data.Rows; r++)
+        {
+            var row = data.Row(r);
+            for (var f = 0; f < dim; f++)
+            {
+                min[f] = Math.Min(min[f], row[f]);
+                max[f] = Math.Max(max[f], row[f]);
+            }
+        }
+
+        for (var i = 0; i < codebook.Length; i++)
+        {
+            var f = i % dim;
+            codebook[i] = (float)(min[f] + (random.NextDouble() * (max[f] - min[f])));
+        }
+    }
+
+    /// <summary>Node k takes sample order[k] of a random permutation when there are enough samples,
+    /// else a sample drawn with replacement.</summary>
+    private static void FillFromSamples(float[] codebook, DataMatrix data, int nodes, SomRandom random)
+    {
+        var dim = data.Columns;
+        if (data.Rows >= nodes)
+        {
+            var order = new int[data.Rows];
+            random.Permutation(order);
+            for (var k = 0; k < nodes; k++)
+            {
+                data.Row(order[k]).CopyTo(codebook.AsSpan(k * dim, dim));
+            }
+        }
+        else
+        {
+            for (var k = 0; k < nodes; k++)
+            {
+                data.Row(random.NextInt(data.Rows)).CopyTo(codebook.AsSpan(k * dim, dim));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The plane of the first two principal components, from power iteration on the covariance
+    /// (applied as Xcᵀ(Xc·v)/n, so no d×d matrix is formed), the second found with the first deflated.
+    /// </summary>
+    private static void FillPca(float[] codebook, DataMatrix data, Grid grid)
+    {
+        var dim = data.Columns;
+        var n = data.Rows;
+        var mean = new double[dim];
+        for (var r = 0; r < n; r++)
+        {
+            var row = data.Row(r);
+            for (var f = 0; f < dim; f++)
+            {
+                mean[f] += row[f];
+            }
+        }
+
+        for (var f = 0; f < dim; f++)
+        {
+            mean[f] /= n;
+        }
+
+        var (e1, l1) = PowerIteration(data, mean, deflate: null);
+        var (e2, l2) = dim > 1 ? PowerIteration(data, mean, deflate: e1) : (new double[dim], 0.0);
+        var s1 = Math.Sqrt(Math.Max(l1, 0));
+        var s2 = Math.Sqrt(Math.Max(l2, 0));
+
+        // The longer side of the grid follows the first component.
+        var xFirst = grid.Width >= grid.Height;
+        for (var y = 0; y < grid.Height; y++)
+        {
+            for (var x = 0; x < grid.Width; x++)
+            {
+                var a = Spread(x, grid.Width);
+                var b = Spread(y, grid.Height);
+                var (c1, c2) = xFirst ? (a, b) : (b, a);
+                var node = (y * grid.Width) + x;
+                for (var f = 0; f < dim; f++)
+                {
+                    codebook[(node * dim) + f] = (float)(mean[f] + (c1 * s1 * e1[f]) + (c2 * s2 * e2[f]));
+                }
+            }
+        }
+    }
+
+    /// <summary>i-th of n points evenly over [−1, 1] (0 when n is 1).</summary>
+    private static double Spread(int i, int n) => n == 1 ? 0.0 : -1.0 + (2.0 * i / (n - 1));
+
+    private static (double[] Vector, double Eigenvalue) PowerIteration(DataMatrix data, double[] mean, double[]? deflate)
+    {
+        var dim = data.Columns;
+        var v = new double[dim];
+        for (var f = 0; f < dim; f++)
+        {
+            v[f] = 1.0 + ((double)f / dim); // a fixed, asymmetric start: deterministic
+        }
+
+        Orthogonalize(v, deflate);
+        if (!Normalize(v))
+        {
+            return (v, 0.0);
+        }
+
+        var next = new double[dim];
+        var eigenvalue = 0.0;
+        for (var iteration = 0; iteration < 200; iteration++)
+        {
+            Array.Clear(next);
+            for (var r = 0; r < data.Rows; r++)
+            {
+                var row = data.Row(r);
+                var projection = 0.0;
+                for (var f = 0; f < dim; f++)
+                {
+                    projection += (row[f] - mean[f]) * v[f];
+                }
+
+                for (var f = 0; f < dim; f++)
+                {
+                    next[f] += projection * (row[f] - mean[f]);
+                }
+            }
+
+            for (var f = 0; f < dim; f++)
+            {
+                next[f] /= data.Rows;
+            }
+
+            Orthogonalize(next, deflate);
+            eigenvalue = 0.0;
+            for (var f = 0; f < dim; f++)
+            {
+                eigenvalue += next[f] * v[f];
+            }
+
+            if (!Normalize(next))
+            {
+                return (v, 0.0);
+            }
+
+            var change = 0.0;
+            for (var f = 0; f < dim; f++)
+            {
+                change = Math.Max(change, Math.Abs(next[f] - v[f]));
+            }
+
+            (v, next) = (next, v);
+            if (change < 1e-10)
+            {
+                break;
+            }
+        }
+
+        return (v, eigenvalue);
+    }
+
+    private static void Orthogonalize(double[] v, double[]? against)
+    {
+        if (against is null)
+        {
+            return;
+        }
+
+        var dot = 0.0;
+        for (var f = 0; f < v.Length; f++)
+        {
+            dot += v[f] * against[f];
+        }
+
+        for (var f = 0; f < v.Length; f++)
+        {
+            v[f] -= dot * against[f];
+        }
+    }
+
+    private static bool Normalize(double[] v)
+    {
+        var norm = 0.0;
+        foreach (var x in v)
+        {
+            norm += x * x;
+        }
+
+        norm = Math.Sqrt(norm);
+        if (norm < 1e-300)
+        {
+            return false;
+        }
+
+        for (var f = 0; f < v.Length; f++)
+        {
+            v[f] /= norm;
+        }
+
+        return true;
+    }
+}

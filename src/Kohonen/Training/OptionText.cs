@@ -1,0 +1,71 @@
+namespace Kohonen.Training;
+
+/// <summary>
+/// The text names of the option enums (kebab-case: <c>mexican-hat</c>, <c>exponential-classic</c>),
+/// as used in model files, on the command line and over HTTP.
+/// </summary>
+public static class OptionText
+{
+    /// <summary>The kebab-case name of an enum value: <c>MexicanHat</c> → <c>mexican-hat</c>.</summary>
+    public static string ToText<TEnum>(TEnum value)
+        where TEnum : struct, Enum
+    {
+        var name = value.ToString();
+        var chars = new System.Text.StringBuilder(name.Length + 4);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c))
+            {
+                if (i > 0)
+                {
+                    chars.Append('-');
+                }
+
+                chars.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                chars.Append(c);
+            }
+        }
+
+        return chars.ToString();
+    }
+
+    /// <summary>All valid names of an enum, in declaration order.</summary>
+    public static IReadOnlyList<string> Names<TEnum>()
+        where TEnum : struct, Enum =>
+        [.. Enum.GetValues<TEnum>().Select(ToText)];
+
+    /// <summary>Parses a name case-insensitively; '-' and '_' are interchangeable.</summary>
+    public static bool TryParse<TEnum>(string? text, out TEnum value)
+        where TEnum : struct, Enum
+    {
+        if (text is not null)
+        {
+            var wanted = text.Trim().Replace('_', '-');
+            foreach (var candidate in Enum.GetValues<TEnum>())
+            {
+                if (string.Equals(ToText(candidate), wanted, StringComparison.OrdinalIgnoreCase))
+                {
+                    value = candidate;
+                    return true;
+                }
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
+    /// <summary>Parses a name or throws an <see cref="ArgumentException"/> that lists the valid
+    /// names.</summary>
+    /// <param name="text">The text to parse.</param>
+    /// <param name="what">What is being parsed, for the message ("neighborhood").</param>
+    public static TEnum Parse<TEnum>(string? text, string what)
+        where TEnum : struct, Enum =>
+        TryParse<TEnum>(text, out var value)
+            ? value
+            : throw new ArgumentException($"Unknown {what} '{text}'; allowed: {string.Join(", ", Names<TEnum>())}.", what);
+}

@@ -1,0 +1,179 @@
+using Kohonen.Data;
+using Kohonen.Maps;
+
+namespace Kohonen.Training;
+
+/// <summary>
+/// Everything that decides how a map is trained. Immutable: each property checks its own range when
+/// it is set (also in <c>with</c> expressions) and throws a <see cref="SomOptionsException"/> naming
+/// the property and the allowed range; <see cref="Validate"/> checks the rules that involve several
+/// properties and runs before any training.
+/// </summary>
+public sealed record SomOptions
+{
+    /// <summary>The largest width or height.</summary>
+    public const int MaxSide = 65_536;
+
+    /// <summary>The most iterations (or epochs).</summary>
+    public const int MaxIterations = 100_000_000;
+
+    /// <summary>The most threads.</summary>
+    public const int MaxThreads = 1024;
+
+    private readonly int _width = 10;
+    private readonly int _height = 10;
+    private readonly Topology _topology = Topology.Rectangular;
+    private readonly Neighborhood _neighborhood = Neighborhood.Gaussian;
+    private readonly int _iterations = 100;
+    private readonly TrainingAlgorithm _algorithm = TrainingAlgorithm.Online;
+    private readonly double _learningRate = 0.1;
+    private readonly double? _sigma;
+    private readonly Decay _learningRateDecay = Decay.ExponentialClassic;
+    private readonly Decay _sigmaDecay = Decay.ExponentialClassic;
+    private readonly Initialization _initialization = Initialization.Random;
+    private readonly Scaling _scaling = Scaling.None;
+    private readonly int? _maxDegreeOfParallelism;
+    private readonly int _quantizationErrorEvery;
+
+    /// <summary>Number of columns, 1..65536. Default 10.</summary>
+    public int Width { get => _width; init => _width = InRange(value, 1, MaxSide, nameof(Width)); }
+
+    /// <summary>Number of rows, 1..65536. Default 10.</summary>
+    public int Height { get => _height; init => _height = InRange(value, 1, MaxSide, nameof(Height)); }
+
+    /// <summary>Cell shape. Default <see cref="Topology.Rectangular"/>.</summary>
+    public Topology Topology { get => _topology; init => _topology = Defined(value, nameof(Topology)); }
+
+    /// <summary>Whether the grid wraps around on both axes. Default false.</summary>
+    public bool Toroidal { get; init; }
+
+    /// <summary>The neighbourhood function θ(d, σ). Default <see cref="Neighborhood.Gaussian"/>.</summary>
+    public Neighborhood Neighborhood { get => _neighborhood; init => _neighborhood = Defined(value, nameof(Neighborhood)); }
+
+    /// <summary>T: passes over the data (online iterations, or batch epochs), 1..10⁸. Default 100.</summary>
+    public int Iterations { get => _iterations; init => _iterations = InRange(value, 1, MaxIterations, nameof(Iterations)); }
+
+    /// <summary>Online (the classic algorithm, default) or batch.</summary>
+    public TrainingAlgorithm Algorithm { get => _algorithm; init => _algorithm = Defined(value, nameof(Algorithm)); }
+
+    /// <summary>α₀, the initial learning rate of online training, in (0, 1]. Default 0.1. The batch
+    /// algorithm has no learning rate.</summary>
+    public double LearningRate
+    {
+        get => _learningRate;
+        init => _learningRate = double.IsFinite(value) && value > 0 && value <= 1
+            ? value
+            : throw new SomOptionsException(nameof(LearningRate), $"LearningRate must be in (0, 1]; got {value}.");
+    }
+
+    /// <summary>σ₀, the initial neighbourhood radius in grid units, in (0, 65536]. Null (the default)
+    /// means max(Width, Height)/2.</summary>
+    public double? Sigma
+    {
+        get => _sigma;
+        init => _sigma = value is null || (double.IsFinite(value.Value) && value > 0 && value <= MaxSide)
+            ? value
+            : throw new SomOptionsException(nameof(Sigma), $"Sigma must be in (0, {MaxSide}]; got {value}.");
+    }
+
+    /// <summary>The σ₀ in use: <see cref="Sigma"/>, or max(Width, Height)/2 when it is null.</summary>
+    public double EffectiveSigma => Sigma ?? (Math.Max(Width, Height) / 2.0);
+
+    /// <summary>How α shrinks. Default <see cref="Decay.ExponentialClassic"/>.</summary>
+    public Decay LearningRateDecay { get => _learningRateDecay; init => _learningRateDecay = Defined(value, nameof(LearningRateDecay)); }
+
+    /// <summary>How σ shrinks. Default <see cref="Decay.ExponentialClassic"/>.</summary>
+    public Decay SigmaDecay { get => _sigmaDecay; init => _sigmaDecay = Defined(value, nameof(SigmaDecay)); }
+
+    /// <summary>How the codebook starts. Default <see cref="Initialization.Random"/>.</summary>
+    public Initialization Initialization { get => _initialization; init => _initialization = Defined(value, nameof(Initialization)); }
+
+    /// <summary>Feature scaling fitted on the training data and kept in the model. Default
+    /// <see cref="Scaling.None"/>.</summary>
+    public Scaling Scaling { get => _scaling; init => _scaling = Defined(value, nameof(Scaling)); }
+
+    /// <summary>Online training: visit the samples in a new random order every iteration (from
+    /// <see cref="Seed"/>). Default false: the stored order, as in the classic algorithm.</summary>
+    public bool Shuffle { get; init; }
+
+    /// <summary>The seed of every random choice (initialisation, shuffling). Null (the default) draws
+    /// one; the model records the seed that was used, so every run can be repeated.</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>The most threads training and batch prediction use, 1..1024. Null (the default) means
+    /// all cores. The result does not depend on it: the same data, options and seed give the same
+    /// codebook, bit for bit, with any number of threads.</summary>
+    public int? MaxDegreeOfParallelism
+    {
+        get => _maxDegreeOfParallelism;
+        init => _maxDegreeOfParallelism = value is null ? null : InRange(value.Value, 1, MaxThreads, nameof(MaxDegreeOfParallelism));
+    }
+
+    /// <summary>Report the quantization error with the progress every this many iterations (and after
+    /// the last one); 0 (the default) never computes it during training. Each report costs one pass
+    /// over the data.</summary>
+    public int QuantizationErrorEvery
+    {
+        get => _quantizationErrorEvery;
+        init => _quantizationErrorEvery = InRange(value, 0, MaxIterations, nameof(QuantizationErrorEvery));
+    }
+
+    /// <summary>The grid these options describe.</summary>
+    public Grid CreateGrid()
+    {
+        Validate();
+        return new Grid(Width, Height, Topology, Toroidal);
+    }
+
+    /// <summary>
+    /// Checks the rules that involve several options: the node count (at most
+    /// <see cref="Grid.MaxNodes"/>), an even height for a hexagonal torus, σ₀ &gt; 1 when a decay is
+    /// <see cref="Decay.ExponentialClassic"/> (λ = T / ln σ₀ must be positive), and no
+    /// <see cref="Neighborhood.MexicanHat"/> with the batch algorithm.
+    /// </summary>
+    /// <exception cref="SomOptionsException">A rule is broken; the message says which and what is
+    /// allowed.</exception>
+    public SomOptions Validate()
+    {
+        if ((long)Width * Height > Grid.MaxNodes)
+        {
+            throw new SomOptionsException(nameof(Width),
+                $"A {Width}×{Height} map has {(long)Width * Height} nodes; at most {Grid.MaxNodes} are allowed.");
+        }
+
+        if (Topology == Topology.Hexagonal && Toroidal && Height % 2 != 0)
+        {
+            throw new SomOptionsException(nameof(Height),
+                $"A hexagonal toroidal map needs an even Height so that odd rows stay offset across the wrap; got {Height}.");
+        }
+
+        var needsLog = SigmaDecay == Decay.ExponentialClassic
+            || (Algorithm == TrainingAlgorithm.Online && LearningRateDecay == Decay.ExponentialClassic);
+        if (needsLog && EffectiveSigma <= 1.0)
+        {
+            throw new SomOptionsException(nameof(Sigma),
+                $"The exponential-classic decay needs Sigma > 1 (λ = T / ln σ₀); σ₀ is {EffectiveSigma}"
+                + (Sigma is null ? $" (max(Width, Height)/2 of a {Width}×{Height} map)" : "")
+                + ". Set a larger Sigma or choose another decay (linear, inverse, asymptotic).");
+        }
+
+        if (Algorithm == TrainingAlgorithm.Batch && Neighborhood == Neighborhood.MexicanHat)
+        {
+            throw new SomOptionsException(nameof(Neighborhood),
+                "The batch algorithm needs a non-negative neighbourhood; allowed with batch: gaussian, bubble, triangle.");
+        }
+
+        return this;
+    }
+
+    private static int InRange(int value, int min, int max, string name) =>
+        value >= min && value <= max
+            ? value
+            : throw new SomOptionsException(name, $"{name} must be in {min}..{max}; got {value}.");
+
+    private static TEnum Defined<TEnum>(TEnum value, string name)
+        where TEnum : struct, Enum =>
+        Enum.IsDefined(value)
+            ? value
+            : throw new SomOptionsException(name, $"Unknown {name} {value}; allowed: {string.Join(", ", OptionText.Names<TEnum>())}.");
+}

@@ -1,0 +1,63 @@
+using Kohonen.Data;
+using Kohonen.Maps;
+
+namespace Kohonen.Training;
+
+/// <summary>
+/// Trains maps: <c>new SomTrainer(options).Fit(data)</c> returns a <see cref="SomModel"/>. The options
+/// are validated when the trainer is made; the trainer holds no fitted state and can fit any number
+/// of data sets, also at once.
+/// </summary>
+public sealed class SomTrainer
+{
+    /// <summary>A trainer with validated options.</summary>
+    /// <exception cref="SomOptionsException">The options break a rule.</exception>
+    public SomTrainer(SomOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options.Validate();
+    }
+
+    /// <summary>The options.</summary>
+    public SomOptions Options { get; }
+
+    /// <summary>
+    /// Fits a map: fits the scaler (if any) on <paramref name="data"/>, initialises the codebook, runs
+    /// the online or batch algorithm, and returns the model, whose <see cref="SomModel.Options"/> carry
+    /// the seed that was used.
+    /// </summary>
+    /// <param name="data">At least one row; every value finite.</param>
+    /// <param name="progress">Told after each iteration (online) or epoch (batch).</param>
+    /// <param name="cancellationToken">Stops training promptly with an
+    /// <see cref="OperationCanceledException"/>; nothing is returned.</param>
+    /// <exception cref="ArgumentException">The data is empty or has a NaN or infinite value (the
+    /// message names its row and column).</exception>
+    public SomModel Fit(DataMatrix data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Rows == 0)
+        {
+            throw new ArgumentException("The training data has no rows.", nameof(data));
+        }
+
+        data.EnsureFinite();
+        var options = Options.Seed is null ? Options with { Seed = Random.Shared.Next() } : Options;
+        var grid = options.CreateGrid();
+        var scaler = FeatureScaler.Fit(data, options.Scaling);
+        var training = scaler is null ? data : scaler.Transform(data);
+        var random = new SomRandom(options.Seed!.Value);
+        var codebook = CodebookInitializer.Create(training, grid, options.Initialization, random);
+        var threads = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount;
+        var run = new TrainingRun(training, options, threads, progress, cancellationToken);
+        if (options.Algorithm == TrainingAlgorithm.Online)
+        {
+            OnlineTrainer.Train(codebook, grid, run, random);
+        }
+        else
+        {
+            BatchTrainer.Train(codebook, grid, run);
+        }
+
+        return new SomModel(grid, data.Columns, codebook, data.ColumnNames, scaler, options);
+    }
+}

@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using Kohonen.Data;
+using Kohonen.Metrics;
+
+namespace Kohonen.Training;
+
+/// <summary>What one training needs besides the codebook: data in the training space, options,
+/// schedule, threads, progress, cancellation and the clock.</summary>
+internal sealed class TrainingRun(
+    DataMatrix data,
+    SomOptions options,
+    int maxThreads,
+    IProgress<TrainingProgress>? progress,
+    CancellationToken cancellationToken)
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    public DataMatrix Data { get; } = data;
+
+    public SomOptions Options { get; } = options;
+
+    public TrainingSchedule Schedule { get; } = new(options);
+
+    public int MaxThreads { get; } = maxThreads;
+
+    public CancellationToken CancellationToken { get; } = cancellationToken;
+
+    /// <summary>Reports iteration t (0-based) as done, with the QE when the options ask for it.</summary>
+    public void Report(int t, float[] codebook, double sigma, double learningRate)
+    {
+        if (progress is null)
+        {
+            return;
+        }
+
+        double? qe = null;
+        var every = Options.QuantizationErrorEvery;
+        if (every > 0 && ((t + 1) % every == 0 || t == Options.Iterations - 1))
+        {
+            qe = QualityMetrics.QuantizationErrorOfCodebook(codebook, Data.Columns, Data, MaxThreads);
+        }
+
+        progress.Report(new TrainingProgress(t + 1, Options.Iterations, sigma, learningRate, _clock.Elapsed, qe));
+    }
+}
