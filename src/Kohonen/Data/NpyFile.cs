@@ -31,7 +31,7 @@ public static partial class NpyFile
     {
         ArgumentNullException.ThrowIfNull(stream);
         var (descr, rows, columns) = ReadHeader(stream, sourceName);
-        var bytesPerValue = descr[1] == '8' ? 8 : 4;
+        var bytesPerValue = descr[2] == '8' ? 8 : 4; // descr is '<f8', '>f4', ...: the size is the third character
         var littleEndian = descr[0] != '>';
         var count = (long)rows * columns;
         if (count > Array.MaxLength)
