@@ -22,6 +22,31 @@ public static class CsvDataReader
         return Read(reader, path, options);
     }
 
+    /// <summary>
+    /// The header of a CSV file (its first non-blank line, when that is a header by the same rule as
+    /// <see cref="Read(string, CsvReadOptions?)"/>), or null when the file starts with data.
+    /// </summary>
+    public static IReadOnlyList<string>? ReadHeader(string path, CsvReadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        options ??= new CsvReadOptions();
+        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        var lineNumber = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            lineNumber++;
+            if (!string.IsNullOrWhiteSpace(line))
+            {
+                var fields = SplitFields(line, options.Delimiter, path, lineNumber);
+                return options.HasHeader ?? fields.Any(f => !double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+                    ? fields
+                    : null;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Reads from a text reader; <paramref name="sourceName"/> names it in messages.</summary>
     public static CsvData Read(TextReader reader, string sourceName, CsvReadOptions? options = null)
     {

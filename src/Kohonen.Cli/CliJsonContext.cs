@@ -1,0 +1,9 @@
+using System.Text.Json.Serialization;
+
+namespace Kohonen.Cli;
+
+/// <summary>Source-generated JSON for the command line's outputs: snake_case names, indented.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(TrainingSummary))]
+[JsonSerializable(typeof(ModelInfo))]
+internal sealed partial class CliJsonContext : JsonSerializerContext;

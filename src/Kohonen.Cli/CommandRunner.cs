@@ -1,0 +1,101 @@
+using Kohonen.Data;
+using Kohonen.Storage;
+using Kohonen.Training;
+
+namespace Kohonen.Cli;
+
+/// <summary>
+/// Runs a command's body and turns what can go wrong into an exit code and a one-line message on
+/// standard error (the stack trace only with --verbose): see <see cref="ExitCodes"/>.
+/// </summary>
+internal static class CommandRunner
+{
+    /// <summary>Command-line flags of the <see cref="SomOptions"/> properties, for messages.</summary>
+    private static readonly Dictionary<string, string> Flags = new(StringComparer.Ordinal)
+    {
+        ["Width"] = "--width",
+        ["Height"] = "--height",
+        ["Iterations"] = "--iterations",
+        ["LearningRate"] = "--learning-rate",
+        ["Sigma"] = "--sigma",
+        ["MaxDegreeOfParallelism"] = "--threads",
+        ["Neighborhood"] = "--neighborhood",
+        ["Topology"] = "--topology",
+        ["Algorithm"] = "--algorithm",
+        ["SigmaDecay"] = "--sigma-decay",
+        ["LearningRateDecay"] = "--learning-rate-decay",
+        ["Initialization"] = "--init",
+        ["Scaling"] = "--scale",
+    };
+
+    public static Task<int> RunAsync(CliConsole console, bool verbose, Func<int> body) =>
+        Task.Run(() => Run(console, verbose, body));
+
+    public static int Run(CliConsole console, bool verbose, Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (OperationCanceledException)
+        {
+            console.Error.WriteLine("Interrupted; nothing was written.");
+            return ExitCodes.Interrupted;
+        }
+        catch (UsageException e)
+        {
+            return Fail(console, e, verbose, e.Message, ExitCodes.Usage);
+        }
+        catch (SomOptionsException e)
+        {
+            return Fail(console, e, verbose, FlagMessage(e), ExitCodes.Usage);
+        }
+        catch (DataFormatException e)
+        {
+            return Fail(console, e, verbose, e.Message, ExitCodes.Usage);
+        }
+        catch (SomFormatException e)
+        {
+            return Fail(console, e, verbose, e.Message, ExitCodes.Usage);
+        }
+        catch (ArgumentException e)
+        {
+            // The core refuses data that does not fit the model (columns, NaN); the message says why.
+            return Fail(console, e, verbose, e.Message, ExitCodes.Usage);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail(console, e, verbose, e.Message, ExitCodes.Failure);
+        }
+#pragma warning disable CA1031 // The last line of defence: any fault becomes a one-line message and exit 1.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return Fail(console, e, verbose, $"unexpected {e.GetType().Name}: {e.Message}", ExitCodes.Failure);
+        }
+    }
+
+    /// <summary>"Width must be in 1..65536; got 0." becomes "--width must be in 1..65536; got 0.".</summary>
+    internal static string FlagMessage(SomOptionsException e)
+    {
+        if (e.Option is null || !Flags.TryGetValue(e.Option, out var flag))
+        {
+            return e.Message;
+        }
+
+        return e.Message.StartsWith(e.Option + " ", StringComparison.Ordinal)
+            ? flag + e.Message[e.Option.Length..]
+            : $"{flag}: {e.Message}";
+    }
+
+    private static int Fail(CliConsole console, Exception e, bool verbose, string message, int code)
+    {
+        console.Error.WriteLine($"error: {message}");
+        if (verbose)
+        {
+            console.Error.WriteLine(e.ToString());
+        }
+
+        return code;
+    }
+}

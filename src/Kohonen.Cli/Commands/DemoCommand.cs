@@ -1,0 +1,70 @@
+using System.CommandLine;
+using Kohonen.Data;
+using Kohonen.Storage;
+using Kohonen.Training;
+
+namespace Kohonen.Cli.Commands;
+
+/// <summary><c>kohonen demo colors</c>: the Python original's demo, random RGB colours on a map.</summary>
+internal static class DemoCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var colors = new Option<int>("--colors") { Description = "How many random colours to train on (1..100000).", DefaultValueFactory = _ => 20 };
+        colors.Validators.Add(r =>
+        {
+            var value = r.GetValueOrDefault<int>();
+            if (value is < 1 or > 100_000)
+            {
+                r.AddError($"--colors must be in 1..100000; got {value}.");
+            }
+        });
+        var width = new Option<int>("--width") { Description = "Map columns.", DefaultValueFactory = _ => 100 };
+        var height = new Option<int>("--height") { Description = "Map rows.", DefaultValueFactory = _ => 100 };
+        var iterations = new Option<int>("--iterations") { Description = "Passes over the colours.", DefaultValueFactory = _ => 1000 };
+        var seed = CommonOptions.Seed();
+        var threads = CommonOptions.Threads();
+        var output = new Option<string>("--out") { Description = "Where to write the model.", DefaultValueFactory = _ => "colors.som" };
+        var json = CommonOptions.Json();
+        var quiet = CommonOptions.Quiet();
+
+        var command = new Command("colors", "Train a map on random RGB colours (the classic demo: 20 colours, 100×100, 1,000 iterations) and save it.")
+        {
+            colors, width, height, iterations, seed, threads, output, json, quiet,
+        };
+        command.SetAction((result, cancellationToken) => CommandRunner.RunAsync(console, result.GetValue(CommonOptions.Verbose), () =>
+        {
+            var options = new SomOptions
+            {
+                Width = result.GetValue(width),
+                Height = result.GetValue(height),
+                Iterations = result.GetValue(iterations),
+                Seed = result.GetValue(seed) ?? Random.Shared.Next(),
+                MaxDegreeOfParallelism = result.GetValue(threads),
+            };
+            var path = result.GetValue(output)!;
+            CommonOptions.EnsureFolderExists(path, "--out");
+            var data = RandomColors(result.GetValue(colors), options.Seed!.Value);
+            var trainer = new SomTrainer(options);
+            var (model, trainTime) = TrainingRunner.Train(trainer, data, console, result.GetValue(quiet) || result.GetValue(json), "colors", cancellationToken);
+            SomFile.Save(model, path);
+            SummaryPrinter.Print(console, SummaryPrinter.Summarize("demo colors", path, model, data, trainTime), result.GetValue(json));
+            return ExitCodes.Success;
+        }));
+
+        return new Command("demo", "Built-in demonstrations.") { command };
+    }
+
+    /// <summary>n colours with red, green and blue uniform in [0, 1), from the seed.</summary>
+    internal static DataMatrix RandomColors(int n, int seed)
+    {
+        var random = new Random(seed);
+        var values = new float[n * 3];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = (float)random.NextDouble();
+        }
+
+        return new DataMatrix(values, n, 3, ["red", "green", "blue"]);
+    }
+}

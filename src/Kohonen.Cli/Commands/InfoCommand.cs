@@ -1,0 +1,77 @@
+using System.CommandLine;
+using System.Text.Json;
+using Kohonen.Storage;
+using Kohonen.Training;
+
+namespace Kohonen.Cli.Commands;
+
+/// <summary><c>kohonen info</c>: what a model file holds.</summary>
+internal static class InfoCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var modelPath = new Option<string>("--model") { Description = "A trained model (.som).", Required = true };
+        var json = CommonOptions.Json();
+        var command = new Command("info", "Show a model's grid, dimension, features, scaler, training options and format version.") { modelPath, json };
+        command.SetAction((r, _) => CommandRunner.RunAsync(console, r.GetValue(CommonOptions.Verbose), () =>
+        {
+            var path = r.GetValue(modelPath)!;
+            var model = PredictCommand.LoadModel(path);
+            var options = model.Options is null ? null : Describe(model.Options);
+            var info = new ModelInfo(
+                Path.GetFullPath(path),
+                SomFile.FormatVersion,
+                new FileInfo(path).Length,
+                model.Width,
+                model.Height,
+                model.Dimension,
+                OptionText.ToText(model.Grid.Topology),
+                model.Grid.Toroidal,
+                model.FeatureNames,
+                OptionText.ToText(model.Scaler?.Kind ?? Kohonen.Data.Scaling.None),
+                options);
+            if (r.GetValue(json))
+            {
+                console.Out.WriteLine(JsonSerializer.Serialize(info, CliJsonContext.Default.ModelInfo));
+                return ExitCodes.Success;
+            }
+
+            console.Out.WriteLine($"model          {info.Model} ({info.FileBytes} bytes, format {info.FormatVersion})");
+            console.Out.WriteLine($"grid           {model.Grid}");
+            console.Out.WriteLine($"dimension      {info.Dim}");
+            console.Out.WriteLine($"features       {string.Join(", ", info.FeatureNames)}");
+            console.Out.WriteLine($"scaler         {info.Scaler}");
+            if (options is null)
+            {
+                console.Out.WriteLine("options        (not recorded: the map was not made by training)");
+            }
+            else
+            {
+                console.Out.WriteLine("options");
+                foreach (var (key, value) in options)
+                {
+                    console.Out.WriteLine($"  {key,-26}{value}");
+                }
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Dictionary<string, string> Describe(SomOptions o) => new(StringComparer.Ordinal)
+    {
+        ["algorithm"] = OptionText.ToText(o.Algorithm),
+        ["iterations"] = o.Iterations.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["neighborhood"] = OptionText.ToText(o.Neighborhood),
+        ["learning_rate"] = o.LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        ["sigma"] = o.EffectiveSigma.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + (o.Sigma is null ? " (max(width, height)/2)" : ""),
+        ["sigma_decay"] = OptionText.ToText(o.SigmaDecay),
+        ["learning_rate_decay"] = OptionText.ToText(o.LearningRateDecay),
+        ["initialization"] = OptionText.ToText(o.Initialization),
+        ["scaling"] = OptionText.ToText(o.Scaling),
+        ["shuffle"] = o.Shuffle ? "true" : "false",
+        ["seed"] = o.Seed?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none",
+        ["threads"] = o.MaxDegreeOfParallelism?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all cores",
+    };
+}

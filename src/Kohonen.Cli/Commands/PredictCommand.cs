@@ -1,0 +1,82 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Kohonen.Data;
+using Kohonen.Maps;
+using Kohonen.Storage;
+
+namespace Kohonen.Cli.Commands;
+
+/// <summary><c>kohonen predict</c>: the BMU of every row of a data file.</summary>
+internal static class PredictCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var modelPath = new Option<string>("--model") { Description = "A trained model (.som).", Required = true };
+        var data = new Option<string>("--data") { Description = $"Rows to place on the map ({DataFiles.Allowed}).", Required = true };
+        var columns = new Option<string[]>("--columns")
+        {
+            Description = "CSV feature columns (default: the model's feature names when the header has them all, else every column).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var output = new Option<string?>("--out") { Description = "Write the CSV here instead of standard output." };
+
+        var command = new Command("predict", "Print bmu_x,bmu_y,distance for every row of a data file.") { modelPath, data, columns, output };
+        command.SetAction((r, _) => CommandRunner.RunAsync(console, r.GetValue(CommonOptions.Verbose), () =>
+        {
+            var model = LoadModel(r.GetValue(modelPath)!);
+            var dataPath = r.GetValue(data)!;
+            var outPath = r.GetValue(output);
+            if (outPath is not null)
+            {
+                CommonOptions.EnsureFolderExists(outPath, "--out");
+            }
+
+            var chosen = DataFiles.Columns(r.GetValue(columns)) ?? ModelColumnsInHeader(model, dataPath);
+            var rows = DataFiles.Read(dataPath, "--data", chosen, labelColumn: null).Data;
+            if (rows.Columns != model.Dimension)
+            {
+                throw new UsageException(
+                    $"the model expects {model.Dimension} features ({string.Join(", ", model.FeatureNames)}); {dataPath} gives {rows.Columns} ({string.Join(", ", rows.ColumnNames)}). Choose them with --columns.");
+            }
+
+            var bmus = model.FindBmus(rows);
+            var csv = new StringBuilder(bmus.Length * 24);
+            csv.Append("bmu_x,bmu_y,distance\n");
+            foreach (var b in bmus)
+            {
+                csv.Append(CultureInfo.InvariantCulture, $"{b.X},{b.Y},{b.Distance:R}\n");
+            }
+
+            if (outPath is null)
+            {
+                console.Out.Write(csv.ToString());
+            }
+            else
+            {
+                AtomicFile.WriteAllBytes(outPath, Encoding.UTF8.GetBytes(csv.ToString()));
+                console.Error.WriteLine($"Wrote {bmus.Length} predictions to {outPath}.");
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    /// <summary>Loads a model; a missing file is a usage error.</summary>
+    internal static SomModel LoadModel(string path) =>
+        File.Exists(path) ? SomFile.Load(path) : throw new UsageException($"--model: the file '{path}' does not exist.");
+
+    /// <summary>The model's feature names when a CSV header has all of them; null otherwise.</summary>
+    private static IReadOnlyList<string>? ModelColumnsInHeader(SomModel model, string dataPath)
+    {
+        var extension = Path.GetExtension(dataPath).ToLowerInvariant();
+        if (extension is not (".csv" or ".txt" or ".tsv") || !File.Exists(dataPath))
+        {
+            return null;
+        }
+
+        var header = CsvDataReader.ReadHeader(dataPath, new CsvReadOptions { Delimiter = extension == ".tsv" ? '\t' : ',' });
+        return header is not null && model.FeatureNames.All(header.Contains) ? model.FeatureNames : null;
+    }
+}

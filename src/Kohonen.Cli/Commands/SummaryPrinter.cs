@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Text.Json;
+using Kohonen.Data;
+using Kohonen.Maps;
+using Kohonen.Training;
+
+namespace Kohonen.Cli.Commands;
+
+/// <summary>Measures a trained map and prints what the training did, as text or one JSON object.</summary>
+internal static class SummaryPrinter
+{
+    public static TrainingSummary Summarize(string command, string output, SomModel model, DataMatrix data, TimeSpan trainTime)
+    {
+        var options = model.Options!;
+        var te = model.TopographicError(data);
+        return new TrainingSummary(
+            command,
+            Path.GetFullPath(output),
+            model.Width,
+            model.Height,
+            model.Dimension,
+            data.Rows,
+            OptionText.ToText(options.Algorithm),
+            OptionText.ToText(options.Topology),
+            options.Toroidal,
+            options.Iterations,
+            options.Seed!.Value,
+            options.MaxDegreeOfParallelism ?? Environment.ProcessorCount,
+            Math.Round(trainTime.TotalSeconds, 6),
+            model.QuantizationError(data),
+            double.IsNaN(te) ? null : te);
+    }
+
+    public static void Print(CliConsole console, TrainingSummary s, bool json)
+    {
+        if (json)
+        {
+            console.Out.WriteLine(JsonSerializer.Serialize(s, CliJsonContext.Default.TrainingSummary));
+            return;
+        }
+
+        var unit = s.Algorithm == "batch" ? "epochs" : "iterations";
+        console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Trained a {s.Width}×{s.Height} {s.Topology}{(s.Toroidal ? " toroidal" : "")} map on {s.Rows} rows × {s.Dim} features ({s.Algorithm}, {s.Iterations} {unit}, seed {s.Seed}, {s.Threads} threads)."));
+        console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  train time          {s.TrainSeconds:0.000} s"));
+        console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  quantization error  {s.QuantizationError:0.000000}"));
+        console.Out.WriteLine(s.TopographicError is { } te
+            ? string.Create(CultureInfo.InvariantCulture, $"  topographic error   {te:0.000000}")
+            : "  topographic error   n/a (one node)");
+        console.Out.WriteLine($"  model               {s.Output}");
+    }
+}

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Globalization;
+using Kohonen.Data;
+using Kohonen.Maps;
+using Kohonen.Training;
+using Spectre.Console;
+
+namespace Kohonen.Cli;
+
+/// <summary>
+/// Runs a training with progress for a person: a live bar on a terminal, a plain line at every 10 %
+/// (and at least every 5 s) otherwise, nothing when quiet. Returns the model and the training time
+/// alone.
+/// </summary>
+internal static class TrainingRunner
+{
+    public static (SomModel Model, TimeSpan TrainTime) Train(SomTrainer trainer, DataMatrix data, CliConsole console, bool quiet, string label, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        SomModel model;
+        if (quiet)
+        {
+            model = trainer.Fit(data, progress: null, cancellationToken);
+        }
+        else if (console.Interactive)
+        {
+            model = null!;
+            console.ErrorConsole.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                .Start(context =>
+                {
+                    var task = context.AddTask(Markup.Escape(label), maxValue: trainer.Options.Iterations);
+                    model = trainer.Fit(data, new Reporter(p =>
+                    {
+                        task.Value = p.Iteration;
+                        task.Description = Markup.Escape(
+                            string.Create(CultureInfo.InvariantCulture, $"{label}  σ={p.Sigma:0.###}") + (double.IsNaN(p.LearningRate) ? "" : string.Create(CultureInfo.InvariantCulture, $" α={p.LearningRate:0.####}")));
+                    }), cancellationToken);
+                });
+        }
+        else
+        {
+            var lastPercent = -1;
+            var lastPrint = TimeSpan.Zero;
+            model = trainer.Fit(data, new Reporter(p =>
+            {
+                var percent = (int)(100L * p.Iteration / p.TotalIterations);
+                if (percent / 10 > lastPercent / 10 || p.Elapsed - lastPrint > TimeSpan.FromSeconds(5) || p.Iteration == p.TotalIterations)
+                {
+                    lastPercent = percent;
+                    lastPrint = p.Elapsed;
+                    var alpha = double.IsNaN(p.LearningRate) ? "" : string.Create(CultureInfo.InvariantCulture, $" α={p.LearningRate:0.####}");
+                    console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{label}: {p.Iteration}/{p.TotalIterations} ({percent}%) σ={p.Sigma:0.###}{alpha} elapsed {p.Elapsed.TotalSeconds:0.0}s"));
+                }
+            }), cancellationToken);
+        }
+
+        return (model, clock.Elapsed);
+    }
+
+    /// <summary>Runs the callback on the training thread, synchronously (unlike
+    /// <see cref="Progress{T}"/>, which posts to the thread pool).</summary>
+    private sealed class Reporter(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}

@@ -1,0 +1,19 @@
+namespace Kohonen.Cli;
+
+/// <summary>What <c>kohonen train --json</c> and <c>kohonen demo colors --json</c> print.</summary>
+internal sealed record TrainingSummary(
+    string Command,
+    string Output,
+    int Width,
+    int Height,
+    int Dim,
+    int Rows,
+    string Algorithm,
+    string Topology,
+    bool Toroidal,
+    int Iterations,
+    int Seed,
+    int Threads,
+    double TrainSeconds,
+    double QuantizationError,
+    double? TopographicError);

@@ -1,0 +1,131 @@
+using System.Text.Json;
+using Kohonen.Data;
+using Kohonen.Storage;
+
+namespace Kohonen.Cli.Tests;
+
+public class TrainCommandTests : ScratchFolder
+{
+    private const string Colors = "r,g,b,name\n1,0,0,red\n0,1,0,green\n0,0,1,blue\n0.9,0.1,0.1,red2\n1,1,0,yellow\n0.1,0.9,0.2,green2\n";
+
+    [Fact]
+    public async Task TrainWritesAModelWhoseFiguresMatchTheJsonSummary()
+    {
+        var data = WriteFile("colors.csv", Colors);
+        var model = PathOf("m.som");
+
+        var run = await CliRun.InvokeAsync("train", "--data", data, "--label-column", "name", "--width", "5", "--height", "4",
+            "--iterations", "30", "--topology", "hexagonal", "--seed", "9", "--json", "--out", model);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var json = JsonDocument.Parse(run.Out);
+        var root = json.RootElement;
+        Assert.Equal(5, root.GetProperty("width").GetInt32());
+        Assert.Equal(4, root.GetProperty("height").GetInt32());
+        Assert.Equal(3, root.GetProperty("dim").GetInt32());
+        Assert.Equal("hexagonal", root.GetProperty("topology").GetString());
+        Assert.Equal(model, root.GetProperty("output").GetString());
+        Assert.True(root.GetProperty("train_seconds").GetDouble() > 0);
+        Assert.Equal("", run.Error);
+
+        var loaded = SomFile.Load(model);
+        var rows = CsvDataReader.Read(data, new CsvReadOptions { LabelColumn = "name" }).Data;
+        Assert.Equal(["r", "g", "b"], loaded.FeatureNames);
+        Assert.Equal(9, loaded.Options!.Seed);
+        Assert.Equal(loaded.QuantizationError(rows), root.GetProperty("quantization_error").GetDouble(), 12);
+        Assert.Equal(loaded.TopographicError(rows), root.GetProperty("topographic_error").GetDouble(), 12);
+    }
+
+    [Fact]
+    public async Task EpochsTrainsWithTheBatchAlgorithmFromANpyFile()
+    {
+        var data = PathOf("x.npy");
+        NpyFile.Write(data, DataMatrix.FromRows([[0f, 0f], [1f, 1f], [0f, 1f], [1f, 0f], [0.5f, 0.5f]]));
+
+        var run = await CliRun.InvokeAsync("train", "--data", data, "--epochs", "12", "--width", "4", "--height", "4", "--json", "--out", PathOf("m.som"));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var json = JsonDocument.Parse(run.Out);
+        Assert.Equal("batch", json.RootElement.GetProperty("algorithm").GetString());
+        Assert.Equal(12, json.RootElement.GetProperty("iterations").GetInt32());
+    }
+
+    [Fact]
+    public async Task ProgressGoesToStandardErrorAsPlainLinesAndTheSummaryToStandardOutput()
+    {
+        var data = WriteFile("colors.csv", Colors);
+
+        var run = await CliRun.InvokeAsync("train", "--data", data, "--columns", "r,g", "b", "--label-column", "name", "--iterations", "20", "--out", PathOf("m.som"));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("Read 6 rows × 3 features (r, g, b)", run.Error, StringComparison.Ordinal);
+        Assert.Contains("train: 20/20 (100%)", run.Error, StringComparison.Ordinal);
+        Assert.StartsWith("Trained a 10×10 rectangular map on 6 rows × 3 features", run.Out, StringComparison.Ordinal);
+        Assert.Contains("quantization error", run.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--width", "0" }, "error: --width must be in 1..65536; got 0.")]
+    [InlineData(new[] { "--learning-rate", "2" }, "error: --learning-rate must be in (0, 1]; got 2.")]
+    [InlineData(new[] { "--threads", "0" }, "error: --threads must be in 1..1024; got 0.")]
+    [InlineData(new[] { "--neighborhood", "gauss" }, "error: --neighborhood: unknown value 'gauss'; allowed: gaussian, bubble, mexican-hat, triangle.")]
+    [InlineData(new[] { "--width", "2", "--height", "2" }, "error: --sigma: The exponential-classic decay needs Sigma > 1")]
+    [InlineData(new[] { "--iterations", "5", "--epochs", "5" }, "error: --iterations and --epochs are two names for the number of passes")]
+    [InlineData(new[] { "--epochs", "5", "--algorithm", "online" }, "error: --epochs goes with --algorithm batch")]
+    [InlineData(new[] { "--algorithm", "batch", "--neighborhood", "mexican-hat" }, "error: --neighborhood: The batch algorithm needs a non-negative neighbourhood")]
+    [InlineData(new[] { "--width", "ten" }, "error: Cannot parse argument 'ten' for option '--width'")]
+    public async Task BadOptionsExitWithTwoAndNameTheFlag(string[] extra, string message)
+    {
+        var data = WriteFile("colors.csv", Colors);
+
+        var run = await CliRun.InvokeAsync(["train", "--data", data, "--label-column", "name", "--out", PathOf("m.som"), .. extra]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith(message, run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(PathOf("m.som")));
+    }
+
+    [Fact]
+    public async Task ABadCellIsReportedWithItsLineAndColumnAndExitTwo()
+    {
+        var data = WriteFile("bad.csv", "a,b\n1,2\n3,x\n");
+
+        var run = await CliRun.InvokeAsync("train", "--data", data, "--out", PathOf("m.som"));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"error: {data}, line 3, column 2 ('b'): 'x' is not a number (use '.' for the decimal point, no thousands separators).\n", run.Error);
+    }
+
+    [Fact]
+    public async Task MissingFilesAndFoldersAreUsageErrors()
+    {
+        var data = WriteFile("colors.csv", Colors);
+
+        var noData = await CliRun.InvokeAsync("train", "--data", PathOf("nope.csv"), "--out", PathOf("m.som"));
+        var noFolder = await CliRun.InvokeAsync("train", "--data", data, "--label-column", "name", "--out", PathOf("missing/m.som"));
+        var badExtension = await CliRun.InvokeAsync("train", "--data", WriteFile("x.parquet", "?"), "--out", PathOf("m.som"));
+        var missingRequired = await CliRun.InvokeAsync("train", "--data", data);
+
+        Assert.Equal((2, $"error: --data: the file '{PathOf("nope.csv")}' does not exist.\n"), (noData.ExitCode, noData.Error));
+        Assert.Equal((2, $"error: --out: the folder of '{PathOf("missing/m.som")}' does not exist.\n"), (noFolder.ExitCode, noFolder.Error));
+        Assert.Equal(2, badExtension.ExitCode);
+        Assert.Contains("unknown extension '.parquet'; allowed: .csv, .tsv, .txt, .npy", badExtension.Error, StringComparison.Ordinal);
+        Assert.Equal(2, missingRequired.ExitCode);
+        Assert.Contains("Option '--out' is required.", missingRequired.Error, StringComparison.Ordinal);
+        Assert.Contains("Run 'kohonen train --help' for usage.", missingRequired.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CancellingATrainingExitsWith130AndLeavesNoModelOrTemporaryFile()
+    {
+        var data = WriteFile("colors.csv", Colors);
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        var run = await CliRun.InvokeAsync(cancellation.Token, "train", "--data", data, "--label-column", "name", "--width", "60", "--height", "60",
+            "--iterations", "10000000", "--out", PathOf("m.som"));
+
+        Assert.Equal(130, run.ExitCode);
+        Assert.Contains("Interrupted; nothing was written.", run.Error, StringComparison.Ordinal);
+        Assert.Equal([PathOf("colors.csv")], Directory.GetFiles(Folder));
+    }
+}
