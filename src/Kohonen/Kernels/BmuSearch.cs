@@ -7,7 +7,7 @@ namespace Kohonen.Kernels;
 /// input. Ties go to the lowest node index (a later node must be strictly closer to win). A NaN
 /// distance never wins, so an input with NaN finds node <c>start</c>; callers validate inputs first.
 /// </summary>
-internal static class BmuSearch
+internal static partial class BmuSearch
 {
     /// <summary>Node counts at or above this are searched in parallel when threads are allowed.</summary>
     public const int ParallelWorkThreshold = 1 << 16;

@@ -59,4 +59,34 @@ internal static class WeightUpdate
             wi += h * (Unsafe.Add(ref rv, i) - wi);
         }
     }
+
+    /// <summary>
+    /// w[i] ← w[i] + h[i]·(v − w[i]): one feature of a run of nodes (a grid row of a planar codebook)
+    /// moving towards the input's value v, each node with its own step h[i]. The same two roundings
+    /// per element as <see cref="Scalar"/>, so the same bits; a step of 0 leaves a weight unchanged.
+    /// </summary>
+    public static void ApplyPlanar(Span<float> w, ReadOnlySpan<float> h, float v)
+    {
+        Debug.Assert(w.Length == h.Length);
+        ref var rw = ref MemoryMarshal.GetReference(w);
+        ref var rh = ref MemoryMarshal.GetReference(h);
+        var n = (nuint)w.Length;
+        nuint i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vv = Vector256.Create(v);
+            for (; i + Lanes <= n; i += Lanes)
+            {
+                var wv = Vector256.LoadUnsafe(ref rw, i);
+                var step = Vector256.LoadUnsafe(ref rh, i) * (vv - wv);
+                (wv + step).StoreUnsafe(ref rw, i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            ref var wi = ref Unsafe.Add(ref rw, i);
+            wi += Unsafe.Add(ref rh, i) * (v - wi);
+        }
+    }
 }

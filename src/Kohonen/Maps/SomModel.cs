@@ -56,6 +56,7 @@ public sealed class SomModel
         FeatureNames = featureNames is null ? [.. Enumerable.Range(0, dimension).Select(i => $"x{i}")] : [.. featureNames];
         Scaler = scaler;
         Options = options;
+        Search = new NearestNode(codebook, dimension);
     }
 
     /// <summary>A model from a codebook given as [node][feature] floats (copied).</summary>
@@ -89,6 +90,9 @@ public sealed class SomModel
 
     internal float[] CodebookArray => _codebook;
 
+    /// <summary>The BMU search over this codebook, in the layout fastest for its dimension.</summary>
+    internal NearestNode Search { get; }
+
     /// <summary>A copy of the weights of node (x, y), in the scaled space.</summary>
     public float[] GetWeights(int x, int y) => _codebook.AsSpan(Grid.IndexOf(x, y) * Dimension, Dimension).ToArray();
 
@@ -104,9 +108,8 @@ public sealed class SomModel
             vector = scaled;
         }
 
-        var index = BmuSearch.FindBest(_codebook, Dimension, vector, Options?.MaxDegreeOfParallelism ?? Environment.ProcessorCount, out _);
-        var distance = MathF.Sqrt(SquaredDistance.Compute(_codebook.AsSpan(index * Dimension, Dimension), vector));
-        return new Bmu(index % Width, index / Width, index, distance);
+        var index = Search.FindBest(vector, Options?.MaxDegreeOfParallelism ?? Environment.ProcessorCount, out var d2);
+        return new Bmu(index % Width, index / Width, index, MathF.Sqrt(d2));
     }
 
     /// <summary>The BMU of every row, in parallel over rows.</summary>
@@ -117,11 +120,9 @@ public sealed class SomModel
         Parallel.For(0, (scaled.Rows + 255) / 256, new ParallelOptions { MaxDegreeOfParallelism = maxThreads ?? Environment.ProcessorCount }, c =>
         {
             var end = Math.Min(scaled.Rows, (c + 1) * 256);
-            var nodes = Grid.NodeCount;
             for (var r = c * 256; r < end; r++)
             {
-                var row = scaled.Row(r);
-                var index = BmuSearch.FindBest(_codebook, Dimension, row, 0, nodes, out var d2);
+                var index = Search.FindBest(scaled.Row(r), out var d2);
                 result[r] = new Bmu(index % Width, index / Width, index, MathF.Sqrt(d2));
             }
         });

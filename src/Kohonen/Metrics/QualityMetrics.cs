@@ -26,7 +26,7 @@ public static class QualityMetrics
     public static double QuantizationError(SomModel model, DataMatrix data, int? maxThreads = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return QuantizationErrorOfCodebook(model.CodebookArray, model.Dimension, model.PrepareInput(data), maxThreads ?? Environment.ProcessorCount);
+        return QuantizationErrorOfSearch(model.Search, model.PrepareInput(data), maxThreads ?? Environment.ProcessorCount);
     }
 
     /// <summary>Share of samples whose two best units are not neighbours.</summary>
@@ -50,15 +50,16 @@ public static class QualityMetrics
     }
 
     /// <summary>QE of a raw codebook on data already in its space (used during training).</summary>
-    internal static double QuantizationErrorOfCodebook(float[] codebook, int dim, DataMatrix scaled, int maxThreads)
-    {
-        var nodes = codebook.Length / dim;
-        return MeanOverRows(scaled, maxThreads, row =>
+    internal static double QuantizationErrorOfCodebook(float[] codebook, int dim, DataMatrix scaled, int maxThreads) =>
+        QuantizationErrorOfSearch(new NearestNode(codebook, dim), scaled, maxThreads);
+
+    /// <summary>QE through a prepared search (the model's own).</summary>
+    internal static double QuantizationErrorOfSearch(NearestNode search, DataMatrix scaled, int maxThreads) =>
+        MeanOverRows(scaled, maxThreads, row =>
         {
-            BmuSearch.FindBest(codebook, dim, row, 0, nodes, out var d2);
+            search.FindBest(row, out var d2);
             return Math.Sqrt(d2);
         });
-    }
 
     private delegate double RowMeasure(ReadOnlySpan<float> row);
 

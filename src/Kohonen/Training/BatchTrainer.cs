@@ -37,12 +37,13 @@ internal static class BatchTrainer
             run.CancellationToken.ThrowIfCancellationRequested();
             var sigma = run.Schedule.Sigma(epoch);
 
+            var search = new NearestNode(codebook, dim);
             Parallel.For(0, sampleChunks, parallelOptions, c =>
             {
                 var end = Math.Min(data.Rows, (c + 1) * RowsPerChunk);
                 for (var r = c * RowsPerChunk; r < end; r++)
                 {
-                    bmus[r] = BmuSearch.FindBest(codebook, dim, data.Row(r), 0, nodes, out _);
+                    bmus[r] = search.FindBest(data.Row(r), out _);
                 }
             });
             run.CancellationToken.ThrowIfCancellationRequested();
@@ -69,7 +70,7 @@ internal static class BatchTrainer
                 Smooth(codebook, grid, run.Options.Neighborhood, sigma, dim, sums, counts, occupied, firstRow, endRow);
             });
 
-            run.Report(epoch, codebook, sigma, double.NaN);
+            run.Report(epoch, () => codebook, sigma, double.NaN);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using Kohonen.Maps;
 
 namespace Kohonen.Training;
@@ -15,6 +16,7 @@ internal sealed class NeighborhoodTable
     private readonly Neighborhood _kind;
     private readonly double[] _dx2Even, _dx2Odd, _dy2;
     private readonly double[] _gxEven, _gxOdd, _gy;
+    private readonly float[] _gxEvenSingle, _gxOddSingle;
     private double _sigma;
 
     public NeighborhoodTable(Grid grid, Neighborhood kind)
@@ -27,6 +29,8 @@ internal sealed class NeighborhoodTable
         _gxEven = new double[grid.Width];
         _gxOdd = new double[grid.Width];
         _gy = new double[grid.Height];
+        _gxEvenSingle = new float[grid.Width];
+        _gxOddSingle = new float[grid.Width];
     }
 
     /// <summary>Centres the table on <paramref name="bmu"/> with radius <paramref name="sigma"/>.</summary>
@@ -42,6 +46,8 @@ internal sealed class NeighborhoodTable
             {
                 _gxEven[x] = Math.Exp(_dx2Even[x] * inv2s2);
                 _gxOdd[x] = Math.Exp(_dx2Odd[x] * inv2s2);
+                _gxEvenSingle[x] = (float)_gxEven[x];
+                _gxOddSingle[x] = (float)_gxOdd[x];
             }
 
             for (var y = 0; y < _gy.Length; y++)
@@ -67,22 +73,17 @@ internal sealed class NeighborhoodTable
         {
             case Neighborhood.Gaussian:
             {
-                var gx = odd ? _gxOdd : _gxEven;
-                var rowScale = scale * _gy[y];
+                // h = (scale·gy) · gx in float32, one vector multiply per row: within a few ulps of
+                // (float)(scale·θ). A row whose factor underflows to 0 has no step at all.
+                var rowScale = (float)(scale * _gy[y]);
                 if (rowScale == 0)
                 {
                     destination[..width].Clear();
                     return false;
                 }
 
-                for (var x = 0; x < width; x++)
-                {
-                    var h = (float)(rowScale * gx[x]);
-                    destination[x] = h;
-                    any |= h != 0;
-                }
-
-                break;
+                TensorPrimitives.Multiply(odd ? _gxOddSingle : _gxEvenSingle, rowScale, destination[..width]);
+                return true;
             }
 
             case Neighborhood.MexicanHat:

@@ -26,7 +26,11 @@ internal sealed class TrainingRun(
     public CancellationToken CancellationToken { get; } = cancellationToken;
 
     /// <summary>Reports iteration t (0-based) as done, with the QE when the options ask for it.</summary>
-    public void Report(int t, float[] codebook, double sigma, double learningRate)
+    /// <param name="t">The iteration just finished, 0-based.</param>
+    /// <param name="codebook">Gives the node-major codebook; called only when the QE is due.</param>
+    /// <param name="sigma">σ of the iteration.</param>
+    /// <param name="learningRate">α of the iteration (NaN for batch).</param>
+    public void Report(int t, Func<float[]> codebook, double sigma, double learningRate)
     {
         if (progress is null)
         {
@@ -37,7 +41,7 @@ internal sealed class TrainingRun(
         var every = Options.QuantizationErrorEvery;
         if (every > 0 && ((t + 1) % every == 0 || t == Options.Iterations - 1))
         {
-            qe = QualityMetrics.QuantizationErrorOfCodebook(codebook, Data.Columns, Data, MaxThreads);
+            qe = QualityMetrics.QuantizationErrorOfCodebook(codebook(), Data.Columns, Data, MaxThreads);
         }
 
         progress.Report(new TrainingProgress(t + 1, Options.Iterations, sigma, learningRate, _clock.Elapsed, qe));

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Kohonen.Kernels;
+
+/// <summary>
+/// The BMU search over a feature-major ("planar") codebook, for small dimensions where one node's
+/// weights are too few to fill a vector: weight f of node k is at <c>planes[f·nodes + k]</c>, so one
+/// 256-bit load brings the same feature of 8 consecutive nodes and the search runs across nodes.
+/// </summary>
+internal static partial class BmuSearch
+{
+    /// <summary>Dimensions below this train and predict on planes; from it on, node by node with
+    /// SIMD across features (<see cref="SquaredDistance"/>).</summary>
+    public const int PlanarBelowDimension = 8;
+
+    private const int NodeLanes = 8;
+
+    /// <summary>
+    /// The best node in [start, end) of a planar codebook. Lane j of the running state holds the best
+    /// distance and index among nodes start + j, start + j + 8, ...; each node's distance is summed
+    /// feature by feature as acc + d·d (no fused multiply-add), the very operations and order of the
+    /// scalar reference, so the distances and therefore the winner are the scalar ones bit for bit.
+    /// The lanes are merged by distance, ties to the lower index; the last (end − start) mod 8 nodes
+    /// are scalar.
+    /// </summary>
+    public static int FindBestPlanar(ReadOnlySpan<float> planes, int nodes, ReadOnlySpan<float> input, int start, int end, out float bestDistanceSquared)
+    {
+        var dim = input.Length;
+        Debug.Assert(planes.Length == nodes * dim && start < end && end <= nodes);
+        ref var p = ref MemoryMarshal.GetReference(planes);
+        Span<Vector256<float>> inputs = stackalloc Vector256<float>[PlanarBelowDimension];
+        for (var f = 0; f < dim; f++)
+        {
+            inputs[f] = Vector256.Create(input[f]);
+        }
+
+        var bestDistance = Vector256.Create(float.PositiveInfinity);
+        var bestIndex = Vector256.Create(-1);
+        var index = Vector256.Create(start) + Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        var step = Vector256.Create(NodeLanes);
+        var k = start;
+        for (; k + NodeLanes <= end; k += NodeLanes)
+        {
+            var acc = Vector256<float>.Zero;
+            for (var f = 0; f < dim; f++)
+            {
+                var d = Vector256.LoadUnsafe(ref p, (nuint)((f * nodes) + k)) - inputs[f];
+                acc += d * d;
+            }
+
+            var closer = Vector256.LessThan(acc, bestDistance);
+            bestDistance = Vector256.ConditionalSelect(closer, acc, bestDistance);
+            bestIndex = Vector256.ConditionalSelect(closer.AsInt32(), index, bestIndex);
+            index += step;
+        }
+
+        var best = -1;
+        var bestD2 = float.PositiveInfinity;
+        for (var lane = 0; lane < NodeLanes; lane++)
+        {
+            var i = bestIndex.GetElement(lane);
+            var d = bestDistance.GetElement(lane);
+            if (i >= 0 && (d < bestD2 || (d == bestD2 && i < best)))
+            {
+                bestD2 = d;
+                best = i;
+            }
+        }
+
+        // The tail nodes come after every vector node, so only a strictly closer one wins.
+        for (; k < end; k++)
+        {
+            var sum = 0f;
+            for (var f = 0; f < dim; f++)
+            {
+                var d = planes[(f * nodes) + k] - input[f];
+                sum += d * d;
+            }
+
+            if (sum < bestD2)
+            {
+                bestD2 = sum;
+                best = k;
+            }
+        }
+
+        bestDistanceSquared = bestD2;
+        return best < 0 ? start : best;
+    }
+
+    /// <summary>The best node over a whole planar codebook, in parallel chunks when large enough;
+    /// the same answer as a sequential search.</summary>
+    public static int FindBestPlanar(float[] planes, int nodes, ReadOnlySpan<float> input, int maxThreads, out float bestDistanceSquared)
+    {
+        if (maxThreads <= 1 || (long)nodes * input.Length < ParallelWorkThreshold || nodes <= ChunkNodes)
+        {
+            return FindBestPlanar(planes, nodes, input, 0, nodes, out bestDistanceSquared);
+        }
+
+        var chunks = (nodes + ChunkNodes - 1) / ChunkNodes;
+        var winners = new int[chunks];
+        var distances = new float[chunks];
+        var inputCopy = input.ToArray();
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = maxThreads }, c =>
+        {
+            var start = c * ChunkNodes;
+            winners[c] = FindBestPlanar(planes, nodes, inputCopy, start, Math.Min(nodes, start + ChunkNodes), out distances[c]);
+        });
+
+        var best = 0;
+        for (var c = 1; c < chunks; c++)
+        {
+            if (distances[c] < distances[best])
+            {
+                best = c;
+            }
+        }
+
+        bestDistanceSquared = distances[best];
+        return winners[best];
+    }
+}
