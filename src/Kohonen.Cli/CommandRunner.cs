@@ -63,6 +63,10 @@ internal static class CommandRunner
             // The core refuses data that does not fit the model (columns, NaN); the message says why.
             return Fail(console, e, verbose, e.Message, ExitCodes.Usage);
         }
+        catch (TrainingDivergedException e)
+        {
+            return Fail(console, e, verbose, e.Message, ExitCodes.Failure);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return Fail(console, e, verbose, e.Message, ExitCodes.Failure);

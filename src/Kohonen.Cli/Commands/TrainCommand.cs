@@ -34,6 +34,7 @@ internal static class TrainCommand
         var init = EnumOption.Create<Initialization>("--init", "Codebook initialisation; default random");
         var scale = EnumOption.Create<Scaling>("--scale", "Feature scaling kept in the model; default none");
         var shuffle = new Option<bool>("--shuffle") { Description = "Online: visit samples in a new random order every iteration." };
+        var exact = new Option<bool>("--exact") { Description = "Online: update every node, with no cut-off of steps below 2^-24 (slower late in training)." };
         var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
         var output = new Option<string>("--out") { Description = "Where to write the model (.som).", Required = true };
@@ -43,7 +44,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train a self-organizing map on a data file and save the model.")
         {
             data, columns, labelColumn, width, height, iterations, epochs, algorithm, topology, toroidal, neighborhood,
-            learningRate, sigma, decay, sigmaDecay, learningRateDecay, init, scale, shuffle, seed, threads, output, json, quiet,
+            learningRate, sigma, decay, sigmaDecay, learningRateDecay, init, scale, shuffle, exact, seed, threads, output, json, quiet,
         };
 
         command.SetAction((r, cancellationToken) => CommandRunner.RunAsync(console, r.GetValue(CommonOptions.Verbose), () =>
@@ -66,6 +67,7 @@ internal static class TrainCommand
                 Initialization = EnumOption.Value(r, init, Initialization.Random),
                 Scaling = EnumOption.Value(r, scale, Scaling.None),
                 Shuffle = r.GetValue(shuffle),
+                ExactNeighborhood = r.GetValue(exact),
                 Seed = r.GetValue(seed) ?? Random.Shared.Next(),
                 MaxDegreeOfParallelism = r.GetValue(threads),
             };

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace Kohonen.Kernels;
 
@@ -17,6 +18,7 @@ internal static partial class BmuSearch
     public const int ChunkNodes = 2048;
 
     /// <summary>The best node in [start, end).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int FindBest(ReadOnlySpan<float> codebook, int dim, ReadOnlySpan<float> input, int start, int end, out float bestDistanceSquared)
     {
         Debug.Assert(input.Length == dim && start < end && (long)end * dim <= codebook.Length);
@@ -73,6 +75,7 @@ internal static partial class BmuSearch
 
     /// <summary>The best and second-best nodes over the whole codebook (ties to the lower index for
     /// both places). With one node, the second is −1 at infinite distance.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (int Best, float BestD2, int Second, float SecondD2) FindBestTwo(ReadOnlySpan<float> codebook, int dim, ReadOnlySpan<float> input)
     {
         Debug.Assert(input.Length == dim);

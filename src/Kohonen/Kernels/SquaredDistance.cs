@@ -42,6 +42,7 @@ internal static class SquaredDistance
     /// (0 + 1) + (2 + 3) and then across lanes, always in that order, so the result depends only on
     /// the inputs and the length.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Simd(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         Debug.Assert(a.Length == b.Length);

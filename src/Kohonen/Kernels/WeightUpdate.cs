@@ -38,6 +38,7 @@ internal static class WeightUpdate
     }
 
     /// <summary>Eight elements per step; the last length mod 8 one by one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Simd(Span<float> w, ReadOnlySpan<float> v, float h)
     {
         Debug.Assert(w.Length == v.Length);
@@ -65,6 +66,7 @@ internal static class WeightUpdate
     /// moving towards the input's value v, each node with its own step h[i]. The same two roundings
     /// per element as <see cref="Scalar"/>, so the same bits; a step of 0 leaves a weight unchanged.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ApplyPlanar(Span<float> w, ReadOnlySpan<float> h, float v)
     {
         Debug.Assert(w.Length == h.Length);
@@ -87,6 +89,55 @@ internal static class WeightUpdate
         {
             ref var wi = ref Unsafe.Add(ref rw, i);
             wi += Unsafe.Add(ref rh, i) * (v - wi);
+        }
+    }
+
+    /// <summary>
+    /// The Gaussian update of one grid row of a planar codebook, fused: for the nodes x of the row,
+    /// h = rowScale·gx[x] (the step, α·θ) is formed in a register and every feature f moves
+    /// w ← w + h·(v_f − w) in the same pass, instead of writing a row of steps and reading it back
+    /// once per feature. The roundings are those of a float32 product followed by
+    /// <see cref="ApplyPlanar"/>, so the bits are the same as the two-step path.
+    /// </summary>
+    /// <param name="planes">dim planes of <paramref name="nodes"/> floats.</param>
+    /// <param name="nodes">Nodes per plane.</param>
+    /// <param name="rowStart">Index of the first node to update (the row's first node plus the
+    /// first column of the range).</param>
+    /// <param name="gx">The x factors of the columns to update.</param>
+    /// <param name="rowScale">α·gy of the row, in float32.</param>
+    /// <param name="sample">The input, one value per plane.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ApplyPlanarGaussianRow(Span<float> planes, int nodes, int rowStart, ReadOnlySpan<float> gx, float rowScale, ReadOnlySpan<float> sample)
+    {
+        var dim = sample.Length;
+        var width = gx.Length;
+        Debug.Assert(planes.Length == nodes * dim && rowStart + width <= nodes);
+        ref var p = ref MemoryMarshal.GetReference(planes);
+        ref var g = ref MemoryMarshal.GetReference(gx);
+        var x = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var scale = Vector256.Create(rowScale);
+            for (; x + Lanes <= width; x += Lanes)
+            {
+                var h = scale * Vector256.LoadUnsafe(ref g, (nuint)x);
+                for (var f = 0; f < dim; f++)
+                {
+                    var at = (nuint)((f * nodes) + rowStart + x);
+                    var w = Vector256.LoadUnsafe(ref p, at);
+                    (w + (h * (Vector256.Create(sample[f]) - w))).StoreUnsafe(ref p, at);
+                }
+            }
+        }
+
+        for (; x < width; x++)
+        {
+            var h = rowScale * gx[x];
+            for (var f = 0; f < dim; f++)
+            {
+                ref var w = ref Unsafe.Add(ref p, (f * nodes) + rowStart + x);
+                w += h * (sample[f] - w);
+            }
         }
     }
 }

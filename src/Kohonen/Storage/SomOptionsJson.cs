@@ -37,6 +37,7 @@ internal static class SomOptionsJson
             w.WriteString("initialization", OptionText.ToText(o.Initialization));
             w.WriteString("scaling", OptionText.ToText(o.Scaling));
             w.WriteBoolean("shuffle", o.Shuffle);
+            w.WriteBoolean("exact_neighborhood", o.ExactNeighborhood);
             WriteNullable(w, "seed", o.Seed);
             WriteNullable(w, "max_degree_of_parallelism", o.MaxDegreeOfParallelism);
             w.WriteNumber("quantization_error_every", o.QuantizationErrorEvery);
@@ -73,6 +74,7 @@ internal static class SomOptionsJson
                 "initialization" => o with { Initialization = Name<Initialization>(v, p.Name) },
                 "scaling" => o with { Scaling = Name<Scaling>(v, p.Name) },
                 "shuffle" => o with { Shuffle = v.GetBoolean() },
+                "exact_neighborhood" => o with { ExactNeighborhood = v.GetBoolean() },
                 "seed" => o with { Seed = v.ValueKind == JsonValueKind.Null ? null : v.GetInt32() },
                 "max_degree_of_parallelism" => o with { MaxDegreeOfParallelism = v.ValueKind == JsonValueKind.Null ? null : v.GetInt32() },
                 "quantization_error_every" => o with { QuantizationErrorEvery = v.GetInt32() },

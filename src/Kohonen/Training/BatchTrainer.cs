@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Kohonen.Kernels;
 using Kohonen.Maps;
 
@@ -18,6 +19,7 @@ internal static class BatchTrainer
 {
     private const int RowsPerChunk = 256;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Train(float[] codebook, Grid grid, TrainingRun run)
     {
         var data = run.Data;
@@ -75,6 +77,7 @@ internal static class BatchTrainer
     }
 
     /// <summary>New weights for the nodes of grid rows [firstRow, endRow).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Smooth(float[] codebook, Grid grid, Neighborhood kind, double sigma, int dim,
         double[] sums, double[] counts, int[] occupied, int firstRow, int endRow)
     {

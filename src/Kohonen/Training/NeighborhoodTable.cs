@@ -17,7 +17,8 @@ internal sealed class NeighborhoodTable
     private readonly double[] _dx2Even, _dx2Odd, _dy2;
     private readonly double[] _gxEven, _gxOdd, _gy;
     private readonly float[] _gxEvenSingle, _gxOddSingle;
-    private double _sigma;
+    private readonly double[] _expByHalfCells, _expByRows;
+    private double _sigma = double.NaN;
 
     public NeighborhoodTable(Grid grid, Neighborhood kind)
     {
@@ -31,31 +32,102 @@ internal sealed class NeighborhoodTable
         _gy = new double[grid.Height];
         _gxEvenSingle = new float[grid.Width];
         _gxOddSingle = new float[grid.Width];
+        _expByHalfCells = new double[(2 * grid.Width) + 2];
+        _expByRows = new double[grid.Height + 1];
     }
 
-    /// <summary>Centres the table on <paramref name="bmu"/> with radius <paramref name="sigma"/>.</summary>
-    public void Prepare(int bmu, double sigma)
+    /// <summary>The neighbourhood function.</summary>
+    public Neighborhood Kind => _kind;
+
+    /// <summary>Whether the grid wraps around.</summary>
+    public bool Toroidal => _grid.Toroidal;
+
+    /// <summary>
+    /// Sets the radius for the samples that follow (one iteration). For the Gaussian family it
+    /// tabulates exp(−j²/2σ²) once per offset, so that centring on a BMU needs no exponential: x
+    /// offsets in half cells (hexagonal rows are offset by half a cell), y offsets in rows with the
+    /// row pitch² (¾ on a hexagonal grid) folded in. Each entry is computed with the same expression
+    /// as the per-node formula, so the values are the same bits.
+    /// </summary>
+    public void SetSigma(double sigma)
     {
         Debug.Assert(sigma > 0);
         _sigma = sigma;
-        _grid.FillAxisSquaredDistances(bmu, _dx2Even, _dx2Odd, _dy2);
         if (_kind is Neighborhood.Gaussian or Neighborhood.MexicanHat)
         {
             var inv2s2 = -1.0 / (2.0 * sigma * sigma);
-            for (var x = 0; x < _gxEven.Length; x++)
+            for (var j = 0; j < _expByHalfCells.Length; j++)
             {
-                _gxEven[x] = Math.Exp(_dx2Even[x] * inv2s2);
-                _gxOdd[x] = Math.Exp(_dx2Odd[x] * inv2s2);
+                var dx = j * 0.5;
+                _expByHalfCells[j] = Math.Exp(dx * dx * inv2s2);
+            }
+
+            var pitch2 = _grid.Topology == Topology.Hexagonal ? 0.75 : 1.0;
+            for (var rows = 0; rows < _expByRows.Length; rows++)
+            {
+                _expByRows[rows] = Math.Exp(pitch2 * rows * rows * inv2s2);
+            }
+        }
+    }
+
+    /// <summary>Centres the table on <paramref name="bmu"/> with the radius of
+    /// <see cref="SetSigma"/>.</summary>
+    public void Prepare(int bmu)
+    {
+        if (_kind != Neighborhood.Gaussian)
+        {
+            _grid.FillAxisSquaredDistances(bmu, _dx2Even, _dx2Odd, _dy2);
+        }
+
+        if (_kind is Neighborhood.Gaussian or Neighborhood.MexicanHat)
+        {
+            // Offsets in half cells along x (the BMU's row offset included) and in rows along y,
+            // wrapped the shorter way round on a torus: the indices of the tabulated factors.
+            int width = _grid.Width, height = _grid.Height;
+            int bx = bmu % width, by = bmu / width;
+            var hexagonal = _grid.Topology == Topology.Hexagonal;
+            var centre = (2 * bx) + (hexagonal ? by & 1 : 0);
+            for (var x = 0; x < width; x++)
+            {
+                var even = Math.Abs((2 * x) - centre);
+                var odd = hexagonal ? Math.Abs((2 * x) + 1 - centre) : even;
+                if (_grid.Toroidal)
+                {
+                    even = Math.Min(even, (2 * width) - even);
+                    odd = Math.Min(odd, (2 * width) - odd);
+                }
+
+                _gxEven[x] = _expByHalfCells[even];
+                _gxOdd[x] = _expByHalfCells[odd];
                 _gxEvenSingle[x] = (float)_gxEven[x];
                 _gxOddSingle[x] = (float)_gxOdd[x];
             }
 
-            for (var y = 0; y < _gy.Length; y++)
+            for (var y = 0; y < height; y++)
             {
-                _gy[y] = Math.Exp(_dy2[y] * inv2s2);
+                var rows = Math.Abs(y - by);
+                _gy[y] = _expByRows[_grid.Toroidal ? Math.Min(rows, height - rows) : rows];
             }
         }
     }
+
+    /// <summary>Centres on <paramref name="bmu"/> with radius <paramref name="sigma"/> (both steps).</summary>
+    public void Prepare(int bmu, double sigma)
+    {
+        if (sigma != _sigma)
+        {
+            SetSigma(sigma);
+        }
+
+        Prepare(bmu);
+    }
+
+    /// <summary>The Gaussian x factors of the even or odd rows in float32, for the fused kernels.</summary>
+    public ReadOnlySpan<float> GaussianRowFactors(int y) =>
+        (y & 1) == 1 && _grid.Topology == Topology.Hexagonal ? _gxOddSingle : _gxEvenSingle;
+
+    /// <summary>The Gaussian y factor of row y (exp(−dy²/2σ²)).</summary>
+    public double GaussianColumnFactor(int y) => _gy[y];
 
     /// <summary>
     /// Writes scale·θ for the nodes of row <paramref name="y"/> into <paramref name="destination"/>
@@ -134,24 +206,4 @@ internal sealed class NeighborhoodTable
 
         return any;
     }
-
-    /// <summary>θ at a single node (used where a whole row is not needed).</summary>
-    public double Theta(int node)
-    {
-        var x = node % _grid.Width;
-        var y = node / _grid.Width;
-        var odd = (y & 1) == 1 && _grid.Topology == Topology.Hexagonal;
-        var d2 = (odd ? _dx2Odd : _dx2Even)[x] + _dy2[y];
-        return Evaluate(_kind, d2, _sigma);
-    }
-
-    /// <summary>θ(d², σ) straight from the formula of each <see cref="Neighborhood"/>.</summary>
-    public static double Evaluate(Neighborhood kind, double d2, double sigma) => kind switch
-    {
-        Neighborhood.Gaussian => Math.Exp(-d2 / (2.0 * sigma * sigma)),
-        Neighborhood.Bubble => d2 < sigma * sigma ? 1.0 : 0.0,
-        Neighborhood.MexicanHat => (1.0 - (d2 / (sigma * sigma))) * Math.Exp(-d2 / (2.0 * sigma * sigma)),
-        Neighborhood.Triangle => Math.Max(0.0, 1.0 - (Math.Sqrt(d2) / sigma)),
-        _ => throw new UnreachableException(),
-    };
 }

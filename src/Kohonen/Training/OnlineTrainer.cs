@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Kohonen.Kernels;
 using Kohonen.Maps;
 
@@ -22,6 +23,7 @@ internal static class OnlineTrainer
     /// <summary>Nodes·dimension at or above which a sample's update is split across threads.</summary>
     private const int ParallelWorkThreshold = 1 << 16;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Train(float[] codebook, Grid grid, TrainingRun run, SomRandom random)
     {
         var data = run.Data;
@@ -42,6 +44,7 @@ internal static class OnlineTrainer
         var chunks = (grid.Height + rowsPerChunk - 1) / rowsPerChunk;
         var parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = threads };
         var sample = new float[dim];
+        var cutoff = run.Options.ExactNeighborhood ? 0f : SomOptions.NeighborhoodCutoff;
         float[] NodeMajor()
         {
             if (planes is not null)
@@ -56,6 +59,7 @@ internal static class OnlineTrainer
         {
             var sigma = run.Schedule.Sigma(t);
             var alpha = run.Schedule.LearningRate(t);
+            table.SetSigma(sigma);
             if (run.Options.Shuffle)
             {
                 random.Permutation(order);
@@ -72,10 +76,10 @@ internal static class OnlineTrainer
                 var bmu = planes is null
                     ? BmuSearch.FindBest(codebook, dim, sample, threads, out _)
                     : BmuSearch.FindBestPlanar(planes, nodes, sample, threads, out _);
-                table.Prepare(bmu, sigma);
+                table.Prepare(bmu);
                 if (threads == 1)
                 {
-                    UpdateRows(codebook, planes, dim, width, nodes, sample, table, alpha, 0, grid.Height, rowSteps);
+                    UpdateRows(codebook, planes, dim, width, nodes, sample, table, alpha, cutoff, bmu % width, 0, grid.Height, rowSteps);
                 }
                 else
                 {
@@ -83,9 +87,14 @@ internal static class OnlineTrainer
                     {
                         Span<float> steps = width <= 4096 ? stackalloc float[width] : new float[width];
                         var first = c * rowsPerChunk;
-                        UpdateRows(codebook, planes, dim, width, nodes, sample, table, alpha, first, Math.Min(grid.Height, first + rowsPerChunk), steps);
+                        UpdateRows(codebook, planes, dim, width, nodes, sample, table, alpha, cutoff, bmu % width, first, Math.Min(grid.Height, first + rowsPerChunk), steps);
                     });
                 }
+            }
+
+            if (!AllFinite(planes ?? codebook))
+            {
+                throw new TrainingDivergedException(t + 1, run.Options);
             }
 
             run.Report(t, NodeMajor, sigma, alpha);
@@ -97,16 +106,42 @@ internal static class OnlineTrainer
     /// <summary>Moves the nodes of grid rows [firstRow, endRow) towards the sample: along each row
     /// of a planar codebook feature by feature, else node by node.</summary>
     private static void UpdateRows(float[] codebook, float[]? planes, int dim, int width, int nodes, float[] sample,
-        NeighborhoodTable table, double alpha, int firstRow, int endRow, Span<float> steps)
+        NeighborhoodTable table, double alpha, float cutoff, int bmuColumn, int firstRow, int endRow, Span<float> steps)
     {
         for (var y = firstRow; y < endRow; y++)
         {
+            var rowStart = y * width;
+            if (planes is not null && table.Kind == Neighborhood.Gaussian)
+            {
+                // Fused: the steps never leave registers. Same bits as FillRow + ApplyPlanar.
+                var rowScale = (float)(alpha * table.GaussianColumnFactor(y));
+                if (rowScale != 0 && rowScale >= cutoff)
+                {
+                    UpdateGaussianRow(planes, nodes, width, table.Toroidal, rowStart, bmuColumn, table.GaussianRowFactors(y), rowScale, cutoff, sample);
+                }
+
+                continue;
+            }
+
             if (!table.FillRow(y, alpha, steps))
             {
                 continue;
             }
 
-            var rowStart = y * width;
+            if (cutoff > 0)
+            {
+                // Steps whose size is below the cut-off become 0 (the Mexican hat's are negative in its
+                // outer ring: the size counts): ApplyPlanar leaves such weights as they are, and the
+                // node-by-node loop below skips them.
+                for (var x = 0; x < width; x++)
+                {
+                    if (Math.Abs(steps[x]) < cutoff)
+                    {
+                        steps[x] = 0;
+                    }
+                }
+            }
+
             if (planes is not null)
             {
                 for (var f = 0; f < dim; f++)
@@ -126,5 +161,62 @@ internal static class OnlineTrainer
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The Gaussian update of one row, limited to the columns whose step rowScale·gx reaches the
+    /// cut-off. gx peaks at the BMU's column (on hexagonal rows of the other parity it ties with a
+    /// neighbour) and falls with the distance, also across the wrap of a torus, so those columns are
+    /// one run around the peak, found by walking out from it: on a torus the run may cross the edge
+    /// and is then updated as two pieces. With no cut-off the whole row is updated.
+    /// </summary>
+    private static void UpdateGaussianRow(float[] planes, int nodes, int width, bool toroidal, int rowStart, int peak, ReadOnlySpan<float> gx, float rowScale, float cutoff, float[] sample)
+    {
+        if (cutoff <= 0)
+        {
+            WeightUpdate.ApplyPlanarGaussianRow(planes, nodes, rowStart, gx, rowScale, sample);
+            return;
+        }
+
+        // gx below this gives a step below the cut-off.
+        var threshold = cutoff / rowScale;
+        int left = 0, right = 0; // the run is peak − left .. peak + right (modulo width)
+        while (left + right + 1 < width && (toroidal || peak - left - 1 >= 0) && gx[Wrap(peak - left - 1, width)] >= threshold)
+        {
+            left++;
+        }
+
+        while (left + right + 1 < width && (toroidal || peak + right + 1 < width) && gx[Wrap(peak + right + 1, width)] >= threshold)
+        {
+            right++;
+        }
+
+        var first = peak - left;
+        var last = peak + right;
+        if (first >= 0 && last < width)
+        {
+            WeightUpdate.ApplyPlanarGaussianRow(planes, nodes, rowStart + first, gx[first..(last + 1)], rowScale, sample);
+            return;
+        }
+
+        // Across the edge of a torus: [first + width, width) and [0, last − width] or [first, width) and [0, last].
+        var (a, b) = first < 0 ? (first + width, last) : (first, last - width);
+        WeightUpdate.ApplyPlanarGaussianRow(planes, nodes, rowStart + a, gx[a..width], rowScale, sample);
+        WeightUpdate.ApplyPlanarGaussianRow(planes, nodes, rowStart, gx[..(b + 1)], rowScale, sample);
+    }
+
+    private static int Wrap(int x, int width) => x < 0 ? x + width : x >= width ? x - width : x;
+
+    /// <summary>Whether every weight is finite: one pass per iteration, far less than the iteration's
+    /// own work (a pass per sample).</summary>
+    private static bool AllFinite(float[] weights)
+    {
+        var sum = 0f;
+        foreach (var w in weights)
+        {
+            sum += w * 0f; // NaN or ±∞ makes the product, and so the sum, NaN
+        }
+
+        return !float.IsNaN(sum);
     }
 }

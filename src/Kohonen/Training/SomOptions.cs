@@ -96,6 +96,19 @@ public sealed record SomOptions
     /// <see cref="Seed"/>). Default false: the stored order, as in the classic algorithm.</summary>
     public bool Shuffle { get; init; }
 
+    /// <summary>
+    /// Online training: update every node whose step α·θ is not exactly 0. False (the default) skips
+    /// the nodes whose step is below <see cref="NeighborhoodCutoff"/> = 2⁻²⁴ (the unit roundoff of
+    /// float32): such a node would move by less than one part in 2²⁴ of its distance to the input.
+    /// The cut-off makes late iterations, whose radius is small, touch only the nodes near the BMU;
+    /// the quantization and topographic errors stay within 1 % of the exact run (tested).
+    /// </summary>
+    public bool ExactNeighborhood { get; init; }
+
+    /// <summary>The smallest step α·θ an online update applies when <see cref="ExactNeighborhood"/>
+    /// is false: 2⁻²⁴.</summary>
+    public const float NeighborhoodCutoff = 1f / (1 << 24);
+
     /// <summary>The seed of every random choice (initialisation, shuffling). Null (the default) draws
     /// one; the model records the seed that was used, so every run can be repeated.</summary>
     public int? Seed { get; init; }
