@@ -21,7 +21,7 @@ public sealed class SomModel
     private readonly float[] _codebook;
 
     /// <summary>Takes ownership of <paramref name="codebook"/>.</summary>
-    internal SomModel(Grid grid, int dimension, float[] codebook, IReadOnlyList<string>? featureNames, FeatureScaler? scaler, SomOptions? options)
+    internal SomModel(Grid grid, int dimension, float[] codebook, IReadOnlyList<string>? featureNames, FeatureScaler? scaler, SomOptions? options, IReadOnlyList<TrainingStep>? history = null)
     {
         ArgumentNullException.ThrowIfNull(grid);
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
@@ -56,6 +56,7 @@ public sealed class SomModel
         FeatureNames = featureNames is null ? [.. Enumerable.Range(0, dimension).Select(i => $"x{i}")] : [.. featureNames];
         Scaler = scaler;
         Options = options;
+        History = history is null ? [] : [.. history];
         Search = new NearestNode(codebook, dimension);
     }
 
@@ -84,6 +85,10 @@ public sealed class SomModel
     /// <summary>The options the map was trained with (the seed resolved), or null for a map built
     /// from a codebook.</summary>
     public SomOptions? Options { get; }
+
+    /// <summary>The measured points of the training (empty when none were asked for with
+    /// <see cref="SomOptions.MetricsEvery"/>, or for a map not made by training).</summary>
+    public IReadOnlyList<TrainingStep> History { get; }
 
     /// <summary>All weights, node after node (a read-only view).</summary>
     public ReadOnlySpan<float> Codebook => _codebook;

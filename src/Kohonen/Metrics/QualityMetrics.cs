@@ -34,20 +34,18 @@ public static class QualityMetrics
     {
         ArgumentNullException.ThrowIfNull(model);
         var scaled = model.PrepareInput(data);
-        if (model.Grid.NodeCount < 2)
-        {
-            return double.NaN;
-        }
-
-        var grid = model.Grid;
-        var codebook = model.CodebookArray;
-        var dim = model.Dimension;
-        return MeanOverRows(scaled, maxThreads ?? Environment.ProcessorCount, row =>
-        {
-            var (best, _, second, _) = BmuSearch.FindBestTwo(codebook, dim, row);
-            return grid.AreNeighbors(best, second) ? 0.0 : 1.0;
-        });
+        return TopographicErrorOfCodebook(model.CodebookArray, model.Grid, model.Dimension, scaled, maxThreads ?? Environment.ProcessorCount);
     }
+
+    /// <summary>TE of a raw codebook on data already in its space (used during training).</summary>
+    internal static double TopographicErrorOfCodebook(float[] codebook, Grid grid, int dim, DataMatrix scaled, int maxThreads) =>
+        grid.NodeCount < 2
+            ? double.NaN
+            : MeanOverRows(scaled, maxThreads, row =>
+            {
+                var (best, _, second, _) = BmuSearch.FindBestTwo(codebook, dim, row);
+                return grid.AreNeighbors(best, second) ? 0.0 : 1.0;
+            });
 
     /// <summary>QE of a raw codebook on data already in its space (used during training).</summary>
     internal static double QuantizationErrorOfCodebook(float[] codebook, int dim, DataMatrix scaled, int maxThreads) =>

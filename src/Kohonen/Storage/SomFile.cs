@@ -21,7 +21,8 @@ namespace Kohonen.Storage;
 /// <c>format_version</c> = "1", <c>width</c>, <c>height</c>, <c>dim</c>, <c>topology</c>
 /// (rectangular | hexagonal), <c>toroidal</c> (true | false), <c>feature_names</c> (a JSON array),
 /// <c>scaler</c> (none | min-max | z-score), <c>options</c> (a JSON object, or "null" for a map not
-/// made by training), <c>data_sha256</c> (hex SHA-256 of all tensor bytes), <c>library</c>.</para>
+/// made by training), <c>training_history</c> (optional: a JSON array of the measured steps),
+/// <c>data_sha256</c> (hex SHA-256 of all tensor bytes), <c>library</c>.</para>
 /// <para>Reading refuses, with a message that says which: a file that is not safetensors, a
 /// safetensors file that is not a Kohonen model, a newer format version, a truncated file, tensors
 /// whose shapes disagree with the metadata, and tensor bytes that do not match the checksum.</para>
@@ -96,6 +97,11 @@ public static class SomFile
             w.WriteString("feature_names", JsonSerializer.Serialize(model.FeatureNames, SomFileJsonContext.Default.IReadOnlyListString));
             w.WriteString("scaler", OptionText.ToText(model.Scaler?.Kind ?? Scaling.None));
             w.WriteString("options", model.Options is null ? "null" : SomOptionsJson.Write(model.Options));
+            if (model.History.Count > 0)
+            {
+                w.WriteString("training_history", SomOptionsJson.WriteHistory(model.History));
+            }
+
             w.WriteString("data_sha256", Convert.ToHexStringLower(SHA256.HashData(data)));
             w.WriteEndObject();
             long start = 0;
@@ -266,19 +272,21 @@ public static class SomFile
 
             IReadOnlyList<string>? names;
             SomOptions? options;
+            IReadOnlyList<TrainingStep>? history;
             try
             {
                 names = JsonSerializer.Deserialize(Text(meta, "feature_names") ?? "null", SomFileJsonContext.Default.IReadOnlyListString);
                 var optionsText = Text(meta, "options");
                 options = optionsText is null or "null" ? null : SomOptionsJson.Read(optionsText);
+                history = Text(meta, "training_history") is { } historyText ? SomOptionsJson.ReadHistory(historyText) : null;
             }
-            catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)
+            catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException or KeyNotFoundException)
             {
                 throw new SomFormatException(sourceName, $"the metadata is damaged: {e.Message}");
             }
 
             var grid = Wrap(() => new Grid(width, height, topology, toroidal), sourceName, "grid");
-            return Wrap(() => new SomModel(grid, dim, codebook, names, scaler, options), sourceName, "model");
+            return Wrap(() => new SomModel(grid, dim, codebook, names, scaler, options, history), sourceName, "model");
         }
     }
 

@@ -40,7 +40,7 @@ internal static class SomOptionsJson
             w.WriteBoolean("exact_neighborhood", o.ExactNeighborhood);
             WriteNullable(w, "seed", o.Seed);
             WriteNullable(w, "max_degree_of_parallelism", o.MaxDegreeOfParallelism);
-            w.WriteNumber("quantization_error_every", o.QuantizationErrorEvery);
+            w.WriteNumber("metrics_every", o.MetricsEvery);
             w.WriteEndObject();
         }
 
@@ -77,7 +77,7 @@ internal static class SomOptionsJson
                 "exact_neighborhood" => o with { ExactNeighborhood = v.GetBoolean() },
                 "seed" => o with { Seed = v.ValueKind == JsonValueKind.Null ? null : v.GetInt32() },
                 "max_degree_of_parallelism" => o with { MaxDegreeOfParallelism = v.ValueKind == JsonValueKind.Null ? null : v.GetInt32() },
-                "quantization_error_every" => o with { QuantizationErrorEvery = v.GetInt32() },
+                "metrics_every" => o with { MetricsEvery = v.GetInt32() },
                 _ => o, // a newer writer's extra option: ignored, the format version guards real changes
             };
         }
@@ -102,4 +102,62 @@ internal static class SomOptionsJson
         OptionText.TryParse<TEnum>(v.GetString(), out var value)
             ? value
             : throw new FormatException($"option '{key}' has unknown value '{v.GetString()}'; allowed: {string.Join(", ", OptionText.Names<TEnum>())}");
+
+    /// <summary>The history as a JSON array of steps (snake_case keys; NaN as null).</summary>
+    public static string WriteHistory(IReadOnlyList<TrainingStep> history)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartArray();
+            foreach (var step in history)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("iteration", step.Iteration);
+                WriteNumber(w, "sigma", step.Sigma);
+                WriteNumber(w, "learning_rate", step.LearningRate);
+                WriteNumber(w, "quantization_error", step.QuantizationError);
+                WriteNumber(w, "topographic_error", step.TopographicError);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>Reads what <see cref="WriteHistory"/> wrote.</summary>
+    /// <exception cref="FormatException">A step is malformed.</exception>
+    public static IReadOnlyList<TrainingStep> ReadHistory(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var steps = new List<TrainingStep>();
+        foreach (var e in document.RootElement.EnumerateArray())
+        {
+            steps.Add(new TrainingStep(
+                e.GetProperty("iteration").GetInt32(),
+                Number(e, "sigma"),
+                Number(e, "learning_rate"),
+                Number(e, "quantization_error"),
+                Number(e, "topographic_error")));
+        }
+
+        return steps;
+    }
+
+    private static void WriteNumber(Utf8JsonWriter w, string name, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            w.WriteNumber(name, value);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+
+    private static double Number(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : double.NaN;
 }

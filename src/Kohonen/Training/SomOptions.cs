@@ -33,7 +33,7 @@ public sealed record SomOptions
     private readonly Initialization _initialization = Initialization.Random;
     private readonly Scaling _scaling = Scaling.None;
     private readonly int? _maxDegreeOfParallelism;
-    private readonly int _quantizationErrorEvery;
+    private readonly int _metricsEvery;
 
     /// <summary>Number of columns, 1..65536. Default 10.</summary>
     public int Width { get => _width; init => _width = InRange(value, 1, MaxSide, nameof(Width)); }
@@ -122,13 +122,14 @@ public sealed record SomOptions
         init => _maxDegreeOfParallelism = value is null ? null : InRange(value.Value, 1, MaxThreads, nameof(MaxDegreeOfParallelism));
     }
 
-    /// <summary>Report the quantization error with the progress every this many iterations (and after
-    /// the last one); 0 (the default) never computes it during training. Each report costs one pass
-    /// over the data.</summary>
-    public int QuantizationErrorEvery
+    /// <summary>Measure the quantization and topographic errors every this many iterations (and after
+    /// the last one), report them with the progress and keep them in the model's
+    /// <see cref="Maps.SomModel.History"/>; 0 (the default) never measures during training. Each
+    /// measurement costs a pass over the data.</summary>
+    public int MetricsEvery
     {
-        get => _quantizationErrorEvery;
-        init => _quantizationErrorEvery = InRange(value, 0, MaxIterations, nameof(QuantizationErrorEvery));
+        get => _metricsEvery;
+        init => _metricsEvery = InRange(value, 0, MaxIterations, nameof(MetricsEvery));
     }
 
     /// <summary>The grid these options describe.</summary>

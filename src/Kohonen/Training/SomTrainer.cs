@@ -48,7 +48,7 @@ public sealed class SomTrainer
         var random = new SomRandom(options.Seed!.Value);
         var codebook = CodebookInitializer.Create(training, grid, options.Initialization, random);
         var threads = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount;
-        var run = new TrainingRun(training, options, threads, progress, cancellationToken);
+        var run = new TrainingRun(training, options, grid, threads, progress, cancellationToken);
         if (options.Algorithm == TrainingAlgorithm.Online)
         {
             OnlineTrainer.Train(codebook, grid, run, random);
@@ -58,6 +58,6 @@ public sealed class SomTrainer
             BatchTrainer.Train(codebook, grid, run);
         }
 
-        return new SomModel(grid, data.Columns, codebook, data.ColumnNames, scaler, options);
+        return new SomModel(grid, data.Columns, codebook, data.ColumnNames, scaler, options, run.History);
     }
 }

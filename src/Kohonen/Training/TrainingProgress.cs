@@ -10,11 +10,14 @@ namespace Kohonen.Training;
 /// has none).</param>
 /// <param name="Elapsed">Time since training started (initialisation included).</param>
 /// <param name="QuantizationError">The quantization error after this iteration, when
-/// <see cref="SomOptions.QuantizationErrorEvery"/> asked for it here; otherwise null.</param>
+/// <see cref="SomOptions.MetricsEvery"/> asked for it here; otherwise null.</param>
+/// <param name="TopographicError">The topographic error, measured with the quantization error (null
+/// when not measured, or on a one-node map).</param>
 public sealed record TrainingProgress(
     int Iteration,
     int TotalIterations,
     double Sigma,
     double LearningRate,
     TimeSpan Elapsed,
-    double? QuantizationError);
+    double? QuantizationError,
+    double? TopographicError);

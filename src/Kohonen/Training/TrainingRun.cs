@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Kohonen.Data;
+using Kohonen.Maps;
 using Kohonen.Metrics;
 
 namespace Kohonen.Training;
@@ -9,6 +10,7 @@ namespace Kohonen.Training;
 internal sealed class TrainingRun(
     DataMatrix data,
     SomOptions options,
+    Grid grid,
     int maxThreads,
     IProgress<TrainingProgress>? progress,
     CancellationToken cancellationToken)
@@ -25,25 +27,31 @@ internal sealed class TrainingRun(
 
     public CancellationToken CancellationToken { get; } = cancellationToken;
 
-    /// <summary>Reports iteration t (0-based) as done, with the QE when the options ask for it.</summary>
+    /// <summary>The measured steps so far.</summary>
+    public List<TrainingStep> History { get; } = [];
+
+    /// <summary>Reports iteration t (0-based) as done, measuring QE and TE when the options ask for
+    /// it here (those measurements go into <see cref="History"/> too).</summary>
     /// <param name="t">The iteration just finished, 0-based.</param>
-    /// <param name="codebook">Gives the node-major codebook; called only when the QE is due.</param>
+    /// <param name="codebook">Gives the node-major codebook; called only when a measurement is due.</param>
     /// <param name="sigma">σ of the iteration.</param>
     /// <param name="learningRate">α of the iteration (NaN for batch).</param>
     public void Report(int t, Func<float[]> codebook, double sigma, double learningRate)
     {
-        if (progress is null)
-        {
-            return;
-        }
-
-        double? qe = null;
-        var every = Options.QuantizationErrorEvery;
+        double? qe = null, te = null;
+        var every = Options.MetricsEvery;
         if (every > 0 && ((t + 1) % every == 0 || t == Options.Iterations - 1))
         {
-            qe = QualityMetrics.QuantizationErrorOfCodebook(codebook(), Data.Columns, Data, MaxThreads);
+            var weights = codebook();
+            qe = QualityMetrics.QuantizationErrorOfCodebook(weights, Data.Columns, Data, MaxThreads);
+            te = QualityMetrics.TopographicErrorOfCodebook(weights, grid, Data.Columns, Data, MaxThreads);
+            History.Add(new TrainingStep(t + 1, sigma, learningRate, qe.Value, te.Value));
+            if (double.IsNaN(te.Value))
+            {
+                te = null;
+            }
         }
 
-        progress.Report(new TrainingProgress(t + 1, Options.Iterations, sigma, learningRate, _clock.Elapsed, qe));
+        progress?.Report(new TrainingProgress(t + 1, Options.Iterations, sigma, learningRate, _clock.Elapsed, qe, te));
     }
 }

@@ -18,7 +18,7 @@ public sealed class SomFileTests : IDisposable
         new SomTrainer(new SomOptions
         {
             Width = 5, Height = 4, Topology = Topology.Hexagonal, Toroidal = true, Iterations = 20, Seed = 3,
-            Scaling = scaling, Neighborhood = Neighborhood.Triangle, Shuffle = true,
+            Scaling = scaling, Neighborhood = Neighborhood.Triangle, Shuffle = true, MetricsEvery = 5,
         }).Fit(DataMatrix.FromRows(TestData.Clusters(40, 3, 3, seed: 1), ["red", "green", "blue"]));
 
     [Fact]
@@ -34,6 +34,8 @@ public sealed class SomFileTests : IDisposable
         Assert.Equal(model.Grid, back.Grid);
         Assert.Equal(model.FeatureNames, back.FeatureNames);
         Assert.Equal(model.Options, back.Options);
+        Assert.Equal([5, 10, 15, 20], back.History.Select(h => h.Iteration));
+        Assert.Equal(model.History, back.History);
         Assert.Equal(model.Scaler!.Kind, back.Scaler!.Kind);
         Assert.Equal(model.Scaler.Offset.ToArray(), back.Scaler.Offset.ToArray());
         Assert.Equal(model.Scaler.Factor.ToArray(), back.Scaler.Factor.ToArray());

@@ -17,7 +17,7 @@ public class SomTrainerTests
     public void ProgressIsReportedAfterEveryIterationWithTheScheduleAndTheQuantizationErrorWhenAsked()
     {
         var recorder = new Recorder();
-        var options = new SomOptions { Width = 6, Height = 6, Iterations = 10, Seed = 1, QuantizationErrorEvery = 5 };
+        var options = new SomOptions { Width = 6, Height = 6, Iterations = 10, Seed = 1, MetricsEvery = 5 };
 
         var model = new SomTrainer(options).Fit(TestData.Matrix(TestData.Uniform(30, 3, 2)), recorder);
 
@@ -28,6 +28,9 @@ public class SomTrainerTests
         Assert.Equal(schedule.LearningRate(3), recorder.Reports[3].LearningRate);
         Assert.Equal([4, 9], recorder.Reports.Select((r, i) => (r, i)).Where(p => p.r.QuantizationError is not null).Select(p => p.i));
         Assert.Equal(model.QuantizationError(TestData.Matrix(TestData.Uniform(30, 3, 2))), recorder.Reports[^1].QuantizationError!.Value, 6);
+        Assert.Equal(model.TopographicError(TestData.Matrix(TestData.Uniform(30, 3, 2))), recorder.Reports[^1].TopographicError!.Value, 6);
+        Assert.Equal([5, 10], model.History.Select(h => h.Iteration));
+        Assert.Equal(recorder.Reports[4].QuantizationError, model.History[0].QuantizationError);
     }
 
     [Fact]
