@@ -15,6 +15,7 @@ internal static class CliApp
             TrainCommand.Create(console),
             PredictCommand.Create(console),
             InfoCommand.Create(console),
+            PlotCommand.Create(console),
         };
         root.Options.Add(CommonOptions.Verbose);
         return root;

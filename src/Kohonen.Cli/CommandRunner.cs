@@ -61,7 +61,9 @@ internal static class CommandRunner
         catch (ArgumentException e)
         {
             // The core refuses data that does not fit the model (columns, NaN); the message says why.
-            return Fail(console, e, verbose, e.Message, ExitCodes.Usage);
+            // .NET appends " (Parameter 'name')", which names a C# parameter, not anything the user typed.
+            var message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+            return Fail(console, e, verbose, message, ExitCodes.Usage);
         }
         catch (TrainingDivergedException e)
         {

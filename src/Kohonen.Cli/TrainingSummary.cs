@@ -16,4 +16,5 @@ internal sealed record TrainingSummary(
     int Threads,
     double TrainSeconds,
     double QuantizationError,
-    double? TopographicError);
+    double? TopographicError,
+    IReadOnlyList<string> Pictures);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Kohonen.Data;
+using Kohonen.Imaging;
 using Kohonen.Storage;
 using Kohonen.Training;
 
@@ -25,12 +26,13 @@ internal static class DemoCommand
         var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
         var output = new Option<string>("--out") { Description = "Where to write the model.", DefaultValueFactory = _ => "colors.som" };
+        var picture = new Option<string?>("--png") { Description = "Where to write the picture: the colours on top, the map below (default: beside the model, NAME.png)." };
         var json = CommonOptions.Json();
         var quiet = CommonOptions.Quiet();
 
         var command = new Command("colors", "Train a map on random RGB colours (the classic demo: 20 colours, 100×100, 1,000 iterations) and save it.")
         {
-            colors, width, height, iterations, seed, threads, output, json, quiet,
+            colors, width, height, iterations, seed, threads, output, picture, json, quiet,
         };
         command.SetAction((result, cancellationToken) => CommandRunner.RunAsync(console, result.GetValue(CommonOptions.Verbose), () =>
         {
@@ -44,11 +46,14 @@ internal static class DemoCommand
             };
             var path = result.GetValue(output)!;
             CommonOptions.EnsureFolderExists(path, "--out");
+            var pngPath = result.GetValue(picture) ?? Path.ChangeExtension(path, ".png");
+            CommonOptions.EnsureFolderExists(pngPath, "--png");
             var data = RandomColors(result.GetValue(colors), options.Seed!.Value);
             var trainer = new SomTrainer(options);
             var (model, trainTime) = TrainingRunner.Train(trainer, data, console, result.GetValue(quiet) || result.GetValue(json), "colors", cancellationToken);
             SomFile.Save(model, path);
-            SummaryPrinter.Print(console, SummaryPrinter.Summarize("demo colors", path, model, data, trainTime), result.GetValue(json));
+            MapPictures.Save(MapPictures.ColorDemo(model, data), pngPath);
+            SummaryPrinter.Print(console, SummaryPrinter.Summarize("demo colors", path, model, data, trainTime, [pngPath]), result.GetValue(json));
             return ExitCodes.Success;
         }));
 

@@ -68,7 +68,7 @@ internal static class PredictCommand
         File.Exists(path) ? SomFile.Load(path) : throw new UsageException($"--model: the file '{path}' does not exist.");
 
     /// <summary>The model's feature names when a CSV header has all of them; null otherwise.</summary>
-    private static IReadOnlyList<string>? ModelColumnsInHeader(SomModel model, string dataPath)
+    internal static IReadOnlyList<string>? ModelColumnsInHeader(SomModel model, string dataPath)
     {
         var extension = Path.GetExtension(dataPath).ToLowerInvariant();
         if (extension is not (".csv" or ".txt" or ".tsv") || !File.Exists(dataPath))

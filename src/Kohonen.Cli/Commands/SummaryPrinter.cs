@@ -9,7 +9,7 @@ namespace Kohonen.Cli.Commands;
 /// <summary>Measures a trained map and prints what the training did, as text or one JSON object.</summary>
 internal static class SummaryPrinter
 {
-    public static TrainingSummary Summarize(string command, string output, SomModel model, DataMatrix data, TimeSpan trainTime)
+    public static TrainingSummary Summarize(string command, string output, SomModel model, DataMatrix data, TimeSpan trainTime, IReadOnlyList<string> pictures)
     {
         var options = model.Options!;
         var te = model.TopographicError(data);
@@ -28,7 +28,8 @@ internal static class SummaryPrinter
             options.MaxDegreeOfParallelism ?? Environment.ProcessorCount,
             Math.Round(trainTime.TotalSeconds, 6),
             model.QuantizationError(data),
-            double.IsNaN(te) ? null : te);
+            double.IsNaN(te) ? null : te,
+            [.. pictures.Select(Path.GetFullPath)]);
     }
 
     public static void Print(CliConsole console, TrainingSummary s, bool json)
@@ -48,5 +49,9 @@ internal static class SummaryPrinter
             ? string.Create(CultureInfo.InvariantCulture, $"  topographic error   {te:0.000000}")
             : "  topographic error   n/a (one node)");
         console.Out.WriteLine($"  model               {s.Output}");
+        foreach (var picture in s.Pictures)
+        {
+            console.Out.WriteLine($"  picture             {picture}");
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Kohonen.Data;
+using Kohonen.Imaging;
 using Kohonen.Maps;
 using Kohonen.Storage;
 using Kohonen.Training;
@@ -38,13 +39,14 @@ internal static class TrainCommand
         var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
         var output = new Option<string>("--out") { Description = "Where to write the model (.som).", Required = true };
+        var noPlots = new Option<bool>("--no-plots") { Description = "Do not write the U-matrix, component planes and training curve beside the model." };
         var json = CommonOptions.Json();
         var quiet = CommonOptions.Quiet();
 
         var command = new Command("train", "Train a self-organizing map on a data file and save the model.")
         {
             data, columns, labelColumn, width, height, iterations, epochs, algorithm, topology, toroidal, neighborhood,
-            learningRate, sigma, decay, sigmaDecay, learningRateDecay, init, scale, shuffle, exact, seed, threads, output, json, quiet,
+            learningRate, sigma, decay, sigmaDecay, learningRateDecay, init, scale, shuffle, exact, seed, threads, output, noPlots, json, quiet,
         };
 
         command.SetAction((r, cancellationToken) => CommandRunner.RunAsync(console, r.GetValue(CommonOptions.Verbose), () =>
@@ -71,11 +73,17 @@ internal static class TrainCommand
                 Seed = r.GetValue(seed) ?? Random.Shared.Next(),
                 MaxDegreeOfParallelism = r.GetValue(threads),
             };
-            var trainer = new SomTrainer(options);
             var path = r.GetValue(output)!;
             CommonOptions.EnsureFolderExists(path, "--out");
             var dataPath = r.GetValue(data)!;
             var table = DataFiles.Read(dataPath, "--data", DataFiles.Columns(r.GetValue(columns)), r.GetValue(labelColumn));
+            var plots = !r.GetValue(noPlots);
+            if (plots)
+            {
+                options = options with { MetricsEvery = CurveSpacing(options, table.Data.Rows) };
+            }
+
+            var trainer = new SomTrainer(options);
             var quietNow = r.GetValue(quiet) || r.GetValue(json);
             if (!quietNow)
             {
@@ -84,10 +92,39 @@ internal static class TrainCommand
 
             var (model, trainTime) = TrainingRunner.Train(trainer, table.Data, console, quietNow, "train", cancellationToken);
             SomFile.Save(model, path);
-            SummaryPrinter.Print(console, SummaryPrinter.Summarize("train", path, model, table.Data, trainTime), r.GetValue(json));
+            var pictures = new List<string>();
+            if (plots)
+            {
+                var xLabel = model.Options!.Algorithm == TrainingAlgorithm.Batch ? "epoch" : "iteration";
+                foreach (var (kind, draw) in new (string, Func<byte[]>)[]
+                {
+                    ("umatrix", () => MapPictures.UMatrix(model)),
+                    ("planes", () => MapPictures.ComponentPlanes(model)),
+                    ("curve", () => MapPictures.TrainingCurve(model.History, xLabel: xLabel)),
+                })
+                {
+                    var picture = PicturePaths.Beside(path, kind);
+                    MapPictures.Save(draw(), picture);
+                    pictures.Add(picture);
+                }
+            }
+
+            SummaryPrinter.Print(console, SummaryPrinter.Summarize("train", path, model, table.Data, trainTime, pictures), r.GetValue(json));
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// How often to measure QE and TE for the training curve: up to 50 points, fewer when the data is
+    /// large, so that measuring (a pass over the data each time) stays small beside training itself
+    /// (about 2·10⁸ distance evaluations at most in all).
+    /// </summary>
+    private static int CurveSpacing(SomOptions options, int rows)
+    {
+        var perMeasurement = Math.Max(1.0, (double)rows * options.Width * options.Height);
+        var points = (int)Math.Clamp(2e8 / perMeasurement, 2, 50);
+        return Math.Max(1, (int)Math.Ceiling(options.Iterations / (double)points));
     }
 
     /// <summary>--iterations counts online passes, --epochs batch epochs; together they conflict.</summary>

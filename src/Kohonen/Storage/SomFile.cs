@@ -20,7 +20,7 @@ namespace Kohonen.Storage;
 /// <para><c>__metadata__</c> (all strings, as safetensors requires): <c>format</c> = "kohonen.som",
 /// <c>format_version</c> = "1", <c>width</c>, <c>height</c>, <c>dim</c>, <c>topology</c>
 /// (rectangular | hexagonal), <c>toroidal</c> (true | false), <c>feature_names</c> (a JSON array),
-/// <c>scaler</c> (none | min-max | z-score), <c>options</c> (a JSON object, or "null" for a map not
+/// <c>scaler</c> (none | minmax | zscore), <c>options</c> (a JSON object, or "null" for a map not
 /// made by training), <c>training_history</c> (optional: a JSON array of the measured steps),
 /// <c>data_sha256</c> (hex SHA-256 of all tensor bytes), <c>library</c>.</para>
 /// <para>Reading refuses, with a message that says which: a file that is not safetensors, a

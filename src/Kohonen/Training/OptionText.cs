@@ -1,15 +1,21 @@
 namespace Kohonen.Training;
 
 /// <summary>
-/// The text names of the option enums (kebab-case: <c>mexican-hat</c>, <c>exponential-classic</c>),
-/// as used in model files, on the command line and over HTTP.
+/// The text names of the option enums (kebab-case: <c>mexican-hat</c>, <c>exponential-classic</c>;
+/// the scalers are <c>minmax</c> and <c>zscore</c>, as the tools they come from spell them), as used
+/// in model files, on the command line and over HTTP.
 /// </summary>
 public static class OptionText
 {
-    /// <summary>The kebab-case name of an enum value: <c>MexicanHat</c> → <c>mexican-hat</c>.</summary>
+    /// <summary>The name of an enum value: <c>MexicanHat</c> → <c>mexican-hat</c>.</summary>
     public static string ToText<TEnum>(TEnum value)
         where TEnum : struct, Enum
     {
+        if (value is Data.Scaling scaling && scaling != Data.Scaling.None)
+        {
+            return scaling == Data.Scaling.MinMax ? "minmax" : "zscore";
+        }
+
         var name = value.ToString();
         var chars = new System.Text.StringBuilder(name.Length + 4);
         for (var i = 0; i < name.Length; i++)
@@ -38,16 +44,17 @@ public static class OptionText
         where TEnum : struct, Enum =>
         [.. Enum.GetValues<TEnum>().Select(ToText)];
 
-    /// <summary>Parses a name case-insensitively; '-' and '_' are interchangeable.</summary>
+    /// <summary>Parses a name case-insensitively, with or without its hyphens ('_' counts as one):
+    /// <c>z-score</c>, <c>zscore</c> and <c>Mexican_Hat</c> are all understood.</summary>
     public static bool TryParse<TEnum>(string? text, out TEnum value)
         where TEnum : struct, Enum
     {
         if (text is not null)
         {
-            var wanted = text.Trim().Replace('_', '-');
+            var wanted = Squeeze(text);
             foreach (var candidate in Enum.GetValues<TEnum>())
             {
-                if (string.Equals(ToText(candidate), wanted, StringComparison.OrdinalIgnoreCase))
+                if (string.Equals(Squeeze(ToText(candidate)), wanted, StringComparison.OrdinalIgnoreCase))
                 {
                     value = candidate;
                     return true;
@@ -68,4 +75,6 @@ public static class OptionText
         TryParse<TEnum>(text, out var value)
             ? value
             : throw new ArgumentException($"Unknown {what} '{text}'; allowed: {string.Join(", ", Names<TEnum>())}.", what);
+
+    private static string Squeeze(string text) => text.Trim().Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal);
 }

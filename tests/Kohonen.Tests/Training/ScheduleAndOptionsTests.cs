@@ -81,6 +81,9 @@ public class ScheduleAndOptionsTests
     {
         Assert.Equal("mexican-hat", OptionText.ToText(Neighborhood.MexicanHat));
         Assert.Equal(Decay.ExponentialClassic, OptionText.Parse<Decay>("Exponential_Classic", "decay"));
+        Assert.Equal("zscore", OptionText.ToText(Kohonen.Data.Scaling.ZScore));
+        Assert.Equal(Kohonen.Data.Scaling.MinMax, OptionText.Parse<Kohonen.Data.Scaling>("min-max", "scale"));
+        Assert.Equal(Kohonen.Data.Scaling.ZScore, OptionText.Parse<Kohonen.Data.Scaling>("zscore", "scale"));
 
         var error = Assert.Throws<ArgumentException>(() => OptionText.Parse<Neighborhood>("gauss", "neighborhood"));
         Assert.Contains("gaussian, bubble, mexican-hat, triangle", error.Message, StringComparison.Ordinal);
