@@ -33,6 +33,25 @@ internal static class Chart
         canvas.DrawText(text, x, y, align, font, paint);
     }
 
+    /// <summary>A bold title centred at the top, its size reduced (down to half) until it fits the
+    /// width less the margins, and shortened with an ellipsis if even that is too wide.</summary>
+    public static void Title(SKCanvas canvas, string text, float width, float size, float margin)
+    {
+        var available = width - (2 * margin);
+        var fitted = size;
+        while (fitted > size / 2 && TextWidth(text, fitted, bold: true) > available)
+        {
+            fitted -= 0.5f;
+        }
+
+        while (text.Length > 1 && TextWidth(text, fitted, bold: true) > available)
+        {
+            text = text[..^2] + "…";
+        }
+
+        Text(canvas, text, width / 2f, margin + size, fitted, bold: true, SKTextAlign.Center);
+    }
+
     public static float TextWidth(string text, float size, bool bold = false)
     {
         using var font = PictureFonts.Font(size, bold);

@@ -41,7 +41,7 @@ public static partial class MapPictures
         using (bitmap)
         using (canvas)
         {
-            Chart.Text(canvas, options.Title ?? "Training curve", width / 2f, Margin + TitleSize, TitleSize, bold: true, SKTextAlign.Center);
+            Chart.Title(canvas, options.Title ?? "Training curve", width, TitleSize, Margin);
             using var axis = new SKPaint { Color = Chart.Ink, Style = SKPaintStyle.Stroke, StrokeWidth = 1, IsAntialias = false };
             using var grid = new SKPaint { Color = new SKColor(0xe8, 0xe8, 0xe8), Style = SKPaintStyle.Stroke, StrokeWidth = 1, IsAntialias = false };
             float X(double v) => plot.Left + (float)((v - xMin) / (xMax - xMin) * plot.Width);

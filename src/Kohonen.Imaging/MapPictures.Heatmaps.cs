@@ -48,7 +48,7 @@ public static partial class MapPictures
         using (bitmap)
         using (canvas)
         {
-            Chart.Text(canvas, options.Title ?? "Component planes", width / 2f, Margin + TitleSize, TitleSize, bold: true, SKTextAlign.Center);
+            Chart.Title(canvas, options.Title ?? "Component planes", width, TitleSize, Margin);
             for (var f = 0; f < dim; f++)
             {
                 var left = Margin + ((f % columns) * panelWidth);
@@ -74,7 +74,7 @@ public static partial class MapPictures
         using (bitmap)
         using (canvas)
         {
-            Chart.Text(canvas, title, width / 2f, Margin + TitleSize, TitleSize, bold: true, SKTextAlign.Center);
+            Chart.Title(canvas, title, width, TitleSize, Margin);
             DrawHeatmap(canvas, grid, value, SKRect.Create(Margin, titleBand, width - (2 * Margin), geometry.Bounds.Height), LabelSize, labels);
             return Chart.Png(bitmap);
         }

@@ -33,7 +33,7 @@ public static partial class MapPictures
         using (bitmap)
         using (canvas)
         {
-            Chart.Text(canvas, options.Title ?? "Labels (majority per node)", width / 2f, Margin + TitleSize, TitleSize, bold: true, SKTextAlign.Center);
+            Chart.Title(canvas, options.Title ?? "Labels (majority per node)", width, TitleSize, Margin);
             geometry.FillCells(canvas, node =>
             {
                 var (x, y) = model.Grid.CoordinatesOf(node);

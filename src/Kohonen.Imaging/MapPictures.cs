@@ -44,7 +44,7 @@ public static partial class MapPictures
         using (bitmap)
         using (canvas)
         {
-            Chart.Text(canvas, title, width / 2f, Margin + TitleSize, TitleSize, bold: true, SKTextAlign.Center);
+            Chart.Title(canvas, title, width, TitleSize, Margin);
             geometry.FillCells(canvas, node => colors[node]);
             return Chart.Png(bitmap);
         }

@@ -191,6 +191,19 @@ public class MapPicturesTests
     }
 
     [Fact]
+    public void ALongTitleShrinksToFitInsideThePicture()
+    {
+        var model = DistinctColours(new Grid(4, 3));
+        var options = new PictureOptions { Width = 200, Title = "A title far too long to fit into two hundred pixels at eighteen points" };
+
+        var bitmap = Png.Decode(MapPictures.RgbMap(model, options));
+
+        Assert.True(Png.DarkPixels(bitmap, new SKRectI(0, 0, 200, 40)) > 50, "the title is drawn");
+        Assert.Equal(0, Png.DarkPixels(bitmap, new SKRectI(0, 0, 6, 40)));
+        Assert.Equal(0, Png.DarkPixels(bitmap, new SKRectI(194, 0, 200, 40)));
+    }
+
+    [Fact]
     public void BadRequestsAreRefusedWithAReason()
     {
         var four = SomModel.Create(new Grid(2, 1), new float[8], 4);

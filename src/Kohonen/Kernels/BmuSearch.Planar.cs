@@ -96,31 +96,12 @@ internal static partial class BmuSearch
     /// the same answer as a sequential search.</summary>
     public static int FindBestPlanar(float[] planes, int nodes, ReadOnlySpan<float> input, int maxThreads, out float bestDistanceSquared)
     {
-        if (maxThreads <= 1 || (long)nodes * input.Length < ParallelWorkThreshold || nodes <= ChunkNodes)
+        if (!WorthSplitting(nodes, input.Length, maxThreads))
         {
             return FindBestPlanar(planes, nodes, input, 0, nodes, out bestDistanceSquared);
         }
 
-        var chunks = (nodes + ChunkNodes - 1) / ChunkNodes;
-        var winners = new int[chunks];
-        var distances = new float[chunks];
-        var inputCopy = input.ToArray();
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = maxThreads }, c =>
-        {
-            var start = c * ChunkNodes;
-            winners[c] = FindBestPlanar(planes, nodes, inputCopy, start, Math.Min(nodes, start + ChunkNodes), out distances[c]);
-        });
-
-        var best = 0;
-        for (var c = 1; c < chunks; c++)
-        {
-            if (distances[c] < distances[best])
-            {
-                best = c;
-            }
-        }
-
-        bestDistanceSquared = distances[best];
-        return winners[best];
+        var copy = input.ToArray();
+        return FindBestInChunks(nodes, maxThreads, (int start, int end, out float d2) => FindBestPlanar(planes, nodes, copy, start, end, out d2), out bestDistanceSquared);
     }
 }

@@ -44,20 +44,37 @@ internal static partial class BmuSearch
     public static int FindBest(float[] codebook, int dim, ReadOnlySpan<float> input, int maxThreads, out float bestDistanceSquared)
     {
         var nodes = codebook.Length / dim;
-        if (maxThreads <= 1 || (long)nodes * dim < ParallelWorkThreshold || nodes <= ChunkNodes)
+        if (!WorthSplitting(nodes, dim, maxThreads))
         {
             return FindBest(codebook, dim, input, 0, nodes, out bestDistanceSquared);
         }
 
+        var copy = input.ToArray();
+        return FindBestInChunks(nodes, maxThreads, (int start, int end, out float d2) => FindBest(codebook, dim, copy, start, end, out d2), out bestDistanceSquared);
+    }
+
+    /// <summary>A search of the node range [start, end) that reports the winner's squared distance.</summary>
+    private delegate int RangeSearch(int start, int end, out float bestDistanceSquared);
+
+    /// <summary>Whether a search over this many nodes pays for splitting across threads.</summary>
+    private static bool WorthSplitting(int nodes, int dim, int maxThreads) =>
+        maxThreads > 1 && (long)nodes * dim >= ParallelWorkThreshold && nodes > ChunkNodes;
+
+    /// <summary>
+    /// Runs <paramref name="search"/> over fixed chunks of <see cref="ChunkNodes"/> nodes in parallel,
+    /// then compares the chunks' winners in chunk order with a strict less-than: the lowest index wins
+    /// ties across chunks as within them, so the answer is that of one sequential search whatever the
+    /// number of threads.
+    /// </summary>
+    private static int FindBestInChunks(int nodes, int maxThreads, RangeSearch search, out float bestDistanceSquared)
+    {
         var chunks = (nodes + ChunkNodes - 1) / ChunkNodes;
         var winners = new int[chunks];
         var distances = new float[chunks];
-        var inputCopy = input.ToArray();
         Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = maxThreads }, c =>
         {
             var start = c * ChunkNodes;
-            var end = Math.Min(nodes, start + ChunkNodes);
-            winners[c] = FindBest(codebook, dim, inputCopy, start, end, out distances[c]);
+            winners[c] = search(start, Math.Min(nodes, start + ChunkNodes), out distances[c]);
         });
 
         var best = 0;
