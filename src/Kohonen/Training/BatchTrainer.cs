@@ -12,8 +12,9 @@ namespace Kohonen.Training;
 /// rate.
 /// </summary>
 /// <remarks>
-/// Deterministic with any number of threads: BMUs are found per sample, the sums are accumulated in
-/// sample order in double precision, and each node sums over c in ascending order.
+/// Deterministic with any number of threads: BMUs are found per sample (from 8 features on as a
+/// blocked matrix product, <see cref="BlockedBmuSearch"/>), the sums are accumulated in sample order
+/// in double precision, and each node sums over c in ascending order.
 /// </remarks>
 internal static class BatchTrainer
 {
@@ -39,15 +40,30 @@ internal static class BatchTrainer
             run.CancellationToken.ThrowIfCancellationRequested();
             var sigma = run.Schedule.Sigma(epoch);
 
-            var search = new NearestNode(codebook, dim);
-            Parallel.For(0, sampleChunks, parallelOptions, c =>
+            if (dim >= BmuSearch.PlanarBelowDimension)
             {
-                var end = Math.Min(data.Rows, (c + 1) * RowsPerChunk);
-                for (var r = c * RowsPerChunk; r < end; r++)
+                // Rows against the whole codebook as a blocked matrix product (the exact BMUs).
+                var prepared = new BlockedBmuSearch.Prepared(codebook, dim);
+                var values = data.RawValues;
+                Parallel.For(0, sampleChunks, parallelOptions, c =>
                 {
-                    bmus[r] = search.FindBest(data.Row(r), out _);
-                }
-            });
+                    var start = c * RowsPerChunk;
+                    var end = Math.Min(data.Rows, start + RowsPerChunk);
+                    BlockedBmuSearch.FindBest(prepared, values.AsSpan(start * dim, (end - start) * dim), bmus.AsSpan(start, end - start));
+                });
+            }
+            else
+            {
+                var search = new NearestNode(codebook, dim);
+                Parallel.For(0, sampleChunks, parallelOptions, c =>
+                {
+                    var end = Math.Min(data.Rows, (c + 1) * RowsPerChunk);
+                    for (var r = c * RowsPerChunk; r < end; r++)
+                    {
+                        bmus[r] = search.FindBest(data.Row(r), out _);
+                    }
+                });
+            }
             run.CancellationToken.ThrowIfCancellationRequested();
 
             Array.Clear(sums);

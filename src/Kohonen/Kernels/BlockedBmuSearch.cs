@@ -1,0 +1,349 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Kohonen.Kernels;
+
+/// <summary>
+/// BMUs of many rows at once, as a blocked matrix product: with score(x, w) = ‖w‖² − 2·x·w the BMU is
+/// the node of least score (‖x‖² is the same for every node). Dot products come from a register tile
+/// of 4 rows × 16 nodes: eight 256-bit accumulators, one broadcast per row and two loads of a
+/// feature-major codebook per feature, eight fused multiply-adds (4 rows × 32 nodes with 512-bit
+/// vectors where the hardware has them). The running best and second-best
+/// score of each row stay in registers per lane, so no score matrix is stored.
+/// </summary>
+/// <remarks>
+/// The expansion cancels digits: two nodes whose scores are within the rounding bound of each other
+/// are decided by their exact squared distances (<see cref="SquaredDistance"/>), ties to the lower
+/// index, so the answer is the exact search's unless three or more nodes are that close. Each score
+/// is one multiply-add chain over the features in order, the same for every blocking and thread
+/// count.
+/// </remarks>
+internal static class BlockedBmuSearch
+{
+    private const int Lanes = 8;
+    private const int WideLanes = 16;
+
+    /// <summary>Nodes are padded to a multiple of this: two vectors of either width.</summary>
+    private const int NodeTile = 2 * WideLanes;
+    private const int RowTile = 4;
+
+    /// <summary>A codebook laid out for the kernel: feature-major planes padded to a multiple of 32
+    /// nodes, and ‖w‖² per node (+∞ for the padding, so it never wins).</summary>
+    internal sealed class Prepared
+    {
+        public Prepared(float[] codebook, int dim)
+        {
+            Codebook = codebook;
+            Dim = dim;
+            Nodes = codebook.Length / dim;
+            Padded = (Nodes + NodeTile - 1) / NodeTile * NodeTile;
+            Planes = new float[dim * Padded];
+            Norms = new float[Padded];
+            Array.Fill(Norms, float.PositiveInfinity);
+            for (var k = 0; k < Nodes; k++)
+            {
+                var w = codebook.AsSpan(k * dim, dim);
+                var norm = 0f;
+                for (var f = 0; f < dim; f++)
+                {
+                    Planes[(f * Padded) + k] = w[f];
+                    norm += w[f] * w[f];
+                }
+
+                Norms[k] = norm;
+            }
+        }
+
+        public float[] Codebook { get; }
+
+        public int Dim { get; }
+
+        public int Nodes { get; }
+
+        public int Padded { get; }
+
+        public float[] Planes { get; }
+
+        public float[] Norms { get; }
+    }
+
+    /// <summary>Planes of a node block fit this many bytes (most of a 48 KiB L1 data cache).</summary>
+    private const int BlockBytes = 32 * 1024;
+
+    /// <summary>
+    /// The BMU of each row of <paramref name="rows"/> (row-major, <c>Dim</c> floats each). The
+    /// codebook is walked in blocks of nodes whose planes fit the L1 cache, and every row of the call
+    /// meets a block before the next block is loaded: each loaded weight serves all the rows, not four.
+    /// Each row's running top two lives in <c>state</c> between blocks.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void FindBest(Prepared w, ReadOnlySpan<float> rows, Span<int> bmus)
+    {
+        var dim = w.Dim;
+        var n = rows.Length / dim;
+        Debug.Assert(bmus.Length >= n);
+        if (n == 0)
+        {
+            return;
+        }
+
+        // Rows topped up to a multiple of 4 with copies of the last one (their answers are dropped);
+        // every row's own arithmetic is the same as in a full tile.
+        var tiles = (n + RowTile - 1) / RowTile;
+        var padded = rows;
+        if (n % RowTile != 0)
+        {
+            var copy = new float[tiles * RowTile * dim];
+            rows.CopyTo(copy);
+            for (var r = n; r < tiles * RowTile; r++)
+            {
+                rows.Slice((n - 1) * dim, dim).CopyTo(copy.AsSpan(r * dim, dim));
+            }
+
+            padded = copy;
+        }
+
+        var wide = Vector512.IsHardwareAccelerated;
+        var lanes = wide ? WideLanes : Lanes;
+        // Per row: best and second score, their indices (as int bits), one vector each.
+        var state = new float[tiles * RowTile * 4 * lanes];
+        for (var r = 0; r < tiles * RowTile; r++)
+        {
+            var row = state.AsSpan(r * 4 * lanes, 4 * lanes);
+            row[..(2 * lanes)].Fill(float.PositiveInfinity);
+            MemoryMarshal.Cast<float, int>(row[(2 * lanes)..]).Fill(-1);
+        }
+
+        var nodeBlock = Math.Max(NodeTile, BlockBytes / (4 * dim) / NodeTile * NodeTile);
+        for (var kb = 0; kb < w.Padded; kb += nodeBlock)
+        {
+            var kEnd = Math.Min(w.Padded, kb + nodeBlock);
+            for (var t = 0; t < tiles; t++)
+            {
+                var block = padded.Slice(t * RowTile * dim, RowTile * dim);
+                var tileState = state.AsSpan(t * RowTile * 4 * lanes, RowTile * 4 * lanes);
+                if (wide)
+                {
+                    WideTile(w, block, kb, kEnd, tileState);
+                }
+                else
+                {
+                    Tile(w, block, kb, kEnd, tileState);
+                }
+            }
+        }
+
+        for (var r = 0; r < n; r++)
+        {
+            var row = state.AsSpan(r * 4 * lanes, 4 * lanes);
+            bmus[r] = Resolve(w, rows.Slice(r * dim, dim), row[..lanes], row[lanes..(2 * lanes)],
+                MemoryMarshal.Cast<float, int>(row[(2 * lanes)..(3 * lanes)]), MemoryMarshal.Cast<float, int>(row[(3 * lanes)..]));
+        }
+    }
+
+    /// <summary>Four rows against every node.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile(Prepared w, ReadOnlySpan<float> block, int kb, int kEnd, Span<float> state)
+    {
+        var dim = w.Dim;
+        var padded = w.Padded;
+        Debug.Assert(state.Length == RowTile * 4 * (Unsafe.SizeOf<Vector512<float>>() / 4) || state.Length == RowTile * 4 * Lanes);
+        ref var planes = ref MemoryMarshal.GetArrayDataReference(w.Planes);
+        ref var norms = ref MemoryMarshal.GetArrayDataReference(w.Norms);
+        ref var r0 = ref MemoryMarshal.GetReference(block);
+        ref var r1 = ref Unsafe.Add(ref r0, dim);
+        ref var r2 = ref Unsafe.Add(ref r0, 2 * dim);
+        ref var r3 = ref Unsafe.Add(ref r0, 3 * dim);
+        // state: per row, best | second | best index | second index, one vector each.
+        var rows = MemoryMarshal.Cast<float, Vector256<float>>(state);
+        var lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        var minusTwo = Vector256.Create(-2f);
+
+        for (var k0 = kb; k0 < kEnd; k0 += 2 * Lanes)
+        {
+            Vector256<float> a00 = default, a01 = default, a10 = default, a11 = default;
+            Vector256<float> a20 = default, a21 = default, a30 = default, a31 = default;
+            // The plane offset advances by one padded plane per feature; the four rows are read
+            // through their own references.
+            var at = (nuint)k0;
+            for (var f = 0; f < dim; f++, at += (nuint)padded)
+            {
+                var p0 = Vector256.LoadUnsafe(ref planes, at);
+                var p1 = Vector256.LoadUnsafe(ref planes, at + Lanes);
+                var x0 = Vector256.Create(Unsafe.Add(ref r0, f));
+                var x1 = Vector256.Create(Unsafe.Add(ref r1, f));
+                var x2 = Vector256.Create(Unsafe.Add(ref r2, f));
+                var x3 = Vector256.Create(Unsafe.Add(ref r3, f));
+                a00 = Vector256.MultiplyAddEstimate(x0, p0, a00);
+                a01 = Vector256.MultiplyAddEstimate(x0, p1, a01);
+                a10 = Vector256.MultiplyAddEstimate(x1, p0, a10);
+                a11 = Vector256.MultiplyAddEstimate(x1, p1, a11);
+                a20 = Vector256.MultiplyAddEstimate(x2, p0, a20);
+                a21 = Vector256.MultiplyAddEstimate(x2, p1, a21);
+                a30 = Vector256.MultiplyAddEstimate(x3, p0, a30);
+                a31 = Vector256.MultiplyAddEstimate(x3, p1, a31);
+            }
+
+            // score = ‖w‖² − 2·x·w, then keep the two least per lane.
+            var n0 = Vector256.LoadUnsafe(ref norms, (nuint)k0);
+            var n1 = Vector256.LoadUnsafe(ref norms, (nuint)(k0 + Lanes));
+            var i0 = lane + Vector256.Create(k0);
+            var i1 = i0 + Vector256.Create(Lanes);
+            Keep(ref rows[0], ref rows[1], ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[2]), ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[3]), Vector256.MultiplyAddEstimate(minusTwo, a00, n0), i0);
+            Keep(ref rows[0], ref rows[1], ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[2]), ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[3]), Vector256.MultiplyAddEstimate(minusTwo, a01, n1), i1);
+            Keep(ref rows[4], ref rows[5], ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[6]), ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[7]), Vector256.MultiplyAddEstimate(minusTwo, a10, n0), i0);
+            Keep(ref rows[4], ref rows[5], ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[6]), ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[7]), Vector256.MultiplyAddEstimate(minusTwo, a11, n1), i1);
+            Keep(ref rows[8], ref rows[9], ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[10]), ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[11]), Vector256.MultiplyAddEstimate(minusTwo, a20, n0), i0);
+            Keep(ref rows[8], ref rows[9], ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[10]), ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[11]), Vector256.MultiplyAddEstimate(minusTwo, a21, n1), i1);
+            Keep(ref rows[12], ref rows[13], ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[14]), ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[15]), Vector256.MultiplyAddEstimate(minusTwo, a30, n0), i0);
+            Keep(ref rows[12], ref rows[13], ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[14]), ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[15]), Vector256.MultiplyAddEstimate(minusTwo, a31, n1), i1);
+        }
+
+    }
+
+    /// <summary>The same tile with 512-bit vectors: 4 rows × 32 nodes in eight 16-lane accumulators.
+    /// Each score is the same multiply-add chain as in <see cref="Tile"/>, only more of them at once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WideTile(Prepared w, ReadOnlySpan<float> block, int kb, int kEnd, Span<float> state)
+    {
+        var dim = w.Dim;
+        var padded = w.Padded;
+        Debug.Assert(state.Length == RowTile * 4 * (Unsafe.SizeOf<Vector512<float>>() / 4) || state.Length == RowTile * 4 * Lanes);
+        ref var planes = ref MemoryMarshal.GetArrayDataReference(w.Planes);
+        ref var norms = ref MemoryMarshal.GetArrayDataReference(w.Norms);
+        ref var r0 = ref MemoryMarshal.GetReference(block);
+        ref var r1 = ref Unsafe.Add(ref r0, dim);
+        ref var r2 = ref Unsafe.Add(ref r0, 2 * dim);
+        ref var r3 = ref Unsafe.Add(ref r0, 3 * dim);
+        var rows = MemoryMarshal.Cast<float, Vector512<float>>(state);
+        var lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        var minusTwo = Vector512.Create(-2f);
+
+        for (var k0 = kb; k0 < kEnd; k0 += NodeTile)
+        {
+            Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default;
+            Vector512<float> a20 = default, a21 = default, a30 = default, a31 = default;
+            // The plane offset advances by one padded plane per feature; the four rows are read
+            // through their own references.
+            var at = (nuint)k0;
+            for (var f = 0; f < dim; f++, at += (nuint)padded)
+            {
+                var p0 = Vector512.LoadUnsafe(ref planes, at);
+                var p1 = Vector512.LoadUnsafe(ref planes, at + WideLanes);
+                var x0 = Vector512.Create(Unsafe.Add(ref r0, f));
+                var x1 = Vector512.Create(Unsafe.Add(ref r1, f));
+                var x2 = Vector512.Create(Unsafe.Add(ref r2, f));
+                var x3 = Vector512.Create(Unsafe.Add(ref r3, f));
+                a00 = Vector512.MultiplyAddEstimate(x0, p0, a00);
+                a01 = Vector512.MultiplyAddEstimate(x0, p1, a01);
+                a10 = Vector512.MultiplyAddEstimate(x1, p0, a10);
+                a11 = Vector512.MultiplyAddEstimate(x1, p1, a11);
+                a20 = Vector512.MultiplyAddEstimate(x2, p0, a20);
+                a21 = Vector512.MultiplyAddEstimate(x2, p1, a21);
+                a30 = Vector512.MultiplyAddEstimate(x3, p0, a30);
+                a31 = Vector512.MultiplyAddEstimate(x3, p1, a31);
+            }
+
+            var n0 = Vector512.LoadUnsafe(ref norms, (nuint)k0);
+            var n1 = Vector512.LoadUnsafe(ref norms, (nuint)(k0 + WideLanes));
+            var i0 = lane + Vector512.Create(k0);
+            var i1 = i0 + Vector512.Create(WideLanes);
+            KeepWide(ref rows[0], ref rows[1], ref Unsafe.As<Vector512<float>, Vector512<int>>(ref rows[2]), ref Unsafe.As<Vector512<float>, Vector512<int>>(ref rows[3]), Vector512.MultiplyAddEstimate(minusTwo, a00, n0), i0);
+            KeepWide(ref rows[0], ref rows[1], ref Unsafe.As<Vector512<float>, Vector512<int>>(ref rows[2]), ref Unsafe.As<Vector512<float>, Vector512<int>>(ref rows[3]), Vector512.MultiplyAddEstimate(minusTwo, a01, n1), i1);
+            KeepWide(ref rows[4], ref rows[5], ref Unsafe.As<Vector512<float>, Vector512<int>>(ref rows[6]), ref Unsafe.As<Vector512<float>, Vector512<int>>(ref rows[7]), Vector512.MultiplyAddEstimate(minusTwo, a10, n0), i0);
+            KeepWide(ref rows[4], ref rows[5], ref Unsafe.As<Vector512<float>, Vector512<int>>(ref rows[6]), ref Unsafe.As<Vector512<float>, Vector512<int>>(ref rows[7]), Vector512.MultiplyAddEstimate(minusTwo, a11, n1), i1);
+            KeepWide(ref rows[8], ref rows[9], ref Unsafe.As<Vector512<float>, Vector512<int>>(ref rows[10]), ref Unsafe.As<Vector512<float>, Vector512<int>>(ref rows[11]), Vector512.MultiplyAddEstimate(minusTwo, a20, n0), i0);
+            KeepWide(ref rows[8], ref rows[9], ref Unsafe.As<Vector512<float>, Vector512<int>>(ref rows[10]), ref Unsafe.As<Vector512<float>, Vector512<int>>(ref rows[11]), Vector512.MultiplyAddEstimate(minusTwo, a21, n1), i1);
+            KeepWide(ref rows[12], ref rows[13], ref Unsafe.As<Vector512<float>, Vector512<int>>(ref rows[14]), ref Unsafe.As<Vector512<float>, Vector512<int>>(ref rows[15]), Vector512.MultiplyAddEstimate(minusTwo, a30, n0), i0);
+            KeepWide(ref rows[12], ref rows[13], ref Unsafe.As<Vector512<float>, Vector512<int>>(ref rows[14]), ref Unsafe.As<Vector512<float>, Vector512<int>>(ref rows[15]), Vector512.MultiplyAddEstimate(minusTwo, a31, n1), i1);
+        }
+
+    }
+
+    /// <summary><see cref="Keep"/> for 512-bit vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void KeepWide(ref Vector512<float> best, ref Vector512<float> second, ref Vector512<int> bestIndex, ref Vector512<int> secondIndex, Vector512<float> score, Vector512<int> index)
+    {
+        var belowBest = Vector512.LessThan(score, best);
+        var belowSecond = Vector512.LessThan(score, second);
+        second = Vector512.ConditionalSelect(belowBest, best, Vector512.ConditionalSelect(belowSecond, score, second));
+        secondIndex = Vector512.ConditionalSelect(belowBest.AsInt32(), bestIndex, Vector512.ConditionalSelect(belowSecond.AsInt32(), index, secondIndex));
+        best = Vector512.ConditionalSelect(belowBest, score, best);
+        bestIndex = Vector512.ConditionalSelect(belowBest.AsInt32(), index, bestIndex);
+    }
+
+    /// <summary>Lane-wise top two: a score below the best pushes the best down to second.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Keep(ref Vector256<float> best, ref Vector256<float> second, ref Vector256<int> bestIndex, ref Vector256<int> secondIndex, Vector256<float> score, Vector256<int> index)
+    {
+        var belowBest = Vector256.LessThan(score, best);
+        var belowSecond = Vector256.LessThan(score, second);
+        second = Vector256.ConditionalSelect(belowBest, best, Vector256.ConditionalSelect(belowSecond, score, second));
+        secondIndex = Vector256.ConditionalSelect(belowBest.AsInt32(), bestIndex, Vector256.ConditionalSelect(belowSecond.AsInt32(), index, secondIndex));
+        best = Vector256.ConditionalSelect(belowBest, score, best);
+        bestIndex = Vector256.ConditionalSelect(belowBest.AsInt32(), index, bestIndex);
+    }
+
+    /// <summary>Merges the lanes into the row's best and second-best node, then lets the exact
+    /// distances decide between them when their scores are within rounding of each other.</summary>
+    private static int Resolve(Prepared w, ReadOnlySpan<float> x, ReadOnlySpan<float> best, ReadOnlySpan<float> second, ReadOnlySpan<int> bestIndex, ReadOnlySpan<int> secondIndex)
+    {
+        float b = float.PositiveInfinity, s = float.PositiveInfinity;
+        int bi = -1, si = -1;
+        for (var l = 0; l < best.Length; l++)
+        {
+            Offer(best[l], bestIndex[l], ref b, ref bi, ref s, ref si);
+            Offer(second[l], secondIndex[l], ref b, ref bi, ref s, ref si);
+        }
+
+        if (bi < 0)
+        {
+            return 0; // every score was NaN: inputs are validated before this, so this does not occur
+        }
+
+        if (si < 0)
+        {
+            return bi;
+        }
+
+        // The rounding bound of a score: each of the dim products and the sums carries up to one unit
+        // of 2⁻²⁴ of ‖x‖² + ‖w‖² (|x·w| ≤ (‖x‖² + ‖w‖²)/2), for both scores.
+        var dim = w.Dim;
+        var xx = 0f;
+        foreach (var v in x)
+        {
+            xx += v * v;
+        }
+
+        var margin = (dim + 2) * (1f / (1 << 22)) * ((2 * xx) + w.Norms[bi] + w.Norms[si]);
+        if (s - b > margin)
+        {
+            return bi;
+        }
+
+        var exactBest = SquaredDistance.Compute(w.Codebook.AsSpan(bi * dim, dim), x);
+        var exactSecond = SquaredDistance.Compute(w.Codebook.AsSpan(si * dim, dim), x);
+        return exactSecond < exactBest || (exactSecond == exactBest && si < bi) ? si : bi;
+    }
+
+    /// <summary>Adds a candidate to the running top two (ties to the lower index).</summary>
+    private static void Offer(float score, int index, ref float b, ref int bi, ref float s, ref int si)
+    {
+        if (index < 0)
+        {
+            return;
+        }
+
+        if (score < b || (score == b && index < bi))
+        {
+            (s, si) = (b, bi);
+            (b, bi) = (score, index);
+        }
+        else if (index != bi && (score < s || (score == s && index < si) || si < 0))
+        {
+            (s, si) = (score, index);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using Kohonen.Kernels;
+
+namespace Kohonen.Tests.Kernels;
+
+/// <summary>The blocked (matrix-product) BMU search against the plain exact scalar search.</summary>
+public class BlockedBmuSearchTests
+{
+    public static TheoryData<int, int, int> Shapes()
+    {
+        var shapes = new TheoryData<int, int, int>();
+        foreach (var dim in new[] { 1, 3, 8, 9, 17, 64, 300 })
+        {
+            foreach (var nodes in new[] { 1, 2, 15, 16, 17, 100 })
+            {
+                shapes.Add(dim, nodes, 9);
+            }
+        }
+
+        shapes.Add(64, 1600, 37);
+        return shapes;
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void BlockedSearchFindsTheExactBmuOfEveryRow(int dim, int nodes, int rows)
+    {
+        var random = new Random((dim * 1000) + nodes);
+        var codebook = Enumerable.Range(0, nodes * dim).Select(_ => (float)((random.NextDouble() * 4) - 2)).ToArray();
+        var data = Enumerable.Range(0, rows * dim).Select(_ => (float)((random.NextDouble() * 4) - 2)).ToArray();
+        // Plant an exact copy of node nodes−1 as node 0 (an exact tie: node 0 must win), and make row 0
+        // equal to that node.
+        if (nodes > 1)
+        {
+            codebook.AsSpan((nodes - 1) * dim, dim).CopyTo(codebook.AsSpan(0, dim));
+            codebook.AsSpan(0, dim).CopyTo(data.AsSpan(0, dim));
+        }
+
+        var bmus = new int[rows];
+        BlockedBmuSearch.FindBest(new BlockedBmuSearch.Prepared(codebook, dim), data, bmus);
+
+        for (var r = 0; r < rows; r++)
+        {
+            Assert.Equal(ExactBest(codebook, dim, data.AsSpan(r * dim, dim)), bmus[r]);
+        }
+    }
+
+    [Fact]
+    public void NearTiesAreDecidedByTheExactDistance()
+    {
+        // Large, nearly equal vectors: ‖x‖² − 2x·w + ‖w‖² loses the difference to cancellation, the
+        // exact distances do not.
+        const int Dim = 32;
+        var x = Enumerable.Repeat(1000f, Dim).ToArray();
+        var near = (float[])x.Clone();
+        near[5] += 0.25f;
+        var nearer = (float[])x.Clone();
+        nearer[9] += 0.125f;
+        float[] codebook = [.. Enumerable.Repeat(0f, Dim), .. near, .. nearer];
+
+        var bmus = new int[1];
+        BlockedBmuSearch.FindBest(new BlockedBmuSearch.Prepared(codebook, Dim), x, bmus);
+
+        Assert.Equal(2, bmus[0]);
+    }
+
+    private static int ExactBest(float[] codebook, int dim, ReadOnlySpan<float> x)
+    {
+        var best = 0;
+        var bestD2 = double.PositiveInfinity;
+        for (var k = 0; k < codebook.Length / dim; k++)
+        {
+            double d2 = 0;
+            for (var f = 0; f < dim; f++)
+            {
+                var d = (double)codebook[(k * dim) + f] - x[f];
+                d2 += d * d;
+            }
+
+            if (d2 < bestD2)
+            {
+                bestD2 = d2;
+                best = k;
+            }
+        }
+
+        return best;
+    }
+}
