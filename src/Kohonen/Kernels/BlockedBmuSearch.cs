@@ -78,8 +78,13 @@ internal static class BlockedBmuSearch
     /// meets a block before the next block is loaded: each loaded weight serves all the rows, not four.
     /// Each row's running top two lives in <c>state</c> between blocks.
     /// </summary>
+    /// <param name="w">The prepared codebook.</param>
+    /// <param name="rows">The rows, row-major.</param>
+    /// <param name="bmus">Receives one node index per row.</param>
+    /// <param name="wide">Use 512-bit vectors; null (the default) uses them where the hardware has
+    /// them. Tests run both widths.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void FindBest(Prepared w, ReadOnlySpan<float> rows, Span<int> bmus)
+    public static void FindBest(Prepared w, ReadOnlySpan<float> rows, Span<int> bmus, bool? wide = null)
     {
         var dim = w.Dim;
         var n = rows.Length / dim;
@@ -105,8 +110,8 @@ internal static class BlockedBmuSearch
             padded = copy;
         }
 
-        var wide = Vector512.IsHardwareAccelerated;
-        var lanes = wide ? WideLanes : Lanes;
+        var useWide = wide ?? Vector512.IsHardwareAccelerated;
+        var lanes = useWide ? WideLanes : Lanes;
         // Per row: best and second score, their indices (as int bits), one vector each.
         var state = new float[tiles * RowTile * 4 * lanes];
         for (var r = 0; r < tiles * RowTile; r++)
@@ -124,7 +129,7 @@ internal static class BlockedBmuSearch
             {
                 var block = padded.Slice(t * RowTile * dim, RowTile * dim);
                 var tileState = state.AsSpan(t * RowTile * 4 * lanes, RowTile * 4 * lanes);
-                if (wide)
+                if (useWide)
                 {
                     WideTile(w, block, kb, kEnd, tileState);
                 }

@@ -27,14 +27,16 @@ internal static partial class BmuSearch
     /// The lanes are merged by distance, ties to the lower index; the last (end − start) mod 8 nodes
     /// are scalar.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int FindBestPlanar(ReadOnlySpan<float> planes, int nodes, ReadOnlySpan<float> input, int start, int end, out float bestDistanceSquared)
-    {
-        if (Vector512.IsHardwareAccelerated && end - start >= 2 * WideNodeLanes)
-        {
-            return FindBestPlanarWide(planes, nodes, input, start, end, out bestDistanceSquared);
-        }
+    public static int FindBestPlanar(ReadOnlySpan<float> planes, int nodes, ReadOnlySpan<float> input, int start, int end, out float bestDistanceSquared) =>
+        Vector512.IsHardwareAccelerated && end - start >= 2 * WideNodeLanes
+            ? FindBestPlanarWide(planes, nodes, input, start, end, out bestDistanceSquared)
+            : FindBestPlanarNarrow(planes, nodes, input, start, end, out bestDistanceSquared);
 
+    /// <summary>The 256-bit path of <see cref="FindBestPlanar(ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, int, out float)"/>
+    /// (internal so that tests run it on machines that would take the 512-bit one).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static int FindBestPlanarNarrow(ReadOnlySpan<float> planes, int nodes, ReadOnlySpan<float> input, int start, int end, out float bestDistanceSquared)
+    {
         var dim = input.Length;
         Debug.Assert(planes.Length == nodes * dim && start < end && end <= nodes);
         ref var p = ref MemoryMarshal.GetReference(planes);
@@ -105,7 +107,7 @@ internal static partial class BmuSearch
     /// (no fused multiply-add), so the result is the scalar one, bit for bit.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int FindBestPlanarWide(ReadOnlySpan<float> planes, int nodes, ReadOnlySpan<float> input, int start, int end, out float bestDistanceSquared)
+    internal static int FindBestPlanarWide(ReadOnlySpan<float> planes, int nodes, ReadOnlySpan<float> input, int start, int end, out float bestDistanceSquared)
     {
         var dim = input.Length;
         Debug.Assert(planes.Length == nodes * dim && start < end && end <= nodes);

@@ -5,24 +5,33 @@ namespace Kohonen.Tests.Kernels;
 /// <summary>The blocked (matrix-product) BMU search against the plain exact scalar search.</summary>
 public class BlockedBmuSearchTests
 {
-    public static TheoryData<int, int, int> Shapes()
+    /// <summary>Both vector widths where the hardware has 512-bit vectors, else 256-bit only.</summary>
+    private static bool[] Widths => System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? [false, true] : [false];
+
+    public static TheoryData<int, int, int, bool> Shapes()
     {
-        var shapes = new TheoryData<int, int, int>();
-        foreach (var dim in new[] { 1, 3, 8, 9, 17, 64, 300 })
+        var shapes = new TheoryData<int, int, int, bool>();
+        foreach (var wide in Widths)
         {
-            foreach (var nodes in new[] { 1, 2, 15, 16, 17, 100 })
+            foreach (var dim in new[] { 1, 3, 8, 9, 17, 64, 300 })
             {
-                shapes.Add(dim, nodes, 9);
+                foreach (var nodes in new[] { 1, 2, 15, 16, 17, 33, 100 })
+                {
+                    shapes.Add(dim, nodes, 9, wide);
+                }
             }
+
+            shapes.Add(64, 1600, 37, wide);
+            // More nodes than one L1-sized block holds: the row state carries across blocks.
+            shapes.Add(300, 700, 6, wide);
         }
 
-        shapes.Add(64, 1600, 37);
         return shapes;
     }
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void BlockedSearchFindsTheExactBmuOfEveryRow(int dim, int nodes, int rows)
+    public void BlockedSearchFindsTheExactBmuOfEveryRow(int dim, int nodes, int rows, bool wide)
     {
         var random = new Random((dim * 1000) + nodes);
         var codebook = Enumerable.Range(0, nodes * dim).Select(_ => (float)((random.NextDouble() * 4) - 2)).ToArray();
@@ -36,7 +45,7 @@ public class BlockedBmuSearchTests
         }
 
         var bmus = new int[rows];
-        BlockedBmuSearch.FindBest(new BlockedBmuSearch.Prepared(codebook, dim), data, bmus);
+        BlockedBmuSearch.FindBest(new BlockedBmuSearch.Prepared(codebook, dim), data, bmus, wide);
 
         for (var r = 0; r < rows; r++)
         {
@@ -44,9 +53,12 @@ public class BlockedBmuSearchTests
         }
     }
 
-    [Fact]
-    public void NearTiesAreDecidedByTheExactDistance()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void NearTiesAreDecidedByTheExactDistance(bool wide)
     {
+        Assert.SkipWhen(wide && !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated, "no 512-bit vectors on this machine");
         // Large, nearly equal vectors: ‖x‖² − 2x·w + ‖w‖² loses the difference to cancellation, the
         // exact distances do not.
         const int Dim = 32;
@@ -58,7 +70,7 @@ public class BlockedBmuSearchTests
         float[] codebook = [.. Enumerable.Repeat(0f, Dim), .. near, .. nearer];
 
         var bmus = new int[1];
-        BlockedBmuSearch.FindBest(new BlockedBmuSearch.Prepared(codebook, Dim), x, bmus);
+        BlockedBmuSearch.FindBest(new BlockedBmuSearch.Prepared(codebook, Dim), x, bmus, wide);
 
         Assert.Equal(2, bmus[0]);
     }

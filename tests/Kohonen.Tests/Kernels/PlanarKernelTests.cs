@@ -8,7 +8,7 @@ public class PlanarKernelTests
     public static TheoryData<int, int> NodeCountsAndDimensions()
     {
         var cases = new TheoryData<int, int>();
-        foreach (var nodes in new[] { 1, 2, 7, 8, 9, 15, 16, 17, 63, 100, (2 * BmuSearch.ChunkNodes) + 3 })
+        foreach (var nodes in new[] { 1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 100, (2 * BmuSearch.ChunkNodes) + 3 })
         {
             foreach (var dim in Enumerable.Range(1, BmuSearch.PlanarBelowDimension - 1))
             {
@@ -34,9 +34,16 @@ public class PlanarKernelTests
             var expected = ScalarBest(codebook, dim, input, out var expectedD2);
             var actual = BmuSearch.FindBestPlanar(planes, nodes, input, 0, nodes, out var actualD2);
             var threaded = BmuSearch.FindBestPlanar(planes, nodes, input, 4, out var threadedD2);
+            var narrow = BmuSearch.FindBestPlanarNarrow(planes, nodes, input, 0, nodes, out var narrowD2);
 
             Assert.Equal((expected, expectedD2), (actual, actualD2));
             Assert.Equal((expected, expectedD2), (threaded, threadedD2));
+            Assert.Equal((expected, expectedD2), (narrow, narrowD2));
+            if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                var wide = BmuSearch.FindBestPlanarWide(planes, nodes, input, 0, nodes, out var wideD2);
+                Assert.Equal((expected, expectedD2), (wide, wideD2));
+            }
         }
     }
 
