@@ -16,6 +16,7 @@ internal static class CliApp
             PredictCommand.Create(console),
             InfoCommand.Create(console),
             PlotCommand.Create(console),
+            BenchCommand.Create(console),
         };
         root.Options.Add(CommonOptions.Verbose);
         return root;

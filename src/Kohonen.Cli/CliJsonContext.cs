@@ -6,4 +6,5 @@ namespace Kohonen.Cli;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(TrainingSummary))]
 [JsonSerializable(typeof(ModelInfo))]
+[JsonSerializable(typeof(Bench.BenchReport))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;
