@@ -70,32 +70,10 @@ internal static partial class BmuSearch
         var bestD2 = float.PositiveInfinity;
         for (var lane = 0; lane < NodeLanes; lane++)
         {
-            var i = bestIndex.GetElement(lane);
-            var d = bestDistance.GetElement(lane);
-            if (i >= 0 && (d < bestD2 || (d == bestD2 && i < best)))
-            {
-                bestD2 = d;
-                best = i;
-            }
+            Merge(bestIndex.GetElement(lane), bestDistance.GetElement(lane), ref best, ref bestD2);
         }
 
-        // The tail nodes come after every vector node, so only a strictly closer one wins.
-        for (; k < end; k++)
-        {
-            var sum = 0f;
-            for (var f = 0; f < dim; f++)
-            {
-                var d = planes[(f * nodes) + k] - input[f];
-                sum += d * d;
-            }
-
-            if (sum < bestD2)
-            {
-                bestD2 = sum;
-                best = k;
-            }
-        }
-
+        ScalarTail(planes, nodes, input, k, end, ref best, ref bestD2);
         bestDistanceSquared = bestD2;
         return best < 0 ? start : best;
     }
@@ -161,22 +139,7 @@ internal static partial class BmuSearch
             Merge(bestIndex1.GetElement(lane), bestDistance1.GetElement(lane), ref best, ref bestD2);
         }
 
-        for (; k < end; k++)
-        {
-            var sum = 0f;
-            for (var f = 0; f < dim; f++)
-            {
-                var d = planes[(f * nodes) + k] - input[f];
-                sum += d * d;
-            }
-
-            if (sum < bestD2)
-            {
-                bestD2 = sum;
-                best = k;
-            }
-        }
-
+        ScalarTail(planes, nodes, input, k, end, ref best, ref bestD2);
         bestDistanceSquared = bestD2;
         return best < 0 ? start : best;
     }
@@ -201,6 +164,29 @@ internal static partial class BmuSearch
         {
             bestD2 = d;
             best = i;
+        }
+    }
+
+    /// <summary>
+    /// The last nodes [k, end), fewer than a vector's worth, one by one with the same arithmetic.
+    /// They come after every vector node, so only a strictly closer one wins.
+    /// </summary>
+    private static void ScalarTail(ReadOnlySpan<float> planes, int nodes, ReadOnlySpan<float> input, int k, int end, ref int best, ref float bestD2)
+    {
+        for (; k < end; k++)
+        {
+            var sum = 0f;
+            for (var f = 0; f < input.Length; f++)
+            {
+                var d = planes[(f * nodes) + k] - input[f];
+                sum += d * d;
+            }
+
+            if (sum < bestD2)
+            {
+                bestD2 = sum;
+                best = k;
+            }
         }
     }
 }
