@@ -12,7 +12,10 @@ internal static class SummaryPrinter
     public static TrainingSummary Summarize(string command, string output, SomModel model, DataMatrix data, TimeSpan trainTime, IReadOnlyList<string> pictures)
     {
         var options = model.Options!;
-        var te = model.TopographicError(data);
+        // The last measured step is the final map on the same data: no second pass over the data.
+        var final = model.History.Count > 0 && model.History[^1].Iteration == options.Iterations ? model.History[^1] : null;
+        var qe = final?.QuantizationError ?? model.QuantizationError(data);
+        var te = final?.TopographicError ?? model.TopographicError(data);
         return new TrainingSummary(
             command,
             Path.GetFullPath(output),
@@ -27,7 +30,7 @@ internal static class SummaryPrinter
             options.Seed!.Value,
             options.MaxDegreeOfParallelism ?? Environment.ProcessorCount,
             Math.Round(trainTime.TotalSeconds, 6),
-            model.QuantizationError(data),
+            qe,
             double.IsNaN(te) ? null : te,
             [.. pictures.Select(Path.GetFullPath)]);
     }
