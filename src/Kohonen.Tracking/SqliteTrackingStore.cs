@@ -1,0 +1,414 @@
+using System.Globalization;
+using Dapper;
+using Kohonen.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Kohonen.Tracking;
+
+/// <summary>
+/// The embedded store: one SQLite database (<c>kohonen.db</c>, write-ahead log) and an artifact folder
+/// (<c>artifacts/EXPERIMENT/RUN/…</c>) under one data directory. Any number of stores, in one process
+/// or several, may use the same directory at once: writes are transactions, and a writer that finds
+/// the database busy waits (up to the command timeout) rather than failing. The schema is versioned
+/// (<c>PRAGMA user_version</c>) and migrated forward when the store opens; a database written by a
+/// newer version is refused.
+/// </summary>
+public sealed class SqliteTrackingStore : ITrackingStore
+{
+    /// <summary>The schema version this build writes.</summary>
+    public const int SchemaVersion = 1;
+
+    /// <summary>The migrations, in order: index i brings the schema from version i to i + 1.</summary>
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE experiments (
+            experiment_id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            creation_time INTEGER NOT NULL);
+        CREATE TABLE runs (
+            run_id TEXT PRIMARY KEY,
+            experiment_id INTEGER NOT NULL REFERENCES experiments (experiment_id),
+            name TEXT NOT NULL,
+            status TEXT NOT NULL,
+            start_time INTEGER NOT NULL,
+            end_time INTEGER);
+        CREATE INDEX runs_experiment ON runs (experiment_id, start_time);
+        CREATE TABLE params (
+            run_id TEXT NOT NULL REFERENCES runs (run_id),
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (run_id, key));
+        CREATE TABLE tags (
+            run_id TEXT NOT NULL REFERENCES runs (run_id),
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (run_id, key));
+        CREATE TABLE metrics (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id TEXT NOT NULL REFERENCES runs (run_id),
+            key TEXT NOT NULL,
+            value REAL,
+            is_nan INTEGER NOT NULL,
+            step INTEGER NOT NULL,
+            timestamp INTEGER NOT NULL);
+        CREATE INDEX metrics_run_key ON metrics (run_id, key, step, seq);
+        """,
+    ];
+
+    private readonly string _connectionString;
+
+    private SqliteTrackingStore(string dataDirectory, string connectionString)
+    {
+        DataDirectory = dataDirectory;
+        _connectionString = connectionString;
+    }
+
+    /// <summary>The data directory.</summary>
+    public string DataDirectory { get; }
+
+    /// <summary>Opens (creating and migrating as needed) the store in <paramref name="dataDirectory"/>.</summary>
+    /// <exception cref="TrackingException">The database was written by a newer version.</exception>
+    public static SqliteTrackingStore Open(string dataDirectory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
+        var full = Path.GetFullPath(dataDirectory);
+        Directory.CreateDirectory(full);
+        Directory.CreateDirectory(Path.Combine(full, "artifacts"));
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(full, "kohonen.db"),
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 60,
+        }.ToString();
+        var store = new SqliteTrackingStore(full, connectionString);
+        store.Migrate();
+        return store;
+    }
+
+    /// <summary>The schema version of the database.</summary>
+    public int ReadSchemaVersion()
+    {
+        using var connection = Connect();
+        return connection.ExecuteScalar<int>("PRAGMA user_version");
+    }
+
+    private void Migrate()
+    {
+        using var connection = Connect();
+        connection.Execute("PRAGMA journal_mode = WAL");
+        // IMMEDIATE: two processes opening a new store at once migrate one after the other.
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var version = connection.ExecuteScalar<int>("PRAGMA user_version", transaction: transaction);
+        if (version > SchemaVersion)
+        {
+            throw new TrackingException(
+                $"The store in '{DataDirectory}' has schema version {version}, written by a newer version of Kohonen; this build reads up to version {SchemaVersion}.");
+        }
+
+        for (; version < SchemaVersion; version++)
+        {
+            connection.Execute(Migrations[version], transaction: transaction);
+            connection.Execute(string.Create(CultureInfo.InvariantCulture, $"PRAGMA user_version = {version + 1}"), transaction: transaction);
+        }
+
+        transaction.Commit();
+    }
+
+    private SqliteConnection Connect()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        connection.Execute("PRAGMA foreign_keys = ON");
+        return connection;
+    }
+
+    /// <inheritdoc />
+    public async Task<Experiment> GetOrCreateExperimentAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        await using var connection = Connect();
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO experiments (name, creation_time) VALUES (@name, @now) ON CONFLICT (name) DO NOTHING",
+            new { name, now = Now() }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return (await GetExperimentByNameAsync(connection, name, cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <inheritdoc />
+    public async Task<Experiment?> GetExperimentByNameAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await using var connection = Connect();
+        return await GetExperimentByNameAsync(connection, name, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<Experiment?> GetExperimentByNameAsync(SqliteConnection connection, string name, CancellationToken cancellationToken)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<(long Id, string Name, long Created)?>(new CommandDefinition(
+            "SELECT experiment_id, name, creation_time FROM experiments WHERE name = @name", new { name }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return row is { } r ? new Experiment(r.Id.ToString(CultureInfo.InvariantCulture), r.Name, DateTimeOffset.FromUnixTimeMilliseconds(r.Created)) : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<RunInfo> CreateRunAsync(string experimentId, string runName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runName);
+        var run = new RunInfo(Guid.NewGuid().ToString("N"), experimentId, runName, RunStatus.Running, Now(), null);
+        await using var connection = Connect();
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO runs (run_id, experiment_id, name, status, start_time) VALUES (@RunId, @ExperimentId, @RunName, @status, @StartTime)",
+                new { run.RunId, ExperimentId = long.Parse(experimentId, CultureInfo.InvariantCulture), run.RunName, status = StatusText(run.Status), run.StartTime },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19)
+        {
+            throw new TrackingException($"No experiment has the id '{experimentId}'.", e);
+        }
+        catch (FormatException e)
+        {
+            throw new TrackingException($"No experiment has the id '{experimentId}'.", e);
+        }
+
+        return run;
+    }
+
+    /// <inheritdoc />
+    public async Task LogParamsAsync(string runId, IReadOnlyDictionary<string, string> parameters, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        await using var connection = Connect();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await EnsureRunAsync(connection, transaction, runId, cancellationToken).ConfigureAwait(false);
+        foreach (var (key, value) in parameters)
+        {
+            var existing = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+                "SELECT value FROM params WHERE run_id = @runId AND key = @key", new { runId, key }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (existing is not null && existing != value)
+            {
+                throw new TrackingException($"Param '{key}' of run {runId} is '{existing}'; a param cannot change (tried '{value}').");
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO params (run_id, key, value) VALUES (@runId, @key, @value) ON CONFLICT DO NOTHING",
+                new { runId, key, value }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task LogMetricsAsync(string runId, IReadOnlyList<Metric> metrics, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        await using var connection = Connect();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await EnsureRunAsync(connection, transaction, runId, cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO metrics (run_id, key, value, is_nan, step, timestamp) VALUES (@runId, @Key, @Value, @IsNan, @Step, @Timestamp)",
+            metrics.Select(m => new { runId, m.Key, Value = double.IsNaN(m.Value) ? (double?)null : m.Value, IsNan = double.IsNaN(m.Value) ? 1 : 0, m.Step, m.Timestamp }),
+            transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task SetTagsAsync(string runId, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tags);
+        await using var connection = Connect();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await EnsureRunAsync(connection, transaction, runId, cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO tags (run_id, key, value) VALUES (@runId, @Key, @Value) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value",
+            tags.Select(t => new { runId, t.Key, t.Value }), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task EndRunAsync(string runId, RunStatus status, CancellationToken cancellationToken = default)
+    {
+        if (status == RunStatus.Running)
+        {
+            throw new ArgumentException("A run ends as Finished, Failed or Killed.", nameof(status));
+        }
+
+        await using var connection = Connect();
+        var changed = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE runs SET status = @status, end_time = @now WHERE run_id = @runId",
+            new { runId, status = StatusText(status), now = Now() }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (changed == 0)
+        {
+            throw new RunNotFoundException(runId);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<Run> GetRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = Connect();
+        var runs = await LoadRunsAsync(connection, "WHERE r.run_id = @runId", new { runId }, cancellationToken).ConfigureAwait(false);
+        return runs.Count == 1 ? runs[0] : throw new RunNotFoundException(runId);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Metric>> GetMetricHistoryAsync(string runId, string key, CancellationToken cancellationToken = default)
+    {
+        await using var connection = Connect();
+        await EnsureRunAsync(connection, null, runId, cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<MetricRow>(new CommandDefinition(
+            "SELECT key AS Key, value AS Value, is_nan AS IsNan, step AS Step, timestamp AS Timestamp FROM metrics WHERE run_id = @runId AND key = @key ORDER BY step, seq",
+            new { runId, key }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. rows.Select(r => r.ToMetric())];
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Run>> SearchRunsAsync(RunQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.MaxResults is < 1 or > 10_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(query), query.MaxResults, "MaxResults must be in 1..10000.");
+        }
+
+        var where = new List<string>();
+        var args = new DynamicParameters();
+        if (query.ExperimentIds is { } ids)
+        {
+            where.Add("r.experiment_id IN @ids");
+            args.Add("ids", ids.Select(i => long.TryParse(i, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1).ToArray());
+        }
+
+        if (query.Status is { } status)
+        {
+            where.Add("r.status = @status");
+            args.Add("status", StatusText(status));
+        }
+
+        await using var connection = Connect();
+        var runs = await LoadRunsAsync(connection, where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where), args, cancellationToken).ConfigureAwait(false);
+        IEnumerable<Run> ordered = query.OrderByMetric is { } metric
+            ? runs.OrderBy(r => r.Metrics.ContainsKey(metric) && !double.IsNaN(r.Metrics[metric].Value) ? 0 : 1)
+                .ThenBy(r => r.Metrics.TryGetValue(metric, out var m) ? (query.Ascending ? m.Value : -m.Value) : 0)
+                .ThenByDescending(r => r.Info.StartTime)
+                .ThenBy(r => r.Info.RunId, StringComparer.Ordinal)
+            : runs.OrderByDescending(r => r.Info.StartTime).ThenBy(r => r.Info.RunId, StringComparer.Ordinal);
+        return [.. ordered.Take(query.MaxResults)];
+    }
+
+    /// <inheritdoc />
+    public async Task LogArtifactAsync(string runId, string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        var target = await ArtifactPathAsync(runId, path, cancellationToken).ConfigureAwait(false);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var bytes = content.ToArray();
+        await Task.Run(() => AtomicFile.WriteAllBytes(target, bytes), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<byte[]> ReadArtifactAsync(string runId, string path, CancellationToken cancellationToken = default)
+    {
+        var target = await ArtifactPathAsync(runId, path, cancellationToken).ConfigureAwait(false);
+        return File.Exists(target)
+            ? await File.ReadAllBytesAsync(target, cancellationToken).ConfigureAwait(false)
+            : throw new TrackingException($"Run {runId} has no artifact '{path}'.");
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> ListArtifactsAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        var root = await RunArtifactRootAsync(runId, cancellationToken).ConfigureAwait(false);
+        if (!Directory.Exists(root))
+        {
+            return [];
+        }
+
+        return [.. Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Where(f => !Path.GetFileName(f).Contains(AtomicFile.TemporaryInfix, StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(root, f).Replace(Path.DirectorySeparatorChar, '/'))
+            .Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The file of an artifact. The path must be relative, with '/' separators and no empty, '.' or
+    /// '..' segments, no backslash, colon or control character: nothing that could reach outside the
+    /// run's artifacts.
+    /// </summary>
+    internal async Task<string> ArtifactPathAsync(string runId, string path, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var segments = path.Split('/');
+        if (path.Length == 0 || path.Length > 1024 || segments.Any(s => s.Length == 0 || s is "." or ".." || s.Any(c => c is '\\' or ':' || char.IsControl(c))))
+        {
+            throw new TrackingException(
+                $"Artifact path '{path}' is not allowed: give a relative path with '/' between names, without '.', '..', '\\', ':' or empty names.");
+        }
+
+        var root = await RunArtifactRootAsync(runId, cancellationToken).ConfigureAwait(false);
+        return Path.Combine([root, .. segments]);
+    }
+
+    private async Task<string> RunArtifactRootAsync(string runId, CancellationToken cancellationToken)
+    {
+        await using var connection = Connect();
+        var experiment = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            "SELECT experiment_id FROM runs WHERE run_id = @runId", new { runId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return experiment is { } id
+            ? Path.Combine(DataDirectory, "artifacts", id.ToString(CultureInfo.InvariantCulture), runId)
+            : throw new RunNotFoundException(runId);
+    }
+
+    private static async Task EnsureRunAsync(SqliteConnection connection, SqliteTransaction? transaction, string runId, CancellationToken cancellationToken)
+    {
+        var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM runs WHERE run_id = @runId", new { runId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (exists == 0)
+        {
+            throw new RunNotFoundException(runId);
+        }
+    }
+
+    private static async Task<List<Run>> LoadRunsAsync(SqliteConnection connection, string where, object args, CancellationToken cancellationToken)
+    {
+        var infos = (await connection.QueryAsync<RunRow>(new CommandDefinition(
+            $"SELECT r.run_id AS RunId, r.experiment_id AS ExperimentId, r.name AS Name, r.status AS Status, r.start_time AS StartTime, r.end_time AS EndTime FROM runs r {where}",
+            args, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+        var result = new List<Run>(infos.Count);
+        foreach (var info in infos)
+        {
+            var parameters = (await connection.QueryAsync<(string Key, string Value)>(new CommandDefinition(
+                "SELECT key, value FROM params WHERE run_id = @RunId", new { info.RunId }, cancellationToken: cancellationToken)).ConfigureAwait(false))
+                .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+            var tags = (await connection.QueryAsync<(string Key, string Value)>(new CommandDefinition(
+                "SELECT key, value FROM tags WHERE run_id = @RunId", new { info.RunId }, cancellationToken: cancellationToken)).ConfigureAwait(false))
+                .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+            // The latest value of each key: the highest step, the last logged at that step.
+            var metrics = (await connection.QueryAsync<MetricRow>(new CommandDefinition(
+                """
+                SELECT m.key AS Key, m.value AS Value, m.is_nan AS IsNan, m.step AS Step, m.timestamp AS Timestamp FROM metrics m
+                WHERE m.run_id = @RunId AND m.seq = (
+                    SELECT m2.seq FROM metrics m2 WHERE m2.run_id = m.run_id AND m2.key = m.key ORDER BY m2.step DESC, m2.seq DESC LIMIT 1)
+                """, new { info.RunId }, cancellationToken: cancellationToken)).ConfigureAwait(false))
+                .ToDictionary(m => m.Key, m => m.ToMetric(), StringComparer.Ordinal);
+            result.Add(new Run(info.ToInfo(), parameters, metrics, tags));
+        }
+
+        return result;
+    }
+
+    private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    private static string StatusText(RunStatus status) => status.ToString().ToUpperInvariant();
+
+    private sealed record RunRow(string RunId, long ExperimentId, string Name, string Status, long StartTime, long? EndTime)
+    {
+        public RunInfo ToInfo() => new(RunId, ExperimentId.ToString(CultureInfo.InvariantCulture), Name,
+            Enum.Parse<RunStatus>(Status, ignoreCase: true), StartTime, EndTime);
+    }
+
+    private sealed record MetricRow(string Key, double? Value, long IsNan, long Step, long Timestamp)
+    {
+        public Metric ToMetric() => new(Key, IsNan != 0 ? double.NaN : Value ?? double.NaN, Step, Timestamp);
+    }
+}
