@@ -1,0 +1,174 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Kohonen.Data;
+using Kohonen.Maps;
+using Kohonen.Storage;
+using Kohonen.Training;
+
+namespace Kohonen.Tracking;
+
+/// <summary>
+/// Trains a map and records it as a run: the options as params, the given tags, QE and TE at every
+/// measured step (as they are measured, flushed in the background so training does not wait on the
+/// store), the final metrics, the model file and any other artifacts. A training that fails ends its
+/// run FAILED, one that is cancelled KILLED; either way the metrics logged so far stay.
+/// </summary>
+public static class TrainingRecorder
+{
+    /// <summary>Trains with <paramref name="trainer"/> on <paramref name="data"/> and records the run.</summary>
+    /// <param name="store">Where the run goes.</param>
+    /// <param name="experimentName">The experiment (created when missing).</param>
+    /// <param name="runName">The run's name.</param>
+    /// <param name="trainer">The trainer; set <see cref="SomOptions.MetricsEvery"/> for a history.</param>
+    /// <param name="data">The training data.</param>
+    /// <param name="tags">Tags to set (data file, tool version, …).</param>
+    /// <param name="artifacts">Extra files to store with the model, made from the trained map (pictures).</param>
+    /// <param name="progress">Also told of the training's progress.</param>
+    /// <param name="cancellationToken">Stops training; the run ends KILLED.</param>
+    public static async Task<RecordedTraining> TrainAsync(
+        ITrackingStore store,
+        string experimentName,
+        string runName,
+        SomTrainer trainer,
+        DataMatrix data,
+        IReadOnlyDictionary<string, string>? tags = null,
+        Func<SomModel, IEnumerable<(string Path, byte[] Content)>>? artifacts = null,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(trainer);
+        ArgumentNullException.ThrowIfNull(data);
+        var experiment = await store.GetOrCreateExperimentAsync(experimentName, cancellationToken).ConfigureAwait(false);
+        var run = await store.CreateRunAsync(experiment.ExperimentId, runName, cancellationToken).ConfigureAwait(false);
+        var pending = new ConcurrentQueue<Metric>();
+        using var stopFlushing = new CancellationTokenSource();
+        var flusher = FlushAsync(store, run.RunId, pending, stopFlushing.Token);
+        try
+        {
+            await store.LogParamsAsync(run.RunId, Params(trainer.Options), cancellationToken).ConfigureAwait(false);
+            if (tags is { Count: > 0 })
+            {
+                await store.SetTagsAsync(run.RunId, tags, cancellationToken).ConfigureAwait(false);
+            }
+
+            var clock = Stopwatch.StartNew();
+            var model = await Task.Run(() => trainer.Fit(data, new Reporter(p =>
+            {
+                if (p.QuantizationError is { } qe)
+                {
+                    var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                    pending.Enqueue(new Metric("quantization_error", qe, p.Iteration, now));
+                    pending.Enqueue(new Metric("topographic_error", p.TopographicError ?? double.NaN, p.Iteration, now));
+                }
+
+                progress?.Report(p);
+            }), cancellationToken), cancellationToken).ConfigureAwait(false);
+            var seconds = clock.Elapsed.TotalSeconds;
+
+            await StopAsync(stopFlushing, flusher).ConfigureAwait(false);
+            await Drain(store, run.RunId, pending, CancellationToken.None).ConfigureAwait(false);
+            var final = model.Options!.Iterations;
+            var stamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            var qeFinal = model.QuantizationError(data);
+            var teFinal = model.TopographicError(data);
+            await store.LogMetricsAsync(run.RunId,
+            [
+                new Metric("train_seconds", seconds, final, stamp),
+                new Metric("final_quantization_error", qeFinal, final, stamp),
+                new Metric("final_topographic_error", teFinal, final, stamp),
+            ], cancellationToken).ConfigureAwait(false);
+            // The seed is known only now (an unseeded trainer draws one): a new param, not a change.
+            await store.LogParamsAsync(run.RunId, new Dictionary<string, string> { ["seed"] = model.Options.Seed!.Value.ToString(CultureInfo.InvariantCulture) }, cancellationToken).ConfigureAwait(false);
+            await store.LogArtifactAsync(run.RunId, "model.som", SomFile.ToBytes(model), cancellationToken).ConfigureAwait(false);
+            foreach (var (path, content) in artifacts?.Invoke(model) ?? [])
+            {
+                await store.LogArtifactAsync(run.RunId, path, content, cancellationToken).ConfigureAwait(false);
+            }
+
+            await store.EndRunAsync(run.RunId, RunStatus.Finished, CancellationToken.None).ConfigureAwait(false);
+            return new RecordedTraining(run.RunId, model, seconds);
+        }
+        catch (Exception e)
+        {
+            // Keep what was measured, then mark the run: KILLED when asked to stop, FAILED otherwise.
+            await StopAsync(stopFlushing, flusher).ConfigureAwait(false);
+            await Drain(store, run.RunId, pending, CancellationToken.None).ConfigureAwait(false);
+            await store.EndRunAsync(run.RunId, e is OperationCanceledException ? RunStatus.Killed : RunStatus.Failed, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The options as MLflow params (snake_case names, as in the model file).</summary>
+    public static IReadOnlyDictionary<string, string> Params(SomOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["width"] = options.Width.ToString(CultureInfo.InvariantCulture),
+            ["height"] = options.Height.ToString(CultureInfo.InvariantCulture),
+            ["topology"] = OptionText.ToText(options.Topology),
+            ["toroidal"] = options.Toroidal ? "true" : "false",
+            ["algorithm"] = OptionText.ToText(options.Algorithm),
+            ["iterations"] = options.Iterations.ToString(CultureInfo.InvariantCulture),
+            ["neighborhood"] = OptionText.ToText(options.Neighborhood),
+            ["learning_rate"] = options.LearningRate.ToString("R", CultureInfo.InvariantCulture),
+            ["sigma"] = options.EffectiveSigma.ToString("R", CultureInfo.InvariantCulture),
+            ["sigma_decay"] = OptionText.ToText(options.SigmaDecay),
+            ["learning_rate_decay"] = OptionText.ToText(options.LearningRateDecay),
+            ["initialization"] = OptionText.ToText(options.Initialization),
+            ["scaling"] = OptionText.ToText(options.Scaling),
+            ["shuffle"] = options.Shuffle ? "true" : "false",
+            ["exact_neighborhood"] = options.ExactNeighborhood ? "true" : "false",
+        };
+    }
+
+    /// <summary>Writes the queued metrics about once a second until stopped.</summary>
+    private static async Task FlushAsync(ITrackingStore store, string runId, ConcurrentQueue<Metric> pending, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            await Drain(store, runId, pending, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task Drain(ITrackingStore store, string runId, ConcurrentQueue<Metric> pending, CancellationToken cancellationToken)
+    {
+        var batch = new List<Metric>();
+        while (pending.TryDequeue(out var metric))
+        {
+            batch.Add(metric);
+        }
+
+        if (batch.Count > 0)
+        {
+            await store.LogMetricsAsync(runId, batch, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task StopAsync(CancellationTokenSource stop, Task flusher)
+    {
+        if (!stop.IsCancellationRequested)
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+        }
+
+        await flusher.ConfigureAwait(false);
+    }
+
+    /// <summary>Calls back on the training thread, synchronously.</summary>
+    private sealed class Reporter(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
