@@ -1,24 +1,12 @@
-using Microsoft.Data.Sqlite;
-
 namespace Kohonen.Tracking.Tests;
 
-public sealed class ModelSelectorTests : IDisposable
+public sealed class ModelSelectorTests : StoreFolder
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("kohonen-selector-tests-").FullName;
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
-
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
-
     /// <summary>Runs "a" (QE 0.5), "b" (QE 0.2), "c" (no QE, finished) and "d" (QE 0.1, still
     /// running) in experiment "e"; returns their ids by name.</summary>
     private async Task<(SqliteTrackingStore Store, Dictionary<string, string> Ids)> FourRuns()
     {
-        var store = SqliteTrackingStore.Open(Path.Combine(_folder, "data"));
+        var store = SqliteTrackingStore.Open(Path.Combine(Folder, "data"));
         var experiment = (await store.GetOrCreateExperimentAsync("e", Token)).ExperimentId;
         var ids = new Dictionary<string, string>();
         foreach (var (name, qe, finish) in new (string, double?, bool)[] { ("a", 0.5, true), ("b", 0.2, true), ("c", null, true), ("d", 0.1, false) })
@@ -55,7 +43,7 @@ public sealed class ModelSelectorTests : IDisposable
     public async Task AnExplicitRunWinsUnlessBestIsForced()
     {
         var (store, ids) = await FourRuns();
-        var file = Path.Combine(_folder, "run_id.txt");
+        var file = Path.Combine(Folder, "run_id.txt");
         await File.WriteAllTextAsync(file, ids["c"] + "\n", Token);
 
         Assert.Equal("a", (await ModelSelector.SelectAsync(store, new SelectionRules { RunId = ids["a"], RunIdFile = file }, Token)).Info.RunName);
@@ -69,7 +57,7 @@ public sealed class ModelSelectorTests : IDisposable
         var (store, _) = await FourRuns();
 
         var missingRun = await Assert.ThrowsAsync<TrackingException>(() => ModelSelector.SelectAsync(store, new SelectionRules { RunId = "0123" }, Token));
-        var missingFile = await Assert.ThrowsAsync<TrackingException>(() => ModelSelector.SelectAsync(store, new SelectionRules { RunIdFile = Path.Combine(_folder, "nope") }, Token));
+        var missingFile = await Assert.ThrowsAsync<TrackingException>(() => ModelSelector.SelectAsync(store, new SelectionRules { RunIdFile = Path.Combine(Folder, "nope") }, Token));
 
         Assert.Equal("The run '0123' named by the run id setting does not exist.", missingRun.Message);
         Assert.Contains("does not exist", missingFile.Message, StringComparison.Ordinal);

@@ -2,24 +2,14 @@ using Microsoft.Data.Sqlite;
 
 namespace Kohonen.Tracking.Tests;
 
-public sealed class SqliteTrackingStoreTests : IDisposable
+public sealed class SqliteTrackingStoreTests : StoreFolder
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("kohonen-tracking-tests-").FullName;
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
-
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
-
     private static Metric M(string key, double value, long step) => new(key, value, step, 1_700_000_000_000 + step);
 
     [Fact]
     public async Task AnExperimentIsCreatedOnceByName()
     {
-        var store = SqliteTrackingStore.Open(_folder);
+        var store = SqliteTrackingStore.Open(Folder);
 
         var first = await store.GetOrCreateExperimentAsync("colors", Token);
         var again = await store.GetOrCreateExperimentAsync("colors", Token);
@@ -33,7 +23,7 @@ public sealed class SqliteTrackingStoreTests : IDisposable
     [Fact]
     public async Task ARunKeepsItsParamsMetricHistoryAndTagsFromStartToFinish()
     {
-        var store = SqliteTrackingStore.Open(_folder);
+        var store = SqliteTrackingStore.Open(Folder);
         var experiment = await store.GetOrCreateExperimentAsync("colors", Token);
 
         var info = await store.CreateRunAsync(experiment.ExperimentId, "first", Token);
@@ -58,7 +48,7 @@ public sealed class SqliteTrackingStoreTests : IDisposable
     [Fact]
     public async Task AParamCannotChangeAndARefusedCallLogsNothing()
     {
-        var store = SqliteTrackingStore.Open(_folder);
+        var store = SqliteTrackingStore.Open(Folder);
         var run = await store.CreateRunAsync((await store.GetOrCreateExperimentAsync("e", Token)).ExperimentId, "r", Token);
         await store.LogParamsAsync(run.RunId, new Dictionary<string, string> { ["a"] = "1" }, Token);
 
@@ -73,7 +63,7 @@ public sealed class SqliteTrackingStoreTests : IDisposable
     [Fact]
     public async Task NotANumberAndInfinityAreKeptAsLogged()
     {
-        var store = SqliteTrackingStore.Open(_folder);
+        var store = SqliteTrackingStore.Open(Folder);
         var run = await store.CreateRunAsync((await store.GetOrCreateExperimentAsync("e", Token)).ExperimentId, "r", Token);
 
         await store.LogMetricsAsync(run.RunId, [M("te", double.NaN, 1), M("te", double.PositiveInfinity, 2), M("te", -0.0, 3)], Token);
@@ -87,7 +77,7 @@ public sealed class SqliteTrackingStoreTests : IDisposable
     [Fact]
     public async Task SearchOrdersByAMetricAndPutsRunsWithoutItLast()
     {
-        var store = SqliteTrackingStore.Open(_folder);
+        var store = SqliteTrackingStore.Open(Folder);
         var experiment = (await store.GetOrCreateExperimentAsync("e", Token)).ExperimentId;
         var ids = new Dictionary<string, string>();
         foreach (var (name, qe) in new (string, double?)[] { ("half", 0.5), ("fifth", 0.2), ("none", null), ("running", 0.1) })
@@ -117,7 +107,7 @@ public sealed class SqliteTrackingStoreTests : IDisposable
     [Fact]
     public async Task AKilledRunKeepsTheMetricsLoggedBeforeItStopped()
     {
-        var store = SqliteTrackingStore.Open(_folder);
+        var store = SqliteTrackingStore.Open(Folder);
         var run = await store.CreateRunAsync((await store.GetOrCreateExperimentAsync("e", Token)).ExperimentId, "r", Token);
         await store.LogMetricsAsync(run.RunId, [M("quantization_error", 0.9, 1), M("quantization_error", 0.7, 2)], Token);
 
@@ -132,7 +122,7 @@ public sealed class SqliteTrackingStoreTests : IDisposable
     public async Task TwoTrainingsWritingAtOnceCorruptNothing()
     {
         // Two stores on one directory (as two processes would have), each writing a run step by step.
-        var stores = new[] { SqliteTrackingStore.Open(_folder), SqliteTrackingStore.Open(_folder) };
+        var stores = new[] { SqliteTrackingStore.Open(Folder), SqliteTrackingStore.Open(Folder) };
         var experiment = (await stores[0].GetOrCreateExperimentAsync("e", Token)).ExperimentId;
 
         var runIds = await Task.WhenAll(stores.Select((store, n) => Task.Run(async () =>
@@ -159,7 +149,7 @@ public sealed class SqliteTrackingStoreTests : IDisposable
             Assert.Equal(RunStatus.Finished, (await stores[0].GetRunAsync(runId, Token)).Info.Status);
         }
 
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(_folder, "kohonen.db")}");
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(Folder, "kohonen.db")}");
         connection.Open();
         using var check = connection.CreateCommand();
         check.CommandText = "PRAGMA integrity_check";
@@ -169,9 +159,9 @@ public sealed class SqliteTrackingStoreTests : IDisposable
     [Fact]
     public void TheSchemaIsVersionedAndADatabaseFromANewerVersionIsRefused()
     {
-        var store = SqliteTrackingStore.Open(_folder);
+        var store = SqliteTrackingStore.Open(Folder);
         Assert.Equal(SqliteTrackingStore.SchemaVersion, store.ReadSchemaVersion());
-        using (var connection = new SqliteConnection($"Data Source={Path.Combine(_folder, "kohonen.db")}"))
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(Folder, "kohonen.db")}"))
         {
             connection.Open();
             using var bump = connection.CreateCommand();
@@ -180,7 +170,7 @@ public sealed class SqliteTrackingStoreTests : IDisposable
         }
 
         SqliteConnection.ClearAllPools();
-        var error = Assert.Throws<TrackingException>(() => SqliteTrackingStore.Open(_folder));
+        var error = Assert.Throws<TrackingException>(() => SqliteTrackingStore.Open(Folder));
 
         Assert.Contains("schema version 99, written by a newer version of Kohonen; this build reads up to version 1", error.Message, StringComparison.Ordinal);
     }
@@ -188,7 +178,7 @@ public sealed class SqliteTrackingStoreTests : IDisposable
     [Fact]
     public async Task ArtifactsRoundTripAndTheirPathsCannotLeaveTheRun()
     {
-        var store = SqliteTrackingStore.Open(_folder);
+        var store = SqliteTrackingStore.Open(Folder);
         var run = await store.CreateRunAsync((await store.GetOrCreateExperimentAsync("e", Token)).ExperimentId, "r", Token);
 
         await store.LogArtifactAsync(run.RunId, "model.som", new byte[] { 1, 2, 3 }, Token);
@@ -201,14 +191,14 @@ public sealed class SqliteTrackingStoreTests : IDisposable
             await Assert.ThrowsAsync<TrackingException>(() => store.LogArtifactAsync(run.RunId, bad, new byte[] { 0 }, Token));
         }
 
-        Assert.DoesNotContain(Directory.EnumerateFiles(_folder, "*", SearchOption.AllDirectories), f => f.EndsWith("escape", StringComparison.Ordinal));
+        Assert.DoesNotContain(Directory.EnumerateFiles(Folder, "*", SearchOption.AllDirectories), f => f.EndsWith("escape", StringComparison.Ordinal));
         await Assert.ThrowsAsync<RunNotFoundException>(() => store.LogArtifactAsync(new string('0', 32), "x", new byte[] { 0 }, Token));
     }
 
     [Fact]
     public async Task AnUnknownRunIsReportedByItsId()
     {
-        var store = SqliteTrackingStore.Open(_folder);
+        var store = SqliteTrackingStore.Open(Folder);
 
         var error = await Assert.ThrowsAsync<RunNotFoundException>(() => store.GetRunAsync("feedface", Token));
         await Assert.ThrowsAsync<RunNotFoundException>(() => store.LogMetricsAsync("feedface", [M("x", 1, 1)], Token));

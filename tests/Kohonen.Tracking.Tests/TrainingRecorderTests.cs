@@ -1,22 +1,11 @@
 using Kohonen.Data;
 using Kohonen.Storage;
 using Kohonen.Training;
-using Microsoft.Data.Sqlite;
 
 namespace Kohonen.Tracking.Tests;
 
-public sealed class TrainingRecorderTests : IDisposable
+public sealed class TrainingRecorderTests : StoreFolder
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("kohonen-recorder-tests-").FullName;
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
-
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
-
     private static DataMatrix Colours()
     {
         var random = new Random(4);
@@ -31,7 +20,7 @@ public sealed class TrainingRecorderTests : IDisposable
     [Fact]
     public async Task AFinishedTrainingLeavesParamsMetricHistoryFinalMetricsAndArtifacts()
     {
-        var store = SqliteTrackingStore.Open(_folder);
+        var store = SqliteTrackingStore.Open(Folder);
         var trainer = new SomTrainer(new SomOptions { Width = 8, Height = 6, Iterations = 20, MetricsEvery = 5 });
 
         var recorded = await TrainingRecorder.TrainAsync(store, "colors", "first", trainer, Colours(),
@@ -55,7 +44,7 @@ public sealed class TrainingRecorderTests : IDisposable
     [Fact]
     public async Task ACancelledTrainingEndsKilledAndKeepsTheMetricsMeasuredSoFar()
     {
-        var store = SqliteTrackingStore.Open(_folder);
+        var store = SqliteTrackingStore.Open(Folder);
         var trainer = new SomTrainer(new SomOptions { Width = 30, Height = 30, Iterations = 1_000_000, MetricsEvery = 1, Seed = 1 });
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(Token);
 
@@ -80,7 +69,7 @@ public sealed class TrainingRecorderTests : IDisposable
     [Fact]
     public async Task AFailedTrainingEndsFailed()
     {
-        var store = SqliteTrackingStore.Open(_folder);
+        var store = SqliteTrackingStore.Open(Folder);
         var bad = DataMatrix.FromRows([[1f, 2f], [float.NaN, 0f]]);
 
         await Assert.ThrowsAsync<ArgumentException>(() => TrainingRecorder.TrainAsync(store, "e", "bad", new SomTrainer(new SomOptions()), bad, cancellationToken: Token));
