@@ -17,27 +17,37 @@ internal static class DataFiles
             throw new UsageException($"{flag}: the file '{path}' does not exist.");
         }
 
-        var extension = Path.GetExtension(path).ToLowerInvariant();
-        switch (extension)
+        if (CsvDelimiter(path) is { } delimiter)
         {
-            case ".npy":
-                if (columns is { Count: > 0 } || labelColumn is not null)
-                {
-                    throw new UsageException($"--columns and --label-column apply to CSV files; '{path}' is a .npy array (all columns are features).");
-                }
-
-                return new CsvData(NpyFile.Read(path), null);
-            case ".csv" or ".txt" or ".tsv":
-                return CsvDataReader.Read(path, new CsvReadOptions
-                {
-                    Columns = columns is { Count: > 0 } ? columns : null,
-                    LabelColumn = labelColumn,
-                    Delimiter = extension == ".tsv" ? '\t' : ',',
-                });
-            default:
-                throw new UsageException($"{flag}: '{path}' has an unknown extension '{extension}'; allowed: {Allowed}.");
+            return CsvDataReader.Read(path, new CsvReadOptions
+            {
+                Columns = columns is { Count: > 0 } ? columns : null,
+                LabelColumn = labelColumn,
+                Delimiter = delimiter,
+            });
         }
+
+        if (Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase))
+        {
+            if (columns is { Count: > 0 } || labelColumn is not null)
+            {
+                throw new UsageException($"--columns and --label-column apply to CSV files; '{path}' is a .npy array (all columns are features).");
+            }
+
+            return new CsvData(NpyFile.Read(path), null);
+        }
+
+        throw new UsageException($"{flag}: '{path}' has an unknown extension '{Path.GetExtension(path).ToLowerInvariant()}'; allowed: {Allowed}.");
     }
+
+    /// <summary>The field separator of a delimited text file by its extension (tab for .tsv, comma for
+    /// .csv and .txt), or null when the file is not one.</summary>
+    public static char? CsvDelimiter(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".tsv" => '\t',
+        ".csv" or ".txt" => ',',
+        _ => null,
+    };
 
     /// <summary>Splits "a,b c" style column lists: each value may hold several names separated by
     /// commas.</summary>

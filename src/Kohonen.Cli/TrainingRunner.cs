@@ -31,7 +31,7 @@ internal static class TrainingRunner
                 .Start(context =>
                 {
                     var task = context.AddTask(Markup.Escape(label), maxValue: trainer.Options.Iterations);
-                    model = trainer.Fit(data, new Reporter(p =>
+                    model = trainer.Fit(data, new ProgressCallback(p =>
                     {
                         task.Value = p.Iteration;
                         task.Description = Markup.Escape(
@@ -43,7 +43,7 @@ internal static class TrainingRunner
         {
             var lastPercent = -1;
             var lastPrint = TimeSpan.Zero;
-            model = trainer.Fit(data, new Reporter(p =>
+            model = trainer.Fit(data, new ProgressCallback(p =>
             {
                 var percent = (int)(100L * p.Iteration / p.TotalIterations);
                 if (percent / 10 > lastPercent / 10 || p.Elapsed - lastPrint > TimeSpan.FromSeconds(5) || p.Iteration == p.TotalIterations)
@@ -58,12 +58,5 @@ internal static class TrainingRunner
         }
 
         return (model, clock.Elapsed);
-    }
-
-    /// <summary>Runs the callback on the training thread, synchronously (unlike
-    /// <see cref="Progress{T}"/>, which posts to the thread pool).</summary>
-    private sealed class Reporter(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 }

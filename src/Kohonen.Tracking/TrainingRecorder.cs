@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Kohonen.Data;
 using Kohonen.Maps;
+using Kohonen.Metrics;
 using Kohonen.Storage;
 using Kohonen.Training;
 
@@ -47,14 +48,14 @@ public static class TrainingRecorder
         var flusher = FlushAsync(store, run.RunId, pending, stopFlushing.Token);
         try
         {
-            await store.LogParamsAsync(run.RunId, Params(trainer.Options), cancellationToken).ConfigureAwait(false);
+            await store.LogParamsAsync(run.RunId, trainer.Options.ToParameters(), cancellationToken).ConfigureAwait(false);
             if (tags is { Count: > 0 })
             {
                 await store.SetTagsAsync(run.RunId, tags, cancellationToken).ConfigureAwait(false);
             }
 
             var clock = Stopwatch.StartNew();
-            var model = await Task.Run(() => trainer.Fit(data, new Reporter(p =>
+            var model = await Task.Run(() => trainer.Fit(data, new ProgressCallback(p =>
             {
                 if (p.QuantizationError is { } qe)
                 {
@@ -71,8 +72,7 @@ public static class TrainingRecorder
             await Drain(store, run.RunId, pending, CancellationToken.None).ConfigureAwait(false);
             var final = model.Options!.Iterations;
             var stamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            var qeFinal = model.QuantizationError(data);
-            var teFinal = model.TopographicError(data);
+            var (qeFinal, teFinal) = QualityMetrics.OfTraining(model, data);
             await store.LogMetricsAsync(run.RunId,
             [
                 new Metric("train_seconds", seconds, final, stamp),
@@ -98,30 +98,6 @@ public static class TrainingRecorder
             await store.EndRunAsync(run.RunId, e is OperationCanceledException ? RunStatus.Killed : RunStatus.Failed, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
-    }
-
-    /// <summary>The options as MLflow params (snake_case names, as in the model file).</summary>
-    public static IReadOnlyDictionary<string, string> Params(SomOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["width"] = options.Width.ToString(CultureInfo.InvariantCulture),
-            ["height"] = options.Height.ToString(CultureInfo.InvariantCulture),
-            ["topology"] = OptionText.ToText(options.Topology),
-            ["toroidal"] = options.Toroidal ? "true" : "false",
-            ["algorithm"] = OptionText.ToText(options.Algorithm),
-            ["iterations"] = options.Iterations.ToString(CultureInfo.InvariantCulture),
-            ["neighborhood"] = OptionText.ToText(options.Neighborhood),
-            ["learning_rate"] = options.LearningRate.ToString("R", CultureInfo.InvariantCulture),
-            ["sigma"] = options.EffectiveSigma.ToString("R", CultureInfo.InvariantCulture),
-            ["sigma_decay"] = OptionText.ToText(options.SigmaDecay),
-            ["learning_rate_decay"] = OptionText.ToText(options.LearningRateDecay),
-            ["initialization"] = OptionText.ToText(options.Initialization),
-            ["scaling"] = OptionText.ToText(options.Scaling),
-            ["shuffle"] = options.Shuffle ? "true" : "false",
-            ["exact_neighborhood"] = options.ExactNeighborhood ? "true" : "false",
-        };
     }
 
     /// <summary>Writes the queued metrics about once a second until stopped.</summary>
@@ -164,11 +140,5 @@ public static class TrainingRecorder
         }
 
         await flusher.ConfigureAwait(false);
-    }
-
-    /// <summary>Calls back on the training thread, synchronously.</summary>
-    private sealed class Reporter(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 }

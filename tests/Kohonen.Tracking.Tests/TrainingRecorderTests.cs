@@ -12,11 +12,6 @@ public sealed class TrainingRecorderTests : StoreFolder
         return new DataMatrix([.. Enumerable.Range(0, 60).Select(_ => (float)random.NextDouble())], 20, 3, ["red", "green", "blue"]);
     }
 
-    private sealed class Callback(Action<TrainingProgress> action) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => action(value);
-    }
-
     [Fact]
     public async Task AFinishedTrainingLeavesParamsMetricHistoryFinalMetricsAndArtifacts()
     {
@@ -49,7 +44,7 @@ public sealed class TrainingRecorderTests : StoreFolder
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(Token);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => TrainingRecorder.TrainAsync(store, "colors", "stopped", trainer, Colours(),
-            progress: new Callback(p =>
+            progress: new ProgressCallback(p =>
             {
                 if (p.Iteration == 6)
                 {

@@ -59,19 +59,18 @@ internal static class InfoCommand
         return command;
     }
 
-    private static Dictionary<string, string> Describe(SomOptions o) => new(StringComparer.Ordinal)
+    /// <summary>The options as <see cref="SomOptions.ToParameters"/> gives them, with what a reader
+    /// of <c>info</c> also wants to know: where σ₀ came from, and the threads.</summary>
+    private static Dictionary<string, string> Describe(SomOptions o)
     {
-        ["algorithm"] = OptionText.ToText(o.Algorithm),
-        ["iterations"] = o.Iterations.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["neighborhood"] = OptionText.ToText(o.Neighborhood),
-        ["learning_rate"] = o.LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-        ["sigma"] = o.EffectiveSigma.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + (o.Sigma is null ? " (max(width, height)/2)" : ""),
-        ["sigma_decay"] = OptionText.ToText(o.SigmaDecay),
-        ["learning_rate_decay"] = OptionText.ToText(o.LearningRateDecay),
-        ["initialization"] = OptionText.ToText(o.Initialization),
-        ["scaling"] = OptionText.ToText(o.Scaling),
-        ["shuffle"] = o.Shuffle ? "true" : "false",
-        ["seed"] = o.Seed?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none",
-        ["threads"] = o.MaxDegreeOfParallelism?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all cores",
-    };
+        var described = new Dictionary<string, string>(o.ToParameters(), StringComparer.Ordinal);
+        if (o.Sigma is null)
+        {
+            described["sigma"] += " (max(width, height)/2)";
+        }
+
+        described.TryAdd("seed", "none");
+        described["threads"] = o.MaxDegreeOfParallelism?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all cores";
+        return described;
+    }
 }

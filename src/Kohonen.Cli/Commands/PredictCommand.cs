@@ -70,13 +70,12 @@ internal static class PredictCommand
     /// <summary>The model's feature names when a CSV header has all of them; null otherwise.</summary>
     internal static IReadOnlyList<string>? ModelColumnsInHeader(SomModel model, string dataPath)
     {
-        var extension = Path.GetExtension(dataPath).ToLowerInvariant();
-        if (extension is not (".csv" or ".txt" or ".tsv") || !File.Exists(dataPath))
+        if (DataFiles.CsvDelimiter(dataPath) is not { } delimiter || !File.Exists(dataPath))
         {
             return null;
         }
 
-        var header = CsvDataReader.ReadHeader(dataPath, new CsvReadOptions { Delimiter = extension == ".tsv" ? '\t' : ',' });
+        var header = CsvDataReader.ReadHeader(dataPath, new CsvReadOptions { Delimiter = delimiter });
         return header is not null && model.FeatureNames.All(header.Contains) ? model.FeatureNames : null;
     }
 }

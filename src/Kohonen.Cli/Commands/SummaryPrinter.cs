@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Kohonen.Data;
 using Kohonen.Maps;
+using Kohonen.Metrics;
 using Kohonen.Training;
 
 namespace Kohonen.Cli.Commands;
@@ -12,10 +13,7 @@ internal static class SummaryPrinter
     public static TrainingSummary Summarize(string command, string output, SomModel model, DataMatrix data, TimeSpan trainTime, IReadOnlyList<string> pictures)
     {
         var options = model.Options!;
-        // The last measured step is the final map on the same data: no second pass over the data.
-        var final = model.History.Count > 0 && model.History[^1].Iteration == options.Iterations ? model.History[^1] : null;
-        var qe = final?.QuantizationError ?? model.QuantizationError(data);
-        var te = final?.TopographicError ?? model.TopographicError(data);
+        var (qe, te) = QualityMetrics.OfTraining(model, data);
         return new TrainingSummary(
             command,
             Path.GetFullPath(output),

@@ -38,9 +38,7 @@ public static class CsvDataReader
             if (!string.IsNullOrWhiteSpace(line))
             {
                 var fields = SplitFields(line, options.Delimiter, path, lineNumber);
-                return options.HasHeader ?? fields.Any(f => !double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-                    ? fields
-                    : null;
+                return IsHeader(fields, options) ? fields : null;
             }
         }
 
@@ -72,7 +70,7 @@ public static class CsvDataReader
             throw new DataFormatException($"{sourceName}: the file has no data rows.", sourceName);
         }
 
-        var hasHeader = options.HasHeader ?? first.Any(f => !double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+        var hasHeader = IsHeader(first, options);
         var fieldCount = first.Count;
         IReadOnlyList<string>? header = hasHeader ? first : null;
 
@@ -148,6 +146,11 @@ public static class CsvDataReader
 
         return new CsvData(DataMatrix.Wrap([.. values], rows, featureIndices.Length, names), labels);
     }
+
+    /// <summary>The first row is a header when the options say so, or else when any of its cells is
+    /// not a number.</summary>
+    private static bool IsHeader(List<string> first, CsvReadOptions options) =>
+        options.HasHeader ?? first.Any(f => !double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
 
     private static float ParseCell(string cell, string source, int line, int index, IReadOnlyList<string>? header)
     {

@@ -1,3 +1,5 @@
+using Kohonen.Training;
+
 namespace Kohonen.Data;
 
 /// <summary>How features are rescaled before training (and, with the same numbers, before every
@@ -12,6 +14,7 @@ public enum Scaling
     MinMax,
 
     /// <summary>x' = (x − mean) / std per feature (population standard deviation), from the training
-    /// data; a constant feature becomes x − mean (0).</summary>
+    /// data; a constant feature becomes x − mean (0). Named <c>zscore</c>.</summary>
+    [OptionName("zscore")]
     ZScore,
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -112,11 +113,29 @@ internal static class BlockedBmuSearch
 
         var useWide = wide ?? Vector512.IsHardwareAccelerated;
         var lanes = useWide ? WideLanes : Lanes;
-        // Per row: best and second score, their indices (as int bits), one vector each.
-        var state = new float[tiles * RowTile * 4 * lanes];
+        // Per row: best and second score, their indices (as int bits), one vector each. Rented: a
+        // call per 256-row chunk would otherwise allocate 64 KiB each time.
+        var stateLength = tiles * RowTile * 4 * lanes;
+        var rented = ArrayPool<float>.Shared.Rent(stateLength);
+        try
+        {
+            Run(w, rows, padded, bmus, rented.AsSpan(0, stateLength), tiles, lanes, useWide);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>The blocked walk over the nodes and the final resolution, with the row state given.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Run(Prepared w, ReadOnlySpan<float> rows, ReadOnlySpan<float> padded, Span<int> bmus, Span<float> state, int tiles, int lanes, bool useWide)
+    {
+        var dim = w.Dim;
+        var n = rows.Length / dim;
         for (var r = 0; r < tiles * RowTile; r++)
         {
-            var row = state.AsSpan(r * 4 * lanes, 4 * lanes);
+            var row = state.Slice(r * 4 * lanes, 4 * lanes);
             row[..(2 * lanes)].Fill(float.PositiveInfinity);
             MemoryMarshal.Cast<float, int>(row[(2 * lanes)..]).Fill(-1);
         }
@@ -128,7 +147,7 @@ internal static class BlockedBmuSearch
             for (var t = 0; t < tiles; t++)
             {
                 var block = padded.Slice(t * RowTile * dim, RowTile * dim);
-                var tileState = state.AsSpan(t * RowTile * 4 * lanes, RowTile * 4 * lanes);
+                var tileState = state.Slice(t * RowTile * 4 * lanes, RowTile * 4 * lanes);
                 if (useWide)
                 {
                     WideTile(w, block, kb, kEnd, tileState);
@@ -142,7 +161,7 @@ internal static class BlockedBmuSearch
 
         for (var r = 0; r < n; r++)
         {
-            var row = state.AsSpan(r * 4 * lanes, 4 * lanes);
+            var row = state.Slice(r * 4 * lanes, 4 * lanes);
             bmus[r] = Resolve(w, rows.Slice(r * dim, dim), row[..lanes], row[lanes..(2 * lanes)],
                 MemoryMarshal.Cast<float, int>(row[(2 * lanes)..(3 * lanes)]), MemoryMarshal.Cast<float, int>(row[(3 * lanes)..]));
         }

@@ -47,6 +47,20 @@ public static class QualityMetrics
                 return grid.AreNeighbors(best, second) ? 0.0 : 1.0;
             });
 
+    /// <summary>
+    /// QE and TE of a freshly trained map on its own training data: the last measured step of its
+    /// <see cref="SomModel.History"/> when that step is the final iteration (it measured this very map
+    /// on this data, so no second pass is needed), otherwise measured now. Give only the data the map
+    /// was trained on.
+    /// </summary>
+    public static (double QuantizationError, double TopographicError) OfTraining(SomModel model, DataMatrix trainingData)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.History.Count > 0 && model.Options is { } options && model.History[^1].Iteration == options.Iterations
+            ? (model.History[^1].QuantizationError, model.History[^1].TopographicError)
+            : (QuantizationError(model, trainingData), TopographicError(model, trainingData));
+    }
+
     /// <summary>QE of a raw codebook on data already in its space (used during training).</summary>
     internal static double QuantizationErrorOfCodebook(float[] codebook, int dim, DataMatrix scaled, int maxThreads) =>
         QuantizationErrorOfSearch(new NearestNode(codebook, dim), scaled, maxThreads);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Kohonen.Data;
 using Kohonen.Maps;
@@ -97,7 +98,7 @@ internal static class SomOptionsJson
         }
     }
 
-    private static TEnum Name<TEnum>(JsonElement v, string key)
+    private static TEnum Name<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields)] TEnum>(JsonElement v, string key)
         where TEnum : struct, Enum =>
         OptionText.TryParse<TEnum>(v.GetString(), out var value)
             ? value

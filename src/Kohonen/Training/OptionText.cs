@@ -1,22 +1,26 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
+
 namespace Kohonen.Training;
 
 /// <summary>
-/// The text names of the option enums (kebab-case: <c>mexican-hat</c>, <c>exponential-classic</c>;
-/// the scalers are <c>minmax</c> and <c>zscore</c>, as the tools they come from spell them), as used
-/// in model files, on the command line and over HTTP.
+/// The text names of the option enums (kebab-case: <c>mexican-hat</c>, <c>exponential-classic</c>,
+/// unless a value carries an <see cref="OptionNameAttribute"/>), as used in model files, on the
+/// command line and over HTTP.
 /// </summary>
 public static class OptionText
 {
-    /// <summary>The name of an enum value: <c>MexicanHat</c> → <c>mexican-hat</c>.</summary>
-    public static string ToText<TEnum>(TEnum value)
+    /// <summary>The name of an enum value: its <see cref="OptionNameAttribute"/> if it has one, else
+    /// the kebab-case of its C# name (<c>MexicanHat</c> → <c>mexican-hat</c>).</summary>
+    public static string ToText<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields)] TEnum>(TEnum value)
         where TEnum : struct, Enum
     {
-        if (value is Data.Scaling scaling && scaling != Data.Scaling.None)
+        var name = value.ToString();
+        if (typeof(TEnum).GetField(name)?.GetCustomAttribute<OptionNameAttribute>() is { } given)
         {
-            return scaling == Data.Scaling.MinMax ? "minmax" : "zscore";
+            return given.Name;
         }
 
-        var name = value.ToString();
         var chars = new System.Text.StringBuilder(name.Length + 4);
         for (var i = 0; i < name.Length; i++)
         {
@@ -40,13 +44,13 @@ public static class OptionText
     }
 
     /// <summary>All valid names of an enum, in declaration order.</summary>
-    public static IReadOnlyList<string> Names<TEnum>()
+    public static IReadOnlyList<string> Names<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields)] TEnum>()
         where TEnum : struct, Enum =>
         [.. Enum.GetValues<TEnum>().Select(ToText)];
 
     /// <summary>Parses a name case-insensitively, with or without its hyphens ('_' counts as one):
     /// <c>z-score</c>, <c>zscore</c> and <c>Mexican_Hat</c> are all understood.</summary>
-    public static bool TryParse<TEnum>(string? text, out TEnum value)
+    public static bool TryParse<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields)] TEnum>(string? text, out TEnum value)
         where TEnum : struct, Enum
     {
         if (text is not null)
@@ -70,7 +74,7 @@ public static class OptionText
     /// names.</summary>
     /// <param name="text">The text to parse.</param>
     /// <param name="what">What is being parsed, for the message ("neighborhood").</param>
-    public static TEnum Parse<TEnum>(string? text, string what)
+    public static TEnum Parse<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields)] TEnum>(string? text, string what)
         where TEnum : struct, Enum =>
         TryParse<TEnum>(text, out var value)
             ? value

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Kohonen.Data;
 using Kohonen.Maps;
 
@@ -132,6 +133,42 @@ public sealed record SomOptions
         init => _metricsEvery = InRange(value, 0, MaxIterations, nameof(MetricsEvery));
     }
 
+    /// <summary>
+    /// The options that decide the map, as text by snake_case name (the names of the model file's
+    /// options): width, height, topology, toroidal, algorithm, iterations, neighborhood,
+    /// learning_rate, sigma (the σ₀ in use), sigma_decay, learning_rate_decay, initialization,
+    /// scaling, shuffle, exact_neighborhood, and seed when one is set. Numbers use the invariant
+    /// culture and round-trip. Threads and measuring are left out: they do not change the map.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ToParameters()
+    {
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["width"] = Width.ToString(invariant),
+            ["height"] = Height.ToString(invariant),
+            ["topology"] = OptionText.ToText(Topology),
+            ["toroidal"] = Toroidal ? "true" : "false",
+            ["algorithm"] = OptionText.ToText(Algorithm),
+            ["iterations"] = Iterations.ToString(invariant),
+            ["neighborhood"] = OptionText.ToText(Neighborhood),
+            ["learning_rate"] = LearningRate.ToString("R", invariant),
+            ["sigma"] = EffectiveSigma.ToString("R", invariant),
+            ["sigma_decay"] = OptionText.ToText(SigmaDecay),
+            ["learning_rate_decay"] = OptionText.ToText(LearningRateDecay),
+            ["initialization"] = OptionText.ToText(Initialization),
+            ["scaling"] = OptionText.ToText(Scaling),
+            ["shuffle"] = Shuffle ? "true" : "false",
+            ["exact_neighborhood"] = ExactNeighborhood ? "true" : "false",
+        };
+        if (Seed is { } seed)
+        {
+            parameters["seed"] = seed.ToString(invariant);
+        }
+
+        return parameters;
+    }
+
     /// <summary>The grid these options describe.</summary>
     public Grid CreateGrid()
     {
@@ -185,7 +222,7 @@ public sealed record SomOptions
             ? value
             : throw new SomOptionsException(name, $"{name} must be in {min}..{max}; got {value}.");
 
-    private static TEnum Defined<TEnum>(TEnum value, string name)
+    private static TEnum Defined<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields)] TEnum>(TEnum value, string name)
         where TEnum : struct, Enum =>
         Enum.IsDefined(value)
             ? value

@@ -6,31 +6,24 @@ namespace Kohonen.Tests.Training;
 
 public class SomTrainerTests
 {
-    private sealed class Recorder : IProgress<TrainingProgress>
-    {
-        public List<TrainingProgress> Reports { get; } = [];
-
-        public void Report(TrainingProgress value) => Reports.Add(value);
-    }
-
     [Fact]
     public void ProgressIsReportedAfterEveryIterationWithTheScheduleAndTheQuantizationErrorWhenAsked()
     {
-        var recorder = new Recorder();
+        var reports = new List<TrainingProgress>();
         var options = new SomOptions { Width = 6, Height = 6, Iterations = 10, Seed = 1, MetricsEvery = 5 };
 
-        var model = new SomTrainer(options).Fit(TestData.Matrix(TestData.Uniform(30, 3, 2)), recorder);
+        var model = new SomTrainer(options).Fit(TestData.Matrix(TestData.Uniform(30, 3, 2)), new ProgressCallback(reports.Add));
 
-        Assert.Equal(Enumerable.Range(1, 10), recorder.Reports.Select(r => r.Iteration));
-        Assert.All(recorder.Reports, r => Assert.Equal(10, r.TotalIterations));
+        Assert.Equal(Enumerable.Range(1, 10), reports.Select(r => r.Iteration));
+        Assert.All(reports, r => Assert.Equal(10, r.TotalIterations));
         var schedule = new TrainingSchedule(options);
-        Assert.Equal(schedule.Sigma(3), recorder.Reports[3].Sigma);
-        Assert.Equal(schedule.LearningRate(3), recorder.Reports[3].LearningRate);
-        Assert.Equal([4, 9], recorder.Reports.Select((r, i) => (r, i)).Where(p => p.r.QuantizationError is not null).Select(p => p.i));
-        Assert.Equal(model.QuantizationError(TestData.Matrix(TestData.Uniform(30, 3, 2))), recorder.Reports[^1].QuantizationError!.Value, 6);
-        Assert.Equal(model.TopographicError(TestData.Matrix(TestData.Uniform(30, 3, 2))), recorder.Reports[^1].TopographicError!.Value, 6);
+        Assert.Equal(schedule.Sigma(3), reports[3].Sigma);
+        Assert.Equal(schedule.LearningRate(3), reports[3].LearningRate);
+        Assert.Equal([4, 9], reports.Select((r, i) => (r, i)).Where(p => p.r.QuantizationError is not null).Select(p => p.i));
+        Assert.Equal(model.QuantizationError(TestData.Matrix(TestData.Uniform(30, 3, 2))), reports[^1].QuantizationError!.Value, 6);
+        Assert.Equal(model.TopographicError(TestData.Matrix(TestData.Uniform(30, 3, 2))), reports[^1].TopographicError!.Value, 6);
         Assert.Equal([5, 10], model.History.Select(h => h.Iteration));
-        Assert.Equal(recorder.Reports[4].QuantizationError, model.History[0].QuantizationError);
+        Assert.Equal(reports[4].QuantizationError, model.History[0].QuantizationError);
     }
 
     [Fact]
@@ -43,7 +36,7 @@ public class SomTrainerTests
 
         Assert.ThrowsAny<OperationCanceledException>(() => trainer.Fit(
             TestData.Matrix(TestData.Uniform(50, 3, 1)),
-            new CallbackProgress(_ =>
+            new ProgressCallback(_ =>
             {
                 if (++calls == 3)
                 {
@@ -52,11 +45,6 @@ public class SomTrainerTests
             }),
             cancellation.Token));
         Assert.Equal(3, calls);
-    }
-
-    private sealed class CallbackProgress(Action<TrainingProgress> callback) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => callback(value);
     }
 
     [Fact]
