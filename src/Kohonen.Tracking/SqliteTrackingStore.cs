@@ -330,21 +330,10 @@ public sealed class SqliteTrackingStore : ITrackingStore
             .Order(StringComparer.Ordinal)];
     }
 
-    /// <summary>
-    /// The file of an artifact. The path must be relative, with '/' separators and no empty, '.' or
-    /// '..' segments, no backslash, colon or control character: nothing that could reach outside the
-    /// run's artifacts.
-    /// </summary>
+    /// <summary>The file of an artifact (see <see cref="ArtifactPaths"/> for the names allowed).</summary>
     internal async Task<string> ArtifactPathAsync(string runId, string path, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(path);
-        var segments = path.Split('/');
-        if (path.Length == 0 || path.Length > 1024 || segments.Any(s => s.Length == 0 || s is "." or ".." || s.Any(c => c is '\\' or ':' || char.IsControl(c))))
-        {
-            throw new TrackingException(
-                $"Artifact path '{path}' is not allowed: give a relative path with '/' between names, without '.', '..', '\\', ':' or empty names.");
-        }
-
+        var segments = ArtifactPaths.Split(path);
         var root = await RunArtifactRootAsync(runId, cancellationToken).ConfigureAwait(false);
         return Path.Combine([root, .. segments]);
     }
