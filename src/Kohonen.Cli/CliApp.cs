@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Kohonen.Cli.Commands;
+using Kohonen.Cli.Settings;
 
 namespace Kohonen.Cli;
 
@@ -7,13 +8,14 @@ namespace Kohonen.Cli;
 /// so that tests can run it in-process.</summary>
 internal static class CliApp
 {
-    public static RootCommand Create(CliConsole console)
+    public static RootCommand Create(CliConsole console, CliEnvironment environment)
     {
         var root = new RootCommand("kohonen: train, inspect and use self-organizing maps (Kohonen for .NET).")
         {
-            DemoCommand.Create(console),
-            TrainCommand.Create(console),
-            PredictCommand.Create(console),
+            DemoCommand.Create(console, environment),
+            TrainCommand.Create(console, environment),
+            RunsCommand.Create(console, environment),
+            PredictCommand.Create(console, environment),
             InfoCommand.Create(console),
             PlotCommand.Create(console),
             BenchCommand.Create(console),
@@ -27,9 +29,9 @@ internal static class CliApp
     /// and returns 2. <paramref name="handleSignals"/> lets Ctrl+C and SIGTERM cancel the command (the
     /// process's own run); tests cancel through <paramref name="cancellationToken"/> instead.
     /// </summary>
-    public static async Task<int> RunAsync(string[] args, CliConsole console, bool handleSignals, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(string[] args, CliConsole console, CliEnvironment environment, bool handleSignals, CancellationToken cancellationToken = default)
     {
-        var root = Create(console);
+        var root = Create(console, environment);
         var result = root.Parse(args);
         if (result.Errors.Count > 0)
         {

@@ -7,4 +7,9 @@ namespace Kohonen.Cli;
 [JsonSerializable(typeof(TrainingSummary))]
 [JsonSerializable(typeof(ModelInfo))]
 [JsonSerializable(typeof(Bench.BenchReport))]
+[JsonSerializable(typeof(RunDetails))]
+[JsonSerializable(typeof(RunList))]
+[JsonSerializable(typeof(BestRun))]
+[JsonSerializable(typeof(ExportedRun))]
+[JsonSerializable(typeof(IReadOnlyList<RunView>))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

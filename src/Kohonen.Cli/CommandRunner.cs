@@ -1,5 +1,8 @@
+using Kohonen.Cli.Settings;
 using Kohonen.Data;
 using Kohonen.Storage;
+using Kohonen.Tracking;
+using Kohonen.Tracking.Mlflow;
 using Kohonen.Training;
 
 namespace Kohonen.Cli;
@@ -39,10 +42,23 @@ internal static class CommandRunner
         }
         catch (OperationCanceledException)
         {
-            console.Error.WriteLine("Interrupted; nothing was written.");
+            console.Error.WriteLine("Interrupted; nothing was written (a run being recorded is marked KILLED, with the metrics measured so far).");
             return ExitCodes.Interrupted;
         }
         catch (UsageException e)
+        {
+            return Fail(console, e, verbose, e.Message, ExitCodes.Usage);
+        }
+        catch (SettingsException e)
+        {
+            return Fail(console, e, verbose, e.Message, ExitCodes.Usage);
+        }
+        catch (MlflowException e) when (e.StatusCode is null || (int)e.StatusCode >= 500)
+        {
+            // The server could not be reached or failed: not the user's input.
+            return Fail(console, e, verbose, e.Message, ExitCodes.Failure);
+        }
+        catch (TrackingException e)
         {
             return Fail(console, e, verbose, e.Message, ExitCodes.Usage);
         }

@@ -1,3 +1,4 @@
 using Kohonen.Cli;
+using Kohonen.Cli.Settings;
 
-return await CliApp.RunAsync(args, CliConsole.ForProcess(), handleSignals: true).ConfigureAwait(false);
+return await CliApp.RunAsync(args, CliConsole.ForProcess(), CliEnvironment.ForProcess(), handleSignals: true).ConfigureAwait(false);

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Kohonen.Data;
 using Kohonen.Maps;
 using Kohonen.Training;
 using Spectre.Console;
@@ -14,13 +13,15 @@ namespace Kohonen.Cli;
 /// </summary>
 internal static class TrainingRunner
 {
-    public static (SomModel Model, TimeSpan TrainTime) Train(SomTrainer trainer, DataMatrix data, CliConsole console, bool quiet, string label, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="fit"/>, which trains and reports to the progress it is given (null
+    /// when quiet), showing <paramref name="totalIterations"/> steps under <paramref name="label"/>.</summary>
+    public static (SomModel Model, TimeSpan TrainTime) Train(Func<IProgress<TrainingProgress>?, SomModel> fit, CliConsole console, bool quiet, string label, int totalIterations)
     {
         var clock = Stopwatch.StartNew();
         SomModel model;
         if (quiet)
         {
-            model = trainer.Fit(data, progress: null, cancellationToken);
+            model = fit(null);
         }
         else if (console.Interactive)
         {
@@ -30,20 +31,20 @@ internal static class TrainingRunner
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
                 .Start(context =>
                 {
-                    var task = context.AddTask(Markup.Escape(label), maxValue: trainer.Options.Iterations);
-                    model = trainer.Fit(data, new ProgressCallback(p =>
+                    var task = context.AddTask(Markup.Escape(label), maxValue: totalIterations);
+                    model = fit(new ProgressCallback(p =>
                     {
                         task.Value = p.Iteration;
                         task.Description = Markup.Escape(
                             string.Create(CultureInfo.InvariantCulture, $"{label}  σ={p.Sigma:0.###}") + (double.IsNaN(p.LearningRate) ? "" : string.Create(CultureInfo.InvariantCulture, $" α={p.LearningRate:0.####}")));
-                    }), cancellationToken);
+                    }));
                 });
         }
         else
         {
             var lastPercent = -1;
             var lastPrint = TimeSpan.Zero;
-            model = trainer.Fit(data, new ProgressCallback(p =>
+            model = fit(new ProgressCallback(p =>
             {
                 var percent = (int)(100L * p.Iteration / p.TotalIterations);
                 if (percent / 10 > lastPercent / 10 || p.Elapsed - lastPrint > TimeSpan.FromSeconds(5) || p.Iteration == p.TotalIterations)
@@ -54,7 +55,7 @@ internal static class TrainingRunner
                     console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{label}: {p.Iteration}/{p.TotalIterations} ({percent}%) σ={p.Sigma:0.###}{alpha} elapsed {p.Elapsed.TotalSeconds:0.0}s"));
                 }
-            }), cancellationToken);
+            }));
         }
 
         return (model, clock.Elapsed);

@@ -1,9 +1,11 @@
 namespace Kohonen.Cli;
 
-/// <summary>What <c>kohonen train --json</c> and <c>kohonen demo colors --json</c> print.</summary>
+/// <summary>What <c>kohonen train --json</c> and <c>kohonen demo colors --json</c> print. <see cref="RunId"/>
+/// is the recorded run (null with --no-track); <see cref="Output"/> the model file written (null without --out).</summary>
 internal sealed record TrainingSummary(
     string Command,
-    string Output,
+    string? RunId,
+    string? Output,
     int Width,
     int Height,
     int Dim,

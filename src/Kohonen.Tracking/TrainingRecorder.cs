@@ -12,7 +12,7 @@ namespace Kohonen.Tracking;
 /// <summary>
 /// Trains a map and records it as a run: the options as params, the given tags, QE and TE at every
 /// measured step (as they are measured, flushed in the background so training does not wait on the
-/// store), the final metrics, the model file and any other artifacts. A training that fails ends its
+/// store) and at the last step, the final metrics, the model file and any other artifacts. A training that fails ends its
 /// run FAILED, one that is cancelled KILLED; either way the metrics logged so far stay.
 /// </summary>
 public static class TrainingRecorder
@@ -73,12 +73,21 @@ public static class TrainingRecorder
             var final = model.Options!.Iterations;
             var stamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             var (qeFinal, teFinal) = QualityMetrics.OfTraining(model, data);
-            await store.LogMetricsAsync(run.RunId,
-            [
-                new Metric("train_seconds", seconds, final, stamp),
-                new Metric("final_quantization_error", qeFinal, final, stamp),
-                new Metric("final_topographic_error", teFinal, final, stamp),
-            ], cancellationToken).ConfigureAwait(false);
+            var finals = new List<Metric>
+            {
+                new("train_seconds", seconds, final, stamp),
+                new("final_quantization_error", qeFinal, final, stamp),
+                new("final_topographic_error", teFinal, final, stamp),
+            };
+            if (model.History.Count == 0 || model.History[^1].Iteration != final)
+            {
+                // The last step was not measured during training: measure it now, so every finished
+                // run has quantization_error and topographic_error to be ranked by.
+                finals.Add(new("quantization_error", qeFinal, final, stamp));
+                finals.Add(new("topographic_error", teFinal, final, stamp));
+            }
+
+            await store.LogMetricsAsync(run.RunId, finals, cancellationToken).ConfigureAwait(false);
             // The seed is known only now (an unseeded trainer draws one): a new param, not a change.
             await store.LogParamsAsync(run.RunId, new Dictionary<string, string> { ["seed"] = model.Options.Seed!.Value.ToString(CultureInfo.InvariantCulture) }, cancellationToken).ConfigureAwait(false);
             await store.LogArtifactAsync(run.RunId, "model.som", SomFile.ToBytes(model), cancellationToken).ConfigureAwait(false);

@@ -20,7 +20,8 @@ public partial class InterruptTests : ScratchFolder
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
-            ArgumentList = { program, "demo", "colors", "--width", "80", "--height", "80", "--iterations", "10000000", "--out", model },
+            WorkingDirectory = Folder,
+            ArgumentList = { program, "demo", "colors", "--width", "80", "--height", "80", "--iterations", "10000000", "--out", model, "--no-track" },
         };
 
         using var process = Process.Start(start)!;
@@ -34,7 +35,47 @@ public partial class InterruptTests : ScratchFolder
 
         Assert.Equal(130, process.ExitCode);
         Assert.True(sent.Elapsed < TimeSpan.FromSeconds(5), $"stopped after {sent.Elapsed}");
-        Assert.Contains("Interrupted; nothing was written.", rest, StringComparison.Ordinal);
-        Assert.Empty(Directory.GetFiles(Folder));
+        Assert.Contains("Interrupted; nothing was written", rest, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(Folder));
+    }
+
+    [Fact]
+    public async Task SigIntLeavesARecordedRunKilledWithTheMetricsMeasuredSoFar()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "SIGINT is a POSIX signal.");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = Folder,
+            // No --data: SOM_SAMPLES random rows; the training curve measures QE and TE every 400 passes,
+            // so by the first progress line (10 %) five steps are measured.
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "kohonen.dll"), "train", "--width", "40", "--height", "40", "--iterations", "20000", "--seed", "3" },
+            Environment = { ["KOHONEN_DATA"] = PathOf("store"), ["SOM_SAMPLES"] = "100", ["SOM_RUN_NAME"] = "stopped" },
+        };
+
+        using var process = Process.Start(start)!;
+        string? line;
+        do
+        {
+            line = await process.StandardError.ReadLineAsync(TestContext.Current.CancellationToken);
+        }
+        while (line is not null && !line.StartsWith("train: ", StringComparison.Ordinal));
+        Assert.NotNull(line);
+        Assert.Equal(0, kill(process.Id, 2));
+        await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(130, process.ExitCode);
+        var store = Kohonen.Tracking.SqliteTrackingStore.Open(PathOf("store"));
+        var run = (await store.SearchRunsAsync(new Kohonen.Tracking.RunQuery(), TestContext.Current.CancellationToken)).Single();
+        Assert.Equal(("stopped", Kohonen.Tracking.RunStatus.Killed), (run.Info.RunName, run.Info.Status));
+        Assert.NotNull(run.Info.EndTime);
+        var history = await store.GetMetricHistoryAsync(run.Info.RunId, "quantization_error", TestContext.Current.CancellationToken);
+        Assert.NotEmpty(history);
+        Assert.All(history, m => Assert.Equal(0, m.Step % 400));
+        Assert.DoesNotContain("final_quantization_error", run.Metrics.Keys);
+        Assert.Empty(await store.ListArtifactsAsync(run.Info.RunId, TestContext.Current.CancellationToken));
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 }

@@ -16,8 +16,10 @@ public abstract class ScratchFolder : IDisposable
         return path;
     }
 
-    public void Dispose()
+    public virtual void Dispose()
     {
+        // A store in the folder may still have pooled SQLite connections open.
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(Folder, recursive: true);
         GC.SuppressFinalize(this);
     }

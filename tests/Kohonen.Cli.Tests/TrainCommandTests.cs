@@ -104,15 +104,17 @@ public class TrainCommandTests : ScratchFolder
         var noData = await CliRun.InvokeAsync("train", "--data", PathOf("nope.csv"), "--out", PathOf("m.som"));
         var noFolder = await CliRun.InvokeAsync("train", "--data", data, "--label-column", "name", "--out", PathOf("missing/m.som"));
         var badExtension = await CliRun.InvokeAsync("train", "--data", WriteFile("x.parquet", "?"), "--out", PathOf("m.som"));
-        var missingRequired = await CliRun.InvokeAsync("train", "--data", data);
+        var missingRequired = await CliRun.InvokeAsync("train", "--out", PathOf("m.som"), "--data");
+        var keptNowhere = await CliRun.InvokeAsync("train", "--data", data, "--label-column", "name", "--no-track");
 
         Assert.Equal((2, $"error: --data: the file '{PathOf("nope.csv")}' does not exist.\n"), (noData.ExitCode, noData.Error));
         Assert.Equal((2, $"error: --out: the folder of '{PathOf("missing/m.som")}' does not exist.\n"), (noFolder.ExitCode, noFolder.Error));
         Assert.Equal(2, badExtension.ExitCode);
         Assert.Contains("unknown extension '.parquet'; allowed: .csv, .tsv, .txt, .npy", badExtension.Error, StringComparison.Ordinal);
         Assert.Equal(2, missingRequired.ExitCode);
-        Assert.Contains("Option '--out' is required.", missingRequired.Error, StringComparison.Ordinal);
+        Assert.Contains("Required argument missing for option: '--data'.", missingRequired.Error, StringComparison.Ordinal);
         Assert.Contains("Run 'kohonen train --help' for usage.", missingRequired.Error, StringComparison.Ordinal);
+        Assert.Equal((2, "error: --no-track needs --out: otherwise the model would be kept nowhere.\n"), (keptNowhere.ExitCode, keptNowhere.Error));
     }
 
     [Fact]
@@ -125,7 +127,7 @@ public class TrainCommandTests : ScratchFolder
             "--iterations", "10000000", "--out", PathOf("m.som"));
 
         Assert.Equal(130, run.ExitCode);
-        Assert.Contains("Interrupted; nothing was written.", run.Error, StringComparison.Ordinal);
+        Assert.Contains("Interrupted; nothing was written", run.Error, StringComparison.Ordinal);
         Assert.Equal([PathOf("colors.csv")], Directory.GetFiles(Folder));
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Kohonen.Cli.Settings;
 
 namespace Kohonen.Cli.Commands;
 
@@ -11,6 +12,25 @@ internal static class CommonOptions
         Description = "Print stack traces with errors.",
         Recursive = true,
     };
+
+    /// <summary>--verbose, or SOM_VERBOSE=true in the settings (a setting that cannot be read counts
+    /// as false here; its error is reported when the command reads the settings).</summary>
+    public static bool IsVerbose(ParseResult result, CliEnvironment environment)
+    {
+        if (result.GetValue(Verbose))
+        {
+            return true;
+        }
+
+        try
+        {
+            return KohonenSettings.Load(environment).Verbose;
+        }
+        catch (SettingsException)
+        {
+            return false;
+        }
+    }
 
     public static Option<bool> Json() => new("--json") { Description = "Print one JSON object instead of text (no progress lines)." };
 

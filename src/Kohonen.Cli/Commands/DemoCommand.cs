@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Kohonen.Cli.Settings;
 using Kohonen.Data;
 using Kohonen.Imaging;
 using Kohonen.Storage;
@@ -9,7 +10,7 @@ namespace Kohonen.Cli.Commands;
 /// <summary><c>kohonen demo colors</c>: the Python original's demo, random RGB colours on a map.</summary>
 internal static class DemoCommand
 {
-    public static Command Create(CliConsole console)
+    public static Command Create(CliConsole console, CliEnvironment environment)
     {
         var colors = new Option<int>("--colors") { Description = "How many random colours to train on (1..100000).", DefaultValueFactory = _ => 20 };
         colors.Validators.Add(r =>
@@ -26,6 +27,7 @@ internal static class DemoCommand
         var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
         var output = new Option<string>("--out") { Description = "Where to write the model.", DefaultValueFactory = _ => "colors.som" };
+        var recording = new RecordingOptions();
         var picture = new Option<string?>("--png") { Description = "Where to write the picture: the colours on top, the map below (default: beside the model, NAME.png)." };
         var json = CommonOptions.Json();
         var quiet = CommonOptions.Quiet();
@@ -34,26 +36,57 @@ internal static class DemoCommand
         {
             colors, width, height, iterations, seed, threads, output, picture, json, quiet,
         };
-        command.SetAction((result, cancellationToken) => CommandRunner.RunAsync(console, result.GetValue(CommonOptions.Verbose), () =>
+        foreach (var option in recording.All)
         {
+            command.Options.Add(option);
+        }
+
+        command.SetAction((result, cancellationToken) => CommandRunner.RunAsync(console, CommonOptions.IsVerbose(result, environment), () =>
+        {
+            var settings = KohonenSettings.Load(environment);
             var options = new SomOptions
             {
                 Width = result.GetValue(width),
                 Height = result.GetValue(height),
                 Iterations = result.GetValue(iterations),
-                Seed = result.GetValue(seed) ?? Random.Shared.Next(),
+                Seed = result.GetValue(seed) ?? settings.RandomState ?? Random.Shared.Next(),
                 MaxDegreeOfParallelism = result.GetValue(threads),
             };
             var path = result.GetValue(output)!;
             CommonOptions.EnsureFolderExists(path, "--out");
             var pngPath = result.GetValue(picture) ?? Path.ChangeExtension(path, ".png");
             CommonOptions.EnsureFolderExists(pngPath, "--png");
+            var runIdFile = result.GetValue(recording.RunIdFile);
+            if (runIdFile is not null)
+            {
+                CommonOptions.EnsureFolderExists(runIdFile, "--run-id-file");
+            }
+
             var data = RandomColors(result.GetValue(colors), options.Seed!.Value);
             var trainer = new SomTrainer(options);
-            var (model, trainTime) = TrainingRunner.Train(trainer, data, console, result.GetValue(quiet) || result.GetValue(json), "colors", cancellationToken);
-            SomFile.Save(model, path);
-            MapPictures.Save(MapPictures.ColorDemo(model, data), pngPath);
-            SummaryPrinter.Print(console, SummaryPrinter.Summarize("demo colors", path, model, data, trainTime, [pngPath]), result.GetValue(json));
+            byte[]? png = null;
+            var store = result.GetValue(recording.NoTrack) ? null : TrackingStores.Open(settings, result.GetValue(recording.Tracking.Store));
+            RecordedModel trained;
+            try
+            {
+                trained = Recording.Train(store, result.GetValue(recording.Tracking.Experiment) ?? settings.ExperimentName,
+                    result.GetValue(recording.RunName) ?? settings.RunName ?? "colors", trainer, data,
+                    new Dictionary<string, string>(Recording.DataTags(null, data), StringComparer.Ordinal) { ["data_file"] = "random colors" },
+                    m => [("pictures/colors.png", png = MapPictures.ColorDemo(m, data))],
+                    console, result.GetValue(quiet) || result.GetValue(json), "colors", cancellationToken);
+            }
+            finally
+            {
+                if (store is not null)
+                {
+                    TrackingStores.Close(store);
+                }
+            }
+
+            Recording.WriteRunIdFile(runIdFile, trained.RunId);
+            SomFile.Save(trained.Model, path);
+            MapPictures.Save(png ?? MapPictures.ColorDemo(trained.Model, data), pngPath);
+            SummaryPrinter.Print(console, SummaryPrinter.Summarize("demo colors", path, trained.RunId, trained.Model, data, trained.TrainTime, [pngPath]), result.GetValue(json));
             return ExitCodes.Success;
         }));
 

@@ -1,18 +1,23 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using Kohonen.Cli.Settings;
 using Kohonen.Data;
 using Kohonen.Maps;
 using Kohonen.Storage;
+using Kohonen.Tracking;
 
 namespace Kohonen.Cli.Commands;
 
 /// <summary><c>kohonen predict</c>: the BMU of every row of a data file.</summary>
 internal static class PredictCommand
 {
-    public static Command Create(CliConsole console)
+    public static Command Create(CliConsole console, CliEnvironment environment)
     {
-        var modelPath = new Option<string>("--model") { Description = "A trained model (.som).", Required = true };
+        var modelPath = new Option<string?>("--model") { Description = "A trained model (.som). Without it, the model of a run in the store: --run, else SOM_RUN_ID or SOM_RUN_ID_FILE, else the best by SOM_METRIC_KEY." };
+        var run = new Option<string?>("--run") { Description = "Use this run's model (overrides SOM_RUN_ID and SOM_RUN_ID_FILE)." };
+        var forceBest = new Option<bool>("--force-best") { Description = "Use the best run even when a run id is set (SOM_FORCE_BEST)." };
+        var tracking = new TrackingOptions();
         var data = new Option<string>("--data") { Description = $"Rows to place on the map ({DataFiles.Allowed}).", Required = true };
         var columns = new Option<string[]>("--columns")
         {
@@ -21,10 +26,36 @@ internal static class PredictCommand
         };
         var output = new Option<string?>("--out") { Description = "Write the CSV here instead of standard output." };
 
-        var command = new Command("predict", "Print bmu_x,bmu_y,distance for every row of a data file.") { modelPath, data, columns, output };
-        command.SetAction((r, _) => CommandRunner.RunAsync(console, r.GetValue(CommonOptions.Verbose), () =>
+        var command = new Command("predict", "Print bmu_x,bmu_y,distance for every row of a data file.") { modelPath, run, forceBest, tracking.Store, tracking.Experiment, data, columns, output };
+        command.SetAction((r, cancellationToken) => CommandRunner.RunAsync(console, CommonOptions.IsVerbose(r, environment), () =>
         {
-            var model = LoadModel(r.GetValue(modelPath)!);
+            SomModel model;
+            if (r.GetValue(modelPath) is { } file)
+            {
+                model = LoadModel(file);
+            }
+            else
+            {
+                var settings = KohonenSettings.Load(environment);
+                var store = TrackingStores.Open(settings, r.GetValue(tracking.Store));
+                try
+                {
+                    var rules = settings.Selection with
+                    {
+                        RunId = r.GetValue(run) ?? settings.Selection.RunId,
+                        ForceBest = r.GetValue(forceBest) || settings.Selection.ForceBest,
+                        ExperimentName = r.GetValue(tracking.Experiment),
+                    };
+                    var selected = ModelSelector.SelectAsync(store, rules, cancellationToken).GetAwaiter().GetResult();
+                    model = SomFile.FromBytes(store.ReadArtifactAsync(selected.Info.RunId, "model.som", cancellationToken).GetAwaiter().GetResult(), $"run {selected.Info.RunId}: model.som");
+                    console.Error.WriteLine($"Using the model of run {selected.Info.RunId} ({selected.Info.RunName}).");
+                }
+                finally
+                {
+                    TrackingStores.Close(store);
+                }
+            }
+
             var dataPath = r.GetValue(data)!;
             var outPath = r.GetValue(output);
             if (outPath is not null)

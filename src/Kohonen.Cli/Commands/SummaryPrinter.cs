@@ -10,13 +10,14 @@ namespace Kohonen.Cli.Commands;
 /// <summary>Measures a trained map and prints what the training did, as text or one JSON object.</summary>
 internal static class SummaryPrinter
 {
-    public static TrainingSummary Summarize(string command, string output, SomModel model, DataMatrix data, TimeSpan trainTime, IReadOnlyList<string> pictures)
+    public static TrainingSummary Summarize(string command, string? output, string? runId, SomModel model, DataMatrix data, TimeSpan trainTime, IReadOnlyList<string> pictures)
     {
         var options = model.Options!;
         var (qe, te) = QualityMetrics.OfTraining(model, data);
         return new TrainingSummary(
             command,
-            Path.GetFullPath(output),
+            runId,
+            output is null ? null : Path.GetFullPath(output),
             model.Width,
             model.Height,
             model.Dimension,
@@ -49,7 +50,15 @@ internal static class SummaryPrinter
         console.Out.WriteLine(s.TopographicError is { } te
             ? string.Create(CultureInfo.InvariantCulture, $"  topographic error   {te:0.000000}")
             : "  topographic error   n/a (one node)");
-        console.Out.WriteLine($"  model               {s.Output}");
+        if (s.Output is not null)
+        {
+            console.Out.WriteLine($"  model               {s.Output}");
+        }
+
+        if (s.RunId is not null)
+        {
+            console.Out.WriteLine($"  run                 {s.RunId}");
+        }
         foreach (var picture in s.Pictures)
         {
             console.Out.WriteLine($"  picture             {picture}");

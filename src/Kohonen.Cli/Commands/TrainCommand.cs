@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Kohonen.Cli.Settings;
 using Kohonen.Data;
 using Kohonen.Imaging;
 using Kohonen.Maps;
@@ -10,17 +11,17 @@ namespace Kohonen.Cli.Commands;
 /// <summary><c>kohonen train</c>: train a map on a CSV or .npy file and save it.</summary>
 internal static class TrainCommand
 {
-    public static Command Create(CliConsole console)
+    public static Command Create(CliConsole console, CliEnvironment environment)
     {
-        var data = new Option<string>("--data") { Description = $"Training data ({DataFiles.Allowed}).", Required = true };
+        var data = new Option<string?>("--data") { Description = $"Training data ({DataFiles.Allowed}). Without it: SOM_SAMPLES random rows of SOM_INPUT_DIM uniform features, as the Python original." };
         var columns = new Option<string[]>("--columns")
         {
             Description = "CSV feature columns by header name or 0-based index (space or comma separated; default: all but the label column).",
             AllowMultipleArgumentsPerToken = true,
         };
         var labelColumn = new Option<string?>("--label-column") { Description = "A CSV column of text labels, not used as a feature." };
-        var width = new Option<int>("--width") { Description = "Map columns.", DefaultValueFactory = _ => 10 };
-        var height = new Option<int>("--height") { Description = "Map rows.", DefaultValueFactory = _ => 10 };
+        var width = new Option<int?>("--width") { Description = "Map columns (default: SOM_WIDTH, else 10)." };
+        var height = new Option<int?>("--height") { Description = "Map rows (default: SOM_HEIGHT, else 10)." };
         var iterations = new Option<int?>("--iterations") { Description = "Online passes over the data (default 100)." };
         var epochs = new Option<int?>("--epochs") { Description = "Batch epochs; implies --algorithm batch (default 100)." };
         var algorithm = EnumOption.Create<TrainingAlgorithm>("--algorithm", "Training algorithm; default online");
@@ -38,7 +39,8 @@ internal static class TrainCommand
         var exact = new Option<bool>("--exact") { Description = "Online: update every node, with no cut-off of steps below 2^-24 (slower late in training)." };
         var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
-        var output = new Option<string>("--out") { Description = "Where to write the model (.som).", Required = true };
+        var output = new Option<string?>("--out") { Description = "Also write the model (.som) and its pictures here (required with --no-track)." };
+        var recording = new RecordingOptions();
         var noPlots = new Option<bool>("--no-plots") { Description = "Do not write the U-matrix, component planes and training curve beside the model." };
         var json = CommonOptions.Json();
         var quiet = CommonOptions.Quiet();
@@ -48,35 +50,58 @@ internal static class TrainCommand
             data, columns, labelColumn, width, height, iterations, epochs, algorithm, topology, toroidal, neighborhood,
             learningRate, sigma, decay, sigmaDecay, learningRateDecay, init, scale, shuffle, exact, seed, threads, output, noPlots, json, quiet,
         };
-
-        command.SetAction((r, cancellationToken) => CommandRunner.RunAsync(console, r.GetValue(CommonOptions.Verbose), () =>
+        foreach (var option in recording.All)
         {
-            var (chosenAlgorithm, passes) = Passes(r.GetValue(iterations), r.GetValue(epochs), r.GetValue(algorithm));
+            command.Options.Add(option);
+        }
+
+        command.SetAction((r, cancellationToken) => CommandRunner.RunAsync(console, CommonOptions.IsVerbose(r, environment), () =>
+        {
+            var settings = KohonenSettings.Load(environment);
+            var (chosenAlgorithm, passes) = Passes(r.GetValue(iterations), r.GetValue(epochs), r.GetValue(algorithm), settings.Iterations);
             var bothDecay = EnumOption.Value(r, decay, Decay.ExponentialClassic);
             var options = new SomOptions
             {
-                Width = r.GetValue(width),
-                Height = r.GetValue(height),
+                Width = r.GetValue(width) ?? settings.Width ?? 10,
+                Height = r.GetValue(height) ?? settings.Height ?? 10,
                 Algorithm = chosenAlgorithm,
                 Iterations = passes,
                 Topology = EnumOption.Value(r, topology, Topology.Rectangular),
                 Toroidal = r.GetValue(toroidal),
                 Neighborhood = EnumOption.Value(r, neighborhood, Neighborhood.Gaussian),
-                LearningRate = r.GetValue(learningRate) ?? 0.1,
-                Sigma = r.GetValue(sigma),
+                LearningRate = r.GetValue(learningRate) ?? settings.LearningRate ?? 0.1,
+                Sigma = r.GetValue(sigma) ?? settings.Sigma,
                 SigmaDecay = EnumOption.Value(r, sigmaDecay, bothDecay),
                 LearningRateDecay = EnumOption.Value(r, learningRateDecay, bothDecay),
                 Initialization = EnumOption.Value(r, init, Initialization.Random),
                 Scaling = EnumOption.Value(r, scale, Scaling.None),
                 Shuffle = r.GetValue(shuffle),
                 ExactNeighborhood = r.GetValue(exact),
-                Seed = r.GetValue(seed) ?? Random.Shared.Next(),
+                Seed = r.GetValue(seed) ?? settings.RandomState ?? Random.Shared.Next(),
                 MaxDegreeOfParallelism = r.GetValue(threads),
             };
-            var path = r.GetValue(output)!;
-            CommonOptions.EnsureFolderExists(path, "--out");
-            var dataPath = r.GetValue(data)!;
-            var table = DataFiles.Read(dataPath, "--data", DataFiles.Columns(r.GetValue(columns)), r.GetValue(labelColumn));
+            var path = r.GetValue(output);
+            var track = !r.GetValue(recording.NoTrack);
+            if (path is null && !track)
+            {
+                throw new UsageException("--no-track needs --out: otherwise the model would be kept nowhere.");
+            }
+
+            if (path is not null)
+            {
+                CommonOptions.EnsureFolderExists(path, "--out");
+            }
+
+            var runIdFile = r.GetValue(recording.RunIdFile);
+            if (runIdFile is not null)
+            {
+                CommonOptions.EnsureFolderExists(runIdFile, "--run-id-file");
+            }
+
+            var dataPath = r.GetValue(data);
+            var table = dataPath is null
+                ? new CsvData(RandomData(settings.Samples, settings.InputDim, options.Seed!.Value), null)
+                : DataFiles.Read(dataPath, "--data", DataFiles.Columns(r.GetValue(columns)), r.GetValue(labelColumn));
             var plots = !r.GetValue(noPlots);
             if (plots)
             {
@@ -87,29 +112,61 @@ internal static class TrainCommand
             var quietNow = r.GetValue(quiet) || r.GetValue(json);
             if (!quietNow)
             {
-                console.Error.WriteLine($"Read {table.Data.Rows} rows × {table.Data.Columns} features ({string.Join(", ", table.Data.ColumnNames)}) from {dataPath}.");
+                console.Error.WriteLine(dataPath is null
+                    ? $"No --data: training on {table.Data.Rows} random rows × {table.Data.Columns} uniform features (SOM_SAMPLES × SOM_INPUT_DIM)."
+                    : $"Read {table.Data.Rows} rows × {table.Data.Columns} features ({string.Join(", ", table.Data.ColumnNames)}) from {dataPath}.");
             }
 
-            var (model, trainTime) = TrainingRunner.Train(trainer, table.Data, console, quietNow, "train", cancellationToken);
-            SomFile.Save(model, path);
-            var pictures = new List<string>();
-            if (plots)
-            {
-                var xLabel = model.Options!.Algorithm == TrainingAlgorithm.Batch ? "epoch" : "iteration";
-                foreach (var (kind, draw) in new (string, Func<byte[]>)[]
+            var xLabel = options.Algorithm == TrainingAlgorithm.Batch ? "epoch" : "iteration";
+            var kinds = plots
+                ? new (string Kind, Func<SomModel, byte[]> Draw)[]
                 {
-                    ("umatrix", () => MapPictures.UMatrix(model)),
-                    ("planes", () => MapPictures.ComponentPlanes(model)),
-                    ("curve", () => MapPictures.TrainingCurve(model.History, xLabel: xLabel)),
-                })
+                    ("umatrix", m => MapPictures.UMatrix(m)),
+                    ("planes", m => MapPictures.ComponentPlanes(m)),
+                    ("curve", m => MapPictures.TrainingCurve(m.History, xLabel: xLabel)),
+                }
+                : [];
+            var drawn = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            IEnumerable<(string, byte[])> Pictures(SomModel m)
+            {
+                foreach (var (kind, draw) in kinds)
+                {
+                    drawn[kind] = draw(m);
+                    yield return ($"pictures/{kind}.png", drawn[kind]);
+                }
+            }
+
+            var store = track ? TrackingStores.Open(settings, r.GetValue(recording.Tracking.Store)) : null;
+            RecordedModel trained;
+            try
+            {
+                var runName = r.GetValue(recording.RunName) ?? settings.RunName ?? (dataPath is null ? "random" : Path.GetFileNameWithoutExtension(dataPath));
+                var experiment = r.GetValue(recording.Tracking.Experiment) ?? settings.ExperimentName;
+                trained = Recording.Train(store, experiment, runName, trainer, table.Data, Recording.DataTags(dataPath, table.Data), Pictures, console, quietNow, "train", cancellationToken);
+            }
+            finally
+            {
+                if (store is not null)
+                {
+                    TrackingStores.Close(store);
+                }
+            }
+
+            var model = trained.Model;
+            Recording.WriteRunIdFile(runIdFile, trained.RunId);
+            var pictures = new List<string>();
+            if (path is not null)
+            {
+                SomFile.Save(model, path);
+                foreach (var (kind, draw) in kinds)
                 {
                     var picture = PicturePaths.Beside(path, kind);
-                    MapPictures.Save(draw(), picture);
+                    MapPictures.Save(drawn.TryGetValue(kind, out var bytes) ? bytes : draw(model), picture);
                     pictures.Add(picture);
                 }
             }
 
-            SummaryPrinter.Print(console, SummaryPrinter.Summarize("train", path, model, table.Data, trainTime, pictures), r.GetValue(json));
+            SummaryPrinter.Print(console, SummaryPrinter.Summarize("train", path, trained.RunId, model, table.Data, trained.TrainTime, pictures), r.GetValue(json));
             return ExitCodes.Success;
         }));
         return command;
@@ -128,7 +185,20 @@ internal static class TrainCommand
     }
 
     /// <summary>--iterations counts online passes, --epochs batch epochs; together they conflict.</summary>
-    private static (TrainingAlgorithm Algorithm, int Passes) Passes(int? iterations, int? epochs, string? algorithmText)
+    /// <summary>n rows of d features uniform in [0, 1), from the seed: the Python original's training data.</summary>
+    internal static DataMatrix RandomData(int rows, int columns, int seed)
+    {
+        var random = new Random(seed);
+        var values = new float[rows * columns];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = (float)random.NextDouble();
+        }
+
+        return new DataMatrix(values, rows, columns, [.. Enumerable.Range(0, columns).Select(c => $"x{c}")]);
+    }
+
+    private static (TrainingAlgorithm Algorithm, int Passes) Passes(int? iterations, int? epochs, string? algorithmText, int? fromSettings)
     {
         TrainingAlgorithm? named = algorithmText is null ? null : OptionText.Parse<TrainingAlgorithm>(algorithmText, "--algorithm");
         if (iterations is not null && epochs is not null)
@@ -146,7 +216,10 @@ internal static class TrainCommand
             return (TrainingAlgorithm.Batch, CheckedPasses(epochs.Value, "--epochs"));
         }
 
-        return (named ?? TrainingAlgorithm.Online, CheckedPasses(iterations ?? 100, "--iterations"));
+        var chosen = named ?? TrainingAlgorithm.Online;
+        return (chosen, iterations is not null
+            ? CheckedPasses(iterations.Value, "--iterations")
+            : fromSettings ?? 100);
     }
 
     private static int CheckedPasses(int value, string flag) =>

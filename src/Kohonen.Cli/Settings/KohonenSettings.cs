@@ -1,0 +1,238 @@
+using System.Globalization;
+using Kohonen.Tracking;
+using Microsoft.Extensions.Configuration;
+
+namespace Kohonen.Cli.Settings;
+
+/// <summary>
+/// Every setting, read once from the layers lowest to highest: built-in defaults, <c>appsettings.json</c>
+/// and <c>.env</c> in the working directory, then environment variables (the Python original's names);
+/// command-line flags override these in each command. A value that is not allowed stops the program
+/// with the setting's name, its source and what is allowed.
+/// </summary>
+internal sealed class KohonenSettings
+{
+    /// <summary>Every setting this program reads, in the order <c>deploy/.env.example</c> lists them.</summary>
+    public static readonly IReadOnlyList<Setting> All =
+    [
+        new("SOM_WIDTH", "1..65536", "Map columns for `kohonen train` (flag --width). Default 10."),
+        new("SOM_HEIGHT", "1..65536", "Map rows for `kohonen train` (flag --height). Default 10."),
+        new("SOM_ITERATIONS", "1..100000000", "Online passes (or batch epochs) for `kohonen train` (flags --iterations/--epochs). Default 100."),
+        new("SOM_LEARNING_RATE", "a number in (0, 1]", "Initial learning rate α₀ (flag --learning-rate). Default 0.1."),
+        new("SOM_SIGMA", "a number > 0", "Initial neighbourhood radius σ₀ in grid cells (flag --sigma). Default max(width, height)/2."),
+        new("SOM_RANDOM_STATE", "a whole number in 0..2147483647", "Seed of every random choice (flag --seed). Default: drawn and reported."),
+        new("SOM_INPUT_DIM", "1..4096", "Features of the random data `kohonen train` uses when no --data is given. Default 3."),
+        new("SOM_SAMPLES", "1..10000000", "Rows of the random data `kohonen train` uses when no --data is given. Default 1000."),
+        new("SOM_BATCH_SIZE", "1..10000000", "Rows per chunk for streaming batch training. Read and checked, not used yet (streaming is not built)."),
+        new("SOM_RUN_NAME", "any text", "Name of the run that `kohonen train` records (flag --run-name). Default: the data file's name, or 'random'."),
+        new("SOM_VERBOSE", "true or false", "Print stack traces with errors (flag --verbose). Default false."),
+        new("SOM_RUN_ID", "a run id", "The run whose model to serve or use (flag --run). Wins over SOM_RUN_ID_FILE."),
+        new("SOM_RUN_ID_FILE", "a file path", "A file holding the run id to use (what `kohonen train --run-id-file` writes)."),
+        new("SOM_METRIC_KEY", "a metric name", "The metric that ranks runs when no run is named (flag --metric). Default quantization_error."),
+        new("SOM_METRIC_ASCENDING", "true or false", "Lowest metric first (true) or highest first (false; flag --descending). Default true."),
+        new("SOM_FORCE_BEST", "true or false", "Ignore SOM_RUN_ID and SOM_RUN_ID_FILE and take the best run (flag --force-best). Default false."),
+        new("KOHONEN_DATA", "a folder path", "The embedded store's data directory (flag --store). Default ./kohonen-data."),
+        new("MLFLOW_TRACKING_URI", "an http:// or https:// address, or empty", "An MLflow tracking server to record runs in instead of the embedded store."),
+        new("MLFLOW_EXPERIMENT_NAME", "any text", "The experiment runs are recorded in (flag --experiment). Default kohonen."),
+        new("MLFLOW_TRACKING_TOKEN", "any text", "Bearer token for the MLflow server, if it needs one."),
+        new("MLFLOW_TRACKING_USERNAME", "any text", "Basic-authentication user for the MLflow server, if it needs one."),
+        new("MLFLOW_TRACKING_PASSWORD", "any text", "Basic-authentication password for the MLflow server."),
+        new("PORT", "1..65535", "The port `kohonen serve` listens on when --urls is not given. Default 8000."),
+    ];
+
+    private readonly Dictionary<string, (string Value, string Source)> _values;
+
+    private KohonenSettings(Dictionary<string, (string Value, string Source)> values, string workingDirectory)
+    {
+        _values = values;
+        WorkingDirectory = workingDirectory;
+        Width = Int("SOM_WIDTH", 1, 65536);
+        Height = Int("SOM_HEIGHT", 1, 65536);
+        Iterations = Int("SOM_ITERATIONS", 1, 100_000_000);
+        LearningRate = Double("SOM_LEARNING_RATE", v => v is > 0 and <= 1);
+        Sigma = Double("SOM_SIGMA", v => v > 0);
+        RandomState = Int("SOM_RANDOM_STATE", 0, int.MaxValue);
+        InputDim = Int("SOM_INPUT_DIM", 1, 4096) ?? 3;
+        Samples = Int("SOM_SAMPLES", 1, 10_000_000) ?? 1000;
+        BatchSize = Int("SOM_BATCH_SIZE", 1, 10_000_000);
+        RunName = Text("SOM_RUN_NAME");
+        Verbose = Bool("SOM_VERBOSE") ?? false;
+        Selection = new SelectionRules
+        {
+            RunId = Text("SOM_RUN_ID"),
+            RunIdFile = Text("SOM_RUN_ID_FILE") is { } file ? Path.GetFullPath(file, workingDirectory) : null,
+            MetricKey = Text("SOM_METRIC_KEY") ?? "quantization_error",
+            Ascending = Bool("SOM_METRIC_ASCENDING") ?? true,
+            ForceBest = Bool("SOM_FORCE_BEST") ?? false,
+        };
+        DataDirectory = Path.GetFullPath(Text("KOHONEN_DATA") ?? "kohonen-data", workingDirectory);
+        MlflowTrackingUri = TrackingUri();
+        ExperimentName = Text("MLFLOW_EXPERIMENT_NAME") ?? "kohonen";
+        MlflowToken = Text("MLFLOW_TRACKING_TOKEN");
+        MlflowUsername = Text("MLFLOW_TRACKING_USERNAME");
+        MlflowPassword = Text("MLFLOW_TRACKING_PASSWORD");
+        Port = Int("PORT", 1, 65535) ?? 8000;
+    }
+
+    public string WorkingDirectory { get; }
+
+    public int? Width { get; }
+
+    public int? Height { get; }
+
+    public int? Iterations { get; }
+
+    public double? LearningRate { get; }
+
+    public double? Sigma { get; }
+
+    public int? RandomState { get; }
+
+    public int InputDim { get; }
+
+    public int Samples { get; }
+
+    public int? BatchSize { get; }
+
+    public string? RunName { get; }
+
+    public bool Verbose { get; }
+
+    /// <summary>The model-selection settings (flags may override them).</summary>
+    public SelectionRules Selection { get; }
+
+    /// <summary>The embedded store's folder, absolute.</summary>
+    public string DataDirectory { get; }
+
+    /// <summary>An MLflow server to use instead of the embedded store, or null.</summary>
+    public Uri? MlflowTrackingUri { get; }
+
+    public string ExperimentName { get; }
+
+    public string? MlflowToken { get; }
+
+    public string? MlflowUsername { get; }
+
+    public string? MlflowPassword { get; }
+
+    public int Port { get; }
+
+    /// <summary>Reads the layers. A malformed appsettings.json or .env, or a value not allowed, is a
+    /// <see cref="SettingsException"/>.</summary>
+    public static KohonenSettings Load(CliEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var layers = new List<(string Source, IReadOnlyDictionary<string, string?> Values)>();
+        var json = Path.Combine(environment.WorkingDirectory, "appsettings.json");
+        if (File.Exists(json))
+        {
+            layers.Add(("appsettings.json", ReadJson(json)));
+        }
+
+        var dotEnv = Path.Combine(environment.WorkingDirectory, ".env");
+        if (File.Exists(dotEnv))
+        {
+            layers.Add((".env", ReadDotEnv(dotEnv)));
+        }
+
+        layers.Add(("the environment", environment.Variables));
+        var values = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
+        foreach (var (source, layer) in layers)
+        {
+            foreach (var setting in All)
+            {
+                if (layer.TryGetValue(setting.Name, out var value) && value is not null)
+                {
+                    values[setting.Name] = (value, source);
+                }
+            }
+        }
+
+        return new KohonenSettings(values, environment.WorkingDirectory);
+    }
+
+    /// <summary>The value a setting got and where from, for messages; null when unset.</summary>
+    public string? SourceOf(string name) => _values.TryGetValue(name, out var v) ? v.Source : null;
+
+    private static Dictionary<string, string?> ReadJson(string path)
+    {
+        try
+        {
+            var root = new ConfigurationBuilder().AddJsonFile(path, optional: false, reloadOnChange: false).Build();
+            return root.AsEnumerable().Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase);
+        }
+        catch (Exception e) when (e is FormatException or InvalidDataException or System.Text.Json.JsonException)
+        {
+            throw new SettingsException($"{path}: not valid JSON settings ({(e.InnerException ?? e).Message}). Write an object such as {{\"SOM_WIDTH\": 20}}.");
+        }
+    }
+
+    private static Dictionary<string, string?> ReadDotEnv(string path)
+    {
+        try
+        {
+            // Read only: the values must not leak into this process's environment, where they would
+            // outrank the real environment.
+            return DotNetEnv.Env.NoEnvVars().Load(path)
+                .GroupBy(kv => kv.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => (string?)g.Last().Value, StringComparer.Ordinal);
+        }
+        catch (Exception e) when (e is not IOException and not UnauthorizedAccessException)
+        {
+            throw new SettingsException($"{path}: not a valid .env file ({e.Message}). Write one NAME=value per line.");
+        }
+    }
+
+    private string? Text(string name) => _values.TryGetValue(name, out var v) && v.Value.Trim().Length > 0 ? v.Value.Trim() : null;
+
+    private SettingsException Refuse(string name, string? because = null)
+    {
+        var (value, source) = _values[name];
+        var allowed = All.First(s => s.Name == name).Allowed;
+        return new SettingsException($"setting {name} (from {source}) is '{value}'{(because is null ? "" : $" ({because})")}; allowed: {allowed}.");
+    }
+
+    private int? Int(string name, int min, int max)
+    {
+        if (Text(name) is not { } text)
+        {
+            return null;
+        }
+
+        return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw Refuse(name);
+    }
+
+    private double? Double(string name, Func<double, bool> allowed)
+    {
+        if (Text(name) is not { } text)
+        {
+            return null;
+        }
+
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) && allowed(value)
+            ? value
+            : throw Refuse(name);
+    }
+
+    private bool? Bool(string name) => Text(name)?.ToLowerInvariant() switch
+    {
+        null => null,
+        "true" or "1" or "yes" or "on" => true,
+        "false" or "0" or "no" or "off" => false,
+        _ => throw Refuse(name),
+    };
+
+    private Uri? TrackingUri()
+    {
+        if (Text("MLFLOW_TRACKING_URI") is not { } text)
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : throw Refuse("MLFLOW_TRACKING_URI", "only an MLflow server over HTTP is supported; leave it empty for the embedded store");
+    }
+}

@@ -1,0 +1,41 @@
+using Kohonen.Tracking;
+using Kohonen.Tracking.Mlflow;
+
+namespace Kohonen.Cli.Settings;
+
+/// <summary>Opens the store the settings name: an MLflow server when MLFLOW_TRACKING_URI is set (and no
+/// --store flag asks for a folder), otherwise the embedded store in the data directory.</summary>
+internal static class TrackingStores
+{
+    public static ITrackingStore Open(KohonenSettings settings, string? storeFlag)
+    {
+        if (storeFlag is null && settings.MlflowTrackingUri is { } uri)
+        {
+            return new MlflowTrackingStore(new MlflowClientOptions
+            {
+                TrackingUri = uri,
+                Token = settings.MlflowToken,
+                Username = settings.MlflowUsername,
+                Password = settings.MlflowPassword,
+            });
+        }
+
+        var folder = storeFlag is null ? settings.DataDirectory : Path.GetFullPath(storeFlag);
+        if (File.Exists(folder))
+        {
+            throw new UsageException($"{(storeFlag is null ? "KOHONEN_DATA" : "--store")}: '{folder}' is a file; give the store's folder.");
+        }
+
+        return SqliteTrackingStore.Open(folder);
+    }
+
+    /// <summary>Where the store is, for people: the server's address or the folder.</summary>
+    public static string Describe(ITrackingStore store) => store switch
+    {
+        MlflowTrackingStore m => m.TrackingUri.ToString(),
+        SqliteTrackingStore s => s.DataDirectory,
+        _ => store.GetType().Name,
+    };
+
+    public static void Close(ITrackingStore store) => (store as IDisposable)?.Dispose();
+}
