@@ -18,6 +18,7 @@ internal static class CliApp
             PredictCommand.Create(console, environment),
             InfoCommand.Create(console),
             PlotCommand.Create(console),
+            ServeCommand.Create(console, environment),
             BenchCommand.Create(console),
         };
         root.Options.Add(CommonOptions.Verbose);

@@ -36,7 +36,7 @@ internal static class Recording
         RecordedTraining recorded = null!;
         var (_, total) = TrainingRunner.Train(p =>
         {
-            recorded = TrainingRecorder.TrainAsync(store, experiment, runName, trainer, data, allTags, pictures, p, cancellationToken).GetAwaiter().GetResult();
+            recorded = TrainingRecorder.TrainAsync(store, experiment, runName, trainer, data, allTags, pictures, p, cancellationToken: cancellationToken).GetAwaiter().GetResult();
             return recorded.Model;
         }, console, quiet, label, trainer.Options.Iterations);
         return new RecordedModel(recorded.Model, recorded.RunId, TimeSpan.FromSeconds(recorded.TrainSeconds) is var t && t < total ? t : total);

@@ -13,6 +13,9 @@ public interface ITrackingStore
     /// <summary>The experiment with this name, or null.</summary>
     Task<Experiment?> GetExperimentByNameAsync(string name, CancellationToken cancellationToken = default);
 
+    /// <summary>The experiment with this id, or null.</summary>
+    Task<Experiment?> GetExperimentAsync(string experimentId, CancellationToken cancellationToken = default);
+
     /// <summary>Starts a run (status RUNNING, start time now, a new 32-hex id).</summary>
     Task<RunInfo> CreateRunAsync(string experimentId, string runName, CancellationToken cancellationToken = default);
 

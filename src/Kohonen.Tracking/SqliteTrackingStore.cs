@@ -143,6 +143,20 @@ public sealed class SqliteTrackingStore : ITrackingStore
         return await GetExperimentByNameAsync(connection, name, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
+    public async Task<Experiment?> GetExperimentAsync(string experimentId, CancellationToken cancellationToken = default)
+    {
+        if (!long.TryParse(experimentId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            return null;
+        }
+
+        await using var connection = Connect();
+        var row = await connection.QuerySingleOrDefaultAsync<(long Id, string Name, long Created)?>(new CommandDefinition(
+            "SELECT experiment_id, name, creation_time FROM experiments WHERE experiment_id = @id", new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return row is { } r ? new Experiment(r.Id.ToString(CultureInfo.InvariantCulture), r.Name, DateTimeOffset.FromUnixTimeMilliseconds(r.Created)) : null;
+    }
+
     private static async Task<Experiment?> GetExperimentByNameAsync(SqliteConnection connection, string name, CancellationToken cancellationToken)
     {
         var row = await connection.QuerySingleOrDefaultAsync<(long Id, string Name, long Created)?>(new CommandDefinition(

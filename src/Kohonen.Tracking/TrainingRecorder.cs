@@ -26,6 +26,7 @@ public static class TrainingRecorder
     /// <param name="tags">Tags to set (data file, tool version, …).</param>
     /// <param name="artifacts">Extra files to store with the model, made from the trained map (pictures).</param>
     /// <param name="progress">Also told of the training's progress.</param>
+    /// <param name="started">Told the run's id as soon as the run exists (before training).</param>
     /// <param name="cancellationToken">Stops training; the run ends KILLED.</param>
     public static async Task<RecordedTraining> TrainAsync(
         ITrackingStore store,
@@ -36,6 +37,7 @@ public static class TrainingRecorder
         IReadOnlyDictionary<string, string>? tags = null,
         Func<SomModel, IEnumerable<(string Path, byte[] Content)>>? artifacts = null,
         IProgress<TrainingProgress>? progress = null,
+        Action<string>? started = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -43,6 +45,7 @@ public static class TrainingRecorder
         ArgumentNullException.ThrowIfNull(data);
         var experiment = await store.GetOrCreateExperimentAsync(experimentName, cancellationToken).ConfigureAwait(false);
         var run = await store.CreateRunAsync(experiment.ExperimentId, runName, cancellationToken).ConfigureAwait(false);
+        started?.Invoke(run.RunId);
         var pending = new ConcurrentQueue<Metric>();
         using var stopFlushing = new CancellationTokenSource();
         var flusher = FlushAsync(store, run.RunId, pending, stopFlushing.Token);

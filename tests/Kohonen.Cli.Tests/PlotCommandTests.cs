@@ -39,7 +39,7 @@ public class PlotCommandTests : ScratchFolder
         }
 
         Assert.True(bare.ExitCode == 0, bare.ToString());
-        Assert.Equal([PathOf("f.curve.png"), PathOf("f.planes.png"), PathOf("f.som"), PathOf("f.umatrix.png"), PathOf("flowers.csv"), PathOf("g.som")],
+        Assert.Equal([PathOf("f.curve.png"), PathOf("f.hits.png"), PathOf("f.planes.png"), PathOf("f.som"), PathOf("f.umatrix.png"), PathOf("flowers.csv"), PathOf("g.som")],
             Directory.GetFiles(Folder).Order(StringComparer.Ordinal));
     }
 

@@ -76,7 +76,7 @@ public class RunsCommandTests : ScratchFolder
         Assert.Equal(model.History.Select(h => h.QuantizationError), history.Select(p => p.GetProperty("value").GetDouble()));
         Assert.True(history.Count >= 10, $"{history.Count} steps");
         Assert.Equal(40, history[^1].GetProperty("step").GetInt64());
-        Assert.Equal(["model.som", "pictures/curve.png", "pictures/planes.png", "pictures/umatrix.png"], shown.GetProperty("artifacts").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(["model.som", "pictures/curve.png", "pictures/hits.png", "pictures/planes.png", "pictures/umatrix.png"], shown.GetProperty("artifacts").EnumerateArray().Select(a => a.GetString()));
         Assert.Equal(trained.GetProperty("quantization_error").GetDouble(), run.GetProperty("metrics").GetProperty("final_quantization_error").GetDouble(), 12);
 
         var text = await CliRun.InvokeAsync(Environment, "runs", "show", runId);
@@ -132,7 +132,7 @@ public class RunsCommandTests : ScratchFolder
 
         var exported = await JsonOf("runs", "export", runId, "--out", PathOf("export"), "--json");
 
-        Assert.Equal(["model.som", "pictures/curve.png", "pictures/planes.png", "pictures/umatrix.png", "run.json"], exported.GetProperty("files").EnumerateArray().Select(f => f.GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(["model.som", "pictures/curve.png", "pictures/hits.png", "pictures/planes.png", "pictures/umatrix.png", "run.json"], exported.GetProperty("files").EnumerateArray().Select(f => f.GetString()).Order(StringComparer.Ordinal));
         Assert.Equal(File.ReadAllBytes(PathOf("m.som")), File.ReadAllBytes(PathOf("export/model.som")));
         Assert.Equal(File.ReadAllBytes(PathOf("m.curve.png")), File.ReadAllBytes(PathOf("export/pictures/curve.png")));
         using var runJson = JsonDocument.Parse(File.ReadAllText(PathOf("export/run.json")));

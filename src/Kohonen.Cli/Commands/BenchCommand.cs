@@ -31,7 +31,7 @@ internal static class BenchCommand
             var maxThreads = r.GetValue(threads);
             var random = new Random(0);
             var uniform = new DataMatrix([.. Enumerable.Range(0, 3000).Select(_ => (float)random.NextDouble())], 1000, 3);
-            var colors = DemoCommand.RandomColors(20, 0);
+            var colors = Kohonen.Data.SampleData.RandomColors(20, 0);
             var progress = !r.GetValue(json);
             var table = new List<BenchResult>();
             foreach (var side in new[] { 10, 30, 50 })

@@ -62,7 +62,7 @@ internal static class DemoCommand
                 CommonOptions.EnsureFolderExists(runIdFile, "--run-id-file");
             }
 
-            var data = RandomColors(result.GetValue(colors), options.Seed!.Value);
+            var data = SampleData.RandomColors(result.GetValue(colors), options.Seed!.Value);
             var trainer = new SomTrainer(options);
             byte[]? png = null;
             var store = result.GetValue(recording.NoTrack) ? null : TrackingStores.Open(settings, result.GetValue(recording.Tracking.Store));
@@ -72,7 +72,7 @@ internal static class DemoCommand
                 trained = Recording.Train(store, result.GetValue(recording.Tracking.Experiment) ?? settings.ExperimentName,
                     result.GetValue(recording.RunName) ?? settings.RunName ?? "colors", trainer, data,
                     new Dictionary<string, string>(Recording.DataTags(null, data), StringComparer.Ordinal) { ["data_file"] = "random colors" },
-                    m => [("pictures/colors.png", png = MapPictures.ColorDemo(m, data))],
+                    m => [("pictures/colors.png", png = MapPictures.ColorDemo(m, data)), ("pictures/hits.png", MapPictures.HitMap(m, data))],
                     console, result.GetValue(quiet) || result.GetValue(json), "colors", cancellationToken);
             }
             finally
@@ -91,18 +91,5 @@ internal static class DemoCommand
         }));
 
         return new Command("demo", "Built-in demonstrations.") { command };
-    }
-
-    /// <summary>n colours with red, green and blue uniform in [0, 1), from the seed.</summary>
-    internal static DataMatrix RandomColors(int n, int seed)
-    {
-        var random = new Random(seed);
-        var values = new float[n * 3];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = (float)random.NextDouble();
-        }
-
-        return new DataMatrix(values, n, 3, ["red", "green", "blue"]);
     }
 }

@@ -100,7 +100,7 @@ internal static class TrainCommand
 
             var dataPath = r.GetValue(data);
             var table = dataPath is null
-                ? new CsvData(RandomData(settings.Samples, settings.InputDim, options.Seed!.Value), null)
+                ? new CsvData(SampleData.Uniform(settings.Samples, settings.InputDim, options.Seed!.Value), null)
                 : DataFiles.Read(dataPath, "--data", DataFiles.Columns(r.GetValue(columns)), r.GetValue(labelColumn));
             var plots = !r.GetValue(noPlots);
             if (plots)
@@ -124,6 +124,7 @@ internal static class TrainCommand
                     ("umatrix", m => MapPictures.UMatrix(m)),
                     ("planes", m => MapPictures.ComponentPlanes(m)),
                     ("curve", m => MapPictures.TrainingCurve(m.History, xLabel: xLabel)),
+                    ("hits", m => MapPictures.HitMap(m, table.Data)),
                 }
                 : [];
             var drawn = new Dictionary<string, byte[]>(StringComparer.Ordinal);
@@ -185,19 +186,6 @@ internal static class TrainCommand
     }
 
     /// <summary>--iterations counts online passes, --epochs batch epochs; together they conflict.</summary>
-    /// <summary>n rows of d features uniform in [0, 1), from the seed: the Python original's training data.</summary>
-    internal static DataMatrix RandomData(int rows, int columns, int seed)
-    {
-        var random = new Random(seed);
-        var values = new float[rows * columns];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = (float)random.NextDouble();
-        }
-
-        return new DataMatrix(values, rows, columns, [.. Enumerable.Range(0, columns).Select(c => $"x{c}")]);
-    }
-
     private static (TrainingAlgorithm Algorithm, int Passes) Passes(int? iterations, int? epochs, string? algorithmText, int? fromSettings)
     {
         TrainingAlgorithm? named = algorithmText is null ? null : OptionText.Parse<TrainingAlgorithm>(algorithmText, "--algorithm");

@@ -38,6 +38,11 @@ internal sealed class KohonenSettings
         new("MLFLOW_TRACKING_USERNAME", "any text", "Basic-authentication user for the MLflow server, if it needs one."),
         new("MLFLOW_TRACKING_PASSWORD", "any text", "Basic-authentication password for the MLflow server."),
         new("PORT", "1..65535", "The port `kohonen serve` listens on when --urls is not given. Default 8000."),
+        new("KOHONEN_API_KEY", "any text", "The key POST /train, POST /models/{id}/activate and DELETE /runs/{id} need in X-Api-Key; without one they answer only the server's own machine."),
+        new("KOHONEN_MAX_BODY_BYTES", "1..2147483646", "The largest request body the service accepts (413 above). Default 16777216 (16 MiB)."),
+        new("KOHONEN_RATE_LIMIT", "0..1000000", "Requests per second one client (IP address) may make (429 above); 0 for no limit. Default 0."),
+        new("KOHONEN_MAX_TRAININGS", "1..64", "Trainings POST /train may run at once (429 above). Default 1."),
+        new("KOHONEN_TRAIN_DATA_DIR", "a folder path", "A folder whose CSV or .npy files POST /train may name as data_file. Default: none (inline data only)."),
     ];
 
     private readonly Dictionary<string, (string Value, string Source)> _values;
@@ -72,6 +77,11 @@ internal sealed class KohonenSettings
         MlflowUsername = Text("MLFLOW_TRACKING_USERNAME");
         MlflowPassword = Text("MLFLOW_TRACKING_PASSWORD");
         Port = Int("PORT", 1, 65535) ?? 8000;
+        ApiKey = Text("KOHONEN_API_KEY");
+        MaxBodyBytes = Long("KOHONEN_MAX_BODY_BYTES", 1, int.MaxValue - 1) ?? 16 * 1024 * 1024;
+        RateLimit = Int("KOHONEN_RATE_LIMIT", 0, 1_000_000) ?? 0;
+        MaxTrainings = Int("KOHONEN_MAX_TRAININGS", 1, 64) ?? 1;
+        TrainDataDirectory = Text("KOHONEN_TRAIN_DATA_DIR") is { } dir ? Path.GetFullPath(dir, workingDirectory) : null;
     }
 
     public string WorkingDirectory { get; }
@@ -116,6 +126,16 @@ internal sealed class KohonenSettings
     public string? MlflowPassword { get; }
 
     public int Port { get; }
+
+    public string? ApiKey { get; }
+
+    public long MaxBodyBytes { get; }
+
+    public int RateLimit { get; }
+
+    public int MaxTrainings { get; }
+
+    public string? TrainDataDirectory { get; }
 
     /// <summary>Reads the layers. A malformed appsettings.json or .env, or a value not allowed, is a
     /// <see cref="SettingsException"/>.</summary>
@@ -200,6 +220,18 @@ internal sealed class KohonenSettings
         }
 
         return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw Refuse(name);
+    }
+
+    private long? Long(string name, long min, long max)
+    {
+        if (Text(name) is not { } text)
+        {
+            return null;
+        }
+
+        return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
             ? value
             : throw Refuse(name);
     }

@@ -59,6 +59,20 @@ internal sealed class MlflowClient : IDisposable
         }
     }
 
+    /// <summary>The experiment with this id, or null (MLflow answers RESOURCE_DOES_NOT_EXIST).</summary>
+    public async Task<MlflowExperiment?> GetExperimentAsync(string experimentId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await GetAsync($"{Api}experiments/get?experiment_id={Uri.EscapeDataString(experimentId)}", Json.GetExperimentResponse, cancellationToken).ConfigureAwait(false);
+            return response.Experiment;
+        }
+        catch (MlflowException e) when (e.ErrorCode is "RESOURCE_DOES_NOT_EXIST" or "INVALID_PARAMETER_VALUE")
+        {
+            return null;
+        }
+    }
+
     public async Task<string> CreateExperimentAsync(string name, CancellationToken cancellationToken) =>
         (await PostAsync($"{Api}experiments/create", new CreateExperimentRequest(name), Json.CreateExperimentRequest, Json.CreateExperimentResponse, cancellationToken).ConfigureAwait(false)).ExperimentId;
 

@@ -59,6 +59,13 @@ public sealed class MlflowTrackingStore : ITrackingStore, IDisposable
     }
 
     /// <inheritdoc />
+    public async Task<Experiment?> GetExperimentAsync(string experimentId, CancellationToken cancellationToken = default)
+    {
+        var experiment = await _client.GetExperimentAsync(experimentId, cancellationToken).ConfigureAwait(false);
+        return experiment is null ? null : ToExperiment(experiment);
+    }
+
+    /// <inheritdoc />
     public async Task<RunInfo> CreateRunAsync(string experimentId, string runName, CancellationToken cancellationToken = default)
     {
         var run = await _client.CreateRunAsync(new CreateRunRequest(experimentId, runName, Now()), cancellationToken).ConfigureAwait(false);

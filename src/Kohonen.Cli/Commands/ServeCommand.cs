@@ -1,0 +1,78 @@
+using System.CommandLine;
+using Kohonen.Cli.Settings;
+using Kohonen.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Kohonen.Cli.Commands;
+
+/// <summary><c>kohonen serve</c>: the HTTP service (Kohonen.Server) on Kestrel.</summary>
+internal static class ServeCommand
+{
+    public static Command Create(CliConsole console, CliEnvironment environment)
+    {
+        var urls = new Option<string?>("--urls") { Description = "Addresses to listen on, separated by ';' (default: http://0.0.0.0:PORT, PORT from the settings, else 8000)." };
+        var run = new Option<string?>("--run") { Description = "Serve this run's model (overrides SOM_RUN_ID and SOM_RUN_ID_FILE)." };
+        var forceBest = new Option<bool>("--force-best") { Description = "Serve the best run even when a run id is set (SOM_FORCE_BEST)." };
+        var tracking = new TrackingOptions();
+        var command = new Command("serve", "Serve predictions, pictures, runs and training over HTTP (OpenAPI at /openapi/v1.json, reference at /docs).")
+        {
+            urls, run, forceBest, tracking.Store, tracking.Experiment,
+        };
+        command.SetAction((r, cancellationToken) => CommandRunner.RunAsync(console, CommonOptions.IsVerbose(r, environment), () =>
+        {
+            var settings = KohonenSettings.Load(environment);
+            var store = TrackingStores.Open(settings, r.GetValue(tracking.Store));
+            try
+            {
+                var options = new KohonenServerOptions
+                {
+                    Store = store,
+                    Selection = settings.Selection with
+                    {
+                        RunId = r.GetValue(run) ?? settings.Selection.RunId,
+                        ForceBest = r.GetValue(forceBest) || settings.Selection.ForceBest,
+                    },
+                    ExperimentName = r.GetValue(tracking.Experiment) ?? settings.ExperimentName,
+                    ApiKey = settings.ApiKey,
+                    MaxRequestBodyBytes = settings.MaxBodyBytes,
+                    RateLimitPerSecond = settings.RateLimit,
+                    MaxConcurrentTrainings = settings.MaxTrainings,
+                    TrainingDataDirectory = settings.TrainDataDirectory,
+                };
+                var addresses = r.GetValue(urls) ?? $"http://0.0.0.0:{settings.Port}";
+                var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = environment.WorkingDirectory });
+                builder.WebHost.UseUrls(addresses.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                builder.WebHost.ConfigureKestrel(kestrel =>
+                {
+                    kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+                    kestrel.AddServerHeader = false;
+                });
+                builder.Logging.SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+                builder.Services.AddKohonenServer(options);
+                using var app = builder.Build();
+                app.MapKohonenApi();
+                app.StartAsync(cancellationToken).GetAwaiter().GetResult();
+                console.Error.WriteLine($"kohonen serve: listening on {addresses} (store {TrackingStores.Describe(store)}; API reference at /docs). Ctrl+C stops.");
+                try
+                {
+                    Task.Delay(Timeout.Infinite, cancellationToken).GetAwaiter().GetResult();
+                }
+                catch (OperationCanceledException)
+                {
+                    // Ctrl+C or SIGTERM: a normal stop.
+                }
+
+                app.StopAsync(CancellationToken.None).GetAwaiter().GetResult();
+                console.Error.WriteLine("kohonen serve: stopped.");
+                return ExitCodes.Success;
+            }
+            finally
+            {
+                TrackingStores.Close(store);
+            }
+        }));
+        return command;
+    }
+}

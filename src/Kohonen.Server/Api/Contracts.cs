@@ -1,0 +1,152 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+
+namespace Kohonen.Server.Api;
+
+// The JSON of the HTTP API. Names are the Python originals' (snake_case).
+
+/// <summary>One input vector.</summary>
+/// <param name="Data">The vector, one number per feature of the model, in the model's order.</param>
+public sealed record PredictBmuRequest([property: Description("The vector: one finite number per feature, in the model's order.")] IReadOnlyList<float> Data);
+
+/// <summary>Many input vectors.</summary>
+/// <param name="Data">The vectors; each has one number per feature.</param>
+public sealed record PredictBatchRequest([property: Description("The vectors: each one finite number per feature, in the model's order.")] IReadOnlyList<IReadOnlyList<float>> Data);
+
+/// <summary>The best-matching unit of a vector.</summary>
+/// <param name="BmuX">Column of the BMU (0 = left).</param>
+/// <param name="BmuY">Row of the BMU (0 = top).</param>
+/// <param name="Distance">Euclidean distance from the (scaled) vector to the BMU's weights.</param>
+public sealed record BmuResponse(
+    [property: Description("Column of the best-matching unit (0 = left).")] int BmuX,
+    [property: Description("Row of the best-matching unit (0 = top).")] int BmuY,
+    [property: Description("Euclidean distance from the vector (scaled as in training) to the unit's weights.")] float Distance);
+
+/// <summary>The BMUs of a batch, in the order of the vectors.</summary>
+public sealed record BatchResponse(IReadOnlyList<BmuResponse> Results);
+
+/// <summary>Whether the service can answer predictions.</summary>
+/// <param name="Status"><c>healthy</c>, or <c>unhealthy</c> when no model is loaded.</param>
+/// <param name="ModelLoaded">Whether a model is being served.</param>
+/// <param name="RunId">The served run, when there is one.</param>
+/// <param name="Problem">Why there is no model (loading, or the error).</param>
+public sealed record HealthResponse(string Status, bool ModelLoaded, string? RunId, string? Problem);
+
+/// <summary>The served model.</summary>
+public sealed record ModelInfoResponse(
+    int Width,
+    int Height,
+    int InputDim,
+    string Topology,
+    bool Toroidal,
+    IReadOnlyList<string> FeatureNames,
+    string Scaling,
+    string RunId,
+    string RunName,
+    string ExperimentName,
+    IReadOnlyDictionary<string, double> Metrics);
+
+/// <summary>A run in <c>GET /models</c> and <c>GET /runs/{id}</c>.</summary>
+public sealed record RunSummary(
+    string RunId,
+    string RunName,
+    string ExperimentId,
+    string Status,
+    DateTimeOffset StartTime,
+    DateTimeOffset? EndTime,
+    IReadOnlyDictionary<string, string> Params,
+    IReadOnlyDictionary<string, double> Metrics,
+    [property: Description("Whether this run's model is the one being served.")] bool Active);
+
+/// <summary>Runs with their metrics, best first.</summary>
+public sealed record ModelsResponse(string MetricKey, bool Ascending, IReadOnlyList<RunSummary> Models);
+
+/// <summary>A node's weights, in the features' own units.</summary>
+public sealed record WeightsResponse(int X, int Y, IReadOnlyList<string> FeatureNames, IReadOnlyList<float> Weights);
+
+/// <summary>The answer to activating a run.</summary>
+public sealed record ActivateResponse(string RunId, string RunName, int Width, int Height, int InputDim);
+
+/// <summary>A training request: options and data (inline or a file the server may read).</summary>
+public sealed record TrainRequest
+{
+    /// <summary>Map columns. Default 10.</summary>
+    public int Width { get; init; } = 10;
+
+    /// <summary>Map rows. Default 10.</summary>
+    public int Height { get; init; } = 10;
+
+    /// <summary>Online passes or batch epochs. Default 100.</summary>
+    public int Iterations { get; init; } = 100;
+
+    /// <summary><c>online</c> (default) or <c>batch</c>.</summary>
+    public string? Algorithm { get; init; }
+
+    /// <summary><c>rectangular</c> (default) or <c>hexagonal</c>.</summary>
+    public string? Topology { get; init; }
+
+    /// <summary>Wrap around both axes.</summary>
+    public bool Toroidal { get; init; }
+
+    /// <summary><c>gaussian</c> (default), <c>bubble</c>, <c>mexican-hat</c>, <c>triangle</c>.</summary>
+    public string? Neighborhood { get; init; }
+
+    /// <summary>Initial learning rate in (0, 1]. Default 0.1.</summary>
+    public double LearningRate { get; init; } = 0.1;
+
+    /// <summary>Initial radius; default max(width, height)/2.</summary>
+    public double? Sigma { get; init; }
+
+    /// <summary><c>none</c> (default), <c>minmax</c>, <c>zscore</c>.</summary>
+    public string? Scaling { get; init; }
+
+    /// <summary>Seed; drawn when absent.</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>The run's name. Default "api".</summary>
+    public string? RunName { get; init; }
+
+    /// <summary>Inline rows (each one number per feature). Give this or <see cref="DataFile"/>.</summary>
+    public IReadOnlyList<IReadOnlyList<float>>? Data { get; init; }
+
+    /// <summary>Feature names for inline data (default x0, x1, …).</summary>
+    public IReadOnlyList<string>? FeatureNames { get; init; }
+
+    /// <summary>A CSV or .npy file name inside the server's training-data folder.</summary>
+    public string? DataFile { get; init; }
+
+    /// <summary>Serve the trained model when the training finishes.</summary>
+    public bool Activate { get; init; }
+}
+
+/// <summary>The state of a training run.</summary>
+public sealed record TrainingStatus(
+    string RunId,
+    string Status,
+    TrainingProgressView? Progress,
+    IReadOnlyDictionary<string, double> Metrics,
+    IReadOnlyDictionary<string, string> Params,
+    string? Error,
+    [property: Description("Where to follow the training's progress (server-sent events).")] string Events);
+
+/// <summary>How far a training has come.</summary>
+public sealed record TrainingProgressView(int Iteration, int TotalIterations, double Fraction, double Sigma, double? LearningRate, double ElapsedSeconds, double? QuantizationError);
+
+/// <summary>Serialization of the API's JSON (snake_case; NaN as a string where a metric is NaN).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(PredictBmuRequest))]
+[JsonSerializable(typeof(PredictBatchRequest))]
+[JsonSerializable(typeof(BmuResponse))]
+[JsonSerializable(typeof(BatchResponse))]
+[JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(ModelInfoResponse))]
+[JsonSerializable(typeof(ModelsResponse))]
+[JsonSerializable(typeof(WeightsResponse))]
+[JsonSerializable(typeof(ActivateResponse))]
+[JsonSerializable(typeof(TrainRequest))]
+[JsonSerializable(typeof(TrainingStatus))]
+[JsonSerializable(typeof(TrainingProgressView))]
+public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -1,0 +1,199 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using Kohonen.Imaging;
+using Kohonen.Maps;
+using Kohonen.Tracking;
+using Kohonen.Training;
+using Microsoft.AspNetCore.Http;
+
+namespace Kohonen.Server.Api;
+
+/// <summary>The served model and the store's runs: health, model info, weights, the runs ranked, their
+/// pictures, and switching the served model.</summary>
+internal static partial class ModelEndpoints
+{
+    /// <summary>The pictures <c>GET /maps/{run_id}/{kind}.png</c> serves.</summary>
+    public static readonly IReadOnlyList<string> Kinds = ["rgb", "umatrix", "planes", "hits"];
+
+    [GeneratedRegex("^[0-9a-f]{32}$")]
+    private static partial Regex RunIdPattern();
+
+    /// <summary>Run ids are 32 lower-case hex digits; anything else is not a run (and never reaches the store).</summary>
+    public static bool IsRunId(string id) => RunIdPattern().IsMatch(id);
+
+    public static IResult Health(ModelHolder holder) => holder.Current is { } served
+        ? TypedResults.Ok(new HealthResponse("healthy", true, served.Run.Info.RunId, null))
+        : TypedResults.Json(new HealthResponse("unhealthy", false, null, holder.Problem), ApiJsonContext.Default.HealthResponse, statusCode: StatusCodes.Status503ServiceUnavailable);
+
+    public static IResult ModelInfo(ModelHolder holder)
+    {
+        if (holder.Current is not { } served)
+        {
+            return Problems.NoModel(holder.Problem);
+        }
+
+        var m = served.Model;
+        return TypedResults.Ok(new ModelInfoResponse(
+            m.Width, m.Height, m.Dimension, OptionText.ToText(m.Grid.Topology), m.Grid.Toroidal, m.FeatureNames,
+            OptionText.ToText(m.Scaler?.Kind ?? Kohonen.Data.Scaling.None),
+            served.Run.Info.RunId, served.Run.Info.RunName, served.ExperimentName,
+            served.Run.Metrics.ToDictionary(k => k.Key, k => k.Value.Value, StringComparer.Ordinal)));
+    }
+
+    public static IResult Weights(int x, int y, ModelHolder holder)
+    {
+        if (holder.Current is not { } served)
+        {
+            return Problems.NoModel(holder.Problem);
+        }
+
+        var m = served.Model;
+        if (x < 0 || x >= m.Width || y < 0 || y >= m.Height)
+        {
+            return Problems.NotFound($"Node ({x}, {y}) is not on the {m.Width}×{m.Height} map: x is in 0..{m.Width - 1}, y in 0..{m.Height - 1}.");
+        }
+
+        var weights = m.GetWeights(x, y);
+        if (m.Scaler is { } scaler)
+        {
+            var units = new float[weights.Length];
+            scaler.InverseTransform(weights, units);
+            weights = units;
+        }
+
+        return TypedResults.Ok(new WeightsResponse(x, y, m.FeatureNames, weights));
+    }
+
+    public static async Task<IResult> ModelsAsync(int? maxResults, KohonenServerOptions options, ModelHolder holder, CancellationToken cancellationToken)
+    {
+        var count = maxResults ?? 100;
+        if (count is < 1 or > 1000)
+        {
+            return Problems.BadRequest($"max_results must be in 1..1000; got {count}.");
+        }
+
+        var rules = options.Selection;
+        var runs = await options.Store.SearchRunsAsync(new RunQuery
+        {
+            Status = RunStatus.Finished,
+            OrderByMetric = rules.MetricKey,
+            Ascending = rules.Ascending,
+            MaxResults = count,
+        }, cancellationToken).ConfigureAwait(false);
+        var active = holder.Current?.Run.Info.RunId;
+        return TypedResults.Ok(new ModelsResponse(rules.MetricKey, rules.Ascending, [.. runs.Select(r => Summary(r, r.Info.RunId == active))]));
+    }
+
+    public static RunSummary Summary(Run run, bool active) => new(
+        run.Info.RunId,
+        run.Info.RunName,
+        run.Info.ExperimentId,
+        run.Info.Status.ToString().ToUpperInvariant(),
+        DateTimeOffset.FromUnixTimeMilliseconds(run.Info.StartTime),
+        run.Info.EndTime is { } end ? DateTimeOffset.FromUnixTimeMilliseconds(end) : null,
+        run.Params,
+        run.Metrics.ToDictionary(k => k.Key, k => k.Value.Value, StringComparer.Ordinal),
+        active);
+
+    public static async Task<IResult> ActivateAsync(string runId, KohonenServerOptions options, ModelHolder holder, CancellationToken cancellationToken)
+    {
+        if (!IsRunId(runId))
+        {
+            return Problems.NotFound($"'{runId}' is not a run id (32 hexadecimal digits).");
+        }
+
+        Run run;
+        try
+        {
+            run = await options.Store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RunNotFoundException)
+        {
+            return Problems.NotFound($"No run has the id '{runId}'.");
+        }
+
+        if (run.Info.Status != RunStatus.Finished)
+        {
+            return Problems.Conflict($"Run {runId} is {run.Info.Status.ToString().ToUpperInvariant()}; only a FINISHED run has a model to serve.");
+        }
+
+        var served = await ModelLoading.LoadAsync(options.Store, run, cancellationToken).ConfigureAwait(false);
+        holder.Serve(served);
+        return TypedResults.Ok(new ActivateResponse(runId, run.Info.RunName, served.Model.Width, served.Model.Height, served.Model.Dimension));
+    }
+}
+
+/// <summary>The pictures of runs, drawn once per run and kind (a run's model never changes).</summary>
+internal sealed class MapPictureCache(KohonenServerOptions options)
+{
+    private readonly ConcurrentDictionary<(string RunId, string Kind), Lazy<Task<byte[]?>>> _pictures = new();
+
+    public async Task<IResult> GetAsync(string runId, string kind, CancellationToken cancellationToken)
+    {
+        if (!ModelEndpoints.Kinds.Contains(kind))
+        {
+            return Problems.NotFound($"There is no picture '{kind}.png'; the kinds are {string.Join(", ", ModelEndpoints.Kinds)}.");
+        }
+
+        if (!ModelEndpoints.IsRunId(runId))
+        {
+            return Problems.NotFound($"'{runId}' is not a run id (32 hexadecimal digits).");
+        }
+
+        Run run;
+        try
+        {
+            run = await options.Store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RunNotFoundException)
+        {
+            return Problems.NotFound($"No run has the id '{runId}'.");
+        }
+
+        if (run.Info.Status != RunStatus.Finished)
+        {
+            return Problems.Conflict($"Run {runId} is {run.Info.Status.ToString().ToUpperInvariant()}; only a FINISHED run has a model to draw.");
+        }
+
+        var lazy = _pictures.GetOrAdd((runId, kind), key => new Lazy<Task<byte[]?>>(() => DrawAsync(key.RunId, key.Kind)));
+        byte[]? png;
+        try
+        {
+            png = await lazy.Value.ConfigureAwait(false);
+        }
+        catch (ArgumentException e)
+        {
+            _pictures.TryRemove((runId, kind), out _);
+            return Problems.BadRequest(e.Message);
+        }
+
+        if (png is null)
+        {
+            _pictures.TryRemove((runId, kind), out _);
+            return Problems.NotFound($"Run {runId} has no hit map: the hits need the training data, which the run kept no picture of (runs recorded by this version keep pictures/hits.png).");
+        }
+
+        return Results.File(png, "image/png");
+    }
+
+    private async Task<byte[]?> DrawAsync(string runId, string kind)
+    {
+        var store = options.Store;
+        if (kind == "hits")
+        {
+            var artifacts = await store.ListArtifactsAsync(runId, CancellationToken.None).ConfigureAwait(false);
+            return artifacts.Contains("pictures/hits.png")
+                ? await store.ReadArtifactAsync(runId, "pictures/hits.png", CancellationToken.None).ConfigureAwait(false)
+                : null;
+        }
+
+        var run = await store.GetRunAsync(runId, CancellationToken.None).ConfigureAwait(false);
+        SomModel model = (await ModelLoading.LoadAsync(store, run, CancellationToken.None).ConfigureAwait(false)).Model;
+        return kind switch
+        {
+            "rgb" => MapPictures.RgbMap(model),
+            "umatrix" => MapPictures.UMatrix(model),
+            _ => MapPictures.ComponentPlanes(model),
+        };
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Kohonen.Server.Api;
+
+/// <summary>An example request and answer of an endpoint, shown in the OpenAPI document.</summary>
+/// <param name="Request">The request body's JSON, or null.</param>
+/// <param name="Response">The 200 answer's JSON, or null.</param>
+internal sealed record ApiExample(string? Request, string? Response);
+
+/// <summary>The OpenAPI document's title, description and examples.</summary>
+internal static class OpenApiDocs
+{
+    public static void Configure(OpenApiOptions options)
+    {
+        options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info = new OpenApiInfo
+            {
+                Title = "Kohonen for .NET",
+                Version = "v1",
+                Description = "Predictions (best-matching units) and pictures of self-organizing maps, the runs that trained them, and training jobs. "
+                    + "Every error is application/problem+json. Training, activation and cancellation need the X-Api-Key header when the server has a key.",
+            };
+            return Task.CompletedTask;
+        });
+        options.AddOperationTransformer((operation, context, _) =>
+        {
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<ApiExample>().FirstOrDefault() is not { } example)
+            {
+                return Task.CompletedTask;
+            }
+
+            if (example.Request is not null && operation.RequestBody?.Content is { } content && content.TryGetValue("application/json", out var request))
+            {
+                request.Example = JsonNode.Parse(example.Request);
+            }
+
+            if (example.Response is not null && operation.Responses is { } responses
+                && responses.TryGetValue("200", out var ok) && ok.Content is { } okContent && okContent.TryGetValue("application/json", out var answer))
+            {
+                answer.Example = JsonNode.Parse(example.Response);
+            }
+
+            return Task.CompletedTask;
+        });
+    }
+}

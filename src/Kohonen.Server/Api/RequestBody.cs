@@ -1,0 +1,81 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Http;
+
+namespace Kohonen.Server.Api;
+
+/// <summary>A request body read whole into a pooled buffer, within the configured limit. Return it with
+/// <see cref="Dispose"/>.</summary>
+internal sealed class RequestBody : IDisposable
+{
+    private byte[]? _buffer;
+
+    private RequestBody(byte[] buffer, int length)
+    {
+        _buffer = buffer;
+        Length = length;
+    }
+
+    public int Length { get; }
+
+    public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, Length);
+
+    /// <summary>Reads a JSON body: 415 unless the content type is JSON, 413 over the limit.</summary>
+    public static async Task<(RequestBody? Body, IResult? Error)> ReadJsonAsync(HttpContext context, long limit)
+    {
+        if (!context.Request.HasJsonContentType())
+        {
+            return (null, Problems.UnsupportedMediaType(context.Request.ContentType));
+        }
+
+        var declared = context.Request.ContentLength;
+        if (declared > limit)
+        {
+            return (null, Problems.TooLarge(limit));
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(declared ?? 4096, 256, limit + 1));
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await context.Request.Body.ReadAsync(buffer.AsMemory(length), context.RequestAborted).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+                if (length > limit)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    return (null, Problems.TooLarge(limit));
+                }
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            return (null, Problems.TooLarge(limit));
+        }
+
+        return (new RequestBody(buffer, length), null);
+    }
+
+    public void Dispose()
+    {
+        if (_buffer is { } buffer)
+        {
+            _buffer = null;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

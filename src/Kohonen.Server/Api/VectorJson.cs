@@ -1,0 +1,187 @@
+using System.Text.Json;
+
+namespace Kohonen.Server.Api;
+
+/// <summary>
+/// The prediction bodies, read straight into floats: <c>{"data":[1,2,3]}</c> and
+/// <c>{"data":[[1,2,3],[4,5,6]]}</c>. Other properties are ignored. Every refusal says what is wrong
+/// and where (index, expected count), for a 400.
+/// </summary>
+internal static class VectorJson
+{
+    /// <summary>Reads one vector of exactly <paramref name="destination"/>.Length numbers; null when
+    /// fine, else the reason.</summary>
+    public static string? ReadVector(ReadOnlySpan<byte> json, Span<float> destination, string features)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            if (!FindData(ref reader, out var problem))
+            {
+                return problem;
+            }
+
+            if (reader.TokenType != JsonTokenType.StartArray)
+            {
+                return "\"data\" must be an array of numbers, such as {\"data\": [0.2, 0.5, 0.8]}.";
+            }
+
+            var count = 0;
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (ReadNumber(ref reader, $"data[{count}]", out var value) is { } bad)
+                {
+                    return bad;
+                }
+
+                if (count < destination.Length)
+                {
+                    destination[count] = value;
+                }
+
+                count++;
+            }
+
+            return count == 0
+                ? $"\"data\" is empty; the model expects {features} values."
+                : count != destination.Length
+                    ? $"\"data\" has {count} value{(count == 1 ? "" : "s")}; the model expects {features}."
+                    : Finish(ref reader);
+        }
+        catch (JsonException e)
+        {
+            return $"The body is not valid JSON: {e.Message}";
+        }
+    }
+
+    /// <summary>Reads vectors of <paramref name="dimension"/> numbers each into a new row-major array.</summary>
+    public static string? ReadMatrix(ReadOnlySpan<byte> json, int dimension, string features, int maxRows, out float[] values, out int rows)
+    {
+        values = [];
+        rows = 0;
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            if (!FindData(ref reader, out var problem))
+            {
+                return problem;
+            }
+
+            if (reader.TokenType != JsonTokenType.StartArray)
+            {
+                return "\"data\" must be an array of vectors, such as {\"data\": [[0.2, 0.5, 0.8], [0.1, 0.9, 0.3]]}.";
+            }
+
+            var buffer = new float[Math.Min(json.Length / 2 + dimension, 1 << 20)];
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (reader.TokenType != JsonTokenType.StartArray)
+                {
+                    return $"data[{rows}] is not an array of numbers.";
+                }
+
+                if (rows == maxRows)
+                {
+                    return $"\"data\" has more than {maxRows} vectors, the most one request may hold.";
+                }
+
+                var count = 0;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (ReadNumber(ref reader, $"data[{rows}][{count}]", out var value) is { } bad)
+                    {
+                        return bad;
+                    }
+
+                    if (count < dimension)
+                    {
+                        var at = rows * dimension + count;
+                        if (at >= buffer.Length)
+                        {
+                            Array.Resize(ref buffer, buffer.Length * 2);
+                        }
+
+                        buffer[at] = value;
+                    }
+
+                    count++;
+                }
+
+                if (count != dimension)
+                {
+                    return $"data[{rows}] has {count} value{(count == 1 ? "" : "s")}; the model expects {features}.";
+                }
+
+                rows++;
+            }
+
+            if (rows == 0)
+            {
+                return "\"data\" is empty; give at least one vector.";
+            }
+
+            values = buffer;
+            return Finish(ref reader);
+        }
+        catch (JsonException e)
+        {
+            return $"The body is not valid JSON: {e.Message}";
+        }
+    }
+
+    /// <summary>Moves the reader to the value of the top-level "data" property.</summary>
+    private static bool FindData(ref Utf8JsonReader reader, out string? problem)
+    {
+        problem = null;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            problem = "The body must be a JSON object with a \"data\" array.";
+            return false;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isData = reader.ValueTextEquals("data"u8);
+            reader.Read();
+            if (isData)
+            {
+                return true;
+            }
+
+            reader.Skip();
+        }
+
+        problem = "The body has no \"data\" property.";
+        return false;
+    }
+
+    private static string? ReadNumber(ref Utf8JsonReader reader, string where, out float value)
+    {
+        value = 0;
+        if (reader.TokenType != JsonTokenType.Number)
+        {
+            return reader.TokenType == JsonTokenType.String && (reader.ValueTextEquals("NaN"u8) || reader.ValueTextEquals("Infinity"u8) || reader.ValueTextEquals("-Infinity"u8))
+                ? $"{where} is {reader.GetString()}; every value must be a finite number."
+                : $"{where} is not a number.";
+        }
+
+        if (!reader.TryGetDouble(out var d) || !double.IsFinite(d) || Math.Abs(d) > float.MaxValue)
+        {
+            return $"{where} is out of range; every value must be a finite 32-bit float.";
+        }
+
+        value = (float)d;
+        return null;
+    }
+
+    /// <summary>Reads to the end, so that trailing garbage is refused too.</summary>
+    private static string? Finish(ref Utf8JsonReader reader)
+    {
+        while (reader.Read())
+        {
+            reader.Skip();
+        }
+
+        return null;
+    }
+}

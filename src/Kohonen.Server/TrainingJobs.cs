@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using Kohonen.Data;
+using Kohonen.Imaging;
+using Kohonen.Tracking;
+using Kohonen.Training;
+
+namespace Kohonen.Server;
+
+/// <summary>A training started through the API, while this process lives.</summary>
+internal sealed class TrainingJob(string runId, int totalIterations, CancellationTokenSource cancellation)
+{
+    private volatile TrainingProgress? _progress;
+    private volatile string _status = "RUNNING";
+
+    public string RunId { get; } = runId;
+
+    public int TotalIterations { get; } = totalIterations;
+
+    public CancellationTokenSource Cancellation { get; } = cancellation;
+
+    public TrainingProgress? Progress => _progress;
+
+    /// <summary>RUNNING, FINISHED, FAILED or KILLED.</summary>
+    public string Status => _status;
+
+    public string? Error { get; private set; }
+
+    /// <summary>Completes when the training has ended and its run is recorded.</summary>
+    public Task Completion { get; set; } = Task.CompletedTask;
+
+    public void Report(TrainingProgress progress) => _progress = progress;
+
+    public void End(string status, string? error = null)
+    {
+        Error = error;
+        _status = status;
+    }
+}
+
+/// <summary>The trainings running in this process (bounded by <see cref="KohonenServerOptions.MaxConcurrentTrainings"/>),
+/// each cancellable.</summary>
+internal sealed class TrainingJobs(KohonenServerOptions options, ModelHolder holder) : IDisposable
+{
+    private readonly ConcurrentDictionary<string, TrainingJob> _jobs = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _slots = new(options.MaxConcurrentTrainings, options.MaxConcurrentTrainings);
+
+    public TrainingJob? Find(string runId) => _jobs.TryGetValue(runId, out var job) ? job : null;
+
+    /// <summary>Starts a training; null when every slot is taken. Returns once the run exists.</summary>
+    public async Task<TrainingJob?> StartAsync(SomOptions somOptions, DataMatrix data, string runName, bool activate, IReadOnlyDictionary<string, string> tags)
+    {
+        if (!_slots.Wait(0))
+        {
+            return null;
+        }
+
+        var cancellation = new CancellationTokenSource();
+        var created = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        TrainingJob? job = null;
+        var training = Task.Run(async () =>
+        {
+            try
+            {
+                var recorded = await TrainingRecorder.TrainAsync(options.Store, options.ExperimentName, runName, new SomTrainer(somOptions), data, tags,
+                    model => Pictures(model, data),
+                    new ProgressCallback(p => job?.Report(p)),
+                    id =>
+                    {
+                        job = new TrainingJob(id, somOptions.Iterations, cancellation);
+                        _jobs[id] = job;
+                        created.TrySetResult(id);
+                    },
+                    cancellation.Token).ConfigureAwait(false);
+                if (activate)
+                {
+                    var run = await options.Store.GetRunAsync(recorded.RunId, CancellationToken.None).ConfigureAwait(false);
+                    holder.Serve(await ModelLoading.LoadAsync(options.Store, run, CancellationToken.None).ConfigureAwait(false));
+                }
+
+                job!.End("FINISHED");
+            }
+            catch (OperationCanceledException)
+            {
+                job?.End("KILLED", "Cancelled.");
+            }
+#pragma warning disable CA1031 // The job's failure is reported through its status, never thrown into the void.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                job?.End("FAILED", e.Message);
+                created.TrySetException(e);
+            }
+            finally
+            {
+                _slots.Release();
+            }
+        });
+        await created.Task.ConfigureAwait(false);
+        job!.Completion = training;
+        return job;
+    }
+
+    private static IEnumerable<(string, byte[])> Pictures(Kohonen.Maps.SomModel model, DataMatrix data)
+    {
+        yield return ("pictures/umatrix.png", MapPictures.UMatrix(model));
+        yield return ("pictures/hits.png", MapPictures.HitMap(model, data));
+        if (model.Dimension == 3)
+        {
+            yield return ("pictures/rgb.png", MapPictures.RgbMap(model));
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var job in _jobs.Values)
+        {
+            job.Cancellation.Cancel();
+            job.Cancellation.Dispose();
+        }
+
+        _slots.Dispose();
+    }
+}
