@@ -110,11 +110,17 @@ internal sealed class TrainingJobs(KohonenServerOptions options, ModelHolder hol
         }
     }
 
+    /// <summary>Cancels the trainings still running and waits (up to 30 s) for their runs to be marked KILLED.</summary>
     public void Dispose()
     {
         foreach (var job in _jobs.Values)
         {
             job.Cancellation.Cancel();
+        }
+
+        Task.WaitAll([.. _jobs.Values.Select(j => j.Completion)], TimeSpan.FromSeconds(30));
+        foreach (var job in _jobs.Values)
+        {
             job.Cancellation.Dispose();
         }
 

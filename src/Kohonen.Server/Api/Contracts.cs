@@ -70,53 +70,56 @@ public sealed record ActivateResponse(string RunId, string RunName, int Width, i
 /// <summary>A training request: options and data (inline or a file the server may read).</summary>
 public sealed record TrainRequest
 {
+    // Settable, not init: the source-generated reader sets every init property, missing ones to their
+    // type's default, which would lose the defaults below.
+
     /// <summary>Map columns. Default 10.</summary>
-    public int Width { get; init; } = 10;
+    public int Width { get; set; } = 10;
 
     /// <summary>Map rows. Default 10.</summary>
-    public int Height { get; init; } = 10;
+    public int Height { get; set; } = 10;
 
     /// <summary>Online passes or batch epochs. Default 100.</summary>
-    public int Iterations { get; init; } = 100;
+    public int Iterations { get; set; } = 100;
 
     /// <summary><c>online</c> (default) or <c>batch</c>.</summary>
-    public string? Algorithm { get; init; }
+    public string? Algorithm { get; set; }
 
     /// <summary><c>rectangular</c> (default) or <c>hexagonal</c>.</summary>
-    public string? Topology { get; init; }
+    public string? Topology { get; set; }
 
     /// <summary>Wrap around both axes.</summary>
-    public bool Toroidal { get; init; }
+    public bool Toroidal { get; set; }
 
     /// <summary><c>gaussian</c> (default), <c>bubble</c>, <c>mexican-hat</c>, <c>triangle</c>.</summary>
-    public string? Neighborhood { get; init; }
+    public string? Neighborhood { get; set; }
 
     /// <summary>Initial learning rate in (0, 1]. Default 0.1.</summary>
-    public double LearningRate { get; init; } = 0.1;
+    public double LearningRate { get; set; } = 0.1;
 
     /// <summary>Initial radius; default max(width, height)/2.</summary>
-    public double? Sigma { get; init; }
+    public double? Sigma { get; set; }
 
     /// <summary><c>none</c> (default), <c>minmax</c>, <c>zscore</c>.</summary>
-    public string? Scaling { get; init; }
+    public string? Scaling { get; set; }
 
     /// <summary>Seed; drawn when absent.</summary>
-    public int? Seed { get; init; }
+    public int? Seed { get; set; }
 
     /// <summary>The run's name. Default "api".</summary>
-    public string? RunName { get; init; }
+    public string? RunName { get; set; }
 
     /// <summary>Inline rows (each one number per feature). Give this or <see cref="DataFile"/>.</summary>
-    public IReadOnlyList<IReadOnlyList<float>>? Data { get; init; }
+    public IReadOnlyList<IReadOnlyList<float>>? Data { get; set; }
 
     /// <summary>Feature names for inline data (default x0, x1, …).</summary>
-    public IReadOnlyList<string>? FeatureNames { get; init; }
+    public IReadOnlyList<string>? FeatureNames { get; set; }
 
     /// <summary>A CSV or .npy file name inside the server's training-data folder.</summary>
-    public string? DataFile { get; init; }
+    public string? DataFile { get; set; }
 
     /// <summary>Serve the trained model when the training finishes.</summary>
-    public bool Activate { get; init; }
+    public bool Activate { get; set; }
 }
 
 /// <summary>The state of a training run.</summary>

@@ -137,7 +137,9 @@ internal static class TrainingEndpoints
         }
         catch (Exception e) when (e is SomOptionsException or DataFormatException or ArgumentException)
         {
-            return (null, null, e.Message);
+            // .NET appends " (Parameter 'name')", which names a C# parameter, not a field of the request.
+            var message = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+            return (null, null, message);
         }
     }
 
