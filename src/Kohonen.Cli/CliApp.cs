@@ -19,6 +19,7 @@ internal static class CliApp
             InfoCommand.Create(console),
             PlotCommand.Create(console),
             ServeCommand.Create(console, environment),
+            HealthCheckCommand.Create(console, environment),
             BenchCommand.Create(console),
         };
         root.Options.Add(CommonOptions.Verbose);

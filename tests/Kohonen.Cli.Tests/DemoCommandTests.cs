@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Kohonen.Cli.Commands;
 using Kohonen.Storage;
 
 namespace Kohonen.Cli.Tests;

@@ -85,7 +85,19 @@ internal static partial class BmuSearch
     /// (no fused multiply-add), so the result is the scalar one, bit for bit.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static int FindBestPlanarWide(ReadOnlySpan<float> planes, int nodes, ReadOnlySpan<float> input, int start, int end, out float bestDistanceSquared)
+    internal static int FindBestPlanarWide(ReadOnlySpan<float> planes, int nodes, ReadOnlySpan<float> input, int start, int end, out float bestDistanceSquared) =>
+        input.Length switch
+        {
+            1 => FindBestPlanarWideFixed<One>(planes, nodes, input, start, end, out bestDistanceSquared),
+            2 => FindBestPlanarWideFixed<Two>(planes, nodes, input, start, end, out bestDistanceSquared),
+            3 => FindBestPlanarWideFixed<Three>(planes, nodes, input, start, end, out bestDistanceSquared),
+            4 => FindBestPlanarWideFixed<Four>(planes, nodes, input, start, end, out bestDistanceSquared),
+            _ => FindBestPlanarWideAnyDimension(planes, nodes, input, start, end, out bestDistanceSquared),
+        };
+
+    /// <summary>The 512-bit planar search for any dimension below <see cref="PlanarBelowDimension"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int FindBestPlanarWideAnyDimension(ReadOnlySpan<float> planes, int nodes, ReadOnlySpan<float> input, int start, int end, out float bestDistanceSquared)
     {
         var dim = input.Length;
         Debug.Assert(planes.Length == nodes * dim && start < end && end <= nodes);
@@ -131,6 +143,115 @@ internal static partial class BmuSearch
 
         // Each lane of each state holds its earliest closest node; across them the lower index wins
         // ties, as in a sequential scan.
+        var best = -1;
+        var bestD2 = float.PositiveInfinity;
+        for (var lane = 0; lane < WideNodeLanes; lane++)
+        {
+            Merge(bestIndex.GetElement(lane), bestDistance.GetElement(lane), ref best, ref bestD2);
+            Merge(bestIndex1.GetElement(lane), bestDistance1.GetElement(lane), ref best, ref bestD2);
+        }
+
+        ScalarTail(planes, nodes, input, k, end, ref best, ref bestD2);
+        bestDistanceSquared = bestD2;
+        return best < 0 ? start : best;
+    }
+
+    /// <summary>A dimension known when the code is compiled: the JIT makes one copy of
+    /// <see cref="FindBestPlanarWideFixed{TDim}"/> per dimension, with the inputs in registers and the
+    /// feature loop unrolled (at dimension 3 on a 50×50 map: 1.13 → 0.62 µs per search, one thread).</summary>
+    private interface IDimension
+    {
+        static abstract int Value { get; }
+    }
+
+    private readonly struct One : IDimension
+    {
+        public static int Value => 1;
+    }
+
+    private readonly struct Two : IDimension
+    {
+        public static int Value => 2;
+    }
+
+    private readonly struct Three : IDimension
+    {
+        public static int Value => 3;
+    }
+
+    private readonly struct Four : IDimension
+    {
+        public static int Value => 4;
+    }
+
+    /// <summary>
+    /// <see cref="FindBestPlanarWideAnyDimension"/> for a dimension of 1 to 4 fixed at compile time. The
+    /// arithmetic per node is the same: d₀·d₀, then + d₁·d₁, + d₂·d₂, + d₃·d₃ in that order (0 + d₀·d₀
+    /// is d₀·d₀ exactly, as d₀·d₀ ≥ +0), so the winner and its distance are the scalar ones bit for bit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int FindBestPlanarWideFixed<TDim>(ReadOnlySpan<float> planes, int nodes, ReadOnlySpan<float> input, int start, int end, out float bestDistanceSquared)
+        where TDim : struct, IDimension
+    {
+        var dim = TDim.Value;
+        Debug.Assert(input.Length == dim && planes.Length == nodes * dim && start < end && end <= nodes);
+        ref var p = ref MemoryMarshal.GetReference(planes);
+        var x0 = Vector512.Create(input[0]);
+        var x1 = dim > 1 ? Vector512.Create(input[1]) : default;
+        var x2 = dim > 2 ? Vector512.Create(input[2]) : default;
+        var x3 = dim > 3 ? Vector512.Create(input[3]) : default;
+        var bestDistance = Vector512.Create(float.PositiveInfinity);
+        var bestIndex = Vector512.Create(-1);
+        var bestDistance1 = bestDistance;
+        var bestIndex1 = bestIndex;
+        var index = Vector512.Create(start) + Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        var index1 = index + Vector512.Create(WideNodeLanes);
+        var step = Vector512.Create(2 * WideNodeLanes);
+        var k = start;
+        for (; k + (2 * WideNodeLanes) <= end; k += 2 * WideNodeLanes)
+        {
+            var at = (nuint)k;
+            var d0 = Vector512.LoadUnsafe(ref p, at) - x0;
+            var e0 = Vector512.LoadUnsafe(ref p, at + WideNodeLanes) - x0;
+            var acc0 = d0 * d0;
+            var acc1 = e0 * e0;
+            if (dim > 1)
+            {
+                at += (nuint)nodes;
+                var d = Vector512.LoadUnsafe(ref p, at) - x1;
+                var e = Vector512.LoadUnsafe(ref p, at + WideNodeLanes) - x1;
+                acc0 += d * d;
+                acc1 += e * e;
+            }
+
+            if (dim > 2)
+            {
+                at += (nuint)nodes;
+                var d = Vector512.LoadUnsafe(ref p, at) - x2;
+                var e = Vector512.LoadUnsafe(ref p, at + WideNodeLanes) - x2;
+                acc0 += d * d;
+                acc1 += e * e;
+            }
+
+            if (dim > 3)
+            {
+                at += (nuint)nodes;
+                var d = Vector512.LoadUnsafe(ref p, at) - x3;
+                var e = Vector512.LoadUnsafe(ref p, at + WideNodeLanes) - x3;
+                acc0 += d * d;
+                acc1 += e * e;
+            }
+
+            var closer0 = Vector512.LessThan(acc0, bestDistance);
+            bestDistance = Vector512.ConditionalSelect(closer0, acc0, bestDistance);
+            bestIndex = Vector512.ConditionalSelect(closer0.AsInt32(), index, bestIndex);
+            var closer1 = Vector512.LessThan(acc1, bestDistance1);
+            bestDistance1 = Vector512.ConditionalSelect(closer1, acc1, bestDistance1);
+            bestIndex1 = Vector512.ConditionalSelect(closer1.AsInt32(), index1, bestIndex1);
+            index += step;
+            index1 += step;
+        }
+
         var best = -1;
         var bestD2 = float.PositiveInfinity;
         for (var lane = 0; lane < WideNodeLanes; lane++)
