@@ -30,6 +30,22 @@ internal sealed class NearestNode
             ? BmuSearch.FindBest(_codebook, Dimension, input, 0, NodeCount, out distanceSquared)
             : BmuSearch.FindBestPlanar(_planes, NodeCount, input, 0, NodeCount, out distanceSquared);
 
+    /// <summary>The BMUs of many rows (row-major) on this thread: four at a time over planes where the
+    /// dimension allows, else one by one; the same answers as <see cref="FindBest(ReadOnlySpan{float}, out float)"/>.</summary>
+    public void FindBest(ReadOnlySpan<float> rows, Span<int> best, Span<float> distanceSquared)
+    {
+        if (_planes is not null)
+        {
+            BmuSearch.FindBestPlanarRows(_planes, NodeCount, Dimension, rows, best, distanceSquared);
+            return;
+        }
+
+        for (var r = 0; r < rows.Length / Dimension; r++)
+        {
+            best[r] = FindBest(rows.Slice(r * Dimension, Dimension), out distanceSquared[r]);
+        }
+    }
+
     /// <summary>The BMU, the node range split over threads when the codebook is large.</summary>
     public int FindBest(ReadOnlySpan<float> input, int maxThreads, out float distanceSquared) =>
         _planes is null

@@ -124,11 +124,14 @@ public sealed class SomModel
         var result = new Bmu[scaled.Rows];
         Parallel.For(0, (scaled.Rows + 255) / 256, new ParallelOptions { MaxDegreeOfParallelism = maxThreads ?? Environment.ProcessorCount }, c =>
         {
-            var end = Math.Min(scaled.Rows, (c + 1) * 256);
-            for (var r = c * 256; r < end; r++)
+            var start = c * 256;
+            var count = Math.Min(scaled.Rows, start + 256) - start;
+            Span<int> index = stackalloc int[256];
+            Span<float> d2 = stackalloc float[256];
+            Search.FindBest(scaled.Values.Slice(start * Dimension, count * Dimension), index, d2);
+            for (var r = 0; r < count; r++)
             {
-                var index = Search.FindBest(scaled.Row(r), out var d2);
-                result[r] = new Bmu(index % Width, index / Width, index, MathF.Sqrt(d2));
+                result[start + r] = new Bmu(index[r] % Width, index[r] / Width, index[r], MathF.Sqrt(d2[r]));
             }
         });
         return result;
