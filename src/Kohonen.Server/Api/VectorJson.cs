@@ -29,9 +29,9 @@ internal static class VectorJson
             var count = 0;
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
-                if (ReadNumber(ref reader, $"data[{count}]", out var value) is { } bad)
+                if (!ReadNumber(ref reader, out var value))
                 {
-                    return bad;
+                    return NotANumber(ref reader, $"data[{count}]");
                 }
 
                 if (count < destination.Length)
@@ -88,9 +88,9 @@ internal static class VectorJson
                 var count = 0;
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    if (ReadNumber(ref reader, $"data[{rows}][{count}]", out var value) is { } bad)
+                    if (!ReadNumber(ref reader, out var value))
                     {
-                        return bad;
+                        return NotANumber(ref reader, $"data[{rows}][{count}]");
                     }
 
                     if (count < dimension)
@@ -155,23 +155,94 @@ internal static class VectorJson
         return false;
     }
 
-    private static string? ReadNumber(ref Utf8JsonReader reader, string where, out float value)
+    /// <summary>The current token as a finite float; false when it is not one (the message is made
+    /// only then, by <see cref="NotANumber"/>, so the common case builds no strings).</summary>
+    private static bool ReadNumber(ref Utf8JsonReader reader, out float value)
     {
-        value = 0;
-        if (reader.TokenType != JsonTokenType.Number)
+        if (reader.TokenType == JsonTokenType.Number && !reader.HasValueSequence && TryParseShortDecimal(reader.ValueSpan, out var quick))
         {
-            return reader.TokenType == JsonTokenType.String && (reader.ValueTextEquals("NaN"u8) || reader.ValueTextEquals("Infinity"u8) || reader.ValueTextEquals("-Infinity"u8))
-                ? $"{where} is {reader.GetString()}; every value must be a finite number."
-                : $"{where} is not a number.";
+            value = (float)quick;
+            return true;
         }
 
-        if (!reader.TryGetDouble(out var d) || !double.IsFinite(d) || Math.Abs(d) > float.MaxValue)
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var d) && double.IsFinite(d) && Math.Abs(d) <= float.MaxValue)
+        {
+            value = (float)d;
+            return true;
+        }
+
+        value = 0;
+        return false;
+    }
+
+    private static readonly double[] PowersOfTen = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+    /// <summary>
+    /// The double nearest a plain decimal such as <c>-0.123456</c> (no exponent, at most 15 digits),
+    /// computed as mantissa / 10^k: both are exact doubles (below 2^53 and 10^22), so the one division
+    /// rounds correctly and the result equals <see cref="double.Parse(string)"/>'s (Clinger's fast path).
+    /// False for anything else, which the general parser then reads.
+    /// </summary>
+    internal static bool TryParseShortDecimal(ReadOnlySpan<byte> text, out double value)
+    {
+        value = 0;
+        var i = 0;
+        var negative = text.Length > 0 && text[0] == (byte)'-';
+        if (negative)
+        {
+            i = 1;
+        }
+
+        long mantissa = 0;
+        var digits = 0;
+        var fraction = -1;
+        for (; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c is >= (byte)'0' and <= (byte)'9')
+            {
+                if (++digits > 15)
+                {
+                    return false;
+                }
+
+                mantissa = (mantissa * 10) + (c - '0');
+                if (fraction >= 0)
+                {
+                    fraction++;
+                }
+            }
+            else if (c == (byte)'.' && fraction < 0)
+            {
+                fraction = 0;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        if (digits == 0)
+        {
+            return false;
+        }
+
+        var result = fraction > 0 ? mantissa / PowersOfTen[fraction] : mantissa;
+        value = negative ? -result : result;
+        return true;
+    }
+
+    /// <summary>Why the current token is not a usable number, naming where it is.</summary>
+    private static string NotANumber(ref Utf8JsonReader reader, string where)
+    {
+        if (reader.TokenType == JsonTokenType.Number)
         {
             return $"{where} is out of range; every value must be a finite 32-bit float.";
         }
 
-        value = (float)d;
-        return null;
+        return reader.TokenType == JsonTokenType.String && (reader.ValueTextEquals("NaN"u8) || reader.ValueTextEquals("Infinity"u8) || reader.ValueTextEquals("-Infinity"u8))
+            ? $"{where} is {reader.GetString()}; every value must be a finite number."
+            : $"{where} is not a number.";
     }
 
     /// <summary>Reads to the end, so that trailing garbage is refused too.</summary>
