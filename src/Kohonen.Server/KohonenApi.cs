@@ -39,6 +39,8 @@ public static class KohonenApi
             // The Python originals' snake_case names, in answers and in the OpenAPI schemas alike.
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             json.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
+            // Messages quote names with ' and use × and …: keep them readable (the answers are JSON, never HTML).
+            json.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
         });
         if (options.RateLimitPerSecond > 0)

@@ -18,6 +18,9 @@ public sealed class SqliteTrackingStoreTests : StoreFolder
         Assert.Equal(first, again);
         Assert.NotEqual(first.ExperimentId, other.ExperimentId);
         Assert.Null(await store.GetExperimentByNameAsync("missing", Token));
+        Assert.Equal(other, await store.GetExperimentAsync(other.ExperimentId, Token));
+        Assert.Null(await store.GetExperimentAsync("999", Token));
+        Assert.Null(await store.GetExperimentAsync("not a number", Token));
     }
 
     [Fact]

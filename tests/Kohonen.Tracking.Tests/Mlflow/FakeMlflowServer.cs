@@ -103,6 +103,10 @@ internal sealed class FakeMlflowServer : IAsyncDisposable
                 ? Fail(404, "RESOURCE_DOES_NOT_EXIST", $"Could not find experiment with name '{name}'")
                 : Ok(new JsonObject { ["experiment"] = ExperimentJson(found.Key) });
         }));
+        app.MapGet($"{Api}/experiments/get", (HttpRequest c) => Locked(() =>
+            _experiments.ContainsKey(c.Query["experiment_id"].ToString())
+                ? Ok(new JsonObject { ["experiment"] = ExperimentJson(c.Query["experiment_id"].ToString()) })
+                : Fail(404, "RESOURCE_DOES_NOT_EXIST", $"No Experiment with id={c.Query["experiment_id"]} exists")));
         app.MapPost($"{Api}/experiments/create", (HttpRequest c) => Body(c, body =>
         {
             var name = (string?)body["name"];

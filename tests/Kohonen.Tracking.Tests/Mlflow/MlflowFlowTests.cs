@@ -128,6 +128,17 @@ public sealed class MlflowFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ExperimentsAreFoundByNameAndById()
+    {
+        var created = await _store.GetOrCreateExperimentAsync("named", Token);
+
+        Assert.Equal(created, await _store.GetOrCreateExperimentAsync("named", Token) with { CreationTime = created.CreationTime });
+        Assert.Equal("named", (await _store.GetExperimentAsync(created.ExperimentId, Token))?.Name);
+        Assert.Null(await _store.GetExperimentAsync("999", Token));
+        Assert.Null(await _store.GetExperimentByNameAsync("nameless", Token));
+    }
+
+    [Fact]
     public async Task AnUnknownRunIsRunNotFound()
     {
         await Assert.ThrowsAsync<RunNotFoundException>(() => _store.GetRunAsync("00000000000000000000000000000000", Token));
