@@ -182,6 +182,38 @@ public sealed class RouteTests(TrainedStore trained) : IClassFixture<TrainedStor
     }
 
     [Fact]
+    public async Task AScaledModelTakesInputsAndGivesWeightsInTheFeaturesOwnUnits()
+    {
+        await using var factory = new ServerFactory(new KohonenServerOptions { Store = trained.Store, Selection = new SelectionRules { RunId = trained.Scaled.RunId } });
+        using var client = await factory.StartedClientAsync();
+        var model = trained.Scaled.Model;
+
+        var weights = await client.GetFromJsonAsync<JsonElement>("/weights/2/3", Token);
+        var bmu = await client.PostAsync("/predict-bmu", Json("""{"data": [30, 12, 41, 55]}"""), Token);
+
+        var units = new float[4];
+        model.Scaler!.InverseTransform(model.GetWeights(2, 3), units);
+        Assert.Equal(units, weights.GetProperty("weights").EnumerateArray().Select(w => w.GetSingle()));
+        Assert.Equal(["a", "b", "c", "d"], weights.GetProperty("feature_names").EnumerateArray().Select(f => f.GetString()));
+        var answer = JsonDocument.Parse(await bmu.Content.ReadAsStringAsync(Token)).RootElement;
+        var (x, y, distance) = TrainedStore.Nearest(model, [30, 12, 41, 55]);
+        Assert.Equal((x, y), (answer.GetProperty("bmu_x").GetInt32(), answer.GetProperty("bmu_y").GetInt32()));
+        Assert.Equal(distance, answer.GetProperty("distance").GetSingle(), 4);
+    }
+
+    [Fact]
+    public async Task EventsAndCancellationOfRunsThisServerIsNotTrainingAre404()
+    {
+        await ProblemAsync(await _client.GetAsync($"/runs/{trained.Best.RunId}/events", Token), HttpStatusCode.NotFound);
+        using var request = new HttpRequestMessage(HttpMethod.Delete, "/runs/0123456789abcdef0123456789abcdef");
+        // No API key configured and no client address in the test server: refused before the lookup.
+        await ProblemAsync(await _client.SendAsync(request, Token), HttpStatusCode.Forbidden);
+        var finished = await _client.GetFromJsonAsync<JsonElement>($"/runs/{trained.Best.RunId}", Token);
+        Assert.Equal("FINISHED", finished.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, finished.GetProperty("progress").ValueKind);
+    }
+
+    [Fact]
     public async Task ModelsAreFinishedRunsBestFirst()
     {
         var models = await _client.GetFromJsonAsync<JsonElement>("/models?max_results=10", Token);
