@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Kohonen.Kernels;
 using Kohonen.Maps;
 
@@ -72,12 +73,7 @@ internal static class BatchTrainer
             {
                 var b = bmus[r];
                 counts[b] += 1;
-                var row = data.Row(r);
-                var sum = sums.AsSpan(b * dim, dim);
-                for (var f = 0; f < dim; f++)
-                {
-                    sum[f] += row[f];
-                }
+                AddWidened(sums.AsSpan(b * dim, dim), data.Row(r));
             }
 
             var occupied = Enumerable.Range(0, nodes).Where(c => counts[c] > 0).ToArray();
@@ -125,11 +121,7 @@ internal static class BatchTrainer
 
                     var local = ((y * width) + x) - firstNode;
                     denominator[local] += h * counts[c];
-                    var num = numerator.AsSpan(local * dim, dim);
-                    for (var f = 0; f < dim; f++)
-                    {
-                        num[f] += h * sum[f];
-                    }
+                    AddScaled(numerator.AsSpan(local * dim, dim), h, sum);
                 }
             }
         }
@@ -144,6 +136,62 @@ internal static class BatchTrainer
                     weights[f] = (float)(numerator[(local * dim) + f] / denominator[local]);
                 }
             }
+        }
+    }
+
+    /// <summary>target[f] += source[f] (widened to double; exact) for every f, in vectors where the machine has them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void AddWidened(Span<double> target, ReadOnlySpan<float> source)
+    {
+        var f = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; f + Vector512<float>.Count <= target.Length; f += Vector512<float>.Count)
+            {
+                var (low, high) = Vector512.Widen(Vector512.Create(source[f..]));
+                var at = target[f..];
+                (Vector512.Create((ReadOnlySpan<double>)at) + low).CopyTo(at);
+                var next = target[(f + Vector512<double>.Count)..];
+                (Vector512.Create((ReadOnlySpan<double>)next) + high).CopyTo(next);
+            }
+        }
+
+        for (; f < target.Length; f++)
+        {
+            target[f] += source[f];
+        }
+    }
+
+    /// <summary>
+    /// target[f] += h·source[f] for every f: a multiply, then an add (never fused), in vectors as wide as
+    /// the machine has, so each element gets exactly the scalar loop's value.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void AddScaled(Span<double> target, double h, ReadOnlySpan<double> source)
+    {
+        var f = 0;
+        if (Vector512.IsHardwareAccelerated && target.Length >= Vector512<double>.Count)
+        {
+            var factor = Vector512.Create(h);
+            for (; f + Vector512<double>.Count <= target.Length; f += Vector512<double>.Count)
+            {
+                var at = target[f..];
+                (Vector512.Create(source[f..]) * factor + Vector512.Create((ReadOnlySpan<double>)at)).CopyTo(at);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated && target.Length >= Vector256<double>.Count)
+        {
+            var factor = Vector256.Create(h);
+            for (; f + Vector256<double>.Count <= target.Length; f += Vector256<double>.Count)
+            {
+                var at = target[f..];
+                (Vector256.Create(source[f..]) * factor + Vector256.Create((ReadOnlySpan<double>)at)).CopyTo(at);
+            }
+        }
+
+        for (; f < target.Length; f++)
+        {
+            target[f] += h * source[f];
         }
     }
 }
