@@ -97,29 +97,39 @@ internal static partial class ModelEndpoints
 
     public static async Task<IResult> ActivateAsync(string runId, KohonenServerOptions options, ModelHolder holder, CancellationToken cancellationToken)
     {
-        if (!IsRunId(runId))
+        var (run, problem) = await FinishedRunAsync(options.Store, runId, "serve", cancellationToken).ConfigureAwait(false);
+        if (run is null)
         {
-            return Problems.NotFound($"'{runId}' is not a run id (32 hexadecimal digits).");
-        }
-
-        Run run;
-        try
-        {
-            run = await options.Store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RunNotFoundException)
-        {
-            return Problems.NotFound($"No run has the id '{runId}'.");
-        }
-
-        if (run.Info.Status != RunStatus.Finished)
-        {
-            return Problems.Conflict($"Run {runId} is {run.Info.Status.ToString().ToUpperInvariant()}; only a FINISHED run has a model to serve.");
+            return problem!;
         }
 
         var served = await ModelLoading.LoadAsync(options.Store, run, cancellationToken).ConfigureAwait(false);
         holder.Serve(served);
         return TypedResults.Ok(new ActivateResponse(runId, run.Info.RunName, served.Model.Width, served.Model.Height, served.Model.Dimension));
+    }
+
+    /// <summary>The FINISHED run with this id, or the problem to answer: 404 for a malformed or unknown
+    /// id (which never reaches the store when malformed), 409 for a run that did not finish.</summary>
+    public static async Task<(Run? Run, IResult? Problem)> FinishedRunAsync(ITrackingStore store, string runId, string purpose, CancellationToken cancellationToken)
+    {
+        if (!IsRunId(runId))
+        {
+            return (null, Problems.NotFound($"'{runId}' is not a run id (32 hexadecimal digits)."));
+        }
+
+        Run run;
+        try
+        {
+            run = await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RunNotFoundException)
+        {
+            return (null, Problems.NotFound($"No run has the id '{runId}'."));
+        }
+
+        return run.Info.Status == RunStatus.Finished
+            ? (run, null)
+            : (null, Problems.Conflict($"Run {runId} is {run.Info.Status.ToString().ToUpperInvariant()}; only a FINISHED run has a model to {purpose}."));
     }
 }
 
@@ -135,24 +145,10 @@ internal sealed class MapPictureCache(KohonenServerOptions options)
             return Problems.NotFound($"There is no picture '{kind}.png'; the kinds are {string.Join(", ", ModelEndpoints.Kinds)}.");
         }
 
-        if (!ModelEndpoints.IsRunId(runId))
+        var (_, problem) = await ModelEndpoints.FinishedRunAsync(options.Store, runId, "draw", cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
         {
-            return Problems.NotFound($"'{runId}' is not a run id (32 hexadecimal digits).");
-        }
-
-        Run run;
-        try
-        {
-            run = await options.Store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RunNotFoundException)
-        {
-            return Problems.NotFound($"No run has the id '{runId}'.");
-        }
-
-        if (run.Info.Status != RunStatus.Finished)
-        {
-            return Problems.Conflict($"Run {runId} is {run.Info.Status.ToString().ToUpperInvariant()}; only a FINISHED run has a model to draw.");
+            return problem;
         }
 
         var lazy = _pictures.GetOrAdd((runId, kind), key => new Lazy<Task<byte[]?>>(() => DrawAsync(key.RunId, key.Kind)));

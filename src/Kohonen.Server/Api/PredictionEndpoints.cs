@@ -18,7 +18,7 @@ internal static class PredictionEndpoints
 
     public static async Task<IResult> PredictBmuAsync(HttpContext context, ModelHolder holder, KohonenServerOptions options)
     {
-        var (body, error) = await RequestBody.ReadJsonAsync(context, options.MaxRequestBodyBytes).ConfigureAwait(false);
+        var (body, served, error) = await ReadAsync(context, holder, options).ConfigureAwait(false);
         if (error is not null)
         {
             return error;
@@ -26,12 +26,7 @@ internal static class PredictionEndpoints
 
         using (body)
         {
-            if (holder.Current is not { } served)
-            {
-                return Problems.NoModel(holder.Problem);
-            }
-
-            var dimension = served.Model.Dimension;
+            var dimension = served!.Model.Dimension;
             var vector = dimension <= 256 ? null : new float[dimension];
             return Predict(body!.Span, served, vector);
         }
@@ -58,7 +53,7 @@ internal static class PredictionEndpoints
 
     public static async Task<IResult> PredictBatchAsync(HttpContext context, ModelHolder holder, KohonenServerOptions options)
     {
-        var (body, error) = await RequestBody.ReadJsonAsync(context, options.MaxRequestBodyBytes).ConfigureAwait(false);
+        var (body, served, error) = await ReadAsync(context, holder, options).ConfigureAwait(false);
         if (error is not null)
         {
             return error;
@@ -66,12 +61,7 @@ internal static class PredictionEndpoints
 
         using (body)
         {
-            if (holder.Current is not { } served)
-            {
-                return Problems.NoModel(holder.Problem);
-            }
-
-            var model = served.Model;
+            var model = served!.Model;
             if (VectorJson.ReadMatrix(body!.Span, model.Dimension, served.Features, options.MaxBatchVectors, out var values, out var rows) is { } problem)
             {
                 return Problems.BadRequest(problem);
@@ -96,6 +86,25 @@ internal static class PredictionEndpoints
             writer.Flush();
             return new JsonBytes(output.WrittenMemory);
         }
+    }
+
+    /// <summary>The body (415, 413 refused) and the model read once for the whole request (503 when
+    /// there is none: never a made-up answer).</summary>
+    private static async Task<(RequestBody? Body, ServedModel? Served, IResult? Error)> ReadAsync(HttpContext context, ModelHolder holder, KohonenServerOptions options)
+    {
+        var (body, error) = await RequestBody.ReadJsonAsync(context, options.MaxRequestBodyBytes).ConfigureAwait(false);
+        if (error is not null)
+        {
+            return (null, null, error);
+        }
+
+        if (holder.Current is not { } served)
+        {
+            body!.Dispose();
+            return (null, null, Problems.NoModel(holder.Problem));
+        }
+
+        return (body, served, null);
     }
 
     private static (ArrayBufferWriter<byte> Output, Utf8JsonWriter Writer) Writer()

@@ -131,29 +131,13 @@ internal static partial class BmuSearch
                 acc1 += d1 * d1;
             }
 
-            var closer0 = Vector512.LessThan(acc0, bestDistance);
-            bestDistance = Vector512.ConditionalSelect(closer0, acc0, bestDistance);
-            bestIndex = Vector512.ConditionalSelect(closer0.AsInt32(), index, bestIndex);
-            var closer1 = Vector512.LessThan(acc1, bestDistance1);
-            bestDistance1 = Vector512.ConditionalSelect(closer1, acc1, bestDistance1);
-            bestIndex1 = Vector512.ConditionalSelect(closer1.AsInt32(), index1, bestIndex1);
+            Keep(acc0, index, ref bestDistance, ref bestIndex);
+            Keep(acc1, index1, ref bestDistance1, ref bestIndex1);
             index += step;
             index1 += step;
         }
 
-        // Each lane of each state holds its earliest closest node; across them the lower index wins
-        // ties, as in a sequential scan.
-        var best = -1;
-        var bestD2 = float.PositiveInfinity;
-        for (var lane = 0; lane < WideNodeLanes; lane++)
-        {
-            Merge(bestIndex.GetElement(lane), bestDistance.GetElement(lane), ref best, ref bestD2);
-            Merge(bestIndex1.GetElement(lane), bestDistance1.GetElement(lane), ref best, ref bestD2);
-        }
-
-        ScalarTail(planes, nodes, input, k, end, ref best, ref bestD2);
-        bestDistanceSquared = bestD2;
-        return best < 0 ? start : best;
+        return Finish(planes, nodes, input, start, k, end, bestDistance, bestIndex, bestDistance1, bestIndex1, out bestDistanceSquared);
     }
 
     /// <summary>A dimension known when the code is compiled: the JIT makes one copy of
@@ -242,27 +226,13 @@ internal static partial class BmuSearch
                 acc1 += e * e;
             }
 
-            var closer0 = Vector512.LessThan(acc0, bestDistance);
-            bestDistance = Vector512.ConditionalSelect(closer0, acc0, bestDistance);
-            bestIndex = Vector512.ConditionalSelect(closer0.AsInt32(), index, bestIndex);
-            var closer1 = Vector512.LessThan(acc1, bestDistance1);
-            bestDistance1 = Vector512.ConditionalSelect(closer1, acc1, bestDistance1);
-            bestIndex1 = Vector512.ConditionalSelect(closer1.AsInt32(), index1, bestIndex1);
+            Keep(acc0, index, ref bestDistance, ref bestIndex);
+            Keep(acc1, index1, ref bestDistance1, ref bestIndex1);
             index += step;
             index1 += step;
         }
 
-        var best = -1;
-        var bestD2 = float.PositiveInfinity;
-        for (var lane = 0; lane < WideNodeLanes; lane++)
-        {
-            Merge(bestIndex.GetElement(lane), bestDistance.GetElement(lane), ref best, ref bestD2);
-            Merge(bestIndex1.GetElement(lane), bestDistance1.GetElement(lane), ref best, ref bestD2);
-        }
-
-        ScalarTail(planes, nodes, input, k, end, ref best, ref bestD2);
-        bestDistanceSquared = bestD2;
-        return best < 0 ? start : best;
+        return Finish(planes, nodes, input, start, k, end, bestDistance, bestIndex, bestDistance1, bestIndex1, out bestDistanceSquared);
     }
 
     /// <summary>The best node over a whole planar codebook, in parallel chunks when large enough;
@@ -276,6 +246,27 @@ internal static partial class BmuSearch
 
         var copy = input.ToArray();
         return FindBestInChunks(nodes, maxThreads, (int start, int end, out float d2) => FindBestPlanar(planes, nodes, copy, start, end, out d2), out bestDistanceSquared);
+    }
+
+    /// <summary>
+    /// The end of a 512-bit search with two running states: merges their lanes (each lane holds its
+    /// earliest closest node, so across them the lower index wins ties, as in a sequential scan), then
+    /// the last nodes [k, end) one by one.
+    /// </summary>
+    private static int Finish(ReadOnlySpan<float> planes, int nodes, ReadOnlySpan<float> input, int start, int k, int end,
+        Vector512<float> distances, Vector512<int> indices, Vector512<float> distances1, Vector512<int> indices1, out float bestDistanceSquared)
+    {
+        var best = -1;
+        var bestD2 = float.PositiveInfinity;
+        for (var lane = 0; lane < WideNodeLanes; lane++)
+        {
+            Merge(indices.GetElement(lane), distances.GetElement(lane), ref best, ref bestD2);
+            Merge(indices1.GetElement(lane), distances1.GetElement(lane), ref best, ref bestD2);
+        }
+
+        ScalarTail(planes, nodes, input, k, end, ref best, ref bestD2);
+        bestDistanceSquared = bestD2;
+        return best < 0 ? start : best;
     }
 
     /// <summary>Takes candidate (i, d) when it is closer, or as close with a lower index.</summary>
