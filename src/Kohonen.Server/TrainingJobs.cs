@@ -37,11 +37,15 @@ internal sealed class TrainingJob(string runId, int totalIterations, Cancellatio
     }
 }
 
-/// <summary>The trainings running in this process (bounded by <see cref="KohonenServerOptions.MaxConcurrentTrainings"/>),
-/// each cancellable.</summary>
+/// <summary>The trainings started in this process (at most <see cref="KohonenServerOptions.MaxConcurrentTrainings"/>
+/// running at once), each cancellable; the <see cref="Kept"/> latest are remembered for their progress.</summary>
 internal sealed class TrainingJobs(KohonenServerOptions options, ModelHolder holder) : IDisposable
 {
+    /// <summary>Ended trainings remembered at most (a forgotten one is still in the store).</summary>
+    public const int Kept = 100;
+
     private readonly ConcurrentDictionary<string, TrainingJob> _jobs = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _order = new();
     private readonly SemaphoreSlim _slots = new(options.MaxConcurrentTrainings, options.MaxConcurrentTrainings);
 
     public TrainingJob? Find(string runId) => _jobs.TryGetValue(runId, out var job) ? job : null;
@@ -68,6 +72,8 @@ internal sealed class TrainingJobs(KohonenServerOptions options, ModelHolder hol
                     {
                         job = new TrainingJob(id, somOptions.Iterations, cancellation);
                         _jobs[id] = job;
+                        Forget();
+                        _order.Enqueue(id);
                         created.TrySetResult(id);
                     },
                     cancellation.Token).ConfigureAwait(false);
@@ -98,6 +104,25 @@ internal sealed class TrainingJobs(KohonenServerOptions options, ModelHolder hol
         await created.Task.ConfigureAwait(false);
         job!.Completion = training;
         return job;
+    }
+
+    /// <summary>Drops the oldest ended jobs beyond <see cref="Kept"/>; running ones are never dropped.</summary>
+    private void Forget()
+    {
+        var excess = _jobs.Count - Kept;
+        for (var i = 0; i < excess && _order.TryPeek(out var oldest); i++)
+        {
+            if (_jobs.TryGetValue(oldest, out var job) && !job.Completion.IsCompleted)
+            {
+                return;
+            }
+
+            _order.TryDequeue(out _);
+            if (_jobs.TryRemove(oldest, out var removed))
+            {
+                removed.Cancellation.Dispose();
+            }
+        }
     }
 
     private static IEnumerable<(string, byte[])> Pictures(Kohonen.Maps.SomModel model, DataMatrix data)

@@ -133,10 +133,18 @@ internal static partial class ModelEndpoints
     }
 }
 
-/// <summary>The pictures of runs, drawn once per run and kind (a run's model never changes).</summary>
-internal sealed class MapPictureCache(KohonenServerOptions options)
+/// <summary>The pictures of runs, drawn once per run and kind (a run's model never changes); the
+/// <see cref="Capacity"/> most recently drawn are kept.</summary>
+internal sealed class MapPictureCache(KohonenServerOptions options, int capacity = MapPictureCache.Capacity)
 {
+    /// <summary>Pictures kept at most by default (the oldest drawn go first).</summary>
+    public const int Capacity = 256;
+
     private readonly ConcurrentDictionary<(string RunId, string Kind), Lazy<Task<byte[]?>>> _pictures = new();
+    private readonly ConcurrentQueue<(string RunId, string Kind)> _order = new();
+
+    /// <summary>Pictures held now.</summary>
+    internal int Count => _pictures.Count;
 
     public async Task<IResult> GetAsync(string runId, string kind, CancellationToken cancellationToken)
     {
@@ -151,7 +159,16 @@ internal sealed class MapPictureCache(KohonenServerOptions options)
             return problem;
         }
 
-        var lazy = _pictures.GetOrAdd((runId, kind), key => new Lazy<Task<byte[]?>>(() => DrawAsync(key.RunId, key.Kind)));
+        var lazy = _pictures.GetOrAdd((runId, kind), key =>
+        {
+            _order.Enqueue(key);
+            return new Lazy<Task<byte[]?>>(() => DrawAsync(key.RunId, key.Kind));
+        });
+        while (_pictures.Count > capacity && _order.TryDequeue(out var oldest))
+        {
+            _pictures.TryRemove(oldest, out _);
+        }
+
         byte[]? png;
         try
         {
