@@ -60,51 +60,90 @@ public sealed class FeatureScaler
     public static FeatureScaler? Fit(DataMatrix data, Scaling kind)
     {
         ArgumentNullException.ThrowIfNull(data);
+        return Fit(() => [data], data.Columns, kind);
+    }
+
+    /// <summary>
+    /// Fits a scaler on data given in chunks of rows (read once for min-max, twice for z-score): the
+    /// same per-column sums in the same row order as <see cref="Fit(DataMatrix, Scaling)"/>, so the same
+    /// scaler, bit for bit, however the rows are chunked.
+    /// </summary>
+    /// <param name="chunks">Gives the rows in order, in chunks; called once per pass.</param>
+    /// <param name="dim">Values per row.</param>
+    /// <param name="kind">The scaling.</param>
+    public static FeatureScaler? Fit(Func<IEnumerable<DataMatrix>> chunks, int dim, Scaling kind)
+    {
+        ArgumentNullException.ThrowIfNull(chunks);
         if (kind == Scaling.None)
         {
             return null;
         }
 
-        if (data.Rows == 0)
+        var min = new double[dim];
+        var max = new double[dim];
+        var sum = new double[dim];
+        Array.Fill(min, double.PositiveInfinity);
+        Array.Fill(max, double.NegativeInfinity);
+        long rows = 0;
+        foreach (var chunk in chunks())
         {
-            throw new ArgumentException("A scaler needs at least one row to fit.", nameof(data));
+            for (var r = 0; r < chunk.Rows; r++)
+            {
+                var row = chunk.Row(r);
+                for (var c = 0; c < dim; c++)
+                {
+                    double v = row[c];
+                    min[c] = Math.Min(min[c], v);
+                    max[c] = Math.Max(max[c], v);
+                    sum[c] += v;
+                }
+            }
+
+            rows += chunk.Rows;
         }
 
-        var dim = data.Columns;
+        if (rows == 0)
+        {
+            throw new ArgumentException("A scaler needs at least one row to fit.", nameof(chunks));
+        }
+
         var offset = new float[dim];
         var factor = new float[dim];
-        var values = data.Values;
-        for (var c = 0; c < dim; c++)
+        if (kind == Scaling.MinMax)
         {
-            double min = double.PositiveInfinity, max = double.NegativeInfinity, sum = 0;
-            for (var r = 0; r < data.Rows; r++)
+            for (var c = 0; c < dim; c++)
             {
-                double v = values[(r * dim) + c];
-                min = Math.Min(min, v);
-                max = Math.Max(max, v);
-                sum += v;
+                offset[c] = (float)min[c];
+                factor[c] = max[c] > min[c] ? (float)(1.0 / (max[c] - min[c])) : 1f;
             }
-
-            if (kind == Scaling.MinMax)
+        }
+        else
+        {
+            var mean = sum.Select(s => s / rows).ToArray();
+            var squares = new double[dim];
+            foreach (var chunk in chunks())
             {
-                offset[c] = (float)min;
-                factor[c] = max > min ? (float)(1.0 / (max - min)) : 1f;
-            }
-            else
-            {
-                var mean = sum / data.Rows;
-                double squares = 0;
-                for (var r = 0; r < data.Rows; r++)
+                for (var r = 0; r < chunk.Rows; r++)
                 {
-                    var d = values[(r * dim) + c] - mean;
-                    squares += d * d;
+                    var row = chunk.Row(r);
+                    for (var c = 0; c < dim; c++)
+                    {
+                        var d = row[c] - mean[c];
+                        squares[c] += d * d;
+                    }
                 }
+            }
 
-                var std = Math.Sqrt(squares / data.Rows);
-                offset[c] = (float)mean;
+            for (var c = 0; c < dim; c++)
+            {
+                var std = Math.Sqrt(squares[c] / rows);
+                offset[c] = (float)mean[c];
                 factor[c] = std > 0 ? (float)(1.0 / std) : 1f;
             }
+        }
 
+        for (var c = 0; c < dim; c++)
+        {
             // A range or spread below float resolution would give an infinite factor.
             if (!float.IsFinite(factor[c]))
             {

@@ -39,6 +39,10 @@ public static class QualityMetrics
 
     /// <summary>TE of a raw codebook on data already in its space (used during training).</summary>
     internal static double TopographicErrorOfCodebook(float[] codebook, Grid grid, int dim, DataMatrix scaled, int maxThreads) =>
+        TopographicErrorOfCodebook(codebook, grid, dim, [scaled], maxThreads);
+
+    /// <summary>TE over rows given in chunks: the same row-order sum as over all rows at once.</summary>
+    internal static double TopographicErrorOfCodebook(float[] codebook, Grid grid, int dim, IEnumerable<DataMatrix> scaled, int maxThreads) =>
         grid.NodeCount < 2
             ? double.NaN
             : MeanOverRows(scaled, maxThreads, row =>
@@ -63,10 +67,17 @@ public static class QualityMetrics
 
     /// <summary>QE of a raw codebook on data already in its space (used during training).</summary>
     internal static double QuantizationErrorOfCodebook(float[] codebook, int dim, DataMatrix scaled, int maxThreads) =>
+        QuantizationErrorOfSearch(new NearestNode(codebook, dim), [scaled], maxThreads);
+
+    /// <summary>QE over rows given in chunks: the same row-order sum as over all rows at once.</summary>
+    internal static double QuantizationErrorOfCodebook(float[] codebook, int dim, IEnumerable<DataMatrix> scaled, int maxThreads) =>
         QuantizationErrorOfSearch(new NearestNode(codebook, dim), scaled, maxThreads);
 
     /// <summary>QE through a prepared search (the model's own).</summary>
     internal static double QuantizationErrorOfSearch(NearestNode search, DataMatrix scaled, int maxThreads) =>
+        QuantizationErrorOfSearch(search, [scaled], maxThreads);
+
+    private static double QuantizationErrorOfSearch(NearestNode search, IEnumerable<DataMatrix> scaled, int maxThreads) =>
         MeanOverRows(scaled, maxThreads, row =>
         {
             search.FindBest(row, out var d2);
@@ -75,25 +86,39 @@ public static class QualityMetrics
 
     private delegate double RowMeasure(ReadOnlySpan<float> row);
 
-    private static double MeanOverRows(DataMatrix data, int maxThreads, RowMeasure measure)
+    /// <summary>The mean of a measure over the rows: each chunk's rows measured in parallel, then
+    /// summed one after the other in row order across all chunks, so chunking changes nothing.</summary>
+    private static double MeanOverRows(IEnumerable<DataMatrix> chunks, int maxThreads, RowMeasure measure)
     {
-        var results = new double[data.Rows];
-        var chunks = (data.Rows + RowsPerChunk - 1) / RowsPerChunk;
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = maxThreads }, c =>
-        {
-            var end = Math.Min(data.Rows, (c + 1) * RowsPerChunk);
-            for (var r = c * RowsPerChunk; r < end; r++)
-            {
-                results[r] = measure(data.Row(r));
-            }
-        });
-
         var sum = 0.0;
-        foreach (var v in results)
+        long rows = 0;
+        double[] results = [];
+        foreach (var data in chunks)
         {
-            sum += v;
+            if (results.Length < data.Rows)
+            {
+                results = new double[data.Rows];
+            }
+
+            var chunkCount = (data.Rows + RowsPerChunk - 1) / RowsPerChunk;
+            var local = results;
+            Parallel.For(0, chunkCount, new ParallelOptions { MaxDegreeOfParallelism = maxThreads }, c =>
+            {
+                var end = Math.Min(data.Rows, (c + 1) * RowsPerChunk);
+                for (var r = c * RowsPerChunk; r < end; r++)
+                {
+                    local[r] = measure(data.Row(r));
+                }
+            });
+
+            for (var r = 0; r < data.Rows; r++)
+            {
+                sum += results[r];
+            }
+
+            rows += data.Rows;
         }
 
-        return sum / results.Length;
+        return sum / rows;
     }
 }

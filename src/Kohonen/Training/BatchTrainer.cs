@@ -24,15 +24,14 @@ internal static class BatchTrainer
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Train(float[] codebook, Grid grid, TrainingRun run)
     {
-        var data = run.Data;
+        var data = run.Rows;
         var dim = data.Columns;
         var nodes = grid.NodeCount;
         var width = grid.Width;
-        var bmus = new int[data.Rows];
+        int[] bmus = [];
         var sums = new double[(long)nodes * dim];
         var counts = new double[nodes];
         var parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = run.MaxThreads };
-        var sampleChunks = (data.Rows + RowsPerChunk - 1) / RowsPerChunk;
         var gridRowsPerChunk = Math.Max(1, BmuSearch.ChunkNodes / width);
         var nodeChunks = (grid.Height + gridRowsPerChunk - 1) / gridRowsPerChunk;
 
@@ -40,40 +39,52 @@ internal static class BatchTrainer
         {
             run.CancellationToken.ThrowIfCancellationRequested();
             var sigma = run.Schedule.Sigma(epoch);
-
-            if (dim >= BmuSearch.PlanarBelowDimension)
-            {
-                // Rows against the whole codebook as a blocked matrix product (the exact BMUs).
-                var prepared = new BlockedBmuSearch.Prepared(codebook, dim);
-                var values = data.RawValues;
-                Parallel.For(0, sampleChunks, parallelOptions, c =>
-                {
-                    var start = c * RowsPerChunk;
-                    var end = Math.Min(data.Rows, start + RowsPerChunk);
-                    BlockedBmuSearch.FindBest(prepared, values.AsSpan(start * dim, (end - start) * dim), bmus.AsSpan(start, end - start));
-                });
-            }
-            else
-            {
-                var search = new NearestNode(codebook, dim);
-                Parallel.For(0, sampleChunks, parallelOptions, c =>
-                {
-                    var end = Math.Min(data.Rows, (c + 1) * RowsPerChunk);
-                    for (var r = c * RowsPerChunk; r < end; r++)
-                    {
-                        bmus[r] = search.FindBest(data.Row(r), out _);
-                    }
-                });
-            }
-            run.CancellationToken.ThrowIfCancellationRequested();
-
             Array.Clear(sums);
             Array.Clear(counts);
-            for (var r = 0; r < data.Rows; r++)
+            var prepared = dim >= BmuSearch.PlanarBelowDimension ? new BlockedBmuSearch.Prepared(codebook, dim) : null;
+            var search = prepared is null ? new NearestNode(codebook, dim) : null;
+
+            // The rows in order, a chunk at a time (one chunk when in memory): BMUs in parallel, then
+            // the sums in row order, so the sums do not depend on the chunking or the threads.
+            foreach (var chunk in data.Chunks())
             {
-                var b = bmus[r];
-                counts[b] += 1;
-                AddWidened(sums.AsSpan(b * dim, dim), data.Row(r));
+                if (bmus.Length < chunk.Rows)
+                {
+                    bmus = new int[chunk.Rows];
+                }
+
+                var found = bmus;
+                var sampleChunks = (chunk.Rows + RowsPerChunk - 1) / RowsPerChunk;
+                if (prepared is not null)
+                {
+                    // Rows against the whole codebook as a blocked matrix product (the exact BMUs).
+                    var values = chunk.RawValues;
+                    Parallel.For(0, sampleChunks, parallelOptions, c =>
+                    {
+                        var start = c * RowsPerChunk;
+                        var end = Math.Min(chunk.Rows, start + RowsPerChunk);
+                        BlockedBmuSearch.FindBest(prepared, values.AsSpan(start * dim, (end - start) * dim), found.AsSpan(start, end - start));
+                    });
+                }
+                else
+                {
+                    Parallel.For(0, sampleChunks, parallelOptions, c =>
+                    {
+                        var end = Math.Min(chunk.Rows, (c + 1) * RowsPerChunk);
+                        for (var r = c * RowsPerChunk; r < end; r++)
+                        {
+                            found[r] = search!.FindBest(chunk.Row(r), out _);
+                        }
+                    });
+                }
+
+                run.CancellationToken.ThrowIfCancellationRequested();
+                for (var r = 0; r < chunk.Rows; r++)
+                {
+                    var b = bmus[r];
+                    counts[b] += 1;
+                    AddWidened(sums.AsSpan(b * dim, dim), chunk.Row(r));
+                }
             }
 
             var occupied = Enumerable.Range(0, nodes).Where(c => counts[c] > 0).ToArray();

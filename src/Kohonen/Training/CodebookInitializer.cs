@@ -6,7 +6,11 @@ namespace Kohonen.Training;
 /// <summary>Fills a codebook before training (see <see cref="Initialization"/>).</summary>
 internal static class CodebookInitializer
 {
-    public static float[] Create(DataMatrix data, Grid grid, Initialization kind, SomRandom random)
+    public static float[] Create(DataMatrix data, Grid grid, Initialization kind, SomRandom random) =>
+        Create(new TrainingData.InMemory(data), grid, kind, random);
+
+    /// <summary>The codebook for rows in memory or streamed (PCA needs them in memory).</summary>
+    public static float[] Create(TrainingData data, Grid grid, Initialization kind, SomRandom random)
     {
         var dim = data.Columns;
         var codebook = new float[(long)grid.NodeCount * dim];
@@ -19,7 +23,8 @@ internal static class CodebookInitializer
                 FillFromSamples(codebook, data, grid.NodeCount, random);
                 break;
             case Initialization.Pca:
-                FillPca(codebook, data, grid);
+                FillPca(codebook, data.Whole ?? throw new SomOptionsException(nameof(SomOptions.Initialization),
+                    "Initialization pca needs the data in memory (it passes over it many times); with streamed data use random or sample."), grid);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown initialization.");
@@ -29,20 +34,23 @@ internal static class CodebookInitializer
     }
 
     /// <summary>Weight f of each node uniform in [min_f, max_f] of the data, node after node.</summary>
-    private static void FillRandom(float[] codebook, DataMatrix data, SomRandom random)
+    private static void FillRandom(float[] codebook, TrainingData data, SomRandom random)
     {
         var dim = data.Columns;
         var min = new double[dim];
         var max = new double[dim];
         Array.Fill(min, double.PositiveInfinity);
         Array.Fill(max, double.NegativeInfinity);
-        for (var r = 0; r < data.Rows; r++)
+        foreach (var chunk in data.Chunks())
         {
-            var row = data.Row(r);
-            for (var f = 0; f < dim; f++)
+            for (var r = 0; r < chunk.Rows; r++)
             {
-                min[f] = Math.Min(min[f], row[f]);
-                max[f] = Math.Max(max[f], row[f]);
+                var row = chunk.Row(r);
+                for (var f = 0; f < dim; f++)
+                {
+                    min[f] = Math.Min(min[f], row[f]);
+                    max[f] = Math.Max(max[f], row[f]);
+                }
             }
         }
 
@@ -55,7 +63,8 @@ internal static class CodebookInitializer
 
     /// <summary>Node k takes sample order[k] of a random permutation when there are enough samples,
     /// else a sample drawn with replacement.</summary>
-    private static void FillFromSamples(float[] codebook, DataMatrix data, int nodes, SomRandom random)
+    /// <remarks>The permutation holds one int per row (40 MB for 10 million rows).</remarks>
+    private static void FillFromSamples(float[] codebook, TrainingData data, int nodes, SomRandom random)
     {
         var dim = data.Columns;
         if (data.Rows >= nodes)
@@ -64,14 +73,14 @@ internal static class CodebookInitializer
             random.Permutation(order);
             for (var k = 0; k < nodes; k++)
             {
-                data.Row(order[k]).CopyTo(codebook.AsSpan(k * dim, dim));
+                data.CopyRow(order[k], codebook.AsSpan(k * dim, dim));
             }
         }
         else
         {
             for (var k = 0; k < nodes; k++)
             {
-                data.Row(random.NextInt(data.Rows)).CopyTo(codebook.AsSpan(k * dim, dim));
+                data.CopyRow(random.NextInt(data.Rows), codebook.AsSpan(k * dim, dim));
             }
         }
     }

@@ -8,7 +8,7 @@ namespace Kohonen.Training;
 /// <summary>What one training needs besides the codebook: data in the training space, options,
 /// schedule, threads, progress, cancellation and the clock.</summary>
 internal sealed class TrainingRun(
-    DataMatrix data,
+    TrainingData data,
     SomOptions options,
     Grid grid,
     int maxThreads,
@@ -17,7 +17,11 @@ internal sealed class TrainingRun(
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
-    public DataMatrix Data { get; } = data;
+    /// <summary>The rows, in memory or streamed.</summary>
+    public TrainingData Rows { get; } = data;
+
+    /// <summary>All rows at once (the online trainer needs them in memory).</summary>
+    public DataMatrix Data => Rows.Whole ?? throw new InvalidOperationException("This training streams its data; only the batch map can.");
 
     public SomOptions Options { get; } = options;
 
@@ -43,8 +47,8 @@ internal sealed class TrainingRun(
         if (every > 0 && ((t + 1) % every == 0 || t == Options.Iterations - 1))
         {
             var weights = codebook();
-            qe = QualityMetrics.QuantizationErrorOfCodebook(weights, Data.Columns, Data, MaxThreads);
-            te = QualityMetrics.TopographicErrorOfCodebook(weights, grid, Data.Columns, Data, MaxThreads);
+            qe = QualityMetrics.QuantizationErrorOfCodebook(weights, Rows.Columns, Rows.Chunks(), MaxThreads);
+            te = QualityMetrics.TopographicErrorOfCodebook(weights, grid, Rows.Columns, Rows.Chunks(), MaxThreads);
             History.Add(new TrainingStep(t + 1, sigma, learningRate, qe.Value, te.Value));
             if (double.IsNaN(te.Value))
             {

@@ -7,7 +7,7 @@ namespace Kohonen.Tests.Data;
 public class NpyFileTests
 {
     /// <summary>A .npy file built byte by byte from the format description (not by our writer).</summary>
-    private static byte[] Handmade(string descr, string shape, byte[] payload, bool fortran = false)
+    internal static byte[] Handmade(string descr, string shape, byte[] payload, bool fortran = false)
     {
         var dict = $"{{'descr': '{descr}', 'fortran_order': {(fortran ? "True" : "False")}, 'shape': {shape}, }}";
         var header = dict.PadRight(((10 + dict.Length + 1 + 63) / 64 * 64) - 10 - 1) + "\n";
