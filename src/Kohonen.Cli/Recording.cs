@@ -1,6 +1,7 @@
 using System.Reflection;
 using Kohonen.Data;
 using Kohonen.Maps;
+using Kohonen.Metrics;
 using Kohonen.Storage;
 using Kohonen.Tracking;
 using Kohonen.Training;
@@ -24,11 +25,21 @@ internal static class Recording
     public static RecordedModel Train(
         ITrackingStore? store, string experiment, string runName, SomTrainer trainer, DataMatrix data,
         IReadOnlyDictionary<string, string> tags, Func<SomModel, IEnumerable<(string Path, byte[] Content)>> pictures,
+        CliConsole console, bool quiet, string label, CancellationToken cancellationToken) =>
+        Train(store, experiment, runName, trainer.Options, p => trainer.Fit(data, p, cancellationToken), m => QualityMetrics.OfTraining(m, data),
+            tags, pictures, console, quiet, label, cancellationToken);
+
+    /// <summary>Any training (<paramref name="fit"/>), recorded with <paramref name="finalMetrics"/> as its
+    /// final QE and TE (data streamed from a file, say).</summary>
+    public static RecordedModel Train(
+        ITrackingStore? store, string experiment, string runName, SomOptions options,
+        Func<IProgress<TrainingProgress>?, SomModel> fit, Func<SomModel, (double QuantizationError, double TopographicError)> finalMetrics,
+        IReadOnlyDictionary<string, string> tags, Func<SomModel, IEnumerable<(string Path, byte[] Content)>> pictures,
         CliConsole console, bool quiet, string label, CancellationToken cancellationToken)
     {
         if (store is null)
         {
-            var (model, time) = TrainingRunner.Train(p => trainer.Fit(data, p, cancellationToken), console, quiet, label, trainer.Options.Iterations);
+            var (model, time) = TrainingRunner.Train(fit, console, quiet, label, options.Iterations);
             return new RecordedModel(model, null, time);
         }
 
@@ -36,19 +47,23 @@ internal static class Recording
         RecordedTraining recorded = null!;
         var (_, total) = TrainingRunner.Train(p =>
         {
-            recorded = TrainingRecorder.TrainAsync(store, experiment, runName, trainer, data, allTags, pictures, p, cancellationToken: cancellationToken).GetAwaiter().GetResult();
+            recorded = TrainingRecorder.TrainAsync(store, experiment, runName, options, (progress, _) => fit(progress), finalMetrics, allTags, pictures, p,
+                cancellationToken: cancellationToken).GetAwaiter().GetResult();
             return recorded.Model;
-        }, console, quiet, label, trainer.Options.Iterations);
+        }, console, quiet, label, options.Iterations);
         return new RecordedModel(recorded.Model, recorded.RunId, TimeSpan.FromSeconds(recorded.TrainSeconds) is var t && t < total ? t : total);
     }
 
     /// <summary>Tags that say what the data was: file name, size and SHA-256, or how it was made.</summary>
-    public static Dictionary<string, string> DataTags(string? path, DataMatrix data)
+    public static Dictionary<string, string> DataTags(string? path, DataMatrix data) => DataTags(path, data.Rows, data.Columns);
+
+    /// <summary><see cref="DataTags(string?, DataMatrix)"/> for data of this shape (streamed, say).</summary>
+    public static Dictionary<string, string> DataTags(string? path, int rows, int columns)
     {
         var tags = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["data_rows"] = data.Rows.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["data_columns"] = data.Columns.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["data_rows"] = rows.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["data_columns"] = columns.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         if (path is not null)
         {

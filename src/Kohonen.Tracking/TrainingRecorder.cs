@@ -40,9 +40,45 @@ public static class TrainingRecorder
         Action<string>? started = null,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(trainer);
         ArgumentNullException.ThrowIfNull(data);
+        return await TrainAsync(store, experimentName, runName, trainer.Options, (p, ct) => trainer.Fit(data, p, ct),
+            model => QualityMetrics.OfTraining(model, data), tags, artifacts, progress, started, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Records any training: <paramref name="fit"/> trains (reporting to the progress it is given and
+    /// stopping when its token is cancelled), <paramref name="finalMetrics"/> gives the trained map's QE
+    /// and TE on its data (for data streamed from a file, say).
+    /// </summary>
+    /// <param name="store">Where the run goes.</param>
+    /// <param name="experimentName">The experiment (created when missing).</param>
+    /// <param name="runName">The run's name.</param>
+    /// <param name="options">The training's options, logged as params.</param>
+    /// <param name="fit">Trains the map.</param>
+    /// <param name="finalMetrics">QE and TE of the trained map on its training data.</param>
+    /// <param name="tags">Tags to set.</param>
+    /// <param name="artifacts">Extra files to store with the model.</param>
+    /// <param name="progress">Also told of the training's progress.</param>
+    /// <param name="started">Told the run's id as soon as the run exists.</param>
+    /// <param name="cancellationToken">Stops training; the run ends KILLED.</param>
+    public static async Task<RecordedTraining> TrainAsync(
+        ITrackingStore store,
+        string experimentName,
+        string runName,
+        SomOptions options,
+        Func<IProgress<TrainingProgress>, CancellationToken, SomModel> fit,
+        Func<SomModel, (double QuantizationError, double TopographicError)> finalMetrics,
+        IReadOnlyDictionary<string, string>? tags = null,
+        Func<SomModel, IEnumerable<(string Path, byte[] Content)>>? artifacts = null,
+        IProgress<TrainingProgress>? progress = null,
+        Action<string>? started = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(fit);
+        ArgumentNullException.ThrowIfNull(finalMetrics);
         var experiment = await store.GetOrCreateExperimentAsync(experimentName, cancellationToken).ConfigureAwait(false);
         var run = await store.CreateRunAsync(experiment.ExperimentId, runName, cancellationToken).ConfigureAwait(false);
         started?.Invoke(run.RunId);
@@ -51,14 +87,14 @@ public static class TrainingRecorder
         var flusher = FlushAsync(store, run.RunId, pending, stopFlushing.Token);
         try
         {
-            await store.LogParamsAsync(run.RunId, trainer.Options.ToParameters(), cancellationToken).ConfigureAwait(false);
+            await store.LogParamsAsync(run.RunId, options.ToParameters(), cancellationToken).ConfigureAwait(false);
             if (tags is { Count: > 0 })
             {
                 await store.SetTagsAsync(run.RunId, tags, cancellationToken).ConfigureAwait(false);
             }
 
             var clock = Stopwatch.StartNew();
-            var model = await Task.Run(() => trainer.Fit(data, new ProgressCallback(p =>
+            var model = await Task.Run(() => fit(new ProgressCallback(p =>
             {
                 if (p.QuantizationError is { } qe)
                 {
@@ -75,7 +111,7 @@ public static class TrainingRecorder
             await Drain(store, run.RunId, pending, CancellationToken.None).ConfigureAwait(false);
             var final = model.Options!.Iterations;
             var stamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            var (qeFinal, teFinal) = QualityMetrics.OfTraining(model, data);
+            var (qeFinal, teFinal) = finalMetrics(model);
             var finals = new List<Metric>
             {
                 new("train_seconds", seconds, final, stamp),

@@ -131,3 +131,59 @@ public class TrainCommandTests : ScratchFolder
         Assert.Equal([PathOf("colors.csv")], Directory.GetFiles(Folder));
     }
 }
+
+public class StreamedTrainCommandTests : ScratchFolder
+{
+    private string ClustersNpy()
+    {
+        var random = new Random(8);
+        var values = Enumerable.Range(0, 3000 * 4).Select(i => (float)((i % 4 == 0 ? random.Next(3) * 4 : 0) + random.NextDouble())).ToArray();
+        var path = PathOf("clusters.npy");
+        NpyFile.Write(path, new DataMatrix(values, 3000, 4));
+        return path;
+    }
+
+    [Fact]
+    public async Task BatchSizeStreamsTheFileAndGivesTheSameModelFileAsReadingItWhole()
+    {
+        var data = ClustersNpy();
+        string[] common = ["train", "--data", data, "--epochs", "6", "--width", "8", "--height", "6", "--seed", "2", "--scale", "minmax", "--no-track", "--json"];
+
+        var whole = await CliRun.InvokeAsync([.. common, "--out", PathOf("whole.som")]);
+        var streamed = await CliRun.InvokeAsync([.. common, "--batch-size", "250", "--out", PathOf("streamed.som")]);
+        var fromSetting = await CliRun.InvokeAsync(new Settings.CliEnvironment(Folder, new Dictionary<string, string?> { ["SOM_BATCH_SIZE"] = "7" }), [.. common, "--out", PathOf("setting.som")]);
+
+        Assert.True(whole.ExitCode == 0, whole.ToString());
+        Assert.True(streamed.ExitCode == 0, streamed.ToString());
+        Assert.True(fromSetting.ExitCode == 0, fromSetting.ToString());
+        Assert.Equal(File.ReadAllBytes(PathOf("whole.som")), File.ReadAllBytes(PathOf("streamed.som")));
+        Assert.Equal(File.ReadAllBytes(PathOf("whole.som")), File.ReadAllBytes(PathOf("setting.som")));
+        using var a = JsonDocument.Parse(whole.Out);
+        using var b = JsonDocument.Parse(streamed.Out);
+        Assert.Equal(a.RootElement.GetProperty("quantization_error").GetDouble(), b.RootElement.GetProperty("quantization_error").GetDouble());
+        Assert.Equal(3000, b.RootElement.GetProperty("rows").GetInt32());
+        Assert.False(File.Exists(PathOf("streamed.hits.png")), "the hit map needs the rows in memory");
+        Assert.True(File.Exists(PathOf("streamed.umatrix.png")));
+    }
+
+    [Fact]
+    public async Task BatchSizeRefusesWhatItCannotStream()
+    {
+        var data = ClustersNpy();
+        var csv = WriteFile("d.csv", "a,b\n1,2\n");
+
+        var fromCsv = await CliRun.InvokeAsync("train", "--data", csv, "--batch-size", "10", "--no-track", "--out", PathOf("m.som"));
+        var online = await CliRun.InvokeAsync("train", "--data", data, "--batch-size", "10", "--algorithm", "online", "--no-track", "--out", PathOf("m.som"));
+        var pca = await CliRun.InvokeAsync("train", "--data", data, "--batch-size", "10", "--init", "pca", "--no-track", "--out", PathOf("m.som"));
+        var zero = await CliRun.InvokeAsync("train", "--data", data, "--batch-size", "0", "--no-track", "--out", PathOf("m.som"));
+        var noData = await CliRun.InvokeAsync("train", "--batch-size", "10", "--no-track", "--out", PathOf("m.som"));
+
+        Assert.Equal((2, $"error: --batch-size streams .npy files only; '{csv}' would be read whole. Save it with numpy.save, or drop --batch-size.\n"), (fromCsv.ExitCode, fromCsv.Error));
+        Assert.Equal((2, "error: --batch-size streams the data through the batch algorithm; drop --algorithm online.\n"), (online.ExitCode, online.Error));
+        Assert.Equal(2, pca.ExitCode);
+        Assert.Contains("error: --init pca needs the data in memory", pca.Error, StringComparison.Ordinal);
+        Assert.Equal((2, "error: --batch-size must be 1 or more; got 0.\n"), (zero.ExitCode, zero.Error));
+        Assert.Equal((2, "error: --batch-size streams a .npy file: give it as --data FILE.npy.\n"), (noData.ExitCode, noData.Error));
+        Assert.False(File.Exists(PathOf("m.som")));
+    }
+}

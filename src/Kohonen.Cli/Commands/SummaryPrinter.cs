@@ -10,10 +10,14 @@ namespace Kohonen.Cli.Commands;
 /// <summary>Measures a trained map and prints what the training did, as text or one JSON object.</summary>
 internal static class SummaryPrinter
 {
-    public static TrainingSummary Summarize(string command, string? output, string? runId, SomModel model, DataMatrix data, TimeSpan trainTime, IReadOnlyList<string> pictures)
+    public static TrainingSummary Summarize(string command, string? output, string? runId, SomModel model, DataMatrix data, TimeSpan trainTime, IReadOnlyList<string> pictures) =>
+        Summarize(command, output, runId, model, data.Rows, QualityMetrics.OfTraining(model, data), trainTime, pictures);
+
+    /// <summary>The summary of a map trained on <paramref name="rows"/> rows with these final QE and TE.</summary>
+    public static TrainingSummary Summarize(string command, string? output, string? runId, SomModel model, int rows, (double QuantizationError, double TopographicError) metrics, TimeSpan trainTime, IReadOnlyList<string> pictures)
     {
         var options = model.Options!;
-        var (qe, te) = QualityMetrics.OfTraining(model, data);
+        var (qe, te) = metrics;
         return new TrainingSummary(
             command,
             runId,
@@ -21,7 +25,7 @@ internal static class SummaryPrinter
             model.Width,
             model.Height,
             model.Dimension,
-            data.Rows,
+            rows,
             OptionText.ToText(options.Algorithm),
             OptionText.ToText(options.Topology),
             options.Toroidal,

@@ -3,6 +3,7 @@ using Kohonen.Cli.Settings;
 using Kohonen.Data;
 using Kohonen.Imaging;
 using Kohonen.Maps;
+using Kohonen.Metrics;
 using Kohonen.Storage;
 using Kohonen.Training;
 
@@ -36,6 +37,7 @@ internal static class TrainCommand
         var init = EnumOption.Create<Initialization>("--init", "Codebook initialisation; default random");
         var scale = EnumOption.Create<Scaling>("--scale", "Feature scaling kept in the model; default none");
         var shuffle = new Option<bool>("--shuffle") { Description = "Online: visit samples in a new random order every iteration." };
+        var batchSize = new Option<int?>("--batch-size") { Description = "Stream a .npy file this many rows at a time (batch algorithm; memory bounded by the chunk, not the file). Default: SOM_BATCH_SIZE, else the whole file in memory." };
         var exact = new Option<bool>("--exact") { Description = "Online: update every node, with no cut-off of steps below 2^-24 (slower late in training)." };
         var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
@@ -48,7 +50,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train a self-organizing map on a data file and save the model.")
         {
             data, columns, labelColumn, width, height, iterations, epochs, algorithm, topology, toroidal, neighborhood,
-            learningRate, sigma, decay, sigmaDecay, learningRateDecay, init, scale, shuffle, exact, seed, threads, output, noPlots, json, quiet,
+            learningRate, sigma, decay, sigmaDecay, learningRateDecay, init, scale, shuffle, exact, batchSize, seed, threads, output, noPlots, json, quiet,
         };
         foreach (var option in recording.All)
         {
@@ -99,23 +101,49 @@ internal static class TrainCommand
             }
 
             var dataPath = r.GetValue(data);
-            var table = dataPath is null
-                ? new CsvData(SampleData.Uniform(settings.Samples, settings.InputDim, options.Seed!.Value), null)
-                : DataFiles.Read(dataPath, "--data", DataFiles.Columns(r.GetValue(columns)), r.GetValue(labelColumn));
+            var rowsPerChunk = r.GetValue(batchSize) ?? settings.BatchSize;
+            CsvData? table = null;
+            using var stream = rowsPerChunk is null ? null : OpenStream(dataPath, rowsPerChunk.Value, r.GetValue(columns), r.GetValue(labelColumn));
+            if (stream is not null)
+            {
+                if (r.GetValue(algorithm) is { } named && OptionText.Parse<TrainingAlgorithm>(named, "--algorithm") == TrainingAlgorithm.Online)
+                {
+                    throw new UsageException("--batch-size streams the data through the batch algorithm; drop --algorithm online.");
+                }
+
+                options = options with { Algorithm = TrainingAlgorithm.Batch };
+            }
+            else
+            {
+                table = dataPath is null
+                    ? new CsvData(SampleData.Uniform(settings.Samples, settings.InputDim, options.Seed!.Value), null)
+                    : DataFiles.Read(dataPath, "--data", DataFiles.Columns(r.GetValue(columns)), r.GetValue(labelColumn));
+            }
+
+            var rowCount = stream?.Rows ?? table!.Data.Rows;
+            var columnCount = stream?.Columns ?? table!.Data.Columns;
             var plots = !r.GetValue(noPlots);
             if (plots)
             {
-                options = options with { MetricsEvery = CurveSpacing(options, table.Data.Rows) };
+                options = options with { MetricsEvery = CurveSpacing(options, rowCount) };
             }
 
             var trainer = new SomTrainer(options);
             var quietNow = r.GetValue(quiet) || r.GetValue(json);
             if (!quietNow)
             {
-                console.Error.WriteLine(dataPath is null
-                    ? $"No --data: training on {table.Data.Rows} random rows × {table.Data.Columns} uniform features (SOM_SAMPLES × SOM_INPUT_DIM)."
-                    : $"Read {table.Data.Rows} rows × {table.Data.Columns} features ({string.Join(", ", table.Data.ColumnNames)}) from {dataPath}.");
+                console.Error.WriteLine(stream is not null
+                    ? $"Streaming {rowCount} rows × {columnCount} features from {dataPath}, {rowsPerChunk} rows at a time."
+                    : dataPath is null
+                        ? $"No --data: training on {rowCount} random rows × {columnCount} uniform features (SOM_SAMPLES × SOM_INPUT_DIM)."
+                        : $"Read {rowCount} rows × {columnCount} features ({string.Join(", ", table!.Data.ColumnNames)}) from {dataPath}.");
             }
+
+            // QE and TE of the trained map on its data, measured once (a pass over a streamed file costs).
+            (double, double)? finalMetrics = null;
+            (double QuantizationError, double TopographicError) Final(SomModel m) => finalMetrics ??= stream is null
+                ? QualityMetrics.OfTraining(m, table!.Data)
+                : QualityMetrics.OfTraining(m, stream, rowsPerChunk!.Value);
 
             var xLabel = options.Algorithm == TrainingAlgorithm.Batch ? "epoch" : "iteration";
             var kinds = plots
@@ -124,8 +152,8 @@ internal static class TrainCommand
                     ("umatrix", m => MapPictures.UMatrix(m)),
                     ("planes", m => MapPictures.ComponentPlanes(m)),
                     ("curve", m => MapPictures.TrainingCurve(m.History, xLabel: xLabel)),
-                    ("hits", m => MapPictures.HitMap(m, table.Data)),
-                }
+                    ("hits", m => MapPictures.HitMap(m, table!.Data)),
+                }.Where(k => table is not null || k.Item1 != "hits").ToArray()
                 : [];
             var drawn = new Dictionary<string, byte[]>(StringComparer.Ordinal);
             IEnumerable<(string, byte[])> Pictures(SomModel m)
@@ -143,7 +171,11 @@ internal static class TrainCommand
             {
                 var runName = r.GetValue(recording.RunName) ?? settings.RunName ?? (dataPath is null ? "random" : Path.GetFileNameWithoutExtension(dataPath));
                 var experiment = r.GetValue(recording.Tracking.Experiment) ?? settings.ExperimentName;
-                trained = Recording.Train(store, experiment, runName, trainer, table.Data, Recording.DataTags(dataPath, table.Data), Pictures, console, quietNow, "train", cancellationToken);
+                Func<IProgress<TrainingProgress>?, SomModel> fit = stream is null
+                    ? p => trainer.Fit(table!.Data, p, cancellationToken)
+                    : p => trainer.Fit(stream, rowsPerChunk!.Value, p, cancellationToken);
+                trained = Recording.Train(store, experiment, runName, trainer.Options, fit, Final,
+                    Recording.DataTags(dataPath, rowCount, columnCount), Pictures, console, quietNow, "train", cancellationToken);
             }
             finally
             {
@@ -167,7 +199,7 @@ internal static class TrainCommand
                 }
             }
 
-            SummaryPrinter.Print(console, SummaryPrinter.Summarize("train", path, trained.RunId, model, table.Data, trained.TrainTime, pictures), r.GetValue(json));
+            SummaryPrinter.Print(console, SummaryPrinter.Summarize("train", path, trained.RunId, model, rowCount, Final(model), trained.TrainTime, pictures), r.GetValue(json));
             return ExitCodes.Success;
         }));
         return command;
@@ -183,6 +215,32 @@ internal static class TrainCommand
         var perMeasurement = Math.Max(1.0, (double)rows * options.Width * options.Height);
         var points = (int)Math.Clamp(2e8 / perMeasurement, 2, 50);
         return Math.Max(1, (int)Math.Ceiling(options.Iterations / (double)points));
+    }
+
+    /// <summary>The .npy file --batch-size streams; anything else is a usage error saying what to do.</summary>
+    private static NpyRowReader OpenStream(string? path, int rowsPerChunk, string[]? columns, string? labelColumn)
+    {
+        if (rowsPerChunk < 1)
+        {
+            throw new UsageException($"--batch-size must be 1 or more; got {rowsPerChunk}.");
+        }
+
+        if (path is null)
+        {
+            throw new UsageException("--batch-size streams a .npy file: give it as --data FILE.npy.");
+        }
+
+        if (!Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UsageException($"--batch-size streams .npy files only; '{path}' would be read whole. Save it with numpy.save, or drop --batch-size.");
+        }
+
+        if (columns is { Length: > 0 } || labelColumn is not null)
+        {
+            throw new UsageException($"--columns and --label-column apply to CSV files; '{path}' is a .npy array (all columns are features).");
+        }
+
+        return File.Exists(path) ? NpyRowReader.Open(path) : throw new UsageException($"--data: the file '{path}' does not exist.");
     }
 
     /// <summary>--iterations counts online passes, --epochs batch epochs; together they conflict.</summary>

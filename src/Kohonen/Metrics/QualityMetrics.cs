@@ -65,6 +65,31 @@ public static class QualityMetrics
             : (QuantizationError(model, trainingData), TopographicError(model, trainingData));
     }
 
+    /// <summary>
+    /// <see cref="OfTraining(SomModel, DataMatrix)"/> for a map trained on a streamed .npy file: the last
+    /// measured step when it is the final one, otherwise measured now, reading the file
+    /// <paramref name="rowsPerChunk"/> rows at a time (the same values as over the rows in memory).
+    /// </summary>
+    public static (double QuantizationError, double TopographicError) OfTraining(SomModel model, NpyRowReader source, int rowsPerChunk)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(source);
+        if (model.History.Count > 0 && model.Options is { } options && model.History[^1].Iteration == options.Iterations)
+        {
+            return (model.History[^1].QuantizationError, model.History[^1].TopographicError);
+        }
+
+        if (source.Columns != model.Dimension)
+        {
+            throw new ArgumentException($"The map has {model.Dimension} features; {source.Path} has {source.Columns} columns.", nameof(source));
+        }
+
+        IEnumerable<DataMatrix> Scaled() => source.Chunks(rowsPerChunk).Select(c => model.Scaler is null ? c.Rows : model.Scaler.Transform(c.Rows));
+        var threads = model.Options?.MaxDegreeOfParallelism ?? Environment.ProcessorCount;
+        return (QuantizationErrorOfSearch(model.Search, Scaled(), threads),
+            TopographicErrorOfCodebook(model.CodebookArray, model.Grid, model.Dimension, Scaled(), threads));
+    }
+
     /// <summary>QE of a raw codebook on data already in its space (used during training).</summary>
     internal static double QuantizationErrorOfCodebook(float[] codebook, int dim, DataMatrix scaled, int maxThreads) =>
         QuantizationErrorOfSearch(new NearestNode(codebook, dim), [scaled], maxThreads);
@@ -77,7 +102,7 @@ public static class QualityMetrics
     internal static double QuantizationErrorOfSearch(NearestNode search, DataMatrix scaled, int maxThreads) =>
         QuantizationErrorOfSearch(search, [scaled], maxThreads);
 
-    private static double QuantizationErrorOfSearch(NearestNode search, IEnumerable<DataMatrix> scaled, int maxThreads) =>
+    internal static double QuantizationErrorOfSearch(NearestNode search, IEnumerable<DataMatrix> scaled, int maxThreads) =>
         MeanOverRows(scaled, maxThreads, row =>
         {
             search.FindBest(row, out var d2);
