@@ -1,7 +1,8 @@
 namespace Kohonen.Cli;
 
 /// <summary>What <c>kohonen train --json</c> and <c>kohonen demo colors --json</c> print. <see cref="RunId"/>
-/// is the recorded run (null with --no-track); <see cref="Output"/> the model file written (null without --out).</summary>
+/// is the recorded run (null with --no-track); <see cref="Output"/> the model file written (null without --out);
+/// <see cref="PeakWorkingSetBytes"/> the process's peak resident memory so far.</summary>
 internal sealed record TrainingSummary(
     string Command,
     string? RunId,
@@ -19,4 +20,5 @@ internal sealed record TrainingSummary(
     double TrainSeconds,
     double QuantizationError,
     double? TopographicError,
-    IReadOnlyList<string> Pictures);
+    IReadOnlyList<string> Pictures,
+    long PeakWorkingSetBytes);

@@ -25,6 +25,17 @@ public class BenchCommandTests
             Assert.InRange(optimised / naive, 0.5, 2.0);
         }
 
+        // Table 2: the same training read whole and streamed in chunks, each in a process of its own.
+        var batches = json.RootElement.GetProperty("batch_sizes").EnumerateArray().ToList();
+        Assert.Equal([30, 30, 30, 30, 50, 50, 50, 50], batches.Select(b => b.GetProperty("width").GetInt32()));
+        Assert.Equal([null, 10000, 1000, 100, null, 10000, 1000, 100], batches.Select(b => b.GetProperty("batch_size").ValueKind == JsonValueKind.Null ? (int?)null : b.GetProperty("batch_size").GetInt32()));
+        foreach (var side in batches.GroupBy(b => b.GetProperty("width").GetInt32()))
+        {
+            // Streaming changes the memory, never the map: one QE per map size.
+            Assert.Single(side.Select(b => b.GetProperty("quantization_error").GetDouble()).Distinct());
+        }
+
+        Assert.All(batches, b => Assert.InRange(b.GetProperty("peak_working_set_bytes").GetInt64(), 10_000_000, 2_000_000_000));
         Assert.Contains("Table 2", json.RootElement.GetProperty("note").GetString(), StringComparison.Ordinal);
     }
 }

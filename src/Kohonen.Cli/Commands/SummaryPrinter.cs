@@ -35,7 +35,15 @@ internal static class SummaryPrinter
             Math.Round(trainTime.TotalSeconds, 6),
             qe,
             double.IsNaN(te) ? null : te,
-            [.. pictures.Select(Path.GetFullPath)]);
+            [.. pictures.Select(Path.GetFullPath)],
+            PeakWorkingSet());
+    }
+
+    /// <summary>The process's peak resident memory (VmHWM on Linux).</summary>
+    private static long PeakWorkingSet()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return process.PeakWorkingSet64;
     }
 
     public static void Print(CliConsole console, TrainingSummary s, bool json)
