@@ -55,6 +55,7 @@ internal static class OnlineTrainer
             return codebook;
         }
 
+        var mayDiverge = run.Options.Neighborhood == Neighborhood.MexicanHat;
         for (var t = 0; t < run.Options.Iterations; t++)
         {
             var sigma = run.Schedule.Sigma(t);
@@ -92,7 +93,9 @@ internal static class OnlineTrainer
                 }
             }
 
-            if (!AllFinite(planes ?? codebook))
+            // Only the Mexican hat can diverge: with 0 ≤ αθ ≤ 1 every other neighbourhood moves a weight
+            // to a point between itself and the sample, so weights stay within the data's range.
+            if (mayDiverge && !AllFinite(planes ?? codebook))
             {
                 throw new TrainingDivergedException(t + 1, run.Options);
             }
@@ -207,8 +210,8 @@ internal static class OnlineTrainer
 
     private static int Wrap(int x, int width) => x < 0 ? x + width : x >= width ? x - width : x;
 
-    /// <summary>Whether every weight is finite: one pass per iteration, far less than the iteration's
-    /// own work (a pass per sample).</summary>
+    /// <summary>Whether every weight is finite: one pass over the codebook (per iteration, and only for
+    /// the Mexican hat, whose negative steps can make weights grow without bound).</summary>
     private static bool AllFinite(float[] weights)
     {
         var sum = 0f;
