@@ -18,7 +18,7 @@ internal sealed record RunView(
         run.Info.RunId,
         run.Info.RunName,
         run.Info.ExperimentId,
-        run.Info.Status.ToString().ToUpperInvariant(),
+        run.Info.Status.ToName(),
         DateTimeOffset.FromUnixTimeMilliseconds(run.Info.StartTime),
         run.Info.EndTime is { } end ? DateTimeOffset.FromUnixTimeMilliseconds(end) : null,
         new SortedDictionary<string, string>(run.Params.ToDictionary(), StringComparer.Ordinal),

@@ -10,7 +10,7 @@ namespace Kohonen.Server;
 internal sealed class TrainingJob(string runId, int totalIterations, CancellationTokenSource cancellation)
 {
     private volatile TrainingProgress? _progress;
-    private volatile string _status = "RUNNING";
+    private volatile int _status = (int)RunStatus.Running;
 
     public string RunId { get; } = runId;
 
@@ -20,8 +20,8 @@ internal sealed class TrainingJob(string runId, int totalIterations, Cancellatio
 
     public TrainingProgress? Progress => _progress;
 
-    /// <summary>RUNNING, FINISHED, FAILED or KILLED.</summary>
-    public string Status => _status;
+    /// <summary>Where the training is (the store's run catches up when the recorder has ended it).</summary>
+    public RunStatus Status => (RunStatus)_status;
 
     public string? Error { get; private set; }
 
@@ -30,10 +30,10 @@ internal sealed class TrainingJob(string runId, int totalIterations, Cancellatio
 
     public void Report(TrainingProgress progress) => _progress = progress;
 
-    public void End(string status, string? error = null)
+    public void End(RunStatus status, string? error = null)
     {
         Error = error;
-        _status = status;
+        _status = (int)status;
     }
 }
 
@@ -83,17 +83,17 @@ internal sealed class TrainingJobs(KohonenServerOptions options, ModelHolder hol
                     holder.Serve(await ModelLoading.LoadAsync(options.Store, run, CancellationToken.None).ConfigureAwait(false));
                 }
 
-                job!.End("FINISHED");
+                job!.End(RunStatus.Finished);
             }
             catch (OperationCanceledException)
             {
-                job?.End("KILLED", "Cancelled.");
+                job?.End(RunStatus.Killed, "Cancelled.");
             }
 #pragma warning disable CA1031 // The job's failure is reported through its status, never thrown into the void.
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                job?.End("FAILED", e.Message);
+                job?.End(RunStatus.Failed, e.Message);
                 created.TrySetException(e);
             }
             finally

@@ -15,3 +15,17 @@ public enum RunStatus
     /// <summary>Stopped on purpose (Ctrl+C, cancellation).</summary>
     Killed,
 }
+
+/// <summary>The names MLflow gives the states, used by both stores and in every output.</summary>
+public static class RunStatusNames
+{
+    /// <summary><c>RUNNING</c>, <c>FINISHED</c>, <c>FAILED</c> or <c>KILLED</c>.</summary>
+    public static string ToName(this RunStatus status) => status switch
+    {
+        RunStatus.Running => "RUNNING",
+        RunStatus.Finished => "FINISHED",
+        RunStatus.Failed => "FAILED",
+        RunStatus.Killed => "KILLED",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Not a run status."),
+    };
+}

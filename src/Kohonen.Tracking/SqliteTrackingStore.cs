@@ -174,7 +174,7 @@ public sealed class SqliteTrackingStore : ITrackingStore
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO runs (run_id, experiment_id, name, status, start_time) VALUES (@RunId, @ExperimentId, @RunName, @status, @StartTime)",
-                new { run.RunId, ExperimentId = long.Parse(experimentId, CultureInfo.InvariantCulture), run.RunName, status = StatusText(run.Status), run.StartTime },
+                new { run.RunId, ExperimentId = long.Parse(experimentId, CultureInfo.InvariantCulture), run.RunName, status = run.Status.ToName(), run.StartTime },
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 19)
@@ -251,7 +251,7 @@ public sealed class SqliteTrackingStore : ITrackingStore
         await using var connection = Connect();
         var changed = await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE runs SET status = @status, end_time = @now WHERE run_id = @runId",
-            new { runId, status = StatusText(status), now = Now() }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            new { runId, status = status.ToName(), now = Now() }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (changed == 0)
         {
             throw new RunNotFoundException(runId);
@@ -297,7 +297,7 @@ public sealed class SqliteTrackingStore : ITrackingStore
         if (query.Status is { } status)
         {
             where.Add("r.status = @status");
-            args.Add("status", StatusText(status));
+            args.Add("status", status.ToName());
         }
 
         await using var connection = Connect();
@@ -401,8 +401,6 @@ public sealed class SqliteTrackingStore : ITrackingStore
     }
 
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-
-    private static string StatusText(RunStatus status) => status.ToString().ToUpperInvariant();
 
     private sealed record RunRow(string RunId, long ExperimentId, string Name, string Status, long StartTime, long? EndTime)
     {

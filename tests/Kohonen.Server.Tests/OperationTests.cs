@@ -201,6 +201,7 @@ public sealed class OperationTests : StoreFolder
     [InlineData("""{"data": [[1, 2], [3]]}""", "data[1] has 1 values; data[0] has 2. Every row needs the same number.")]
     [InlineData("""{"data_file": "../../etc/passwd"}""", "This server reads no data files (no training-data folder is configured); send the rows as \"data\".")]
     [InlineData("""{"neighborhood": "gauss", "data": [[1, 2]]}""", "Unknown neighborhood 'gauss'; allowed: gaussian, bubble, mexican-hat, triangle.")]
+    [InlineData("""{"data": [[1, 2]], "feature_names": ["a"]}""", "\"feature_names\" has 1 names; the rows have 2 values.")]
     [InlineData("""{"width": "wide"}""", null)]
     public async Task BadTrainingRequestsAre400(string body, string? detail)
     {

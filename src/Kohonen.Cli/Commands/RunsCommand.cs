@@ -77,7 +77,7 @@ internal static class RunsCommand
                 {
                     run.Info.RunId,
                     Markup.Escape(run.Info.RunName),
-                    run.Info.Status.ToString().ToUpperInvariant(),
+                    run.Info.Status.ToName(),
                     DateTimeOffset.FromUnixTimeMilliseconds(run.Info.StartTime).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                     run.Metrics.TryGetValue("train_seconds", out var seconds) ? Number(seconds.Value, "0.000") : "",
                 };
@@ -194,7 +194,7 @@ internal static class RunsCommand
                 table.AddColumn(new TableColumn(Markup.Escape($"{run.Info.RunId[..8]} {run.Info.RunName}")).RightAligned());
             }
 
-            table.AddRow(["status", .. runs.Select(x => x.Info.Status.ToString().ToUpperInvariant())]);
+            table.AddRow(["status", .. runs.Select(x => x.Info.Status.ToName())]);
             foreach (var key in runs.SelectMany(x => x.Params.Keys).Distinct().Order(StringComparer.Ordinal))
             {
                 var values = runs.Select(x => x.Params.TryGetValue(key, out var v) ? v : "–").ToList();

@@ -212,17 +212,7 @@ internal sealed class KohonenSettings
         return new SettingsException($"setting {name} (from {source}) is '{value}'{(because is null ? "" : $" ({because})")}; allowed: {allowed}.");
     }
 
-    private int? Int(string name, int min, int max)
-    {
-        if (Text(name) is not { } text)
-        {
-            return null;
-        }
-
-        return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-            ? value
-            : throw Refuse(name);
-    }
+    private int? Int(string name, int min, int max) => (int?)Long(name, min, max);
 
     private long? Long(string name, long min, long max)
     {

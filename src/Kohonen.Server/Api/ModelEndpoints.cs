@@ -88,7 +88,7 @@ internal static partial class ModelEndpoints
         run.Info.RunId,
         run.Info.RunName,
         run.Info.ExperimentId,
-        run.Info.Status.ToString().ToUpperInvariant(),
+        run.Info.Status.ToName(),
         DateTimeOffset.FromUnixTimeMilliseconds(run.Info.StartTime),
         run.Info.EndTime is { } end ? DateTimeOffset.FromUnixTimeMilliseconds(end) : null,
         run.Params,
@@ -129,7 +129,7 @@ internal static partial class ModelEndpoints
 
         return run.Info.Status == RunStatus.Finished
             ? (run, null)
-            : (null, Problems.Conflict($"Run {runId} is {run.Info.Status.ToString().ToUpperInvariant()}; only a FINISHED run has a model to {purpose}."));
+            : (null, Problems.Conflict($"Run {runId} is {run.Info.Status.ToName()}; only a FINISHED run has a model to {purpose}."));
     }
 }
 

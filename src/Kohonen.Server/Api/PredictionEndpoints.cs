@@ -42,11 +42,7 @@ internal static class PredictionEndpoints
 
         var bmu = served.Model.FindBmu(vector);
         var (output, writer) = Writer();
-        writer.WriteStartObject();
-        writer.WriteNumber("bmu_x"u8, bmu.X);
-        writer.WriteNumber("bmu_y"u8, bmu.Y);
-        writer.WriteNumber("distance"u8, bmu.Distance);
-        writer.WriteEndObject();
+        WriteBmu(writer, bmu);
         writer.Flush();
         return new JsonBytes(output.WrittenSpan.ToArray());
     }
@@ -74,11 +70,7 @@ internal static class PredictionEndpoints
             writer.WriteStartArray("results"u8);
             foreach (var bmu in bmus)
             {
-                writer.WriteStartObject();
-                writer.WriteNumber("bmu_x"u8, bmu.X);
-                writer.WriteNumber("bmu_y"u8, bmu.Y);
-                writer.WriteNumber("distance"u8, bmu.Distance);
-                writer.WriteEndObject();
+                WriteBmu(writer, bmu);
             }
 
             writer.WriteEndArray();
@@ -105,6 +97,16 @@ internal static class PredictionEndpoints
         }
 
         return (body, served, null);
+    }
+
+    /// <summary>One answer: <c>{"bmu_x":…,"bmu_y":…,"distance":…}</c> (<see cref="BmuResponse"/>'s JSON).</summary>
+    private static void WriteBmu(Utf8JsonWriter writer, Kohonen.Maps.Bmu bmu)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("bmu_x"u8, bmu.X);
+        writer.WriteNumber("bmu_y"u8, bmu.Y);
+        writer.WriteNumber("distance"u8, bmu.Distance);
+        writer.WriteEndObject();
     }
 
     private static (ArrayBufferWriter<byte> Output, Utf8JsonWriter Writer) Writer()

@@ -96,6 +96,11 @@ internal static class TrainingEndpoints
                     return (null, null, $"data[{ragged.i}] has {ragged.r.Count} values; data[0] has {rows[0].Count}. Every row needs the same number.");
                 }
 
+                if (request.FeatureNames is { } names && names.Count != rows[0].Count)
+                {
+                    return (null, null, $"\"feature_names\" has {names.Count} names; the rows have {rows[0].Count} values.");
+                }
+
                 data = DataMatrix.FromRows([.. rows.Select(r => r.ToArray())], request.FeatureNames);
             }
             else
@@ -135,11 +140,10 @@ internal static class TrainingEndpoints
             options.Validate();
             return (options, data, null);
         }
-        catch (Exception e) when (e is SomOptionsException or DataFormatException or ArgumentException)
+        catch (Exception e) when (e is DataFormatException or ArgumentException)
         {
-            // .NET appends " (Parameter 'name')", which names a C# parameter, not a field of the request.
-            var message = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
-            return (null, null, message);
+            // SomOptionsException and OptionText's refusals carry messages without a C# parameter name.
+            return (null, null, e.Message);
         }
     }
 
@@ -231,7 +235,7 @@ internal static class TrainingEndpoints
 
         if (job.Completion.IsCompleted)
         {
-            return Problems.Conflict($"The training of run {runId} has already ended ({job.Status}).");
+            return Problems.Conflict($"The training of run {runId} has already ended ({job.Status.ToName()}).");
         }
 
         job.Cancellation.Cancel();
@@ -246,7 +250,7 @@ internal static class TrainingEndpoints
             : null;
         var runId = job?.RunId ?? run!.Info.RunId;
         // A job's own status is newer than the store's while the job is finishing.
-        var status = job is not null && job.Status != "RUNNING" ? job.Status : run?.Info.Status.ToString().ToUpperInvariant() ?? job!.Status;
+        var status = (job is not null && job.Status != RunStatus.Running ? job.Status : run?.Info.Status ?? job!.Status).ToName();
         return new TrainingStatus(
             runId,
             status,

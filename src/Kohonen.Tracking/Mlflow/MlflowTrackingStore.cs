@@ -102,7 +102,7 @@ public sealed class MlflowTrackingStore : ITrackingStore, IDisposable
             throw new ArgumentOutOfRangeException(nameof(status), status, "A run ends FINISHED, FAILED or KILLED.");
         }
 
-        return Guard(runId, () => _client.UpdateRunAsync(new UpdateRunRequest(runId, StatusText(status), Now()), cancellationToken));
+        return Guard(runId, () => _client.UpdateRunAsync(new UpdateRunRequest(runId, status.ToName(), Now()), cancellationToken));
     }
 
     /// <inheritdoc />
@@ -152,7 +152,7 @@ public sealed class MlflowTrackingStore : ITrackingStore, IDisposable
     /// <summary>MLflow's filter and order_by for a query.</summary>
     internal static (string? Filter, IReadOnlyList<string> OrderBy) SearchTerms(RunQuery query)
     {
-        var filter = query.Status is { } status ? $"attributes.status = '{StatusText(status)}'" : null;
+        var filter = query.Status is { } status ? $"attributes.status = '{status.ToName()}'" : null;
         IReadOnlyList<string> orderBy = query.OrderByMetric is { } metric
             ? [$"metrics.`{metric.Replace("`", "", StringComparison.Ordinal)}` {(query.Ascending ? "ASC" : "DESC")}", "attributes.start_time DESC"]
             : ["attributes.start_time DESC"];
@@ -286,5 +286,4 @@ public sealed class MlflowTrackingStore : ITrackingStore, IDisposable
 
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-    private static string StatusText(RunStatus status) => status.ToString().ToUpperInvariant();
 }

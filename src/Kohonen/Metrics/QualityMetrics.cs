@@ -60,9 +60,7 @@ public static class QualityMetrics
     public static (double QuantizationError, double TopographicError) OfTraining(SomModel model, DataMatrix trainingData)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return model.History.Count > 0 && model.Options is { } options && model.History[^1].Iteration == options.Iterations
-            ? (model.History[^1].QuantizationError, model.History[^1].TopographicError)
-            : (QuantizationError(model, trainingData), TopographicError(model, trainingData));
+        return MeasuredAtTheEnd(model) ?? (QuantizationError(model, trainingData), TopographicError(model, trainingData));
     }
 
     /// <summary>
@@ -74,9 +72,9 @@ public static class QualityMetrics
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(source);
-        if (model.History.Count > 0 && model.Options is { } options && model.History[^1].Iteration == options.Iterations)
+        if (MeasuredAtTheEnd(model) is { } measured)
         {
-            return (model.History[^1].QuantizationError, model.History[^1].TopographicError);
+            return measured;
         }
 
         if (source.Columns != model.Dimension)
@@ -89,6 +87,12 @@ public static class QualityMetrics
         return (QuantizationErrorOfSearch(model.Search, Scaled(), threads),
             TopographicErrorOfCodebook(model.CodebookArray, model.Grid, model.Dimension, Scaled(), threads));
     }
+
+    /// <summary>QE and TE of the history's last step when training measured its final iteration, else null.</summary>
+    private static (double QuantizationError, double TopographicError)? MeasuredAtTheEnd(SomModel model) =>
+        model.History.Count > 0 && model.Options is { } options && model.History[^1].Iteration == options.Iterations
+            ? (model.History[^1].QuantizationError, model.History[^1].TopographicError)
+            : null;
 
     /// <summary>QE of a raw codebook on data already in its space (used during training).</summary>
     internal static double QuantizationErrorOfCodebook(float[] codebook, int dim, DataMatrix scaled, int maxThreads) =>

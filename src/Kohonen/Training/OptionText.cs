@@ -71,14 +71,15 @@ public static class OptionText
     }
 
     /// <summary>Parses a name or throws an <see cref="ArgumentException"/> that lists the valid
-    /// names.</summary>
+    /// names. The message names <paramref name="what"/> itself, so the exception carries no parameter
+    /// name (which .NET would append to the message as a C# parameter).</summary>
     /// <param name="text">The text to parse.</param>
     /// <param name="what">What is being parsed, for the message ("neighborhood").</param>
     public static TEnum Parse<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields)] TEnum>(string? text, string what)
         where TEnum : struct, Enum =>
         TryParse<TEnum>(text, out var value)
             ? value
-            : throw new ArgumentException($"Unknown {what} '{text}'; allowed: {string.Join(", ", Names<TEnum>())}.", what);
+            : throw new ArgumentException($"Unknown {what} '{text}'; allowed: {string.Join(", ", Names<TEnum>())}.");
 
     private static string Squeeze(string text) => text.Trim().Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal);
 }

@@ -86,6 +86,6 @@ public class ScheduleAndOptionsTests
         Assert.Equal(Kohonen.Data.Scaling.ZScore, OptionText.Parse<Kohonen.Data.Scaling>("zscore", "scale"));
 
         var error = Assert.Throws<ArgumentException>(() => OptionText.Parse<Neighborhood>("gauss", "neighborhood"));
-        Assert.Contains("gaussian, bubble, mexican-hat, triangle", error.Message, StringComparison.Ordinal);
+        Assert.Equal("Unknown neighborhood 'gauss'; allowed: gaussian, bubble, mexican-hat, triangle.", error.Message);
     }
 }
