@@ -19,9 +19,15 @@ internal sealed class NeighborhoodTable
     private readonly float[] _gxEvenSingle, _gxOddSingle;
     private readonly double[] _expByHalfCells, _expByRows;
     private double _sigma = double.NaN;
+    private float[] _centredColumns = [], _centredRowScales = [];
 
-    public NeighborhoodTable(Grid grid, Neighborhood kind)
+    /// <param name="grid">The map's grid.</param>
+    /// <param name="kind">The neighbourhood function.</param>
+    /// <param name="rowStride">Length of the float32 Gaussian x factors (at least the width; the
+    /// entries past the width stay 0): a <see cref="Kernels.RowPlanes.Stride"/> for the fused step.</param>
+    public NeighborhoodTable(Grid grid, Neighborhood kind, int rowStride = 0)
     {
+        Debug.Assert(rowStride == 0 || rowStride >= grid.Width);
         _grid = grid;
         _kind = kind;
         _dx2Even = new double[grid.Width];
@@ -30,8 +36,8 @@ internal sealed class NeighborhoodTable
         _gxEven = new double[grid.Width];
         _gxOdd = new double[grid.Width];
         _gy = new double[grid.Height];
-        _gxEvenSingle = new float[grid.Width];
-        _gxOddSingle = new float[grid.Width];
+        _gxEvenSingle = new float[Math.Max(grid.Width, rowStride)];
+        _gxOddSingle = new float[Math.Max(grid.Width, rowStride)];
         _expByHalfCells = new double[(2 * grid.Width) + 2];
         _expByRows = new double[grid.Height + 1];
     }
@@ -69,6 +75,54 @@ internal sealed class NeighborhoodTable
             }
         }
     }
+
+    /// <summary>
+    /// The Gaussian on a rectangular grid, for the radius of <see cref="SetSigma"/> and the rate
+    /// <paramref name="alpha"/>: tabulates the float32 x factors and the row scales (α·gy, 0 below
+    /// <paramref name="cutoff"/>) by signed offset from the BMU, so that those of any BMU are slices
+    /// (<see cref="CentredColumns"/>, <see cref="CentredRowScales"/>) and a sample costs no centring
+    /// work. The values are those of <see cref="Prepare(int)"/> with <see cref="GaussianRowFactors"/>
+    /// and α·<see cref="GaussianColumnFactor"/> in float32, bit for bit.
+    /// </summary>
+    /// <param name="alpha">The learning rate of the iteration.</param>
+    /// <param name="cutoff">Row scales below this become 0.</param>
+    /// <param name="rowStride">Length of the column slices (at least the width). Past the width they
+    /// hold factors of other offsets, or 0: whatever they are, they move only padding.</param>
+    public void SetCentredScales(double alpha, float cutoff, int rowStride)
+    {
+        Debug.Assert(_kind == Neighborhood.Gaussian && _grid.Topology == Topology.Rectangular && rowStride >= _grid.Width);
+        int width = _grid.Width, height = _grid.Height;
+        if (_centredColumns.Length != width - 1 + rowStride)
+        {
+            _centredColumns = new float[width - 1 + rowStride];
+            _centredRowScales = new float[(2 * height) - 1];
+        }
+
+        for (var k = 0; k < _centredColumns.Length; k++)
+        {
+            var offset = Math.Abs(k - (width - 1));
+            _centredColumns[k] = offset >= width ? 0f : (float)_expByHalfCells[2 * Wrapped(offset, width)];
+        }
+
+        for (var k = 0; k < _centredRowScales.Length; k++)
+        {
+            var scale = (float)(alpha * _expByRows[Wrapped(Math.Abs(k - (height - 1)), height)]);
+            _centredRowScales[k] = scale >= cutoff ? scale : 0f;
+        }
+    }
+
+    /// <summary>The x factors of every column around a BMU in column <paramref name="bmuColumn"/>
+    /// (see <see cref="SetCentredScales"/>).</summary>
+    public ReadOnlySpan<float> CentredColumns(int bmuColumn) =>
+        _centredColumns.AsSpan(_grid.Width - 1 - bmuColumn, _centredColumns.Length - _grid.Width + 1);
+
+    /// <summary>The scales of every row around a BMU in row <paramref name="bmuRow"/> (see
+    /// <see cref="SetCentredScales"/>).</summary>
+    public ReadOnlySpan<float> CentredRowScales(int bmuRow) =>
+        _centredRowScales.AsSpan(_grid.Height - 1 - bmuRow, _grid.Height);
+
+    /// <summary>An axis distance taken the shorter way round on a torus.</summary>
+    private int Wrapped(int distance, int length) => _grid.Toroidal ? Math.Min(distance, length - distance) : distance;
 
     /// <summary>Centres the table on <paramref name="bmu"/> with the radius of
     /// <see cref="SetSigma"/>.</summary>
@@ -124,7 +178,12 @@ internal sealed class NeighborhoodTable
 
     /// <summary>The Gaussian x factors of the even or odd rows in float32, for the fused kernels.</summary>
     public ReadOnlySpan<float> GaussianRowFactors(int y) =>
-        (y & 1) == 1 && _grid.Topology == Topology.Hexagonal ? _gxOddSingle : _gxEvenSingle;
+        ((y & 1) == 1 && _grid.Topology == Topology.Hexagonal ? _gxOddSingle : _gxEvenSingle).AsSpan(0, _grid.Width);
+
+    /// <summary>The Gaussian x factors in float32 of the even rows, or of the odd rows on a hexagonal
+    /// grid (the even rows' otherwise), padded with 0 to the row stride given at construction.</summary>
+    public ReadOnlySpan<float> PaddedGaussianRowFactors(bool oddRow) =>
+        oddRow && _grid.Topology == Topology.Hexagonal ? _gxOddSingle : _gxEvenSingle;
 
     /// <summary>The Gaussian y factor of row y (exp(−dy²/2σ²)).</summary>
     public double GaussianColumnFactor(int y) => _gy[y];
@@ -154,7 +213,7 @@ internal sealed class NeighborhoodTable
                     return false;
                 }
 
-                TensorPrimitives.Multiply(odd ? _gxOddSingle : _gxEvenSingle, rowScale, destination[..width]);
+                TensorPrimitives.Multiply(GaussianRowFactors(y), rowScale, destination[..width]);
                 return true;
             }
 

@@ -30,16 +30,17 @@ internal static class OnlineTrainer
         var dim = data.Columns;
         var width = grid.Width;
         var nodes = grid.NodeCount;
-        var order = new int[data.Rows];
-        for (var i = 0; i < order.Length; i++)
+        var order = Identity(data.Rows);
+        var threads = (long)nodes * dim >= ParallelWorkThreshold ? run.MaxThreads : 1;
+        if (threads == 1 && run.Options.Neighborhood == Neighborhood.Gaussian && FusedOnlineStep.IsSupported(dim))
         {
-            order[i] = i;
+            TrainFused(codebook, grid, run, random);
+            return;
         }
 
         var planes = dim < BmuSearch.PlanarBelowDimension ? CodebookLayout.ToPlanes(codebook, dim) : null;
         var table = new NeighborhoodTable(grid, run.Options.Neighborhood);
         var rowSteps = new float[width];
-        var threads = (long)nodes * dim >= ParallelWorkThreshold ? run.MaxThreads : 1;
         var rowsPerChunk = Math.Max(1, BmuSearch.ChunkNodes / width);
         var chunks = (grid.Height + rowsPerChunk - 1) / rowsPerChunk;
         var parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = threads };
@@ -104,6 +105,109 @@ internal static class OnlineTrainer
         }
 
         NodeMajor();
+    }
+
+    /// <summary>
+    /// The Gaussian on one thread with few features: every sample's update is fused with the next
+    /// sample's search (<see cref="FusedOnlineStep"/>), so the codebook is read once a sample. The
+    /// samples and their order, and so the random draws, are those of the unfused loop: the next
+    /// iteration's order is drawn when its first sample is needed, at the last sample of this one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TrainFused(float[] codebook, Grid grid, TrainingRun run, SomRandom random)
+    {
+        var data = run.Data;
+        var options = run.Options;
+        var planes = new RowPlanes(codebook, grid.Width, grid.Height, data.Columns);
+        var table = new NeighborhoodTable(grid, Neighborhood.Gaussian, planes.Stride);
+        var rowScales = new float[grid.Height];
+        var rectangular = grid.Topology == Topology.Rectangular;
+        var cutoff = options.ExactNeighborhood ? 0f : SomOptions.NeighborhoodCutoff;
+        var order = Identity(data.Rows);
+        var nextOrder = options.Shuffle ? new int[data.Rows] : order;
+        if (options.Shuffle)
+        {
+            random.Permutation(order);
+        }
+
+        float[] NodeMajor()
+        {
+            planes.CopyTo(codebook);
+            return codebook;
+        }
+
+        var bmu = FusedOnlineStep.FindBest(planes, data.Row(order[0]), out _);
+        for (var t = 0; t < options.Iterations; t++)
+        {
+            var sigma = run.Schedule.Sigma(t);
+            var alpha = run.Schedule.LearningRate(t);
+            table.SetSigma(sigma);
+            if (rectangular)
+            {
+                table.SetCentredScales(alpha, cutoff, planes.Stride);
+            }
+
+            for (var i = 0; i < order.Length; i++)
+            {
+                if ((i & 63) == 0)
+                {
+                    run.CancellationToken.ThrowIfCancellationRequested();
+                }
+
+                ReadOnlySpan<float> next;
+                if (i + 1 < order.Length)
+                {
+                    next = data.Row(order[i + 1]);
+                }
+                else if (t + 1 < options.Iterations)
+                {
+                    if (options.Shuffle)
+                    {
+                        random.Permutation(nextOrder);
+                    }
+
+                    next = data.Row(nextOrder[0]);
+                }
+                else
+                {
+                    next = data.Row(order[i]); // no sample follows: the search is not used
+                }
+
+                var sample = data.Row(order[i]);
+                if (rectangular)
+                {
+                    var columns = table.CentredColumns(bmu % grid.Width);
+                    bmu = FusedOnlineStep.UpdateAndFindNext(planes, sample, table.CentredRowScales(bmu / grid.Width), columns, columns, cutoff, next, out _);
+                    continue;
+                }
+
+                table.Prepare(bmu);
+                for (var y = 0; y < rowScales.Length; y++)
+                {
+                    var rowScale = (float)(alpha * table.GaussianColumnFactor(y));
+                    rowScales[y] = rowScale >= cutoff ? rowScale : 0f;
+                }
+
+                bmu = FusedOnlineStep.UpdateAndFindNext(planes, sample, rowScales,
+                    table.PaddedGaussianRowFactors(oddRow: false), table.PaddedGaussianRowFactors(oddRow: true), cutoff, next, out _);
+            }
+
+            (order, nextOrder) = (nextOrder, order);
+            run.Report(t, NodeMajor, sigma, alpha);
+        }
+
+        NodeMajor();
+    }
+
+    private static int[] Identity(int length)
+    {
+        var order = new int[length];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        return order;
     }
 
     /// <summary>Moves the nodes of grid rows [firstRow, endRow) towards the sample: along each row

@@ -47,6 +47,34 @@ public class TrainerMatchesReferenceTests
             $"max difference {TestData.MaxAbsDifference(expected, TestData.Split(model.Codebook, dim))}");
     }
 
+    /// <summary>Maps whose rows are not whole vectors (the fused step pads them) and every planar
+    /// dimension, on both topologies, flat and toroidal, the samples in order and shuffled.</summary>
+    [Theory]
+    [InlineData(17, 3, 1, Topology.Rectangular, false, false)]
+    [InlineData(15, 4, 2, Topology.Rectangular, true, true)]
+    [InlineData(33, 2, 3, Topology.Rectangular, false, true)]
+    [InlineData(16, 5, 4, Topology.Hexagonal, false, false)]
+    [InlineData(9, 6, 5, Topology.Hexagonal, true, true)]
+    [InlineData(20, 3, 6, Topology.Rectangular, true, false)]
+    [InlineData(1, 7, 7, Topology.Rectangular, false, false)]
+    public void OnlineGaussianTrainingMatchesTheReferenceOnAwkwardShapes(int width, int height, int dim, Topology topology, bool toroidal, bool shuffle)
+    {
+        var options = new SomOptions
+        {
+            Width = width, Height = height, Topology = topology, Toroidal = toroidal, Iterations = 40, Seed = 3,
+            Shuffle = shuffle, MaxDegreeOfParallelism = 1, ExactNeighborhood = true,
+        };
+        var rows = TestData.Uniform(19, dim, seed: width + dim);
+
+        var model = new SomTrainer(options).Fit(TestData.Matrix(rows));
+        var initial = InitialCodebook(options, rows, out var random);
+        var orders = shuffle ? Enumerable.Range(0, options.Iterations).Select(_ => NextOrder(random, rows.Length)).ToArray() : null;
+        var expected = ReferenceSom.TrainOnline(MapOf(options), initial, rows, options, orders);
+
+        Assert.True(TestData.MaxAbsDifference(expected, TestData.Split(model.Codebook, dim)) <= 1e-5f,
+            $"max difference {TestData.MaxAbsDifference(expected, TestData.Split(model.Codebook, dim))}");
+    }
+
     [Theory]
     [InlineData(Decay.Linear, Decay.Linear, false)]
     [InlineData(Decay.Inverse, Decay.Asymptotic, true)]
@@ -98,6 +126,13 @@ public class TrainerMatchesReferenceTests
 
         Assert.True(TestData.MaxAbsDifference(expected, TestData.Split(model.Codebook, 3)) <= 1e-5f,
             $"max difference {TestData.MaxAbsDifference(expected, TestData.Split(model.Codebook, 3))}");
+    }
+
+    private static int[] NextOrder(SomRandom random, int length)
+    {
+        var order = new int[length];
+        random.Permutation(order);
+        return order;
     }
 
     private static ReferenceSom.Map MapOf(SomOptions o) => new(o.Width, o.Height, o.Topology == Topology.Hexagonal, o.Toroidal);

@@ -1,0 +1,260 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Kohonen.Kernels;
+
+/// <summary>
+/// One step of online training with a separable neighbourhood, fused with the BMU search of the
+/// sample that follows: a single pass over the codebook (<see cref="RowPlanes"/>) moves every node
+/// towards the sample, w ← w + h·(v − w) with h = rowScale[y]·gx[x], and from the moved weights,
+/// still in registers, measures the next sample's distance to each node. The codebook is read once
+/// and written once per sample instead of read twice and written once, and a grid row is whole
+/// 512-bit vectors (16 nodes) with no scalar tail.
+/// </summary>
+/// <remarks>
+/// The arithmetic per node is that of the reference: h a float32 product; the update a subtract, a
+/// multiply and an add (not fused); the distance d₀·d₀ + d₁·d₁ + … in feature order, each term a
+/// multiply then an add. The winner is the closest node, ties to the lowest index, as in a
+/// sequential scan. So the codebook and every BMU are the plain loops' bits.
+/// </remarks>
+internal static class FusedOnlineStep
+{
+    private const int Lanes = RowPlanes.Lanes;
+
+    /// <summary>Whether this machine and dimension have the fused step (512-bit vectors; 1 to 7
+    /// features, the planar range).</summary>
+    public static bool IsSupported(int dim) => Vector512.IsHardwareAccelerated && dim is >= 1 and < BmuSearch.PlanarBelowDimension;
+
+    /// <summary>
+    /// Moves the nodes towards <paramref name="sample"/> and returns the BMU of
+    /// <paramref name="next"/> among the moved nodes (its squared distance in
+    /// <paramref name="bestDistanceSquared"/>).
+    /// </summary>
+    /// <param name="planes">The codebook; updated in place.</param>
+    /// <param name="sample">The input the nodes move towards.</param>
+    /// <param name="rowScales">Per grid row, the factor of its steps (α·gy); a row with 0 does not
+    /// move.</param>
+    /// <param name="gxEven">Per column, the x factor of the steps on even rows, <see cref="RowPlanes.Stride"/>
+    /// values (those past the width move only padding, which is never a BMU).</param>
+    /// <param name="gxOdd">The same for odd rows (the same span on a rectangular grid).</param>
+    /// <param name="cutoff">Steps below this are not applied (0: every step is).</param>
+    /// <param name="next">The input whose BMU is wanted after the move.</param>
+    /// <param name="bestDistanceSquared">The BMU's squared distance to <paramref name="next"/>.</param>
+    public static int UpdateAndFindNext(RowPlanes planes, ReadOnlySpan<float> sample, ReadOnlySpan<float> rowScales,
+        ReadOnlySpan<float> gxEven, ReadOnlySpan<float> gxOdd, float cutoff, ReadOnlySpan<float> next, out float bestDistanceSquared)
+    {
+        Debug.Assert(IsSupported(planes.Dim) && sample.Length == planes.Dim && next.Length == planes.Dim);
+        Debug.Assert(rowScales.Length == planes.Height && gxEven.Length == planes.Stride && gxOdd.Length == planes.Stride);
+        return planes.Dim switch
+        {
+            1 => Run<One>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, out bestDistanceSquared),
+            2 => Run<Two>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, out bestDistanceSquared),
+            3 => Run<Three>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, out bestDistanceSquared),
+            4 => Run<Four>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, out bestDistanceSquared),
+            5 => Run<Five>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, out bestDistanceSquared),
+            6 => Run<Six>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, out bestDistanceSquared),
+            _ => Run<Seven>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, out bestDistanceSquared),
+        };
+    }
+
+    /// <summary>The BMU of <paramref name="input"/> alone (no move): the first sample's search.</summary>
+    public static int FindBest(RowPlanes planes, ReadOnlySpan<float> input, out float bestDistanceSquared)
+    {
+        Span<float> noRows = stackalloc float[planes.Height];
+        Span<float> noColumns = planes.Stride <= 1024 ? stackalloc float[planes.Stride] : new float[planes.Stride];
+        noRows.Clear();
+        noColumns.Clear();
+        return UpdateAndFindNext(planes, input, noRows, noColumns, noColumns, 0f, input, out bestDistanceSquared);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Run<TDim>(RowPlanes planes, ReadOnlySpan<float> sample, ReadOnlySpan<float> rowScales,
+        ReadOnlySpan<float> gxEven, ReadOnlySpan<float> gxOdd, float cutoff, ReadOnlySpan<float> next, out float bestDistanceSquared)
+        where TDim : struct, IDimension
+    {
+        var dim = TDim.Value;
+        int width = planes.Width, height = planes.Height, stride = planes.Stride;
+        var vectors = stride / Lanes;
+        var plane = (nuint)stride;
+        ref var p = ref MemoryMarshal.GetArrayDataReference(planes.Weights);
+        ref var even = ref MemoryMarshal.GetReference(gxEven);
+        ref var odd = ref MemoryMarshal.GetReference(gxOdd);
+        var (x0, x1, x2, x3, x4, x5, x6) = Broadcast<TDim>(sample);
+        var (n0, n1, n2, n3, n4, n5, n6) = Broadcast<TDim>(next);
+        var cut = Vector512.Create(cutoff);
+        var cutting = cutoff > 0;
+        var iota = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+
+        // The last vector of a row is partly padding: its lanes at or past the row's end are no node.
+        var lastReal = Vector512.LessThan(iota, Vector512.Create(width - ((vectors - 1) * Lanes))).AsSingle();
+        var infinity = Vector512.Create(float.PositiveInfinity);
+        var bestDistance = infinity;
+        var bestIndex = Vector512.Create(-1);
+        for (var y = 0; y < height; y++)
+        {
+            ref var row = ref Unsafe.Add(ref p, (nuint)(y * dim * stride));
+            ref var gx = ref (y & 1) == 0 ? ref even : ref odd;
+            var index = Vector512.Create(y * width) + iota;
+            var scale = rowScales[y];
+            if (scale != 0)
+            {
+                var rowScale = Vector512.Create(scale);
+                for (var v = 0; v < vectors; v++)
+                {
+                    var at = (nuint)(v * Lanes);
+                    var h = rowScale * Vector512.LoadUnsafe(ref gx, at);
+                    if (cutting)
+                    {
+                        h = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(h, cut), h, Vector512<float>.Zero);
+                    }
+
+                    var acc = Move(ref row, at, h, x0, n0);
+                    if (dim > 1)
+                    {
+                        acc += Move(ref row, at + plane, h, x1, n1);
+                    }
+
+                    if (dim > 2)
+                    {
+                        acc += Move(ref row, at + (2 * plane), h, x2, n2);
+                    }
+
+                    if (dim > 3)
+                    {
+                        acc += Move(ref row, at + (3 * plane), h, x3, n3);
+                    }
+
+                    if (dim > 4)
+                    {
+                        acc += Move(ref row, at + (4 * plane), h, x4, n4);
+                    }
+
+                    if (dim > 5)
+                    {
+                        acc += Move(ref row, at + (5 * plane), h, x5, n5);
+                    }
+
+                    if (dim > 6)
+                    {
+                        acc += Move(ref row, at + (6 * plane), h, x6, n6);
+                    }
+
+                    Keep(v == vectors - 1 ? Vector512.ConditionalSelect(lastReal, acc, infinity) : acc, index, ref bestDistance, ref bestIndex);
+                    index += Vector512.Create(Lanes);
+                }
+            }
+            else
+            {
+                for (var v = 0; v < vectors; v++)
+                {
+                    var at = (nuint)(v * Lanes);
+                    var acc = Measure(ref row, at, n0);
+                    if (dim > 1)
+                    {
+                        acc += Measure(ref row, at + plane, n1);
+                    }
+
+                    if (dim > 2)
+                    {
+                        acc += Measure(ref row, at + (2 * plane), n2);
+                    }
+
+                    if (dim > 3)
+                    {
+                        acc += Measure(ref row, at + (3 * plane), n3);
+                    }
+
+                    if (dim > 4)
+                    {
+                        acc += Measure(ref row, at + (4 * plane), n4);
+                    }
+
+                    if (dim > 5)
+                    {
+                        acc += Measure(ref row, at + (5 * plane), n5);
+                    }
+
+                    if (dim > 6)
+                    {
+                        acc += Measure(ref row, at + (6 * plane), n6);
+                    }
+
+                    Keep(v == vectors - 1 ? Vector512.ConditionalSelect(lastReal, acc, infinity) : acc, index, ref bestDistance, ref bestIndex);
+                    index += Vector512.Create(Lanes);
+                }
+            }
+        }
+
+        return Merge(bestDistance, bestIndex, out bestDistanceSquared);
+    }
+
+    /// <summary>
+    /// The closest of the lanes' nodes, ties to the lower index (each lane holds its earliest closest
+    /// node, so this is a sequential scan's answer): the least distance by halving the vector, then the
+    /// least index among the lanes that have it. 0 when no lane has a node closer than +∞.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Merge(Vector512<float> distances, Vector512<int> indices, out float bestDistanceSquared)
+    {
+        var least = Vector512.Create(Least(Vector256.Min(distances.GetLower(), distances.GetUpper())));
+        var candidates = Vector512.ConditionalSelect(
+            Vector512.Equals(distances, least).AsInt32() & Vector512.GreaterThanOrEqual(indices, Vector512<int>.Zero),
+            indices,
+            Vector512.Create(int.MaxValue));
+        var best = Least(Vector256.Min(candidates.GetLower(), candidates.GetUpper()));
+        bestDistanceSquared = least.ToScalar();
+        return best == int.MaxValue ? 0 : best;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Least<T>(Vector256<T> v)
+    {
+        var half = Vector128.Min(v.GetLower(), v.GetUpper());
+        half = Vector128.Min(half, Vector128.Shuffle(half.AsInt32(), Vector128.Create(2, 3, 0, 1)).As<int, T>());
+        half = Vector128.Min(half, Vector128.Shuffle(half.AsInt32(), Vector128.Create(1, 0, 3, 2)).As<int, T>());
+        return half.ToScalar();
+    }
+
+    /// <summary>Moves 16 weights of one feature towards x by h, stores them, and returns their squared
+    /// difference from n.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Move(ref float weights, nuint at, Vector512<float> h, Vector512<float> x, Vector512<float> n)
+    {
+        var w = Vector512.LoadUnsafe(ref weights, at);
+        w += h * (x - w);
+        w.StoreUnsafe(ref weights, at);
+        var d = w - n;
+        return d * d;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Measure(ref float weights, nuint at, Vector512<float> n)
+    {
+        var d = Vector512.LoadUnsafe(ref weights, at) - n;
+        return d * d;
+    }
+
+    /// <summary>Keeps, lane by lane, the strictly closer node: each lane keeps its earliest best. (The
+    /// indices travel as float bits so that both selects take the comparison's mask as it is: two
+    /// masked blends, not a mask turned into a vector first.)</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Keep(Vector512<float> distance, Vector512<int> index, ref Vector512<float> bestDistance, ref Vector512<int> bestIndex)
+    {
+        var closer = Vector512.LessThan(distance, bestDistance);
+        bestDistance = Vector512.ConditionalSelect(closer, distance, bestDistance);
+        bestIndex = Vector512.ConditionalSelect(closer, index.AsSingle(), bestIndex.AsSingle()).AsInt32();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512<float>, Vector512<float>, Vector512<float>, Vector512<float>, Vector512<float>, Vector512<float>, Vector512<float>) Broadcast<TDim>(ReadOnlySpan<float> v)
+        where TDim : struct, IDimension =>
+        (Vector512.Create(v[0]),
+         TDim.Value > 1 ? Vector512.Create(v[1]) : default,
+         TDim.Value > 2 ? Vector512.Create(v[2]) : default,
+         TDim.Value > 3 ? Vector512.Create(v[3]) : default,
+         TDim.Value > 4 ? Vector512.Create(v[4]) : default,
+         TDim.Value > 5 ? Vector512.Create(v[5]) : default,
+         TDim.Value > 6 ? Vector512.Create(v[6]) : default);
+}

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+
+namespace Kohonen.Kernels;
+
+/// <summary>
+/// A small-dimension codebook laid out for <see cref="FusedOnlineStep"/>: grid row by grid row, and
+/// within a row feature by feature, each row's run of weights padded to whole 512-bit vectors.
+/// Weight f of node (x, y) is at <c>Weights[(y·Dim + f)·Stride + x]</c>. The padding lanes x ≥ Width
+/// start at 0 and are never a BMU; an update may move them (towards an input, so they stay finite). One grid row is then whole vectors with no scalar tail, and
+/// the rows' factors of a separable neighbourhood apply to whole vectors.
+/// </summary>
+internal sealed class RowPlanes
+{
+    /// <summary>Floats per vector, the unit a row is padded to.</summary>
+    public const int Lanes = 16;
+
+    public RowPlanes(ReadOnlySpan<float> codebook, int width, int height, int dim)
+    {
+        Debug.Assert(codebook.Length == width * height * dim);
+        Width = width;
+        Height = height;
+        Dim = dim;
+        Stride = (width + Lanes - 1) / Lanes * Lanes;
+        Weights = new float[height * dim * Stride];
+        for (var k = 0; k < width * height; k++)
+        {
+            var (y, x) = Math.DivRem(k, width);
+            for (var f = 0; f < dim; f++)
+            {
+                Weights[(((y * dim) + f) * Stride) + x] = codebook[(k * dim) + f];
+            }
+        }
+    }
+
+    public int Width { get; }
+
+    public int Height { get; }
+
+    public int Dim { get; }
+
+    /// <summary>Floats from one feature's run of a row to the next: Width rounded up to <see cref="Lanes"/>.</summary>
+    public int Stride { get; }
+
+    public float[] Weights { get; }
+
+    /// <summary>Writes the weights back in the stored node-major order (<c>[node·dim + f]</c>).</summary>
+    public void CopyTo(Span<float> codebook)
+    {
+        Debug.Assert(codebook.Length == Width * Height * Dim);
+        for (var k = 0; k < Width * Height; k++)
+        {
+            var (y, x) = Math.DivRem(k, Width);
+            for (var f = 0; f < Dim; f++)
+            {
+                codebook[(k * Dim) + f] = Weights[(((y * Dim) + f) * Stride) + x];
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+using Kohonen.Kernels;
+
+namespace Kohonen.Tests.Kernels;
+
+/// <summary>The fused online step (update of one sample, then the next sample's search, in one pass
+/// over a row-padded codebook) against the plain loops: the same weights and the same BMU, bit for
+/// bit, on widths around every vector boundary and every planar dimension.</summary>
+public class FusedOnlineStepTests
+{
+    public static TheoryData<int, int, int> Shapes()
+    {
+        var cases = new TheoryData<int, int, int>();
+        foreach (var (width, height) in new[] { (1, 1), (1, 5), (5, 3), (15, 2), (16, 3), (17, 4), (31, 1), (33, 3), (50, 2) })
+        {
+            foreach (var dim in Enumerable.Range(1, BmuSearch.PlanarBelowDimension - 1))
+            {
+                cases.Add(width, height, dim);
+            }
+        }
+
+        return cases;
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void TheFusedStepMovesTheWeightsAndFindsTheNextBmuAsThePlainLoopsDo(int width, int height, int dim)
+    {
+        Assert.SkipUnless(FusedOnlineStep.IsSupported(dim), "no 512-bit vectors on this machine");
+        var random = new Random((width * 1000) + (height * 10) + dim);
+        var codebook = Enumerable.Range(0, width * height * dim).Select(_ => random.NextSingle()).ToArray();
+        var planes = new RowPlanes(codebook, width, height, dim);
+        for (var trial = 0; trial < 12; trial++)
+        {
+            var sample = RandomVector(random, dim);
+            var next = RandomVector(random, dim);
+            // Steps from large to below the cut-off; some rows do not move at all.
+            var rowScales = Enumerable.Range(0, height).Select(_ => random.Next(4) == 0 ? 0f : random.NextSingle() * 0.3f).ToArray();
+            var gxEven = ColumnFactors(random, planes.Stride);
+            var gxOdd = trial % 2 == 0 ? gxEven : ColumnFactors(random, planes.Stride);
+            var cutoff = trial % 3 == 0 ? 0f : 1e-3f;
+
+            PlainStep(codebook, width, height, dim, sample, rowScales, gxEven, gxOdd, cutoff);
+            var expected = PlainSearch(codebook, dim, next, out var expectedD2);
+            var actual = FusedOnlineStep.UpdateAndFindNext(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, out var actualD2);
+
+            var moved = new float[codebook.Length];
+            planes.CopyTo(moved);
+            Assert.Equal(codebook, moved);
+            Assert.Equal((expected, expectedD2), (actual, actualD2));
+        }
+    }
+
+    [Theory]
+    [InlineData(17, 3, 3)]
+    [InlineData(40, 2, 5)]
+    public void TiesGoToTheLowestNodeIndexAsInASequentialScan(int width, int height, int dim)
+    {
+        Assert.SkipUnless(FusedOnlineStep.IsSupported(dim), "no 512-bit vectors on this machine");
+        var random = new Random(5);
+        var nodes = width * height;
+        var codebook = Enumerable.Range(0, nodes * dim).Select(_ => 2 + random.NextSingle()).ToArray();
+        var input = new float[dim];
+        // The same closest weights at three nodes in different lanes and rows.
+        foreach (var node in new[] { nodes - 1, width + 3, 5 })
+        {
+            codebook.AsSpan(node * dim, dim).Fill(0.5f);
+        }
+
+        var best = FusedOnlineStep.FindBest(new RowPlanes(codebook, width, height, dim), input, out var d2);
+
+        Assert.Equal(5, best);
+        Assert.Equal(0.25f * dim, d2);
+    }
+
+    [Fact]
+    public void TheRowsRoundTripThroughThePaddedLayout()
+    {
+        var codebook = Enumerable.Range(0, 17 * 3 * 2).Select(i => (float)i).ToArray();
+        var planes = new RowPlanes(codebook, 17, 3, 2);
+        var back = new float[codebook.Length];
+
+        planes.CopyTo(back);
+
+        Assert.Equal(32, planes.Stride);
+        Assert.Equal(codebook, back);
+        // Node (x = 1, y = 2), feature 1 is codebook[(2·17 + 1)·2 + 1].
+        Assert.Equal(codebook[71], planes.Weights[(((2 * 2) + 1) * 32) + 1]);
+    }
+
+    private static float[] RandomVector(Random random, int dim) => Enumerable.Range(0, dim).Select(_ => random.NextSingle()).ToArray();
+
+    /// <summary>Factors in [0, 1], the padding included (it must not matter).</summary>
+    private static float[] ColumnFactors(Random random, int stride) => Enumerable.Range(0, stride).Select(_ => random.NextSingle()).ToArray();
+
+    /// <summary>The reference step: every node of a moving row, node by node and feature by feature.</summary>
+    private static void PlainStep(float[] codebook, int width, int height, int dim, float[] sample, float[] rowScales, float[] gxEven, float[] gxOdd, float cutoff)
+    {
+        for (var y = 0; y < height; y++)
+        {
+            if (rowScales[y] == 0)
+            {
+                continue;
+            }
+
+            for (var x = 0; x < width; x++)
+            {
+                var h = rowScales[y] * ((y & 1) == 0 ? gxEven : gxOdd)[x];
+                if (h < cutoff)
+                {
+                    continue;
+                }
+
+                for (var f = 0; f < dim; f++)
+                {
+                    ref var w = ref codebook[(((y * width) + x) * dim) + f];
+                    w += h * (sample[f] - w);
+                }
+            }
+        }
+    }
+
+    private static int PlainSearch(float[] codebook, int dim, float[] input, out float bestD2)
+    {
+        var best = 0;
+        bestD2 = float.PositiveInfinity;
+        for (var k = 0; k < codebook.Length / dim; k++)
+        {
+            var sum = 0f;
+            for (var f = 0; f < dim; f++)
+            {
+                var d = codebook[(k * dim) + f] - input[f];
+                sum += d * d;
+            }
+
+            if (sum < bestD2)
+            {
+                (best, bestD2) = (k, sum);
+            }
+        }
+
+        return best;
+    }
+}
