@@ -43,19 +43,29 @@ internal static class FusedOnlineStep
     /// <param name="next">The input whose BMU is wanted after the move.</param>
     /// <param name="bestDistanceSquared">The BMU's squared distance to <paramref name="next"/>.</param>
     public static int UpdateAndFindNext(RowPlanes planes, ReadOnlySpan<float> sample, ReadOnlySpan<float> rowScales,
-        ReadOnlySpan<float> gxEven, ReadOnlySpan<float> gxOdd, float cutoff, ReadOnlySpan<float> next, out float bestDistanceSquared)
+        ReadOnlySpan<float> gxEven, ReadOnlySpan<float> gxOdd, float cutoff, ReadOnlySpan<float> next, out float bestDistanceSquared) =>
+        UpdateAndFindNext(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, 0, planes.Height, out bestDistanceSquared);
+
+    /// <summary>
+    /// The step over the grid rows [<paramref name="firstRow"/>, <paramref name="endRow"/>) only: the
+    /// move of those rows and the best node among them. Steps over disjoint row ranges may run at
+    /// the same time; the best of their answers, ties to the lower range, is the whole step's.
+    /// </summary>
+    public static int UpdateAndFindNext(RowPlanes planes, ReadOnlySpan<float> sample, ReadOnlySpan<float> rowScales,
+        ReadOnlySpan<float> gxEven, ReadOnlySpan<float> gxOdd, float cutoff, ReadOnlySpan<float> next, int firstRow, int endRow, out float bestDistanceSquared)
     {
         Debug.Assert(IsSupported(planes.Dim) && sample.Length == planes.Dim && next.Length == planes.Dim);
         Debug.Assert(rowScales.Length == planes.Height && gxEven.Length == planes.Stride && gxOdd.Length == planes.Stride);
+        Debug.Assert(0 <= firstRow && firstRow < endRow && endRow <= planes.Height);
         return planes.Dim switch
         {
-            1 => Run<One>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, out bestDistanceSquared),
-            2 => Run<Two>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, out bestDistanceSquared),
-            3 => Run<Three>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, out bestDistanceSquared),
-            4 => Run<Four>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, out bestDistanceSquared),
-            5 => Run<Five>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, out bestDistanceSquared),
-            6 => Run<Six>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, out bestDistanceSquared),
-            _ => Run<Seven>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, out bestDistanceSquared),
+            1 => Run<One>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, firstRow, endRow, out bestDistanceSquared),
+            2 => Run<Two>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, firstRow, endRow, out bestDistanceSquared),
+            3 => Run<Three>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, firstRow, endRow, out bestDistanceSquared),
+            4 => Run<Four>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, firstRow, endRow, out bestDistanceSquared),
+            5 => Run<Five>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, firstRow, endRow, out bestDistanceSquared),
+            6 => Run<Six>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, firstRow, endRow, out bestDistanceSquared),
+            _ => Run<Seven>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, firstRow, endRow, out bestDistanceSquared),
         };
     }
 
@@ -71,11 +81,11 @@ internal static class FusedOnlineStep
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Run<TDim>(RowPlanes planes, ReadOnlySpan<float> sample, ReadOnlySpan<float> rowScales,
-        ReadOnlySpan<float> gxEven, ReadOnlySpan<float> gxOdd, float cutoff, ReadOnlySpan<float> next, out float bestDistanceSquared)
+        ReadOnlySpan<float> gxEven, ReadOnlySpan<float> gxOdd, float cutoff, ReadOnlySpan<float> next, int firstRow, int endRow, out float bestDistanceSquared)
         where TDim : struct, IDimension
     {
         var dim = TDim.Value;
-        int width = planes.Width, height = planes.Height, stride = planes.Stride;
+        int width = planes.Width, stride = planes.Stride;
         var vectors = stride / Lanes;
         var plane = (nuint)stride;
         ref var p = ref MemoryMarshal.GetArrayDataReference(planes.Weights);
@@ -92,7 +102,7 @@ internal static class FusedOnlineStep
         var infinity = Vector512.Create(float.PositiveInfinity);
         var bestDistance = infinity;
         var bestIndex = Vector512.Create(-1);
-        for (var y = 0; y < height; y++)
+        for (var y = firstRow; y < endRow; y++)
         {
             ref var row = ref Unsafe.Add(ref p, (nuint)(y * dim * stride));
             ref var gx = ref (y & 1) == 0 ? ref even : ref odd;
@@ -187,13 +197,15 @@ internal static class FusedOnlineStep
             }
         }
 
-        return Merge(bestDistance, bestIndex, out bestDistanceSquared);
+        var best = Merge(bestDistance, bestIndex, out bestDistanceSquared);
+        return best < 0 ? firstRow * width : best;
     }
 
     /// <summary>
     /// The closest of the lanes' nodes, ties to the lower index (each lane holds its earliest closest
     /// node, so this is a sequential scan's answer): the least distance by halving the vector, then the
-    /// least index among the lanes that have it. 0 when no lane has a node closer than +∞.
+    /// least index among the lanes that have it. The range's first node when no lane has a node
+    /// closer than +∞.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Merge(Vector512<float> distances, Vector512<int> indices, out float bestDistanceSquared)
@@ -205,7 +217,7 @@ internal static class FusedOnlineStep
             Vector512.Create(int.MaxValue));
         var best = Least(Vector256.Min(candidates.GetLower(), candidates.GetUpper()));
         bestDistanceSquared = least.ToScalar();
-        return best == int.MaxValue ? 0 : best;
+        return best == int.MaxValue ? -1 : best;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -10,13 +10,16 @@ namespace Kohonen.Training;
 /// every node W then moves W ← W + αₜ·θ(d, σₜ)·(V − W), d its grid distance to the BMU.
 /// </summary>
 /// <remarks>
-/// Fast paths, all exact: θ comes from per-axis tables (<see cref="NeighborhoodTable"/>), one grid
-/// row at a time; a row whose steps are all 0 is skipped (the update would leave it unchanged).
-/// Below <see cref="BmuSearch.PlanarBelowDimension"/> features the codebook is kept feature-major
-/// during training so that search and update run across 8 nodes per vector; above, node by node
-/// with SIMD across features. For large maps both the search and the update run over fixed chunks
-/// of nodes on several threads. Each node's arithmetic does not depend on the layout's lanes or on
-/// the chunking, so the codebook is the same, bit for bit, with any number of threads.
+/// Fast paths, all exact. The Gaussian with fewer than <see cref="BmuSearch.PlanarBelowDimension"/>
+/// features, on machines with 512-bit vectors, goes to <see cref="FusedOnlineTraining"/>: each
+/// sample's update fused with the next sample's search, one pass over the codebook a sample. The other
+/// cases run here: θ comes from per-axis tables (<see cref="NeighborhoodTable"/>), one grid row at a
+/// time; a row whose steps are all 0 is skipped (the update would leave it unchanged). Below
+/// <see cref="BmuSearch.PlanarBelowDimension"/> features the codebook is kept feature-major during
+/// training so that search and update run across nodes; above, node by node with SIMD across
+/// features. For large maps both the search and the update run over fixed chunks of nodes on
+/// several threads. Each node's arithmetic does not depend on the layout's lanes or on the
+/// chunking, so the codebook is the same, bit for bit, with any number of threads.
 /// </remarks>
 internal static class OnlineTrainer
 {
@@ -32,9 +35,9 @@ internal static class OnlineTrainer
         var nodes = grid.NodeCount;
         var order = Identity(data.Rows);
         var threads = (long)nodes * dim >= ParallelWorkThreshold ? run.MaxThreads : 1;
-        if (threads == 1 && run.Options.Neighborhood == Neighborhood.Gaussian && FusedOnlineStep.IsSupported(dim))
+        if (run.Options.Neighborhood == Neighborhood.Gaussian && FusedOnlineStep.IsSupported(dim))
         {
-            TrainFused(codebook, grid, run, random);
+            FusedOnlineTraining.Train(codebook, grid, run, random);
             return;
         }
 
@@ -107,99 +110,8 @@ internal static class OnlineTrainer
         NodeMajor();
     }
 
-    /// <summary>
-    /// The Gaussian on one thread with few features: every sample's update is fused with the next
-    /// sample's search (<see cref="FusedOnlineStep"/>), so the codebook is read once a sample. The
-    /// samples and their order, and so the random draws, are those of the unfused loop: the next
-    /// iteration's order is drawn when its first sample is needed, at the last sample of this one.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TrainFused(float[] codebook, Grid grid, TrainingRun run, SomRandom random)
-    {
-        var data = run.Data;
-        var options = run.Options;
-        var planes = new RowPlanes(codebook, grid.Width, grid.Height, data.Columns);
-        var table = new NeighborhoodTable(grid, Neighborhood.Gaussian, planes.Stride);
-        var rowScales = new float[grid.Height];
-        var rectangular = grid.Topology == Topology.Rectangular;
-        var cutoff = options.ExactNeighborhood ? 0f : SomOptions.NeighborhoodCutoff;
-        var order = Identity(data.Rows);
-        var nextOrder = options.Shuffle ? new int[data.Rows] : order;
-        if (options.Shuffle)
-        {
-            random.Permutation(order);
-        }
-
-        float[] NodeMajor()
-        {
-            planes.CopyTo(codebook);
-            return codebook;
-        }
-
-        var bmu = FusedOnlineStep.FindBest(planes, data.Row(order[0]), out _);
-        for (var t = 0; t < options.Iterations; t++)
-        {
-            var sigma = run.Schedule.Sigma(t);
-            var alpha = run.Schedule.LearningRate(t);
-            table.SetSigma(sigma);
-            if (rectangular)
-            {
-                table.SetCentredScales(alpha, cutoff, planes.Stride);
-            }
-
-            for (var i = 0; i < order.Length; i++)
-            {
-                if ((i & 63) == 0)
-                {
-                    run.CancellationToken.ThrowIfCancellationRequested();
-                }
-
-                ReadOnlySpan<float> next;
-                if (i + 1 < order.Length)
-                {
-                    next = data.Row(order[i + 1]);
-                }
-                else if (t + 1 < options.Iterations)
-                {
-                    if (options.Shuffle)
-                    {
-                        random.Permutation(nextOrder);
-                    }
-
-                    next = data.Row(nextOrder[0]);
-                }
-                else
-                {
-                    next = data.Row(order[i]); // no sample follows: the search is not used
-                }
-
-                var sample = data.Row(order[i]);
-                if (rectangular)
-                {
-                    var columns = table.CentredColumns(bmu % grid.Width);
-                    bmu = FusedOnlineStep.UpdateAndFindNext(planes, sample, table.CentredRowScales(bmu / grid.Width), columns, columns, cutoff, next, out _);
-                    continue;
-                }
-
-                table.Prepare(bmu);
-                for (var y = 0; y < rowScales.Length; y++)
-                {
-                    var rowScale = (float)(alpha * table.GaussianColumnFactor(y));
-                    rowScales[y] = rowScale >= cutoff ? rowScale : 0f;
-                }
-
-                bmu = FusedOnlineStep.UpdateAndFindNext(planes, sample, rowScales,
-                    table.PaddedGaussianRowFactors(oddRow: false), table.PaddedGaussianRowFactors(oddRow: true), cutoff, next, out _);
-            }
-
-            (order, nextOrder) = (nextOrder, order);
-            run.Report(t, NodeMajor, sigma, alpha);
-        }
-
-        NodeMajor();
-    }
-
-    private static int[] Identity(int length)
+    /// <summary>0, 1, …, length − 1: the samples in stored order.</summary>
+    internal static int[] Identity(int length)
     {
         var order = new int[length];
         for (var i = 0; i < order.Length; i++)

@@ -1,0 +1,264 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Kohonen.Data;
+using Kohonen.Kernels;
+using Kohonen.Maps;
+
+namespace Kohonen.Training;
+
+/// <summary>
+/// Online training with the Gaussian and few features (<see cref="FusedOnlineStep.IsSupported"/>):
+/// every sample's update is fused with the next sample's search, so the codebook is read once a
+/// sample. The samples, their order and the random draws are those of the unfused loop: the next
+/// iteration's order is drawn when its first sample is needed, at the last sample of the one before.
+/// </summary>
+/// <remarks>
+/// On maps of at least <see cref="TwoThreadNodes"/> nodes, with two threads allowed, the step is
+/// split by grid rows: the calling thread does the lower half, a worker the upper half, and they
+/// meet once a sample, when the halves' best nodes are compared (the lower half wins a tie, as its
+/// indices are lower). A step is microseconds long, too short to hand to the thread pool, so the
+/// worker waits by spinning, and by yielding once a wait grows long (while the caller measures the
+/// map between iterations, say). Each node's arithmetic is the same either way, so the codebook is
+/// the same, bit for bit, on one thread or two.
+/// </remarks>
+internal sealed class FusedOnlineTraining : IDisposable
+{
+    /// <summary>Nodes from which a step is split across two threads. Measured on the 2-core VM of
+    /// docs/performance.md, 3 features: a 100×100 map trains 20–30 % faster on two, a 50×50 one the
+    /// same, a 30×30 one 40 % slower (a handoff there costs about as much as half a step).</summary>
+    public const int TwoThreadNodes = 4096;
+
+    /// <summary>Empty polls of a handoff counter before the waiting thread starts yielding.</summary>
+    private const int SpinsBeforeYield = 1 << 14;
+
+    /// <summary>Yields after which a wait is long (the caller is measuring the map, say): from there
+    /// the waiting thread sleeps between polls.</summary>
+    private const int YieldsBeforeSleep = 1 << 12;
+
+    private readonly RowPlanes _planes;
+    private readonly NeighborhoodTable _table;
+    private readonly float[] _rowScales;
+    private readonly DataMatrix _data;
+    private readonly float _cutoff;
+    private readonly bool _rectangular;
+    private readonly int _split;
+    private readonly Thread? _worker;
+
+    // The handoff. The caller writes the step's inputs, then its number (a release); the worker reads
+    // the number (an acquire), then the inputs; its answer comes back the same way. Each direction
+    // has a cache line of its own, so that the two threads do not write to the same line.
+    private Handoff _post, _answer;
+    private Exception? _workerError;
+    private volatile bool _stopping;
+
+    private FusedOnlineTraining(float[] codebook, Grid grid, TrainingRun run)
+    {
+        _data = run.Data;
+        _planes = new RowPlanes(codebook, grid.Width, grid.Height, _data.Columns);
+        _table = new NeighborhoodTable(grid, Neighborhood.Gaussian, _planes.Stride);
+        _rowScales = new float[grid.Height];
+        _rectangular = grid.Topology == Topology.Rectangular;
+        _cutoff = run.Options.ExactNeighborhood ? 0f : SomOptions.NeighborhoodCutoff;
+        _split = grid.Height;
+        if (run.MaxThreads >= 2 && Environment.ProcessorCount >= 2 && grid.NodeCount >= TwoThreadNodes && grid.Height >= 2)
+        {
+            _split = grid.Height / 2;
+            _worker = new Thread(WorkOnUpperRows) { IsBackground = true, Name = "Kohonen fused online step" };
+            _worker.Start();
+        }
+    }
+
+    public static void Train(float[] codebook, Grid grid, TrainingRun run, SomRandom random)
+    {
+        using var training = new FusedOnlineTraining(codebook, grid, run);
+        training.Run(codebook, grid, run, random);
+    }
+
+    public void Dispose()
+    {
+        if (_worker is not null)
+        {
+            _stopping = true;
+            _worker.Join();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Run(float[] codebook, Grid grid, TrainingRun run, SomRandom random)
+    {
+        var options = run.Options;
+        var rows = _data.Rows;
+        var order = OnlineTrainer.Identity(rows);
+        var nextOrder = options.Shuffle ? new int[rows] : order;
+        if (options.Shuffle)
+        {
+            random.Permutation(order);
+        }
+
+        float[] NodeMajor()
+        {
+            _planes.CopyTo(codebook);
+            return codebook;
+        }
+
+        var bmu = FusedOnlineStep.FindBest(_planes, _data.Row(order[0]), out _);
+        for (var t = 0; t < options.Iterations; t++)
+        {
+            var sigma = run.Schedule.Sigma(t);
+            var alpha = run.Schedule.LearningRate(t);
+            _table.SetSigma(sigma);
+            if (_rectangular)
+            {
+                _table.SetCentredScales(alpha, _cutoff, _planes.Stride);
+            }
+
+            for (var i = 0; i < rows; i++)
+            {
+                if ((i & 63) == 0)
+                {
+                    run.CancellationToken.ThrowIfCancellationRequested();
+                }
+
+                int next;
+                if (i + 1 < rows)
+                {
+                    next = order[i + 1];
+                }
+                else if (t + 1 < options.Iterations)
+                {
+                    if (options.Shuffle)
+                    {
+                        random.Permutation(nextOrder);
+                    }
+
+                    next = nextOrder[0];
+                }
+                else
+                {
+                    next = order[i]; // no sample follows: the search is not used
+                }
+
+                if (!_rectangular)
+                {
+                    CentreHexagonal(bmu, alpha);
+                }
+
+                bmu = _worker is null ? Step(bmu, order[i], next, 0, grid.Height, out _) : StepOnTwoThreads(bmu, order[i], next);
+            }
+
+            (order, nextOrder) = (nextOrder, order);
+            run.Report(t, NodeMajor, sigma, alpha);
+        }
+
+        NodeMajor();
+    }
+
+    /// <summary>The factors around the BMU on a hexagonal grid, whose rows alternate (the rectangular
+    /// grid's come as slices of the centred tables instead).</summary>
+    private void CentreHexagonal(int bmu, double alpha)
+    {
+        _table.Prepare(bmu);
+        for (var y = 0; y < _rowScales.Length; y++)
+        {
+            var rowScale = (float)(alpha * _table.GaussianColumnFactor(y));
+            _rowScales[y] = rowScale >= _cutoff ? rowScale : 0f;
+        }
+    }
+
+    /// <summary>The fused step over grid rows [firstRow, endRow): moves them towards sample
+    /// <paramref name="sampleRow"/> around <paramref name="bmu"/> and returns the best of them for
+    /// sample <paramref name="nextRow"/>.</summary>
+    private int Step(int bmu, int sampleRow, int nextRow, int firstRow, int endRow, out float bestDistanceSquared)
+    {
+        var sample = _data.Row(sampleRow);
+        var next = _data.Row(nextRow);
+        if (_rectangular)
+        {
+            var columns = _table.CentredColumns(bmu % _planes.Width);
+            return FusedOnlineStep.UpdateAndFindNext(_planes, sample, _table.CentredRowScales(bmu / _planes.Width), columns, columns,
+                _cutoff, next, firstRow, endRow, out bestDistanceSquared);
+        }
+
+        return FusedOnlineStep.UpdateAndFindNext(_planes, sample, _rowScales, _table.PaddedGaussianRowFactors(oddRow: false),
+            _table.PaddedGaussianRowFactors(oddRow: true), _cutoff, next, firstRow, endRow, out bestDistanceSquared);
+    }
+
+    private int StepOnTwoThreads(int bmu, int sampleRow, int nextRow)
+    {
+        _post.Bmu = bmu;
+        _post.SampleRow = sampleRow;
+        _post.NextRow = nextRow;
+        var step = _post.Step + 1;
+        Volatile.Write(ref _post.Step, step);
+        var lower = Step(bmu, sampleRow, nextRow, 0, _split, out var lowerDistanceSquared);
+        Await(ref _answer.Step, step);
+        if (_workerError is { } error)
+        {
+            throw new InvalidOperationException("The training's second thread failed.", error);
+        }
+
+        return _answer.DistanceSquared < lowerDistanceSquared ? _answer.Bmu : lower;
+    }
+
+    private void WorkOnUpperRows()
+    {
+        for (var step = 1L; ; step++)
+        {
+            Await(ref _post.Step, step);
+            if (_stopping)
+            {
+                return;
+            }
+
+            try
+            {
+                _answer.Bmu = Step(_post.Bmu, _post.SampleRow, _post.NextRow, _split, _planes.Height, out _answer.DistanceSquared);
+            }
+            catch (Exception e)
+            {
+                _workerError = e;
+            }
+
+            Volatile.Write(ref _answer.Step, step);
+        }
+    }
+
+    /// <summary>One direction of the handoff: a step's number and its data, alone on a cache line
+    /// (64 bytes of padding on either side).</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 192)]
+    private struct Handoff
+    {
+        [FieldOffset(64)]
+        public long Step;
+
+        /// <summary>Posted: the BMU of the step's sample. Answered: the best node of the upper rows.</summary>
+        [FieldOffset(72)]
+        public int Bmu;
+
+        [FieldOffset(76)]
+        public int SampleRow;
+
+        [FieldOffset(80)]
+        public int NextRow;
+
+        [FieldOffset(84)]
+        public float DistanceSquared;
+    }
+
+    /// <summary>Waits until <paramref name="counter"/> reaches <paramref name="value"/> (or the
+    /// training stops): polls, then yields the processor between polls.</summary>
+    private void Await(ref long counter, long value)
+    {
+        for (var polls = 0; Volatile.Read(ref counter) < value && !_stopping; polls++)
+        {
+            if (polls >= SpinsBeforeYield + YieldsBeforeSleep)
+            {
+                Thread.Sleep(1);
+            }
+            else if (polls >= SpinsBeforeYield)
+            {
+                Thread.Yield();
+            }
+        }
+    }
+}
