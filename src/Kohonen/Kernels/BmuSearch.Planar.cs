@@ -131,8 +131,8 @@ internal static partial class BmuSearch
                 acc1 += d1 * d1;
             }
 
-            Keep(acc0, index, ref bestDistance, ref bestIndex);
-            Keep(acc1, index1, ref bestDistance1, ref bestIndex1);
+            (bestDistance, bestIndex) = Closer(acc0, index, bestDistance, bestIndex);
+            (bestDistance1, bestIndex1) = Closer(acc1, index1, bestDistance1, bestIndex1);
             index += step;
             index1 += step;
         }
@@ -198,8 +198,8 @@ internal static partial class BmuSearch
                 acc1 += e * e;
             }
 
-            Keep(acc0, index, ref bestDistance, ref bestIndex);
-            Keep(acc1, index1, ref bestDistance1, ref bestIndex1);
+            (bestDistance, bestIndex) = Closer(acc0, index, bestDistance, bestIndex);
+            (bestDistance1, bestIndex1) = Closer(acc1, index1, bestDistance1, bestIndex1);
             index += step;
             index1 += step;
         }

@@ -57,8 +57,8 @@ internal static partial class BmuSearch
         var (e0, e1, e2, e3) = Broadcast<TDim>(rows.Slice(3 * dim, dim));
         var infinity = Vector512.Create(float.PositiveInfinity);
         var none = Vector512.Create(-1);
-        var (da, db, dc, de) = (infinity, infinity, infinity, infinity);
-        var (ia, ib, ic, ie) = (none, none, none, none);
+        Vector512<float> da = infinity, db = infinity, dc = infinity, de = infinity;
+        Vector512<int> ia = none, ib = none, ic = none, ie = none;
         var index = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         var step = Vector512.Create(WideNodeLanes);
         var k = 0;
@@ -69,17 +69,21 @@ internal static partial class BmuSearch
             var w1 = dim > 1 ? Vector512.LoadUnsafe(ref p, at + (nuint)nodes) : default;
             var w2 = dim > 2 ? Vector512.LoadUnsafe(ref p, at + (2 * (nuint)nodes)) : default;
             var w3 = dim > 3 ? Vector512.LoadUnsafe(ref p, at + (3 * (nuint)nodes)) : default;
-            Keep(Distance<TDim>(w0, w1, w2, w3, a0, a1, a2, a3), index, ref da, ref ia);
-            Keep(Distance<TDim>(w0, w1, w2, w3, b0, b1, b2, b3), index, ref db, ref ib);
-            Keep(Distance<TDim>(w0, w1, w2, w3, c0, c1, c2, c3), index, ref dc, ref ic);
-            Keep(Distance<TDim>(w0, w1, w2, w3, e0, e1, e2, e3), index, ref de, ref ie);
+            (da, ia) = Closer(Distance<TDim>(w0, w1, w2, w3, a0, a1, a2, a3), index, da, ia);
+            (db, ib) = Closer(Distance<TDim>(w0, w1, w2, w3, b0, b1, b2, b3), index, db, ib);
+            (dc, ic) = Closer(Distance<TDim>(w0, w1, w2, w3, c0, c1, c2, c3), index, dc, ic);
+            (de, ie) = Closer(Distance<TDim>(w0, w1, w2, w3, e0, e1, e2, e3), index, de, ie);
             index += step;
         }
 
-        Finish(planes, nodes, rows[..dim], k, da, ia, out best[0], out bestDistanceSquared[0]);
-        Finish(planes, nodes, rows.Slice(dim, dim), k, db, ib, out best[1], out bestDistanceSquared[1]);
-        Finish(planes, nodes, rows.Slice(2 * dim, dim), k, dc, ic, out best[2], out bestDistanceSquared[2]);
-        Finish(planes, nodes, rows.Slice(3 * dim, dim), k, de, ie, out best[3], out bestDistanceSquared[3]);
+        // Kept in memory before the first call: registers do not survive a call, and a vector that
+        // must outlive one was written back to the stack on every iteration of the loop above.
+        Span<Vector512<float>> distances = [da, db, dc, de];
+        Span<Vector512<int>> indices = [ia, ib, ic, ie];
+        for (var r = 0; r < 4; r++)
+        {
+            Finish(planes, nodes, rows.Slice(r * dim, dim), k, distances[r], indices[r], out best[r], out bestDistanceSquared[r]);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -120,13 +124,13 @@ internal static partial class BmuSearch
         return acc;
     }
 
-    /// <summary>Keeps, lane by lane, the strictly closer node: each lane keeps its earliest best.</summary>
+    /// <summary>Lane by lane, the strictly closer of (distance, index) and the best so far: each lane
+    /// keeps its earliest best.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Keep(Vector512<float> distance, Vector512<int> index, ref Vector512<float> bestDistance, ref Vector512<int> bestIndex)
+    private static (Vector512<float>, Vector512<int>) Closer(Vector512<float> distance, Vector512<int> index, Vector512<float> bestDistance, Vector512<int> bestIndex)
     {
         var closer = Vector512.LessThan(distance, bestDistance);
-        bestDistance = Vector512.ConditionalSelect(closer, distance, bestDistance);
-        bestIndex = Vector512.ConditionalSelect(closer.AsInt32(), index, bestIndex);
+        return (Vector512.ConditionalSelect(closer, distance, bestDistance), Vector512.ConditionalSelect(closer.AsInt32(), index, bestIndex));
     }
 
     /// <summary>Merges the lanes (closest first, ties to the lower index), then the last nodes [k, nodes).</summary>
