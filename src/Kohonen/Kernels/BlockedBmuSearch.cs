@@ -58,8 +58,12 @@ internal static class BlockedBmuSearch
                 }
 
                 Norms[k] = norm;
+                MaxNorm = Math.Max(MaxNorm, norm);
             }
         }
+
+        /// <summary>The largest ‖w‖² of a real node.</summary>
+        public float MaxNorm { get; }
 
         public float[] Codebook { get; }
 
@@ -94,9 +98,48 @@ internal static class BlockedBmuSearch
         var dim = w.Dim;
         var n = rows.Length / dim;
         Debug.Assert(bmus.Length >= n);
+        var state = Sweep(w, rows, wide, out var lanes);
+        for (var r = 0; r < n; r++)
+        {
+            var row = state.Slice(r * 4 * lanes, 4 * lanes);
+            bmus[r] = Resolve(w, rows.Slice(r * dim, dim), row[..lanes], row[lanes..(2 * lanes)],
+                MemoryMarshal.Cast<float, int>(row[(2 * lanes)..(3 * lanes)]), MemoryMarshal.Cast<float, int>(row[(3 * lanes)..]));
+        }
+    }
+
+    /// <summary>
+    /// The best and second-best node of each row, exactly those of a sequential scan of exact
+    /// squared distances (<see cref="BmuSearch.FindBestTwo"/>: ties to the lower index for both
+    /// places), and the best one's exact squared distance: for the quantization and topographic
+    /// errors. The sweep's scores pick the candidates; every candidate whose score is within the
+    /// rounding bound of the second place is measured exactly, and so is every node of a lane that
+    /// may hold a third such node the sweep did not keep.
+    /// </summary>
+    public static void FindBestTwo(Prepared w, ReadOnlySpan<float> rows, Span<int> best, Span<int> second, Span<float> bestDistanceSquared, bool? wide = null)
+    {
+        var dim = w.Dim;
+        var n = rows.Length / dim;
+        Debug.Assert(w.Nodes >= 2 && best.Length >= n && second.Length >= n && bestDistanceSquared.Length >= n);
+        var state = Sweep(w, rows, wide, out var lanes);
+        for (var r = 0; r < n; r++)
+        {
+            var row = state.Slice(r * 4 * lanes, 4 * lanes);
+            (best[r], bestDistanceSquared[r], second[r]) = ResolveTwo(w, rows.Slice(r * dim, dim), row[..lanes], row[lanes..(2 * lanes)],
+                MemoryMarshal.Cast<float, int>(row[(2 * lanes)..(3 * lanes)]), MemoryMarshal.Cast<float, int>(row[(3 * lanes)..]));
+        }
+    }
+
+    /// <summary>Runs the blocked walk for the rows and returns their state: per row, the lanes' best
+    /// and second score and their indices, one vector each (<paramref name="lanes"/> floats).</summary>
+    private static Span<float> Sweep(Prepared w, ReadOnlySpan<float> rows, bool? wide, out int lanes)
+    {
+        var dim = w.Dim;
+        var n = rows.Length / dim;
+        var useWide = wide ?? Vector512.IsHardwareAccelerated;
+        lanes = useWide ? WideLanes : Lanes;
         if (n == 0)
         {
-            return;
+            return [];
         }
 
         // Rows topped up to a multiple of 4 with copies of the last one (their answers are dropped);
@@ -115,11 +158,9 @@ internal static class BlockedBmuSearch
             padded = copy;
         }
 
-        var useWide = wide ?? Vector512.IsHardwareAccelerated;
-        var lanes = useWide ? WideLanes : Lanes;
-        // Per row: best and second score, their indices (as int bits), one vector each.
-        var stateLength = tiles * RowTile * 4 * lanes;
-        Run(w, rows, padded, bmus, AlignedState(stateLength), tiles, lanes, useWide);
+        var state = AlignedState(tiles * RowTile * 4 * lanes);
+        Run(w, padded, state, tiles, lanes, useWide);
+        return state;
     }
 
     /// <summary>This thread's row state: pinned, kept between calls (a call per 256-row chunk would
@@ -143,12 +184,11 @@ internal static class BlockedBmuSearch
     [ThreadStatic]
     private static float[]? _threadState;
 
-    /// <summary>The blocked walk over the nodes and the final resolution, with the row state given.</summary>
+    /// <summary>The blocked walk over the nodes, into the row state given.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Run(Prepared w, ReadOnlySpan<float> rows, ReadOnlySpan<float> padded, Span<int> bmus, Span<float> state, int tiles, int lanes, bool useWide)
+    private static void Run(Prepared w, ReadOnlySpan<float> padded, Span<float> state, int tiles, int lanes, bool useWide)
     {
         var dim = w.Dim;
-        var n = rows.Length / dim;
         for (var r = 0; r < tiles * RowTile; r++)
         {
             var row = state.Slice(r * 4 * lanes, 4 * lanes);
@@ -173,13 +213,6 @@ internal static class BlockedBmuSearch
                     Tile(w, block, kb, kEnd, tileState);
                 }
             }
-        }
-
-        for (var r = 0; r < n; r++)
-        {
-            var row = state.Slice(r * 4 * lanes, 4 * lanes);
-            bmus[r] = Resolve(w, rows.Slice(r * dim, dim), row[..lanes], row[lanes..(2 * lanes)],
-                MemoryMarshal.Cast<float, int>(row[(2 * lanes)..(3 * lanes)]), MemoryMarshal.Cast<float, int>(row[(3 * lanes)..]));
         }
     }
 
@@ -373,6 +406,87 @@ internal static class BlockedBmuSearch
         var exactBest = SquaredDistance.Compute(w.Codebook.AsSpan(bi * dim, dim), x);
         var exactSecond = SquaredDistance.Compute(w.Codebook.AsSpan(si * dim, dim), x);
         return exactSecond < exactBest || (exactSecond == exactBest && si < bi) ? si : bi;
+    }
+
+    /// <summary>
+    /// The exact top two of one row from its lanes' top twos (see <see cref="FindBestTwo"/>). A score
+    /// s = ‖w‖² − 2x·w is off the exact d − ‖x‖² by at most e = (dim + 2)·2⁻²²·(‖x‖² + max ‖w‖²).
+    /// A node whose score is above s₂ + 2e (s₂ the second least score) is farther than the node of
+    /// score s₂, so the exact top two are among the kept candidates at or below that limit, and among
+    /// all the nodes of a lane whose second place is at or below it too (the lane may have dropped a
+    /// third): those lanes are measured node by node.
+    /// </summary>
+    private static (int Best, float BestDistanceSquared, int Second) ResolveTwo(Prepared w, ReadOnlySpan<float> x,
+        ReadOnlySpan<float> best, ReadOnlySpan<float> second, ReadOnlySpan<int> bestIndex, ReadOnlySpan<int> secondIndex)
+    {
+        float s1 = float.PositiveInfinity, s2 = float.PositiveInfinity;
+        void Consider(float score, int index)
+        {
+            if (index >= 0 && score < s2)
+            {
+                (s1, s2) = score < s1 ? (score, s1) : (s1, score);
+            }
+        }
+
+        for (var l = 0; l < best.Length; l++)
+        {
+            Consider(best[l], bestIndex[l]);
+            Consider(second[l], secondIndex[l]);
+        }
+
+        var dim = w.Dim;
+        var xx = 0.0;
+        foreach (var v in x)
+        {
+            xx += v * v;
+        }
+
+        var limit = s2 + (2 * (dim + 2) * (1.0 / (1 << 22)) * (xx + w.MaxNorm));
+        var top = ExactTopTwo.Empty;
+        // Lane l saw the nodes l, l + lanes, l + 2·lanes, … and kept its two least scores.
+        var lanes = best.Length;
+        for (var l = 0; l < lanes; l++)
+        {
+            if (secondIndex[l] >= 0 && second[l] <= limit)
+            {
+                for (var k = l; k < w.Nodes; k += lanes)
+                {
+                    top.Offer(k, SquaredDistance.Compute(w.Codebook.AsSpan(k * dim, dim), x));
+                }
+            }
+            else if (bestIndex[l] >= 0 && best[l] <= limit)
+            {
+                top.Offer(bestIndex[l], SquaredDistance.Compute(w.Codebook.AsSpan(bestIndex[l] * dim, dim), x));
+            }
+        }
+
+        return (top.First, top.FirstDistanceSquared, top.Second);
+    }
+
+    /// <summary>The two least exact distances offered, in any order of nodes: ties to the lower index
+    /// for both places.</summary>
+    private struct ExactTopTwo
+    {
+        public int First, Second;
+        public float FirstDistanceSquared, SecondDistanceSquared;
+
+        public static ExactTopTwo Empty => new()
+        {
+            First = -1, Second = -1, FirstDistanceSquared = float.PositiveInfinity, SecondDistanceSquared = float.PositiveInfinity,
+        };
+
+        public void Offer(int index, float d)
+        {
+            if (d < FirstDistanceSquared || (d == FirstDistanceSquared && index < First))
+            {
+                (Second, SecondDistanceSquared) = (First, FirstDistanceSquared);
+                (First, FirstDistanceSquared) = (index, d);
+            }
+            else if (d < SecondDistanceSquared || (d == SecondDistanceSquared && index < Second))
+            {
+                (Second, SecondDistanceSquared) = (index, d);
+            }
+        }
     }
 
     /// <summary>Adds a candidate to the running top two (ties to the lower index).</summary>

@@ -26,30 +26,59 @@ public static class QualityMetrics
     public static double QuantizationError(SomModel model, DataMatrix data, int? maxThreads = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return QuantizationErrorOfSearch(model.Search, model.PrepareInput(data), maxThreads ?? Environment.ProcessorCount);
+        var threads = maxThreads ?? Environment.ProcessorCount;
+        return model.Dimension >= BmuSearch.PlanarBelowDimension && model.Grid.NodeCount >= 2
+            ? OfCodebook(model.CodebookArray, model.Grid, model.Dimension, [model.PrepareInput(data)], threads).QuantizationError
+            : QuantizationErrorOfSearch(model.Search, model.PrepareInput(data), threads);
     }
 
     /// <summary>Share of samples whose two best units are not neighbours.</summary>
     public static double TopographicError(SomModel model, DataMatrix data, int? maxThreads = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var scaled = model.PrepareInput(data);
-        return TopographicErrorOfCodebook(model.CodebookArray, model.Grid, model.Dimension, scaled, maxThreads ?? Environment.ProcessorCount);
+        return OfCodebook(model.CodebookArray, model.Grid, model.Dimension, [model.PrepareInput(data)], maxThreads ?? Environment.ProcessorCount).TopographicError;
     }
 
-    /// <summary>TE of a raw codebook on data already in its space (used during training).</summary>
-    internal static double TopographicErrorOfCodebook(float[] codebook, Grid grid, int dim, DataMatrix scaled, int maxThreads) =>
-        TopographicErrorOfCodebook(codebook, grid, dim, [scaled], maxThreads);
+    /// <summary>
+    /// QE and TE of a raw codebook on rows already in its space, given in chunks (used during training
+    /// and for streamed files), in one pass: each row's best and second-best node with the best one's
+    /// squared distance, both exactly those of a node-by-node scan. From 8 features on, a chunk's rows
+    /// go through the blocked search (<see cref="BlockedBmuSearch.FindBestTwo"/>); below, row by row.
+    /// The sums run in row order, so chunking and threads change nothing.
+    /// </summary>
+    internal static (double QuantizationError, double TopographicError) OfCodebook(float[] codebook, Grid grid, int dim, IEnumerable<DataMatrix> scaled, int maxThreads)
+    {
+        if (grid.NodeCount < 2)
+        {
+            return (QuantizationErrorOfSearch(new NearestNode(codebook, dim), scaled, maxThreads), double.NaN);
+        }
 
-    /// <summary>TE over rows given in chunks: the same row-order sum as over all rows at once.</summary>
-    internal static double TopographicErrorOfCodebook(float[] codebook, Grid grid, int dim, IEnumerable<DataMatrix> scaled, int maxThreads) =>
-        grid.NodeCount < 2
-            ? double.NaN
-            : MeanOverRows(scaled, maxThreads, row =>
+        var prepared = dim >= BmuSearch.PlanarBelowDimension ? new BlockedBmuSearch.Prepared(codebook, dim) : null;
+        return MeansOverRows(scaled, maxThreads, (rows, distances, apart) =>
+        {
+            var count = rows.Length / dim;
+            Span<int> best = stackalloc int[RowsPerChunk];
+            Span<int> second = stackalloc int[RowsPerChunk];
+            Span<float> d2 = stackalloc float[RowsPerChunk];
+            if (prepared is not null)
             {
-                var (best, _, second, _) = BmuSearch.FindBestTwo(codebook, dim, row);
-                return grid.AreNeighbors(best, second) ? 0.0 : 1.0;
-            });
+                BlockedBmuSearch.FindBestTwo(prepared, rows, best, second, d2);
+            }
+            else
+            {
+                for (var r = 0; r < count; r++)
+                {
+                    (best[r], d2[r], second[r], _) = BmuSearch.FindBestTwo(codebook, dim, rows.Slice(r * dim, dim));
+                }
+            }
+
+            for (var r = 0; r < count; r++)
+            {
+                distances[r] = Math.Sqrt(d2[r]);
+                apart[r] = grid.AreNeighbors(best[r], second[r]) ? 0.0 : 1.0;
+            }
+        });
+    }
 
     /// <summary>
     /// QE and TE of a freshly trained map on its own training data: the last measured step of its
@@ -60,7 +89,8 @@ public static class QualityMetrics
     public static (double QuantizationError, double TopographicError) OfTraining(SomModel model, DataMatrix trainingData)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return MeasuredAtTheEnd(model) ?? (QuantizationError(model, trainingData), TopographicError(model, trainingData));
+        return MeasuredAtTheEnd(model)
+            ?? OfCodebook(model.CodebookArray, model.Grid, model.Dimension, [model.PrepareInput(trainingData)], model.Options?.MaxDegreeOfParallelism ?? Environment.ProcessorCount);
     }
 
     /// <summary>
@@ -83,9 +113,7 @@ public static class QualityMetrics
         }
 
         IEnumerable<DataMatrix> Scaled() => source.Chunks(rowsPerChunk).Select(c => model.Scaler is null ? c.Rows : model.Scaler.Transform(c.Rows));
-        var threads = model.Options?.MaxDegreeOfParallelism ?? Environment.ProcessorCount;
-        return (QuantizationErrorOfSearch(model.Search, Scaled(), threads),
-            TopographicErrorOfCodebook(model.CodebookArray, model.Grid, model.Dimension, Scaled(), threads));
+        return OfCodebook(model.CodebookArray, model.Grid, model.Dimension, Scaled(), model.Options?.MaxDegreeOfParallelism ?? Environment.ProcessorCount);
     }
 
     /// <summary>QE and TE of the history's last step when training measured its final iteration, else null.</summary>
@@ -94,60 +122,57 @@ public static class QualityMetrics
             ? (model.History[^1].QuantizationError, model.History[^1].TopographicError)
             : null;
 
-    /// <summary>QE of a raw codebook on data already in its space (used during training).</summary>
-    internal static double QuantizationErrorOfCodebook(float[] codebook, int dim, DataMatrix scaled, int maxThreads) =>
-        QuantizationErrorOfSearch(new NearestNode(codebook, dim), [scaled], maxThreads);
-
-    /// <summary>QE over rows given in chunks: the same row-order sum as over all rows at once.</summary>
-    internal static double QuantizationErrorOfCodebook(float[] codebook, int dim, IEnumerable<DataMatrix> scaled, int maxThreads) =>
-        QuantizationErrorOfSearch(new NearestNode(codebook, dim), scaled, maxThreads);
-
     /// <summary>QE through a prepared search (the model's own).</summary>
     internal static double QuantizationErrorOfSearch(NearestNode search, DataMatrix scaled, int maxThreads) =>
         QuantizationErrorOfSearch(search, [scaled], maxThreads);
 
     internal static double QuantizationErrorOfSearch(NearestNode search, IEnumerable<DataMatrix> scaled, int maxThreads) =>
-        MeanOverRows(scaled, maxThreads, row =>
+        MeansOverRows(scaled, maxThreads, (rows, distances, _) =>
         {
-            search.FindBest(row, out var d2);
-            return Math.Sqrt(d2);
-        });
+            for (var r = 0; r < distances.Length; r++)
+            {
+                search.FindBest(rows.Slice(r * search.Dimension, search.Dimension), out var d2);
+                distances[r] = Math.Sqrt(d2);
+            }
+        }).First;
 
-    private delegate double RowMeasure(ReadOnlySpan<float> row);
+    /// <summary>Measures the rows of one chunk (row-major): two figures per row.</summary>
+    private delegate void ChunkMeasure(ReadOnlySpan<float> rows, Span<double> first, Span<double> second);
 
-    /// <summary>The mean of a measure over the rows: each chunk's rows measured in parallel, then
-    /// summed one after the other in row order across all chunks, so chunking changes nothing.</summary>
-    private static double MeanOverRows(IEnumerable<DataMatrix> chunks, int maxThreads, RowMeasure measure)
+    /// <summary>The means of a pair of per-row measures: each chunk's rows measured in parallel, a
+    /// block of <see cref="RowsPerChunk"/> rows at a time, then summed one after the other in row order
+    /// across all chunks, so chunking changes nothing.</summary>
+    private static (double First, double Second) MeansOverRows(IEnumerable<DataMatrix> chunks, int maxThreads, ChunkMeasure measure)
     {
-        var sum = 0.0;
+        double sum = 0.0, sum2 = 0.0;
         long rows = 0;
-        double[] results = [];
+        double[] first = [], second = [];
         foreach (var data in chunks)
         {
-            if (results.Length < data.Rows)
+            if (first.Length < data.Rows)
             {
-                results = new double[data.Rows];
+                first = new double[data.Rows];
+                second = new double[data.Rows];
             }
 
-            var chunkCount = (data.Rows + RowsPerChunk - 1) / RowsPerChunk;
-            var local = results;
-            Parallel.For(0, chunkCount, new ParallelOptions { MaxDegreeOfParallelism = maxThreads }, c =>
+            var blocks = (data.Rows + RowsPerChunk - 1) / RowsPerChunk;
+            var (a, b) = (first, second);
+            Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = maxThreads }, c =>
             {
-                var end = Math.Min(data.Rows, (c + 1) * RowsPerChunk);
-                for (var r = c * RowsPerChunk; r < end; r++)
-                {
-                    local[r] = measure(data.Row(r));
-                }
+                var start = c * RowsPerChunk;
+                var count = Math.Min(data.Rows, start + RowsPerChunk) - start;
+                measure(data.Values.Slice(start * data.Columns, count * data.Columns), a.AsSpan(start, count), b.AsSpan(start, count));
             });
 
             for (var r = 0; r < data.Rows; r++)
             {
-                sum += results[r];
+                sum += first[r];
+                sum2 += second[r];
             }
 
             rows += data.Rows;
         }
 
-        return sum / rows;
+        return (sum / rows, sum2 / rows);
     }
 }

@@ -75,6 +75,54 @@ public class BlockedBmuSearchTests
         Assert.Equal(2, bmus[0]);
     }
 
+    /// <summary>
+    /// The exact top two (for QE and TE) against the node-by-node scan of exact distances, on data
+    /// where near ties are the rule: clusters of nodes that differ in the last bits, so that a lane
+    /// often holds three or more nodes within rounding of the second place, and exact copies.
+    /// </summary>
+    [Theory]
+    [InlineData(8, 40, false)]
+    [InlineData(64, 1600, false)]
+    [InlineData(64, 1600, true)]
+    [InlineData(300, 375, true)]
+    [InlineData(17, 2, true)]
+    public void TheTopTwoAreThoseOfTheNodeByNodeScanEvenAmongNearTies(int dim, int nodes, bool wide)
+    {
+        Assert.SkipWhen(wide && !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated, "no 512-bit vectors on this machine");
+        var random = new Random(dim + nodes);
+        var centres = Enumerable.Range(0, 5).Select(_ => Enumerable.Range(0, dim).Select(_ => (float)((random.NextDouble() * 8) - 4)).ToArray()).ToArray();
+        var codebook = new float[nodes * dim];
+        for (var k = 0; k < nodes; k++)
+        {
+            var centre = centres[k % centres.Length];
+            for (var f = 0; f < dim; f++)
+            {
+                // A third of the nodes are exact copies of their centre, the rest a few ulps away.
+                codebook[(k * dim) + f] = k % 3 == 0 ? centre[f] : centre[f] + (float)(random.Next(-4, 5) * 1e-6);
+            }
+        }
+
+        const int Rows = 61;
+        var data = new float[Rows * dim];
+        for (var r = 0; r < Rows; r++)
+        {
+            var centre = centres[random.Next(centres.Length)];
+            for (var f = 0; f < dim; f++)
+            {
+                data[(r * dim) + f] = centre[f] + (float)(random.NextDouble() * (r % 2 == 0 ? 1e-3 : 1.0));
+            }
+        }
+
+        var (best, second, d2) = (new int[Rows], new int[Rows], new float[Rows]);
+        BlockedBmuSearch.FindBestTwo(new BlockedBmuSearch.Prepared(codebook, dim), data, best, second, d2, wide);
+
+        for (var r = 0; r < Rows; r++)
+        {
+            var expected = BmuSearch.FindBestTwo(codebook, dim, data.AsSpan(r * dim, dim));
+            Assert.Equal((expected.Best, expected.BestD2, expected.Second), (best[r], d2[r], second[r]));
+        }
+    }
+
     private static int ExactBest(float[] codebook, int dim, ReadOnlySpan<float> x)
     {
         var best = 0;
