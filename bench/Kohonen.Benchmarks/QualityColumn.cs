@@ -33,10 +33,11 @@ public sealed class QualityColumn(bool topographic) : IColumn
 
     public string Legend => topographic ? "Topographic error of the trained map" : "Quantization error of the trained map";
 
-    /// <summary>Called in the benchmark process after a training.</summary>
-    public static void Record(int side, int iterations, bool exact, double qe, double te)
+    /// <summary>Called in the benchmark process after a training; <paramref name="benchmark"/> is the
+    /// benchmark's description.</summary>
+    public static void Record(string benchmark, double qe, double te)
     {
-        var key = Key(side, iterations, exact);
+        var key = benchmark;
         var line = string.Create(CultureInfo.InvariantCulture, $"{key}\t{qe:G6}\t{te:G6}");
         if (Seen.TryAdd(line, line))
         {
@@ -46,15 +47,12 @@ public sealed class QualityColumn(bool topographic) : IColumn
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase)
     {
-        var description = benchmarkCase.Descriptor.WorkloadMethodDisplayInfo;
+        var key = benchmarkCase.Descriptor.WorkloadMethodDisplayInfo.Trim('\'');
         if (!File.Exists(FilePath))
         {
             return "?";
         }
 
-        var side = description.Contains("100x100", StringComparison.Ordinal) ? 100 : description.Contains("10x10", StringComparison.Ordinal) ? 10 : description.Contains("30x30", StringComparison.Ordinal) ? 30 : 50;
-        var iterations = description.Contains("x1000", StringComparison.Ordinal) ? 1000 : 100;
-        var key = Key(side, iterations, description.Contains("exact", StringComparison.Ordinal));
         var last = File.ReadAllLines(FilePath).LastOrDefault(l => l.StartsWith(key + "\t", StringComparison.Ordinal));
         return last is null ? "?" : last.Split('\t')[topographic ? 2 : 1];
     }
@@ -64,8 +62,6 @@ public sealed class QualityColumn(bool topographic) : IColumn
     public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
 
     public bool IsAvailable(Summary summary) => true;
-
-    private static string Key(int side, int iterations, bool exact) => $"{side}x{side}x{iterations}{(exact ? "x" : "")}";
 }
 
 /// <summary>The trainer benchmarks' configuration: the default one plus the QE and TE columns.</summary>

@@ -6,15 +6,28 @@ using Kohonen.Training;
 namespace Kohonen.Benchmarks;
 
 /// <summary>
-/// Whole trainings: the colour demo (20 colours, 100×100, 1,000 iterations, classic schedule) with
-/// and without the neighbourhood cut-off, and the 1,000 × 3 workload of the Python original on three
-/// map sizes. QE and TE are recorded beside the time (see <see cref="QualityColumn"/>).
+/// Whole trainings. Online: the colour demo (20 colours, 100×100, 1,000 iterations, classic schedule)
+/// with and without the neighbourhood cut-off, the 1,000 × 3 workload of the Python original on
+/// three map sizes and on an awkward one (37×23: rows that are not whole vectors). Batch: 100,000 × 64
+/// Gaussian clusters on 40×40 for 10 epochs (the C++ library's ground), and 20,000 × 13 on 37×23.
+/// QE and TE are recorded beside the time (see <see cref="QualityColumn"/>).
 /// </summary>
 [Config(typeof(QualityConfig))]
 public class TrainerBenchmarks
 {
+    private const string Colors = "colours 100x100 x1000 (cut-off)";
+    private const string ColorsExact = "colours 100x100 x1000 (exact)";
+    private const string Uniform10 = "1000x3 on 10x10 x100";
+    private const string Uniform30 = "1000x3 on 30x30 x100";
+    private const string Uniform50 = "1000x3 on 50x50 x100";
+    private const string UniformAwkward = "1000x3 on 37x23 x100";
+    private const string Blobs = "batch 100000x64 on 40x40 x10";
+    private const string BatchAwkward = "batch 20000x13 on 37x23 x20";
+
     private DataMatrix _colors = null!;
     private DataMatrix _uniform = null!;
+    private DataMatrix _blobs = null!;
+    private DataMatrix _clusters13 = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -22,29 +35,58 @@ public class TrainerBenchmarks
         var random = new Random(0);
         _colors = new DataMatrix([.. Enumerable.Range(0, 60).Select(_ => (float)random.NextDouble())], 20, 3);
         _uniform = new DataMatrix([.. Enumerable.Range(0, 3000).Select(_ => (float)random.NextDouble())], 1000, 3);
+        _blobs = Clusters(random, 100_000, 64, 10);
+        _clusters13 = Clusters(random, 20_000, 13, 7);
     }
 
-    [Benchmark(Description = "colours 100x100 x1000 (cut-off)")]
-    public double ColorDemo() => Train(_colors, 100, 1000, exact: false);
+    [Benchmark(Description = Colors)]
+    public double ColorDemo() => Train(Colors, _colors, new SomOptions { Width = 100, Height = 100, Iterations = 1000 });
 
-    [Benchmark(Description = "colours 100x100 x1000 (exact)")]
-    public double ColorDemoExact() => Train(_colors, 100, 1000, exact: true);
+    [Benchmark(Description = ColorsExact)]
+    public double ColorDemoExact() => Train(ColorsExact, _colors, new SomOptions { Width = 100, Height = 100, Iterations = 1000, ExactNeighborhood = true });
 
-    [Benchmark(Description = "1000x3 on 10x10 x100")]
-    public double Uniform10() => Train(_uniform, 10, 100, exact: false);
+    [Benchmark(Description = Uniform10)]
+    public double OnUniform10() => Train(Uniform10, _uniform, new SomOptions { Width = 10, Height = 10, Iterations = 100 });
 
-    [Benchmark(Description = "1000x3 on 30x30 x100")]
-    public double Uniform30() => Train(_uniform, 30, 100, exact: false);
+    [Benchmark(Description = Uniform30)]
+    public double OnUniform30() => Train(Uniform30, _uniform, new SomOptions { Width = 30, Height = 30, Iterations = 100 });
 
-    [Benchmark(Description = "1000x3 on 50x50 x100")]
-    public double Uniform50() => Train(_uniform, 50, 100, exact: false);
+    [Benchmark(Description = Uniform50)]
+    public double OnUniform50() => Train(Uniform50, _uniform, new SomOptions { Width = 50, Height = 50, Iterations = 100 });
 
-    /// <summary>Trains and records the map's quality for the report.</summary>
-    private static double Train(DataMatrix data, int side, int iterations, bool exact)
+    [Benchmark(Description = UniformAwkward)]
+    public double OnUniformAwkward() => Train(UniformAwkward, _uniform, new SomOptions { Width = 37, Height = 23, Iterations = 100 });
+
+    [Benchmark(Description = Blobs)]
+    public double BatchBlobs() => Train(Blobs, _blobs, new SomOptions { Width = 40, Height = 40, Iterations = 10, Algorithm = TrainingAlgorithm.Batch });
+
+    [Benchmark(Description = BatchAwkward)]
+    public double BatchOnAwkward() => Train(BatchAwkward, _clusters13, new SomOptions { Width = 37, Height = 23, Iterations = 20, Algorithm = TrainingAlgorithm.Batch });
+
+    /// <summary>Trains (seed 1) and records the map's quality for the report.</summary>
+    private static double Train(string benchmark, DataMatrix data, SomOptions options)
     {
-        var model = new SomTrainer(new SomOptions { Width = side, Height = side, Iterations = iterations, Seed = 1, ExactNeighborhood = exact }).Fit(data);
-        var qe = QualityMetrics.QuantizationError(model, data);
-        QualityColumn.Record(side, iterations, exact, qe, QualityMetrics.TopographicError(model, data));
+        var model = new SomTrainer(options with { Seed = 1 }).Fit(data);
+        var (qe, te) = QualityMetrics.OfTraining(model, data);
+        QualityColumn.Record(benchmark, qe, te);
         return qe;
+    }
+
+    /// <summary>k Gaussian clusters (unit spread) around centres in [−5, 5]^dim.</summary>
+    private static DataMatrix Clusters(Random random, int rows, int dim, int k)
+    {
+        var centres = Enumerable.Range(0, k * dim).Select(_ => (random.NextDouble() * 10) - 5).ToArray();
+        var values = new float[rows * dim];
+        for (var r = 0; r < rows; r++)
+        {
+            var c = random.Next(k);
+            for (var f = 0; f < dim; f++)
+            {
+                var (u1, u2) = (1 - random.NextDouble(), random.NextDouble());
+                values[(r * dim) + f] = (float)(centres[(c * dim) + f] + (Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2)));
+            }
+        }
+
+        return new DataMatrix(values, rows, dim);
     }
 }
