@@ -42,6 +42,7 @@ internal static class FusedOnlineStep
     /// <param name="cutoff">Steps below this are not applied (0: every step is).</param>
     /// <param name="next">The input whose BMU is wanted after the move.</param>
     /// <param name="bestDistanceSquared">The BMU's squared distance to <paramref name="next"/>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int UpdateAndFindNext(RowPlanes planes, ReadOnlySpan<float> sample, ReadOnlySpan<float> rowScales,
         ReadOnlySpan<float> gxEven, ReadOnlySpan<float> gxOdd, float cutoff, ReadOnlySpan<float> next, out float bestDistanceSquared) =>
         UpdateAndFindNext(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, 0, planes.Height, out bestDistanceSquared);
@@ -51,6 +52,7 @@ internal static class FusedOnlineStep
     /// move of those rows and the best node among them. Steps over disjoint row ranges may run at
     /// the same time; the best of their answers, ties to the lower range, is the whole step's.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int UpdateAndFindNext(RowPlanes planes, ReadOnlySpan<float> sample, ReadOnlySpan<float> rowScales,
         ReadOnlySpan<float> gxEven, ReadOnlySpan<float> gxOdd, float cutoff, ReadOnlySpan<float> next, int firstRow, int endRow, out float bestDistanceSquared)
     {

@@ -19,7 +19,9 @@ namespace Kohonen.Training;
 /// indices are lower). A step is microseconds long, too short to hand to the thread pool, so the
 /// worker waits by spinning, and by yielding once a wait grows long (while the caller measures the
 /// map between iterations, say). Each node's arithmetic is the same either way, so the codebook is
-/// the same, bit for bit, on one thread or two.
+/// the same, bit for bit, on one thread or two. The per-sample code is compiled optimised at once
+/// (AggressiveOptimization on the loops, the rest inlined into them): left to tiered compilation, a
+/// short training ran its first thousands of steps unoptimised.
 /// </remarks>
 internal sealed class FusedOnlineTraining : IDisposable
 {
@@ -168,6 +170,7 @@ internal sealed class FusedOnlineTraining : IDisposable
     /// <summary>The fused step over grid rows [firstRow, endRow): moves them towards sample
     /// <paramref name="sampleRow"/> around <paramref name="bmu"/> and returns the best of them for
     /// sample <paramref name="nextRow"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Step(int bmu, int sampleRow, int nextRow, int firstRow, int endRow, out float bestDistanceSquared)
     {
         var sample = _data.Row(sampleRow);
@@ -183,6 +186,7 @@ internal sealed class FusedOnlineTraining : IDisposable
             _table.PaddedGaussianRowFactors(oddRow: true), _cutoff, next, firstRow, endRow, out bestDistanceSquared);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int StepOnTwoThreads(int bmu, int sampleRow, int nextRow)
     {
         _post.Bmu = bmu;
@@ -200,6 +204,7 @@ internal sealed class FusedOnlineTraining : IDisposable
         return _answer.DistanceSquared < lowerDistanceSquared ? _answer.Bmu : lower;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WorkOnUpperRows()
     {
         for (var step = 1L; ; step++)
