@@ -40,6 +40,80 @@ internal static class DataFiles
         throw new UsageException($"{flag}: '{path}' has an unknown extension '{Path.GetExtension(path).ToLowerInvariant()}'; allowed: {Allowed}.");
     }
 
+    /// <summary>
+    /// A data file opened to be read a chunk of rows at a time (<c>--batch-size</c>): a .npy file as it
+    /// is; a CSV or TSV file converted first, chunk by chunk, into a temporary float32 .npy file
+    /// (deleted on dispose), so that memory stays bounded by the chunk however large the file is, and
+    /// every epoch reads binary rows instead of parsing text again.
+    /// </summary>
+    public sealed class Streamed : IDisposable
+    {
+        private readonly string? _temporary;
+
+        private Streamed(NpyRowReader reader, string? temporary)
+        {
+            Reader = reader;
+            _temporary = temporary;
+        }
+
+        public NpyRowReader Reader { get; }
+
+        /// <summary>Opens <paramref name="path"/>; <paramref name="converting"/> is told before a text
+        /// file is converted (it reads the whole file once).</summary>
+        /// <exception cref="UsageException">The file is missing or of an unknown kind, or a CSV option
+        /// is given for a .npy file.</exception>
+        public static Streamed Open(string path, string flag, int rowsPerChunk, IReadOnlyList<string>? columns, string? labelColumn, Action<string>? converting)
+        {
+            if (!File.Exists(path))
+            {
+                throw new UsageException($"{flag}: the file '{path}' does not exist.");
+            }
+
+            if (Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase))
+            {
+                if (columns is { Count: > 0 } || labelColumn is not null)
+                {
+                    throw new UsageException($"--columns and --label-column apply to CSV files; '{path}' is a .npy array (all columns are features).");
+                }
+
+                return new Streamed(NpyRowReader.Open(path), null);
+            }
+
+            if (CsvDelimiter(path) is not { } delimiter)
+            {
+                throw new UsageException($"{flag}: '{path}' has an unknown extension '{Path.GetExtension(path).ToLowerInvariant()}'; allowed: {Allowed}.");
+            }
+
+            var options = new CsvReadOptions { Columns = columns is { Count: > 0 } ? columns : null, LabelColumn = labelColumn, Delimiter = delimiter };
+            var temporary = Path.Combine(Path.GetTempPath(), $"kohonen-stream-{Guid.NewGuid():N}.npy");
+            converting?.Invoke(temporary);
+            IReadOnlyList<string>? names = null;
+            try
+            {
+                NpyFile.WriteChunks(temporary, CsvDataReader.ReadChunks(path, options, rowsPerChunk).Select(chunk =>
+                {
+                    names ??= chunk.Data.ColumnNames;
+                    return chunk.Data;
+                }));
+                return new Streamed(NpyRowReader.Open(temporary, names), temporary);
+            }
+            catch
+            {
+                File.Delete(temporary);
+                throw;
+            }
+        }
+
+        public void Dispose()
+        {
+            Reader.Dispose();
+            if (_temporary is not null)
+            {
+                File.Delete(_temporary);
+            }
+        }
+    }
+
     /// <summary>The field separator of a delimited text file by its extension (tab for .tsv, comma for
     /// .csv and .txt), or null when the file is not one.</summary>
     public static char? CsvDelimiter(string path) => Path.GetExtension(path).ToLowerInvariant() switch

@@ -166,24 +166,63 @@ public class StreamedTrainCommandTests : ScratchFolder
         Assert.True(File.Exists(PathOf("streamed.umatrix.png")));
     }
 
+    /// <summary>A CSV file streams too: converted a chunk at a time into a temporary .npy that is gone
+    /// afterwards; the model is the one trained on the CSV read whole, column names included.</summary>
+    [Fact]
+    public async Task BatchSizeStreamsACsvFileThroughATemporaryNpyAndGivesTheSameModelFile()
+    {
+        var random = new Random(3);
+        var lines = Enumerable.Range(0, 1500).Select(i => FormattableString.Invariant($"{random.Next(3) * 4 + random.NextDouble():R},{random.NextDouble():R},skip,{random.NextDouble():R},c{i % 3}"));
+        var csv = WriteFile("rows.csv", "red,green,unused,blue,label\n" + string.Join('\n', lines) + "\n");
+        string[] common = ["train", "--data", csv, "--columns", "red,green,blue", "--label-column", "label", "--epochs", "5", "--width", "7", "--height", "5",
+            "--seed", "4", "--scale", "zscore", "--no-track", "--no-plots"];
+
+        var whole = await CliRun.InvokeAsync([.. common, "--json", "--out", PathOf("whole.som")]);
+        var streamed = await CliRun.InvokeAsync([.. common, "--batch-size", "100", "--out", PathOf("streamed.som")]);
+
+        Assert.True(whole.ExitCode == 0, whole.ToString());
+        Assert.True(streamed.ExitCode == 0, streamed.ToString());
+        Assert.Equal(File.ReadAllBytes(PathOf("whole.som")), File.ReadAllBytes(PathOf("streamed.som")));
+        var temporary = System.Text.RegularExpressions.Regex.Match(streamed.Error, @"into (\S+kohonen-stream-\w+\.npy)").Groups[1].Value;
+        Assert.NotEqual("", temporary);
+        Assert.False(File.Exists(temporary), $"{temporary} is left behind");
+        var info = await CliRun.InvokeAsync("info", "--model", PathOf("streamed.som"));
+        Assert.Contains("features       red, green, blue\n", info.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ABadCellInAStreamedCsvIsReportedWithItsLineAndNothingIsLeftBehind()
+    {
+        var rows = Enumerable.Range(0, 300).Select(i => i == 250 ? "0.5,oops" : FormattableString.Invariant($"{i / 300.0:R},{(i % 7) / 7.0:R}"));
+        var csv = WriteFile("bad.csv", "a,b\n" + string.Join('\n', rows) + "\n");
+
+        var run = await CliRun.InvokeAsync("train", "--data", csv, "--batch-size", "64", "--no-track", "--out", PathOf("m.som"));
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains($"{csv}, line 252, column 2 ('b'): 'oops' is not a number", run.Error, StringComparison.Ordinal);
+        var temporary = System.Text.RegularExpressions.Regex.Match(run.Error, @"into (\S+kohonen-stream-\w+\.npy)").Groups[1].Value;
+        Assert.False(File.Exists(temporary));
+        Assert.False(File.Exists(PathOf("m.som")));
+    }
+
     [Fact]
     public async Task BatchSizeRefusesWhatItCannotStream()
     {
         var data = ClustersNpy();
-        var csv = WriteFile("d.csv", "a,b\n1,2\n");
+        var json = WriteFile("d.json", "[1, 2]");
 
-        var fromCsv = await CliRun.InvokeAsync("train", "--data", csv, "--batch-size", "10", "--no-track", "--out", PathOf("m.som"));
+        var unknown = await CliRun.InvokeAsync("train", "--data", json, "--batch-size", "10", "--no-track", "--out", PathOf("m.som"));
         var online = await CliRun.InvokeAsync("train", "--data", data, "--batch-size", "10", "--algorithm", "online", "--no-track", "--out", PathOf("m.som"));
         var pca = await CliRun.InvokeAsync("train", "--data", data, "--batch-size", "10", "--init", "pca", "--no-track", "--out", PathOf("m.som"));
         var zero = await CliRun.InvokeAsync("train", "--data", data, "--batch-size", "0", "--no-track", "--out", PathOf("m.som"));
         var noData = await CliRun.InvokeAsync("train", "--batch-size", "10", "--no-track", "--out", PathOf("m.som"));
 
-        Assert.Equal((2, $"error: --batch-size streams .npy files only; '{csv}' would be read whole. Save it with numpy.save, or drop --batch-size.\n"), (fromCsv.ExitCode, fromCsv.Error));
+        Assert.Equal((2, $"error: --data: '{json}' has an unknown extension '.json'; allowed: .csv, .tsv, .txt, .npy.\n"), (unknown.ExitCode, unknown.Error));
         Assert.Equal((2, "error: --batch-size streams the data through the batch algorithm; drop --algorithm online.\n"), (online.ExitCode, online.Error));
         Assert.Equal(2, pca.ExitCode);
         Assert.Contains("error: --init pca needs the data in memory", pca.Error, StringComparison.Ordinal);
         Assert.Equal((2, "error: --batch-size must be 1 or more; got 0.\n"), (zero.ExitCode, zero.Error));
-        Assert.Equal((2, "error: --batch-size streams a .npy file: give it as --data FILE.npy.\n"), (noData.ExitCode, noData.Error));
+        Assert.Equal((2, "error: --batch-size streams a data file: give it as --data FILE (.npy, .csv, .tsv or .txt).\n"), (noData.ExitCode, noData.Error));
         Assert.False(File.Exists(PathOf("m.som")));
     }
 }

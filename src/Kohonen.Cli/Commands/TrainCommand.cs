@@ -37,7 +37,7 @@ internal static class TrainCommand
         var init = EnumOption.Create<Initialization>("--init", "Codebook initialisation; default random");
         var scale = EnumOption.Create<Scaling>("--scale", "Feature scaling kept in the model; default none");
         var shuffle = new Option<bool>("--shuffle") { Description = "Online: visit samples in a new random order every iteration." };
-        var batchSize = new Option<int?>("--batch-size") { Description = "Stream a .npy file this many rows at a time (batch algorithm; memory bounded by the chunk, not the file). Default: SOM_BATCH_SIZE, else the whole file in memory." };
+        var batchSize = new Option<int?>("--batch-size") { Description = "Stream the data file this many rows at a time (batch algorithm; memory bounded by the chunk, not the file; a CSV or TSV file is first converted, chunk by chunk, into a temporary .npy). Default: SOM_BATCH_SIZE, else the whole file in memory." };
         var exact = new Option<bool>("--exact") { Description = "Online: update every node, with no cut-off of steps below 2^-24 (slower late in training)." };
         var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
@@ -103,7 +103,9 @@ internal static class TrainCommand
             var dataPath = r.GetValue(data);
             var rowsPerChunk = r.GetValue(batchSize) ?? settings.BatchSize;
             CsvData? table = null;
-            using var stream = rowsPerChunk is null ? null : OpenStream(dataPath, rowsPerChunk.Value, r.GetValue(columns), r.GetValue(labelColumn));
+            using var streamed = rowsPerChunk is null ? null : OpenStream(dataPath, rowsPerChunk.Value, r.GetValue(columns), r.GetValue(labelColumn),
+                r.GetValue(quiet) || r.GetValue(json) ? null : temporary => console.Error.WriteLine($"Reading {dataPath} {rowsPerChunk:N0} rows at a time into {temporary} (deleted at the end) ..."));
+            var stream = streamed?.Reader;
             if (stream is not null)
             {
                 if (r.GetValue(algorithm) is { } named && OptionText.Parse<TrainingAlgorithm>(named, "--algorithm") == TrainingAlgorithm.Online)
@@ -217,8 +219,9 @@ internal static class TrainCommand
         return Math.Max(1, (int)Math.Ceiling(options.Iterations / (double)points));
     }
 
-    /// <summary>The .npy file --batch-size streams; anything else is a usage error saying what to do.</summary>
-    private static NpyRowReader OpenStream(string? path, int rowsPerChunk, string[]? columns, string? labelColumn)
+    /// <summary>The file --batch-size streams (.npy as it is, CSV or TSV converted to a temporary .npy
+    /// a chunk at a time); anything else is a usage error saying what to do.</summary>
+    private static DataFiles.Streamed OpenStream(string? path, int rowsPerChunk, string[]? columns, string? labelColumn, Action<string>? converting)
     {
         if (rowsPerChunk < 1)
         {
@@ -227,20 +230,10 @@ internal static class TrainCommand
 
         if (path is null)
         {
-            throw new UsageException("--batch-size streams a .npy file: give it as --data FILE.npy.");
+            throw new UsageException("--batch-size streams a data file: give it as --data FILE (.npy, .csv, .tsv or .txt).");
         }
 
-        if (!Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new UsageException($"--batch-size streams .npy files only; '{path}' would be read whole. Save it with numpy.save, or drop --batch-size.");
-        }
-
-        if (columns is { Length: > 0 } || labelColumn is not null)
-        {
-            throw new UsageException($"--columns and --label-column apply to CSV files; '{path}' is a .npy array (all columns are features).");
-        }
-
-        return File.Exists(path) ? NpyRowReader.Open(path) : throw new UsageException($"--data: the file '{path}' does not exist.");
+        return DataFiles.Streamed.Open(path, "--data", rowsPerChunk, DataFiles.Columns(columns), labelColumn, converting);
     }
 
     /// <summary>--iterations counts online passes, --epochs batch epochs; together they conflict.</summary>

@@ -46,9 +46,28 @@ public static class CsvDataReader
     }
 
     /// <summary>Reads from a text reader; <paramref name="sourceName"/> names it in messages.</summary>
-    public static CsvData Read(TextReader reader, string sourceName, CsvReadOptions? options = null)
+    public static CsvData Read(TextReader reader, string sourceName, CsvReadOptions? options = null) =>
+        ReadChunks(reader, sourceName, options, int.MaxValue).Single();
+
+    /// <summary>
+    /// Reads a file <paramref name="rowsPerChunk"/> data rows at a time, holding one chunk: for files
+    /// larger than memory. The chunks, in order, hold the rows <see cref="Read(string, CsvReadOptions?)"/>
+    /// would, with the same checks and messages (a bad cell is reported when its chunk is read).
+    /// </summary>
+    public static IEnumerable<CsvData> ReadChunks(string path, CsvReadOptions? options, int rowsPerChunk)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        foreach (var chunk in ReadChunks(reader, path, options, rowsPerChunk))
+        {
+            yield return chunk;
+        }
+    }
+
+    private static IEnumerable<CsvData> ReadChunks(TextReader reader, string sourceName, CsvReadOptions? options, int rowsPerChunk)
     {
         ArgumentNullException.ThrowIfNull(reader);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rowsPerChunk, 1);
         options ??= new CsvReadOptions();
         var lineNumber = 0;
         string? line;
@@ -124,6 +143,17 @@ public static class CsvDataReader
             }
         }
 
+        var rowsRead = 0L;
+        CsvData Chunk()
+        {
+            var rows = values.Count / featureIndices.Length;
+            rowsRead += rows;
+            var chunk = new CsvData(DataMatrix.Wrap([.. values], rows, featureIndices.Length, names), labels);
+            values = [];
+            labels = labels is null ? null : [];
+            return chunk;
+        }
+
         if (!hasHeader)
         {
             AddRow(first, firstLine);
@@ -135,16 +165,22 @@ public static class CsvDataReader
             if (!string.IsNullOrWhiteSpace(line))
             {
                 AddRow(SplitFields(line, options.Delimiter, sourceName, lineNumber), lineNumber);
+                if (values.Count == (long)rowsPerChunk * featureIndices.Length)
+                {
+                    yield return Chunk();
+                }
             }
         }
 
-        var rows = values.Count / featureIndices.Length;
-        if (rows == 0)
+        if (values.Count > 0)
+        {
+            yield return Chunk();
+        }
+
+        if (rowsRead == 0)
         {
             throw new DataFormatException($"{sourceName}: the file has a header but no data rows.", sourceName);
         }
-
-        return new CsvData(DataMatrix.Wrap([.. values], rows, featureIndices.Length, names), labels);
     }
 
     /// <summary>The first row is a header when the options say so, or else when any of its cells is

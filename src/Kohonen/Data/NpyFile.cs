@@ -84,11 +84,61 @@ public static partial class NpyFile
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(data);
+        WriteHeader(stream, data.Rows, data.Columns, headerBytes: 0);
+        WriteValues(stream, data.Values);
+    }
+
+    /// <summary>
+    /// Writes rows that come in chunks as one float32 matrix, holding one chunk at a time (a CSV file
+    /// larger than memory, converted for streaming). The header, whose row count is known only at the
+    /// end, is written last over a fixed-size placeholder; the file appears under its name only when
+    /// complete (written to a temporary name, then renamed).
+    /// </summary>
+    /// <returns>The number of rows written.</returns>
+    /// <exception cref="DataFormatException">A chunk has another number of columns, or the rows are
+    /// more than a .npy file here may hold (2³¹ − 1).</exception>
+    public static int WriteChunks(string path, IEnumerable<DataMatrix> chunks)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(chunks);
+        const int HeaderBytes = 128; // room for any (rows, columns) of two ints
+        long rows = 0;
+        int? columns = null;
+        AtomicFile.Write(path, stream =>
+        {
+            WriteHeader(stream, 0, 0, HeaderBytes);
+            foreach (var chunk in chunks)
+            {
+                columns ??= chunk.Columns;
+                if (chunk.Columns != columns)
+                {
+                    throw new DataFormatException($"{path}: a chunk of {chunk.Columns} columns among chunks of {columns}.", path);
+                }
+
+                rows += chunk.Rows;
+                if (rows > int.MaxValue)
+                {
+                    throw new DataFormatException($"{path}: more than {int.MaxValue} rows; split the data.", path);
+                }
+
+                WriteValues(stream, chunk.Values);
+            }
+
+            stream.Position = 0;
+            WriteHeader(stream, (int)rows, columns ?? 0, HeaderBytes);
+        });
+        return (int)rows;
+    }
+
+    /// <summary>Magic, version 1.0 and the header dictionary, padded with spaces to a multiple of 64
+    /// bytes, or to exactly <paramref name="headerBytes"/> when that is not 0.</summary>
+    private static void WriteHeader(Stream stream, int rows, int columns, int headerBytes)
+    {
         var dict = string.Create(CultureInfo.InvariantCulture,
-            $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({data.Rows}, {data.Columns}), }}");
-        // magic(6) + version(2) + length(2) + dict + padding + '\n' is a multiple of 64.
+            $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({rows}, {columns}), }}");
+        // magic(6) + version(2) + length(2) + dict + padding + '\n'.
         var unpadded = 10 + dict.Length + 1;
-        var padding = (64 - (unpadded % 64)) % 64;
+        var padding = headerBytes > 0 ? headerBytes - unpadded : (64 - (unpadded % 64)) % 64;
         var header = dict + new string(' ', padding) + "\n";
         stream.Write(Magic);
         stream.Write([1, 0]);
@@ -96,8 +146,12 @@ public static partial class NpyFile
         BinaryPrimitives.WriteUInt16LittleEndian(length, (ushort)header.Length);
         stream.Write(length);
         stream.Write(Encoding.ASCII.GetBytes(header));
-        var bytes = new byte[4 * Math.Min(data.Values.Length, 1 << 14)];
-        var values = data.Values;
+    }
+
+    /// <summary>The values as little-endian float32.</summary>
+    private static void WriteValues(Stream stream, ReadOnlySpan<float> values)
+    {
+        var bytes = new byte[4 * Math.Min(Math.Max(values.Length, 1), 1 << 14)];
         for (var start = 0; start < values.Length; start += bytes.Length / 4)
         {
             var n = Math.Min(bytes.Length / 4, values.Length - start);

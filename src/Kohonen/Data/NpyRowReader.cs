@@ -15,7 +15,7 @@ public sealed class NpyRowReader : IDisposable
     private readonly bool _littleEndian;
     private byte[] _bytes = [];
 
-    private NpyRowReader(FileStream stream, string path, long dataStart, int rows, int columns, int bytesPerValue, bool littleEndian)
+    private NpyRowReader(FileStream stream, string path, long dataStart, int rows, int columns, int bytesPerValue, bool littleEndian, IReadOnlyList<string>? columnNames)
     {
         _stream = stream;
         Path = path;
@@ -24,7 +24,7 @@ public sealed class NpyRowReader : IDisposable
         Columns = columns;
         _bytesPerValue = bytesPerValue;
         _littleEndian = littleEndian;
-        ColumnNames = [.. Enumerable.Range(0, columns).Select(c => $"x{c}")];
+        ColumnNames = columnNames ?? [.. Enumerable.Range(0, columns).Select(c => $"x{c}")];
     }
 
     /// <summary>The file.</summary>
@@ -36,13 +36,17 @@ public sealed class NpyRowReader : IDisposable
     /// <summary>Values per row.</summary>
     public int Columns { get; }
 
-    /// <summary>x0, x1, …: a .npy file has no column names.</summary>
+    /// <summary>x0, x1, … (a .npy file has no column names), unless given when opened.</summary>
     public IReadOnlyList<string> ColumnNames { get; }
 
     /// <summary>Opens a file and reads its header; the data stays on disk.</summary>
     /// <exception cref="DataFormatException">Not a .npy file, an unsupported dtype or shape, or
     /// shorter than its header says.</exception>
-    public static NpyRowReader Open(string path)
+    public static NpyRowReader Open(string path) => Open(path, null);
+
+    /// <summary>Opens a file whose columns have names (a CSV file converted for streaming).</summary>
+    /// <exception cref="ArgumentException">Not one name per column.</exception>
+    public static NpyRowReader Open(string path, IReadOnlyList<string>? columnNames)
     {
         ArgumentNullException.ThrowIfNull(path);
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.RandomAccess);
@@ -57,7 +61,12 @@ public sealed class NpyRowReader : IDisposable
                 throw new DataFormatException($"{path}: the file has {stream.Length} bytes; its header announces {rows}×{columns} values ({needed} bytes). It is truncated.", path);
             }
 
-            return new NpyRowReader(stream, path, start, rows, columns, bytesPerValue, descr[0] != '>');
+            if (columnNames is not null && columnNames.Count != columns)
+            {
+                throw new ArgumentException($"{columnNames.Count} column names for the {columns} columns of {path}.", nameof(columnNames));
+            }
+
+            return new NpyRowReader(stream, path, start, rows, columns, bytesPerValue, descr[0] != '>', columnNames);
         }
         catch
         {

@@ -84,4 +84,55 @@ public class CsvDataReaderTests
         Assert.Equal([1.5f, -0.002f], csv.Data.Values.ToArray());
         Assert.Equal(["x", "y"], csv.Data.ColumnNames);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(25)]
+    [InlineData(1000)]
+    public void ChunksHoldTheRowsOfTheWholeReadInOrder(int rowsPerChunk)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"kohonen-chunks-{Guid.NewGuid():N}.csv");
+        var random = new Random(rowsPerChunk);
+        File.WriteAllText(path, "id,a,b,label\n" + string.Join("\n", Enumerable.Range(0, 50).Select(i =>
+            FormattableString.Invariant($"{i},{random.NextDouble():R},{random.NextDouble():R},k{i % 4}"))) + "\n\n");
+        try
+        {
+            var options = new CsvReadOptions { Columns = ["b", "a"], LabelColumn = "label" };
+            var whole = CsvDataReader.Read(path, options);
+
+            var chunks = CsvDataReader.ReadChunks(path, options, rowsPerChunk).ToList();
+
+            Assert.Equal((50 + rowsPerChunk - 1) / rowsPerChunk, chunks.Count);
+            Assert.All(chunks.SkipLast(1), c => Assert.Equal(rowsPerChunk, c.Data.Rows));
+            Assert.Equal(whole.Data.Values.ToArray(), chunks.SelectMany(c => c.Data.Values.ToArray()));
+            Assert.Equal(whole.Labels, chunks.SelectMany(c => c.Labels!));
+            Assert.All(chunks, c => Assert.Equal(["b", "a"], c.Data.ColumnNames));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void ABadCellInALaterChunkIsReportedWhenThatChunkIsRead()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"kohonen-chunks-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(path, "a,b\n" + string.Join("\n", Enumerable.Range(0, 30).Select(i => i == 22 ? "1,NaN" : $"{i},1")) + "\n");
+        try
+        {
+            using var chunks = CsvDataReader.ReadChunks(path, null, 10).GetEnumerator();
+            Assert.True(chunks.MoveNext());
+            Assert.True(chunks.MoveNext());
+
+            var error = Assert.Throws<DataFormatException>(() => chunks.MoveNext());
+
+            Assert.Contains("line 24, column 2 ('b'): 'NaN' is not a finite number", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

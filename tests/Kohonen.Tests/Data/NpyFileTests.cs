@@ -84,4 +84,40 @@ public class NpyFileTests
         Assert.Contains("truncated", Assert.Throws<DataFormatException>(() => NpyFile.Read(new MemoryStream(truncated), "x.npy")).Message, StringComparison.Ordinal);
         Assert.Contains("not a .npy file", Assert.Throws<DataFormatException>(() => NpyFile.Read(new MemoryStream("a,b\n1,2\n"u8.ToArray()), "x.npy")).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void RowsWrittenInChunksReadBackAsOneMatrixWithAFixedHeader()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"kohonen-npy-{Guid.NewGuid():N}.npy");
+        DataMatrix[] chunks = [new([1, 2, 3, 4, 5, 6], 2, 3), new([7, 8, 9], 1, 3), new([10, 11, 12, 13, 14, 15], 2, 3)];
+        try
+        {
+            var rows = NpyFile.WriteChunks(path, chunks);
+
+            var back = NpyFile.Read(path);
+            Assert.Equal(5, rows);
+            Assert.Equal((5, 3), (back.Rows, back.Columns));
+            Assert.Equal(Enumerable.Range(1, 15).Select(i => (float)i), back.Values.ToArray());
+            Assert.Equal(128 + (15 * 4), new FileInfo(path).Length);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void AFailingChunkLeavesNoFile()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"kohonen-npy-{Guid.NewGuid():N}.npy");
+        static IEnumerable<DataMatrix> Failing()
+        {
+            yield return new DataMatrix([1, 2], 1, 2);
+            throw new DataFormatException("bad.csv, line 3: broken", "bad.csv");
+        }
+
+        Assert.Throws<DataFormatException>(() => NpyFile.WriteChunks(path, Failing()));
+        Assert.False(File.Exists(path));
+        Assert.Empty(Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(path) + "*"));
+    }
 }
