@@ -23,7 +23,7 @@ internal sealed class KohonenSettings
         new("SOM_RANDOM_STATE", "a whole number in 0..2147483647", "Seed of every random choice (flag --seed). Default: drawn and reported."),
         new("SOM_INPUT_DIM", "1..4096", "Features of the random data `kohonen train` uses when no --data is given. Default 3."),
         new("SOM_SAMPLES", "1..10000000", "Rows of the random data `kohonen train` uses when no --data is given. Default 1000."),
-        new("SOM_BATCH_SIZE", "1..10000000", "Rows per chunk when `kohonen train` streams a .npy file through the batch algorithm (flag --batch-size). Default: the whole file in memory."),
+        new("SOM_BATCH_SIZE", "1..10000000", "Rows per chunk when `kohonen train` streams its data file (.npy as it is; CSV or TSV through a temporary .npy) through the batch algorithm (flag --batch-size). Default: the whole file in memory."),
         new("SOM_RUN_NAME", "any text", "Name of the run that `kohonen train` records (flag --run-name). Default: the data file's name, or 'random'."),
         new("SOM_VERBOSE", "true or false", "Print stack traces with errors (flag --verbose). Default false."),
         new("SOM_RUN_ID", "a run id", "The run whose model to serve or use (flag --run). Wins over SOM_RUN_ID_FILE."),
