@@ -10,7 +10,18 @@ internal static class DataFiles
     /// <summary>Reads a data file; <paramref name="flag"/> names the flag in messages.</summary>
     /// <exception cref="UsageException">The file is missing or of an unknown kind, or a CSV option
     /// is given for a .npy file.</exception>
-    public static CsvData Read(string path, string flag, IReadOnlyList<string>? columns, string? labelColumn)
+    public static CsvData Read(string path, string flag, IReadOnlyList<string>? columns, string? labelColumn) =>
+        TextOptions(path, flag, columns, labelColumn) is { } options
+            ? CsvDataReader.Read(path, options)
+            : new CsvData(NpyFile.Read(path), null);
+
+    /// <summary>
+    /// Checks that the file exists and is of a kind the commands read: the CSV options for a
+    /// delimited text file, null for a .npy file (which takes no CSV options).
+    /// </summary>
+    /// <exception cref="UsageException">The file is missing or of an unknown kind, or a CSV option
+    /// is given for a .npy file.</exception>
+    private static CsvReadOptions? TextOptions(string path, string flag, IReadOnlyList<string>? columns, string? labelColumn)
     {
         if (!File.Exists(path))
         {
@@ -19,25 +30,20 @@ internal static class DataFiles
 
         if (CsvDelimiter(path) is { } delimiter)
         {
-            return CsvDataReader.Read(path, new CsvReadOptions
-            {
-                Columns = columns is { Count: > 0 } ? columns : null,
-                LabelColumn = labelColumn,
-                Delimiter = delimiter,
-            });
+            return new CsvReadOptions { Columns = columns is { Count: > 0 } ? columns : null, LabelColumn = labelColumn, Delimiter = delimiter };
         }
 
-        if (Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase))
+        if (!Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase))
         {
-            if (columns is { Count: > 0 } || labelColumn is not null)
-            {
-                throw new UsageException($"--columns and --label-column apply to CSV files; '{path}' is a .npy array (all columns are features).");
-            }
-
-            return new CsvData(NpyFile.Read(path), null);
+            throw new UsageException($"{flag}: '{path}' has an unknown extension '{Path.GetExtension(path).ToLowerInvariant()}'; allowed: {Allowed}.");
         }
 
-        throw new UsageException($"{flag}: '{path}' has an unknown extension '{Path.GetExtension(path).ToLowerInvariant()}'; allowed: {Allowed}.");
+        if (columns is { Count: > 0 } || labelColumn is not null)
+        {
+            throw new UsageException($"--columns and --label-column apply to CSV files; '{path}' is a .npy array (all columns are features).");
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -64,27 +70,11 @@ internal static class DataFiles
         /// is given for a .npy file.</exception>
         public static Streamed Open(string path, string flag, int rowsPerChunk, IReadOnlyList<string>? columns, string? labelColumn, Action<string>? converting)
         {
-            if (!File.Exists(path))
+            if (TextOptions(path, flag, columns, labelColumn) is not { } options)
             {
-                throw new UsageException($"{flag}: the file '{path}' does not exist.");
-            }
-
-            if (Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase))
-            {
-                if (columns is { Count: > 0 } || labelColumn is not null)
-                {
-                    throw new UsageException($"--columns and --label-column apply to CSV files; '{path}' is a .npy array (all columns are features).");
-                }
-
                 return new Streamed(NpyRowReader.Open(path), null);
             }
 
-            if (CsvDelimiter(path) is not { } delimiter)
-            {
-                throw new UsageException($"{flag}: '{path}' has an unknown extension '{Path.GetExtension(path).ToLowerInvariant()}'; allowed: {Allowed}.");
-            }
-
-            var options = new CsvReadOptions { Columns = columns is { Count: > 0 } ? columns : null, LabelColumn = labelColumn, Delimiter = delimiter };
             var temporary = Path.Combine(Path.GetTempPath(), $"kohonen-stream-{Guid.NewGuid():N}.npy");
             converting?.Invoke(temporary);
             IReadOnlyList<string>? names = null;

@@ -26,8 +26,14 @@ internal static class OnlineTrainer
     /// <summary>Nodes·dimension at or above which a sample's update is split across threads.</summary>
     private const int ParallelWorkThreshold = 1 << 16;
 
+    /// <param name="codebook">The initial codebook, node-major; trained in place.</param>
+    /// <param name="grid">The map's grid.</param>
+    /// <param name="run">Data, options, schedule, threads, progress.</param>
+    /// <param name="random">The random stream (shuffling).</param>
+    /// <param name="fuse">Whether the fused step may be used where it applies (tests turn it off to
+    /// compare it with the loops here, which give the same bits).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Train(float[] codebook, Grid grid, TrainingRun run, SomRandom random)
+    public static void Train(float[] codebook, Grid grid, TrainingRun run, SomRandom random, bool fuse = true)
     {
         var data = run.Data;
         var dim = data.Columns;
@@ -35,7 +41,7 @@ internal static class OnlineTrainer
         var nodes = grid.NodeCount;
         var order = Identity(data.Rows);
         var threads = (long)nodes * dim >= ParallelWorkThreshold ? run.MaxThreads : 1;
-        if (run.Options.Neighborhood == Neighborhood.Gaussian && FusedOnlineStep.IsSupported(dim))
+        if (fuse && run.Options.Neighborhood == Neighborhood.Gaussian && FusedOnlineStep.IsSupported(dim))
         {
             FusedOnlineTraining.Train(codebook, grid, run, random);
             return;
@@ -197,15 +203,21 @@ internal static class OnlineTrainer
             return;
         }
 
-        // gx below this gives a step below the cut-off.
-        var threshold = cutoff / rowScale;
+        // A column moves when its step rowScale·gx, the float32 product the update uses, reaches the
+        // cut-off: the fused step's rule, node for node. (On a hexagonal row of the other parity gx
+        // is below 1 even at the peak.)
+        if (rowScale * gx[peak] < cutoff)
+        {
+            return;
+        }
+
         int left = 0, right = 0; // the run is peak − left .. peak + right (modulo width)
-        while (left + right + 1 < width && (toroidal || peak - left - 1 >= 0) && gx[Wrap(peak - left - 1, width)] >= threshold)
+        while (left + right + 1 < width && (toroidal || peak - left - 1 >= 0) && rowScale * gx[Wrap(peak - left - 1, width)] >= cutoff)
         {
             left++;
         }
 
-        while (left + right + 1 < width && (toroidal || peak + right + 1 < width) && gx[Wrap(peak + right + 1, width)] >= threshold)
+        while (left + right + 1 < width && (toroidal || peak + right + 1 < width) && rowScale * gx[Wrap(peak + right + 1, width)] >= cutoff)
         {
             right++;
         }
