@@ -22,8 +22,9 @@ internal static partial class BmuSearch
     /// <summary>
     /// The best node in [start, end) of a planar codebook. Lane j of the running state holds the best
     /// distance and index among nodes start + j, start + j + 8, ...; each node's distance is summed
-    /// feature by feature as acc + d·d (no fused multiply-add), the very operations and order of the
-    /// scalar reference, so the distances and therefore the winner are the scalar ones bit for bit.
+    /// feature by feature as the fused multiply-add d·d + acc, the very operations and order of the
+    /// scalar reference (<see cref="SquaredDistance.Scalar"/>), so the distances and therefore the
+    /// winner are the scalar ones bit for bit.
     /// The lanes are merged by distance, ties to the lower index; the last (end − start) mod 8 nodes
     /// are scalar.
     /// </summary>
@@ -57,7 +58,7 @@ internal static partial class BmuSearch
             for (var f = 0; f < dim; f++)
             {
                 var d = Vector256.LoadUnsafe(ref p, (nuint)((f * nodes) + k)) - inputs[f];
-                acc += d * d;
+                acc = Vector256.FusedMultiplyAdd(d, d, acc);
             }
 
             var closer = Vector256.LessThan(acc, bestDistance);
@@ -81,8 +82,8 @@ internal static partial class BmuSearch
     /// <summary>
     /// <see cref="FindBestPlanar(ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, int, out float)"/>
     /// with 512-bit vectors: 16 nodes per vector and two vectors (32 nodes) per step, two independent
-    /// chains for the processor to overlap. Each node's distance is still acc + d·d feature by feature
-    /// (no fused multiply-add), so the result is the scalar one, bit for bit.
+    /// chains for the processor to overlap. Each node's distance is still d·d + acc feature by feature
+    /// (one fused multiply-add each), so the result is the scalar one, bit for bit.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int FindBestPlanarWide(ReadOnlySpan<float> planes, int nodes, ReadOnlySpan<float> input, int start, int end, out float bestDistanceSquared) =>
@@ -127,8 +128,8 @@ internal static partial class BmuSearch
                 var at = (nuint)((f * nodes) + k);
                 var d0 = Vector512.LoadUnsafe(ref p, at) - inputs[f];
                 var d1 = Vector512.LoadUnsafe(ref p, at + WideNodeLanes) - inputs[f];
-                acc0 += d0 * d0;
-                acc1 += d1 * d1;
+                acc0 = Vector512.FusedMultiplyAdd(d0, d0, acc0);
+                acc1 = Vector512.FusedMultiplyAdd(d1, d1, acc1);
             }
 
             (bestDistance, bestIndex) = Closer(acc0, index, bestDistance, bestIndex);
@@ -142,8 +143,8 @@ internal static partial class BmuSearch
 
     /// <summary>
     /// <see cref="FindBestPlanarWideAnyDimension"/> for a dimension of 1 to 4 fixed at compile time. The
-    /// arithmetic per node is the same: d₀·d₀, then + d₁·d₁, + d₂·d₂, + d₃·d₃ in that order (0 + d₀·d₀
-    /// is d₀·d₀ exactly, as d₀·d₀ ≥ +0), so the winner and its distance are the scalar ones bit for bit.
+    /// arithmetic per node is the same: d₀·d₀, then d₁·d₁ + acc, d₂·d₂ + acc, d₃·d₃ + acc as fused
+    /// multiply-adds in that order (d₀·d₀ + 0 rounded once is d₀·d₀ rounded, as d₀·d₀ ≥ +0), so the winner and its distance are the scalar ones bit for bit.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int FindBestPlanarWideFixed<TDim>(ReadOnlySpan<float> planes, int nodes, ReadOnlySpan<float> input, int start, int end, out float bestDistanceSquared)
@@ -176,8 +177,8 @@ internal static partial class BmuSearch
                 at += (nuint)nodes;
                 var d = Vector512.LoadUnsafe(ref p, at) - x1;
                 var e = Vector512.LoadUnsafe(ref p, at + WideNodeLanes) - x1;
-                acc0 += d * d;
-                acc1 += e * e;
+                acc0 = Vector512.FusedMultiplyAdd(d, d, acc0);
+                acc1 = Vector512.FusedMultiplyAdd(e, e, acc1);
             }
 
             if (dim > 2)
@@ -185,8 +186,8 @@ internal static partial class BmuSearch
                 at += (nuint)nodes;
                 var d = Vector512.LoadUnsafe(ref p, at) - x2;
                 var e = Vector512.LoadUnsafe(ref p, at + WideNodeLanes) - x2;
-                acc0 += d * d;
-                acc1 += e * e;
+                acc0 = Vector512.FusedMultiplyAdd(d, d, acc0);
+                acc1 = Vector512.FusedMultiplyAdd(e, e, acc1);
             }
 
             if (dim > 3)
@@ -194,8 +195,8 @@ internal static partial class BmuSearch
                 at += (nuint)nodes;
                 var d = Vector512.LoadUnsafe(ref p, at) - x3;
                 var e = Vector512.LoadUnsafe(ref p, at + WideNodeLanes) - x3;
-                acc0 += d * d;
-                acc1 += e * e;
+                acc0 = Vector512.FusedMultiplyAdd(d, d, acc0);
+                acc1 = Vector512.FusedMultiplyAdd(e, e, acc1);
             }
 
             (bestDistance, bestIndex) = Closer(acc0, index, bestDistance, bestIndex);
@@ -263,7 +264,7 @@ internal static partial class BmuSearch
             for (var f = 0; f < input.Length; f++)
             {
                 var d = planes[(f * nodes) + k] - input[f];
-                sum += d * d;
+                sum = MathF.FusedMultiplyAdd(d, d, sum);
             }
 
             if (sum < bestD2)

@@ -8,7 +8,7 @@ namespace Kohonen.Kernels;
 /// <summary>
 /// The planar BMU search for many inputs at once (predictions in bulk): four inputs share each pass over
 /// the codebook, so each block of 16 nodes' weights is loaded once for four searches. Per node and input
-/// the arithmetic is the single search's (d₀·d₀, then + d₁·d₁, …), so every answer is the scalar one,
+/// the arithmetic is the single search's (d₀·d₀, then d₁·d₁ + acc, … as fused multiply-adds), so every answer is the scalar one,
 /// bit for bit.
 /// </summary>
 internal static partial class BmuSearch
@@ -94,7 +94,8 @@ internal static partial class BmuSearch
          TDim.Value > 2 ? Vector512.Create(row[2]) : default,
          TDim.Value > 3 ? Vector512.Create(row[3]) : default);
 
-    /// <summary>d₀·d₀ + d₁·d₁ + … in feature order, for the first <c>TDim.Value</c> features.</summary>
+    /// <summary>d₀·d₀ + d₁·d₁ + … in feature order, each term a fused multiply-add, for the first
+    /// <c>TDim.Value</c> features.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Distance<TDim>(
         Vector512<float> w0, Vector512<float> w1, Vector512<float> w2, Vector512<float> w3,
@@ -106,19 +107,19 @@ internal static partial class BmuSearch
         if (TDim.Value > 1)
         {
             d = w1 - x1;
-            acc += d * d;
+            acc = Vector512.FusedMultiplyAdd(d, d, acc);
         }
 
         if (TDim.Value > 2)
         {
             d = w2 - x2;
-            acc += d * d;
+            acc = Vector512.FusedMultiplyAdd(d, d, acc);
         }
 
         if (TDim.Value > 3)
         {
             d = w3 - x3;
-            acc += d * d;
+            acc = Vector512.FusedMultiplyAdd(d, d, acc);
         }
 
         return acc;

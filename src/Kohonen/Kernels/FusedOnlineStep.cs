@@ -14,9 +14,9 @@ namespace Kohonen.Kernels;
 /// 512-bit vectors (16 nodes) with no scalar tail.
 /// </summary>
 /// <remarks>
-/// The arithmetic per node is that of the reference: h a float32 product; the update a subtract, a
-/// multiply and an add (not fused); the distance d₀·d₀ + d₁·d₁ + … in feature order, each term a
-/// multiply then an add. The winner is the closest node, ties to the lowest index, as in a
+/// The arithmetic per node is that of the reference: h a float32 product; the update a subtract and
+/// one fused multiply-add; the distance d₀·d₀ + d₁·d₁ + … in feature order, each term after the first
+/// a fused multiply-add (<see cref="SquaredDistance.Scalar"/>, <see cref="WeightUpdate.Scalar"/>). The winner is the closest node, ties to the lowest index, as in a
 /// sequential scan. So the codebook and every BMU are the plain loops' bits.
 /// </remarks>
 internal static class FusedOnlineStep
@@ -125,32 +125,32 @@ internal static class FusedOnlineStep
                     var acc = Move(ref row, at, h, x0, n0);
                     if (dim > 1)
                     {
-                        acc += Move(ref row, at + plane, h, x1, n1);
+                        acc = MoveAndAdd(ref row, at + plane, h, x1, n1, acc);
                     }
 
                     if (dim > 2)
                     {
-                        acc += Move(ref row, at + (2 * plane), h, x2, n2);
+                        acc = MoveAndAdd(ref row, at + (2 * plane), h, x2, n2, acc);
                     }
 
                     if (dim > 3)
                     {
-                        acc += Move(ref row, at + (3 * plane), h, x3, n3);
+                        acc = MoveAndAdd(ref row, at + (3 * plane), h, x3, n3, acc);
                     }
 
                     if (dim > 4)
                     {
-                        acc += Move(ref row, at + (4 * plane), h, x4, n4);
+                        acc = MoveAndAdd(ref row, at + (4 * plane), h, x4, n4, acc);
                     }
 
                     if (dim > 5)
                     {
-                        acc += Move(ref row, at + (5 * plane), h, x5, n5);
+                        acc = MoveAndAdd(ref row, at + (5 * plane), h, x5, n5, acc);
                     }
 
                     if (dim > 6)
                     {
-                        acc += Move(ref row, at + (6 * plane), h, x6, n6);
+                        acc = MoveAndAdd(ref row, at + (6 * plane), h, x6, n6, acc);
                     }
 
                     Keep(v == vectors - 1 ? Vector512.ConditionalSelect(lastReal, acc, infinity) : acc, index, ref bestDistance, ref bestIndex);
@@ -165,32 +165,32 @@ internal static class FusedOnlineStep
                     var acc = Measure(ref row, at, n0);
                     if (dim > 1)
                     {
-                        acc += Measure(ref row, at + plane, n1);
+                        acc = MeasureAndAdd(ref row, at + plane, n1, acc);
                     }
 
                     if (dim > 2)
                     {
-                        acc += Measure(ref row, at + (2 * plane), n2);
+                        acc = MeasureAndAdd(ref row, at + (2 * plane), n2, acc);
                     }
 
                     if (dim > 3)
                     {
-                        acc += Measure(ref row, at + (3 * plane), n3);
+                        acc = MeasureAndAdd(ref row, at + (3 * plane), n3, acc);
                     }
 
                     if (dim > 4)
                     {
-                        acc += Measure(ref row, at + (4 * plane), n4);
+                        acc = MeasureAndAdd(ref row, at + (4 * plane), n4, acc);
                     }
 
                     if (dim > 5)
                     {
-                        acc += Measure(ref row, at + (5 * plane), n5);
+                        acc = MeasureAndAdd(ref row, at + (5 * plane), n5, acc);
                     }
 
                     if (dim > 6)
                     {
-                        acc += Measure(ref row, at + (6 * plane), n6);
+                        acc = MeasureAndAdd(ref row, at + (6 * plane), n6, acc);
                     }
 
                     Keep(v == vectors - 1 ? Vector512.ConditionalSelect(lastReal, acc, infinity) : acc, index, ref bestDistance, ref bestIndex);
@@ -237,10 +237,27 @@ internal static class FusedOnlineStep
     private static Vector512<float> Move(ref float weights, nuint at, Vector512<float> h, Vector512<float> x, Vector512<float> n)
     {
         var w = Vector512.LoadUnsafe(ref weights, at);
-        w += h * (x - w);
+        w = Vector512.FusedMultiplyAdd(h, x - w, w);
         w.StoreUnsafe(ref weights, at);
         var d = w - n;
         return d * d;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> MoveAndAdd(ref float weights, nuint at, Vector512<float> h, Vector512<float> x, Vector512<float> n, Vector512<float> acc)
+    {
+        var w = Vector512.LoadUnsafe(ref weights, at);
+        w = Vector512.FusedMultiplyAdd(h, x - w, w);
+        w.StoreUnsafe(ref weights, at);
+        var d = w - n;
+        return Vector512.FusedMultiplyAdd(d, d, acc);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> MeasureAndAdd(ref float weights, nuint at, Vector512<float> n, Vector512<float> acc)
+    {
+        var d = Vector512.LoadUnsafe(ref weights, at) - n;
+        return Vector512.FusedMultiplyAdd(d, d, acc);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

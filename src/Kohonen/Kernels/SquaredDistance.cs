@@ -20,7 +20,8 @@ internal static class SquaredDistance
     public static float Compute(ReadOnlySpan<float> a, ReadOnlySpan<float> b) =>
         Vector256.IsHardwareAccelerated && a.Length >= Lanes ? Simd(a, b) : Scalar(a, b);
 
-    /// <summary>The reference: one running float sum, left to right.</summary>
+    /// <summary>The reference: one running float sum, left to right, each term added by a fused
+    /// multiply-add (d·d + sum, rounded once), as every SIMD path does.</summary>
     public static float Scalar(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         Debug.Assert(a.Length == b.Length);
@@ -28,7 +29,7 @@ internal static class SquaredDistance
         for (var i = 0; i < a.Length; i++)
         {
             var d = a[i] - b[i];
-            sum += d * d;
+            sum = MathF.FusedMultiplyAdd(d, d, sum);
         }
 
         return sum;
@@ -73,7 +74,7 @@ internal static class SquaredDistance
         for (; i < n; i++)
         {
             var d = Unsafe.Add(ref ra, i) - Unsafe.Add(ref rb, i);
-            sum += d * d;
+            sum = MathF.FusedMultiplyAdd(d, d, sum);
         }
 
         return sum;

@@ -6,9 +6,9 @@ using System.Runtime.Intrinsics;
 namespace Kohonen.Kernels;
 
 /// <summary>
-/// w ← w + h·(v − w), the Kohonen update of one node's weights towards an input. The SIMD path does
-/// the same two roundings per element as the scalar one (a subtract, then a multiply and an add, not
-/// fused), so both give identical bits.
+/// w ← w + h·(v − w), the Kohonen update of one node's weights towards an input: a subtract, then one
+/// fused multiply-add (h·(v − w) + w rounded once), in every path, the scalar reference
+/// (<see cref="MathF.FusedMultiplyAdd"/>) included, so all give identical bits.
 /// </summary>
 internal static class WeightUpdate
 {
@@ -33,7 +33,7 @@ internal static class WeightUpdate
         Debug.Assert(w.Length == v.Length);
         for (var i = 0; i < w.Length; i++)
         {
-            w[i] += h * (v[i] - w[i]);
+            w[i] = MathF.FusedMultiplyAdd(h, v[i] - w[i], w[i]);
         }
     }
 
@@ -50,21 +50,20 @@ internal static class WeightUpdate
         for (; i + Lanes <= n; i += Lanes)
         {
             var wv = Vector256.LoadUnsafe(ref rw, i);
-            var step = hv * (Vector256.LoadUnsafe(ref rv, i) - wv);
-            (wv + step).StoreUnsafe(ref rw, i);
+            Vector256.FusedMultiplyAdd(hv, Vector256.LoadUnsafe(ref rv, i) - wv, wv).StoreUnsafe(ref rw, i);
         }
 
         for (; i < n; i++)
         {
             ref var wi = ref Unsafe.Add(ref rw, i);
-            wi += h * (Unsafe.Add(ref rv, i) - wi);
+            wi = MathF.FusedMultiplyAdd(h, Unsafe.Add(ref rv, i) - wi, wi);
         }
     }
 
     /// <summary>
     /// w[i] ← w[i] + h[i]·(v − w[i]): one feature of a run of nodes (a grid row of a planar codebook)
-    /// moving towards the input's value v, each node with its own step h[i]. The same two roundings
-    /// per element as <see cref="Scalar"/>, so the same bits; a step of 0 leaves a weight unchanged.
+    /// moving towards the input's value v, each node with its own step h[i]. The same roundings per
+    /// element as <see cref="Scalar"/>, so the same bits; a step of 0 leaves a weight unchanged.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ApplyPlanar(Span<float> w, ReadOnlySpan<float> h, float v)
@@ -80,15 +79,14 @@ internal static class WeightUpdate
             for (; i + Lanes <= n; i += Lanes)
             {
                 var wv = Vector256.LoadUnsafe(ref rw, i);
-                var step = Vector256.LoadUnsafe(ref rh, i) * (vv - wv);
-                (wv + step).StoreUnsafe(ref rw, i);
+                Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref rh, i), vv - wv, wv).StoreUnsafe(ref rw, i);
             }
         }
 
         for (; i < n; i++)
         {
             ref var wi = ref Unsafe.Add(ref rw, i);
-            wi += Unsafe.Add(ref rh, i) * (v - wi);
+            wi = MathF.FusedMultiplyAdd(Unsafe.Add(ref rh, i), v - wi, wi);
         }
     }
 
@@ -125,7 +123,7 @@ internal static class WeightUpdate
                 {
                     var at = (nuint)((f * nodes) + rowStart + x);
                     var w = Vector256.LoadUnsafe(ref p, at);
-                    (w + (h * (Vector256.Create(sample[f]) - w))).StoreUnsafe(ref p, at);
+                    Vector256.FusedMultiplyAdd(h, Vector256.Create(sample[f]) - w, w).StoreUnsafe(ref p, at);
                 }
             }
         }
@@ -136,7 +134,7 @@ internal static class WeightUpdate
             for (var f = 0; f < dim; f++)
             {
                 ref var w = ref Unsafe.Add(ref p, (f * nodes) + rowStart + x);
-                w += h * (sample[f] - w);
+                w = MathF.FusedMultiplyAdd(h, sample[f] - w, w);
             }
         }
     }

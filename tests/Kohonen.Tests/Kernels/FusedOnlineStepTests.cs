@@ -113,7 +113,7 @@ public class FusedOnlineStepTests
                 for (var f = 0; f < dim; f++)
                 {
                     ref var w = ref codebook[(((y * width) + x) * dim) + f];
-                    w += h * (sample[f] - w);
+                    w = MathF.FusedMultiplyAdd(h, sample[f] - w, w);
                 }
             }
         }
@@ -129,7 +129,7 @@ public class FusedOnlineStepTests
             for (var f = 0; f < dim; f++)
             {
                 var d = codebook[(k * dim) + f] - input[f];
-                sum += d * d;
+                sum = MathF.FusedMultiplyAdd(d, d, sum);
             }
 
             if (sum < bestD2)

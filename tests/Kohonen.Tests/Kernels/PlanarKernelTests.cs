@@ -88,7 +88,7 @@ public class PlanarKernelTests
         var expected = (float[])w.Clone();
         for (var i = 0; i < n; i++)
         {
-            expected[i] += h[i] * (1.25f - expected[i]);
+            expected[i] = MathF.FusedMultiplyAdd(h[i], 1.25f - expected[i], expected[i]);
         }
 
         var actual = (float[])w.Clone();
@@ -126,7 +126,7 @@ public class PlanarKernelTests
             for (var f = 0; f < dim; f++)
             {
                 var d = codebook[(k * dim) + f] - input[f];
-                sum += d * d;
+                sum = MathF.FusedMultiplyAdd(d, d, sum);
             }
 
             if (sum < best)

@@ -100,7 +100,9 @@ internal static class ReferenceSom
                     var h = (float)(alpha * Theta(o.Neighborhood, GridDistanceSquared(map, k, bmu), sigma));
                     for (var i = 0; i < v.Length; i++)
                     {
-                        w[k][i] += h * (v[i] - w[k][i]);
+                        // w + h·(v − w) with one rounding, as the library computes it: a diverging
+                        // Mexican hat amplifies any other rounding past every tolerance.
+                        w[k][i] = MathF.FusedMultiplyAdd(h, v[i] - w[k][i], w[k][i]);
                     }
                 }
             }
