@@ -195,7 +195,7 @@ internal sealed class FusedOnlineTraining : IDisposable
         var step = _post.Step + 1;
         Volatile.Write(ref _post.Step, step);
         var lower = Step(bmu, sampleRow, nextRow, 0, _split, out var lowerDistanceSquared);
-        Await(ref _answer.Step, step);
+        Await(ref _answer.Step, step, maySleep: false);
         if (_workerError is { } error)
         {
             throw new InvalidOperationException("The training's second thread failed.", error);
@@ -209,7 +209,7 @@ internal sealed class FusedOnlineTraining : IDisposable
     {
         for (var step = 1L; ; step++)
         {
-            Await(ref _post.Step, step);
+            Await(ref _post.Step, step, maySleep: true);
             if (_stopping)
             {
                 return;
@@ -251,12 +251,16 @@ internal sealed class FusedOnlineTraining : IDisposable
     }
 
     /// <summary>Waits until <paramref name="counter"/> reaches <paramref name="value"/> (or the
-    /// training stops): polls, then yields the processor between polls.</summary>
-    private void Await(ref long counter, long value)
+    /// training stops): polls, then yields the processor between polls, and when
+    /// <paramref name="maySleep"/> sleeps once the wait is long. The worker may sleep (between
+    /// iterations the caller measures the map for a while); the caller never does, as it waits only
+    /// for a half step in progress: a worker that lost its processor gets it back by the yields, and a
+    /// sleep there cost a millisecond a sample on a busy machine.</summary>
+    private void Await(ref long counter, long value, bool maySleep)
     {
         for (var polls = 0; Volatile.Read(ref counter) < value && !_stopping; polls++)
         {
-            if (polls >= SpinsBeforeYield + YieldsBeforeSleep)
+            if (maySleep && polls >= SpinsBeforeYield + YieldsBeforeSleep)
             {
                 Thread.Sleep(1);
             }
