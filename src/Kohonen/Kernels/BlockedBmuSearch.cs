@@ -170,19 +170,16 @@ internal static class BlockedBmuSearch
     /// rows against 1,600 nodes on one thread).</summary>
     private static Span<float> AlignedState(int length)
     {
-        const int alignment = 64 / sizeof(float);
-        if (_threadState is null || _threadState.Length < length + alignment)
+        if (_threadState.Length < length)
         {
-            _threadState = GC.AllocateUninitializedArray<float>(length + alignment, pinned: true);
+            _threadState = AlignedBuffer.Allocate(length);
         }
 
-        var address = (nuint)Marshal.UnsafeAddrOfPinnedArrayElement(_threadState, 0);
-        var skip = (int)((64 - (address % 64)) % 64) / sizeof(float);
-        return _threadState.AsSpan(skip, length);
+        return _threadState.Span[..length];
     }
 
     [ThreadStatic]
-    private static float[]? _threadState;
+    private static Memory<float> _threadState;
 
     /// <summary>The blocked walk over the nodes, into the row state given.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -90,7 +90,7 @@ internal static class FusedOnlineStep
         int width = planes.Width, stride = planes.Stride;
         var vectors = stride / Lanes;
         var plane = (nuint)stride;
-        ref var p = ref MemoryMarshal.GetArrayDataReference(planes.Weights);
+        ref var p = ref MemoryMarshal.GetReference(planes.Weights);
         ref var even = ref MemoryMarshal.GetReference(gxEven);
         ref var odd = ref MemoryMarshal.GetReference(gxOdd);
         var (x0, x1, x2, x3, x4, x5, x6) = Broadcast<TDim>(sample);

@@ -14,6 +14,8 @@ internal sealed class RowPlanes
     /// <summary>Floats per vector, the unit a row is padded to.</summary>
     public const int Lanes = 16;
 
+    private readonly Memory<float> _weights;
+
     public RowPlanes(ReadOnlySpan<float> codebook, int width, int height, int dim)
     {
         Debug.Assert(codebook.Length == width * height * dim);
@@ -21,13 +23,14 @@ internal sealed class RowPlanes
         Height = height;
         Dim = dim;
         Stride = (width + Lanes - 1) / Lanes * Lanes;
-        Weights = new float[height * dim * Stride];
+        _weights = AlignedBuffer.Allocate(height * dim * Stride);
+        var weights = Weights;
         for (var k = 0; k < width * height; k++)
         {
             var (y, x) = Math.DivRem(k, width);
             for (var f = 0; f < dim; f++)
             {
-                Weights[(((y * dim) + f) * Stride) + x] = codebook[(k * dim) + f];
+                weights[(((y * dim) + f) * Stride) + x] = codebook[(k * dim) + f];
             }
         }
     }
@@ -41,18 +44,21 @@ internal sealed class RowPlanes
     /// <summary>Floats from one feature's run of a row to the next: Width rounded up to <see cref="Lanes"/>.</summary>
     public int Stride { get; }
 
-    public float[] Weights { get; }
+    /// <summary>The weights, from a 64-byte boundary (<see cref="AlignedBuffer"/>): every row and
+    /// feature run starts a cache line.</summary>
+    public Span<float> Weights => _weights.Span;
 
     /// <summary>Writes the weights back in the stored node-major order (<c>[node·dim + f]</c>).</summary>
     public void CopyTo(Span<float> codebook)
     {
         Debug.Assert(codebook.Length == Width * Height * Dim);
+        var weights = Weights;
         for (var k = 0; k < Width * Height; k++)
         {
             var (y, x) = Math.DivRem(k, Width);
             for (var f = 0; f < Dim; f++)
             {
-                codebook[(k * Dim) + f] = Weights[(((y * Dim) + f) * Stride) + x];
+                codebook[(k * Dim) + f] = weights[(((y * Dim) + f) * Stride) + x];
             }
         }
     }
