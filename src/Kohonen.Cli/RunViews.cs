@@ -19,10 +19,10 @@ internal sealed record RunView(
         run.Info.RunName,
         run.Info.ExperimentId,
         run.Info.Status.ToName(),
-        DateTimeOffset.FromUnixTimeMilliseconds(run.Info.StartTime),
-        run.Info.EndTime is { } end ? DateTimeOffset.FromUnixTimeMilliseconds(end) : null,
+        run.Info.StartedAt,
+        run.Info.EndedAt,
         new SortedDictionary<string, string>(run.Params.ToDictionary(), StringComparer.Ordinal),
-        new SortedDictionary<string, double>(run.Metrics.ToDictionary(m => m.Key, m => m.Value.Value), StringComparer.Ordinal),
+        run.LatestValues(),
         new SortedDictionary<string, string>(run.Tags.ToDictionary(), StringComparer.Ordinal));
 }
 

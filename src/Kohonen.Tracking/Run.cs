@@ -10,4 +10,9 @@ public sealed record Run(
     RunInfo Info,
     IReadOnlyDictionary<string, string> Params,
     IReadOnlyDictionary<string, Metric> Metrics,
-    IReadOnlyDictionary<string, string> Tags);
+    IReadOnlyDictionary<string, string> Tags)
+{
+    /// <summary>The latest value of each metric by key, keys in ordinal order.</summary>
+    public IReadOnlyDictionary<string, double> LatestValues() =>
+        new SortedDictionary<string, double>(Metrics.ToDictionary(m => m.Key, m => m.Value.Value), StringComparer.Ordinal);
+}

@@ -7,4 +7,11 @@ namespace Kohonen.Tracking;
 /// <param name="Status">Where it is in its life.</param>
 /// <param name="StartTime">When it started (milliseconds since the Unix epoch).</param>
 /// <param name="EndTime">When it ended, or null while running.</param>
-public sealed record RunInfo(string RunId, string ExperimentId, string RunName, RunStatus Status, long StartTime, long? EndTime);
+public sealed record RunInfo(string RunId, string ExperimentId, string RunName, RunStatus Status, long StartTime, long? EndTime)
+{
+    /// <summary><see cref="StartTime"/> as a point in time (UTC).</summary>
+    public DateTimeOffset StartedAt => DateTimeOffset.FromUnixTimeMilliseconds(StartTime);
+
+    /// <summary><see cref="EndTime"/> as a point in time (UTC), or null while running.</summary>
+    public DateTimeOffset? EndedAt => EndTime is { } end ? DateTimeOffset.FromUnixTimeMilliseconds(end) : null;
+}

@@ -78,7 +78,7 @@ internal static class RunsCommand
                     run.Info.RunId,
                     Markup.Escape(run.Info.RunName),
                     run.Info.Status.ToName(),
-                    DateTimeOffset.FromUnixTimeMilliseconds(run.Info.StartTime).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                    run.Info.StartedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                     run.Metrics.TryGetValue("train_seconds", out var seconds) ? Number(seconds.Value, "0.000") : "",
                 };
                 cells.AddRange(metricColumns.Select(m => run.Metrics.TryGetValue(m, out var v) ? Number(v.Value) : "–"));

@@ -37,7 +37,7 @@ internal static partial class ModelEndpoints
             m.Width, m.Height, m.Dimension, OptionText.ToText(m.Grid.Topology), m.Grid.Toroidal, m.FeatureNames,
             OptionText.ToText(m.Scaler?.Kind ?? Kohonen.Data.Scaling.None),
             served.Run.Info.RunId, served.Run.Info.RunName, served.ExperimentName,
-            served.Run.Metrics.ToDictionary(k => k.Key, k => k.Value.Value, StringComparer.Ordinal)));
+            served.Run.LatestValues()));
     }
 
     public static IResult Weights(int x, int y, ModelHolder holder)
@@ -89,10 +89,10 @@ internal static partial class ModelEndpoints
         run.Info.RunName,
         run.Info.ExperimentId,
         run.Info.Status.ToName(),
-        DateTimeOffset.FromUnixTimeMilliseconds(run.Info.StartTime),
-        run.Info.EndTime is { } end ? DateTimeOffset.FromUnixTimeMilliseconds(end) : null,
+        run.Info.StartedAt,
+        run.Info.EndedAt,
         run.Params,
-        run.Metrics.ToDictionary(k => k.Key, k => k.Value.Value, StringComparer.Ordinal),
+        run.LatestValues(),
         active);
 
     public static async Task<IResult> ActivateAsync(string runId, KohonenServerOptions options, ModelHolder holder, CancellationToken cancellationToken)

@@ -255,7 +255,7 @@ internal static class TrainingEndpoints
             runId,
             status,
             progress,
-            run?.Metrics.ToDictionary(m => m.Key, m => m.Value.Value, StringComparer.Ordinal) ?? new Dictionary<string, double>(),
+            run?.LatestValues() ?? new Dictionary<string, double>(),
             run?.Params ?? new Dictionary<string, string>(),
             job?.Error,
             $"/runs/{runId}/events");
