@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Kohonen.Kernels;
 
@@ -91,24 +93,25 @@ internal static class FusedOnlineStep
         var vectors = stride / Lanes;
         var plane = (nuint)stride;
         ref var p = ref MemoryMarshal.GetReference(planes.Weights);
+        ref var distances = ref MemoryMarshal.GetReference(planes.Distances);
         ref var even = ref MemoryMarshal.GetReference(gxEven);
         ref var odd = ref MemoryMarshal.GetReference(gxOdd);
         var (x0, x1, x2, x3, x4, x5, x6) = Broadcast<TDim>(sample);
         var (n0, n1, n2, n3, n4, n5, n6) = Broadcast<TDim>(next);
         var cut = Vector512.Create(cutoff);
         var cutting = cutoff > 0;
-        var iota = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
 
         // The last vector of a row is partly padding: its lanes at or past the row's end are no node.
-        var lastReal = Vector512.LessThan(iota, Vector512.Create(width - ((vectors - 1) * Lanes))).AsSingle();
+        var lastReal = Vector512.LessThan(
+            Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+            Vector512.Create(width - ((vectors - 1) * Lanes))).AsSingle();
         var infinity = Vector512.Create(float.PositiveInfinity);
-        var bestDistance = infinity;
-        var bestIndex = Vector512.Create(-1);
+        var least = infinity;
         for (var y = firstRow; y < endRow; y++)
         {
             ref var row = ref Unsafe.Add(ref p, (nuint)(y * dim * stride));
+            ref var rowDistances = ref Unsafe.Add(ref distances, (nuint)(y * stride));
             ref var gx = ref (y & 1) == 0 ? ref even : ref odd;
-            var index = Vector512.Create(y * width) + iota;
             var scale = rowScales[y];
             if (scale != 0)
             {
@@ -153,8 +156,7 @@ internal static class FusedOnlineStep
                         acc = MoveAndAdd(ref row, at + (6 * plane), h, x6, n6, acc);
                     }
 
-                    Keep(v == vectors - 1 ? Vector512.ConditionalSelect(lastReal, acc, infinity) : acc, index, ref bestDistance, ref bestIndex);
-                    index += Vector512.Create(Lanes);
+                    least = Keep(v == vectors - 1 ? Vector512.ConditionalSelect(lastReal, acc, infinity) : acc, ref rowDistances, at, least);
                 }
             }
             else
@@ -193,42 +195,51 @@ internal static class FusedOnlineStep
                         acc = MeasureAndAdd(ref row, at + (6 * plane), n6, acc);
                     }
 
-                    Keep(v == vectors - 1 ? Vector512.ConditionalSelect(lastReal, acc, infinity) : acc, index, ref bestDistance, ref bestIndex);
-                    index += Vector512.Create(Lanes);
+                    least = Keep(v == vectors - 1 ? Vector512.ConditionalSelect(lastReal, acc, infinity) : acc, ref rowDistances, at, least);
                 }
             }
         }
 
-        var best = Merge(bestDistance, bestIndex, out bestDistanceSquared);
-        return best < 0 ? firstRow * width : best;
+        return First(planes, Least(least), firstRow, endRow, out bestDistanceSquared);
     }
 
     /// <summary>
-    /// The closest of the lanes' nodes, ties to the lower index (each lane holds its earliest closest
-    /// node, so this is a sequential scan's answer): the least distance by halving the vector, then the
-    /// least index among the lanes that have it. The range's first node when no lane has a node
-    /// closer than +∞.
+    /// The first node of rows [<paramref name="firstRow"/>, <paramref name="endRow"/>) at squared
+    /// distance <paramref name="least"/> in <see cref="RowPlanes.Distances"/>: the lowest index among
+    /// the closest, a sequential scan's answer. The range's first node when no node is closer than +∞.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Merge(Vector512<float> distances, Vector512<int> indices, out float bestDistanceSquared)
+    private static int First(RowPlanes planes, float least, int firstRow, int endRow, out float bestDistanceSquared)
     {
-        var least = Vector512.Create(Least(Vector256.Min(distances.GetLower(), distances.GetUpper())));
-        var candidates = Vector512.ConditionalSelect(
-            Vector512.Equals(distances, least).AsInt32() & Vector512.GreaterThanOrEqual(indices, Vector512<int>.Zero),
-            indices,
-            Vector512.Create(int.MaxValue));
-        var best = Least(Vector256.Min(candidates.GetLower(), candidates.GetUpper()));
-        bestDistanceSquared = least.ToScalar();
-        return best == int.MaxValue ? -1 : best;
+        bestDistanceSquared = least;
+        int stride = planes.Stride, width = planes.Width;
+        if (least < float.PositiveInfinity)
+        {
+            ref var distances = ref MemoryMarshal.GetReference(planes.Distances);
+            var target = Vector512.Create(least);
+            for (var at = firstRow * stride; at < endRow * stride; at += Lanes)
+            {
+                var lanes = Vector512.Equals(Vector512.LoadUnsafe(ref distances, (nuint)at), target).ExtractMostSignificantBits();
+                if (lanes != 0)
+                {
+                    var (y, x) = Math.DivRem(at, stride);
+                    return (y * width) + x + BitOperations.TrailingZeroCount(lanes);
+                }
+            }
+        }
+
+        return firstRow * width;
     }
 
+    /// <summary>The least of the lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static T Least<T>(Vector256<T> v)
+    private static float Least(Vector512<float> v)
     {
-        var half = Vector128.Min(v.GetLower(), v.GetUpper());
-        half = Vector128.Min(half, Vector128.Shuffle(half.AsInt32(), Vector128.Create(2, 3, 0, 1)).As<int, T>());
-        half = Vector128.Min(half, Vector128.Shuffle(half.AsInt32(), Vector128.Create(1, 0, 3, 2)).As<int, T>());
-        return half.ToScalar();
+        var half = Vector256.MinNative(v.GetLower(), v.GetUpper());
+        var quarter = Vector128.MinNative(half.GetLower(), half.GetUpper());
+        quarter = Vector128.MinNative(quarter, Vector128.Shuffle(quarter, Vector128.Create(2, 3, 0, 1)));
+        quarter = Vector128.MinNative(quarter, Vector128.Shuffle(quarter, Vector128.Create(1, 0, 3, 2)));
+        return quarter.ToScalar();
     }
 
     /// <summary>Moves 16 weights of one feature towards x by h, stores them, and returns their squared
@@ -267,15 +278,14 @@ internal static class FusedOnlineStep
         return d * d;
     }
 
-    /// <summary>Keeps, lane by lane, the strictly closer node: each lane keeps its earliest best. (The
-    /// indices travel as float bits so that both selects take the comparison's mask as it is: two
-    /// masked blends, not a mask turned into a vector first.)</summary>
+    /// <summary>Stores 16 nodes' squared distances and returns the lane-wise least so far. A NaN
+    /// distance (a diverged map) is never the least: vminps gives its second operand when either is
+    /// NaN, and the running least is that operand.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Keep(Vector512<float> distance, Vector512<int> index, ref Vector512<float> bestDistance, ref Vector512<int> bestIndex)
+    private static Vector512<float> Keep(Vector512<float> distance, ref float distances, nuint at, Vector512<float> least)
     {
-        var closer = Vector512.LessThan(distance, bestDistance);
-        bestDistance = Vector512.ConditionalSelect(closer, distance, bestDistance);
-        bestIndex = Vector512.ConditionalSelect(closer, index.AsSingle(), bestIndex.AsSingle()).AsInt32();
+        distance.StoreUnsafe(ref distances, at);
+        return Avx512F.Min(distance, least);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

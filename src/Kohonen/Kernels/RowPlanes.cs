@@ -15,6 +15,7 @@ internal sealed class RowPlanes
     public const int Lanes = 16;
 
     private readonly Memory<float> _weights;
+    private readonly Memory<float> _distances;
 
     public RowPlanes(ReadOnlySpan<float> codebook, int width, int height, int dim)
     {
@@ -24,6 +25,7 @@ internal sealed class RowPlanes
         Dim = dim;
         Stride = (width + Lanes - 1) / Lanes * Lanes;
         _weights = AlignedBuffer.Allocate(height * dim * Stride);
+        _distances = AlignedBuffer.Allocate(height * Stride);
         var weights = Weights;
         for (var k = 0; k < width * height; k++)
         {
@@ -47,6 +49,11 @@ internal sealed class RowPlanes
     /// <summary>The weights, from a 64-byte boundary (<see cref="AlignedBuffer"/>): every row and
     /// feature run starts a cache line.</summary>
     public Span<float> Weights => _weights.Span;
+
+    /// <summary>The fused step's scratch: each node's squared distance to the sample searched last,
+    /// row by row (node (x, y) at <c>[y·Stride + x]</c>; +∞ in the padding lanes), from a 64-byte
+    /// boundary. Steps over disjoint row ranges write disjoint parts.</summary>
+    public Span<float> Distances => _distances.Span;
 
     /// <summary>Writes the weights back in the stored node-major order (<c>[node·dim + f]</c>).</summary>
     public void CopyTo(Span<float> codebook)

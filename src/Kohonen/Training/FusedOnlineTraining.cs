@@ -42,6 +42,15 @@ internal sealed class FusedOnlineTraining : IDisposable
     private readonly float[] _rowScales;
     private readonly DataMatrix _data;
     private readonly float _cutoff;
+
+    /// <summary>The cut-off the rectangular step checks node by node this iteration: 0 when no node's
+    /// step can fall below it (see <see cref="NeighborhoodTable.SetCentredScales"/>).</summary>
+    private float _rectangularCutoff;
+
+    /// <summary>On a hexagonal grid, the sample's x factors of the even and odd rows and the cut-off
+    /// its step checks node by node (see <see cref="CentreHexagonal"/>).</summary>
+    private readonly float[] _hexagonalEven, _hexagonalOdd;
+    private float _hexagonalCutoff;
     private readonly bool _rectangular;
     private readonly int _split;
     private readonly Thread? _worker;
@@ -59,6 +68,8 @@ internal sealed class FusedOnlineTraining : IDisposable
         _planes = new RowPlanes(codebook, grid.Width, grid.Height, _data.Columns);
         _table = new NeighborhoodTable(grid, Neighborhood.Gaussian, _planes.Stride);
         _rowScales = new float[grid.Height];
+        _hexagonalEven = new float[_planes.Stride];
+        _hexagonalOdd = new float[_planes.Stride];
         _rectangular = grid.Topology == Topology.Rectangular;
         _cutoff = run.Options.ExactNeighborhood ? 0f : SomOptions.NeighborhoodCutoff;
         _split = grid.Height;
@@ -111,7 +122,7 @@ internal sealed class FusedOnlineTraining : IDisposable
             _table.SetSigma(sigma);
             if (_rectangular)
             {
-                _table.SetCentredScales(alpha, _cutoff, _planes.Stride);
+                _rectangularCutoff = _table.SetCentredScales(alpha, _cutoff, _planes.Stride) ? _cutoff : 0f;
             }
 
             for (var i = 0; i < rows; i++)
@@ -156,15 +167,47 @@ internal sealed class FusedOnlineTraining : IDisposable
     }
 
     /// <summary>The factors around the BMU on a hexagonal grid, whose rows alternate (the rectangular
-    /// grid's come as slices of the centred tables instead).</summary>
+    /// grid's come as slices of the centred tables instead), with the cut-off applied as
+    /// <see cref="NeighborhoodTable.SetCentredScales"/> applies it: an x factor whose step is below
+    /// the cut-off even in the BMU's row is 0, and <see cref="_hexagonalCutoff"/> is 0 when no step of
+    /// a moving row can fall below it.</summary>
     private void CentreHexagonal(int bmu, double alpha)
     {
         _table.Prepare(bmu);
+        float largestScale = 0f, leastScale = float.PositiveInfinity;
         for (var y = 0; y < _rowScales.Length; y++)
         {
             var rowScale = (float)(alpha * _table.GaussianColumnFactor(y));
             _rowScales[y] = rowScale >= _cutoff ? rowScale : 0f;
+            if (_rowScales[y] > 0f)
+            {
+                largestScale = Math.Max(largestScale, rowScale);
+                leastScale = Math.Min(leastScale, rowScale);
+            }
         }
+
+        var leastFactor = Math.Min(
+            CutFactors(_table.PaddedGaussianRowFactors(oddRow: false), _hexagonalEven, largestScale),
+            CutFactors(_table.PaddedGaussianRowFactors(oddRow: true), _hexagonalOdd, largestScale));
+        _hexagonalCutoff = _cutoff > 0f && leastScale * leastFactor < _cutoff ? _cutoff : 0f;
+    }
+
+    /// <summary>Copies x factors, 0 where even the largest row scale makes a step below the cut-off,
+    /// and returns the least nonzero factor of a node.</summary>
+    private float CutFactors(ReadOnlySpan<float> factors, Span<float> cut, float largestScale)
+    {
+        var least = float.PositiveInfinity;
+        for (var x = 0; x < cut.Length; x++)
+        {
+            var factor = _cutoff > 0f && largestScale * factors[x] < _cutoff ? 0f : factors[x];
+            cut[x] = factor;
+            if (x < _planes.Width && factor > 0f)
+            {
+                least = Math.Min(least, factor);
+            }
+        }
+
+        return least;
     }
 
     /// <summary>The fused step over grid rows [firstRow, endRow): moves them towards sample
@@ -179,11 +222,10 @@ internal sealed class FusedOnlineTraining : IDisposable
         {
             var columns = _table.CentredColumns(bmu % _planes.Width);
             return FusedOnlineStep.UpdateAndFindNext(_planes, sample, _table.CentredRowScales(bmu / _planes.Width), columns, columns,
-                _cutoff, next, firstRow, endRow, out bestDistanceSquared);
+                _rectangularCutoff, next, firstRow, endRow, out bestDistanceSquared);
         }
 
-        return FusedOnlineStep.UpdateAndFindNext(_planes, sample, _rowScales, _table.PaddedGaussianRowFactors(oddRow: false),
-            _table.PaddedGaussianRowFactors(oddRow: true), _cutoff, next, firstRow, endRow, out bestDistanceSquared);
+        return FusedOnlineStep.UpdateAndFindNext(_planes, sample, _rowScales, _hexagonalEven, _hexagonalOdd, _hexagonalCutoff, next, firstRow, endRow, out bestDistanceSquared);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

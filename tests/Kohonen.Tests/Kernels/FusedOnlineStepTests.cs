@@ -72,6 +72,64 @@ public class FusedOnlineStepTests
         Assert.Equal(0.25f * dim, d2);
     }
 
+    [Theory]
+    [InlineData(17, 3, 3)]
+    [InlineData(40, 2, 5)]
+    public void ANodeWithANaNWeightIsNeverTheBmuAsInASequentialScan(int width, int height, int dim)
+    {
+        Assert.SkipUnless(FusedOnlineStep.IsSupported(dim), "no 512-bit vectors on this machine");
+        var random = new Random(9);
+        var codebook = Enumerable.Range(0, width * height * dim).Select(_ => 1 + random.NextSingle()).ToArray();
+        var input = new float[dim];
+        codebook[(4 * dim) + 1] = float.NaN;
+        codebook.AsSpan((width + 3) * dim, dim).Fill(0.25f);
+        var expected = PlainSearch(codebook, dim, input, out var expectedD2);
+
+        var best = FusedOnlineStep.FindBest(new RowPlanes(codebook, width, height, dim), input, out var d2);
+
+        Assert.Equal((width + 3, 0.0625f * dim), (expected, expectedD2));
+        Assert.Equal((expected, expectedD2), (best, d2));
+    }
+
+    [Fact]
+    public void WhenNoNodeIsCloserThanInfinityTheFirstNodeOfTheRowsIsTheAnswer()
+    {
+        Assert.SkipUnless(FusedOnlineStep.IsSupported(3), "no 512-bit vectors on this machine");
+        // Every squared distance overflows float32 (1e30² = 1e60).
+        var planes = new RowPlanes(Enumerable.Repeat(1e30f, 20 * 4 * 3).ToArray(), 20, 4, 3);
+        var none = new float[4];
+        var columns = new float[planes.Stride];
+
+        var lower = FusedOnlineStep.UpdateAndFindNext(planes, new float[3], none, columns, columns, 0f, new float[3], 0, 2, out var lowerD2);
+        var upper = FusedOnlineStep.UpdateAndFindNext(planes, new float[3], none, columns, columns, 0f, new float[3], 2, 4, out var upperD2);
+
+        Assert.Equal((0, float.PositiveInfinity), (lower, lowerD2));
+        Assert.Equal((40, float.PositiveInfinity), (upper, upperD2));
+    }
+
+    [Theory]
+    [InlineData(33, 6, 3, 2)]
+    [InlineData(16, 5, 2, 3)]
+    public void AStepOverPartOfTheRowsFindsTheBestOfThoseRows(int width, int height, int dim, int split)
+    {
+        Assert.SkipUnless(FusedOnlineStep.IsSupported(dim), "no 512-bit vectors on this machine");
+        var random = new Random(width + height);
+        var codebook = Enumerable.Range(0, width * height * dim).Select(_ => random.NextSingle()).ToArray();
+        var planes = new RowPlanes(codebook, width, height, dim);
+        var next = RandomVector(random, dim);
+        var none = new float[height];
+        var columns = new float[planes.Stride];
+        var lowerNodes = split * width;
+        var expectedLower = PlainSearch(codebook[..(lowerNodes * dim)], dim, next, out var lowerD2);
+        var expectedUpper = lowerNodes + PlainSearch(codebook[(lowerNodes * dim)..], dim, next, out var upperD2);
+
+        var lower = FusedOnlineStep.UpdateAndFindNext(planes, next, none, columns, columns, 0f, next, 0, split, out var actualLowerD2);
+        var upper = FusedOnlineStep.UpdateAndFindNext(planes, next, none, columns, columns, 0f, next, split, height, out var actualUpperD2);
+
+        Assert.Equal((expectedLower, lowerD2), (lower, actualLowerD2));
+        Assert.Equal((expectedUpper, upperD2), (upper, actualUpperD2));
+    }
+
     [Fact]
     public void TheRowsRoundTripThroughThePaddedLayout()
     {

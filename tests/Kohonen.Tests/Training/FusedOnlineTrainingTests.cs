@@ -16,7 +16,9 @@ public class FusedOnlineTrainingTests
     [InlineData(9, 11, 2, Topology.Hexagonal, false, true, true)]
     [InlineData(40, 4, 7, Topology.Hexagonal, true, false, false)]
     [InlineData(6, 6, 4, Topology.Rectangular, false, false, true)]
-    // From 4,096 nodes the fused step runs on two threads, split at a grid row.
+    // From 4,096 nodes the fused step runs on two threads, split at a grid row. Thirty iterations take
+    // σ down to 1, where far x factors are subnormal and the cut-off zeroes them (no node moves
+    // differently for that).
     [InlineData(64, 70, 3, Topology.Rectangular, false, true, false)]
     [InlineData(80, 56, 5, Topology.Hexagonal, true, false, true)]
     public void TheFusedTrainingGivesTheUnfusedCodebookBitForBit(int width, int height, int dim, Topology topology, bool toroidal, bool shuffle, bool exact)
@@ -25,7 +27,7 @@ public class FusedOnlineTrainingTests
         var options = new SomOptions
         {
             Width = width, Height = height, Topology = topology, Toroidal = toroidal, Shuffle = shuffle, ExactNeighborhood = exact,
-            Iterations = width * height > 4000 ? 3 : 30, Seed = 5, MaxDegreeOfParallelism = 2,
+            Iterations = 30, Seed = 5, MaxDegreeOfParallelism = 2,
         };
         var data = DataMatrix.FromRows(TestData.Clusters(width * height > 4000 ? 120 : 40, dim, k: 4, seed: dim));
 
