@@ -274,4 +274,13 @@ internal static partial class BmuSearch
             }
         }
     }
+
+    /// <summary>Lane by lane, the strictly closer of (distance, index) and the best so far: each lane
+    /// keeps its earliest best.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512<float>, Vector512<int>) Closer(Vector512<float> distance, Vector512<int> index, Vector512<float> bestDistance, Vector512<int> bestIndex)
+    {
+        var closer = Vector512.LessThan(distance, bestDistance);
+        return (Vector512.ConditionalSelect(closer, distance, bestDistance), Vector512.ConditionalSelect(closer.AsInt32(), index, bestIndex));
+    }
 }

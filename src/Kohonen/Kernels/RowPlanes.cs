@@ -4,22 +4,26 @@ namespace Kohonen.Kernels;
 
 /// <summary>
 /// A small-dimension codebook laid out for <see cref="FusedOnlineStep"/>: grid row by grid row, and
-/// within a row feature by feature, each row's run of weights padded to whole 512-bit vectors.
-/// Weight f of node (x, y) is at <c>Weights[(y·Dim + f)·Stride + x]</c>. The padding lanes x ≥ Width
+/// within a row feature by feature, each row's run of weights padded to whole vectors of
+/// <see cref="Lanes"/> floats (16 for 512-bit kernels, 8 for 256-bit ones). Weight f of node (x, y)
+/// is at <c>Weights[(y·Dim + f)·Stride + x]</c>. The padding lanes x ≥ Width
 /// start at 0 and are never a BMU; an update may move them (towards an input, so they stay finite). One grid row is then whole vectors with no scalar tail, and
 /// the rows' factors of a separable neighbourhood apply to whole vectors.
 /// </summary>
 internal sealed class RowPlanes
 {
-    /// <summary>Floats per vector, the unit a row is padded to.</summary>
-    public const int Lanes = 16;
-
     private readonly Memory<float> _weights;
     private readonly Memory<float> _distances;
 
-    public RowPlanes(ReadOnlySpan<float> codebook, int width, int height, int dim)
+    /// <param name="codebook">Node-major weights (<c>[node·dim + f]</c>).</param>
+    /// <param name="width">Columns of the grid.</param>
+    /// <param name="height">Rows of the grid.</param>
+    /// <param name="dim">Features per node.</param>
+    /// <param name="lanes">Floats per vector of the kernel that will run on it (16 or 8).</param>
+    public RowPlanes(ReadOnlySpan<float> codebook, int width, int height, int dim, int lanes)
     {
-        Debug.Assert(codebook.Length == width * height * dim);
+        Debug.Assert(codebook.Length == width * height * dim && lanes is 8 or 16);
+        Lanes = lanes;
         Width = width;
         Height = height;
         Dim = dim;
@@ -36,6 +40,9 @@ internal sealed class RowPlanes
             }
         }
     }
+
+    /// <summary>Floats per vector, the unit a row is padded to.</summary>
+    public int Lanes { get; }
 
     public int Width { get; }
 

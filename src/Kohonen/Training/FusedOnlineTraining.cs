@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Kohonen.Data;
@@ -62,10 +63,10 @@ internal sealed class FusedOnlineTraining : IDisposable
     private Exception? _workerError;
     private volatile bool _stopping;
 
-    private FusedOnlineTraining(float[] codebook, Grid grid, TrainingRun run)
+    private FusedOnlineTraining(float[] codebook, Grid grid, TrainingRun run, int lanes)
     {
         _data = run.Data;
-        _planes = new RowPlanes(codebook, grid.Width, grid.Height, _data.Columns);
+        _planes = new RowPlanes(codebook, grid.Width, grid.Height, _data.Columns, lanes);
         _table = new NeighborhoodTable(grid, Neighborhood.Gaussian, _planes.Stride);
         _rowScales = new float[grid.Height];
         _hexagonalEven = new float[_planes.Stride];
@@ -81,9 +82,17 @@ internal sealed class FusedOnlineTraining : IDisposable
         }
     }
 
-    public static void Train(float[] codebook, Grid grid, TrainingRun run, SomRandom random)
+    /// <param name="codebook">The initial codebook, node-major; trained in place.</param>
+    /// <param name="grid">The map's grid.</param>
+    /// <param name="run">Data, options, schedule, threads, progress.</param>
+    /// <param name="random">The random stream (shuffling).</param>
+    /// <param name="lanes">The vector width in floats: 16 (512-bit) or 8 (256-bit); 0 for the widest
+    /// this machine runs. Either gives the same codebook, bit for bit.</param>
+    public static void Train(float[] codebook, Grid grid, TrainingRun run, SomRandom random, int lanes = 0)
     {
-        using var training = new FusedOnlineTraining(codebook, grid, run);
+        lanes = lanes == 0 ? VectorWidths.PreferredLanes : lanes;
+        Debug.Assert(VectorWidths.Runs(lanes));
+        using var training = new FusedOnlineTraining(codebook, grid, run, lanes);
         training.Run(codebook, grid, run, random);
     }
 

@@ -11,7 +11,7 @@ namespace Kohonen.Training;
 /// </summary>
 /// <remarks>
 /// Fast paths, all exact. The Gaussian with fewer than <see cref="BmuSearch.PlanarBelowDimension"/>
-/// features, on machines with 512-bit vectors, goes to <see cref="FusedOnlineTraining"/>: each
+/// features, on machines with 512-bit vectors or 256-bit ones with fused multiply-adds, goes to <see cref="FusedOnlineTraining"/>: each
 /// sample's update fused with the next sample's search, one pass over the codebook a sample. The other
 /// cases run here: θ comes from per-axis tables (<see cref="NeighborhoodTable"/>), one grid row at a
 /// time; a row whose steps are all 0 is skipped (the update would leave it unchanged). Below

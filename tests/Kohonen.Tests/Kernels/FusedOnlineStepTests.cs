@@ -4,17 +4,21 @@ namespace Kohonen.Tests.Kernels;
 
 /// <summary>The fused online step (update of one sample, then the next sample's search, in one pass
 /// over a row-padded codebook) against the plain loops: the same weights and the same BMU, bit for
-/// bit, on widths around every vector boundary and every planar dimension.</summary>
+/// bit, on widths around every vector boundary and every planar dimension, at both vector widths
+/// (16 lanes of 512 bits, 8 of 256; a width the machine does not run is skipped).</summary>
 public class FusedOnlineStepTests
 {
-    public static TheoryData<int, int, int> Shapes()
+    public static TheoryData<int, int, int, int> Shapes()
     {
-        var cases = new TheoryData<int, int, int>();
-        foreach (var (width, height) in new[] { (1, 1), (1, 5), (5, 3), (15, 2), (16, 3), (17, 4), (31, 1), (33, 3), (50, 2) })
+        var cases = new TheoryData<int, int, int, int>();
+        foreach (var lanes in new[] { 16, 8 })
         {
-            foreach (var dim in Enumerable.Range(1, BmuSearch.PlanarBelowDimension - 1))
+            foreach (var (width, height) in new[] { (1, 1), (1, 5), (5, 3), (7, 2), (8, 3), (9, 2), (15, 2), (16, 3), (17, 4), (31, 1), (33, 3), (50, 2) })
             {
-                cases.Add(width, height, dim);
+                foreach (var dim in Enumerable.Range(1, BmuSearch.PlanarBelowDimension - 1))
+                {
+                    cases.Add(width, height, dim, lanes);
+                }
             }
         }
 
@@ -23,12 +27,12 @@ public class FusedOnlineStepTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void TheFusedStepMovesTheWeightsAndFindsTheNextBmuAsThePlainLoopsDo(int width, int height, int dim)
+    public void TheFusedStepMovesTheWeightsAndFindsTheNextBmuAsThePlainLoopsDo(int width, int height, int dim, int lanes)
     {
-        Assert.SkipUnless(FusedOnlineStep.IsSupported(dim), "no 512-bit vectors on this machine");
+        SkipUnlessRuns(lanes);
         var random = new Random((width * 1000) + (height * 10) + dim);
         var codebook = Enumerable.Range(0, width * height * dim).Select(_ => random.NextSingle()).ToArray();
-        var planes = new RowPlanes(codebook, width, height, dim);
+        var planes = new RowPlanes(codebook, width, height, dim, lanes);
         for (var trial = 0; trial < 12; trial++)
         {
             var sample = RandomVector(random, dim);
@@ -51,11 +55,13 @@ public class FusedOnlineStepTests
     }
 
     [Theory]
-    [InlineData(17, 3, 3)]
-    [InlineData(40, 2, 5)]
-    public void TiesGoToTheLowestNodeIndexAsInASequentialScan(int width, int height, int dim)
+    [InlineData(17, 3, 3, 16)]
+    [InlineData(40, 2, 5, 16)]
+    [InlineData(17, 3, 3, 8)]
+    [InlineData(13, 2, 5, 8)]
+    public void TiesGoToTheLowestNodeIndexAsInASequentialScan(int width, int height, int dim, int lanes)
     {
-        Assert.SkipUnless(FusedOnlineStep.IsSupported(dim), "no 512-bit vectors on this machine");
+        SkipUnlessRuns(lanes);
         var random = new Random(5);
         var nodes = width * height;
         var codebook = Enumerable.Range(0, nodes * dim).Select(_ => 2 + random.NextSingle()).ToArray();
@@ -66,18 +72,20 @@ public class FusedOnlineStepTests
             codebook.AsSpan(node * dim, dim).Fill(0.5f);
         }
 
-        var best = FusedOnlineStep.FindBest(new RowPlanes(codebook, width, height, dim), input, out var d2);
+        var best = FusedOnlineStep.FindBest(new RowPlanes(codebook, width, height, dim, lanes), input, out var d2);
 
         Assert.Equal(5, best);
         Assert.Equal(0.25f * dim, d2);
     }
 
     [Theory]
-    [InlineData(17, 3, 3)]
-    [InlineData(40, 2, 5)]
-    public void ANodeWithANaNWeightIsNeverTheBmuAsInASequentialScan(int width, int height, int dim)
+    [InlineData(17, 3, 3, 16)]
+    [InlineData(40, 2, 5, 16)]
+    [InlineData(17, 3, 3, 8)]
+    [InlineData(13, 2, 5, 8)]
+    public void ANodeWithANaNWeightIsNeverTheBmuAsInASequentialScan(int width, int height, int dim, int lanes)
     {
-        Assert.SkipUnless(FusedOnlineStep.IsSupported(dim), "no 512-bit vectors on this machine");
+        SkipUnlessRuns(lanes);
         var random = new Random(9);
         var codebook = Enumerable.Range(0, width * height * dim).Select(_ => 1 + random.NextSingle()).ToArray();
         var input = new float[dim];
@@ -85,18 +93,20 @@ public class FusedOnlineStepTests
         codebook.AsSpan((width + 3) * dim, dim).Fill(0.25f);
         var expected = PlainSearch(codebook, dim, input, out var expectedD2);
 
-        var best = FusedOnlineStep.FindBest(new RowPlanes(codebook, width, height, dim), input, out var d2);
+        var best = FusedOnlineStep.FindBest(new RowPlanes(codebook, width, height, dim, lanes), input, out var d2);
 
         Assert.Equal((width + 3, 0.0625f * dim), (expected, expectedD2));
         Assert.Equal((expected, expectedD2), (best, d2));
     }
 
-    [Fact]
-    public void WhenNoNodeIsCloserThanInfinityTheFirstNodeOfTheRowsIsTheAnswer()
+    [Theory]
+    [InlineData(16)]
+    [InlineData(8)]
+    public void WhenNoNodeIsCloserThanInfinityTheFirstNodeOfTheRowsIsTheAnswer(int lanes)
     {
-        Assert.SkipUnless(FusedOnlineStep.IsSupported(3), "no 512-bit vectors on this machine");
+        SkipUnlessRuns(lanes);
         // Every squared distance overflows float32 (1e30² = 1e60).
-        var planes = new RowPlanes(Enumerable.Repeat(1e30f, 20 * 4 * 3).ToArray(), 20, 4, 3);
+        var planes = new RowPlanes(Enumerable.Repeat(1e30f, 20 * 4 * 3).ToArray(), 20, 4, 3, lanes);
         var none = new float[4];
         var columns = new float[planes.Stride];
 
@@ -108,14 +118,16 @@ public class FusedOnlineStepTests
     }
 
     [Theory]
-    [InlineData(33, 6, 3, 2)]
-    [InlineData(16, 5, 2, 3)]
-    public void AStepOverPartOfTheRowsFindsTheBestOfThoseRows(int width, int height, int dim, int split)
+    [InlineData(33, 6, 3, 2, 16)]
+    [InlineData(16, 5, 2, 3, 16)]
+    [InlineData(33, 6, 3, 2, 8)]
+    [InlineData(11, 5, 2, 3, 8)]
+    public void AStepOverPartOfTheRowsFindsTheBestOfThoseRows(int width, int height, int dim, int split, int lanes)
     {
-        Assert.SkipUnless(FusedOnlineStep.IsSupported(dim), "no 512-bit vectors on this machine");
+        SkipUnlessRuns(lanes);
         var random = new Random(width + height);
         var codebook = Enumerable.Range(0, width * height * dim).Select(_ => random.NextSingle()).ToArray();
-        var planes = new RowPlanes(codebook, width, height, dim);
+        var planes = new RowPlanes(codebook, width, height, dim, lanes);
         var next = RandomVector(random, dim);
         var none = new float[height];
         var columns = new float[planes.Stride];
@@ -130,20 +142,35 @@ public class FusedOnlineStepTests
         Assert.Equal((expectedUpper, upperD2), (upper, actualUpperD2));
     }
 
-    [Fact]
-    public void TheRowsRoundTripThroughThePaddedLayout()
+    [Theory]
+    [InlineData(16, 32)]
+    [InlineData(8, 24)]
+    public void TheRowsRoundTripThroughThePaddedLayout(int lanes, int stride)
     {
         var codebook = Enumerable.Range(0, 17 * 3 * 2).Select(i => (float)i).ToArray();
-        var planes = new RowPlanes(codebook, 17, 3, 2);
+        var planes = new RowPlanes(codebook, 17, 3, 2, lanes);
         var back = new float[codebook.Length];
 
         planes.CopyTo(back);
 
-        Assert.Equal(32, planes.Stride);
+        Assert.Equal(stride, planes.Stride);
         Assert.Equal(codebook, back);
         // Node (x = 1, y = 2), feature 1 is codebook[(2·17 + 1)·2 + 1].
-        Assert.Equal(codebook[71], planes.Weights[(((2 * 2) + 1) * 32) + 1]);
+        Assert.Equal(codebook[71], planes.Weights[(((2 * 2) + 1) * stride) + 1]);
     }
+
+    [Fact]
+    public void TheMachineRunsTheFusedStepAtSomeWidthOnX64()
+    {
+        // Every x64 machine this project targets has AVX2 with FMA at least; without it the fused
+        // tests above would all be skipped and prove nothing.
+        Assert.SkipUnless(System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported, "no AVX2 with FMA on this machine");
+        Assert.True(FusedOnlineStep.IsSupported(3));
+        Assert.Contains(VectorWidths.PreferredLanes, new[] { 8, 16 });
+    }
+
+    private static void SkipUnlessRuns(int lanes) =>
+        Assert.SkipUnless(VectorWidths.Runs(lanes), $"this machine does not run {lanes * 32}-bit vectors natively");
 
     private static float[] RandomVector(Random random, int dim) => Enumerable.Range(0, dim).Select(_ => random.NextSingle()).ToArray();
 

@@ -7,23 +7,34 @@ namespace Kohonen.Tests.Training;
 
 /// <summary>The fused online training (one pass a sample, on one thread or two) against the unfused
 /// loops of <see cref="OnlineTrainer"/>: the same codebook, bit for bit, with and without the
-/// neighbourhood cut-off.</summary>
+/// neighbourhood cut-off, at both vector widths (a width the machine does not run is skipped).</summary>
 public class FusedOnlineTrainingTests
 {
-    [Theory]
-    [InlineData(17, 5, 1, Topology.Rectangular, false, false, false)]
-    [InlineData(31, 4, 3, Topology.Rectangular, true, true, false)]
-    [InlineData(9, 11, 2, Topology.Hexagonal, false, true, true)]
-    [InlineData(40, 4, 7, Topology.Hexagonal, true, false, false)]
-    [InlineData(6, 6, 4, Topology.Rectangular, false, false, true)]
-    // From 4,096 nodes the fused step runs on two threads, split at a grid row. Thirty iterations take
-    // σ down to 1, where far x factors are subnormal and the cut-off zeroes them (no node moves
-    // differently for that).
-    [InlineData(64, 70, 3, Topology.Rectangular, false, true, false)]
-    [InlineData(80, 56, 5, Topology.Hexagonal, true, false, true)]
-    public void TheFusedTrainingGivesTheUnfusedCodebookBitForBit(int width, int height, int dim, Topology topology, bool toroidal, bool shuffle, bool exact)
+    public static TheoryData<int, int, int, Topology, bool, bool, bool, int> Cases()
     {
-        Assert.SkipUnless(FusedOnlineStep.IsSupported(dim), "no 512-bit vectors on this machine");
+        var cases = new TheoryData<int, int, int, Topology, bool, bool, bool, int>();
+        foreach (var lanes in new[] { 16, 8 })
+        {
+            cases.Add(17, 5, 1, Topology.Rectangular, false, false, false, lanes);
+            cases.Add(31, 4, 3, Topology.Rectangular, true, true, false, lanes);
+            cases.Add(9, 11, 2, Topology.Hexagonal, false, true, true, lanes);
+            cases.Add(40, 4, 7, Topology.Hexagonal, true, false, false, lanes);
+            cases.Add(6, 6, 4, Topology.Rectangular, false, false, true, lanes);
+            // From 4,096 nodes the fused step runs on two threads, split at a grid row. Thirty
+            // iterations take σ down to 1, where far x factors are subnormal and the cut-off zeroes
+            // them (no node moves differently for that).
+            cases.Add(64, 70, 3, Topology.Rectangular, false, true, false, lanes);
+            cases.Add(80, 56, 5, Topology.Hexagonal, true, false, true, lanes);
+        }
+
+        return cases;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void TheFusedTrainingGivesTheUnfusedCodebookBitForBit(int width, int height, int dim, Topology topology, bool toroidal, bool shuffle, bool exact, int lanes)
+    {
+        Assert.SkipUnless(VectorWidths.Runs(lanes), $"this machine does not run {lanes * 32}-bit vectors natively");
         var options = new SomOptions
         {
             Width = width, Height = height, Topology = topology, Toroidal = toroidal, Shuffle = shuffle, ExactNeighborhood = exact,
@@ -31,20 +42,30 @@ public class FusedOnlineTrainingTests
         };
         var data = DataMatrix.FromRows(TestData.Clusters(width * height > 4000 ? 120 : 40, dim, k: 4, seed: dim));
 
-        var fused = Train(options, data, fuse: true);
-        var unfused = Train(options, data, fuse: false);
+        var fused = Train(options, data, lanes);
+        var unfused = Train(options, data, lanes: 0);
 
         Assert.Equal(unfused, fused);
     }
 
-    private static float[] Train(SomOptions options, DataMatrix data, bool fuse)
+    /// <summary>The trained codebook: fused at <paramref name="lanes"/> floats per vector, or by the
+    /// unfused loops for 0.</summary>
+    private static float[] Train(SomOptions options, DataMatrix data, int lanes)
     {
         var grid = options.CreateGrid();
         var random = new SomRandom(options.Seed!.Value);
         var rows = new TrainingData.InMemory(data);
         var codebook = CodebookInitializer.Create(rows, grid, options.Initialization, random);
         var run = new TrainingRun(rows, options, grid, options.MaxDegreeOfParallelism!.Value, null, CancellationToken.None);
-        OnlineTrainer.Train(codebook, grid, run, random, fuse);
+        if (lanes == 0)
+        {
+            OnlineTrainer.Train(codebook, grid, run, random, fuse: false);
+        }
+        else
+        {
+            FusedOnlineTraining.Train(codebook, grid, run, random, lanes);
+        }
+
         return codebook;
     }
 }

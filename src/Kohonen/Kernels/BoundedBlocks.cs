@@ -1,0 +1,323 @@
+using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Kohonen.Kernels;
+
+/// <summary>
+/// An exact BMU search over a fixed codebook of few features that measures only the nodes near the
+/// input. The nodes are grouped into blocks of one vector's width (16 nodes for 512-bit vectors, 8
+/// for 256-bit ones) by recursive median splits along the widest feature, so that a block's nodes
+/// lie close together, and each block keeps its bounding box. A
+/// search measures the input's distance to every box (a lower bound for every node in it), then the
+/// nodes of the nearest box, and then only the blocks whose bound is not above the distance found.
+/// On a trained 50×50 map of 3 features that is a handful of the 157 blocks of 16.
+/// </summary>
+/// <remarks>
+/// <para>Why it is exact. A box's bound is computed with the very operations of a node's distance:
+/// per feature the gap g = x − clamp(x, lo, hi), then g₀·g₀, g₁·g₁ + acc, … as fused multiply-adds
+/// (<see cref="SquaredDistance.Scalar"/>). For a node w in the box, |w − x| ≥ |g| as real numbers, and
+/// rounding is monotone, so each rounded difference, each term and each rounded partial sum of the
+/// node's distance is at least the bound's: no node's distance is below its box's bound, in float32 as
+/// computed. A block is skipped only when its bound exceeds a node distance already found, so none of
+/// its nodes can be the BMU or tie with it.</para>
+/// <para>The winner among the measured nodes is the closest, ties to the lowest node index: within a
+/// block the nodes are in index order, so the block's first lane at its least distance is its
+/// lowest-index closest node, and between blocks a tie goes to the lower index. That is the answer of
+/// a sequential scan, bit for bit, distance included. A NaN distance never wins; when no node is
+/// closer than +∞ the answer is node 0, as in a scan.</para>
+/// <para>512-bit vectors, or 256-bit ones with fused multiply-adds; 1 to 7 features
+/// (<see cref="IsSupported"/>). Immutable and thread-safe; each thread keeps its own scratch for the
+/// box bounds.</para>
+/// </remarks>
+internal sealed class BoundedBlocks
+{
+    /// <summary>Block b's weights of feature f are the <see cref="Lanes"/> floats from
+    /// (b·Dim + f)·Lanes; lanes past a block's nodes are +∞ (a distance of +∞ that never wins).</summary>
+    private readonly float[] _weights;
+
+    /// <summary>Block b's node indices, ascending, <see cref="Lanes"/> from b·Lanes;
+    /// <see cref="int.MaxValue"/> in the padding lanes.</summary>
+    private readonly int[] _nodes;
+
+    /// <summary>The boxes, feature-major: feature f of block b at f·<see cref="_boxStride"/> + b. The
+    /// padding boxes past the last block are +∞ (their bound is +∞).</summary>
+    private readonly float[] _low, _high;
+
+    private readonly int _blockCount, _boxStride;
+
+    [ThreadStatic]
+    private static Memory<float> _bounds;
+
+    /// <summary>Whether this machine and dimension have the search (512-bit vectors, or 256-bit ones
+    /// with fused multiply-adds; 1 to 7 features).</summary>
+    public static bool IsSupported(int dim) => VectorWidths.PreferredLanes > 0 && dim is >= 1 and < BmuSearch.PlanarBelowDimension;
+
+    /// <param name="codebook">Node-major weights (<c>[node·dim + f]</c>), all finite.</param>
+    /// <param name="dim">Features per node, from 1 to 7.</param>
+    /// <param name="lanes">Floats per vector, 16 or 8, a width this machine runs; 0 for the widest.</param>
+    public BoundedBlocks(ReadOnlySpan<float> codebook, int dim, int lanes = 0)
+    {
+        Lanes = lanes == 0 ? VectorWidths.PreferredLanes : lanes;
+        Debug.Assert(dim is >= 1 and < BmuSearch.PlanarBelowDimension && VectorWidths.Runs(Lanes));
+        Debug.Assert(codebook.Length % dim == 0 && codebook.Length > 0);
+        Dim = dim;
+        NodeCount = codebook.Length / dim;
+        var order = new int[NodeCount];
+        for (var k = 0; k < order.Length; k++)
+        {
+            order[k] = k;
+        }
+
+        var blocks = new List<(int Start, int Count)>();
+        Split(codebook, dim, Lanes, order, new float[NodeCount], 0, NodeCount, blocks);
+
+        _blockCount = blocks.Count;
+        _boxStride = (_blockCount + Lanes - 1) / Lanes * Lanes;
+        _weights = new float[_blockCount * dim * Lanes];
+        _nodes = new int[_blockCount * Lanes];
+        _low = new float[dim * _boxStride];
+        _high = new float[dim * _boxStride];
+        _weights.AsSpan().Fill(float.PositiveInfinity);
+        _nodes.AsSpan().Fill(int.MaxValue);
+        _low.AsSpan().Fill(float.PositiveInfinity);
+        _high.AsSpan().Fill(float.PositiveInfinity);
+        for (var b = 0; b < _blockCount; b++)
+        {
+            var (start, count) = blocks[b];
+            var members = order.AsSpan(start, count);
+            members.Sort();
+            for (var f = 0; f < dim; f++)
+            {
+                float low = float.PositiveInfinity, high = float.NegativeInfinity;
+                for (var j = 0; j < count; j++)
+                {
+                    var w = codebook[(members[j] * dim) + f];
+                    _weights[(((b * dim) + f) * Lanes) + j] = w;
+                    low = Math.Min(low, w);
+                    high = Math.Max(high, w);
+                }
+
+                _low[(f * _boxStride) + b] = low;
+                _high[(f * _boxStride) + b] = high;
+            }
+
+            members.CopyTo(_nodes.AsSpan(b * Lanes, count));
+        }
+    }
+
+    public int Dim { get; }
+
+    public int NodeCount { get; }
+
+    /// <summary>Nodes per block, the vector width in floats (16 or 8).</summary>
+    public int Lanes { get; }
+
+    /// <summary>The blocks (<see cref="Lanes"/> nodes each, the last one possibly fewer).</summary>
+    public int BlockCount => _blockCount;
+
+    /// <summary>The widest side of block <paramref name="block"/>'s box (how compact the blocks are).</summary>
+    public float BoxWidth(int block) =>
+        Enumerable.Range(0, Dim).Max(f => _high[(f * _boxStride) + block] - _low[(f * _boxStride) + block]);
+
+    /// <summary>The BMU of <paramref name="input"/> and its squared distance, on this thread.</summary>
+    public int FindBest(ReadOnlySpan<float> input, out float distanceSquared)
+    {
+        Debug.Assert(input.Length == Dim);
+        if (_bounds.Length < _boxStride)
+        {
+            _bounds = AlignedBuffer.Allocate(_boxStride);
+        }
+
+        var bounds = _bounds.Span[.._boxStride];
+        return Lanes == Bits512.Lanes
+            ? AtWidth<Vector512<float>, Bits512>(input, bounds, out distanceSquared)
+            : AtWidth<Vector256<float>, Bits256>(input, bounds, out distanceSquared);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int AtWidth<TVector, TWidth>(ReadOnlySpan<float> input, Span<float> bounds, out float distanceSquared)
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector> =>
+        Dim switch
+        {
+            1 => Find<One, TVector, TWidth>(input, bounds, out distanceSquared),
+            2 => Find<Two, TVector, TWidth>(input, bounds, out distanceSquared),
+            3 => Find<Three, TVector, TWidth>(input, bounds, out distanceSquared),
+            4 => Find<Four, TVector, TWidth>(input, bounds, out distanceSquared),
+            5 => Find<Five, TVector, TWidth>(input, bounds, out distanceSquared),
+            6 => Find<Six, TVector, TWidth>(input, bounds, out distanceSquared),
+            _ => Find<Seven, TVector, TWidth>(input, bounds, out distanceSquared),
+        };
+
+    /// <summary>Orders the nodes of order[start..start+count) into blocks of <paramref name="lanes"/>:
+    /// sorted along the feature of widest spread and cut in two at a whole number of blocks, recursively.</summary>
+    private static void Split(ReadOnlySpan<float> codebook, int dim, int lanes, int[] order, float[] keys, int start, int count, List<(int, int)> blocks)
+    {
+        if (count <= lanes)
+        {
+            blocks.Add((start, count));
+            return;
+        }
+
+        var (widest, spread) = (0, -1f);
+        for (var f = 0; f < dim; f++)
+        {
+            float low = float.PositiveInfinity, high = float.NegativeInfinity;
+            for (var j = start; j < start + count; j++)
+            {
+                var w = codebook[(order[j] * dim) + f];
+                low = Math.Min(low, w);
+                high = Math.Max(high, w);
+            }
+
+            if (high - low > spread)
+            {
+                (widest, spread) = (f, high - low);
+            }
+        }
+
+        for (var j = start; j < start + count; j++)
+        {
+            keys[j] = codebook[(order[j] * dim) + widest];
+        }
+
+        Array.Sort(keys, order, start, count);
+        var left = lanes * ((count + (2 * lanes) - 1) / (2 * lanes));
+        Split(codebook, dim, lanes, order, keys, start, left, blocks);
+        Split(codebook, dim, lanes, order, keys, start + left, count - left, blocks);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int Find<TDim, TVector, TWidth>(ReadOnlySpan<float> input, Span<float> bounds, out float distanceSquared)
+        where TDim : struct, IDimension
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector>
+    {
+        var lanes = TWidth.Lanes;
+        var (x0, x1, x2, x3, x4, x5, x6) = Broadcast<TDim, TVector, TWidth>(input);
+        ref var low = ref MemoryMarshal.GetArrayDataReference(_low);
+        ref var high = ref MemoryMarshal.GetArrayDataReference(_high);
+        ref var bound = ref MemoryMarshal.GetReference(bounds);
+        var stride = (nuint)_boxStride;
+
+        // Every box's bound, and the least of them.
+        var least = TWidth.Create(float.PositiveInfinity);
+        for (nuint at = 0; at < stride; at += (nuint)lanes)
+        {
+            var g = Gap<TVector, TWidth>(ref low, ref high, at, x0);
+            var sum = TWidth.Multiply(g, g);
+            sum = TDim.Value > 1 ? AddGap<TVector, TWidth>(ref low, ref high, at + stride, x1, sum) : sum;
+            sum = TDim.Value > 2 ? AddGap<TVector, TWidth>(ref low, ref high, at + (2 * stride), x2, sum) : sum;
+            sum = TDim.Value > 3 ? AddGap<TVector, TWidth>(ref low, ref high, at + (3 * stride), x3, sum) : sum;
+            sum = TDim.Value > 4 ? AddGap<TVector, TWidth>(ref low, ref high, at + (4 * stride), x4, sum) : sum;
+            sum = TDim.Value > 5 ? AddGap<TVector, TWidth>(ref low, ref high, at + (5 * stride), x5, sum) : sum;
+            sum = TDim.Value > 6 ? AddGap<TVector, TWidth>(ref low, ref high, at + (6 * stride), x6, sum) : sum;
+            least = LeastLanes.Keep<TVector, TWidth>(sum, ref bound, at, least);
+        }
+
+        // The nodes of the nearest box give a distance; every block whose bound is not above it is
+        // measured (the nearest box's among them). Bounds of +∞ everywhere: every block is.
+        ref var weights = ref MemoryMarshal.GetArrayDataReference(_weights);
+        var nearest = LeastLanes.First<TVector, TWidth>(bounds, TWidth.Least(least));
+        var limit = nearest < 0
+            ? float.PositiveInfinity
+            : TWidth.Least(Distances<TDim, TVector, TWidth>(ref weights, nearest, x0, x1, x2, x3, x4, x5, x6));
+        var threshold = TWidth.Create(limit);
+        var bestDistance = float.PositiveInfinity;
+        var bestNode = int.MaxValue;
+        for (nuint at = 0; at < stride; at += (nuint)lanes)
+        {
+            var candidates = TWidth.LessThanOrEqualMask(TWidth.Load(ref bound, at), threshold);
+            if (_blockCount - (int)at < lanes)
+            {
+                // Past the last block the boxes are padding (bound +∞, which a limit of +∞ admits).
+                candidates &= (1u << (_blockCount - (int)at)) - 1;
+            }
+
+            while (candidates != 0)
+            {
+                var block = (int)at + BitOperations.TrailingZeroCount(candidates);
+                candidates &= candidates - 1;
+                var distances = Distances<TDim, TVector, TWidth>(ref weights, block, x0, x1, x2, x3, x4, x5, x6);
+                var blockBest = TWidth.Least(distances);
+                if (blockBest <= bestDistance)
+                {
+                    // The block's nodes are in index order: its first lane at the least is its lowest
+                    // index among the closest. (No lane is NaN here: a NaN input has no candidates.)
+                    var lane = BitOperations.TrailingZeroCount(TWidth.EqualsMask(distances, TWidth.Create(blockBest)));
+                    var node = _nodes[(block * lanes) + lane];
+                    if (blockBest < bestDistance || node < bestNode)
+                    {
+                        (bestDistance, bestNode) = (blockBest, node);
+                    }
+                }
+            }
+        }
+
+        distanceSquared = bestDistance;
+        return bestDistance < float.PositiveInfinity ? bestNode : 0;
+    }
+
+    /// <summary>The nodes of <paramref name="block"/>: their squared distances to the input, d₀·d₀
+    /// then d·d + acc feature by feature (the scalar reference's operations).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Distances<TDim, TVector, TWidth>(ref float weights, int block,
+        TVector x0, TVector x1, TVector x2, TVector x3, TVector x4, TVector x5, TVector x6)
+        where TDim : struct, IDimension
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector>
+    {
+        ref var w = ref Unsafe.Add(ref weights, block * TDim.Value * TWidth.Lanes);
+        var d = TWidth.Subtract(TWidth.Load(ref w, 0), x0);
+        var sum = TWidth.Multiply(d, d);
+        sum = TDim.Value > 1 ? AddSquare<TVector, TWidth>(ref w, 1, x1, sum) : sum;
+        sum = TDim.Value > 2 ? AddSquare<TVector, TWidth>(ref w, 2, x2, sum) : sum;
+        sum = TDim.Value > 3 ? AddSquare<TVector, TWidth>(ref w, 3, x3, sum) : sum;
+        sum = TDim.Value > 4 ? AddSquare<TVector, TWidth>(ref w, 4, x4, sum) : sum;
+        sum = TDim.Value > 5 ? AddSquare<TVector, TWidth>(ref w, 5, x5, sum) : sum;
+        return TDim.Value > 6 ? AddSquare<TVector, TWidth>(ref w, 6, x6, sum) : sum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector AddSquare<TVector, TWidth>(ref float w, int feature, TVector x, TVector sum)
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector>
+    {
+        var d = TWidth.Subtract(TWidth.Load(ref w, (nuint)(feature * TWidth.Lanes)), x);
+        return TWidth.FusedMultiplyAdd(d, d, sum);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector AddGap<TVector, TWidth>(ref float low, ref float high, nuint at, TVector x, TVector sum)
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector>
+    {
+        var g = Gap<TVector, TWidth>(ref low, ref high, at, x);
+        return TWidth.FusedMultiplyAdd(g, g, sum);
+    }
+
+    /// <summary>x − clamp(x, lo, hi) for a vector of boxes: 0 inside, else the signed gap to the nearer
+    /// side (−∞ for a padding box, whose sides are +∞). The clamp is exact, one of x, lo and hi.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Gap<TVector, TWidth>(ref float low, ref float high, nuint at, TVector x)
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector> =>
+        TWidth.Subtract(x, TWidth.Min(TWidth.Max(x, TWidth.Load(ref low, at)), TWidth.Load(ref high, at)));
+
+    /// <summary>The first <c>TDim.Value</c> features of <paramref name="v"/>, each in every lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (TVector, TVector, TVector, TVector, TVector, TVector, TVector) Broadcast<TDim, TVector, TWidth>(ReadOnlySpan<float> v)
+        where TDim : struct, IDimension
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector> =>
+        (TWidth.Create(v[0]),
+         TDim.Value > 1 ? TWidth.Create(v[1]) : default,
+         TDim.Value > 2 ? TWidth.Create(v[2]) : default,
+         TDim.Value > 3 ? TWidth.Create(v[3]) : default,
+         TDim.Value > 4 ? TWidth.Create(v[4]) : default,
+         TDim.Value > 5 ? TWidth.Create(v[5]) : default,
+         TDim.Value > 6 ? TWidth.Create(v[6]) : default);
+}

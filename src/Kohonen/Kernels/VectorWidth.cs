@@ -1,0 +1,179 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Kohonen.Kernels;
+
+/// <summary>
+/// A SIMD width known when the code is compiled, so that one kernel serves 512-bit machines
+/// (AVX-512) and 256-bit ones (AVX2 with FMA: most AMD processors before Zen 4, many Intel desktops).
+/// A kernel generic over <c>TVector, TWidth : IVectorWidth&lt;TVector&gt;</c> gets one JIT copy per
+/// width; every member here is inlined into it, so the copy is the hand-written one. (The runtime's own
+/// <c>ISimdVector</c> interface would do this, but it is not public in .NET 10.)
+/// </summary>
+/// <typeparam name="TVector">The vector type: <see cref="Vector512{T}"/> or <see cref="Vector256{T}"/> of float.</typeparam>
+internal interface IVectorWidth<TVector>
+    where TVector : struct
+{
+    /// <summary>Floats per vector.</summary>
+    static abstract int Lanes { get; }
+
+    /// <summary>Whether this machine runs vectors of this width natively, with fused multiply-adds.</summary>
+    static abstract bool IsSupported { get; }
+
+    static abstract TVector Create(float value);
+
+    static abstract TVector Load(ref float source, nuint at);
+
+    static abstract void Store(TVector value, ref float destination, nuint at);
+
+    static abstract TVector Subtract(TVector left, TVector right);
+
+    static abstract TVector Multiply(TVector left, TVector right);
+
+    /// <summary>a·b + c with one rounding.</summary>
+    static abstract TVector FusedMultiplyAdd(TVector a, TVector b, TVector c);
+
+    /// <summary>Lane by lane the lesser, and <paramref name="right"/> where either is NaN (vminps), so
+    /// that a NaN in <paramref name="left"/> never replaces a running least kept in <paramref name="right"/>.</summary>
+    static abstract TVector Min(TVector left, TVector right);
+
+    /// <summary>Lane by lane the greater, and <paramref name="right"/> where either is NaN (vmaxps).</summary>
+    static abstract TVector Max(TVector left, TVector right);
+
+    /// <summary>Lane by lane: <paramref name="value"/> where it is at least <paramref name="floor"/>, else 0.</summary>
+    static abstract TVector ZeroBelow(TVector value, TVector floor);
+
+    /// <summary>Lane by lane: <paramref name="value"/> in lanes below <paramref name="count"/>, +∞ in the others.</summary>
+    static abstract TVector InfinityFrom(TVector value, int count);
+
+    /// <summary>A bit per lane (lane 0 the lowest): where <paramref name="left"/> equals <paramref name="right"/>.</summary>
+    static abstract uint EqualsMask(TVector left, TVector right);
+
+    /// <summary>A bit per lane: where <paramref name="left"/> is at most <paramref name="right"/> (never for NaN).</summary>
+    static abstract uint LessThanOrEqualMask(TVector left, TVector right);
+
+    /// <summary>The least lane (none of them NaN).</summary>
+    static abstract float Least(TVector value);
+}
+
+/// <summary>512-bit vectors, 16 floats (AVX-512F).</summary>
+internal readonly struct Bits512 : IVectorWidth<Vector512<float>>
+{
+    public static int Lanes => 16;
+
+    public static bool IsSupported => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Create(float value) => Vector512.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Load(ref float source, nuint at) => Vector512.LoadUnsafe(ref source, at);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector512<float> value, ref float destination, nuint at) => value.StoreUnsafe(ref destination, at);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Subtract(Vector512<float> left, Vector512<float> right) => left - right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Multiply(Vector512<float> left, Vector512<float> right) => left * right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> FusedMultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.FusedMultiplyAdd(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Min(Vector512<float> left, Vector512<float> right) => Avx512F.Min(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Max(Vector512<float> left, Vector512<float> right) => Avx512F.Max(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> ZeroBelow(Vector512<float> value, Vector512<float> floor) =>
+        Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(value, floor), value, Vector512<float>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> InfinityFrom(Vector512<float> value, int count) =>
+        Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create(count)).AsSingle(), value, Vector512.Create(float.PositiveInfinity));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint EqualsMask(Vector512<float> left, Vector512<float> right) => (uint)Vector512.Equals(left, right).ExtractMostSignificantBits();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint LessThanOrEqualMask(Vector512<float> left, Vector512<float> right) => (uint)Vector512.LessThanOrEqual(left, right).ExtractMostSignificantBits();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Least(Vector512<float> value) => Bits256.Least(Avx.Min(value.GetLower(), value.GetUpper()));
+}
+
+/// <summary>256-bit vectors, 8 floats (AVX2 with FMA).</summary>
+internal readonly struct Bits256 : IVectorWidth<Vector256<float>>
+{
+    public static int Lanes => 8;
+
+    public static bool IsSupported => Vector256.IsHardwareAccelerated && Avx2.IsSupported && Fma.IsSupported;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Create(float value) => Vector256.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Load(ref float source, nuint at) => Vector256.LoadUnsafe(ref source, at);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector256<float> value, ref float destination, nuint at) => value.StoreUnsafe(ref destination, at);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Subtract(Vector256<float> left, Vector256<float> right) => left - right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Multiply(Vector256<float> left, Vector256<float> right) => left * right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> FusedMultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Min(Vector256<float> left, Vector256<float> right) => Avx.Min(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Max(Vector256<float> left, Vector256<float> right) => Avx.Max(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> ZeroBelow(Vector256<float> value, Vector256<float> floor) =>
+        Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(value, floor), value, Vector256<float>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> InfinityFrom(Vector256<float> value, int count) =>
+        Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(count)).AsSingle(), value, Vector256.Create(float.PositiveInfinity));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint EqualsMask(Vector256<float> left, Vector256<float> right) => Vector256.Equals(left, right).ExtractMostSignificantBits();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint LessThanOrEqualMask(Vector256<float> left, Vector256<float> right) => Vector256.LessThanOrEqual(left, right).ExtractMostSignificantBits();
+
+    /// <summary>The least lane: halves, then quarters, then pairs (vminps throughout).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Least(Vector256<float> value)
+    {
+        var quarter = Sse.Min(value.GetLower(), value.GetUpper());
+        quarter = Sse.Min(quarter, Vector128.Shuffle(quarter, Vector128.Create(2, 3, 0, 1)));
+        quarter = Sse.Min(quarter, Vector128.Shuffle(quarter, Vector128.Create(1, 0, 3, 2)));
+        return quarter.ToScalar();
+    }
+}
+
+/// <summary>Which width a kernel runs at on this machine.</summary>
+internal static class VectorWidths
+{
+    /// <summary>The floats per vector of the widest supported width: 16, 8, or 0 when neither
+    /// 512-bit nor 256-bit vectors with fused multiply-adds run natively here.</summary>
+    public static int PreferredLanes => Bits512.IsSupported ? Bits512.Lanes : Bits256.IsSupported ? Bits256.Lanes : 0;
+
+    /// <summary>Whether kernels of <paramref name="lanes"/> floats per vector run natively here.</summary>
+    public static bool Runs(int lanes) => lanes switch
+    {
+        16 => Bits512.IsSupported,
+        8 => Bits256.IsSupported,
+        _ => false,
+    };
+}
