@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -19,7 +20,7 @@ namespace Kohonen.Kernels;
 /// one fused multiply-add; the distance d₀·d₀ + d₁·d₁ + … in feature order, each term after the first
 /// a fused multiply-add (<see cref="SquaredDistance.Scalar"/>, <see cref="WeightUpdate.Scalar"/>). The winner is the closest node, ties to the lowest index, as in a
 /// sequential scan: the distances go to <see cref="RowPlanes.Distances"/> with a running least per
-/// lane beside them, and the BMU is the first node at the least (<see cref="LeastLanes"/>). So the codebook and every BMU are the plain loops' bits.
+/// lane beside them (<see cref="LeastLanes"/>), and the BMU is the first node at the least. So the codebook and every BMU are the plain loops' bits.
 /// </remarks>
 internal static class FusedOnlineStep
 {
@@ -112,8 +113,9 @@ internal static class FusedOnlineStep
         ref var odd = ref MemoryMarshal.GetReference(gxOdd);
         var (x0, x1, x2, x3, x4, x5, x6) = Broadcast<TDim, TVector, TWidth>(sample);
         var (n0, n1, n2, n3, n4, n5, n6) = Broadcast<TDim, TVector, TWidth>(next);
+        // h ≥ 0 always (a product of factors in [0, 1]), so with a cut-off of 0 the test below keeps
+        // every step: one compare and select a vector instead of a branch.
         var cut = TWidth.Create(cutoff);
-        var cutting = cutoff > 0;
 
         // The last vector of a row is partly padding: its lanes at or past the row's end are no node,
         // and their distance is taken as +∞.
@@ -131,11 +133,7 @@ internal static class FusedOnlineStep
                 for (var v = 0; v < vectors; v++)
                 {
                     var at = (nuint)(v * lanes);
-                    var h = TWidth.Multiply(rowScale, TWidth.Load(ref gx, at));
-                    if (cutting)
-                    {
-                        h = TWidth.ZeroBelow(h, cut);
-                    }
+                    var h = TWidth.ZeroBelow(TWidth.Multiply(rowScale, TWidth.Load(ref gx, at)), cut);
 
                     var acc = Move<TVector, TWidth>(ref row, at, h, x0, n0);
                     if (dim > 1)
@@ -212,15 +210,27 @@ internal static class FusedOnlineStep
             }
         }
 
+        // The first node at the least, row by row (no division on the way from the sample to the next).
+        // No node closer than +∞: the range's first, as a scan answers.
         bestDistanceSquared = TWidth.Least(least);
-        var first = LeastLanes.First<TVector, TWidth>(planes.Distances[(firstRow * stride)..(endRow * stride)], bestDistanceSquared);
-        if (first < 0)
+        if (bestDistanceSquared < float.PositiveInfinity)
         {
-            return firstRow * width; // no node closer than +∞: the range's first, as a scan answers
+            var wanted = TWidth.Create(bestDistanceSquared);
+            for (var y = firstRow; y < endRow; y++)
+            {
+                ref var rowDistances = ref Unsafe.Add(ref distances, (nuint)(y * stride));
+                for (var v = 0; v < vectors; v++)
+                {
+                    var lanesAtLeast = TWidth.EqualsMask(TWidth.Load(ref rowDistances, (nuint)(v * lanes)), wanted);
+                    if (lanesAtLeast != 0)
+                    {
+                        return (y * width) + (v * lanes) + BitOperations.TrailingZeroCount(lanesAtLeast);
+                    }
+                }
+            }
         }
 
-        var (rowOffset, x) = Math.DivRem(first, stride);
-        return ((firstRow + rowOffset) * width) + x;
+        return firstRow * width;
     }
 
     /// <summary>Moves a vector of weights of one feature towards x by h, stores them, and returns their

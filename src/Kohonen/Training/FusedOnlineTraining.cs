@@ -42,6 +42,13 @@ internal sealed class FusedOnlineTraining : IDisposable
     private readonly NeighborhoodTable _table;
     private readonly float[] _rowScales;
     private readonly DataMatrix _data;
+
+    /// <summary>The data's values, row after row (a row's span taken without a call).</summary>
+    private readonly float[] _values;
+
+    /// <summary>Each node's column and row: table look-ups instead of two divisions on the way from
+    /// one sample's BMU to the next step, which cannot start before them.</summary>
+    private readonly int[] _columnOf, _rowOf;
     private readonly float _cutoff;
 
     /// <summary>The cut-off the rectangular step checks node by node this iteration: 0 when no node's
@@ -67,6 +74,14 @@ internal sealed class FusedOnlineTraining : IDisposable
     {
         _data = run.Data;
         _planes = new RowPlanes(codebook, grid.Width, grid.Height, _data.Columns, lanes);
+        _values = _data.RawValues;
+        _columnOf = new int[grid.NodeCount];
+        _rowOf = new int[grid.NodeCount];
+        for (var k = 0; k < grid.NodeCount; k++)
+        {
+            (_rowOf[k], _columnOf[k]) = Math.DivRem(k, grid.Width);
+        }
+
         _table = new NeighborhoodTable(grid, Neighborhood.Gaussian, _planes.Stride);
         _rowScales = new float[grid.Height];
         _hexagonalEven = new float[_planes.Stride];
@@ -225,12 +240,12 @@ internal sealed class FusedOnlineTraining : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Step(int bmu, int sampleRow, int nextRow, int firstRow, int endRow, out float bestDistanceSquared)
     {
-        var sample = _data.Row(sampleRow);
-        var next = _data.Row(nextRow);
+        var sample = _values.AsSpan(sampleRow * _planes.Dim, _planes.Dim);
+        var next = _values.AsSpan(nextRow * _planes.Dim, _planes.Dim);
         if (_rectangular)
         {
-            var columns = _table.CentredColumns(bmu % _planes.Width);
-            return FusedOnlineStep.UpdateAndFindNext(_planes, sample, _table.CentredRowScales(bmu / _planes.Width), columns, columns,
+            var columns = _table.CentredColumns(_columnOf[bmu]);
+            return FusedOnlineStep.UpdateAndFindNext(_planes, sample, _table.CentredRowScales(_rowOf[bmu]), columns, columns,
                 _rectangularCutoff, next, firstRow, endRow, out bestDistanceSquared);
         }
 
