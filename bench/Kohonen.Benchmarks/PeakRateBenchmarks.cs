@@ -30,6 +30,15 @@ public class PeakRateBenchmarks
         return results[0] + results[1];
     }
 
+    /// <summary>The peak of machines without AVX-512 (AVX2 with FMA), where the kernels run at 256 bits.</summary>
+    [Benchmark(Description = "256-bit, 2 threads")]
+    public float NarrowTwoThreads()
+    {
+        var results = new float[2];
+        Parallel.For(0, 2, new ParallelOptions { MaxDegreeOfParallelism = 2 }, t => results[t] = Chains256(Steps));
+        return results[0] + results[1];
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Chains512(int steps)
     {
