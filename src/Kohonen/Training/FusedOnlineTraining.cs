@@ -31,6 +31,12 @@ internal sealed class FusedOnlineTraining : IDisposable
     /// same, a 30×30 one 40 % slower (a handoff there costs about as much as half a step).</summary>
     public const int TwoThreadNodes = 4096;
 
+    /// <summary>Nodes up to which a rectangular map is laid out as one row of all its nodes, with a
+    /// table of every BMU's steps (see <see cref="SetFlatSteps"/>): a short grid row is mostly padding
+    /// (a 10-node row is 16 lanes of 256-bit vectors) and its per-row work dominates a small map's
+    /// step. The table holds nodes² floats: 256 KiB at this size.</summary>
+    public const int FlatNodes = 256;
+
     /// <summary>Empty polls of a handoff counter before the waiting thread starts yielding.</summary>
     private const int SpinsBeforeYield = 1 << 14;
 
@@ -60,6 +66,12 @@ internal sealed class FusedOnlineTraining : IDisposable
     private readonly float[] _hexagonalEven, _hexagonalOdd;
     private float _hexagonalCutoff;
     private readonly bool _rectangular;
+
+    /// <summary>Whether the map is laid out as one row (<see cref="FlatNodes"/>); then
+    /// <see cref="_flatSteps"/> holds, for each BMU b, the steps of every node from b·Stride.</summary>
+    private readonly bool _flat;
+    private readonly Memory<float> _flatSteps;
+    private static readonly float[] One = [1f];
     private readonly int _split;
     private readonly Thread? _worker;
 
@@ -73,7 +85,12 @@ internal sealed class FusedOnlineTraining : IDisposable
     private FusedOnlineTraining(float[] codebook, Grid grid, TrainingRun run, int lanes)
     {
         _data = run.Data;
-        _planes = new RowPlanes(codebook, grid.Width, grid.Height, _data.Columns, lanes);
+        _rectangular = grid.Topology == Topology.Rectangular;
+        _flat = _rectangular && grid.NodeCount <= FlatNodes;
+        _planes = _flat
+            ? new RowPlanes(codebook, grid.NodeCount, 1, _data.Columns, lanes)
+            : new RowPlanes(codebook, grid.Width, grid.Height, _data.Columns, lanes);
+        _flatSteps = _flat ? AlignedBuffer.Allocate(grid.NodeCount * _planes.Stride) : Memory<float>.Empty;
         _values = _data.RawValues;
         _columnOf = new int[grid.NodeCount];
         _rowOf = new int[grid.NodeCount];
@@ -86,10 +103,9 @@ internal sealed class FusedOnlineTraining : IDisposable
         _rowScales = new float[grid.Height];
         _hexagonalEven = new float[_planes.Stride];
         _hexagonalOdd = new float[_planes.Stride];
-        _rectangular = grid.Topology == Topology.Rectangular;
         _cutoff = run.Options.ExactNeighborhood ? 0f : SomOptions.NeighborhoodCutoff;
         _split = grid.Height;
-        if (run.MaxThreads >= 2 && Environment.ProcessorCount >= 2 && grid.NodeCount >= TwoThreadNodes && grid.Height >= 2)
+        if (!_flat && run.MaxThreads >= 2 && Environment.ProcessorCount >= 2 && grid.NodeCount >= TwoThreadNodes && grid.Height >= 2)
         {
             _split = grid.Height / 2;
             _worker = new Thread(WorkOnUpperRows) { IsBackground = true, Name = "Kohonen fused online step" };
@@ -108,7 +124,7 @@ internal sealed class FusedOnlineTraining : IDisposable
         lanes = lanes == 0 ? VectorWidths.PreferredLanes : lanes;
         Debug.Assert(VectorWidths.Runs(lanes));
         using var training = new FusedOnlineTraining(codebook, grid, run, lanes);
-        training.Run(codebook, grid, run, random);
+        training.Run(codebook, run, random);
     }
 
     public void Dispose()
@@ -121,7 +137,7 @@ internal sealed class FusedOnlineTraining : IDisposable
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Run(float[] codebook, Grid grid, TrainingRun run, SomRandom random)
+    private void Run(float[] codebook, TrainingRun run, SomRandom random)
     {
         var options = run.Options;
         var rows = _data.Rows;
@@ -147,6 +163,10 @@ internal sealed class FusedOnlineTraining : IDisposable
             if (_rectangular)
             {
                 _rectangularCutoff = _table.SetCentredScales(alpha, _cutoff, _planes.Stride) ? _cutoff : 0f;
+                if (_flat)
+                {
+                    SetFlatSteps();
+                }
             }
 
             for (var i = 0; i < rows; i++)
@@ -180,7 +200,7 @@ internal sealed class FusedOnlineTraining : IDisposable
                     CentreHexagonal(bmu, alpha);
                 }
 
-                bmu = _worker is null ? Step(bmu, order[i], next, 0, grid.Height, out _) : StepOnTwoThreads(bmu, order[i], next);
+                bmu = _worker is null ? Step(bmu, order[i], next, 0, _planes.Height, out _) : StepOnTwoThreads(bmu, order[i], next);
             }
 
             (order, nextOrder) = (nextOrder, order);
@@ -188,6 +208,31 @@ internal sealed class FusedOnlineTraining : IDisposable
         }
 
         NodeMajor();
+    }
+
+    /// <summary>
+    /// The steps of the one-row layout for this iteration: for each BMU b, node k's factor
+    /// rowScale(y_k − y_b)·gx(x_k − x_b), the float32 product the two-dimensional step forms (its row
+    /// scale 1 and 1·h = h exactly), 0 in the padding. A node of a row that does not move gets 0, and
+    /// w + 0·(v − w) = w: the same weights (a weight of −0 may become +0).
+    /// </summary>
+    private void SetFlatSteps()
+    {
+        var steps = _flatSteps.Span;
+        var stride = _planes.Stride;
+        var nodes = _columnOf.Length;
+        for (var b = 0; b < nodes; b++)
+        {
+            var columns = _table.CentredColumns(_columnOf[b]);
+            var rowScales = _table.CentredRowScales(_rowOf[b]);
+            var row = steps.Slice(b * stride, stride);
+            for (var k = 0; k < nodes; k++)
+            {
+                row[k] = rowScales[_rowOf[k]] * columns[_columnOf[k]];
+            }
+
+            row[nodes..].Clear();
+        }
     }
 
     /// <summary>The factors around the BMU on a hexagonal grid, whose rows alternate (the rectangular
@@ -242,6 +287,12 @@ internal sealed class FusedOnlineTraining : IDisposable
     {
         var sample = _values.AsSpan(sampleRow * _planes.Dim, _planes.Dim);
         var next = _values.AsSpan(nextRow * _planes.Dim, _planes.Dim);
+        if (_flat)
+        {
+            var steps = _flatSteps.Span.Slice(bmu * _planes.Stride, _planes.Stride);
+            return FusedOnlineStep.UpdateAndFindNext(_planes, sample, One, steps, steps, _rectangularCutoff, next, 0, 1, out bestDistanceSquared);
+        }
+
         if (_rectangular)
         {
             var columns = _table.CentredColumns(_columnOf[bmu]);

@@ -20,6 +20,12 @@ public class FusedOnlineTrainingTests
             cases.Add(9, 11, 2, Topology.Hexagonal, false, true, true, lanes);
             cases.Add(40, 4, 7, Topology.Hexagonal, true, false, false, lanes);
             cases.Add(6, 6, 4, Topology.Rectangular, false, false, true, lanes);
+            // Up to 256 nodes a rectangular map runs as one row with a table of steps per BMU (the
+            // cases above); from 257 on as grid rows, one thread below 4,096 nodes.
+            cases.Add(16, 16, 3, Topology.Rectangular, true, false, false, lanes);
+            cases.Add(257, 1, 2, Topology.Rectangular, false, true, false, lanes);
+            cases.Add(20, 15, 3, Topology.Rectangular, true, true, false, lanes);
+            cases.Add(33, 9, 6, Topology.Rectangular, false, false, true, lanes);
             // From 4,096 nodes the fused step runs on two threads, split at a grid row. Thirty
             // iterations take σ down to 1, where far x factors are subnormal and the cut-off zeroes
             // them (no node moves differently for that).
