@@ -197,7 +197,7 @@ internal sealed class BoundedBlocks
         where TWidth : struct, IVectorWidth<TVector>
     {
         var lanes = TWidth.Lanes;
-        var (x0, x1, x2, x3, x4, x5, x6) = Broadcast<TDim, TVector, TWidth>(input);
+        var (x0, x1, x2, x3, x4, x5, x6) = VectorWidths.Broadcast<TDim, TVector, TWidth>(input);
         ref var low = ref MemoryMarshal.GetArrayDataReference(_low);
         ref var high = ref MemoryMarshal.GetArrayDataReference(_high);
         ref var bound = ref MemoryMarshal.GetReference(bounds);
@@ -306,18 +306,4 @@ internal sealed class BoundedBlocks
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector> =>
         TWidth.Subtract(x, TWidth.Min(TWidth.Max(x, TWidth.Load(ref low, at)), TWidth.Load(ref high, at)));
-
-    /// <summary>The first <c>TDim.Value</c> features of <paramref name="v"/>, each in every lane.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (TVector, TVector, TVector, TVector, TVector, TVector, TVector) Broadcast<TDim, TVector, TWidth>(ReadOnlySpan<float> v)
-        where TDim : struct, IDimension
-        where TVector : struct
-        where TWidth : struct, IVectorWidth<TVector> =>
-        (TWidth.Create(v[0]),
-         TDim.Value > 1 ? TWidth.Create(v[1]) : default,
-         TDim.Value > 2 ? TWidth.Create(v[2]) : default,
-         TDim.Value > 3 ? TWidth.Create(v[3]) : default,
-         TDim.Value > 4 ? TWidth.Create(v[4]) : default,
-         TDim.Value > 5 ? TWidth.Create(v[5]) : default,
-         TDim.Value > 6 ? TWidth.Create(v[6]) : default);
 }

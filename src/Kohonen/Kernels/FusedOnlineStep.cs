@@ -111,8 +111,8 @@ internal static class FusedOnlineStep
         ref var distances = ref MemoryMarshal.GetReference(planes.Distances);
         ref var even = ref MemoryMarshal.GetReference(gxEven);
         ref var odd = ref MemoryMarshal.GetReference(gxOdd);
-        var (x0, x1, x2, x3, x4, x5, x6) = Broadcast<TDim, TVector, TWidth>(sample);
-        var (n0, n1, n2, n3, n4, n5, n6) = Broadcast<TDim, TVector, TWidth>(next);
+        var (x0, x1, x2, x3, x4, x5, x6) = VectorWidths.Broadcast<TDim, TVector, TWidth>(sample);
+        var (n0, n1, n2, n3, n4, n5, n6) = VectorWidths.Broadcast<TDim, TVector, TWidth>(next);
         // h ≥ 0 always (a product of factors in [0, 1]), so with a cut-off of 0 the test below keeps
         // every step: one compare and select a vector instead of a branch.
         var cut = TWidth.Create(cutoff);
@@ -233,30 +233,38 @@ internal static class FusedOnlineStep
         return firstRow * width;
     }
 
-    /// <summary>Moves a vector of weights of one feature towards x by h, stores them, and returns their
-    /// squared difference from n.</summary>
+    /// <summary>Moves a vector of weights of one feature towards x by h (w + h·(x − w), one rounding),
+    /// stores them, and returns them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Moved<TVector, TWidth>(ref float weights, nuint at, TVector h, TVector x)
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector>
+    {
+        var w = TWidth.Load(ref weights, at);
+        w = TWidth.FusedMultiplyAdd(h, TWidth.Subtract(x, w), w);
+        TWidth.Store(w, ref weights, at);
+        return w;
+    }
+
+    /// <summary>Moves the weights (<see cref="Moved"/>) and returns their squared difference from n:
+    /// the first term of a distance.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVector Move<TVector, TWidth>(ref float weights, nuint at, TVector h, TVector x, TVector n)
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
-        var w = TWidth.Load(ref weights, at);
-        w = TWidth.FusedMultiplyAdd(h, TWidth.Subtract(x, w), w);
-        TWidth.Store(w, ref weights, at);
-        var d = TWidth.Subtract(w, n);
+        var d = TWidth.Subtract(Moved<TVector, TWidth>(ref weights, at, h, x), n);
         return TWidth.Multiply(d, d);
     }
 
-    /// <summary><see cref="Move"/>, the squared difference added to <paramref name="acc"/> (one rounding).</summary>
+    /// <summary>Moves the weights and adds their squared difference from n to <paramref name="acc"/>
+    /// (one rounding): a later term of a distance.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVector MoveAndAdd<TVector, TWidth>(ref float weights, nuint at, TVector h, TVector x, TVector n, TVector acc)
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
-        var w = TWidth.Load(ref weights, at);
-        w = TWidth.FusedMultiplyAdd(h, TWidth.Subtract(x, w), w);
-        TWidth.Store(w, ref weights, at);
-        var d = TWidth.Subtract(w, n);
+        var d = TWidth.Subtract(Moved<TVector, TWidth>(ref weights, at, h, x), n);
         return TWidth.FusedMultiplyAdd(d, d, acc);
     }
 
@@ -277,18 +285,4 @@ internal static class FusedOnlineStep
         var d = TWidth.Subtract(TWidth.Load(ref weights, at), n);
         return TWidth.Multiply(d, d);
     }
-
-    /// <summary>The first <c>TDim.Value</c> features of <paramref name="v"/>, each in every lane.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (TVector, TVector, TVector, TVector, TVector, TVector, TVector) Broadcast<TDim, TVector, TWidth>(ReadOnlySpan<float> v)
-        where TDim : struct, IDimension
-        where TVector : struct
-        where TWidth : struct, IVectorWidth<TVector> =>
-        (TWidth.Create(v[0]),
-         TDim.Value > 1 ? TWidth.Create(v[1]) : default,
-         TDim.Value > 2 ? TWidth.Create(v[2]) : default,
-         TDim.Value > 3 ? TWidth.Create(v[3]) : default,
-         TDim.Value > 4 ? TWidth.Create(v[4]) : default,
-         TDim.Value > 5 ? TWidth.Create(v[5]) : default,
-         TDim.Value > 6 ? TWidth.Create(v[6]) : default);
 }

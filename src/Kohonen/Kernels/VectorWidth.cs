@@ -176,4 +176,19 @@ internal static class VectorWidths
         8 => Bits256.IsSupported,
         _ => false,
     };
+
+    /// <summary>The first <c>TDim.Value</c> features of <paramref name="v"/>, each in every lane of a
+    /// vector of its own (the others default): a kernel's inputs, held in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (TVector, TVector, TVector, TVector, TVector, TVector, TVector) Broadcast<TDim, TVector, TWidth>(ReadOnlySpan<float> v)
+        where TDim : struct, IDimension
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector> =>
+        (TWidth.Create(v[0]),
+         TDim.Value > 1 ? TWidth.Create(v[1]) : default,
+         TDim.Value > 2 ? TWidth.Create(v[2]) : default,
+         TDim.Value > 3 ? TWidth.Create(v[3]) : default,
+         TDim.Value > 4 ? TWidth.Create(v[4]) : default,
+         TDim.Value > 5 ? TWidth.Create(v[5]) : default,
+         TDim.Value > 6 ? TWidth.Create(v[6]) : default);
 }
