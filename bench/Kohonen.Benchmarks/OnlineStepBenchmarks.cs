@@ -7,7 +7,9 @@ namespace Kohonen.Benchmarks;
 /// One online step on a map of 3 features: move every node towards a sample with a Gaussian step,
 /// then find the next sample's BMU. Scalar loops (the baseline), the unfused planar kernels (row
 /// update, then a separate search) and the fused step (one pass, <see cref="FusedOnlineStep"/>) at
-/// the widest vector width this machine runs (16 lanes with AVX-512, 8 with AVX2).
+/// the widest vector width this machine runs (16 lanes with AVX-512, 8 with AVX2), on grid rows and,
+/// as small rectangular maps train (up to <see cref="Training.FusedOnlineTraining.FlatNodes"/> nodes),
+/// on one row of all the nodes with a table of the BMU's steps.
 /// </summary>
 public class OnlineStepBenchmarks
 {
@@ -15,6 +17,8 @@ public class OnlineStepBenchmarks
     private float[] _codebook = [];
     private float[] _planes = [];
     private RowPlanes _rowPlanes = null!;
+    private RowPlanes _oneRow = null!;
+    private float[] _oneRowSteps = [];
     private float[] _sample = [], _next = [];
     private float[] _gx = [], _gy = [], _paddedGx = [];
 
@@ -35,6 +39,12 @@ public class OnlineStepBenchmarks
         _gy = [.. _gx.Select(g => 1e-3f * g)];
         _paddedGx = new float[_rowPlanes.Stride];
         _gx.CopyTo(_paddedGx, 0);
+        _oneRow = new RowPlanes(_codebook, Side * Side, 1, Dim, VectorWidths.PreferredLanes);
+        _oneRowSteps = new float[_oneRow.Stride];
+        for (var k = 0; k < Side * Side; k++)
+        {
+            _oneRowSteps[k] = _gy[k / Side] * _gx[k % Side];
+        }
     }
 
     [Benchmark(Baseline = true, Description = "scalar update + search")]
@@ -72,4 +82,7 @@ public class OnlineStepBenchmarks
 
     [Benchmark(Description = "fused step")]
     public int Fused() => FusedOnlineStep.UpdateAndFindNext(_rowPlanes, _sample, _gy, _paddedGx, _paddedGx, 1f / (1 << 24), _next, out _);
+
+    [Benchmark(Description = "fused step, one row")]
+    public int FusedOneRow() => FusedOnlineStep.UpdateAndFindNext(_oneRow, _sample, [1f], _oneRowSteps, _oneRowSteps, 1f / (1 << 24), _next, out _);
 }
