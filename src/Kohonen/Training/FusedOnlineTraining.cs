@@ -20,7 +20,12 @@ namespace Kohonen.Training;
 /// indices are lower). A step is microseconds long, too short to hand to the thread pool, so the
 /// worker waits by spinning, and by yielding once a wait grows long (while the caller measures the
 /// map between iterations, say). Each node's arithmetic is the same either way, so the codebook is
-/// the same, bit for bit, on one thread or two. The per-sample code is compiled optimised at once
+/// the same, bit for bit, on one thread or two, so the training may choose per iteration: every
+/// <see cref="ProbeEvery"/> iterations it times one iteration on the calling thread alone and one
+/// on both (after one that wakes the worker), and runs the rest of the window the faster way. On a machine whose other core is
+/// busy (a build, a browser) a handoff waits for the worker to get a processor back, and two threads
+/// were three times slower than one (the colour demo right after <c>dotnet run</c>'s build: 0.75–0.84
+/// s against 0.22–0.29 s). The per-sample code is compiled optimised at once
 /// (AggressiveOptimization on the loops, the rest inlined into them): left to tiered compilation, a
 /// short training ran its first thousands of steps unoptimised.
 /// </remarks>
@@ -36,6 +41,9 @@ internal sealed class FusedOnlineTraining : IDisposable
     /// (a 10-node row is 16 lanes of 256-bit vectors) and its per-row work dominates a small map's
     /// step. The table holds nodes² floats: 256 KiB at this size.</summary>
     public const int FlatNodes = 256;
+
+    /// <summary>Iterations between two timings of one thread against two (see <see cref="Run"/>).</summary>
+    private const int ProbeEvery = 32;
 
     /// <summary>Empty polls of a handoff counter before the waiting thread starts yielding.</summary>
     private const int SpinsBeforeYield = 1 << 14;
@@ -155,8 +163,25 @@ internal sealed class FusedOnlineTraining : IDisposable
         }
 
         var bmu = FusedOnlineStep.FindBest(_planes, _data.Row(order[0]), out _);
+        var twoThreads = _worker is not null;
+        long oneThreadTicks = 0;
         for (var t = 0; t < options.Iterations; t++)
         {
+            // With a worker, each window of ProbeEvery iterations starts by timing one iteration on
+            // this thread alone, then runs one on both untimed (the worker may have gone to sleep
+            // meanwhile, and waking it is not the cost of a step) and times the next; the faster way
+            // runs the rest of the window.
+            var probe = _worker is null ? -1 : t % ProbeEvery;
+            if (probe == 0)
+            {
+                twoThreads = false;
+            }
+            else if (probe == 1)
+            {
+                twoThreads = true;
+            }
+
+            var started = probe is 0 or 2 ? Stopwatch.GetTimestamp() : 0;
             var sigma = run.Schedule.Sigma(t);
             var alpha = run.Schedule.LearningRate(t);
             _table.SetSigma(sigma);
@@ -200,7 +225,17 @@ internal sealed class FusedOnlineTraining : IDisposable
                     CentreHexagonal(bmu, alpha);
                 }
 
-                bmu = _worker is null ? Step(bmu, order[i], next, 0, _planes.Height, out _) : StepOnTwoThreads(bmu, order[i], next);
+                bmu = twoThreads ? StepOnTwoThreads(bmu, order[i], next) : Step(bmu, order[i], next, 0, _planes.Height, out _);
+            }
+
+            if (probe == 0)
+            {
+                oneThreadTicks = Stopwatch.GetTimestamp() - started;
+            }
+            else if (probe == 2)
+            {
+                // One timed iteration is a noisy sample: two threads stay unless clearly slower.
+                twoThreads = Stopwatch.GetTimestamp() - started < oneThreadTicks * 5 / 4;
             }
 
             (order, nextOrder) = (nextOrder, order);
