@@ -128,8 +128,10 @@ internal static class BatchTrainer
     internal static void SmoothSeparable(float[] codebook, Grid grid, double sigma, int dim, double[] sums, double[] counts, ParallelOptions parallelOptions)
     {
         int width = grid.Width, height = grid.Height, span = dim + 1;
-        var gx = AxisFactors(width, grid.Toroidal, sigma);
-        var gy = AxisFactors(height, grid.Toroidal, sigma);
+        var table = new NeighborhoodTable(grid, Neighborhood.Gaussian);
+        table.SetSigma(sigma);
+        var gx = Enumerable.Range(0, width).Select(table.GaussianFactorAcrossColumns).ToArray();
+        var gy = Enumerable.Range(0, height).Select(table.GaussianFactorAcrossRows).ToArray();
         var alongRows = new double[width * height * span];
         var rowOccupied = new bool[height];
         Parallel.For(0, height, parallelOptions, yc =>
@@ -183,21 +185,6 @@ internal static class BatchTrainer
                 }
             }
         });
-    }
-
-    /// <summary>exp(−d²/2σ²) for every axis offset 0..length − 1, d the offset or, on a torus, the
-    /// shorter way round.</summary>
-    private static double[] AxisFactors(int length, bool toroidal, double sigma)
-    {
-        var inv2s2 = -1.0 / (2.0 * sigma * sigma);
-        var factors = new double[length];
-        for (var offset = 0; offset < length; offset++)
-        {
-            double d = toroidal ? Math.Min(offset, length - offset) : offset;
-            factors[offset] = Math.Exp(d * d * inv2s2);
-        }
-
-        return factors;
     }
 
     /// <summary>New weights for the nodes of grid rows [firstRow, endRow).</summary>

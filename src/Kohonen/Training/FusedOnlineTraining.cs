@@ -37,7 +37,7 @@ internal sealed class FusedOnlineTraining : IDisposable
     public const int TwoThreadNodes = 4096;
 
     /// <summary>Nodes up to which a rectangular map is laid out as one row of all its nodes, with a
-    /// table of every BMU's steps (see <see cref="SetFlatSteps"/>): a short grid row is mostly padding
+    /// table of the BMUs' steps (see <see cref="FillFlatSteps"/>): a short grid row is mostly padding
     /// (a 10-node row is 16 lanes of 256-bit vectors) and its per-row work dominates a small map's
     /// step. The table holds nodes² floats: 256 KiB at this size.</summary>
     public const int FlatNodes = 256;
@@ -76,10 +76,20 @@ internal sealed class FusedOnlineTraining : IDisposable
     private readonly bool _rectangular;
 
     /// <summary>Whether the map is laid out as one row (<see cref="FlatNodes"/>); then
-    /// <see cref="_flatSteps"/> holds, for each BMU b, the steps of every node from b·Stride.</summary>
+    /// <see cref="_flatSteps"/> holds, for BMU b, the steps of every node from b·Stride, filled for
+    /// this iteration where <see cref="_flatStepsIteration"/>[b] is <see cref="_iteration"/>.</summary>
     private readonly bool _flat;
     private readonly Memory<float> _flatSteps;
-    private static readonly float[] One = [1f];
+    private readonly int[] _flatStepsIteration;
+    private readonly int _gridWidth;
+    private int _iteration;
+
+    /// <summary>Whether this iteration fills BMUs' steps when a step first needs them (fewer samples
+    /// than nodes) rather than all at its start.</summary>
+    private bool _fillStepsOnDemand;
+
+    /// <summary>The one row's scale: the steps are whole in the table, and 1·h = h exactly.</summary>
+    private static readonly float[] UnitRowScale = [1f];
     private readonly int _split;
     private readonly Thread? _worker;
 
@@ -99,12 +109,15 @@ internal sealed class FusedOnlineTraining : IDisposable
             ? new RowPlanes(codebook, grid.NodeCount, 1, _data.Columns, lanes)
             : new RowPlanes(codebook, grid.Width, grid.Height, _data.Columns, lanes);
         _flatSteps = _flat ? AlignedBuffer.Allocate(grid.NodeCount * _planes.Stride) : Memory<float>.Empty;
+        _gridWidth = grid.Width;
+        _flatStepsIteration = new int[_flat ? grid.NodeCount : 0];
+        _flatStepsIteration.AsSpan().Fill(-1);
         _values = _data.RawValues;
         _columnOf = new int[grid.NodeCount];
         _rowOf = new int[grid.NodeCount];
         for (var k = 0; k < grid.NodeCount; k++)
         {
-            (_rowOf[k], _columnOf[k]) = Math.DivRem(k, grid.Width);
+            (_columnOf[k], _rowOf[k]) = grid.CoordinatesOf(k);
         }
 
         _table = new NeighborhoodTable(grid, Neighborhood.Gaussian, _planes.Stride);
@@ -182,16 +195,21 @@ internal sealed class FusedOnlineTraining : IDisposable
             }
 
             var started = probe is 0 or 2 ? Stopwatch.GetTimestamp() : 0;
+            _iteration = t;
             var sigma = run.Schedule.Sigma(t);
             var alpha = run.Schedule.LearningRate(t);
             _table.SetSigma(sigma);
             if (_rectangular)
             {
                 _rectangularCutoff = _table.SetCentredScales(alpha, _cutoff, _planes.Stride) ? _cutoff : 0f;
-                if (_flat)
-                {
-                    SetFlatSteps();
-                }
+            }
+
+            _fillStepsOnDemand = _flat && rows < _flatStepsIteration.Length;
+            if (_flat && !_fillStepsOnDemand)
+            {
+                // As many samples as nodes: most BMUs' rows will be needed, and filled here they stay
+                // off the chain from one sample's BMU to the next step.
+                FillAllFlatSteps();
             }
 
             for (var i = 0; i < rows; i++)
@@ -246,12 +264,15 @@ internal sealed class FusedOnlineTraining : IDisposable
     }
 
     /// <summary>
-    /// The steps of the one-row layout for this iteration: for each BMU b, node k's factor
-    /// rowScale(y_k − y_b)·gx(x_k − x_b), the float32 product the two-dimensional step forms (its row
-    /// scale 1 and 1·h = h exactly), 0 in the padding. A node of a row that does not move gets 0, and
-    /// w + 0·(v − w) = w: the same weights (a weight of −0 may become +0).
+    /// The one-row layout's steps around every BMU for this iteration. They are filled all at
+    /// the iteration's start when it has at least as many samples as nodes, else each the first time a
+    /// step needs it (an iteration of few samples then costs a row of the table per sample, not all
+    /// nodes² of it). Node k's factor rowScale(y_k − y_b)·gx(x_k − x_b), grid row by grid
+    /// row, the float32 product the two-dimensional step forms (its row scale 1,
+    /// and 1·h = h exactly). The padding past the nodes stays 0. A node of a row that does not move gets
+    /// 0, and w + 0·(v − w) = w: the same weights (a weight of −0 may become +0).
     /// </summary>
-    private void SetFlatSteps()
+    private void FillAllFlatSteps()
     {
         var steps = _flatSteps.Span;
         var stride = _planes.Stride;
@@ -260,14 +281,32 @@ internal sealed class FusedOnlineTraining : IDisposable
         {
             var columns = _table.CentredColumns(_columnOf[b]);
             var rowScales = _table.CentredRowScales(_rowOf[b]);
-            var row = steps.Slice(b * stride, stride);
+            var row = steps.Slice(b * stride, nodes);
             for (var k = 0; k < nodes; k++)
             {
                 row[k] = rowScales[_rowOf[k]] * columns[_columnOf[k]];
             }
-
-            row[nodes..].Clear();
         }
+    }
+
+    /// <summary><see cref="FillAllFlatSteps"/> for one BMU, marked as filled for this iteration.</summary>
+    private void FillFlatSteps(int bmu)
+    {
+        var steps = _flatSteps.Span.Slice(bmu * _planes.Stride, _planes.Stride);
+        var columns = _table.CentredColumns(_columnOf[bmu])[.._gridWidth];
+        var rowScales = _table.CentredRowScales(_rowOf[bmu]);
+        // Rows of at most 256 nodes: plain loops beat a vector call per grid row here.
+        for (var y = 0; y < rowScales.Length; y++)
+        {
+            var row = steps.Slice(y * columns.Length, columns.Length);
+            var scale = rowScales[y];
+            for (var x = 0; x < columns.Length; x++)
+            {
+                row[x] = scale * columns[x];
+            }
+        }
+
+        _flatStepsIteration[bmu] = _iteration;
     }
 
     /// <summary>The factors around the BMU on a hexagonal grid, whose rows alternate (the rectangular
@@ -324,8 +363,13 @@ internal sealed class FusedOnlineTraining : IDisposable
         var next = _values.AsSpan(nextRow * _planes.Dim, _planes.Dim);
         if (_flat)
         {
+            if (_fillStepsOnDemand && _flatStepsIteration[bmu] != _iteration)
+            {
+                FillFlatSteps(bmu);
+            }
+
             var steps = _flatSteps.Span.Slice(bmu * _planes.Stride, _planes.Stride);
-            return FusedOnlineStep.UpdateAndFindNext(_planes, sample, One, steps, steps, _rectangularCutoff, next, 0, 1, out bestDistanceSquared);
+            return FusedOnlineStep.UpdateAndFindNext(_planes, sample, UnitRowScale, steps, steps, _rectangularCutoff, next, 0, 1, out bestDistanceSquared);
         }
 
         if (_rectangular)

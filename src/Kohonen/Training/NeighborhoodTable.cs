@@ -146,6 +146,14 @@ internal sealed class NeighborhoodTable
     public ReadOnlySpan<float> CentredRowScales(int bmuRow) =>
         _centredRowScales.AsSpan(_grid.Height - 1 - bmuRow, _grid.Height);
 
+    /// <summary>The Gaussian factor exp(−d²/2σ²) of <paramref name="columns"/> columns apart, for the
+    /// radius of <see cref="SetSigma"/>, d taken the shorter way round on a torus: the tabulated value
+    /// every Gaussian path here uses. For a rectangular grid (hexagonal rows are offset by half a cell).</summary>
+    public double GaussianFactorAcrossColumns(int columns) => _expByHalfCells[2 * Wrapped(columns, _grid.Width)];
+
+    /// <summary>The same for <paramref name="rows"/> rows apart.</summary>
+    public double GaussianFactorAcrossRows(int rows) => _expByRows[Wrapped(rows, _grid.Height)];
+
     /// <summary>An axis distance taken the shorter way round on a torus.</summary>
     private int Wrapped(int distance, int length) => _grid.Toroidal ? Math.Min(distance, length - distance) : distance;
 
