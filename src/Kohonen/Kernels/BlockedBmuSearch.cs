@@ -1,17 +1,19 @@
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Kohonen.Kernels;
 
 /// <summary>
 /// BMUs of many rows at once, as a blocked matrix product: with score(x, w) = ‖w‖² − 2·x·w the BMU is
 /// the node of least score (‖x‖² is the same for every node). Dot products come from a register tile
-/// of 4 rows × 16 nodes: eight 256-bit accumulators, one broadcast per row and two loads of a
-/// feature-major codebook per feature, eight fused multiply-adds (4 rows × 32 nodes with 512-bit
-/// vectors where the hardware has them). The running best and second-best
-/// score of each row stay in registers per lane, so no score matrix is stored.
+/// of 4 rows × 24 nodes: twelve 256-bit accumulators, per feature one broadcast per row, three loads
+/// of a feature-major codebook and twelve fused multiply-adds (4 rows × 32 nodes in eight 512-bit
+/// accumulators where the hardware has them). The running best and second-best score of each row
+/// are kept per lane, so no score matrix is stored.
 /// </summary>
 /// <remarks>
 /// The expansion cancels digits: two nodes whose scores are within the rounding bound of each other
@@ -24,40 +26,50 @@ internal static class BlockedBmuSearch
 {
     private const int Lanes = 8;
     private const int WideLanes = 16;
-
-    /// <summary>Nodes are padded to a multiple of this: two vectors of either width.</summary>
-    private const int NodeTile = 2 * WideLanes;
     private const int RowTile = 4;
 
     /// <summary>
-    /// A codebook laid out for the kernel: panels of 32 nodes, each feature-major (the 32 nodes'
-    /// feature 0, then their feature 1, …), so that a tile's pass over the features reads one
-    /// contiguous run of memory; the nodes padded to a multiple of 32, and ‖w‖² per node (+∞ for the
-    /// padding, so it never wins). Weight f of node k is at
-    /// <c>Planes[(k / 32)·32·Dim + f·32 + k mod 32]</c>.
+    /// A codebook laid out for the kernel: panels of one tile's nodes (24, three 256-bit vectors, or
+    /// 32, two 512-bit ones), each feature-major (the panel's nodes' feature 0, then their
+    /// feature 1, …), so that a tile's pass over the features reads one contiguous run of memory; the
+    /// nodes padded to a whole panel, and ‖w‖² per node (+∞ for the padding, so it never wins). Weight
+    /// f of node k is at <c>Planes[(k / P)·P·Dim + f·P + k mod P]</c> with P = <see cref="Panel"/>.
     /// </summary>
+    /// <remarks>
+    /// The panel is exactly what one tile reads per feature. A 32-node panel read 16 nodes at a time
+    /// (as an earlier 256-bit tile did) strides 128 bytes and so uses half the L1 cache's sets: at 300
+    /// features a half-panel's 300 lines met 32 sets of 8 ways and missed the cache throughout.
+    /// </remarks>
     internal sealed class Prepared
     {
-        public Prepared(float[] codebook, int dim)
+        /// <param name="codebook">The codebook, node-major.</param>
+        /// <param name="dim">Features per node.</param>
+        /// <param name="wide">Lay out for 512-bit vectors; null (the default) does where the hardware
+        /// has them. Tests lay out for both widths.</param>
+        public Prepared(float[] codebook, int dim, bool? wide = null)
         {
             Codebook = codebook;
             Dim = dim;
+            Wide = wide ?? Vector512.IsHardwareAccelerated;
+            Panel = Wide ? 2 * WideLanes : 3 * Lanes;
             Nodes = codebook.Length / dim;
-            Padded = (Nodes + NodeTile - 1) / NodeTile * NodeTile;
-            Planes = new float[dim * Padded];
-            Norms = new float[Padded];
-            Array.Fill(Norms, float.PositiveInfinity);
+            Padded = (Nodes + Panel - 1) / Panel * Panel;
+            Planes = AlignedBuffer.Allocate(dim * Padded);
+            Norms = AlignedBuffer.Allocate(Padded);
+            var planes = Planes.Span;
+            var norms = Norms.Span;
+            norms.Fill(float.PositiveInfinity);
             for (var k = 0; k < Nodes; k++)
             {
                 var w = codebook.AsSpan(k * dim, dim);
                 var norm = 0f;
                 for (var f = 0; f < dim; f++)
                 {
-                    Planes[(k / NodeTile * NodeTile * dim) + (f * NodeTile) + (k % NodeTile)] = w[f];
+                    planes[(k / Panel * Panel * dim) + (f * Panel) + (k % Panel)] = w[f];
                     norm += w[f] * w[f];
                 }
 
-                Norms[k] = norm;
+                norms[k] = norm;
                 MaxNorm = Math.Max(MaxNorm, norm);
             }
         }
@@ -69,17 +81,31 @@ internal static class BlockedBmuSearch
 
         public int Dim { get; }
 
+        /// <summary>Whether the layout (and so the search) is for 512-bit vectors.</summary>
+        public bool Wide { get; }
+
+        /// <summary>Nodes per panel: those of one tile.</summary>
+        public int Panel { get; }
+
         public int Nodes { get; }
 
         public int Padded { get; }
 
-        public float[] Planes { get; }
+        /// <summary>The panels, from a 64-byte boundary (<see cref="AlignedBuffer"/>), so that no
+        /// vector load of them straddles two cache lines.</summary>
+        public Memory<float> Planes { get; }
 
-        public float[] Norms { get; }
+        /// <summary>‖w‖² per node, padding included, from a 64-byte boundary.</summary>
+        public Memory<float> Norms { get; }
     }
 
-    /// <summary>Planes of a node block fit this many bytes (most of a 48 KiB L1 data cache).</summary>
-    private const int BlockBytes = 32 * 1024;
+    /// <summary>The 256-bit tile's share of a node block's planes fits this many bytes: well inside a
+    /// 32 KiB L1 data cache (AMD Zen 3), leaving room for the rows passing through.</summary>
+    private const int BlockBytes = 20 * 1024;
+
+    /// <summary>Planes of a 512-bit node block fit this many bytes (most of a 48 KiB L1 data
+    /// cache, as on the AVX-512 Xeons).</summary>
+    private const int WideBlockBytes = 32 * 1024;
 
     /// <summary>
     /// The BMU of each row of <paramref name="rows"/> (row-major, <c>Dim</c> floats each). The
@@ -90,15 +116,13 @@ internal static class BlockedBmuSearch
     /// <param name="w">The prepared codebook.</param>
     /// <param name="rows">The rows, row-major.</param>
     /// <param name="bmus">Receives one node index per row.</param>
-    /// <param name="wide">Use 512-bit vectors; null (the default) uses them where the hardware has
-    /// them. Tests run both widths.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void FindBest(Prepared w, ReadOnlySpan<float> rows, Span<int> bmus, bool? wide = null)
+    public static void FindBest(Prepared w, ReadOnlySpan<float> rows, Span<int> bmus)
     {
         var dim = w.Dim;
         var n = rows.Length / dim;
         Debug.Assert(bmus.Length >= n);
-        var state = Sweep(w, rows, wide, out var lanes);
+        var state = Sweep(w, rows, out var lanes);
         for (var r = 0; r < n; r++)
         {
             var row = state.Slice(r * 4 * lanes, 4 * lanes);
@@ -115,12 +139,12 @@ internal static class BlockedBmuSearch
     /// rounding bound of the second place is measured exactly, and so is every node of a lane that
     /// may hold a third such node the sweep did not keep.
     /// </summary>
-    public static void FindBestTwo(Prepared w, ReadOnlySpan<float> rows, Span<int> best, Span<int> second, Span<float> bestDistanceSquared, bool? wide = null)
+    public static void FindBestTwo(Prepared w, ReadOnlySpan<float> rows, Span<int> best, Span<int> second, Span<float> bestDistanceSquared)
     {
         var dim = w.Dim;
         var n = rows.Length / dim;
         Debug.Assert(w.Nodes >= 2 && best.Length >= n && second.Length >= n && bestDistanceSquared.Length >= n);
-        var state = Sweep(w, rows, wide, out var lanes);
+        var state = Sweep(w, rows, out var lanes);
         for (var r = 0; r < n; r++)
         {
             var row = state.Slice(r * 4 * lanes, 4 * lanes);
@@ -131,59 +155,69 @@ internal static class BlockedBmuSearch
 
     /// <summary>Runs the blocked walk for the rows and returns their state: per row, the lanes' best
     /// and second score and their indices, one vector each (<paramref name="lanes"/> floats).</summary>
-    private static Span<float> Sweep(Prepared w, ReadOnlySpan<float> rows, bool? wide, out int lanes)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static Span<float> Sweep(Prepared w, ReadOnlySpan<float> rows, out int lanes)
     {
         var dim = w.Dim;
         var n = rows.Length / dim;
-        var useWide = wide ?? Vector512.IsHardwareAccelerated;
-        lanes = useWide ? WideLanes : Lanes;
+        lanes = w.Wide ? WideLanes : Lanes;
         if (n == 0)
         {
             return [];
         }
 
-        // Rows topped up to a multiple of 4 with copies of the last one (their answers are dropped);
-        // every row's own arithmetic is the same as in a full tile.
+        // The rows packed four at a time, feature-major (row 4t's feature f, then row 4t + 1's, …, at
+        // (t·dim + f)·4), so that a tile reads its four broadcasts from one place; the last tile is
+        // topped up with copies of the last row (their answers are dropped). Every row's own
+        // arithmetic is the same as in a full tile.
         var tiles = (n + RowTile - 1) / RowTile;
-        var padded = rows;
-        if (n % RowTile != 0)
+        var packed = ThreadBuffer(ref _threadRows, tiles * RowTile * dim);
+        for (var t = 0; t < tiles; t++)
         {
-            var copy = new float[tiles * RowTile * dim];
-            rows.CopyTo(copy);
-            for (var r = n; r < tiles * RowTile; r++)
+            var tile = packed.Slice(t * RowTile * dim, RowTile * dim);
+            for (var i = 0; i < RowTile; i++)
             {
-                rows.Slice((n - 1) * dim, dim).CopyTo(copy.AsSpan(r * dim, dim));
+                var row = rows.Slice(Math.Min((t * RowTile) + i, n - 1) * dim, dim);
+                for (var f = 0; f < dim; f++)
+                {
+                    tile[(f * RowTile) + i] = row[f];
+                }
             }
-
-            padded = copy;
         }
 
-        var state = AlignedState(tiles * RowTile * 4 * lanes);
-        Run(w, padded, state, tiles, lanes, useWide);
+        var state = ThreadBuffer(ref _threadState, tiles * RowTile * 4 * lanes);
+        Run(w, packed, state, tiles, lanes);
         return state;
     }
 
-    /// <summary>This thread's row state: pinned, kept between calls (a call per 256-row chunk would
-    /// otherwise allocate 64 KiB each time) and starting on a 64-byte boundary. Vectors that straddle
-    /// two cache lines made every load and store of the state a split one, and the tile's updates of
-    /// it, back to back, twice as slow as its multiply-adds (0.44 against 0.24 s for 100,000 × 64
-    /// rows against 1,600 nodes on one thread).</summary>
-    private static Span<float> AlignedState(int length)
+    /// <summary>This thread's buffer of <paramref name="length"/> floats: pinned, kept between calls
+    /// (a call per 256-row chunk would otherwise allocate its packed rows and 64 KiB of state each
+    /// time) and starting on a 64-byte boundary. Vectors that straddle two cache lines made every load
+    /// and store of the row state a split one, and the tile's updates of it, back to back, twice as
+    /// slow as its multiply-adds (0.44 against 0.24 s for 100,000 × 64 rows against 1,600 nodes on one
+    /// thread).</summary>
+    private static Span<float> ThreadBuffer(ref Memory<float> buffer, int length)
     {
-        if (_threadState.Length < length)
+        if (buffer.Length < length)
         {
-            _threadState = AlignedBuffer.Allocate(length);
+            buffer = AlignedBuffer.Allocate(length);
         }
 
-        return _threadState.Span[..length];
+        return buffer.Span[..length];
     }
 
     [ThreadStatic]
     private static Memory<float> _threadState;
 
+    [ThreadStatic]
+    private static Memory<float> _threadRows;
+
+    [ThreadStatic]
+    private static Memory<float> _threadPartial;
+
     /// <summary>The blocked walk over the nodes, into the row state given.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Run(Prepared w, ReadOnlySpan<float> padded, Span<float> state, int tiles, int lanes, bool useWide)
+    private static void Run(Prepared w, ReadOnlySpan<float> packed, Span<float> state, int tiles, int lanes)
     {
         var dim = w.Dim;
         for (var r = 0; r < tiles * RowTile; r++)
@@ -193,83 +227,125 @@ internal static class BlockedBmuSearch
             MemoryMarshal.Cast<float, int>(row[(2 * lanes)..]).Fill(-1);
         }
 
-        var nodeBlock = Math.Max(NodeTile, BlockBytes / (4 * dim) / NodeTile * NodeTile);
+        if (w.Wide)
+        {
+            var wideBlock = Math.Max(w.Panel, WideBlockBytes / (4 * dim) / w.Panel * w.Panel);
+            for (var kb = 0; kb < w.Padded; kb += wideBlock)
+            {
+                var kEnd = Math.Min(w.Padded, kb + wideBlock);
+                for (var t = 0; t < tiles; t++)
+                {
+                    WideTile(w, packed.Slice(t * RowTile * dim, RowTile * dim), kb, kEnd, state.Slice(t * RowTile * 4 * lanes, RowTile * 4 * lanes));
+                }
+            }
+
+            return;
+        }
+
+        // 256-bit: the features in as few equal blocks as keep a panel's share of them within the
+        // block size, so that it stays in the L1 cache while every tile of rows passes over it (a
+        // 24-node panel of 300 features is 28.8 KB, and the rows' share comes on top). A tile's dot
+        // products are carried from one feature block to the next in memory, the same chains.
+        var featureBlocks = (dim + (BlockBytes / (4 * w.Panel)) - 1) / (BlockBytes / (4 * w.Panel));
+        var features = (dim + featureBlocks - 1) / featureBlocks;
+        var nodeBlock = Math.Max(w.Panel, BlockBytes / (4 * features) / w.Panel * w.Panel);
+        var partialStride = nodeBlock / w.Panel * TileAccumulators * Lanes;
+        var partial = featureBlocks > 1 ? ThreadBuffer(ref _threadPartial, tiles * partialStride) : [];
         for (var kb = 0; kb < w.Padded; kb += nodeBlock)
         {
             var kEnd = Math.Min(w.Padded, kb + nodeBlock);
-            for (var t = 0; t < tiles; t++)
+            for (var f0 = 0; f0 < dim; f0 += features)
             {
-                var block = padded.Slice(t * RowTile * dim, RowTile * dim);
-                var tileState = state.Slice(t * RowTile * 4 * lanes, RowTile * 4 * lanes);
-                if (useWide)
+                var f1 = Math.Min(dim, f0 + features);
+                for (var t = 0; t < tiles; t++)
                 {
-                    WideTile(w, block, kb, kEnd, tileState);
-                }
-                else
-                {
-                    Tile(w, block, kb, kEnd, tileState);
+                    Tile(w, packed.Slice(t * RowTile * dim, RowTile * dim), kb, kEnd, f0, f1,
+                        state.Slice(t * RowTile * 4 * lanes, RowTile * 4 * lanes), featureBlocks > 1 ? partial.Slice(t * partialStride, partialStride) : []);
                 }
             }
         }
     }
 
-    /// <summary>Four rows against every node.</summary>
+    /// <summary>Accumulators of the 256-bit tile: 4 rows × 3 vectors.</summary>
+    private const int TileAccumulators = RowTile * 3;
+
+    /// <summary>
+    /// Four rows (packed, feature-major) against the nodes of panels [kb, kEnd), 4 rows × 24 nodes
+    /// in twelve 256-bit accumulators (so that the multiply-adds do not wait on each other: eight
+    /// chains are exactly the latency × throughput of Zen 3's two pipes, and left it at 65 % of peak
+    /// even from L1), over features [f0, f1). A block that does not end the features leaves its dot
+    /// products in <paramref name="partial"/> (12 vectors per panel), and the next one takes them up.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile(Prepared w, ReadOnlySpan<float> block, int kb, int kEnd, Span<float> state)
+    private static void Tile(Prepared w, ReadOnlySpan<float> block, int kb, int kEnd, int f0, int f1, Span<float> state, Span<float> partial)
     {
         var dim = w.Dim;
-        Debug.Assert(state.Length == RowTile * 4 * (Unsafe.SizeOf<Vector512<float>>() / 4) || state.Length == RowTile * 4 * Lanes);
-        ref var planes = ref MemoryMarshal.GetArrayDataReference(w.Planes);
-        ref var norms = ref MemoryMarshal.GetArrayDataReference(w.Norms);
-        ref var r0 = ref MemoryMarshal.GetReference(block);
-        ref var r1 = ref Unsafe.Add(ref r0, dim);
-        ref var r2 = ref Unsafe.Add(ref r0, 2 * dim);
-        ref var r3 = ref Unsafe.Add(ref r0, 3 * dim);
+        Debug.Assert(state.Length == RowTile * 4 * Lanes && block.Length == RowTile * dim);
+        ref var planes = ref MemoryMarshal.GetReference(w.Planes.Span);
+        ref var norms = ref MemoryMarshal.GetReference(w.Norms.Span);
+        ref var first = ref Unsafe.Add(ref MemoryMarshal.GetReference(block), f0 * RowTile);
+        ref var end = ref Unsafe.Add(ref MemoryMarshal.GetReference(block), f1 * RowTile);
         // state: per row, best | second | best index | second index, one vector each.
         var rows = MemoryMarshal.Cast<float, Vector256<float>>(state);
+        var carried = MemoryMarshal.Cast<float, Vector256<float>>(partial);
         var lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
         var minusTwo = Vector256.Create(-2f);
 
-        for (var k0 = kb; k0 < kEnd; k0 += 2 * Lanes)
+        for (var k0 = kb; k0 < kEnd; k0 += 3 * Lanes)
         {
-            Vector256<float> a00 = default, a01 = default, a10 = default, a11 = default;
-            Vector256<float> a20 = default, a21 = default, a30 = default, a31 = default;
-            // Half a panel: the offset advances by one panel row (32 nodes) per feature; the four
-            // rows are read through their own references.
-            var at = (nuint)((k0 / NodeTile * NodeTile * dim) + (k0 % NodeTile));
-            for (var f = 0; f < dim; f++, at += NodeTile)
+            Vector256<float> a00 = default, a01 = default, a02 = default, a10 = default, a11 = default, a12 = default;
+            Vector256<float> a20 = default, a21 = default, a22 = default, a30 = default, a31 = default, a32 = default;
+            var at = (k0 - kb) / (3 * Lanes) * TileAccumulators;
+            if (f0 > 0)
             {
-                var p0 = Vector256.LoadUnsafe(ref planes, at);
-                var p1 = Vector256.LoadUnsafe(ref planes, at + Lanes);
-                var x0 = Vector256.Create(Unsafe.Add(ref r0, f));
-                var x1 = Vector256.Create(Unsafe.Add(ref r1, f));
-                var x2 = Vector256.Create(Unsafe.Add(ref r2, f));
-                var x3 = Vector256.Create(Unsafe.Add(ref r3, f));
-                a00 = Vector256.MultiplyAddEstimate(x0, p0, a00);
-                a01 = Vector256.MultiplyAddEstimate(x0, p1, a01);
-                a10 = Vector256.MultiplyAddEstimate(x1, p0, a10);
-                a11 = Vector256.MultiplyAddEstimate(x1, p1, a11);
-                a20 = Vector256.MultiplyAddEstimate(x2, p0, a20);
-                a21 = Vector256.MultiplyAddEstimate(x2, p1, a21);
-                a30 = Vector256.MultiplyAddEstimate(x3, p0, a30);
-                a31 = Vector256.MultiplyAddEstimate(x3, p1, a31);
+                (a00, a01, a02, a10, a11, a12) = (carried[at], carried[at + 1], carried[at + 2], carried[at + 3], carried[at + 4], carried[at + 5]);
+                (a20, a21, a22, a30, a31, a32) = (carried[at + 6], carried[at + 7], carried[at + 8], carried[at + 9], carried[at + 10], carried[at + 11]);
+            }
+
+            // One panel: its weights advance by one panel row (24 nodes) per feature, the rows by
+            // four floats.
+            ref var p = ref Unsafe.Add(ref planes, (k0 * dim) + (f0 * 3 * Lanes));
+            for (ref var x = ref first; Unsafe.IsAddressLessThan(ref x, ref end); x = ref Unsafe.Add(ref x, RowTile))
+            {
+                var p0 = Vector256.LoadUnsafe(ref p);
+                var p1 = Vector256.LoadUnsafe(ref p, Lanes);
+                var p2 = Vector256.LoadUnsafe(ref p, 2 * Lanes);
+                var xi = Vector256.Create(x);
+                a00 = Vector256.MultiplyAddEstimate(xi, p0, a00);
+                a01 = Vector256.MultiplyAddEstimate(xi, p1, a01);
+                a02 = Vector256.MultiplyAddEstimate(xi, p2, a02);
+                xi = Vector256.Create(Unsafe.Add(ref x, 1));
+                a10 = Vector256.MultiplyAddEstimate(xi, p0, a10);
+                a11 = Vector256.MultiplyAddEstimate(xi, p1, a11);
+                a12 = Vector256.MultiplyAddEstimate(xi, p2, a12);
+                xi = Vector256.Create(Unsafe.Add(ref x, 2));
+                a20 = Vector256.MultiplyAddEstimate(xi, p0, a20);
+                a21 = Vector256.MultiplyAddEstimate(xi, p1, a21);
+                a22 = Vector256.MultiplyAddEstimate(xi, p2, a22);
+                xi = Vector256.Create(Unsafe.Add(ref x, 3));
+                a30 = Vector256.MultiplyAddEstimate(xi, p0, a30);
+                a31 = Vector256.MultiplyAddEstimate(xi, p1, a31);
+                a32 = Vector256.MultiplyAddEstimate(xi, p2, a32);
+                p = ref Unsafe.Add(ref p, 3 * Lanes);
+            }
+
+            if (f1 < dim)
+            {
+                (carried[at], carried[at + 1], carried[at + 2], carried[at + 3], carried[at + 4], carried[at + 5]) = (a00, a01, a02, a10, a11, a12);
+                (carried[at + 6], carried[at + 7], carried[at + 8], carried[at + 9], carried[at + 10], carried[at + 11]) = (a20, a21, a22, a30, a31, a32);
+                continue;
             }
 
             // score = ‖w‖² − 2·x·w, then keep the two least per lane.
             var n0 = Vector256.LoadUnsafe(ref norms, (nuint)k0);
             var n1 = Vector256.LoadUnsafe(ref norms, (nuint)(k0 + Lanes));
+            var n2 = Vector256.LoadUnsafe(ref norms, (nuint)(k0 + (2 * Lanes)));
             var i0 = lane + Vector256.Create(k0);
-            var i1 = i0 + Vector256.Create(Lanes);
-            Keep(ref rows[0], ref rows[1], ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[2]), ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[3]), Vector256.MultiplyAddEstimate(minusTwo, a00, n0), i0);
-            Keep(ref rows[0], ref rows[1], ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[2]), ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[3]), Vector256.MultiplyAddEstimate(minusTwo, a01, n1), i1);
-            Keep(ref rows[4], ref rows[5], ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[6]), ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[7]), Vector256.MultiplyAddEstimate(minusTwo, a10, n0), i0);
-            Keep(ref rows[4], ref rows[5], ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[6]), ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[7]), Vector256.MultiplyAddEstimate(minusTwo, a11, n1), i1);
-            Keep(ref rows[8], ref rows[9], ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[10]), ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[11]), Vector256.MultiplyAddEstimate(minusTwo, a20, n0), i0);
-            Keep(ref rows[8], ref rows[9], ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[10]), ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[11]), Vector256.MultiplyAddEstimate(minusTwo, a21, n1), i1);
-            Keep(ref rows[12], ref rows[13], ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[14]), ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[15]), Vector256.MultiplyAddEstimate(minusTwo, a30, n0), i0);
-            Keep(ref rows[12], ref rows[13], ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[14]), ref Unsafe.As<Vector256<float>, Vector256<int>>(ref rows[15]), Vector256.MultiplyAddEstimate(minusTwo, a31, n1), i1);
+            Keep(ref rows[0], Vector256.MultiplyAddEstimate(minusTwo, a00, n0), Vector256.MultiplyAddEstimate(minusTwo, a01, n1), Vector256.MultiplyAddEstimate(minusTwo, a02, n2), i0);
+            Keep(ref rows[4], Vector256.MultiplyAddEstimate(minusTwo, a10, n0), Vector256.MultiplyAddEstimate(minusTwo, a11, n1), Vector256.MultiplyAddEstimate(minusTwo, a12, n2), i0);
+            Keep(ref rows[8], Vector256.MultiplyAddEstimate(minusTwo, a20, n0), Vector256.MultiplyAddEstimate(minusTwo, a21, n1), Vector256.MultiplyAddEstimate(minusTwo, a22, n2), i0);
+            Keep(ref rows[12], Vector256.MultiplyAddEstimate(minusTwo, a30, n0), Vector256.MultiplyAddEstimate(minusTwo, a31, n1), Vector256.MultiplyAddEstimate(minusTwo, a32, n2), i0);
         }
-
     }
 
     /// <summary>The same tile with 512-bit vectors: 4 rows × 32 nodes in eight 16-lane accumulators.
@@ -278,13 +354,11 @@ internal static class BlockedBmuSearch
     private static void WideTile(Prepared w, ReadOnlySpan<float> block, int kb, int kEnd, Span<float> state)
     {
         var dim = w.Dim;
-        Debug.Assert(state.Length == RowTile * 4 * (Unsafe.SizeOf<Vector512<float>>() / 4) || state.Length == RowTile * 4 * Lanes);
-        ref var planes = ref MemoryMarshal.GetArrayDataReference(w.Planes);
-        ref var norms = ref MemoryMarshal.GetArrayDataReference(w.Norms);
-        ref var r0 = ref MemoryMarshal.GetReference(block);
-        ref var r1 = ref Unsafe.Add(ref r0, dim);
-        ref var r2 = ref Unsafe.Add(ref r0, 2 * dim);
-        ref var r3 = ref Unsafe.Add(ref r0, 3 * dim);
+        Debug.Assert(state.Length == RowTile * 4 * WideLanes && block.Length == RowTile * dim);
+        ref var planes = ref MemoryMarshal.GetReference(w.Planes.Span);
+        ref var norms = ref MemoryMarshal.GetReference(w.Norms.Span);
+        ref var first = ref MemoryMarshal.GetReference(block);
+        ref var end = ref Unsafe.Add(ref first, RowTile * dim);
         var rows = MemoryMarshal.Cast<float, Vector512<float>>(state);
         var lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         var minusTwo = Vector512.Create(-2f);
@@ -293,21 +367,21 @@ internal static class BlockedBmuSearch
         Vector512<int> bi0 = rows[2].AsInt32(), si0 = rows[3].AsInt32(), bi1 = rows[6].AsInt32(), si1 = rows[7].AsInt32();
         Vector512<int> bi2 = rows[10].AsInt32(), si2 = rows[11].AsInt32(), bi3 = rows[14].AsInt32(), si3 = rows[15].AsInt32();
 
-        for (var k0 = kb; k0 < kEnd; k0 += NodeTile)
+        for (var k0 = kb; k0 < kEnd; k0 += 2 * WideLanes)
         {
             Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default;
             Vector512<float> a20 = default, a21 = default, a30 = default, a31 = default;
-            // One panel: the offset advances by one panel row (32 nodes) per feature; the four rows
-            // are read through their own references.
-            var at = (nuint)(k0 * dim);
-            for (var f = 0; f < dim; f++, at += NodeTile)
+            // One panel: its weights advance by one panel row (32 nodes) per feature, the rows by
+            // four floats.
+            ref var p = ref Unsafe.Add(ref planes, k0 * dim);
+            for (ref var x = ref first; Unsafe.IsAddressLessThan(ref x, ref end); x = ref Unsafe.Add(ref x, RowTile))
             {
-                var p0 = Vector512.LoadUnsafe(ref planes, at);
-                var p1 = Vector512.LoadUnsafe(ref planes, at + WideLanes);
-                var x0 = Vector512.Create(Unsafe.Add(ref r0, f));
-                var x1 = Vector512.Create(Unsafe.Add(ref r1, f));
-                var x2 = Vector512.Create(Unsafe.Add(ref r2, f));
-                var x3 = Vector512.Create(Unsafe.Add(ref r3, f));
+                var p0 = Vector512.LoadUnsafe(ref p);
+                var p1 = Vector512.LoadUnsafe(ref p, WideLanes);
+                var x0 = Vector512.Create(x);
+                var x1 = Vector512.Create(Unsafe.Add(ref x, 1));
+                var x2 = Vector512.Create(Unsafe.Add(ref x, 2));
+                var x3 = Vector512.Create(Unsafe.Add(ref x, 3));
                 a00 = Vector512.MultiplyAddEstimate(x0, p0, a00);
                 a01 = Vector512.MultiplyAddEstimate(x0, p1, a01);
                 a10 = Vector512.MultiplyAddEstimate(x1, p0, a10);
@@ -316,6 +390,7 @@ internal static class BlockedBmuSearch
                 a21 = Vector512.MultiplyAddEstimate(x2, p1, a21);
                 a30 = Vector512.MultiplyAddEstimate(x3, p0, a30);
                 a31 = Vector512.MultiplyAddEstimate(x3, p1, a31);
+                p = ref Unsafe.Add(ref p, 2 * WideLanes);
             }
 
             var n0 = Vector512.LoadUnsafe(ref norms, (nuint)k0);
@@ -338,7 +413,6 @@ internal static class BlockedBmuSearch
         (rows[12], rows[13], rows[14], rows[15]) = (b3, s3, bi3.AsSingle(), si3.AsSingle());
     }
 
-
     /// <summary><see cref="Keep"/> for 512-bit vectors.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void KeepWide(ref Vector512<float> best, ref Vector512<float> second, ref Vector512<int> bestIndex, ref Vector512<int> secondIndex, Vector512<float> score, Vector512<int> index)
@@ -351,20 +425,52 @@ internal static class BlockedBmuSearch
         bestIndex = Vector512.ConditionalSelect(belowBest.AsInt32(), index, bestIndex);
     }
 
-    /// <summary>Lane-wise top two: a score below the best pushes the best down to second.</summary>
+    /// <summary>
+    /// Lane-wise top two of one row's state and the scores of a panel's three vectors of nodes
+    /// (<paramref name="first"/>, then 8 and 16 on): a score below the best pushes the best down to
+    /// second, ties keep the earlier node. The state is four vectors from <paramref name="state"/>
+    /// (best, second, best index, second index), read and written once.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Keep(ref Vector256<float> best, ref Vector256<float> second, ref Vector256<int> bestIndex, ref Vector256<int> secondIndex, Vector256<float> score, Vector256<int> index)
+    private static void Keep(ref Vector256<float> state, Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<int> first)
     {
-        var belowBest = Vector256.LessThan(score, best);
-        var belowSecond = Vector256.LessThan(score, second);
-        second = Vector256.ConditionalSelect(belowBest, best, Vector256.ConditionalSelect(belowSecond, score, second));
-        secondIndex = Vector256.ConditionalSelect(belowBest.AsInt32(), bestIndex, Vector256.ConditionalSelect(belowSecond.AsInt32(), index, secondIndex));
-        best = Vector256.ConditionalSelect(belowBest, score, best);
-        bestIndex = Vector256.ConditionalSelect(belowBest.AsInt32(), index, bestIndex);
+        var best = state;
+        var second = Unsafe.Add(ref state, 1);
+        var bestIndex = Unsafe.Add(ref state, 2).AsInt32();
+        var secondIndex = Unsafe.Add(ref state, 3).AsInt32();
+        var step = Vector256.Create(Lanes);
+        OfferLanes(ref best, ref second, ref bestIndex, ref secondIndex, s0, first);
+        OfferLanes(ref best, ref second, ref bestIndex, ref secondIndex, s1, first + step);
+        OfferLanes(ref best, ref second, ref bestIndex, ref secondIndex, s2, first + step + step);
+        state = best;
+        Unsafe.Add(ref state, 1) = second;
+        Unsafe.Add(ref state, 2) = bestIndex.AsSingle();
+        Unsafe.Add(ref state, 3) = secondIndex.AsSingle();
     }
+
+    /// <summary>One vector of scores into the lanes' top two. The values by vminps/vmaxps (second
+    /// = min(second, max(best, score)) is the select it replaces: scores are never NaN), the
+    /// indices by blends on the strict comparisons, so ties keep the earlier node.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OfferLanes(ref Vector256<float> best, ref Vector256<float> second, ref Vector256<int> bestIndex, ref Vector256<int> secondIndex, Vector256<float> score, Vector256<int> index)
+    {
+        var belowBest = Vector256.LessThan(score, best).AsInt32();
+        var belowSecond = Vector256.LessThan(score, second).AsInt32();
+        secondIndex = Select(belowBest, bestIndex, Select(belowSecond, index, secondIndex));
+        bestIndex = Select(belowBest, index, bestIndex);
+        second = Vector256.MinNative(second, Vector256.MaxNative(best, score));
+        best = Vector256.MinNative(best, score);
+    }
+
+    /// <summary>Lanes of <paramref name="yes"/> where the mask (all ones or all zeros per lane) is
+    /// set, else of <paramref name="no"/>: one vblendvps where AVX has it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Select(Vector256<int> mask, Vector256<int> yes, Vector256<int> no) =>
+        Avx.IsSupported ? Avx.BlendVariable(no.AsSingle(), yes.AsSingle(), mask.AsSingle()).AsInt32() : Vector256.ConditionalSelect(mask, yes, no);
 
     /// <summary>Merges the lanes into the row's best and second-best node, then lets the exact
     /// distances decide between them when their scores are within rounding of each other.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Resolve(Prepared w, ReadOnlySpan<float> x, ReadOnlySpan<float> best, ReadOnlySpan<float> second, ReadOnlySpan<int> bestIndex, ReadOnlySpan<int> secondIndex)
     {
         float b = float.PositiveInfinity, s = float.PositiveInfinity;
@@ -386,15 +492,12 @@ internal static class BlockedBmuSearch
         }
 
         // The rounding bound of a score: each of the dim products and the sums carries up to one unit
-        // of 2⁻²⁴ of ‖x‖² + ‖w‖² (|x·w| ≤ (‖x‖² + ‖w‖²)/2), for both scores.
+        // of 2⁻²⁴ of ‖x‖² + ‖w‖² (|x·w| ≤ (‖x‖² + ‖w‖²)/2), for both scores. The bound is taken four
+        // times over (2⁻²² per operation), which also covers the float32 rounding of ‖x‖² itself (a
+        // relative dim·2⁻²⁴ at most), so ‖x‖² may be summed in vectors, in any order.
         var dim = w.Dim;
-        var xx = 0f;
-        foreach (var v in x)
-        {
-            xx += v * v;
-        }
-
-        var margin = (dim + 2) * (1f / (1 << 22)) * ((2 * xx) + w.Norms[bi] + w.Norms[si]);
+        var xx = TensorPrimitives.SumOfSquares(x);
+        var margin = (dim + 2) * (1f / (1 << 22)) * ((2 * xx) + w.Norms.Span[bi] + w.Norms.Span[si]);
         if (s - b > margin)
         {
             return bi;
@@ -413,6 +516,7 @@ internal static class BlockedBmuSearch
     /// all the nodes of a lane whose second place is at or below it too (the lane may have dropped a
     /// third): those lanes are measured node by node.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (int Best, float BestDistanceSquared, int Second) ResolveTwo(Prepared w, ReadOnlySpan<float> x,
         ReadOnlySpan<float> best, ReadOnlySpan<float> second, ReadOnlySpan<int> bestIndex, ReadOnlySpan<int> secondIndex)
     {
@@ -432,12 +536,7 @@ internal static class BlockedBmuSearch
         }
 
         var dim = w.Dim;
-        var xx = 0.0;
-        foreach (var v in x)
-        {
-            xx += v * v;
-        }
-
+        double xx = TensorPrimitives.SumOfSquares(x); // summed in vectors: see the margin in Resolve
         var limit = s2 + (2 * (dim + 2) * (1.0 / (1 << 22)) * (xx + w.MaxNorm));
         var top = ExactTopTwo.Empty;
         // Lane l saw the nodes l, l + lanes, l + 2·lanes, … and kept its two least scores.
@@ -487,6 +586,7 @@ internal static class BlockedBmuSearch
     }
 
     /// <summary>Adds a candidate to the running top two (ties to the lower index).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Offer(float score, int index, ref float b, ref int bi, ref float s, ref int si)
     {
         if (index < 0)

@@ -45,7 +45,7 @@ public class BlockedBmuSearchTests
         }
 
         var bmus = new int[rows];
-        BlockedBmuSearch.FindBest(new BlockedBmuSearch.Prepared(codebook, dim), data, bmus, wide);
+        BlockedBmuSearch.FindBest(new BlockedBmuSearch.Prepared(codebook, dim, wide), data, bmus);
 
         for (var r = 0; r < rows; r++)
         {
@@ -70,7 +70,7 @@ public class BlockedBmuSearchTests
         float[] codebook = [.. Enumerable.Repeat(0f, Dim), .. near, .. nearer];
 
         var bmus = new int[1];
-        BlockedBmuSearch.FindBest(new BlockedBmuSearch.Prepared(codebook, Dim), x, bmus, wide);
+        BlockedBmuSearch.FindBest(new BlockedBmuSearch.Prepared(codebook, Dim, wide), x, bmus);
 
         Assert.Equal(2, bmus[0]);
     }
@@ -114,7 +114,7 @@ public class BlockedBmuSearchTests
         }
 
         var (best, second, d2) = (new int[Rows], new int[Rows], new float[Rows]);
-        BlockedBmuSearch.FindBestTwo(new BlockedBmuSearch.Prepared(codebook, dim), data, best, second, d2, wide);
+        BlockedBmuSearch.FindBestTwo(new BlockedBmuSearch.Prepared(codebook, dim, wide), data, best, second, d2);
 
         for (var r = 0; r < Rows; r++)
         {
