@@ -122,7 +122,7 @@ internal static class BlockedBmuSearch
         var dim = w.Dim;
         var n = rows.Length / dim;
         Debug.Assert(bmus.Length >= n);
-        var state = Sweep(w, rows, out var lanes);
+        var state = Sweep(w, rows, apart: false, out var lanes);
         for (var r = 0; r < n; r++)
         {
             var row = state.Slice(r * 4 * lanes, 4 * lanes);
@@ -144,7 +144,7 @@ internal static class BlockedBmuSearch
         var dim = w.Dim;
         var n = rows.Length / dim;
         Debug.Assert(w.Nodes >= 2 && best.Length >= n && second.Length >= n && bestDistanceSquared.Length >= n);
-        var state = Sweep(w, rows, out var lanes);
+        var state = Sweep(w, rows, apart: true, out var lanes);
         for (var r = 0; r < n; r++)
         {
             var row = state.Slice(r * 4 * lanes, 4 * lanes);
@@ -154,13 +154,20 @@ internal static class BlockedBmuSearch
     }
 
     /// <summary>Runs the blocked walk for the rows and returns their state: per row, the lanes' best
-    /// and second score and their indices, one vector each (<paramref name="lanes"/> floats).</summary>
+    /// and second score and their indices, <paramref name="lanes"/> floats each.</summary>
+    /// <param name="w">The prepared codebook.</param>
+    /// <param name="rows">The rows, row-major.</param>
+    /// <param name="apart">At 256 bits, keep a top two for each of a panel's three vectors apart:
+    /// 24 lanes, each seeing every 24th node, instead of 8 that see every 8th. A lane that may have
+    /// dropped a third near node is measured node by node (<see cref="ResolveTwo"/>), and on a
+    /// trained map, whose neighbours are all near, that is a third as many nodes.</param>
+    /// <param name="lanes">Receives the lanes per field of a row's state.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static Span<float> Sweep(Prepared w, ReadOnlySpan<float> rows, out int lanes)
+    private static Span<float> Sweep(Prepared w, ReadOnlySpan<float> rows, bool apart, out int lanes)
     {
         var dim = w.Dim;
         var n = rows.Length / dim;
-        lanes = w.Wide ? WideLanes : Lanes;
+        lanes = w.Wide ? WideLanes : apart ? 3 * Lanes : Lanes;
         if (n == 0)
         {
             return [];
@@ -259,7 +266,7 @@ internal static class BlockedBmuSearch
                 var f1 = Math.Min(dim, f0 + features);
                 for (var t = 0; t < tiles; t++)
                 {
-                    Tile(w, packed.Slice(t * RowTile * dim, RowTile * dim), kb, kEnd, f0, f1,
+                    Tile(w, packed.Slice(t * RowTile * dim, RowTile * dim), kb, kEnd, f0, f1, lanes > Lanes,
                         state.Slice(t * RowTile * 4 * lanes, RowTile * 4 * lanes), featureBlocks > 1 ? partial.Slice(t * partialStride, partialStride) : []);
                 }
             }
@@ -277,10 +284,10 @@ internal static class BlockedBmuSearch
     /// products in <paramref name="partial"/> (12 vectors per panel), and the next one takes them up.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile(Prepared w, ReadOnlySpan<float> block, int kb, int kEnd, int f0, int f1, Span<float> state, Span<float> partial)
+    private static void Tile(Prepared w, ReadOnlySpan<float> block, int kb, int kEnd, int f0, int f1, bool apart, Span<float> state, Span<float> partial)
     {
         var dim = w.Dim;
-        Debug.Assert(state.Length == RowTile * 4 * Lanes && block.Length == RowTile * dim);
+        Debug.Assert(state.Length == RowTile * 4 * (apart ? 3 * Lanes : Lanes) && block.Length == RowTile * dim);
         ref var planes = ref MemoryMarshal.GetReference(w.Planes.Span);
         ref var norms = ref MemoryMarshal.GetReference(w.Norms.Span);
         ref var first = ref Unsafe.Add(ref MemoryMarshal.GetReference(block), f0 * RowTile);
@@ -341,6 +348,15 @@ internal static class BlockedBmuSearch
             var n1 = Vector256.LoadUnsafe(ref norms, (nuint)(k0 + Lanes));
             var n2 = Vector256.LoadUnsafe(ref norms, (nuint)(k0 + (2 * Lanes)));
             var i0 = lane + Vector256.Create(k0);
+            if (apart)
+            {
+                KeepApart(ref rows[0], Vector256.MultiplyAddEstimate(minusTwo, a00, n0), Vector256.MultiplyAddEstimate(minusTwo, a01, n1), Vector256.MultiplyAddEstimate(minusTwo, a02, n2), i0);
+                KeepApart(ref rows[12], Vector256.MultiplyAddEstimate(minusTwo, a10, n0), Vector256.MultiplyAddEstimate(minusTwo, a11, n1), Vector256.MultiplyAddEstimate(minusTwo, a12, n2), i0);
+                KeepApart(ref rows[24], Vector256.MultiplyAddEstimate(minusTwo, a20, n0), Vector256.MultiplyAddEstimate(minusTwo, a21, n1), Vector256.MultiplyAddEstimate(minusTwo, a22, n2), i0);
+                KeepApart(ref rows[36], Vector256.MultiplyAddEstimate(minusTwo, a30, n0), Vector256.MultiplyAddEstimate(minusTwo, a31, n1), Vector256.MultiplyAddEstimate(minusTwo, a32, n2), i0);
+                continue;
+            }
+
             Keep(ref rows[0], Vector256.MultiplyAddEstimate(minusTwo, a00, n0), Vector256.MultiplyAddEstimate(minusTwo, a01, n1), Vector256.MultiplyAddEstimate(minusTwo, a02, n2), i0);
             Keep(ref rows[4], Vector256.MultiplyAddEstimate(minusTwo, a10, n0), Vector256.MultiplyAddEstimate(minusTwo, a11, n1), Vector256.MultiplyAddEstimate(minusTwo, a12, n2), i0);
             Keep(ref rows[8], Vector256.MultiplyAddEstimate(minusTwo, a20, n0), Vector256.MultiplyAddEstimate(minusTwo, a21, n1), Vector256.MultiplyAddEstimate(minusTwo, a22, n2), i0);
@@ -446,6 +462,36 @@ internal static class BlockedBmuSearch
         Unsafe.Add(ref state, 1) = second;
         Unsafe.Add(ref state, 2) = bestIndex.AsSingle();
         Unsafe.Add(ref state, 3) = secondIndex.AsSingle();
+    }
+
+    /// <summary>
+    /// <see cref="Keep"/> with a top two for each of the panel's three vectors apart: the row's state
+    /// is twelve vectors from <paramref name="state"/>, the three vectors' best, then their second,
+    /// best index and second index (24 lanes per field).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void KeepApart(ref Vector256<float> state, Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<int> first)
+    {
+        var step = Vector256.Create(Lanes);
+        KeepOne(ref state, s0, first);
+        KeepOne(ref Unsafe.Add(ref state, 1), s1, first + step);
+        KeepOne(ref Unsafe.Add(ref state, 2), s2, first + step + step);
+    }
+
+    /// <summary>One vector of scores into its own lanes' top two, whose four fields lie three
+    /// vectors apart from <paramref name="state"/> on.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void KeepOne(ref Vector256<float> state, Vector256<float> score, Vector256<int> index)
+    {
+        var best = state;
+        var second = Unsafe.Add(ref state, 3);
+        var bestIndex = Unsafe.Add(ref state, 6).AsInt32();
+        var secondIndex = Unsafe.Add(ref state, 9).AsInt32();
+        OfferLanes(ref best, ref second, ref bestIndex, ref secondIndex, score, index);
+        state = best;
+        Unsafe.Add(ref state, 3) = second;
+        Unsafe.Add(ref state, 6) = bestIndex.AsSingle();
+        Unsafe.Add(ref state, 9) = secondIndex.AsSingle();
     }
 
     /// <summary>One vector of scores into the lanes' top two. The values by vminps/vmaxps (second
@@ -571,6 +617,7 @@ internal static class BlockedBmuSearch
             First = -1, Second = -1, FirstDistanceSquared = float.PositiveInfinity, SecondDistanceSquared = float.PositiveInfinity,
         };
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Offer(int index, float d)
         {
             if (d < FirstDistanceSquared || (d == FirstDistanceSquared && index < First))

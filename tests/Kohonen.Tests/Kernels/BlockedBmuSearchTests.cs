@@ -82,10 +82,14 @@ public class BlockedBmuSearchTests
     /// </summary>
     [Theory]
     [InlineData(8, 40, false)]
+    [InlineData(8, 40, true)]
     [InlineData(64, 1600, false)]
     [InlineData(64, 1600, true)]
+    [InlineData(300, 375, false)]
     [InlineData(300, 375, true)]
+    [InlineData(17, 2, false)]
     [InlineData(17, 2, true)]
+    [InlineData(13, 100, false)]
     public void TheTopTwoAreThoseOfTheNodeByNodeScanEvenAmongNearTies(int dim, int nodes, bool wide)
     {
         Assert.SkipWhen(wide && !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated, "no 512-bit vectors on this machine");
