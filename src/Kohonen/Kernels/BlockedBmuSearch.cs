@@ -30,10 +30,10 @@ internal static class BlockedBmuSearch
 
     /// <summary>
     /// A codebook laid out for the kernel: panels of one tile's nodes (24, three 256-bit vectors, or
-    /// 32, two 512-bit ones), each feature-major (the panel's nodes' feature 0, then their
+    /// 32, two 512-bit ones), nodes near each other in data space together (so that a panel far from
+    /// a tile of rows can be passed over: <see cref="FindBest"/>'s hints), each feature-major (the panel's nodes' feature 0, then their
     /// feature 1, …), so that a tile's pass over the features reads one contiguous run of memory; the
-    /// nodes padded to a whole panel, and ‖w‖² per node (+∞ for the padding, so it never wins). Weight
-    /// f of node k is at <c>Planes[(k / P)·P·Dim + f·P + k mod P]</c> with P = <see cref="Panel"/>.
+    /// nodes padded to a whole panel, and ‖w‖² per slot (+∞ for the padding, so it never wins).
     /// </summary>
     /// <remarks>
     /// The panel is exactly what one tile reads per feature. A 32-node panel read 16 nodes at a time
@@ -56,23 +56,101 @@ internal static class BlockedBmuSearch
             Padded = (Nodes + Panel - 1) / Panel * Panel;
             Planes = AlignedBuffer.Allocate(dim * Padded);
             Norms = AlignedBuffer.Allocate(Padded);
+            Ids = new int[Padded];
+            var panels = Padded / Panel;
+            Centers = new float[panels * dim];
+            Radii = new float[panels];
+            CenterPlanes = new float[dim * ((panels + (2 * Lanes) - 1) / (2 * Lanes) * 2 * Lanes)];
+            CenterNorms = new float[(panels + (2 * Lanes) - 1) / (2 * Lanes) * 2 * Lanes];
+            Ids.AsSpan().Fill(-1);
             var planes = Planes.Span;
             var norms = Norms.Span;
             norms.Fill(float.PositiveInfinity);
-            for (var k = 0; k < Nodes; k++)
+
+            // The nodes in panel order, Panel at a time; each panel's nodes then in index order.
+            var order = SplitOrder(codebook, dim, Nodes, Panel);
+            var centre = new double[dim];
+            for (var g = 0; g < panels; g++)
             {
-                var w = codebook.AsSpan(k * dim, dim);
-                var norm = 0f;
-                for (var f = 0; f < dim; f++)
+                var count = Math.Min(Panel, Nodes - (g * Panel));
+                var members = order.AsSpan(g * Panel, count);
+                members.Sort();
+                Array.Clear(centre);
+                for (var j = 0; j < count; j++)
                 {
-                    planes[(k / Panel * Panel * dim) + (f * Panel) + (k % Panel)] = w[f];
-                    norm += w[f] * w[f];
+                    var k = members[j];
+                    var slot = (g * Panel) + j;
+                    Ids[slot] = k;
+                    var w = codebook.AsSpan(k * dim, dim);
+                    var norm = 0f;
+                    for (var f = 0; f < dim; f++)
+                    {
+                        planes[(g * Panel * dim) + (f * Panel) + j] = w[f];
+                        norm += w[f] * w[f];
+                        centre[f] += w[f];
+                    }
+
+                    norms[slot] = norm;
+                    MaxNorm = Math.Max(MaxNorm, norm);
                 }
 
-                norms[k] = norm;
-                MaxNorm = Math.Max(MaxNorm, norm);
+                var c = Centers.AsSpan(g * dim, dim);
+                for (var f = 0; f < dim; f++)
+                {
+                    c[f] = (float)(centre[f] / count);
+                }
+
+                var radius = 0.0;
+                foreach (var k in members)
+                {
+                    var d2 = 0.0;
+                    for (var f = 0; f < dim; f++)
+                    {
+                        var d = (double)codebook[(k * dim) + f] - c[f];
+                        d2 += d * d;
+                    }
+
+                    radius = Math.Max(radius, Math.Sqrt(d2));
+                }
+
+                Radii[g] = (float)radius;
+                var stride = CenterNorms.Length;
+                var centreNorm = 0f;
+                for (var f = 0; f < dim; f++)
+                {
+                    CenterPlanes[(f * stride) + g] = c[f];
+                    centreNorm += c[f] * c[f];
+                }
+
+                CenterNorms[g] = centreNorm;
             }
         }
+
+        /// <summary>The nodes by recursive median splits along the widest feature
+        /// (<see cref="BoundedBlocks.Split"/>), <paramref name="panel"/> at a time.</summary>
+        private static int[] SplitOrder(float[] codebook, int dim, int nodes, int panel)
+        {
+            var order = Enumerable.Range(0, nodes).ToArray();
+            BoundedBlocks.Split(codebook, dim, panel, order, new float[nodes], 0, nodes, []);
+            return order;
+        }
+
+        /// <summary>The node at each slot of the panels, −1 for the padding. Weight f of the node at
+        /// slot s is at <c>Planes[(s / P)·P·Dim + f·P + s mod P]</c> with P = <see cref="Panel"/>.</summary>
+        public int[] Ids { get; }
+
+        /// <summary>Per panel, the mean of its nodes (<c>Dim</c> floats each).</summary>
+        public float[] Centers { get; }
+
+        /// <summary>Per panel, the largest distance of one of its nodes from its centre.</summary>
+        public float[] Radii { get; }
+
+        /// <summary>The centres feature-major, sixteen panels to two vectors (feature f of panel g at
+        /// <c>f·S + g</c>, S = <see cref="CenterNorms"/>' length), zeros beyond the last panel.</summary>
+        public float[] CenterPlanes { get; }
+
+        /// <summary>‖c‖² per panel (the float32 sum of squares, in feature order).</summary>
+        public float[] CenterNorms { get; }
 
         /// <summary>The largest ‖w‖² of a real node.</summary>
         public float MaxNorm { get; }
@@ -113,19 +191,32 @@ internal static class BlockedBmuSearch
     /// meets a block before the next block is loaded: each loaded weight serves all the rows, not four.
     /// Each row's running top two lives in <c>state</c> between blocks.
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="hints"/> (any node per row; the batch map gives each row's BMU of the
+    /// epoch before), a row's BMU is no farther than its hint, ‖x − w_hint‖ = U. The rows are taken
+    /// in the order of their hints, so a tile's four rows lie near each other, and a panel is passed
+    /// over for a tile when the triangle inequality puts all its nodes farther than U for each of the
+    /// tile's rows: ‖x − c‖ − r &gt; U, with c and r the panel's centre and radius
+    /// (<see cref="Prepared.Centers"/>, <see cref="Prepared.Radii"/>), each distance taken 10⁻⁴ to
+    /// the cautious side (far above float32's rounding of them). A passed-over node is then
+    /// strictly farther than the BMU, so the answers are those without hints, whatever the hints.
+    /// </remarks>
     /// <param name="w">The prepared codebook.</param>
     /// <param name="rows">The rows, row-major.</param>
     /// <param name="bmus">Receives one node index per row.</param>
+    /// <param name="hints">Empty, or a node per row (may be <paramref name="bmus"/> itself: they are
+    /// read before any answer is written).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void FindBest(Prepared w, ReadOnlySpan<float> rows, Span<int> bmus)
+    public static void FindBest(Prepared w, ReadOnlySpan<float> rows, Span<int> bmus, ReadOnlySpan<int> hints = default)
     {
         var dim = w.Dim;
         var n = rows.Length / dim;
-        Debug.Assert(bmus.Length >= n);
-        var state = Sweep(w, rows, apart: false, out var lanes);
-        for (var r = 0; r < n; r++)
+        Debug.Assert(bmus.Length >= n && (hints.IsEmpty || hints.Length >= n));
+        var state = Sweep(w, rows, hints, apart: false, out var lanes, out var order);
+        for (var p = 0; p < n; p++)
         {
-            var row = state.Slice(r * 4 * lanes, 4 * lanes);
+            var r = order.IsEmpty ? p : order[p];
+            var row = state.Slice(p * 4 * lanes, 4 * lanes);
             bmus[r] = Resolve(w, rows.Slice(r * dim, dim), row[..lanes], row[lanes..(2 * lanes)],
                 MemoryMarshal.Cast<float, int>(row[(2 * lanes)..(3 * lanes)]), MemoryMarshal.Cast<float, int>(row[(3 * lanes)..]));
         }
@@ -144,7 +235,7 @@ internal static class BlockedBmuSearch
         var dim = w.Dim;
         var n = rows.Length / dim;
         Debug.Assert(w.Nodes >= 2 && best.Length >= n && second.Length >= n && bestDistanceSquared.Length >= n);
-        var state = Sweep(w, rows, apart: true, out var lanes);
+        var state = Sweep(w, rows, [], apart: true, out var lanes, out _);
         for (var r = 0; r < n; r++)
         {
             var row = state.Slice(r * 4 * lanes, 4 * lanes);
@@ -157,20 +248,38 @@ internal static class BlockedBmuSearch
     /// and second score and their indices, <paramref name="lanes"/> floats each.</summary>
     /// <param name="w">The prepared codebook.</param>
     /// <param name="rows">The rows, row-major.</param>
+    /// <param name="hints">Empty, or a node per row: see <see cref="FindBest"/>.</param>
     /// <param name="apart">At 256 bits, keep a top two for each of a panel's three vectors apart:
     /// 24 lanes, each seeing every 24th node, instead of 8 that see every 8th. A lane that may have
     /// dropped a third near node is measured node by node (<see cref="ResolveTwo"/>), and on a
     /// trained map, whose neighbours are all near, that is a third as many nodes.</param>
     /// <param name="lanes">Receives the lanes per field of a row's state.</param>
+    /// <param name="order">Receives the row at each position of the state (empty: the rows' own
+    /// order).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static Span<float> Sweep(Prepared w, ReadOnlySpan<float> rows, bool apart, out int lanes)
+    private static Span<float> Sweep(Prepared w, ReadOnlySpan<float> rows, ReadOnlySpan<int> hints, bool apart, out int lanes, out ReadOnlySpan<int> order)
     {
         var dim = w.Dim;
         var n = rows.Length / dim;
         lanes = w.Wide ? WideLanes : apart ? 3 * Lanes : Lanes;
+        order = [];
         if (n == 0)
         {
             return [];
+        }
+
+        if (!hints.IsEmpty)
+        {
+            var sorted = ThreadBuffer(ref _threadOrder, 2 * n);
+            var keys = sorted[n..];
+            hints[..n].CopyTo(keys);
+            for (var r = 0; r < n; r++)
+            {
+                sorted[r] = r;
+            }
+
+            keys.Sort(sorted[..n]);
+            order = sorted[..n];
         }
 
         // The rows packed four at a time, feature-major (row 4t's feature f, then row 4t + 1's, …, at
@@ -179,22 +288,128 @@ internal static class BlockedBmuSearch
         // arithmetic is the same as in a full tile.
         var tiles = (n + RowTile - 1) / RowTile;
         var packed = ThreadBuffer(ref _threadRows, tiles * RowTile * dim);
+        ref var source = ref MemoryMarshal.GetReference(rows);
         for (var t = 0; t < tiles; t++)
         {
-            var tile = packed.Slice(t * RowTile * dim, RowTile * dim);
-            for (var i = 0; i < RowTile; i++)
+            ref var tile = ref packed[t * RowTile * dim];
+            ref var r0 = ref Unsafe.Add(ref source, RowOf(order, t * RowTile, n) * dim);
+            ref var r1 = ref Unsafe.Add(ref source, RowOf(order, (t * RowTile) + 1, n) * dim);
+            ref var r2 = ref Unsafe.Add(ref source, RowOf(order, (t * RowTile) + 2, n) * dim);
+            ref var r3 = ref Unsafe.Add(ref source, RowOf(order, (t * RowTile) + 3, n) * dim);
+            for (var f = 0; f < dim; f++)
             {
-                var row = rows.Slice(Math.Min((t * RowTile) + i, n - 1) * dim, dim);
-                for (var f = 0; f < dim; f++)
-                {
-                    tile[(f * RowTile) + i] = row[f];
-                }
+                ref var at = ref Unsafe.Add(ref tile, f * RowTile);
+                at = Unsafe.Add(ref r0, f);
+                Unsafe.Add(ref at, 1) = Unsafe.Add(ref r1, f);
+                Unsafe.Add(ref at, 2) = Unsafe.Add(ref r2, f);
+                Unsafe.Add(ref at, 3) = Unsafe.Add(ref r3, f);
             }
         }
 
         var state = ThreadBuffer(ref _threadState, tiles * RowTile * 4 * lanes);
-        Run(w, packed, state, tiles, lanes);
+        var visit = hints.IsEmpty ? [] : Visits(w, rows, hints, order, tiles);
+        Run(w, packed, state, tiles, lanes, visit);
         return state;
+    }
+
+    /// <summary>The row at position <paramref name="p"/> of the packed order (the last row for the
+    /// top-up positions past <paramref name="n"/>).</summary>
+    private static int RowOf(ReadOnlySpan<int> order, int p, int n)
+    {
+        var at = Math.Min(p, n - 1);
+        return order.IsEmpty ? at : order[at];
+    }
+
+    /// <summary>Relative caution of the pruning's distances (see <see cref="FindBest"/>).</summary>
+    private const float Caution = 1e-4f;
+
+    /// <summary>Per tile and panel, whether the tile must visit the panel (1) or may pass it over
+    /// (0): see <see cref="FindBest"/>.</summary>
+    private static ReadOnlySpan<byte> Visits(Prepared w, ReadOnlySpan<float> rows, ReadOnlySpan<int> hints, ReadOnlySpan<int> order, int tiles)
+    {
+        var dim = w.Dim;
+        var n = order.Length;
+        var panels = w.Padded / w.Panel;
+        var stride = w.CenterNorms.Length;
+        var visit = ThreadBuffer(ref _threadVisits, tiles * panels);
+        visit.Clear();
+        Span<float> dots = stride <= 1024 ? stackalloc float[stride] : new float[stride];
+        for (var p = 0; p < n; p++)
+        {
+            var r = order[p];
+            var hint = hints[r];
+            var x = rows.Slice(r * dim, dim);
+            var tileVisits = visit.Slice(p / RowTile * panels, panels);
+            if (hint < 0 || hint >= w.Nodes)
+            {
+                tileVisits.Fill(1);
+                continue;
+            }
+
+            var reach = MathF.Sqrt(SquaredDistance.Compute(w.Codebook.AsSpan(hint * dim, dim), x)) * (1 + Caution);
+
+            // ‖x − c‖² = ‖x‖² − 2x·c + ‖c‖² for every panel, less its rounding bound (the
+            // blocked search's, four times over), so that the distance is never overstated.
+            CentreDots(w, x, dots);
+            var xx = TensorPrimitives.SumOfSquares(x);
+            for (var g = 0; g < panels; g++)
+            {
+                var cc = w.CenterNorms[g];
+                var d2 = xx - (2 * dots[g]) + cc - ((dim + 2) * (1f / (1 << 20)) * (xx + cc));
+                var gap = (MathF.Sqrt(Math.Max(0f, d2)) * (1 - Caution)) - (w.Radii[g] * (1 + Caution));
+                if (gap <= reach)
+                {
+                    tileVisits[g] = 1;
+                }
+            }
+        }
+
+        return visit;
+    }
+
+    /// <summary>x·c for every panel centre c, sixteen panels (two vectors) at a time, each in four
+    /// partial sums over the features (f mod 4) so that eight multiply-add chains run side by side.
+    /// Its rounding is within the bound <see cref="Visits"/> takes off.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CentreDots(Prepared w, ReadOnlySpan<float> x, Span<float> dots)
+    {
+        var stride = dots.Length;
+        var dim = x.Length;
+        ref var planes = ref MemoryMarshal.GetArrayDataReference(w.CenterPlanes);
+        ref var first = ref MemoryMarshal.GetReference(x);
+        for (var g = 0; g < stride; g += 2 * Lanes)
+        {
+            Vector256<float> a0 = default, a1 = default, b0 = default, b1 = default, c0 = default, c1 = default, d0 = default, d1 = default;
+            ref var column = ref Unsafe.Add(ref planes, g);
+            var f = 0;
+            for (; f + 4 <= dim; f += 4)
+            {
+                ref var at = ref Unsafe.Add(ref column, f * stride);
+                var x0 = Vector256.Create(Unsafe.Add(ref first, f));
+                a0 = Vector256.MultiplyAddEstimate(x0, Vector256.LoadUnsafe(ref at), a0);
+                a1 = Vector256.MultiplyAddEstimate(x0, Vector256.LoadUnsafe(ref at, Lanes), a1);
+                var x1 = Vector256.Create(Unsafe.Add(ref first, f + 1));
+                b0 = Vector256.MultiplyAddEstimate(x1, Vector256.LoadUnsafe(ref at, (nuint)stride), b0);
+                b1 = Vector256.MultiplyAddEstimate(x1, Vector256.LoadUnsafe(ref at, (nuint)(stride + Lanes)), b1);
+                var x2 = Vector256.Create(Unsafe.Add(ref first, f + 2));
+                c0 = Vector256.MultiplyAddEstimate(x2, Vector256.LoadUnsafe(ref at, (nuint)(2 * stride)), c0);
+                c1 = Vector256.MultiplyAddEstimate(x2, Vector256.LoadUnsafe(ref at, (nuint)((2 * stride) + Lanes)), c1);
+                var x3 = Vector256.Create(Unsafe.Add(ref first, f + 3));
+                d0 = Vector256.MultiplyAddEstimate(x3, Vector256.LoadUnsafe(ref at, (nuint)(3 * stride)), d0);
+                d1 = Vector256.MultiplyAddEstimate(x3, Vector256.LoadUnsafe(ref at, (nuint)((3 * stride) + Lanes)), d1);
+            }
+
+            for (; f < dim; f++)
+            {
+                ref var at = ref Unsafe.Add(ref column, f * stride);
+                var xf = Vector256.Create(Unsafe.Add(ref first, f));
+                a0 = Vector256.MultiplyAddEstimate(xf, Vector256.LoadUnsafe(ref at), a0);
+                a1 = Vector256.MultiplyAddEstimate(xf, Vector256.LoadUnsafe(ref at, Lanes), a1);
+            }
+
+            ((a0 + b0) + (c0 + d0)).CopyTo(dots[g..]);
+            ((a1 + b1) + (c1 + d1)).CopyTo(dots[(g + Lanes)..]);
+        }
     }
 
     /// <summary>This thread's buffer of <paramref name="length"/> floats: pinned, kept between calls
@@ -213,6 +428,17 @@ internal static class BlockedBmuSearch
         return buffer.Span[..length];
     }
 
+    /// <summary>This thread's buffer of <paramref name="length"/> values, kept between calls.</summary>
+    private static Span<T> ThreadBuffer<T>(ref T[]? buffer, int length)
+    {
+        if (buffer is null || buffer.Length < length)
+        {
+            buffer = new T[length];
+        }
+
+        return buffer.AsSpan(0, length);
+    }
+
     [ThreadStatic]
     private static Memory<float> _threadState;
 
@@ -222,9 +448,15 @@ internal static class BlockedBmuSearch
     [ThreadStatic]
     private static Memory<float> _threadPartial;
 
+    [ThreadStatic]
+    private static int[]? _threadOrder;
+
+    [ThreadStatic]
+    private static byte[]? _threadVisits;
+
     /// <summary>The blocked walk over the nodes, into the row state given.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Run(Prepared w, ReadOnlySpan<float> packed, Span<float> state, int tiles, int lanes)
+    private static void Run(Prepared w, ReadOnlySpan<float> packed, Span<float> state, int tiles, int lanes, ReadOnlySpan<byte> visit)
     {
         var dim = w.Dim;
         for (var r = 0; r < tiles * RowTile; r++)
@@ -237,12 +469,17 @@ internal static class BlockedBmuSearch
         if (w.Wide)
         {
             var wideBlock = Math.Max(w.Panel, WideBlockBytes / (4 * dim) / w.Panel * w.Panel);
+            Span<int> widePanels = stackalloc int[wideBlock / w.Panel];
             for (var kb = 0; kb < w.Padded; kb += wideBlock)
             {
                 var kEnd = Math.Min(w.Padded, kb + wideBlock);
                 for (var t = 0; t < tiles; t++)
                 {
-                    WideTile(w, packed.Slice(t * RowTile * dim, RowTile * dim), kb, kEnd, state.Slice(t * RowTile * 4 * lanes, RowTile * 4 * lanes));
+                    var starts = Visited(w, visit, t, kb, kEnd, widePanels);
+                    if (!starts.IsEmpty)
+                    {
+                        WideTile(w, packed.Slice(t * RowTile * dim, RowTile * dim), starts, state.Slice(t * RowTile * 4 * lanes, RowTile * 4 * lanes));
+                    }
                 }
             }
 
@@ -258,6 +495,7 @@ internal static class BlockedBmuSearch
         var nodeBlock = Math.Max(w.Panel, BlockBytes / (4 * features) / w.Panel * w.Panel);
         var partialStride = nodeBlock / w.Panel * TileAccumulators * Lanes;
         var partial = featureBlocks > 1 ? ThreadBuffer(ref _threadPartial, tiles * partialStride) : [];
+        Span<int> panels = stackalloc int[nodeBlock / w.Panel];
         for (var kb = 0; kb < w.Padded; kb += nodeBlock)
         {
             var kEnd = Math.Min(w.Padded, kb + nodeBlock);
@@ -266,25 +504,49 @@ internal static class BlockedBmuSearch
                 var f1 = Math.Min(dim, f0 + features);
                 for (var t = 0; t < tiles; t++)
                 {
-                    Tile(w, packed.Slice(t * RowTile * dim, RowTile * dim), kb, kEnd, f0, f1, lanes > Lanes,
+                    var starts = Visited(w, visit, t, kb, kEnd, panels);
+                    if (starts.IsEmpty)
+                    {
+                        continue;
+                    }
+
+                    Tile(w, packed.Slice(t * RowTile * dim, RowTile * dim), kb, starts, f0, f1, lanes > Lanes,
                         state.Slice(t * RowTile * 4 * lanes, RowTile * 4 * lanes), featureBlocks > 1 ? partial.Slice(t * partialStride, partialStride) : []);
                 }
             }
         }
     }
 
+    /// <summary>The first slots of the panels in [kb, kEnd) that tile <paramref name="t"/> visits
+    /// (all of them without <paramref name="visit"/>), into <paramref name="starts"/>.</summary>
+    private static ReadOnlySpan<int> Visited(Prepared w, ReadOnlySpan<byte> visit, int t, int kb, int kEnd, Span<int> starts)
+    {
+        var panels = w.Padded / w.Panel;
+        var count = 0;
+        for (var k0 = kb; k0 < kEnd; k0 += w.Panel)
+        {
+            if (visit.IsEmpty || visit[(t * panels) + (k0 / w.Panel)] != 0)
+            {
+                starts[count++] = k0;
+            }
+        }
+
+        return starts[..count];
+    }
+
     /// <summary>Accumulators of the 256-bit tile: 4 rows × 3 vectors.</summary>
     private const int TileAccumulators = RowTile * 3;
 
     /// <summary>
-    /// Four rows (packed, feature-major) against the nodes of panels [kb, kEnd), 4 rows × 24 nodes
-    /// in twelve 256-bit accumulators (so that the multiply-adds do not wait on each other: eight
-    /// chains are exactly the latency × throughput of Zen 3's two pipes, and left it at 65 % of peak
-    /// even from L1), over features [f0, f1). A block that does not end the features leaves its dot
-    /// products in <paramref name="partial"/> (12 vectors per panel), and the next one takes them up.
+    /// Four rows (packed, feature-major) against the panels starting at <paramref name="starts"/> (in
+    /// the node block from <paramref name="kb"/>), 4 rows × 24 nodes in twelve 256-bit accumulators,
+    /// over features [f0, f1). Eight chains are exactly the latency × throughput of Zen 3's two
+    /// pipes; in that machine's slow phases an 8-accumulator tile ran at 33–37 G/s from L1 where
+    /// this one ran at 35–40. A block that does not end the features leaves its dot products in
+    /// <paramref name="partial"/> (12 vectors per panel), and the next one takes them up.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile(Prepared w, ReadOnlySpan<float> block, int kb, int kEnd, int f0, int f1, bool apart, Span<float> state, Span<float> partial)
+    private static void Tile(Prepared w, ReadOnlySpan<float> block, int kb, ReadOnlySpan<int> starts, int f0, int f1, bool apart, Span<float> state, Span<float> partial)
     {
         var dim = w.Dim;
         Debug.Assert(state.Length == RowTile * 4 * (apart ? 3 * Lanes : Lanes) && block.Length == RowTile * dim);
@@ -295,10 +557,10 @@ internal static class BlockedBmuSearch
         // state: per row, best | second | best index | second index, one vector each.
         var rows = MemoryMarshal.Cast<float, Vector256<float>>(state);
         var carried = MemoryMarshal.Cast<float, Vector256<float>>(partial);
-        var lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        ref var ids = ref MemoryMarshal.GetArrayDataReference(w.Ids);
         var minusTwo = Vector256.Create(-2f);
 
-        for (var k0 = kb; k0 < kEnd; k0 += 3 * Lanes)
+        foreach (var k0 in starts)
         {
             Vector256<float> a00 = default, a01 = default, a02 = default, a10 = default, a11 = default, a12 = default;
             Vector256<float> a20 = default, a21 = default, a22 = default, a30 = default, a31 = default, a32 = default;
@@ -347,27 +609,30 @@ internal static class BlockedBmuSearch
             var n0 = Vector256.LoadUnsafe(ref norms, (nuint)k0);
             var n1 = Vector256.LoadUnsafe(ref norms, (nuint)(k0 + Lanes));
             var n2 = Vector256.LoadUnsafe(ref norms, (nuint)(k0 + (2 * Lanes)));
-            var i0 = lane + Vector256.Create(k0);
+            var i0 = Vector256.LoadUnsafe(ref ids, (nuint)k0);
+            var i1 = Vector256.LoadUnsafe(ref ids, (nuint)(k0 + Lanes));
+            var i2 = Vector256.LoadUnsafe(ref ids, (nuint)(k0 + (2 * Lanes)));
             if (apart)
             {
-                KeepApart(ref rows[0], Vector256.MultiplyAddEstimate(minusTwo, a00, n0), Vector256.MultiplyAddEstimate(minusTwo, a01, n1), Vector256.MultiplyAddEstimate(minusTwo, a02, n2), i0);
-                KeepApart(ref rows[12], Vector256.MultiplyAddEstimate(minusTwo, a10, n0), Vector256.MultiplyAddEstimate(minusTwo, a11, n1), Vector256.MultiplyAddEstimate(minusTwo, a12, n2), i0);
-                KeepApart(ref rows[24], Vector256.MultiplyAddEstimate(minusTwo, a20, n0), Vector256.MultiplyAddEstimate(minusTwo, a21, n1), Vector256.MultiplyAddEstimate(minusTwo, a22, n2), i0);
-                KeepApart(ref rows[36], Vector256.MultiplyAddEstimate(minusTwo, a30, n0), Vector256.MultiplyAddEstimate(minusTwo, a31, n1), Vector256.MultiplyAddEstimate(minusTwo, a32, n2), i0);
+                KeepApart(ref rows[0], Vector256.MultiplyAddEstimate(minusTwo, a00, n0), Vector256.MultiplyAddEstimate(minusTwo, a01, n1), Vector256.MultiplyAddEstimate(minusTwo, a02, n2), i0, i1, i2);
+                KeepApart(ref rows[12], Vector256.MultiplyAddEstimate(minusTwo, a10, n0), Vector256.MultiplyAddEstimate(minusTwo, a11, n1), Vector256.MultiplyAddEstimate(minusTwo, a12, n2), i0, i1, i2);
+                KeepApart(ref rows[24], Vector256.MultiplyAddEstimate(minusTwo, a20, n0), Vector256.MultiplyAddEstimate(minusTwo, a21, n1), Vector256.MultiplyAddEstimate(minusTwo, a22, n2), i0, i1, i2);
+                KeepApart(ref rows[36], Vector256.MultiplyAddEstimate(minusTwo, a30, n0), Vector256.MultiplyAddEstimate(minusTwo, a31, n1), Vector256.MultiplyAddEstimate(minusTwo, a32, n2), i0, i1, i2);
                 continue;
             }
 
-            Keep(ref rows[0], Vector256.MultiplyAddEstimate(minusTwo, a00, n0), Vector256.MultiplyAddEstimate(minusTwo, a01, n1), Vector256.MultiplyAddEstimate(minusTwo, a02, n2), i0);
-            Keep(ref rows[4], Vector256.MultiplyAddEstimate(minusTwo, a10, n0), Vector256.MultiplyAddEstimate(minusTwo, a11, n1), Vector256.MultiplyAddEstimate(minusTwo, a12, n2), i0);
-            Keep(ref rows[8], Vector256.MultiplyAddEstimate(minusTwo, a20, n0), Vector256.MultiplyAddEstimate(minusTwo, a21, n1), Vector256.MultiplyAddEstimate(minusTwo, a22, n2), i0);
-            Keep(ref rows[12], Vector256.MultiplyAddEstimate(minusTwo, a30, n0), Vector256.MultiplyAddEstimate(minusTwo, a31, n1), Vector256.MultiplyAddEstimate(minusTwo, a32, n2), i0);
+            Keep(ref rows[0], Vector256.MultiplyAddEstimate(minusTwo, a00, n0), Vector256.MultiplyAddEstimate(minusTwo, a01, n1), Vector256.MultiplyAddEstimate(minusTwo, a02, n2), i0, i1, i2);
+            Keep(ref rows[4], Vector256.MultiplyAddEstimate(minusTwo, a10, n0), Vector256.MultiplyAddEstimate(minusTwo, a11, n1), Vector256.MultiplyAddEstimate(minusTwo, a12, n2), i0, i1, i2);
+            Keep(ref rows[8], Vector256.MultiplyAddEstimate(minusTwo, a20, n0), Vector256.MultiplyAddEstimate(minusTwo, a21, n1), Vector256.MultiplyAddEstimate(minusTwo, a22, n2), i0, i1, i2);
+            Keep(ref rows[12], Vector256.MultiplyAddEstimate(minusTwo, a30, n0), Vector256.MultiplyAddEstimate(minusTwo, a31, n1), Vector256.MultiplyAddEstimate(minusTwo, a32, n2), i0, i1, i2);
         }
     }
 
-    /// <summary>The same tile with 512-bit vectors: 4 rows × 32 nodes in eight 16-lane accumulators.
-    /// Each score is the same multiply-add chain as in <see cref="Tile"/>, only more of them at once.</summary>
+    /// <summary>The same tile with 512-bit vectors: 4 rows × 32 nodes in eight 16-lane accumulators,
+    /// against the panels starting at <paramref name="starts"/>. Each score is the same multiply-add
+    /// chain as in <see cref="Tile"/>, only more of them at once.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WideTile(Prepared w, ReadOnlySpan<float> block, int kb, int kEnd, Span<float> state)
+    private static void WideTile(Prepared w, ReadOnlySpan<float> block, ReadOnlySpan<int> starts, Span<float> state)
     {
         var dim = w.Dim;
         Debug.Assert(state.Length == RowTile * 4 * WideLanes && block.Length == RowTile * dim);
@@ -376,14 +641,14 @@ internal static class BlockedBmuSearch
         ref var first = ref MemoryMarshal.GetReference(block);
         ref var end = ref Unsafe.Add(ref first, RowTile * dim);
         var rows = MemoryMarshal.Cast<float, Vector512<float>>(state);
-        var lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        ref var ids = ref MemoryMarshal.GetArrayDataReference(w.Ids);
         var minusTwo = Vector512.Create(-2f);
         // The four rows' state in registers for the whole block.
         Vector512<float> b0 = rows[0], s0 = rows[1], b1 = rows[4], s1 = rows[5], b2 = rows[8], s2 = rows[9], b3 = rows[12], s3 = rows[13];
         Vector512<int> bi0 = rows[2].AsInt32(), si0 = rows[3].AsInt32(), bi1 = rows[6].AsInt32(), si1 = rows[7].AsInt32();
         Vector512<int> bi2 = rows[10].AsInt32(), si2 = rows[11].AsInt32(), bi3 = rows[14].AsInt32(), si3 = rows[15].AsInt32();
 
-        for (var k0 = kb; k0 < kEnd; k0 += 2 * WideLanes)
+        foreach (var k0 in starts)
         {
             Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default;
             Vector512<float> a20 = default, a21 = default, a30 = default, a31 = default;
@@ -411,8 +676,8 @@ internal static class BlockedBmuSearch
 
             var n0 = Vector512.LoadUnsafe(ref norms, (nuint)k0);
             var n1 = Vector512.LoadUnsafe(ref norms, (nuint)(k0 + WideLanes));
-            var i0 = lane + Vector512.Create(k0);
-            var i1 = i0 + Vector512.Create(WideLanes);
+            var i0 = Vector512.LoadUnsafe(ref ids, (nuint)k0);
+            var i1 = Vector512.LoadUnsafe(ref ids, (nuint)(k0 + WideLanes));
             KeepWide(ref b0, ref s0, ref bi0, ref si0, Vector512.MultiplyAddEstimate(minusTwo, a00, n0), i0);
             KeepWide(ref b0, ref s0, ref bi0, ref si0, Vector512.MultiplyAddEstimate(minusTwo, a01, n1), i1);
             KeepWide(ref b1, ref s1, ref bi1, ref si1, Vector512.MultiplyAddEstimate(minusTwo, a10, n0), i0);
@@ -443,21 +708,20 @@ internal static class BlockedBmuSearch
 
     /// <summary>
     /// Lane-wise top two of one row's state and the scores of a panel's three vectors of nodes
-    /// (<paramref name="first"/>, then 8 and 16 on): a score below the best pushes the best down to
+    /// (their node indices <paramref name="i0"/>, <paramref name="i1"/>, <paramref name="i2"/>): a score below the best pushes the best down to
     /// second, ties keep the earlier node. The state is four vectors from <paramref name="state"/>
     /// (best, second, best index, second index), read and written once.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Keep(ref Vector256<float> state, Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<int> first)
+    private static void Keep(ref Vector256<float> state, Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<int> i0, Vector256<int> i1, Vector256<int> i2)
     {
         var best = state;
         var second = Unsafe.Add(ref state, 1);
         var bestIndex = Unsafe.Add(ref state, 2).AsInt32();
         var secondIndex = Unsafe.Add(ref state, 3).AsInt32();
-        var step = Vector256.Create(Lanes);
-        OfferLanes(ref best, ref second, ref bestIndex, ref secondIndex, s0, first);
-        OfferLanes(ref best, ref second, ref bestIndex, ref secondIndex, s1, first + step);
-        OfferLanes(ref best, ref second, ref bestIndex, ref secondIndex, s2, first + step + step);
+        OfferLanes(ref best, ref second, ref bestIndex, ref secondIndex, s0, i0);
+        OfferLanes(ref best, ref second, ref bestIndex, ref secondIndex, s1, i1);
+        OfferLanes(ref best, ref second, ref bestIndex, ref secondIndex, s2, i2);
         state = best;
         Unsafe.Add(ref state, 1) = second;
         Unsafe.Add(ref state, 2) = bestIndex.AsSingle();
@@ -470,12 +734,11 @@ internal static class BlockedBmuSearch
     /// best index and second index (24 lanes per field).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void KeepApart(ref Vector256<float> state, Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<int> first)
+    private static void KeepApart(ref Vector256<float> state, Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<int> i0, Vector256<int> i1, Vector256<int> i2)
     {
-        var step = Vector256.Create(Lanes);
-        KeepOne(ref state, s0, first);
-        KeepOne(ref Unsafe.Add(ref state, 1), s1, first + step);
-        KeepOne(ref Unsafe.Add(ref state, 2), s2, first + step + step);
+        KeepOne(ref state, s0, i0);
+        KeepOne(ref Unsafe.Add(ref state, 1), s1, i1);
+        KeepOne(ref Unsafe.Add(ref state, 2), s2, i2);
     }
 
     /// <summary>One vector of scores into its own lanes' top two, whose four fields lie three
@@ -585,15 +848,18 @@ internal static class BlockedBmuSearch
         double xx = TensorPrimitives.SumOfSquares(x); // summed in vectors: see the margin in Resolve
         var limit = s2 + (2 * (dim + 2) * (1.0 / (1 << 22)) * (xx + w.MaxNorm));
         var top = ExactTopTwo.Empty;
-        // Lane l saw the nodes l, l + lanes, l + 2·lanes, … and kept its two least scores.
+        // Lane l saw the nodes at slots l, l + lanes, l + 2·lanes, … and kept its two least scores.
         var lanes = best.Length;
         for (var l = 0; l < lanes; l++)
         {
             if (secondIndex[l] >= 0 && second[l] <= limit)
             {
-                for (var k = l; k < w.Nodes; k += lanes)
+                for (var slot = l; slot < w.Padded; slot += lanes)
                 {
-                    top.Offer(k, SquaredDistance.Compute(w.Codebook.AsSpan(k * dim, dim), x));
+                    if (w.Ids[slot] is var k and >= 0)
+                    {
+                        top.Offer(k, SquaredDistance.Compute(w.Codebook.AsSpan(k * dim, dim), x));
+                    }
                 }
             }
             else if (bestIndex[l] >= 0 && best[l] <= limit)

@@ -154,7 +154,7 @@ internal sealed class BoundedBlocks
 
     /// <summary>Orders the nodes of order[start..start+count) into blocks of <paramref name="lanes"/>:
     /// sorted along the feature of widest spread and cut in two at a whole number of blocks, recursively.</summary>
-    private static void Split(ReadOnlySpan<float> codebook, int dim, int lanes, int[] order, float[] keys, int start, int count, List<(int, int)> blocks)
+    internal static void Split(ReadOnlySpan<float> codebook, int dim, int lanes, int[] order, float[] keys, int start, int count, List<(int, int)> blocks)
     {
         if (count <= lanes)
         {

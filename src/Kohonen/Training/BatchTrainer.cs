@@ -37,6 +37,7 @@ internal static class BatchTrainer
         var parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = run.MaxThreads };
         var gridRowsPerChunk = Math.Max(1, BmuSearch.ChunkNodes / width);
         var nodeChunks = (grid.Height + gridRowsPerChunk - 1) / gridRowsPerChunk;
+        var inMemory = data.Whole is not null; // one chunk, so each row's BMU stays at its place in bmus
 
         for (var epoch = 0; epoch < run.Options.Iterations; epoch++)
         {
@@ -61,12 +62,16 @@ internal static class BatchTrainer
                 if (prepared is not null)
                 {
                     // Rows against the whole codebook as a blocked matrix product (the exact BMUs).
+                    // Data in one chunk keeps last epoch's BMUs in place, and they serve as hints:
+                    // panels of nodes too far to hold a BMU are passed over (the same answers).
                     var values = chunk.RawValues;
+                    var hinted = epoch > 0 && inMemory;
                     Parallel.For(0, sampleChunks, parallelOptions, c =>
                     {
                         var start = c * RowsPerChunk;
                         var end = Math.Min(chunk.Rows, start + RowsPerChunk);
-                        BlockedBmuSearch.FindBest(prepared, values.AsSpan(start * dim, (end - start) * dim), found.AsSpan(start, end - start));
+                        var rowBmus = found.AsSpan(start, end - start);
+                        BlockedBmuSearch.FindBest(prepared, values.AsSpan(start * dim, (end - start) * dim), rowBmus, hinted ? rowBmus : []);
                     });
                 }
                 else

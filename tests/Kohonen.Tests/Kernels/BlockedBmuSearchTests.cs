@@ -127,6 +127,78 @@ public class BlockedBmuSearchTests
         }
     }
 
+    public static TheoryData<int, int, string, bool> HintCases()
+    {
+        var cases = new TheoryData<int, int, string, bool>();
+        foreach (var wide in new[] { false, true })
+        {
+            foreach (var (dim, nodes) in new[] { (64, 1600), (300, 375), (8, 100), (17, 40) })
+            {
+                foreach (var hints in new[] { "bmus", "others", "zero", "invalid" })
+                {
+                    cases.Add(dim, nodes, hints, wide);
+                }
+            }
+        }
+
+        return cases;
+    }
+
+    /// <summary>
+    /// Hints let the search pass over panels too far to hold a BMU; the answers must be the exact
+    /// scan's whatever the hints: the rows' own BMUs (the most passed over), other rows' BMUs, one
+    /// node for all, and nodes that do not exist (nothing passed over). The nodes sit in tight
+    /// groups of about a dozen and the rows farther around the groups' centres, so that panels are
+    /// small against the rows' distances and a bound taken too boldly passes over a BMU's panel.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(HintCases))]
+    public void HintsChangeNoAnswer(int dim, int nodes, string hints, bool wide)
+    {
+        Assert.SkipWhen(wide && !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated, "no 512-bit vectors on this machine");
+        var random = new Random(dim + nodes);
+        var centres = Enumerable.Range(0, Math.Max(2, nodes / 12)).Select(_ => Enumerable.Range(0, dim).Select(_ => (float)random.NextDouble() * 4).ToArray()).ToArray();
+        float Near(float[] centre, int f, double spread) => centre[f] + (float)((random.NextDouble() - 0.5) * spread);
+        var codebook = new float[nodes * dim];
+        for (var k = 0; k < nodes; k++)
+        {
+            var centre = centres[k % centres.Length];
+            for (var f = 0; f < dim; f++)
+            {
+                codebook[(k * dim) + f] = Near(centre, f, 0.02);
+            }
+        }
+
+        const int Rows = 301;
+        var data = new float[Rows * dim];
+        for (var r = 0; r < Rows; r++)
+        {
+            var centre = centres[random.Next(centres.Length)];
+            for (var f = 0; f < dim; f++)
+            {
+                data[(r * dim) + f] = Near(centre, f, 0.6);
+            }
+        }
+
+        var expected = Enumerable.Range(0, Rows).Select(r => BmuSearch.FindBestTwo(codebook, dim, data.AsSpan(r * dim, dim)).Best).ToArray();
+        var given = hints switch
+        {
+            "bmus" => expected,
+            "others" => [.. expected.Reverse()],
+            "zero" => new int[Rows],
+            _ => [.. Enumerable.Range(0, Rows).Select(r => r % 2 == 0 ? -1 : nodes)],
+        };
+        var prepared = new BlockedBmuSearch.Prepared(codebook, dim, wide);
+        var bmus = new int[Rows];
+        BlockedBmuSearch.FindBest(prepared, data, bmus, given);
+        Assert.Equal(expected, bmus);
+
+        // The rows' BMUs as hints in place, as the batch map passes them.
+        var inPlace = (int[])expected.Clone();
+        BlockedBmuSearch.FindBest(prepared, data, inPlace, inPlace);
+        Assert.Equal(expected, inPlace);
+    }
+
     private static int ExactBest(float[] codebook, int dim, ReadOnlySpan<float> x)
     {
         var best = 0;
