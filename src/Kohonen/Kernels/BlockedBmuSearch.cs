@@ -16,9 +16,11 @@ namespace Kohonen.Kernels;
 /// are kept per lane, so no score matrix is stored.
 /// </summary>
 /// <remarks>
-/// The expansion cancels digits: two nodes whose scores are within the rounding bound of each other
-/// are decided by their exact squared distances (<see cref="SquaredDistance"/>), ties to the lower
-/// index, so the answer is the exact search's unless three or more nodes are that close. Each score
+/// The expansion cancels digits: nodes whose scores are within the rounding bound of the best are
+/// decided by their exact squared distances (<see cref="SquaredDistance"/>), ties to the lower index,
+/// and so is every node of a lane that may have dropped a third such node, so the answer is the
+/// exact scan's (<see cref="Resolve"/>). Both searches keep a top two per vector of a panel (24
+/// lanes at 256 bits), so that such a lane is a 24th of the nodes. Each score
 /// is one multiply-add chain over the features in order, the same for every blocking and thread
 /// count.
 /// </remarks>
@@ -212,7 +214,7 @@ internal static class BlockedBmuSearch
         var dim = w.Dim;
         var n = rows.Length / dim;
         Debug.Assert(bmus.Length >= n && (hints.IsEmpty || hints.Length >= n));
-        var state = Sweep(w, rows, hints, apart: false, out var lanes, out var order);
+        var state = Sweep(w, rows, hints, apart: true, out var lanes, out var order);
         for (var p = 0; p < n; p++)
         {
             var r = order.IsEmpty ? p : order[p];
@@ -777,8 +779,17 @@ internal static class BlockedBmuSearch
     private static Vector256<int> Select(Vector256<int> mask, Vector256<int> yes, Vector256<int> no) =>
         Avx.IsSupported ? Avx.BlendVariable(no.AsSingle(), yes.AsSingle(), mask.AsSingle()).AsInt32() : Vector256.ConditionalSelect(mask, yes, no);
 
-    /// <summary>Merges the lanes into the row's best and second-best node, then lets the exact
-    /// distances decide between them when their scores are within rounding of each other.</summary>
+    /// <summary>
+    /// The exact BMU of one row from its lanes' top twos: the best score's node, unless another
+    /// node's score is within the rounding bound of it. A score s = ‖w‖² − 2x·w is off the exact
+    /// d − ‖x‖² by at most (dim + 2)·2⁻²⁴·(‖x‖² + ‖w‖²) (each of the dim products and the sums carries
+    /// up to one unit of 2⁻²⁴ of ‖x‖² + ‖w‖², as |x·w| ≤ (‖x‖² + ‖w‖²)/2); taken four times over
+    /// (2⁻²² per operation, which also covers the rounding of ‖x‖² summed in vectors, in any order), a
+    /// node whose score is above limit = b + (dim + 2)·2⁻²²·(2‖x‖² + ‖w_b‖² + max ‖w‖²) is farther than
+    /// the best one. When some other kept score is at or below the limit, every candidate there is
+    /// measured exactly, and so is every node of a lane whose second place is there too (the lane may
+    /// have dropped a third): the least exact distance wins, ties to the lower index, as in the scan.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Resolve(Prepared w, ReadOnlySpan<float> x, ReadOnlySpan<float> best, ReadOnlySpan<float> second, ReadOnlySpan<int> bestIndex, ReadOnlySpan<int> secondIndex)
     {
@@ -800,21 +811,44 @@ internal static class BlockedBmuSearch
             return bi;
         }
 
-        // The rounding bound of a score: each of the dim products and the sums carries up to one unit
-        // of 2⁻²⁴ of ‖x‖² + ‖w‖² (|x·w| ≤ (‖x‖² + ‖w‖²)/2), for both scores. The bound is taken four
-        // times over (2⁻²² per operation), which also covers the float32 rounding of ‖x‖² itself (a
-        // relative dim·2⁻²⁴ at most), so ‖x‖² may be summed in vectors, in any order.
         var dim = w.Dim;
         var xx = TensorPrimitives.SumOfSquares(x);
-        var margin = (dim + 2) * (1f / (1 << 22)) * ((2 * xx) + w.Norms.Span[bi] + w.Norms.Span[si]);
-        if (s - b > margin)
+        var limit = b + ((dim + 2) * (1f / (1 << 22)) * ((2 * xx) + w.Norms.Span[bi] + w.MaxNorm));
+        if (s > limit)
         {
             return bi;
         }
 
-        var exactBest = SquaredDistance.Compute(w.Codebook.AsSpan(bi * dim, dim), x);
-        var exactSecond = SquaredDistance.Compute(w.Codebook.AsSpan(si * dim, dim), x);
-        return exactSecond < exactBest || (exactSecond == exactBest && si < bi) ? si : bi;
+        var top = ExactTopTwo.Empty;
+        MeasureCandidates(w, x, limit, best, second, bestIndex, secondIndex, ref top);
+        return top.First;
+    }
+
+    /// <summary>Offers the exact distance of every kept candidate whose score is at or below
+    /// <paramref name="limit"/>, and of every node of a lane whose second place is (lane l saw the
+    /// nodes at slots l, l + lanes, l + 2·lanes, … and kept its two least scores).</summary>
+    private static void MeasureCandidates(Prepared w, ReadOnlySpan<float> x, double limit, ReadOnlySpan<float> best, ReadOnlySpan<float> second,
+        ReadOnlySpan<int> bestIndex, ReadOnlySpan<int> secondIndex, ref ExactTopTwo top)
+    {
+        var dim = w.Dim;
+        var lanes = best.Length;
+        for (var l = 0; l < lanes; l++)
+        {
+            if (secondIndex[l] >= 0 && second[l] <= limit)
+            {
+                for (var slot = l; slot < w.Padded; slot += lanes)
+                {
+                    if (w.Ids[slot] is var k and >= 0)
+                    {
+                        top.Offer(k, SquaredDistance.Compute(w.Codebook.AsSpan(k * dim, dim), x));
+                    }
+                }
+            }
+            else if (bestIndex[l] >= 0 && best[l] <= limit)
+            {
+                top.Offer(bestIndex[l], SquaredDistance.Compute(w.Codebook.AsSpan(bestIndex[l] * dim, dim), x));
+            }
+        }
     }
 
     /// <summary>
@@ -848,26 +882,7 @@ internal static class BlockedBmuSearch
         double xx = TensorPrimitives.SumOfSquares(x); // summed in vectors: see the margin in Resolve
         var limit = s2 + (2 * (dim + 2) * (1.0 / (1 << 22)) * (xx + w.MaxNorm));
         var top = ExactTopTwo.Empty;
-        // Lane l saw the nodes at slots l, l + lanes, l + 2·lanes, … and kept its two least scores.
-        var lanes = best.Length;
-        for (var l = 0; l < lanes; l++)
-        {
-            if (secondIndex[l] >= 0 && second[l] <= limit)
-            {
-                for (var slot = l; slot < w.Padded; slot += lanes)
-                {
-                    if (w.Ids[slot] is var k and >= 0)
-                    {
-                        top.Offer(k, SquaredDistance.Compute(w.Codebook.AsSpan(k * dim, dim), x));
-                    }
-                }
-            }
-            else if (bestIndex[l] >= 0 && best[l] <= limit)
-            {
-                top.Offer(bestIndex[l], SquaredDistance.Compute(w.Codebook.AsSpan(bestIndex[l] * dim, dim), x));
-            }
-        }
-
+        MeasureCandidates(w, x, limit, best, second, bestIndex, secondIndex, ref top);
         return (top.First, top.FirstDistanceSquared, top.Second);
     }
 

@@ -14,7 +14,9 @@ namespace Kohonen.Training;
 /// </summary>
 /// <remarks>
 /// Deterministic with any number of threads: BMUs are found per sample (from 8 features on as a
-/// blocked matrix product, <see cref="BlockedBmuSearch"/>; below, <see cref="NearestNode"/>), the sums
+/// blocked matrix product, <see cref="BlockedBmuSearch"/>, which for data in memory takes last
+/// epoch's BMUs as hints to pass over nodes too far to be a BMU, with the same answers; below,
+/// <see cref="NearestNode"/>), the sums
 /// are accumulated in sample order in double precision, and each node's smoothed sums run over
 /// their sources in ascending order. The Gaussian on a rectangular grid is smoothed in its separable
 /// form, a row pass and then a column pass (<see cref="SmoothSeparable"/>); every other case node by

@@ -90,7 +90,7 @@ public class BlockedBmuSearchTests
     [InlineData(17, 2, false)]
     [InlineData(17, 2, true)]
     [InlineData(13, 100, false)]
-    public void TheTopTwoAreThoseOfTheNodeByNodeScanEvenAmongNearTies(int dim, int nodes, bool wide)
+    public void TheBestAndTopTwoAreThoseOfTheNodeByNodeScanEvenAmongNearTies(int dim, int nodes, bool wide)
     {
         Assert.SkipWhen(wide && !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated, "no 512-bit vectors on this machine");
         var random = new Random(dim + nodes);
@@ -118,12 +118,16 @@ public class BlockedBmuSearchTests
         }
 
         var (best, second, d2) = (new int[Rows], new int[Rows], new float[Rows]);
-        BlockedBmuSearch.FindBestTwo(new BlockedBmuSearch.Prepared(codebook, dim, wide), data, best, second, d2);
+        var prepared = new BlockedBmuSearch.Prepared(codebook, dim, wide);
+        BlockedBmuSearch.FindBestTwo(prepared, data, best, second, d2);
+        var bmus = new int[Rows];
+        BlockedBmuSearch.FindBest(prepared, data, bmus);
 
         for (var r = 0; r < Rows; r++)
         {
             var expected = BmuSearch.FindBestTwo(codebook, dim, data.AsSpan(r * dim, dim));
             Assert.Equal((expected.Best, expected.BestD2, expected.Second), (best[r], d2[r], second[r]));
+            Assert.Equal(expected.Best, bmus[r]);
         }
     }
 
