@@ -60,7 +60,7 @@ internal static class BlockedBmuSearch
             Norms = AlignedBuffer.Allocate(Padded);
             Ids = new int[Padded];
             var panels = Padded / Panel;
-            Centers = new float[panels * dim];
+            var centres = new float[panels * dim];
             Radii = new float[panels];
             CenterPlanes = new float[dim * ((panels + (2 * Lanes) - 1) / (2 * Lanes) * 2 * Lanes)];
             CenterNorms = new float[(panels + (2 * Lanes) - 1) / (2 * Lanes) * 2 * Lanes];
@@ -96,7 +96,7 @@ internal static class BlockedBmuSearch
                     MaxNorm = Math.Max(MaxNorm, norm);
                 }
 
-                var c = Centers.AsSpan(g * dim, dim);
+                var c = centres.AsSpan(g * dim, dim);
                 for (var f = 0; f < dim; f++)
                 {
                     c[f] = (float)(centre[f] / count);
@@ -140,9 +140,6 @@ internal static class BlockedBmuSearch
         /// <summary>The node at each slot of the panels, −1 for the padding. Weight f of the node at
         /// slot s is at <c>Planes[(s / P)·P·Dim + f·P + s mod P]</c> with P = <see cref="Panel"/>.</summary>
         public int[] Ids { get; }
-
-        /// <summary>Per panel, the mean of its nodes (<c>Dim</c> floats each).</summary>
-        public float[] Centers { get; }
 
         /// <summary>Per panel, the largest distance of one of its nodes from its centre.</summary>
         public float[] Radii { get; }
@@ -199,7 +196,7 @@ internal static class BlockedBmuSearch
     /// in the order of their hints, so a tile's four rows lie near each other, and a panel is passed
     /// over for a tile when the triangle inequality puts all its nodes farther than U for each of the
     /// tile's rows: ‖x − c‖ − r &gt; U, with c and r the panel's centre and radius
-    /// (<see cref="Prepared.Centers"/>, <see cref="Prepared.Radii"/>), each distance taken 10⁻⁴ to
+    /// (the mean of its nodes, <see cref="Prepared.CenterPlanes"/>, and <see cref="Prepared.Radii"/>), each distance taken 10⁻⁴ to
     /// the cautious side (far above float32's rounding of them). A passed-over node is then
     /// strictly farther than the BMU, so the answers are those without hints, whatever the hints.
     /// </remarks>
@@ -214,7 +211,7 @@ internal static class BlockedBmuSearch
         var dim = w.Dim;
         var n = rows.Length / dim;
         Debug.Assert(bmus.Length >= n && (hints.IsEmpty || hints.Length >= n));
-        var state = Sweep(w, rows, hints, apart: true, out var lanes, out var order);
+        var state = Sweep(w, rows, hints, out var lanes, out var order);
         for (var p = 0; p < n; p++)
         {
             var r = order.IsEmpty ? p : order[p];
@@ -237,7 +234,7 @@ internal static class BlockedBmuSearch
         var dim = w.Dim;
         var n = rows.Length / dim;
         Debug.Assert(w.Nodes >= 2 && best.Length >= n && second.Length >= n && bestDistanceSquared.Length >= n);
-        var state = Sweep(w, rows, [], apart: true, out var lanes, out _);
+        var state = Sweep(w, rows, [], out var lanes, out _);
         for (var r = 0; r < n; r++)
         {
             var row = state.Slice(r * 4 * lanes, 4 * lanes);
@@ -251,19 +248,18 @@ internal static class BlockedBmuSearch
     /// <param name="w">The prepared codebook.</param>
     /// <param name="rows">The rows, row-major.</param>
     /// <param name="hints">Empty, or a node per row: see <see cref="FindBest"/>.</param>
-    /// <param name="apart">At 256 bits, keep a top two for each of a panel's three vectors apart:
-    /// 24 lanes, each seeing every 24th node, instead of 8 that see every 8th. A lane that may have
-    /// dropped a third near node is measured node by node (<see cref="ResolveTwo"/>), and on a
-    /// trained map, whose neighbours are all near, that is a third as many nodes.</param>
-    /// <param name="lanes">Receives the lanes per field of a row's state.</param>
+    /// <param name="lanes">Receives the lanes per field of a row's state: 16 at 512 bits; at 256, 24,
+    /// a top two for each of a panel's three vectors apart (each lane sees every 24th node, so a lane
+    /// that may have dropped a third near node, and is measured node by node, is a 24th of the nodes;
+    /// on a trained map, whose neighbours are all near, that is common).</param>
     /// <param name="order">Receives the row at each position of the state (empty: the rows' own
     /// order).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static Span<float> Sweep(Prepared w, ReadOnlySpan<float> rows, ReadOnlySpan<int> hints, bool apart, out int lanes, out ReadOnlySpan<int> order)
+    private static Span<float> Sweep(Prepared w, ReadOnlySpan<float> rows, ReadOnlySpan<int> hints, out int lanes, out ReadOnlySpan<int> order)
     {
         var dim = w.Dim;
         var n = rows.Length / dim;
-        lanes = w.Wide ? WideLanes : apart ? 3 * Lanes : Lanes;
+        lanes = w.Wide ? WideLanes : 3 * Lanes;
         order = [];
         if (n == 0)
         {
@@ -512,7 +508,7 @@ internal static class BlockedBmuSearch
                         continue;
                     }
 
-                    Tile(w, packed.Slice(t * RowTile * dim, RowTile * dim), kb, starts, f0, f1, lanes > Lanes,
+                    Tile(w, packed.Slice(t * RowTile * dim, RowTile * dim), kb, starts, f0, f1,
                         state.Slice(t * RowTile * 4 * lanes, RowTile * 4 * lanes), featureBlocks > 1 ? partial.Slice(t * partialStride, partialStride) : []);
                 }
             }
@@ -548,10 +544,10 @@ internal static class BlockedBmuSearch
     /// <paramref name="partial"/> (12 vectors per panel), and the next one takes them up.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile(Prepared w, ReadOnlySpan<float> block, int kb, ReadOnlySpan<int> starts, int f0, int f1, bool apart, Span<float> state, Span<float> partial)
+    private static void Tile(Prepared w, ReadOnlySpan<float> block, int kb, ReadOnlySpan<int> starts, int f0, int f1, Span<float> state, Span<float> partial)
     {
         var dim = w.Dim;
-        Debug.Assert(state.Length == RowTile * 4 * (apart ? 3 * Lanes : Lanes) && block.Length == RowTile * dim);
+        Debug.Assert(state.Length == RowTile * 4 * 3 * Lanes && block.Length == RowTile * dim);
         ref var planes = ref MemoryMarshal.GetReference(w.Planes.Span);
         ref var norms = ref MemoryMarshal.GetReference(w.Norms.Span);
         ref var first = ref Unsafe.Add(ref MemoryMarshal.GetReference(block), f0 * RowTile);
@@ -614,19 +610,12 @@ internal static class BlockedBmuSearch
             var i0 = Vector256.LoadUnsafe(ref ids, (nuint)k0);
             var i1 = Vector256.LoadUnsafe(ref ids, (nuint)(k0 + Lanes));
             var i2 = Vector256.LoadUnsafe(ref ids, (nuint)(k0 + (2 * Lanes)));
-            if (apart)
-            {
-                KeepApart(ref rows[0], Vector256.MultiplyAddEstimate(minusTwo, a00, n0), Vector256.MultiplyAddEstimate(minusTwo, a01, n1), Vector256.MultiplyAddEstimate(minusTwo, a02, n2), i0, i1, i2);
-                KeepApart(ref rows[12], Vector256.MultiplyAddEstimate(minusTwo, a10, n0), Vector256.MultiplyAddEstimate(minusTwo, a11, n1), Vector256.MultiplyAddEstimate(minusTwo, a12, n2), i0, i1, i2);
-                KeepApart(ref rows[24], Vector256.MultiplyAddEstimate(minusTwo, a20, n0), Vector256.MultiplyAddEstimate(minusTwo, a21, n1), Vector256.MultiplyAddEstimate(minusTwo, a22, n2), i0, i1, i2);
-                KeepApart(ref rows[36], Vector256.MultiplyAddEstimate(minusTwo, a30, n0), Vector256.MultiplyAddEstimate(minusTwo, a31, n1), Vector256.MultiplyAddEstimate(minusTwo, a32, n2), i0, i1, i2);
-                continue;
-            }
-
+            // Each row's state is twelve vectors: the three vectors' best, second, best index and
+            // second index.
             Keep(ref rows[0], Vector256.MultiplyAddEstimate(minusTwo, a00, n0), Vector256.MultiplyAddEstimate(minusTwo, a01, n1), Vector256.MultiplyAddEstimate(minusTwo, a02, n2), i0, i1, i2);
-            Keep(ref rows[4], Vector256.MultiplyAddEstimate(minusTwo, a10, n0), Vector256.MultiplyAddEstimate(minusTwo, a11, n1), Vector256.MultiplyAddEstimate(minusTwo, a12, n2), i0, i1, i2);
-            Keep(ref rows[8], Vector256.MultiplyAddEstimate(minusTwo, a20, n0), Vector256.MultiplyAddEstimate(minusTwo, a21, n1), Vector256.MultiplyAddEstimate(minusTwo, a22, n2), i0, i1, i2);
-            Keep(ref rows[12], Vector256.MultiplyAddEstimate(minusTwo, a30, n0), Vector256.MultiplyAddEstimate(minusTwo, a31, n1), Vector256.MultiplyAddEstimate(minusTwo, a32, n2), i0, i1, i2);
+            Keep(ref rows[12], Vector256.MultiplyAddEstimate(minusTwo, a10, n0), Vector256.MultiplyAddEstimate(minusTwo, a11, n1), Vector256.MultiplyAddEstimate(minusTwo, a12, n2), i0, i1, i2);
+            Keep(ref rows[24], Vector256.MultiplyAddEstimate(minusTwo, a20, n0), Vector256.MultiplyAddEstimate(minusTwo, a21, n1), Vector256.MultiplyAddEstimate(minusTwo, a22, n2), i0, i1, i2);
+            Keep(ref rows[36], Vector256.MultiplyAddEstimate(minusTwo, a30, n0), Vector256.MultiplyAddEstimate(minusTwo, a31, n1), Vector256.MultiplyAddEstimate(minusTwo, a32, n2), i0, i1, i2);
         }
     }
 
@@ -696,7 +685,8 @@ internal static class BlockedBmuSearch
         (rows[12], rows[13], rows[14], rows[15]) = (b3, s3, bi3.AsSingle(), si3.AsSingle());
     }
 
-    /// <summary><see cref="Keep"/> for 512-bit vectors.</summary>
+    /// <summary>One 512-bit vector of scores into the lanes' top two: a score below the best pushes
+    /// the best down to second, ties keep the node seen first (<see cref="OfferLanes"/> at 256 bits).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void KeepWide(ref Vector512<float> best, ref Vector512<float> second, ref Vector512<int> bestIndex, ref Vector512<int> secondIndex, Vector512<float> score, Vector512<int> index)
     {
@@ -709,34 +699,13 @@ internal static class BlockedBmuSearch
     }
 
     /// <summary>
-    /// Lane-wise top two of one row's state and the scores of a panel's three vectors of nodes
-    /// (their node indices <paramref name="i0"/>, <paramref name="i1"/>, <paramref name="i2"/>): a score below the best pushes the best down to
-    /// second, ties keep the earlier node. The state is four vectors from <paramref name="state"/>
-    /// (best, second, best index, second index), read and written once.
+    /// The scores of a panel's three vectors of nodes (their node indices <paramref name="i0"/>,
+    /// <paramref name="i1"/>, <paramref name="i2"/>) into one row's lane-wise top twos, a top two for
+    /// each vector apart: the row's state is twelve vectors from <paramref name="state"/>, the three
+    /// vectors' best, then their second, best index and second index (24 lanes per field).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Keep(ref Vector256<float> state, Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<int> i0, Vector256<int> i1, Vector256<int> i2)
-    {
-        var best = state;
-        var second = Unsafe.Add(ref state, 1);
-        var bestIndex = Unsafe.Add(ref state, 2).AsInt32();
-        var secondIndex = Unsafe.Add(ref state, 3).AsInt32();
-        OfferLanes(ref best, ref second, ref bestIndex, ref secondIndex, s0, i0);
-        OfferLanes(ref best, ref second, ref bestIndex, ref secondIndex, s1, i1);
-        OfferLanes(ref best, ref second, ref bestIndex, ref secondIndex, s2, i2);
-        state = best;
-        Unsafe.Add(ref state, 1) = second;
-        Unsafe.Add(ref state, 2) = bestIndex.AsSingle();
-        Unsafe.Add(ref state, 3) = secondIndex.AsSingle();
-    }
-
-    /// <summary>
-    /// <see cref="Keep"/> with a top two for each of the panel's three vectors apart: the row's state
-    /// is twelve vectors from <paramref name="state"/>, the three vectors' best, then their second,
-    /// best index and second index (24 lanes per field).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void KeepApart(ref Vector256<float> state, Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<int> i0, Vector256<int> i1, Vector256<int> i2)
     {
         KeepOne(ref state, s0, i0);
         KeepOne(ref Unsafe.Add(ref state, 1), s1, i1);
