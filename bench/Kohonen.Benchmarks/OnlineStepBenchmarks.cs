@@ -8,7 +8,7 @@ namespace Kohonen.Benchmarks;
 /// then find the next sample's BMU. Scalar loops (the baseline), the unfused planar kernels (row
 /// update, then a separate search) and the fused step (one pass, <see cref="FusedOnlineStep"/>) at
 /// the widest vector width this machine runs (16 lanes with AVX-512, 8 with AVX2), on grid rows and,
-/// as small rectangular maps train (up to <see cref="Training.FusedOnlineTraining.FlatNodes"/> nodes),
+/// as small rectangular maps train (up to <see cref="FusedOnlineTraining.FlatNodes"/> nodes),
 /// on one row of all the nodes with a table of the BMU's steps.
 /// </summary>
 public class OnlineStepBenchmarks

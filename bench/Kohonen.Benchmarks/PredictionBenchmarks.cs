@@ -1,8 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Kohonen.Data;
 using Kohonen.Kernels;
-using Kohonen.Maps;
-using Kohonen.Training;
 
 namespace Kohonen.Benchmarks;
 

@@ -1,7 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using Kohonen.Data;
-using Kohonen.Metrics;
-using Kohonen.Training;
 
 namespace Kohonen.Benchmarks;
 

@@ -1,9 +1,6 @@
 using Kohonen.Cli.Settings;
-using Kohonen.Data;
-using Kohonen.Storage;
 using Kohonen.Tracking;
 using Kohonen.Tracking.Mlflow;
-using Kohonen.Training;
 
 namespace Kohonen.Cli;
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Kohonen.Training;
 
 namespace Kohonen.Cli;
 

@@ -1,10 +1,5 @@
 using System.Reflection;
-using Kohonen.Data;
-using Kohonen.Maps;
-using Kohonen.Metrics;
-using Kohonen.Storage;
 using Kohonen.Tracking;
-using Kohonen.Training;
 
 namespace Kohonen.Cli;
 

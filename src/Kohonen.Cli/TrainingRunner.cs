@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Kohonen.Maps;
-using Kohonen.Training;
 using Spectre.Console;
 
 namespace Kohonen.Cli;

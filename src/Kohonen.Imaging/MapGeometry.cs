@@ -1,4 +1,3 @@
-using Kohonen.Maps;
 using SkiaSharp;
 
 namespace Kohonen.Imaging;

@@ -1,4 +1,3 @@
-using Kohonen.Training;
 using SkiaSharp;
 
 namespace Kohonen.Imaging;
@@ -10,7 +9,7 @@ public static partial class MapPictures
 
     /// <summary>
     /// The quantization error (left axis) and the topographic error (right axis, where known) against
-    /// the iteration or epoch, from a model's <see cref="Maps.SomModel.History"/> or a training's
+    /// the iteration or epoch, from a model's <see cref="SomModel.History"/> or a training's
     /// progress.
     /// </summary>
     /// <exception cref="ArgumentException">The history is empty (train with

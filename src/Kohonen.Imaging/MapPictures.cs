@@ -1,6 +1,3 @@
-using Kohonen.Data;
-using Kohonen.Maps;
-using Kohonen.Storage;
 using SkiaSharp;
 
 namespace Kohonen.Imaging;

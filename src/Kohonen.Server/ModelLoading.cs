@@ -1,8 +1,5 @@
-using Kohonen.Data;
 using Kohonen.Imaging;
-using Kohonen.Storage;
 using Kohonen.Tracking;
-using Kohonen.Training;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,3 @@
-using Kohonen.Maps;
 using Kohonen.Tracking;
 
 namespace Kohonen.Server;

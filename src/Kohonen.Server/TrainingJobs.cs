@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
-using Kohonen.Data;
 using Kohonen.Imaging;
 using Kohonen.Tracking;
-using Kohonen.Training;
 
 namespace Kohonen.Server;
 
@@ -125,7 +123,7 @@ internal sealed class TrainingJobs(KohonenServerOptions options, ModelHolder hol
         }
     }
 
-    private static IEnumerable<(string, byte[])> Pictures(Kohonen.Maps.SomModel model, DataMatrix data)
+    private static IEnumerable<(string, byte[])> Pictures(Kohonen.SomModel model, DataMatrix data)
     {
         yield return ("pictures/umatrix.png", MapPictures.UMatrix(model));
         yield return ("pictures/hits.png", MapPictures.HitMap(model, data));

@@ -1,4 +1,3 @@
-using Kohonen.Maps;
 
 namespace Kohonen.Tracking;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Dapper;
-using Kohonen.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Kohonen.Tracking;

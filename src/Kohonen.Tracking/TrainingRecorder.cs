@@ -1,11 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using Kohonen.Data;
-using Kohonen.Maps;
-using Kohonen.Metrics;
-using Kohonen.Storage;
-using Kohonen.Training;
 
 namespace Kohonen.Tracking;
 

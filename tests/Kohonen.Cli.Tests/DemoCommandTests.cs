@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Kohonen.Storage;
 
 namespace Kohonen.Cli.Tests;
 
@@ -22,7 +21,7 @@ public class DemoCommandTests : ScratchFolder
         // The saved map, measured again on the same colours, gives the reported error.
         var loaded = SomFile.Load(model);
         Assert.Equal(["red", "green", "blue"], loaded.FeatureNames);
-        Assert.Equal(loaded.QuantizationError(Kohonen.Data.SampleData.RandomColors(8, 5)), root.GetProperty("quantization_error").GetDouble(), 12);
+        Assert.Equal(loaded.QuantizationError(Kohonen.SampleData.RandomColors(8, 5)), root.GetProperty("quantization_error").GetDouble(), 12);
     }
 
     [Fact]
@@ -37,10 +36,10 @@ public class DemoCommandTests : ScratchFolder
     [Fact]
     public void RandomColoursAreInTheUnitCubeAndRepeatWithTheSeed()
     {
-        var a = Kohonen.Data.SampleData.RandomColors(20, 3);
+        var a = Kohonen.SampleData.RandomColors(20, 3);
 
-        Assert.Equal(a.Values.ToArray(), Kohonen.Data.SampleData.RandomColors(20, 3).Values.ToArray());
-        Assert.NotEqual(a.Values.ToArray(), Kohonen.Data.SampleData.RandomColors(20, 4).Values.ToArray());
+        Assert.Equal(a.Values.ToArray(), Kohonen.SampleData.RandomColors(20, 3).Values.ToArray());
+        Assert.NotEqual(a.Values.ToArray(), Kohonen.SampleData.RandomColors(20, 4).Values.ToArray());
         Assert.All(a.Values.ToArray(), v => Assert.InRange(v, 0f, 1f));
     }
 }

@@ -1,8 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Kohonen.Data;
-using Kohonen.Maps;
-using Kohonen.Storage;
 
 namespace Kohonen.Cli.Tests;
 
@@ -92,7 +89,7 @@ public class PredictAndInfoCommandTests : ScratchFolder
 
         Assert.Equal(2, plain.ExitCode);
         Assert.Equal($"error: {PathOf("cut.som")}: the file is truncated: the tensors need 72 bytes after the header, 68 are there.\n", plain.Error);
-        Assert.Contains("at Kohonen.Storage.SomFile", verbose.Error, StringComparison.Ordinal);
+        Assert.Contains("at Kohonen.SomFile", verbose.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Kohonen.Cli.Settings;
-using Kohonen.Data;
-using Kohonen.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Kohonen.Cli.Tests;

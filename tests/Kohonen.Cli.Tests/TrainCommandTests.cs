@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Kohonen.Data;
-using Kohonen.Storage;
 
 namespace Kohonen.Cli.Tests;
 

@@ -1,7 +1,5 @@
-using Kohonen.Data;
 using Kohonen.Server.Api;
 using Kohonen.Tracking;
-using Kohonen.Training;
 using Microsoft.AspNetCore.Http;
 
 namespace Kohonen.Server.Tests;

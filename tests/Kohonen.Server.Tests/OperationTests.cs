@@ -2,9 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Kohonen.Data;
 using Kohonen.Tracking;
-using Kohonen.Training;
 
 namespace Kohonen.Server.Tests;
 

@@ -1,7 +1,4 @@
-using Kohonen.Data;
-using Kohonen.Maps;
 using Kohonen.Tracking;
-using Kohonen.Training;
 using Microsoft.Data.Sqlite;
 
 namespace Kohonen.Server.Tests;

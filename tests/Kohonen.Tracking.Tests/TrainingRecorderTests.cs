@@ -1,6 +1,3 @@
-using Kohonen.Data;
-using Kohonen.Storage;
-using Kohonen.Training;
 
 namespace Kohonen.Tracking.Tests;
 

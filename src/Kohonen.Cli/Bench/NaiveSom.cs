@@ -1,5 +1,3 @@
-using Kohonen.Data;
-using Kohonen.Maps;
 
 namespace Kohonen.Cli.Bench;
 

@@ -3,8 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Kohonen.Cli.Bench;
-using Kohonen.Data;
-using Kohonen.Training;
 
 namespace Kohonen.Cli.Commands;
 
@@ -32,7 +30,7 @@ internal static class BenchCommand
             var maxThreads = r.GetValue(threads);
             var random = new Random(0);
             var uniform = new DataMatrix([.. Enumerable.Range(0, 3000).Select(_ => (float)random.NextDouble())], 1000, 3);
-            var colors = Kohonen.Data.SampleData.RandomColors(20, 0);
+            var colors = Kohonen.SampleData.RandomColors(20, 0);
             var progress = !r.GetValue(json);
             var table = new List<BenchResult>();
             foreach (var side in new[] { 10, 30, 50 })
@@ -170,10 +168,10 @@ internal static class BenchCommand
     }
 
     /// <summary>The median time of three trainings (the first also pays for compiling), and the map.</summary>
-    private static (Maps.SomModel Model, double Seconds) Median(SomOptions options, DataMatrix data)
+    private static (SomModel Model, double Seconds) Median(SomOptions options, DataMatrix data)
     {
         var times = new double[3];
-        Maps.SomModel model = null!;
+        SomModel model = null!;
         for (var i = 0; i < times.Length; i++)
         {
             var clock = Stopwatch.StartNew();

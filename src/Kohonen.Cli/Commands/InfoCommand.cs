@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using Kohonen.Storage;
-using Kohonen.Training;
 
 namespace Kohonen.Cli.Commands;
 
@@ -28,7 +26,7 @@ internal static class InfoCommand
                 OptionText.ToText(model.Grid.Topology),
                 model.Grid.Toroidal,
                 model.FeatureNames,
-                OptionText.ToText(model.Scaler?.Kind ?? Kohonen.Data.Scaling.None),
+                OptionText.ToText(model.Scaler?.Kind ?? Kohonen.Scaling.None),
                 options);
             if (r.GetValue(json))
             {

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using Kohonen.Data;
 using Kohonen.Imaging;
-using Kohonen.Maps;
 
 namespace Kohonen.Cli.Commands;
 
@@ -56,7 +54,7 @@ internal static class PlotCommand
                 "hits" => MapPictures.HitMap(model, ReadRows(model, r.GetValue(data), r.GetValue(columns), null, "hits").Data, options),
                 "labels" => Labels(model, r.GetValue(data), r.GetValue(columns), r.GetValue(labels), options),
                 "curve" => model.History.Count > 0
-                    ? MapPictures.TrainingCurve(model.History, options, model.Options?.Algorithm == Training.TrainingAlgorithm.Batch ? "epoch" : "iteration")
+                    ? MapPictures.TrainingCurve(model.History, options, model.Options?.Algorithm == TrainingAlgorithm.Batch ? "epoch" : "iteration")
                     : throw new UsageException($"{path} has no training history to draw (it was trained without measuring; kohonen train records it unless --no-plots)."),
                 _ => throw new UsageException($"--kind: unknown value '{what}'."),
             };

@@ -2,9 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Kohonen.Cli.Settings;
-using Kohonen.Data;
-using Kohonen.Maps;
-using Kohonen.Storage;
 using Kohonen.Tracking;
 
 namespace Kohonen.Cli.Commands;

@@ -2,9 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Kohonen.Cli.Settings;
-using Kohonen.Storage;
 using Kohonen.Tracking;
-using Kohonen.Training;
 using Spectre.Console;
 
 namespace Kohonen.Cli.Commands;

@@ -1,9 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Kohonen.Data;
-using Kohonen.Maps;
-using Kohonen.Metrics;
-using Kohonen.Training;
 
 namespace Kohonen.Cli.Commands;
 

@@ -1,11 +1,6 @@
 using System.CommandLine;
 using Kohonen.Cli.Settings;
-using Kohonen.Data;
 using Kohonen.Imaging;
-using Kohonen.Maps;
-using Kohonen.Metrics;
-using Kohonen.Storage;
-using Kohonen.Training;
 
 namespace Kohonen.Cli.Commands;
 

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using Kohonen.Data;
 using Kohonen.Imaging;
-using Kohonen.Training;
 using Microsoft.AspNetCore.Http;
 
 namespace Kohonen.Server.Api;

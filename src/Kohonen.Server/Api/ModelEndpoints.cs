@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Kohonen.Imaging;
-using Kohonen.Maps;
 using Kohonen.Tracking;
-using Kohonen.Training;
 using Microsoft.AspNetCore.Http;
 
 namespace Kohonen.Server.Api;
@@ -35,7 +33,7 @@ internal static partial class ModelEndpoints
         var m = served.Model;
         return TypedResults.Ok(new ModelInfoResponse(
             m.Width, m.Height, m.Dimension, OptionText.ToText(m.Grid.Topology), m.Grid.Toroidal, m.FeatureNames,
-            OptionText.ToText(m.Scaler?.Kind ?? Kohonen.Data.Scaling.None),
+            OptionText.ToText(m.Scaler?.Kind ?? Kohonen.Scaling.None),
             served.Run.Info.RunId, served.Run.Info.RunName, served.ExperimentName,
             served.Run.LatestValues()));
     }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using Kohonen.Data;
 using Microsoft.AspNetCore.Http;
 
 namespace Kohonen.Server.Api;
@@ -100,7 +99,7 @@ internal static class PredictionEndpoints
     }
 
     /// <summary>One answer: <c>{"bmu_x":…,"bmu_y":…,"distance":…}</c> (<see cref="BmuResponse"/>'s JSON).</summary>
-    private static void WriteBmu(Utf8JsonWriter writer, Kohonen.Maps.Bmu bmu)
+    private static void WriteBmu(Utf8JsonWriter writer, Kohonen.Bmu bmu)
     {
         writer.WriteStartObject();
         writer.WriteNumber("bmu_x"u8, bmu.X);

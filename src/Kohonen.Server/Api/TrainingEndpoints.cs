@@ -2,10 +2,7 @@ using System.Globalization;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Kohonen.Data;
-using Kohonen.Maps;
 using Kohonen.Tracking;
-using Kohonen.Training;
 using Microsoft.AspNetCore.Http;
 
 namespace Kohonen.Server.Api;

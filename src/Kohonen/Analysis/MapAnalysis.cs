@@ -1,8 +1,6 @@
-using Kohonen.Data;
 using Kohonen.Kernels;
-using Kohonen.Maps;
 
-namespace Kohonen.Analysis;
+namespace Kohonen;
 
 /// <summary>
 /// Views of a trained map, each a [row, column] = [y, x] array over the grid.

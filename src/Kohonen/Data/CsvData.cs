@@ -1,4 +1,4 @@
-namespace Kohonen.Data;
+namespace Kohonen;
 
 /// <summary>What <see cref="CsvDataReader"/> read: the features, and the labels when a label column
 /// was named.</summary>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Kohonen.Data;
+namespace Kohonen;
 
 /// <summary>
 /// Reads numeric CSV into a <see cref="DataMatrix"/>: comma-separated (or another delimiter), fields

@@ -1,4 +1,4 @@
-namespace Kohonen.Data;
+namespace Kohonen;
 
 /// <summary>How <see cref="CsvDataReader"/> reads a file.</summary>
 public sealed record CsvReadOptions

@@ -1,4 +1,4 @@
-namespace Kohonen.Data;
+namespace Kohonen;
 
 /// <summary>
 /// A data file could not be read: the message says what is wrong and where (file, line, column).

@@ -1,4 +1,4 @@
-namespace Kohonen.Data;
+namespace Kohonen;
 
 /// <summary>
 /// Rows of float32 features stored contiguously, row after row (C order), with optional column

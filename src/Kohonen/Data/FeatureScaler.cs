@@ -1,4 +1,4 @@
-namespace Kohonen.Data;
+namespace Kohonen;
 
 /// <summary>
 /// Per-feature affine rescaling x' = (x − Offset)·Factor, fitted on training data and stored in the

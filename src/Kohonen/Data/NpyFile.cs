@@ -2,9 +2,8 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using Kohonen.Storage;
 
-namespace Kohonen.Data;
+namespace Kohonen;
 
 /// <summary>
 /// NumPy's <c>.npy</c> format (versions 1.0, 2.0 and 3.0): float32 or float64 (either byte order),

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Kohonen.Data;
+namespace Kohonen;
 
 /// <summary>
 /// Reads a <c>.npy</c> file (the dtypes and shapes <see cref="NpyFile"/> reads) a chunk of rows at a

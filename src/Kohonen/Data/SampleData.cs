@@ -1,4 +1,4 @@
-namespace Kohonen.Data;
+namespace Kohonen;
 
 /// <summary>Random data sets from a seed: the demos' and the Python original's training data.</summary>
 public static class SampleData

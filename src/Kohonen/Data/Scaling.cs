@@ -1,6 +1,5 @@
-using Kohonen.Training;
 
-namespace Kohonen.Data;
+namespace Kohonen;
 
 /// <summary>How features are rescaled before training (and, with the same numbers, before every
 /// prediction).</summary>

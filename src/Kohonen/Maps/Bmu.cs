@@ -1,4 +1,4 @@
-namespace Kohonen.Maps;
+namespace Kohonen;
 
 /// <summary>The best matching unit of an input: its grid position, node index and Euclidean distance
 /// (in the space the map was trained in, that is after the model's scaler).</summary>

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Kohonen.Maps;
+namespace Kohonen;
 
 /// <summary>
 /// The lattice of a map: its size, cell shape and whether it wraps around (a torus).

@@ -1,10 +1,6 @@
-using Kohonen.Analysis;
-using Kohonen.Data;
 using Kohonen.Kernels;
-using Kohonen.Metrics;
-using Kohonen.Training;
 
-namespace Kohonen.Maps;
+namespace Kohonen;
 
 /// <summary>
 /// A trained map: the grid, the codebook (one weight vector per node, node index y·Width + x), the

@@ -1,4 +1,4 @@
-namespace Kohonen.Maps;
+namespace Kohonen;
 
 /// <summary>The shape of the cells of a map's grid.</summary>
 public enum Topology

@@ -1,8 +1,6 @@
-using Kohonen.Data;
 using Kohonen.Kernels;
-using Kohonen.Maps;
 
-namespace Kohonen.Metrics;
+namespace Kohonen;
 
 /// <summary>
 /// How well a map fits data.

@@ -1,4 +1,4 @@
-namespace Kohonen.Storage;
+namespace Kohonen;
 
 /// <summary>
 /// Writes a file so that readers see either the old file or the whole new one, never a part: the

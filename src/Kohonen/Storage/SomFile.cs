@@ -3,11 +3,8 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Kohonen.Data;
-using Kohonen.Maps;
-using Kohonen.Training;
 
-namespace Kohonen.Storage;
+namespace Kohonen;
 
 /// <summary>
 /// The <c>.som</c> model file, in the safetensors layout so that Python's <c>safetensors</c> package

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Kohonen.Storage;
+namespace Kohonen;
 
 /// <summary>Source-generated JSON for the few types the model file stores (no reflection).</summary>
 [JsonSerializable(typeof(IReadOnlyList<string>))]

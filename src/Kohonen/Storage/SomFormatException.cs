@@ -1,4 +1,4 @@
-namespace Kohonen.Storage;
+namespace Kohonen;
 
 /// <summary>A file is not a readable <c>.som</c> model: foreign, truncated, altered, or of a newer
 /// format version. The message says which.</summary>

@@ -1,10 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
-using Kohonen.Data;
-using Kohonen.Maps;
-using Kohonen.Training;
 
-namespace Kohonen.Storage;
+namespace Kohonen;
 
 /// <summary>The training options as a JSON object with snake_case keys and kebab-case enum names,
 /// as stored in a model file's metadata.</summary>

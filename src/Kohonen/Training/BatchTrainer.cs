@@ -1,9 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Kohonen.Kernels;
-using Kohonen.Maps;
 
-namespace Kohonen.Training;
+namespace Kohonen;
 
 /// <summary>
 /// Kohonen's batch map. Per epoch e = 0..T−1 with radius σₑ: every sample goes to its BMU (ties to

@@ -1,7 +1,5 @@
-using Kohonen.Data;
-using Kohonen.Maps;
 
-namespace Kohonen.Training;
+namespace Kohonen;
 
 /// <summary>Fills a codebook before training (see <see cref="Initialization"/>).</summary>
 internal static class CodebookInitializer

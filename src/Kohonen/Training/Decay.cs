@@ -1,4 +1,4 @@
-namespace Kohonen.Training;
+namespace Kohonen;
 
 /// <summary>
 /// How a value x (the learning rate α or the radius σ) shrinks over iterations t = 0..T−1, from its

@@ -1,11 +1,9 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Kohonen.Data;
 using Kohonen.Kernels;
-using Kohonen.Maps;
 
-namespace Kohonen.Training;
+namespace Kohonen;
 
 /// <summary>
 /// Online training with the Gaussian and few features (<see cref="FusedOnlineStep.IsSupported"/>):

@@ -1,4 +1,4 @@
-namespace Kohonen.Training;
+namespace Kohonen;
 
 /// <summary>How the codebook is filled before training.</summary>
 public enum Initialization

@@ -1,4 +1,4 @@
-namespace Kohonen.Training;
+namespace Kohonen;
 
 /// <summary>
 /// How strongly a node at grid distance d from the BMU is pulled, given the current radius σ.

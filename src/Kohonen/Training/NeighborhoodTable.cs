@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
-using Kohonen.Maps;
 
-namespace Kohonen.Training;
+namespace Kohonen;
 
 /// <summary>
 /// θ(d, σ) for every node around one BMU, computed from per-axis terms: the squared grid distance

@@ -1,8 +1,7 @@
 using System.Runtime.CompilerServices;
 using Kohonen.Kernels;
-using Kohonen.Maps;
 
-namespace Kohonen.Training;
+namespace Kohonen;
 
 /// <summary>
 /// The classic online Kohonen algorithm. For t = 0..T−1 and every sample V in order (or shuffled per

@@ -1,4 +1,4 @@
-namespace Kohonen.Training;
+namespace Kohonen;
 
 /// <summary>Gives an option enum value a text name other than its kebab-case one
 /// (<see cref="OptionText"/>): <c>[OptionName("zscore")] ZScore</c>.</summary>

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 
-namespace Kohonen.Training;
+namespace Kohonen;
 
 /// <summary>
 /// The text names of the option enums (kebab-case: <c>mexican-hat</c>, <c>exponential-classic</c>,

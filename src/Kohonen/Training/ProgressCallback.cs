@@ -1,4 +1,4 @@
-namespace Kohonen.Training;
+namespace Kohonen;
 
 /// <summary>
 /// Reports training progress by calling an action on the training thread, at once. Unlike

@@ -1,8 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
-using Kohonen.Data;
-using Kohonen.Maps;
 
-namespace Kohonen.Training;
+namespace Kohonen;
 
 /// <summary>
 /// Everything that decides how a map is trained. Immutable: each property checks its own range when
@@ -125,7 +123,7 @@ public sealed record SomOptions
 
     /// <summary>Measure the quantization and topographic errors every this many iterations (and after
     /// the last one), report them with the progress and keep them in the model's
-    /// <see cref="Maps.SomModel.History"/>; 0 (the default) never measures during training. Each
+    /// <see cref="SomModel.History"/>; 0 (the default) never measures during training. Each
     /// measurement costs a pass over the data.</summary>
     public int MetricsEvery
     {

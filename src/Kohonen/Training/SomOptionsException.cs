@@ -1,4 +1,4 @@
-namespace Kohonen.Training;
+namespace Kohonen;
 
 /// <summary>An option of <see cref="SomOptions"/> is out of its allowed range or conflicts with
 /// another option. <see cref="ArgumentException.ParamName"/> names the option (the property name,

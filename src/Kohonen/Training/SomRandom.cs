@@ -1,4 +1,4 @@
-namespace Kohonen.Training;
+namespace Kohonen;
 
 /// <summary>
 /// The random numbers of training: xoshiro256** seeded through SplitMix64. Written out here rather

@@ -1,7 +1,5 @@
-using Kohonen.Data;
-using Kohonen.Maps;
 
-namespace Kohonen.Training;
+namespace Kohonen;
 
 /// <summary>
 /// Trains maps: <c>new SomTrainer(options).Fit(data)</c> returns a <see cref="SomModel"/>. The options

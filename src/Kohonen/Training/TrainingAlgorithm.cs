@@ -1,4 +1,4 @@
-namespace Kohonen.Training;
+namespace Kohonen;
 
 /// <summary>Which training algorithm runs.</summary>
 public enum TrainingAlgorithm

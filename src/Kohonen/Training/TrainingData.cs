@@ -1,6 +1,5 @@
-using Kohonen.Data;
 
-namespace Kohonen.Training;
+namespace Kohonen;
 
 /// <summary>
 /// The rows a training uses, in the training space (scaled when the options scale): all in memory,

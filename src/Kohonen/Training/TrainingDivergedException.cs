@@ -1,4 +1,4 @@
-namespace Kohonen.Training;
+namespace Kohonen;
 
 /// <summary>
 /// Training stopped because the weights stopped being finite numbers. The online Mexican hat can do

@@ -1,4 +1,4 @@
-namespace Kohonen.Training;
+namespace Kohonen;
 
 /// <summary>
 /// Reported after each iteration (online) or epoch (batch) of a training.

@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using Kohonen.Data;
-using Kohonen.Maps;
-using Kohonen.Metrics;
 
-namespace Kohonen.Training;
+namespace Kohonen;
 
 /// <summary>What one training needs besides the codebook: data in the training space, options,
 /// schedule, threads, progress, cancellation and the clock.</summary>

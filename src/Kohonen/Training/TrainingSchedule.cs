@@ -1,4 +1,4 @@
-namespace Kohonen.Training;
+namespace Kohonen;
 
 /// <summary>
 /// The learning rate αₜ and radius σₜ at each iteration t = 0..T−1 of a training, as the options'

@@ -1,4 +1,4 @@
-namespace Kohonen.Training;
+namespace Kohonen;
 
 /// <summary>
 /// One measured point of a training's history (see <see cref="SomOptions.MetricsEvery"/>): the

@@ -1,4 +1,3 @@
-using Kohonen.Data;
 
 namespace Kohonen.Tests.Data;
 

@@ -1,4 +1,3 @@
-using Kohonen.Training;
 
 namespace Kohonen.Tests.Reference;
 

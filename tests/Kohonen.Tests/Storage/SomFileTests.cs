@@ -1,10 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
-using Kohonen.Data;
-using Kohonen.Maps;
-using Kohonen.Storage;
-using Kohonen.Training;
 
 namespace Kohonen.Tests.Storage;
 

@@ -1,5 +1,3 @@
-using Kohonen.Maps;
-using Kohonen.Training;
 
 namespace Kohonen.Tests.Training;
 

@@ -1,6 +1,3 @@
-using Kohonen.Data;
-using Kohonen.Maps;
-using Kohonen.Training;
 
 namespace Kohonen.Tests.Training;
 

@@ -1,7 +1,4 @@
-using Kohonen.Data;
 using Kohonen.Kernels;
-using Kohonen.Maps;
-using Kohonen.Training;
 
 namespace Kohonen.Tests.Training;
 

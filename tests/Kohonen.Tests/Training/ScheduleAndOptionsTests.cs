@@ -1,4 +1,3 @@
-using Kohonen.Training;
 
 namespace Kohonen.Tests.Training;
 
@@ -81,9 +80,9 @@ public class ScheduleAndOptionsTests
     {
         Assert.Equal("mexican-hat", OptionText.ToText(Neighborhood.MexicanHat));
         Assert.Equal(Decay.ExponentialClassic, OptionText.Parse<Decay>("Exponential_Classic", "decay"));
-        Assert.Equal("zscore", OptionText.ToText(Kohonen.Data.Scaling.ZScore));
-        Assert.Equal(Kohonen.Data.Scaling.MinMax, OptionText.Parse<Kohonen.Data.Scaling>("min-max", "scale"));
-        Assert.Equal(Kohonen.Data.Scaling.ZScore, OptionText.Parse<Kohonen.Data.Scaling>("zscore", "scale"));
+        Assert.Equal("zscore", OptionText.ToText(Kohonen.Scaling.ZScore));
+        Assert.Equal(Kohonen.Scaling.MinMax, OptionText.Parse<Kohonen.Scaling>("min-max", "scale"));
+        Assert.Equal(Kohonen.Scaling.ZScore, OptionText.Parse<Kohonen.Scaling>("zscore", "scale"));
 
         var error = Assert.Throws<ArgumentException>(() => OptionText.Parse<Neighborhood>("gauss", "neighborhood"));
         Assert.Equal("Unknown neighborhood 'gauss'; allowed: gaussian, bubble, mexican-hat, triangle.", error.Message);

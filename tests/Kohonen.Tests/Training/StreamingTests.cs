@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
-using Kohonen.Data;
 using Kohonen.Tests.Data;
-using Kohonen.Training;
 
 namespace Kohonen.Tests.Training;
 
@@ -56,7 +54,7 @@ public sealed class StreamingTests : IDisposable
         var options = new SomOptions
         {
             Width = 7, Height = 6, Iterations = 8, Algorithm = TrainingAlgorithm.Batch, Seed = 3,
-            Scaling = scaling, Initialization = init, MetricsEvery = 3, Topology = Kohonen.Maps.Topology.Hexagonal,
+            Scaling = scaling, Initialization = init, MetricsEvery = 3, Topology = Kohonen.Topology.Hexagonal,
         };
 
         var inMemory = new SomTrainer(options).Fit(data);

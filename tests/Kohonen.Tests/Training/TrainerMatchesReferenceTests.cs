@@ -1,6 +1,4 @@
-using Kohonen.Maps;
 using Kohonen.Tests.Reference;
-using Kohonen.Training;
 
 namespace Kohonen.Tests.Training;
 

@@ -1,7 +1,4 @@
-using Kohonen.Data;
-using Kohonen.Storage;
 using Kohonen.Tracking.Mlflow;
-using Kohonen.Training;
 
 namespace Kohonen.Tracking.Tests.Mlflow;
 
