@@ -14,7 +14,7 @@ namespace Kohonen.Benchmarks;
 /// (<see cref="BlockedBmuSearch"/>) on one thread and on two, in 256-row chunks as the batch trainer
 /// runs it. Both give the exact BMUs (tests in <c>BlockedBmuSearchTests</c>). The rate column counts
 /// the useful rows × nodes × features multiply-adds per second (the panel's padding nodes not counted), for
-/// comparison with <see cref="PeakRateBenchmarks"/>. Shapes: issue 4's two batch workloads
+/// comparison with <see cref="PeakRateBenchmarks"/>. Shapes: the two batch workloads of docs/performance.md
 /// (64 features on 40×40, 300 on 25×15) and an awkward one (13 features on 37×23).
 /// </summary>
 [Config(typeof(RateConfig))]
