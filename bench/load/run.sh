@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Load test: `kohonen serve` beside the Python original's stand-in (FastAPI + numpy,
-# bench/python/fastapi_peer.py), on this machine, with wrk. Both serve a 50×50 map of 3 features.
+# given as PEER_SCRIPT), on this machine, with wrk. Both serve a 50×50 map of 3 features.
 #
 #   bench/load/run.sh [DURATION_SECONDS]         (from the repository root; default 10 s per run)
 #
 # Needs: wrk, and for the peer Debian's python3-fastapi, python3-uvicorn and python3-numpy
 #   apt-get install -y wrk python3-fastapi python3-uvicorn python3-numpy
-# PEER_SCRIPT overrides where fastapi_peer.py is (default bench/python/fastapi_peer.py); without it
+# PEER_SCRIPT is the path of the peer's server script (arguments: port width height dim); without it
 # only our service is measured. Prints a Markdown table (requests/s, latency percentiles, vectors/s).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -15,7 +15,7 @@ here="bench/load"
 work="$(mktemp -d)"
 ours_port=18080
 peer_port=18001
-peer_script="${PEER_SCRIPT:-bench/python/fastapi_peer.py}"
+peer_script="${PEER_SCRIPT:-}"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
