@@ -38,10 +38,9 @@ public static class TrainingRecorder
         {
             Recording = new RunRecording(store, experimentName, runName, tags),
             Pictures = artifacts is null ? null : model => [.. artifacts(model).Select(a => new TrainingPicture(a.Path, a.Content))],
-            Progress = progress,
             Started = started,
         };
-        var outcome = await session.RunAsync(cancellationToken).ConfigureAwait(false);
+        var outcome = await session.RunAsync(progress, cancellationToken).ConfigureAwait(false);
         return new RecordedTraining(outcome.RunId!, outcome.Model, outcome.TrainTime.TotalSeconds);
     }
 }

@@ -6,7 +6,7 @@ namespace Kohonen.Tracking;
 
 /// <summary>
 /// One training, computed once and handed to every output that asked for it. <see cref="RunAsync"/>
-/// trains the map on <see cref="Input"/> (on the thread pool, reporting to <see cref="Progress"/>),
+/// trains the map on <see cref="Input"/> (on the thread pool, reporting its progress),
 /// measures its final quantization and topographic errors once, serializes it once, draws the
 /// <see cref="Pictures"/> once, and returns them all as a <see cref="TrainingOutcome"/>. With a
 /// <see cref="Recording"/> it also records the run: the options as params, the tags, QE and TE at every
@@ -44,9 +44,6 @@ public sealed class TrainingSession(SomOptions options, TrainingInput input)
     /// session always serializes it, once, for the store and the outcome alike.</summary>
     public bool KeepModelBytes { get; init; }
 
-    /// <summary>Told of the training's progress, on the training thread.</summary>
-    public IProgress<TrainingProgress>? Progress { get; init; }
-
     /// <summary>Told the run's id as soon as the run exists, before training starts.</summary>
     public Action<string>? Started { get; init; }
 
@@ -69,14 +66,15 @@ public sealed class TrainingSession(SomOptions options, TrainingInput input)
     }
 
     /// <summary>Trains, measures, serializes, draws and (with a <see cref="Recording"/>) records, once each.</summary>
+    /// <param name="progress">Told of the training's progress, on the training thread.</param>
     /// <param name="cancellationToken">Stops training; the run ends KILLED and an
     /// <see cref="OperationCanceledException"/> is thrown.</param>
-    public async Task<TrainingOutcome> RunAsync(CancellationToken cancellationToken = default)
+    public async Task<TrainingOutcome> RunAsync(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var trainer = new SomTrainer(TrainingOptions);
         if (Recording is not { } recording)
         {
-            var (model, time) = await FitAsync(trainer, Progress, cancellationToken).ConfigureAwait(false);
+            var (model, time) = await FitAsync(trainer, progress, cancellationToken).ConfigureAwait(false);
             return Finish(model, time, KeepModelBytes, runId: null);
         }
 
@@ -97,7 +95,7 @@ public sealed class TrainingSession(SomOptions options, TrainingInput input)
                 await store.SetTagsAsync(runId, tags, cancellationToken).ConfigureAwait(false);
             }
 
-            var progress = new ProgressCallback(p =>
+            var recordingProgress = new ProgressCallback(p =>
             {
                 if (p.QuantizationError is { } qe)
                 {
@@ -106,9 +104,9 @@ public sealed class TrainingSession(SomOptions options, TrainingInput input)
                     pending.Enqueue(new Metric("topographic_error", p.TopographicError ?? double.NaN, p.Iteration, now));
                 }
 
-                Progress?.Report(p);
+                progress?.Report(p);
             });
-            var (model, time) = await FitAsync(trainer, progress, cancellationToken).ConfigureAwait(false);
+            var (model, time) = await FitAsync(trainer, recordingProgress, cancellationToken).ConfigureAwait(false);
             await StopAsync(stopFlushing, flusher).ConfigureAwait(false);
             await DrainAsync(store, runId, pending).ConfigureAwait(false);
 
