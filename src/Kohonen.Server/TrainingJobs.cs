@@ -167,6 +167,7 @@ internal sealed class TrainingJobs(KohonenServerOptions options, ModelHolder hol
             job.Cancellation.Dispose();
         }
 
+        _jobs.Clear();
         _slots.Dispose();
     }
 }
