@@ -37,7 +37,7 @@ public abstract class TrainingInput
     }
 
     /// <summary>Trains <paramref name="trainer"/>'s map on these rows.</summary>
-    internal abstract SomModel Fit(SomTrainer trainer, IProgress<TrainingProgress> progress, CancellationToken cancellationToken);
+    internal abstract SomModel Fit(SomTrainer trainer, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken);
 
     /// <summary>The quantization and topographic errors of <paramref name="model"/> on these rows.</summary>
     internal abstract (double QuantizationError, double TopographicError) Measure(SomModel model);
@@ -48,7 +48,7 @@ public abstract class TrainingInput
 
         public override int Columns => data.Columns;
 
-        internal override SomModel Fit(SomTrainer trainer, IProgress<TrainingProgress> progress, CancellationToken cancellationToken) =>
+        internal override SomModel Fit(SomTrainer trainer, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken) =>
             trainer.Fit(data, progress, cancellationToken);
 
         internal override (double QuantizationError, double TopographicError) Measure(SomModel model) =>
@@ -61,7 +61,7 @@ public abstract class TrainingInput
 
         public override int Columns => source.Columns;
 
-        internal override SomModel Fit(SomTrainer trainer, IProgress<TrainingProgress> progress, CancellationToken cancellationToken) =>
+        internal override SomModel Fit(SomTrainer trainer, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken) =>
             trainer.Fit(source, rowsPerChunk, progress, cancellationToken);
 
         internal override (double QuantizationError, double TopographicError) Measure(SomModel model) =>

@@ -129,7 +129,7 @@ public sealed class TrainingSession(SomOptions options, TrainingInput input)
     private async Task<(SomModel Model, TimeSpan Time)> FitAsync(SomTrainer trainer, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var model = await Task.Run(() => Input.Fit(trainer, progress ?? new ProgressCallback(_ => { }), cancellationToken), cancellationToken).ConfigureAwait(false);
+        var model = await Task.Run(() => Input.Fit(trainer, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
         return (model, clock.Elapsed);
     }
 

@@ -91,7 +91,7 @@ internal static class DemoCommand
 
             Recording.WriteRunIdFile(runIdFile, outcome.RunId);
             Recording.WriteModel(outcome, path);
-            MapPictures.Save(outcome.Pictures[0].Content, pngPath);
+            MapPictures.Save(outcome.Pictures.Single(p => p.Kind == "colors").Content, pngPath);
             SummaryPrinter.Print(console, SummaryPrinter.Summarize("demo colors", path, outcome, data.Rows, [pngPath]), result.GetValue(json));
             return ExitCodes.Success;
         }));
