@@ -28,14 +28,20 @@ internal static class CommandRunner
         ["Scaling"] = "--scale",
     };
 
-    public static Task<int> RunAsync(CliConsole console, bool verbose, Func<int> body) =>
-        Task.Run(() => Run(console, verbose, body));
+    /// <summary>Runs <paramref name="body"/> on the thread pool (so that a command's first, synchronous
+    /// part never holds up the caller) and maps its failures to exit codes.</summary>
+    public static Task<int> RunAsync(CliConsole console, bool verbose, Func<Task<int>> body) =>
+        Task.Run(() => RunCoreAsync(console, verbose, body));
 
-    public static int Run(CliConsole console, bool verbose, Func<int> body)
+    /// <summary><see cref="RunAsync(CliConsole, bool, Func{Task{int}})"/> for a command that does not wait on I/O.</summary>
+    public static Task<int> RunAsync(CliConsole console, bool verbose, Func<int> body) =>
+        RunAsync(console, verbose, () => Task.FromResult(body()));
+
+    private static async Task<int> RunCoreAsync(CliConsole console, bool verbose, Func<Task<int>> body)
     {
         try
         {
-            return body();
+            return await body().ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

@@ -1,18 +1,17 @@
+using Kohonen.Tracking;
 
 namespace Kohonen.Cli;
 
 /// <summary>Reads the data files the commands take: CSV (.csv, .txt), TSV (.tsv) or NumPy (.npy).</summary>
 internal static class DataFiles
 {
-    public const string Allowed = ".csv, .tsv, .txt, .npy";
+    public const string Allowed = TrainingDataFile.Allowed;
 
     /// <summary>Reads a data file; <paramref name="flag"/> names the flag in messages.</summary>
     /// <exception cref="UsageException">The file is missing or of an unknown kind, or a CSV option
     /// is given for a .npy file.</exception>
     public static CsvData Read(string path, string flag, IReadOnlyList<string>? columns, string? labelColumn) =>
-        TextOptions(path, flag, columns, labelColumn) is { } options
-            ? CsvDataReader.Read(path, options)
-            : new CsvData(NpyFile.Read(path), null);
+        TrainingDataFile.Read(path, TextOptions(path, flag, columns, labelColumn));
 
     /// <summary>
     /// Checks that the file exists and is of a kind the commands read: the CSV options for a
@@ -32,7 +31,7 @@ internal static class DataFiles
             return new CsvReadOptions { Columns = columns is { Count: > 0 } ? columns : null, LabelColumn = labelColumn, Delimiter = delimiter };
         }
 
-        if (!Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase))
+        if (!TrainingDataFile.IsNpy(path))
         {
             throw new UsageException($"{flag}: '{path}' has an unknown extension '{Path.GetExtension(path).ToLowerInvariant()}'; allowed: {Allowed}.");
         }
@@ -105,12 +104,7 @@ internal static class DataFiles
 
     /// <summary>The field separator of a delimited text file by its extension (tab for .tsv, comma for
     /// .csv and .txt), or null when the file is not one.</summary>
-    public static char? CsvDelimiter(string path) => Path.GetExtension(path).ToLowerInvariant() switch
-    {
-        ".tsv" => '\t',
-        ".csv" or ".txt" => ',',
-        _ => null,
-    };
+    public static char? CsvDelimiter(string path) => TrainingDataFile.CsvDelimiter(path);
 
     /// <summary>Splits "a,b c" style column lists: each value may hold several names separated by
     /// commas.</summary>

@@ -3,51 +3,20 @@ using Kohonen.Tracking;
 
 namespace Kohonen.Cli;
 
-/// <summary>A training, recorded as a run in the store or not: the model, the run's id (null when not
-/// recorded) and the training time.</summary>
-internal sealed record RecordedModel(SomModel Model, string? RunId, TimeSpan TrainTime);
-
-/// <summary>Trains with progress for a person and, unless told not to, records the run: params, QE and TE
-/// per step, final metrics, tags, the model and the pictures.</summary>
+/// <summary>What the training commands hand to the session and take from its outcome: the run to
+/// record, the tags that describe the data, the model file and the run id file.</summary>
 internal static class Recording
 {
     /// <summary>This tool's version, as a tag on every run.</summary>
     public static string ToolVersion { get; } =
         typeof(Recording).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
-    /// <summary>Trains (recording the run in <paramref name="store"/> unless it is null) with progress
-    /// lines or a bar, as <see cref="TrainingRunner"/>; <paramref name="pictures"/> become artifacts.</summary>
-    public static RecordedModel Train(
-        ITrackingStore? store, string experiment, string runName, SomTrainer trainer, DataMatrix data,
-        IReadOnlyDictionary<string, string> tags, Func<SomModel, IEnumerable<(string Path, byte[] Content)>> pictures,
-        CliConsole console, bool quiet, string label, CancellationToken cancellationToken) =>
-        Train(store, experiment, runName, trainer.Options, p => trainer.Fit(data, p, cancellationToken), m => QualityMetrics.OfTraining(m, data),
-            tags, pictures, console, quiet, label, cancellationToken);
-
-    /// <summary>Any training (<paramref name="fit"/>), recorded with <paramref name="finalMetrics"/> as its
-    /// final QE and TE (data streamed from a file, say).</summary>
-    public static RecordedModel Train(
-        ITrackingStore? store, string experiment, string runName, SomOptions options,
-        Func<IProgress<TrainingProgress>?, SomModel> fit, Func<SomModel, (double QuantizationError, double TopographicError)> finalMetrics,
-        IReadOnlyDictionary<string, string> tags, Func<SomModel, IEnumerable<(string Path, byte[] Content)>> pictures,
-        CliConsole console, bool quiet, string label, CancellationToken cancellationToken)
-    {
-        if (store is null)
-        {
-            var (model, time) = TrainingRunner.Train(fit, console, quiet, label, options.Iterations);
-            return new RecordedModel(model, null, time);
-        }
-
-        var allTags = new Dictionary<string, string>(tags, StringComparer.Ordinal) { ["tool_version"] = ToolVersion };
-        RecordedTraining recorded = null!;
-        var (_, total) = TrainingRunner.Train(p =>
-        {
-            recorded = TrainingRecorder.TrainAsync(store, experiment, runName, options, (progress, _) => fit(progress), finalMetrics, allTags, pictures, p,
-                cancellationToken: cancellationToken).GetAwaiter().GetResult();
-            return recorded.Model;
-        }, console, quiet, label, options.Iterations);
-        return new RecordedModel(recorded.Model, recorded.RunId, TimeSpan.FromSeconds(recorded.TrainSeconds) is var t && t < total ? t : total);
-    }
+    /// <summary>The run to record in <paramref name="store"/>, tagged with this tool's version as well
+    /// as <paramref name="tags"/>; null when there is no store (--no-track).</summary>
+    public static RunRecording? Run(ITrackingStore? store, string experiment, string runName, IReadOnlyDictionary<string, string> tags) =>
+        store is null
+            ? null
+            : new RunRecording(store, experiment, runName, new Dictionary<string, string>(tags, StringComparer.Ordinal) { ["tool_version"] = ToolVersion });
 
     /// <summary>Tags that say what the data was: file name, size and SHA-256, or how it was made.</summary>
     public static Dictionary<string, string> DataTags(string? path, DataMatrix data) => DataTags(path, data.Rows, data.Columns);
@@ -70,6 +39,13 @@ internal static class Recording
         }
 
         return tags;
+    }
+
+    /// <summary>Writes the trained model's bytes to <paramref name="path"/>, whole or not at all.</summary>
+    public static void WriteModel(TrainingOutcome outcome, string path)
+    {
+        var bytes = outcome.ModelBytes ?? throw new InvalidOperationException("The session kept no model bytes; set KeepModelBytes.");
+        AtomicFile.Write(path, s => s.Write(bytes));
     }
 
     /// <summary>Writes the run id to the file named by --run-id-file, whole or not at all.</summary>

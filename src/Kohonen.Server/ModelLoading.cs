@@ -19,17 +19,20 @@ internal static class ModelLoading
     private static async Task<string> ExperimentNameAsync(ITrackingStore store, Run run, CancellationToken cancellationToken) =>
         (await store.GetExperimentAsync(run.Info.ExperimentId, cancellationToken).ConfigureAwait(false))?.Name ?? run.Info.ExperimentId;
 
-    /// <summary>Trains the colour demo (20 colours, 100×100, 1,000 iterations), records it, and returns its run.</summary>
+    /// <summary>Trains the colour demo (20 colours, 100×100, 1,000 iterations) as a recorded training
+    /// session with its colour picture and hit map, and returns its run.</summary>
     public static async Task<Run> TrainDemoAsync(ITrackingStore store, string experiment, CancellationToken cancellationToken)
     {
         var seed = Random.Shared.Next();
         var data = SampleData.RandomColors(20, seed);
-        var trainer = new SomTrainer(new SomOptions { Width = 100, Height = 100, Iterations = 1000, Seed = seed });
-        var recorded = await TrainingRecorder.TrainAsync(store, experiment, "colors (first start)", trainer, data,
-            new Dictionary<string, string> { ["data_file"] = "random colors", ["trained_by"] = "kohonen serve (empty store)" },
-            model => [("pictures/colors.png", MapPictures.ColorDemo(model, data)), ("pictures/hits.png", MapPictures.HitMap(model, data))],
-            cancellationToken: cancellationToken).ConfigureAwait(false);
-        return await store.GetRunAsync(recorded.RunId, cancellationToken).ConfigureAwait(false);
+        var session = new TrainingSession(new SomOptions { Width = 100, Height = 100, Iterations = 1000, Seed = seed }, TrainingInput.InMemory(data))
+        {
+            Recording = new RunRecording(store, experiment, "colors (first start)",
+                new Dictionary<string, string> { ["data_file"] = "random colors", ["trained_by"] = "kohonen serve (empty store)" }),
+            Pictures = model => [new("pictures/colors.png", MapPictures.ColorDemo(model, data)), new("pictures/hits.png", MapPictures.HitMap(model, data))],
+        };
+        var outcome = await session.RunAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        return await store.GetRunAsync(outcome.RunId!, cancellationToken).ConfigureAwait(false);
     }
 }
 

@@ -37,7 +37,7 @@ internal sealed class TrainingJob(string runId, int totalIterations, Cancellatio
 
 /// <summary>The trainings started in this process (at most <see cref="KohonenServerOptions.MaxConcurrentTrainings"/>
 /// running at once), each cancellable; the <see cref="Kept"/> latest are remembered for their progress.</summary>
-internal sealed class TrainingJobs(KohonenServerOptions options, ModelHolder holder) : IDisposable
+internal sealed class TrainingJobs(KohonenServerOptions options, ModelHolder holder) : IDisposable, IAsyncDisposable
 {
     /// <summary>Ended trainings remembered at most (a forgotten one is still in the store).</summary>
     public const int Kept = 100;
@@ -48,7 +48,10 @@ internal sealed class TrainingJobs(KohonenServerOptions options, ModelHolder hol
 
     public TrainingJob? Find(string runId) => _jobs.TryGetValue(runId, out var job) ? job : null;
 
-    /// <summary>Starts a training; null when every slot is taken. Returns once the run exists.</summary>
+    /// <summary>Starts a training session (recorded as a run, measuring a training curve, drawing the
+    /// U-matrix, the hit map and, for three features, the RGB picture); null when every slot is taken.
+    /// Returns once the run exists. With <paramref name="activate"/> the trained map is served when
+    /// the run is recorded.</summary>
     public async Task<TrainingJob?> StartAsync(SomOptions somOptions, DataMatrix data, string runName, bool activate, IReadOnlyDictionary<string, string> tags)
     {
         if (!_slots.Wait(0))
@@ -59,26 +62,29 @@ internal sealed class TrainingJobs(KohonenServerOptions options, ModelHolder hol
         var cancellation = new CancellationTokenSource();
         var created = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         TrainingJob? job = null;
+        var session = new TrainingSession(somOptions, TrainingInput.InMemory(data))
+        {
+            MeasureCurve = true,
+            Recording = new RunRecording(options.Store, options.ExperimentName, runName, tags),
+            Pictures = model => Pictures(model, data),
+            Started = id =>
+            {
+                job = new TrainingJob(id, somOptions.Iterations, cancellation);
+                _jobs[id] = job;
+                Forget();
+                _order.Enqueue(id);
+                created.TrySetResult(id);
+            },
+        };
         var training = Task.Run(async () =>
         {
             try
             {
-                var recorded = await TrainingRecorder.TrainAsync(options.Store, options.ExperimentName, runName, new SomTrainer(somOptions), data, tags,
-                    model => Pictures(model, data),
-                    new ProgressCallback(p => job?.Report(p)),
-                    id =>
-                    {
-                        job = new TrainingJob(id, somOptions.Iterations, cancellation);
-                        _jobs[id] = job;
-                        Forget();
-                        _order.Enqueue(id);
-                        created.TrySetResult(id);
-                    },
-                    cancellation.Token).ConfigureAwait(false);
+                var outcome = await session.RunAsync(new ProgressCallback(p => job?.Report(p)), cancellation.Token).ConfigureAwait(false);
                 if (activate)
                 {
-                    var run = await options.Store.GetRunAsync(recorded.RunId, CancellationToken.None).ConfigureAwait(false);
-                    holder.Serve(await ModelLoading.LoadAsync(options.Store, run, CancellationToken.None).ConfigureAwait(false));
+                    var run = await options.Store.GetRunAsync(outcome.RunId!, CancellationToken.None).ConfigureAwait(false);
+                    holder.Serve(new ServedModel(outcome.Model, run, options.ExperimentName));
                 }
 
                 job!.End(RunStatus.Finished);
@@ -123,30 +129,45 @@ internal sealed class TrainingJobs(KohonenServerOptions options, ModelHolder hol
         }
     }
 
-    private static IEnumerable<(string, byte[])> Pictures(Kohonen.SomModel model, DataMatrix data)
+    private static TrainingPicture[] Pictures(SomModel model, DataMatrix data)
     {
-        yield return ("pictures/umatrix.png", MapPictures.UMatrix(model));
-        yield return ("pictures/hits.png", MapPictures.HitMap(model, data));
-        if (model.Dimension == 3)
-        {
-            yield return ("pictures/rgb.png", MapPictures.RgbMap(model));
-        }
+        TrainingPicture[] pictures =
+        [
+            new("pictures/umatrix.png", MapPictures.UMatrix(model)),
+            new("pictures/hits.png", MapPictures.HitMap(model, data)),
+        ];
+        return model.Dimension == 3 ? [.. pictures, new("pictures/rgb.png", MapPictures.RgbMap(model))] : pictures;
     }
 
-    /// <summary>Cancels the trainings still running and waits (up to 30 s) for their runs to be marked KILLED.</summary>
+    /// <summary>Cancels the trainings still running, without waiting for them; <see cref="DisposeAsync"/>
+    /// also waits.</summary>
     public void Dispose()
     {
         foreach (var job in _jobs.Values)
         {
             job.Cancellation.Cancel();
         }
+    }
 
-        Task.WaitAll([.. _jobs.Values.Select(j => j.Completion)], TimeSpan.FromSeconds(30));
+    /// <summary>Cancels the trainings still running and waits (up to 30 s) for their runs to be marked KILLED.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Dispose();
+        try
+        {
+            await Task.WhenAll(_jobs.Values.Select(j => j.Completion)).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // A training that does not stop in time is left to the process's end.
+        }
+
         foreach (var job in _jobs.Values)
         {
             job.Cancellation.Dispose();
         }
 
+        _jobs.Clear();
         _slots.Dispose();
     }
 }

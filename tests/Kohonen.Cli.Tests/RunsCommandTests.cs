@@ -33,6 +33,29 @@ public class RunsCommandTests : ScratchFolder
     }
 
     [Fact]
+    public async Task ARecordedTrainingWithOutWritesTheBytesThePicturesAndTheFiguresTheRunKeeps()
+    {
+        var model = PathOf("m.som");
+        var summary = await TrainAsync("--seed", "4", "--width", "5", "--height", "4", "--out", model);
+
+        var runId = summary.GetProperty("run_id").GetString()!;
+        var store = Kohonen.Tracking.SqliteTrackingStore.Open(PathOf("store"));
+        var run = await store.GetRunAsync(runId, TestContext.Current.CancellationToken);
+        Assert.Equal(File.ReadAllBytes(model), await store.ReadArtifactAsync(runId, "model.som", TestContext.Current.CancellationToken));
+        foreach (var kind in new[] { "umatrix", "planes", "curve", "hits" })
+        {
+            Assert.Equal(File.ReadAllBytes(PathOf($"m.{kind}.png")), await store.ReadArtifactAsync(runId, $"pictures/{kind}.png", TestContext.Current.CancellationToken));
+        }
+
+        Assert.Equal(run.Metrics["final_quantization_error"].Value, summary.GetProperty("quantization_error").GetDouble());
+        Assert.Equal(run.Metrics["final_topographic_error"].Value, summary.GetProperty("topographic_error").GetDouble());
+        Assert.Equal(Math.Round(run.Metrics["train_seconds"].Value, 6), summary.GetProperty("train_seconds").GetDouble());
+        var rows = CsvDataReader.Read(PathOf("colors.csv"), new CsvReadOptions { LabelColumn = "name" }).Data;
+        Assert.Equal(SomFile.Load(model).QuantizationError(rows), summary.GetProperty("quantization_error").GetDouble(), 12);
+        SqliteConnection.ClearAllPools();
+    }
+
+    [Fact]
     public async Task TwoRunsWithDifferentOptionsAndRunsBestPicksTheLowerQuantizationError()
     {
         var tiny = await TrainAsync("--width", "2", "--height", "1", "--sigma", "1.5", "--seed", "1", "--run-name", "tiny");

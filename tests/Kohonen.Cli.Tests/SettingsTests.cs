@@ -36,6 +36,31 @@ public class SettingsTests : ScratchFolder
     }
 
     [Fact]
+    public void UnsetTrainingSettingsAreTheCoresDefaults()
+    {
+        var settings = KohonenSettings.Load(new CliEnvironment(Folder, new Dictionary<string, string?>()));
+
+        // The classic algorithm's defaults: a 10×10 map, 100 iterations, α₀ = 0.1, σ₀ from the map.
+        Assert.Equal((10, 10, 100, 0.1, (double?)null), (settings.Width, settings.Height, settings.Iterations, settings.LearningRate, settings.Sigma));
+        Assert.Equal((SomOptions.Default.Width, SomOptions.Default.Height, SomOptions.Default.Iterations, SomOptions.Default.LearningRate),
+            (settings.Width, settings.Height, settings.Iterations, settings.LearningRate));
+    }
+
+    [Fact]
+    public async Task ALearningRateSettingReachesTheRecordedRun()
+    {
+        var data = WriteFile("colors.csv", Colors);
+        var run = await CliRun.InvokeAsync(new CliEnvironment(Folder, new Dictionary<string, string?> { ["KOHONEN_DATA"] = PathOf("store"), ["SOM_LEARNING_RATE"] = "0.25" }),
+            "train", "--data", data, "--iterations", "5", "--seed", "1", "--json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var runId = JsonDocument.Parse(run.Out).RootElement.GetProperty("run_id").GetString()!;
+        var store = Kohonen.Tracking.SqliteTrackingStore.Open(PathOf("store"));
+        Assert.Equal("0.25", (await store.GetRunAsync(runId, TestContext.Current.CancellationToken)).Params["learning_rate"]);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    [Fact]
     public async Task TheDataDirectoryAndRunNameComeFromSettings()
     {
         WriteFile(".env", "KOHONEN_DATA=from-dotenv\nSOM_RUN_NAME=named in .env\n");

@@ -28,7 +28,7 @@ public sealed class BoundsTests(TrainedStore trained) : IClassFixture<TrainedSto
     public async Task EndedJobsBeyondTheLimitAreForgottenButStayInTheStore()
     {
         var options = new KohonenServerOptions { Store = trained.Store, ExperimentName = "bounds" };
-        using var jobs = new TrainingJobs(options, new ModelHolder());
+        await using var jobs = new TrainingJobs(options, new ModelHolder());
         var data = SampleData.RandomColors(4, 1);
         var ids = new List<string>();
         for (var i = 0; i < TrainingJobs.Kept + 3; i++)

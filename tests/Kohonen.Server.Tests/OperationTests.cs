@@ -246,6 +246,30 @@ public sealed class OperationTests : StoreFolder
     }
 
     [Fact]
+    public async Task DataFilesAreReadByTheirExtensionAndAnUnknownOneIsRefused()
+    {
+        await TrainAsync(3, 1);
+        var folder = Directory.CreateDirectory(Path.Combine(Folder, "train-data")).FullName;
+        File.WriteAllText(Path.Combine(folder, "colors.tsv"), "r\tg\tb\n1\t0\t0\n0\t1\t0\n0\t0\t1\n");
+        File.WriteAllText(Path.Combine(folder, "colors.dat"), "r,g,b\n1,0,0\n");
+        await using var factory = Factory(o => o with { TrainingDataDirectory = folder });
+        using var client = await factory.StartedClientAsync();
+
+        var unknown = await BodyAsync(await client.SendAsync(WithKey(HttpMethod.Post, "/train", body: """{"data_file": "colors.dat"}"""), Token), HttpStatusCode.BadRequest);
+        var tsv = await BodyAsync(await client.SendAsync(WithKey(HttpMethod.Post, "/train", body: """{"data_file": "colors.tsv", "width": 3, "height": 3, "iterations": 20}"""), Token), HttpStatusCode.Accepted);
+
+        Assert.Equal("\"data_file\" 'colors.dat' has an unknown extension; allowed: .csv, .tsv, .txt, .npy.", unknown.GetProperty("detail").GetString());
+        var runId = tsv.GetProperty("run_id").GetString()!;
+        while ((await client.GetFromJsonAsync<JsonElement>($"/runs/{runId}", Token)).GetProperty("status").GetString() == "RUNNING")
+        {
+            await Task.Delay(20, Token);
+        }
+
+        var run = await Store.GetRunAsync(runId, Token);
+        Assert.Equal((RunStatus.Finished, "3", "3"), (run.Info.Status, run.Tags["data_rows"], run.Tags["data_columns"]));
+    }
+
+    [Fact]
     public async Task WithoutAModelHealthSaysWhyAndPredictionsAre503()
     {
         await using var factory = Factory(o => o with { Selection = new SelectionRules { RunId = "0123456789abcdef0123456789abcdef" } });

@@ -24,7 +24,7 @@ internal static class BenchCommand
         var quick = new Option<bool>("--quick") { Description = "A tenth of the iterations everywhere (a quick look, not the tables' workloads)." };
         var threads = CommonOptions.Threads();
         var command = new Command("bench", "Time the naive and the optimised trainer on the Python originals' workloads (tables 1 and 3).") { json, quick, threads };
-        command.SetAction((r, cancellationToken) => CommandRunner.RunAsync(console, r.GetValue(CommonOptions.Verbose), () =>
+        command.SetAction((r, cancellationToken) => CommandRunner.RunAsync(console, r.GetValue(CommonOptions.Verbose), async () =>
         {
             var scale = r.GetValue(quick) ? 10 : 1;
             var maxThreads = r.GetValue(threads);
@@ -50,7 +50,7 @@ internal static class BenchCommand
             }
 
             var demo = Measure("colour demo", colors, 100, 1000 / scale, maxThreads, exactToo: true);
-            var batchSizes = BatchSizes(console, progress, 10 / scale, maxThreads, cancellationToken);
+            var batchSizes = await BatchSizesAsync(console, progress, 10 / scale, maxThreads, cancellationToken).ConfigureAwait(false);
             var report = new BenchReport(Machine(), maxThreads ?? Environment.ProcessorCount, table, demo, batchSizes, Note);
             if (r.GetValue(json))
             {
@@ -84,7 +84,7 @@ internal static class BenchCommand
 
     /// <summary>Table 2: each training runs as `kohonen train` in a process of its own, on a temporary
     /// .npy file of 10,000 × 3 uniform samples, read whole or streamed.</summary>
-    private static List<BatchSizeResult> BatchSizes(CliConsole console, bool progress, int epochs, int? threads, CancellationToken cancellationToken)
+    private static async Task<List<BatchSizeResult>> BatchSizesAsync(CliConsole console, bool progress, int epochs, int? threads, CancellationToken cancellationToken)
     {
         var folder = Directory.CreateTempSubdirectory("kohonen-bench-").FullName;
         try
@@ -110,7 +110,7 @@ internal static class BenchCommand
                         .. batch is { } n ? ["--batch-size", n.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>(),
                         .. threads is { } t ? ["--threads", t.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>(),
                     ];
-                    using var summary = JsonDocument.Parse(RunSelf(args, cancellationToken));
+                    using var summary = JsonDocument.Parse(await RunSelfAsync(args, cancellationToken).ConfigureAwait(false));
                     var root = summary.RootElement;
                     results.Add(new BatchSizeResult(side, side, 10_000, epochs, batch, root.GetProperty("train_seconds").GetDouble(),
                         root.GetProperty("peak_working_set_bytes").GetInt64(), root.GetProperty("quantization_error").GetDouble()));
@@ -127,7 +127,7 @@ internal static class BenchCommand
 
     /// <summary>Runs this tool (kohonen.dll under the dotnet host) with <paramref name="args"/> and returns
     /// its standard output; a failure is an IOException with its standard error.</summary>
-    private static string RunSelf(string[] args, CancellationToken cancellationToken)
+    private static async Task<string> RunSelfAsync(string[] args, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -143,12 +143,12 @@ internal static class BenchCommand
         using var process = Process.Start(start) ?? throw new IOException("Could not start kohonen for table 2.");
         using var stop = cancellationToken.Register(() => process.Kill(entireProcessTree: true));
         var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
+        var output = await process.StandardOutput.ReadToEndAsync(CancellationToken.None).ConfigureAwait(false);
+        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         return process.ExitCode == 0
             ? output
-            : throw new IOException($"kohonen {string.Join(' ', args)} failed (exit {process.ExitCode}): {error.GetAwaiter().GetResult().Trim()}");
+            : throw new IOException($"kohonen {string.Join(' ', args)} failed (exit {process.ExitCode}): {(await error.ConfigureAwait(false)).Trim()}");
     }
 
     private static BenchResult Measure(string workload, DataMatrix data, int side, int iterations, int? threads, bool exactToo)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Kohonen.Cli.Settings;
 using Kohonen.Imaging;
+using Kohonen.Tracking;
 
 namespace Kohonen.Cli.Commands;
 
@@ -38,7 +39,7 @@ internal static class DemoCommand
             command.Options.Add(option);
         }
 
-        command.SetAction((result, cancellationToken) => CommandRunner.RunAsync(console, CommonOptions.IsVerbose(result, environment), () =>
+        command.SetAction((result, cancellationToken) => CommandRunner.RunAsync(console, CommonOptions.IsVerbose(result, environment), async () =>
         {
             var settings = KohonenSettings.Load(environment);
             var options = new SomOptions
@@ -60,17 +61,25 @@ internal static class DemoCommand
             }
 
             var data = SampleData.RandomColors(result.GetValue(colors), options.Seed!.Value);
-            var trainer = new SomTrainer(options);
-            byte[]? png = null;
+            var input = TrainingInput.InMemory(data);
+            options.Validate();
             var store = result.GetValue(recording.NoTrack) ? null : TrackingStores.Open(settings, result.GetValue(recording.Tracking.Store));
-            RecordedModel trained;
+            TrainingOutcome outcome;
             try
             {
-                trained = Recording.Train(store, result.GetValue(recording.Tracking.Experiment) ?? settings.ExperimentName,
-                    result.GetValue(recording.RunName) ?? settings.RunName ?? "colors", trainer, data,
-                    new Dictionary<string, string>(Recording.DataTags(null, data), StringComparer.Ordinal) { ["data_file"] = "random colors" },
-                    m => [("pictures/colors.png", png = MapPictures.ColorDemo(m, data)), ("pictures/hits.png", MapPictures.HitMap(m, data))],
-                    console, result.GetValue(quiet) || result.GetValue(json), "colors", cancellationToken);
+                var session = new TrainingSession(options, input)
+                {
+                    Recording = Recording.Run(store, result.GetValue(recording.Tracking.Experiment) ?? settings.ExperimentName,
+                        result.GetValue(recording.RunName) ?? settings.RunName ?? "colors",
+                        new Dictionary<string, string>(Recording.DataTags(null, data), StringComparer.Ordinal) { ["data_file"] = "random colors" }),
+                    // The picture file, and the hit map for the store's run.
+                    Pictures = m => store is null
+                        ? [new("pictures/colors.png", MapPictures.ColorDemo(m, data))]
+                        : [new("pictures/colors.png", MapPictures.ColorDemo(m, data)), new("pictures/hits.png", MapPictures.HitMap(m, data))],
+                    KeepModelBytes = true,
+                };
+                outcome = await ProgressDisplay.ShowAsync(progress => session.RunAsync(progress, cancellationToken),
+                    console, result.GetValue(quiet) || result.GetValue(json), "colors", options.Iterations).ConfigureAwait(false);
             }
             finally
             {
@@ -80,10 +89,10 @@ internal static class DemoCommand
                 }
             }
 
-            Recording.WriteRunIdFile(runIdFile, trained.RunId);
-            SomFile.Save(trained.Model, path);
-            MapPictures.Save(png ?? MapPictures.ColorDemo(trained.Model, data), pngPath);
-            SummaryPrinter.Print(console, SummaryPrinter.Summarize("demo colors", path, trained.RunId, trained.Model, data, trained.TrainTime, [pngPath]), result.GetValue(json));
+            Recording.WriteRunIdFile(runIdFile, outcome.RunId);
+            Recording.WriteModel(outcome, path);
+            MapPictures.Save(outcome.Pictures.Single(p => p.Kind == "colors").Content, pngPath);
+            SummaryPrinter.Print(console, SummaryPrinter.Summarize("demo colors", path, outcome, data.Rows, [pngPath]), result.GetValue(json));
             return ExitCodes.Success;
         }));
 

@@ -24,7 +24,7 @@ internal static class PredictCommand
         var output = new Option<string?>("--out") { Description = "Write the CSV here instead of standard output." };
 
         var command = new Command("predict", "Print bmu_x,bmu_y,distance for every row of a data file.") { modelPath, run, forceBest, tracking.Store, tracking.Experiment, data, columns, output };
-        command.SetAction((r, cancellationToken) => CommandRunner.RunAsync(console, CommonOptions.IsVerbose(r, environment), () =>
+        command.SetAction((r, cancellationToken) => CommandRunner.RunAsync(console, CommonOptions.IsVerbose(r, environment), async () =>
         {
             SomModel model;
             if (r.GetValue(modelPath) is { } file)
@@ -43,8 +43,9 @@ internal static class PredictCommand
                         ForceBest = r.GetValue(forceBest) || settings.Selection.ForceBest,
                         ExperimentName = r.GetValue(tracking.Experiment),
                     };
-                    var selected = ModelSelector.SelectAsync(store, rules, cancellationToken).GetAwaiter().GetResult();
-                    model = SomFile.FromBytes(store.ReadArtifactAsync(selected.Info.RunId, "model.som", cancellationToken).GetAwaiter().GetResult(), $"run {selected.Info.RunId}: model.som");
+                    var selected = await ModelSelector.SelectAsync(store, rules, cancellationToken).ConfigureAwait(false);
+                    var bytes = await store.ReadArtifactAsync(selected.Info.RunId, "model.som", cancellationToken).ConfigureAwait(false);
+                    model = SomFile.FromBytes(bytes, $"run {selected.Info.RunId}: model.som");
                     console.Error.WriteLine($"Using the model of run {selected.Info.RunId} ({selected.Info.RunName}).");
                 }
                 finally

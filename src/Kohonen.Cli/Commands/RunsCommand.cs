@@ -283,13 +283,13 @@ internal static class RunsCommand
 
     /// <summary>Opens the store, runs the body, closes the store; exit codes as every command.</summary>
     private static Task<int> Run(CliConsole console, CliEnvironment environment, ParseResult result, TrackingOptions tracking, Func<ITrackingStore, KohonenSettings, Task> body) =>
-        CommandRunner.RunAsync(console, CommonOptions.IsVerbose(result, environment), () =>
+        CommandRunner.RunAsync(console, CommonOptions.IsVerbose(result, environment), async () =>
         {
             var settings = KohonenSettings.Load(environment);
             var store = TrackingStores.Open(settings, result.GetValue(tracking.Store));
             try
             {
-                body(store, settings).GetAwaiter().GetResult();
+                await body(store, settings).ConfigureAwait(false);
             }
             finally
             {

@@ -20,7 +20,7 @@ internal static class ServeCommand
         {
             urls, run, forceBest, tracking.Store, tracking.Experiment,
         };
-        command.SetAction((r, cancellationToken) => CommandRunner.RunAsync(console, CommonOptions.IsVerbose(r, environment), () =>
+        command.SetAction((r, cancellationToken) => CommandRunner.RunAsync(console, CommonOptions.IsVerbose(r, environment), async () =>
         {
             var settings = KohonenSettings.Load(environment);
             var store = TrackingStores.Open(settings, r.GetValue(tracking.Store));
@@ -51,20 +51,20 @@ internal static class ServeCommand
                 });
                 builder.Logging.SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
                 builder.Services.AddKohonenServer(options);
-                using var app = builder.Build();
+                await using var app = builder.Build();
                 app.MapKohonenApi();
-                app.StartAsync(cancellationToken).GetAwaiter().GetResult();
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
                 console.Error.WriteLine($"kohonen serve: listening on {addresses} (store {TrackingStores.Describe(store)}; API reference at /docs). Ctrl+C stops.");
                 try
                 {
-                    Task.Delay(Timeout.Infinite, cancellationToken).GetAwaiter().GetResult();
+                    await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
                     // Ctrl+C or SIGTERM: a normal stop.
                 }
 
-                app.StopAsync(CancellationToken.None).GetAwaiter().GetResult();
+                await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
                 console.Error.WriteLine("kohonen serve: stopped.");
                 return ExitCodes.Success;
             }

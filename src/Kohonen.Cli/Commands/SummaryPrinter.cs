@@ -1,19 +1,21 @@
 using System.Globalization;
 using System.Text.Json;
+using Kohonen.Tracking;
 
 namespace Kohonen.Cli.Commands;
 
-/// <summary>Measures a trained map and prints what the training did, as text or one JSON object.</summary>
+/// <summary>Prints what a training did, as text or one JSON object.</summary>
 internal static class SummaryPrinter
 {
-    public static TrainingSummary Summarize(string command, string? output, string? runId, SomModel model, DataMatrix data, TimeSpan trainTime, IReadOnlyList<string> pictures) =>
-        Summarize(command, output, runId, model, data.Rows, QualityMetrics.OfTraining(model, data), trainTime, pictures);
-
-    /// <summary>The summary of a map trained on <paramref name="rows"/> rows with these final QE and TE.</summary>
-    public static TrainingSummary Summarize(string command, string? output, string? runId, SomModel model, int rows, (double QuantizationError, double TopographicError) metrics, TimeSpan trainTime, IReadOnlyList<string> pictures)
+    /// <summary>The summary of a training on <paramref name="rows"/> rows: its outcome (map, final QE
+    /// and TE, time, run) and the files written.</summary>
+    public static TrainingSummary Summarize(string command, string? output, TrainingOutcome outcome, int rows, IReadOnlyList<string> pictures)
     {
+        var model = outcome.Model;
+        var runId = outcome.RunId;
+        var trainTime = outcome.TrainTime;
         var options = model.Options!;
-        var (qe, te) = metrics;
+        var (qe, te) = (outcome.QuantizationError, outcome.TopographicError);
         return new TrainingSummary(
             command,
             runId,

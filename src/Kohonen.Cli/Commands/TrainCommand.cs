@@ -1,12 +1,16 @@
 using System.CommandLine;
 using Kohonen.Cli.Settings;
 using Kohonen.Imaging;
+using Kohonen.Tracking;
+using static System.FormattableString;
 
 namespace Kohonen.Cli.Commands;
 
 /// <summary><c>kohonen train</c>: train a map on a CSV or .npy file and save it.</summary>
 internal static class TrainCommand
 {
+    private static SomOptions Defaults => SomOptions.Default;
+
     public static Command Create(CliConsole console, CliEnvironment environment)
     {
         var data = new Option<string?>("--data") { Description = $"Training data ({DataFiles.Allowed}). Without it: SOM_SAMPLES random rows of SOM_INPUT_DIM uniform features, as the Python original." };
@@ -16,21 +20,21 @@ internal static class TrainCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var labelColumn = new Option<string?>("--label-column") { Description = "A CSV column of text labels, not used as a feature." };
-        var width = new Option<int?>("--width") { Description = "Map columns (default: SOM_WIDTH, else 10)." };
-        var height = new Option<int?>("--height") { Description = "Map rows (default: SOM_HEIGHT, else 10)." };
-        var iterations = new Option<int?>("--iterations") { Description = "Online passes over the data (default 100)." };
-        var epochs = new Option<int?>("--epochs") { Description = "Batch epochs; implies --algorithm batch (default 100)." };
-        var algorithm = EnumOption.Create<TrainingAlgorithm>("--algorithm", "Training algorithm; default online");
-        var topology = EnumOption.Create<Topology>("--topology", "Cell shape; default rectangular");
+        var width = new Option<int?>("--width") { Description = Invariant($"Map columns (default: SOM_WIDTH, else {Defaults.Width}).") };
+        var height = new Option<int?>("--height") { Description = Invariant($"Map rows (default: SOM_HEIGHT, else {Defaults.Height}).") };
+        var iterations = new Option<int?>("--iterations") { Description = Invariant($"Online passes over the data (default {Defaults.Iterations}).") };
+        var epochs = new Option<int?>("--epochs") { Description = Invariant($"Batch epochs; implies --algorithm batch (default {Defaults.Iterations}).") };
+        var algorithm = EnumOption.Create<TrainingAlgorithm>("--algorithm", $"Training algorithm; default {OptionText.ToText(Defaults.Algorithm)}");
+        var topology = EnumOption.Create<Topology>("--topology", $"Cell shape; default {OptionText.ToText(Defaults.Topology)}");
         var toroidal = new Option<bool>("--toroidal") { Description = "Wrap the map around on both axes." };
-        var neighborhood = EnumOption.Create<Neighborhood>("--neighborhood", "Neighbourhood function; default gaussian");
-        var learningRate = new Option<double?>("--learning-rate") { Description = "Initial learning rate α₀ in (0, 1] (default 0.1)." };
+        var neighborhood = EnumOption.Create<Neighborhood>("--neighborhood", $"Neighbourhood function; default {OptionText.ToText(Defaults.Neighborhood)}");
+        var learningRate = new Option<double?>("--learning-rate") { Description = Invariant($"Initial learning rate α₀ in (0, 1] (default {Defaults.LearningRate}).") };
         var sigma = new Option<double?>("--sigma") { Description = "Initial radius σ₀ in grid cells (default max(width, height)/2)." };
-        var decay = EnumOption.Create<Decay>("--decay", "Decay of both σ and α; default exponential-classic");
+        var decay = EnumOption.Create<Decay>("--decay", $"Decay of both σ and α; default {OptionText.ToText(Defaults.SigmaDecay)}");
         var sigmaDecay = EnumOption.Create<Decay>("--sigma-decay", "Decay of σ alone, overriding --decay");
         var learningRateDecay = EnumOption.Create<Decay>("--learning-rate-decay", "Decay of α alone, overriding --decay");
-        var init = EnumOption.Create<Initialization>("--init", "Codebook initialisation; default random");
-        var scale = EnumOption.Create<Scaling>("--scale", "Feature scaling kept in the model; default none");
+        var init = EnumOption.Create<Initialization>("--init", $"Codebook initialisation; default {OptionText.ToText(Defaults.Initialization)}");
+        var scale = EnumOption.Create<Scaling>("--scale", $"Feature scaling kept in the model; default {OptionText.ToText(Defaults.Scaling)}");
         var shuffle = new Option<bool>("--shuffle") { Description = "Online: visit samples in a new random order every iteration." };
         var batchSize = new Option<int?>("--batch-size") { Description = "Stream the data file this many rows at a time (batch algorithm; memory bounded by the chunk, not the file; a CSV or TSV file is first converted, chunk by chunk, into a temporary .npy). Default: SOM_BATCH_SIZE, else the whole file in memory." };
         var exact = new Option<bool>("--exact") { Description = "Online: update every node, with no cut-off of steps below 2^-24 (slower late in training)." };
@@ -40,38 +44,38 @@ internal static class TrainCommand
         var recording = new RecordingOptions();
         var noPlots = new Option<bool>("--no-plots") { Description = "Do not write the U-matrix, component planes and training curve beside the model." };
         var json = CommonOptions.Json();
-        var quiet = CommonOptions.Quiet();
+        var quietFlag = CommonOptions.Quiet();
 
         var command = new Command("train", "Train a self-organizing map on a data file and save the model.")
         {
             data, columns, labelColumn, width, height, iterations, epochs, algorithm, topology, toroidal, neighborhood,
-            learningRate, sigma, decay, sigmaDecay, learningRateDecay, init, scale, shuffle, exact, batchSize, seed, threads, output, noPlots, json, quiet,
+            learningRate, sigma, decay, sigmaDecay, learningRateDecay, init, scale, shuffle, exact, batchSize, seed, threads, output, noPlots, json, quietFlag,
         };
         foreach (var option in recording.All)
         {
             command.Options.Add(option);
         }
 
-        command.SetAction((r, cancellationToken) => CommandRunner.RunAsync(console, CommonOptions.IsVerbose(r, environment), () =>
+        command.SetAction((r, cancellationToken) => CommandRunner.RunAsync(console, CommonOptions.IsVerbose(r, environment), async () =>
         {
             var settings = KohonenSettings.Load(environment);
             var (chosenAlgorithm, passes) = Passes(r.GetValue(iterations), r.GetValue(epochs), r.GetValue(algorithm), settings.Iterations);
-            var bothDecay = EnumOption.Value(r, decay, Decay.ExponentialClassic);
+            var bothDecay = EnumOption.Value(r, decay, Defaults.SigmaDecay);
             var options = new SomOptions
             {
-                Width = r.GetValue(width) ?? settings.Width ?? 10,
-                Height = r.GetValue(height) ?? settings.Height ?? 10,
+                Width = r.GetValue(width) ?? settings.Width,
+                Height = r.GetValue(height) ?? settings.Height,
                 Algorithm = chosenAlgorithm,
                 Iterations = passes,
-                Topology = EnumOption.Value(r, topology, Topology.Rectangular),
+                Topology = EnumOption.Value(r, topology, Defaults.Topology),
                 Toroidal = r.GetValue(toroidal),
-                Neighborhood = EnumOption.Value(r, neighborhood, Neighborhood.Gaussian),
-                LearningRate = r.GetValue(learningRate) ?? settings.LearningRate ?? 0.1,
+                Neighborhood = EnumOption.Value(r, neighborhood, Defaults.Neighborhood),
+                LearningRate = r.GetValue(learningRate) ?? settings.LearningRate,
                 Sigma = r.GetValue(sigma) ?? settings.Sigma,
                 SigmaDecay = EnumOption.Value(r, sigmaDecay, bothDecay),
                 LearningRateDecay = EnumOption.Value(r, learningRateDecay, bothDecay),
-                Initialization = EnumOption.Value(r, init, Initialization.Random),
-                Scaling = EnumOption.Value(r, scale, Scaling.None),
+                Initialization = EnumOption.Value(r, init, Defaults.Initialization),
+                Scaling = EnumOption.Value(r, scale, Defaults.Scaling),
                 Shuffle = r.GetValue(shuffle),
                 ExactNeighborhood = r.GetValue(exact),
                 Seed = r.GetValue(seed) ?? settings.RandomState ?? Random.Shared.Next(),
@@ -97,11 +101,12 @@ internal static class TrainCommand
 
             var dataPath = r.GetValue(data);
             var rowsPerChunk = r.GetValue(batchSize) ?? settings.BatchSize;
-            CsvData? table = null;
+            var quiet = r.GetValue(quietFlag) || r.GetValue(json);
             using var streamed = rowsPerChunk is null ? null : OpenStream(dataPath, rowsPerChunk.Value, r.GetValue(columns), r.GetValue(labelColumn),
-                r.GetValue(quiet) || r.GetValue(json) ? null : temporary => console.Error.WriteLine($"Reading {dataPath} {rowsPerChunk:N0} rows at a time into {temporary} (deleted at the end) ..."));
-            var stream = streamed?.Reader;
-            if (stream is not null)
+                quiet ? null : temporary => console.Error.WriteLine($"Reading {dataPath} {rowsPerChunk:N0} rows at a time into {temporary} (deleted at the end) ..."));
+            CsvData? table = null;
+            TrainingInput input;
+            if (streamed is not null)
             {
                 if (r.GetValue(algorithm) is { } named && OptionText.Parse<TrainingAlgorithm>(named, "--algorithm") == TrainingAlgorithm.Online)
                 {
@@ -109,70 +114,42 @@ internal static class TrainCommand
                 }
 
                 options = options with { Algorithm = TrainingAlgorithm.Batch };
+                input = TrainingInput.Streamed(streamed.Reader, rowsPerChunk!.Value);
             }
             else
             {
                 table = dataPath is null
                     ? new CsvData(SampleData.Uniform(settings.Samples, settings.InputDim, options.Seed!.Value), null)
                     : DataFiles.Read(dataPath, "--data", DataFiles.Columns(r.GetValue(columns)), r.GetValue(labelColumn));
+                input = TrainingInput.InMemory(table.Data);
             }
 
-            var rowCount = stream?.Rows ?? table!.Data.Rows;
-            var columnCount = stream?.Columns ?? table!.Data.Columns;
-            var plots = !r.GetValue(noPlots);
-            if (plots)
+            // Checked before anything is said or stored: options that cannot train leave nothing behind.
+            options.Validate();
+            if (!quiet)
             {
-                options = options with { MetricsEvery = CurveSpacing(options, rowCount) };
-            }
-
-            var trainer = new SomTrainer(options);
-            var quietNow = r.GetValue(quiet) || r.GetValue(json);
-            if (!quietNow)
-            {
-                console.Error.WriteLine(stream is not null
-                    ? $"Streaming {rowCount} rows × {columnCount} features from {dataPath}, {rowsPerChunk} rows at a time."
+                console.Error.WriteLine(streamed is not null
+                    ? $"Streaming {input.Rows} rows × {input.Columns} features from {dataPath}, {rowsPerChunk} rows at a time."
                     : dataPath is null
-                        ? $"No --data: training on {rowCount} random rows × {columnCount} uniform features (SOM_SAMPLES × SOM_INPUT_DIM)."
-                        : $"Read {rowCount} rows × {columnCount} features ({string.Join(", ", table!.Data.ColumnNames)}) from {dataPath}.");
+                        ? $"No --data: training on {input.Rows} random rows × {input.Columns} uniform features (SOM_SAMPLES × SOM_INPUT_DIM)."
+                        : $"Read {input.Rows} rows × {input.Columns} features ({string.Join(", ", table!.Data.ColumnNames)}) from {dataPath}.");
             }
 
-            // QE and TE of the trained map on its data, measured once (a pass over a streamed file costs).
-            (double, double)? finalMetrics = null;
-            (double QuantizationError, double TopographicError) Final(SomModel m) => finalMetrics ??= stream is null
-                ? QualityMetrics.OfTraining(m, table!.Data)
-                : QualityMetrics.OfTraining(m, stream, rowsPerChunk!.Value);
-
-            var xLabel = options.Algorithm == TrainingAlgorithm.Batch ? "epoch" : "iteration";
-            var kinds = plots
-                ? new (string Kind, Func<SomModel, byte[]> Draw)[]
-                {
-                    ("umatrix", m => MapPictures.UMatrix(m)),
-                    ("planes", m => MapPictures.ComponentPlanes(m)),
-                    ("curve", m => MapPictures.TrainingCurve(m.History, xLabel: xLabel)),
-                    ("hits", m => MapPictures.HitMap(m, table!.Data)),
-                }.Where(k => table is not null || k.Item1 != "hits").ToArray()
-                : [];
-            var drawn = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-            IEnumerable<(string, byte[])> Pictures(SomModel m)
-            {
-                foreach (var (kind, draw) in kinds)
-                {
-                    drawn[kind] = draw(m);
-                    yield return ($"pictures/{kind}.png", drawn[kind]);
-                }
-            }
-
+            var plots = !r.GetValue(noPlots);
             var store = track ? TrackingStores.Open(settings, r.GetValue(recording.Tracking.Store)) : null;
-            RecordedModel trained;
+            TrainingOutcome outcome;
             try
             {
                 var runName = r.GetValue(recording.RunName) ?? settings.RunName ?? (dataPath is null ? "random" : Path.GetFileNameWithoutExtension(dataPath));
                 var experiment = r.GetValue(recording.Tracking.Experiment) ?? settings.ExperimentName;
-                Func<IProgress<TrainingProgress>?, SomModel> fit = stream is null
-                    ? p => trainer.Fit(table!.Data, p, cancellationToken)
-                    : p => trainer.Fit(stream, rowsPerChunk!.Value, p, cancellationToken);
-                trained = Recording.Train(store, experiment, runName, trainer.Options, fit, Final,
-                    Recording.DataTags(dataPath, rowCount, columnCount), Pictures, console, quietNow, "train", cancellationToken);
+                var session = new TrainingSession(options, input)
+                {
+                    MeasureCurve = plots,
+                    Recording = Recording.Run(store, experiment, runName, Recording.DataTags(dataPath, input.Rows, input.Columns)),
+                    Pictures = plots ? m => Pictures(m, table?.Data) : null,
+                    KeepModelBytes = path is not null,
+                };
+                outcome = await ProgressDisplay.ShowAsync(progress => session.RunAsync(progress, cancellationToken), console, quiet, "train", options.Iterations).ConfigureAwait(false);
             }
             finally
             {
@@ -182,36 +159,37 @@ internal static class TrainCommand
                 }
             }
 
-            var model = trained.Model;
-            Recording.WriteRunIdFile(runIdFile, trained.RunId);
-            var pictures = new List<string>();
+            Recording.WriteRunIdFile(runIdFile, outcome.RunId);
+            var written = new List<string>();
             if (path is not null)
             {
-                SomFile.Save(model, path);
-                foreach (var (kind, draw) in kinds)
+                Recording.WriteModel(outcome, path);
+                foreach (var picture in outcome.Pictures)
                 {
-                    var picture = PicturePaths.Beside(path, kind);
-                    MapPictures.Save(drawn.TryGetValue(kind, out var bytes) ? bytes : draw(model), picture);
-                    pictures.Add(picture);
+                    var beside = PicturePaths.Beside(path, picture.Kind);
+                    MapPictures.Save(picture.Content, beside);
+                    written.Add(beside);
                 }
             }
 
-            SummaryPrinter.Print(console, SummaryPrinter.Summarize("train", path, trained.RunId, model, rowCount, Final(model), trained.TrainTime, pictures), r.GetValue(json));
+            SummaryPrinter.Print(console, SummaryPrinter.Summarize("train", path, outcome, input.Rows, written), r.GetValue(json));
             return ExitCodes.Success;
         }));
         return command;
     }
 
-    /// <summary>
-    /// How often to measure QE and TE for the training curve: up to 50 points, fewer when the data is
-    /// large, so that measuring (a pass over the data each time) stays small beside training itself
-    /// (about 2·10⁸ distance evaluations at most in all).
-    /// </summary>
-    private static int CurveSpacing(SomOptions options, int rows)
+    /// <summary>The pictures of a trained map: the U-matrix, the component planes, the training curve
+    /// and, for data in memory, the hit map.</summary>
+    private static TrainingPicture[] Pictures(SomModel model, DataMatrix? data)
     {
-        var perMeasurement = Math.Max(1.0, (double)rows * options.Width * options.Height);
-        var points = (int)Math.Clamp(2e8 / perMeasurement, 2, 50);
-        return Math.Max(1, (int)Math.Ceiling(options.Iterations / (double)points));
+        var xLabel = model.Options!.Algorithm == TrainingAlgorithm.Batch ? "epoch" : "iteration";
+        TrainingPicture[] pictures =
+        [
+            new("pictures/umatrix.png", MapPictures.UMatrix(model)),
+            new("pictures/planes.png", MapPictures.ComponentPlanes(model)),
+            new("pictures/curve.png", MapPictures.TrainingCurve(model.History, xLabel: xLabel)),
+        ];
+        return data is null ? pictures : [.. pictures, new("pictures/hits.png", MapPictures.HitMap(model, data))];
     }
 
     /// <summary>The file --batch-size streams (.npy as it is, CSV or TSV converted to a temporary .npy
@@ -232,7 +210,7 @@ internal static class TrainCommand
     }
 
     /// <summary>--iterations counts online passes, --epochs batch epochs; together they conflict.</summary>
-    private static (TrainingAlgorithm Algorithm, int Passes) Passes(int? iterations, int? epochs, string? algorithmText, int? fromSettings)
+    private static (TrainingAlgorithm Algorithm, int Passes) Passes(int? iterations, int? epochs, string? algorithmText, int fromSettings)
     {
         TrainingAlgorithm? named = algorithmText is null ? null : OptionText.Parse<TrainingAlgorithm>(algorithmText, "--algorithm");
         if (iterations is not null && epochs is not null)
@@ -253,7 +231,7 @@ internal static class TrainCommand
         var chosen = named ?? TrainingAlgorithm.Online;
         return (chosen, iterations is not null
             ? CheckedPasses(iterations.Value, "--iterations")
-            : fromSettings ?? 100);
+            : fromSettings);
     }
 
     private static int CheckedPasses(int value, string flag) =>

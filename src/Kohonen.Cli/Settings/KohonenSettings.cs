@@ -1,6 +1,7 @@
 using System.Globalization;
 using Kohonen.Tracking;
 using Microsoft.Extensions.Configuration;
+using static System.FormattableString;
 
 namespace Kohonen.Cli.Settings;
 
@@ -15,10 +16,10 @@ internal sealed class KohonenSettings
     /// <summary>Every setting this program reads, in the order <c>deploy/.env.example</c> lists them.</summary>
     public static readonly IReadOnlyList<Setting> All =
     [
-        new("SOM_WIDTH", "1..65536", "Map columns for `kohonen train` (flag --width). Default 10."),
-        new("SOM_HEIGHT", "1..65536", "Map rows for `kohonen train` (flag --height). Default 10."),
-        new("SOM_ITERATIONS", "1..100000000", "Online passes (or batch epochs) for `kohonen train` (flags --iterations/--epochs). Default 100."),
-        new("SOM_LEARNING_RATE", "a number in (0, 1]", "Initial learning rate α₀ (flag --learning-rate). Default 0.1."),
+        new("SOM_WIDTH", "1..65536", Invariant($"Map columns for `kohonen train` (flag --width). Default {SomOptions.Default.Width}.")),
+        new("SOM_HEIGHT", "1..65536", Invariant($"Map rows for `kohonen train` (flag --height). Default {SomOptions.Default.Height}.")),
+        new("SOM_ITERATIONS", Invariant($"1..{SomOptions.MaxIterations}"), Invariant($"Online passes (or batch epochs) for `kohonen train` (flags --iterations/--epochs). Default {SomOptions.Default.Iterations}.")),
+        new("SOM_LEARNING_RATE", "a number in (0, 1]", Invariant($"Initial learning rate α₀ (flag --learning-rate). Default {SomOptions.Default.LearningRate}.")),
         new("SOM_SIGMA", "a number > 0", "Initial neighbourhood radius σ₀ in grid cells (flag --sigma). Default max(width, height)/2."),
         new("SOM_RANDOM_STATE", "a whole number in 0..2147483647", "Seed of every random choice (flag --seed). Default: drawn and reported."),
         new("SOM_INPUT_DIM", "1..4096", "Features of the random data `kohonen train` uses when no --data is given. Default 3."),
@@ -51,10 +52,10 @@ internal sealed class KohonenSettings
     {
         _values = values;
         WorkingDirectory = workingDirectory;
-        Width = Int("SOM_WIDTH", 1, 65536);
-        Height = Int("SOM_HEIGHT", 1, 65536);
-        Iterations = Int("SOM_ITERATIONS", 1, 100_000_000);
-        LearningRate = Double("SOM_LEARNING_RATE", v => v is > 0 and <= 1);
+        Width = Int("SOM_WIDTH", 1, SomOptions.MaxSide) ?? SomOptions.Default.Width;
+        Height = Int("SOM_HEIGHT", 1, SomOptions.MaxSide) ?? SomOptions.Default.Height;
+        Iterations = Int("SOM_ITERATIONS", 1, SomOptions.MaxIterations) ?? SomOptions.Default.Iterations;
+        LearningRate = Double("SOM_LEARNING_RATE", v => v is > 0 and <= 1) ?? SomOptions.Default.LearningRate;
         Sigma = Double("SOM_SIGMA", v => v > 0);
         RandomState = Int("SOM_RANDOM_STATE", 0, int.MaxValue);
         InputDim = Int("SOM_INPUT_DIM", 1, 4096) ?? 3;
@@ -86,14 +87,19 @@ internal sealed class KohonenSettings
 
     public string WorkingDirectory { get; }
 
-    public int? Width { get; }
+    /// <summary>SOM_WIDTH, else the core's default.</summary>
+    public int Width { get; }
 
-    public int? Height { get; }
+    /// <summary>SOM_HEIGHT, else the core's default.</summary>
+    public int Height { get; }
 
-    public int? Iterations { get; }
+    /// <summary>SOM_ITERATIONS, else the core's default.</summary>
+    public int Iterations { get; }
 
-    public double? LearningRate { get; }
+    /// <summary>SOM_LEARNING_RATE, else the core's default.</summary>
+    public double LearningRate { get; }
 
+    /// <summary>SOM_SIGMA, else null: the core's default, max(width, height)/2.</summary>
     public double? Sigma { get; }
 
     public int? RandomState { get; }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Kohonen.Imaging;
+using Kohonen.Tracking;
 using Microsoft.AspNetCore.Http;
 
 namespace Kohonen.Server.Api;
@@ -45,7 +46,11 @@ internal sealed class DemoEndpoint : IDisposable
             var chosen = seed ?? Random.Shared.Next();
             var options = new SomOptions { Width = w, Height = h, Iterations = t, Seed = chosen, Sigma = Math.Max(w, h) > 2 ? null : 1.5 };
             var data = SampleData.RandomColors(n, chosen);
-            png = await Task.Run(() => MapPictures.ColorDemo(new SomTrainer(options).Fit(data, progress: null, cancellationToken), data), cancellationToken).ConfigureAwait(false);
+            var session = new TrainingSession(options, TrainingInput.InMemory(data))
+            {
+                Pictures = model => [new("pictures/colors.png", MapPictures.ColorDemo(model, data))],
+            };
+            png = (await session.RunAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Pictures[0].Content;
         }
         finally
         {

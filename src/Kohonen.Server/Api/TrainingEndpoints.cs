@@ -109,9 +109,12 @@ internal static class TrainingEndpoints
                         : $"\"data_file\" must name a file inside the server's training-data folder, such as \"colors.csv\"; '{request.DataFile}' is not one.");
                 }
 
-                data = Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase)
-                    ? NpyFile.Read(path)
-                    : CsvDataReader.Read(path, new CsvReadOptions { Delimiter = path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',' }).Data;
+                if (!TrainingDataFile.IsKnown(path))
+                {
+                    return (null, null, $"\"data_file\" '{request.DataFile}' has an unknown extension; allowed: {TrainingDataFile.Allowed}.");
+                }
+
+                data = TrainingDataFile.Read(path).Data;
                 if ((long)data.Rows * data.Columns > limits.MaxTrainingValues)
                 {
                     return (null, null, $"'{request.DataFile}' has {(long)data.Rows * data.Columns} values; at most {limits.MaxTrainingValues} are allowed.");
@@ -124,15 +127,14 @@ internal static class TrainingEndpoints
                 Width = request.Width,
                 Height = request.Height,
                 Iterations = request.Iterations,
-                Algorithm = request.Algorithm is null ? TrainingAlgorithm.Online : OptionText.Parse<TrainingAlgorithm>(request.Algorithm, "algorithm"),
-                Topology = request.Topology is null ? Topology.Rectangular : OptionText.Parse<Topology>(request.Topology, "topology"),
+                Algorithm = request.Algorithm is null ? SomOptions.Default.Algorithm : OptionText.Parse<TrainingAlgorithm>(request.Algorithm, "algorithm"),
+                Topology = request.Topology is null ? SomOptions.Default.Topology : OptionText.Parse<Topology>(request.Topology, "topology"),
                 Toroidal = request.Toroidal,
-                Neighborhood = request.Neighborhood is null ? Neighborhood.Gaussian : OptionText.Parse<Neighborhood>(request.Neighborhood, "neighborhood"),
+                Neighborhood = request.Neighborhood is null ? SomOptions.Default.Neighborhood : OptionText.Parse<Neighborhood>(request.Neighborhood, "neighborhood"),
                 LearningRate = request.LearningRate,
                 Sigma = request.Sigma,
-                Scaling = request.Scaling is null ? Scaling.None : OptionText.Parse<Scaling>(request.Scaling, "scaling"),
+                Scaling = request.Scaling is null ? SomOptions.Default.Scaling : OptionText.Parse<Scaling>(request.Scaling, "scaling"),
                 Seed = request.Seed ?? Random.Shared.Next(),
-                MetricsEvery = Math.Max(1, request.Iterations / 50),
             };
             options.Validate();
             return (options, data, null);

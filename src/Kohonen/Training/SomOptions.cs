@@ -19,6 +19,10 @@ public sealed record SomOptions
     /// <summary>The most threads.</summary>
     public const int MaxThreads = 1024;
 
+    /// <summary>The options with every default: the one place the defaults live, for the command line
+    /// and the service to read.</summary>
+    public static SomOptions Default { get; } = new();
+
     private readonly int _width = 10;
     private readonly int _height = 10;
     private readonly Topology _topology = Topology.Rectangular;
