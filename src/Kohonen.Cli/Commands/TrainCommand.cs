@@ -100,7 +100,7 @@ internal static class TrainCommand
             CsvData? table = null;
             using var streamed = rowsPerChunk is null ? null : OpenStream(dataPath, rowsPerChunk.Value, r.GetValue(columns), r.GetValue(labelColumn),
                 r.GetValue(quiet) || r.GetValue(json) ? null : temporary => console.Error.WriteLine($"Reading {dataPath} {rowsPerChunk:N0} rows at a time into {temporary} (deleted at the end) ..."));
-            var stream = streamed?.Reader;
+            var stream = streamed?.Source;
             if (stream is not null)
             {
                 if (r.GetValue(algorithm) is { } named && OptionText.Parse<TrainingAlgorithm>(named, "--algorithm") == TrainingAlgorithm.Online)
@@ -140,7 +140,7 @@ internal static class TrainCommand
             (double, double)? finalMetrics = null;
             (double QuantizationError, double TopographicError) Final(SomModel m) => finalMetrics ??= stream is null
                 ? QualityMetrics.OfTraining(m, table!.Data)
-                : QualityMetrics.OfTraining(m, stream, rowsPerChunk!.Value);
+                : QualityMetrics.OfTraining(m, stream);
 
             var xLabel = options.Algorithm == TrainingAlgorithm.Batch ? "epoch" : "iteration";
             var kinds = plots
@@ -170,7 +170,7 @@ internal static class TrainCommand
                 var experiment = r.GetValue(recording.Tracking.Experiment) ?? settings.ExperimentName;
                 Func<IProgress<TrainingProgress>?, SomModel> fit = stream is null
                     ? p => trainer.Fit(table!.Data, p, cancellationToken)
-                    : p => trainer.Fit(stream, rowsPerChunk!.Value, p, cancellationToken);
+                    : p => trainer.Fit(stream, p, cancellationToken);
                 trained = Recording.Train(store, experiment, runName, trainer.Options, fit, Final,
                     Recording.DataTags(dataPath, rowCount, columnCount), Pictures, console, quietNow, "train", cancellationToken);
             }

@@ -71,7 +71,7 @@ public sealed class FeatureScaler
     /// <param name="chunks">Gives the rows in order, in chunks; called once per pass.</param>
     /// <param name="dim">Values per row.</param>
     /// <param name="kind">The scaling.</param>
-    public static FeatureScaler? Fit(Func<IEnumerable<DataMatrix>> chunks, int dim, Scaling kind)
+    internal static FeatureScaler? Fit(Func<IEnumerable<DataMatrix>> chunks, int dim, Scaling kind)
     {
         ArgumentNullException.ThrowIfNull(chunks);
         if (kind == Scaling.None)
