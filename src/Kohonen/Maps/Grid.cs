@@ -202,7 +202,7 @@ public sealed class Grid : IEquatable<Grid>
     /// <param name="dx2Odd">Width values: the x terms for odd rows (equal to the even ones on a
     /// rectangular grid).</param>
     /// <param name="dy2">Height values: the y terms.</param>
-    public void FillAxisSquaredDistances(int bmu, Span<double> dx2Even, Span<double> dx2Odd, Span<double> dy2)
+    internal void FillAxisSquaredDistances(int bmu, Span<double> dx2Even, Span<double> dx2Odd, Span<double> dy2)
     {
         Debug.Assert(dx2Even.Length >= Width && dx2Odd.Length >= Width && dy2.Length >= Height);
         var bx = bmu % Width;
