@@ -29,6 +29,10 @@ public sealed class Grid : IEquatable<Grid>
     public static readonly double HexRowHeight = Math.Sqrt(3.0) / 2.0;
 
     /// <summary>Creates a grid.</summary>
+    /// <param name="width">Columns, at least 1.</param>
+    /// <param name="height">Rows, at least 1.</param>
+    /// <param name="topology">The cell shape; rectangular by default.</param>
+    /// <param name="toroidal">Whether both axes wrap around; false by default.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is below 1, the node count is above
     /// <see cref="MaxNodes"/>, or a hexagonal torus has an odd height.</exception>
     public Grid(int width, int height, Topology topology = Topology.Rectangular, bool toroidal = false)
