@@ -16,6 +16,9 @@ public sealed class SomModel
 {
     private readonly float[] _codebook;
 
+    /// <summary>Whether the features have names other than x0, x1, … (columns are then matched by name).</summary>
+    private readonly bool _namedFeatures;
+
     /// <summary>Takes ownership of <paramref name="codebook"/>.</summary>
     internal SomModel(Grid grid, int dimension, float[] codebook, IReadOnlyList<string>? featureNames, FeatureScaler? scaler, SomOptions? options, IReadOnlyList<TrainingStep>? history = null)
     {
@@ -50,6 +53,7 @@ public sealed class SomModel
         Dimension = dimension;
         _codebook = codebook;
         FeatureNames = featureNames is null ? [.. Enumerable.Range(0, dimension).Select(i => $"x{i}")] : [.. featureNames];
+        _namedFeatures = !DataMatrix.AreDefaultNames(FeatureNames);
         Scaler = scaler;
         Options = options;
         History = history is null ? [] : [.. history];
@@ -300,7 +304,7 @@ public sealed class SomModel
     /// </summary>
     internal DataMatrix MatchColumns(DataMatrix data)
     {
-        if (!DataMatrix.AreDefaultNames(data.ColumnNames) && !DataMatrix.AreDefaultNames(FeatureNames) && !data.ColumnNames.SequenceEqual(FeatureNames, StringComparer.Ordinal))
+        if (_namedFeatures && !data.ColumnNames.SequenceEqual(FeatureNames, StringComparer.Ordinal) && !DataMatrix.AreDefaultNames(data.ColumnNames))
         {
             var position = new Dictionary<string, int>(StringComparer.Ordinal);
             var repeated = new List<string>();
