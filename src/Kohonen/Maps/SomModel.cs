@@ -12,7 +12,7 @@ namespace Kohonen;
 /// and all distances are in the scaled space the map was trained in. Inputs must have
 /// <see cref="Dimension"/> finite values; anything else is an <see cref="ArgumentException"/>.
 /// </remarks>
-public sealed class SomModel
+public sealed partial class SomModel
 {
     private readonly float[] _codebook;
 
@@ -159,101 +159,6 @@ public sealed class SomModel
         return result;
     }
 
-    /// <summary>The BMU of one input given as doubles: each value is rounded to the nearest float, then
-    /// as <see cref="FindBmu(ReadOnlySpan{float})"/>.</summary>
-    /// <param name="input"><see cref="Dimension"/> finite values within the range of float, in the
-    /// model's feature order and the data's own units.</param>
-    /// <exception cref="ArgumentException">A wrong length, or a NaN, infinite or too large value (its
-    /// position and feature named).</exception>
-    public Bmu FindBmu(ReadOnlySpan<double> input)
-    {
-        Span<float> single = input.Length <= 1024 ? stackalloc float[input.Length] : new float[input.Length];
-        ToSingle(input, single, "The input");
-        return FindBmu(single);
-    }
-
-    /// <summary>
-    /// The Euclidean distance from one input to every node: <c>result[i] = ‖s(input) − wᵢ‖</c> for node
-    /// i = y·Width + x, with s the model's scaler (so in the space the map was trained in, the units of
-    /// <see cref="Bmu.Distance"/>). The least of them is the BMU's distance, and its lowest index the
-    /// BMU's (scikit-learn's <c>transform</c>, MiniSom's <c>activate</c>).
-    /// </summary>
-    /// <param name="input"><see cref="Dimension"/> finite values, in the model's feature order and the
-    /// data's own units.</param>
-    /// <returns>One distance per node, <see cref="Grid"/>.NodeCount of them.</returns>
-    /// <exception cref="ArgumentException">A wrong length or a NaN or infinite value.</exception>
-    public float[] Transform(ReadOnlySpan<float> input)
-    {
-        var result = new float[Grid.NodeCount];
-        Transform(input, result);
-        return result;
-    }
-
-    /// <summary><see cref="Transform(ReadOnlySpan{float})"/> into a buffer of the caller's.</summary>
-    /// <param name="input"><see cref="Dimension"/> finite values.</param>
-    /// <param name="destination">At least <see cref="Grid"/>.NodeCount floats; the first NodeCount are
-    /// written.</param>
-    /// <exception cref="ArgumentException">A wrong length, a NaN or infinite value, or a destination too
-    /// short.</exception>
-    public void Transform(ReadOnlySpan<float> input, Span<float> destination)
-    {
-        CheckInput(input, "The input");
-        if (destination.Length < Grid.NodeCount)
-        {
-            throw new ArgumentException($"The destination holds {destination.Length} distances; the map has {Grid.NodeCount} nodes.", nameof(destination));
-        }
-
-        Span<float> scaled = Dimension <= 1024 ? stackalloc float[Dimension] : new float[Dimension];
-        scoped ReadOnlySpan<float> vector = input;
-        if (Scaler is not null)
-        {
-            Scaler.Transform(input, scaled);
-            vector = scaled;
-        }
-
-        DistancesTo(vector, destination);
-    }
-
-    /// <summary><see cref="Transform(ReadOnlySpan{float})"/> of an input given as doubles (each rounded
-    /// to the nearest float).</summary>
-    /// <param name="input"><see cref="Dimension"/> finite values within the range of float.</param>
-    /// <exception cref="ArgumentException">A wrong length, or a NaN, infinite or too large value.</exception>
-    public float[] Transform(ReadOnlySpan<double> input)
-    {
-        Span<float> single = input.Length <= 1024 ? stackalloc float[input.Length] : new float[input.Length];
-        ToSingle(input, single, "The input");
-        return Transform(single);
-    }
-
-    /// <summary>
-    /// <see cref="Transform(ReadOnlySpan{float})"/> of every row: a matrix of
-    /// <c>data.Rows</c> rows × <see cref="Grid"/>.NodeCount columns, column i the distance to node i
-    /// (named <c>node_x_y</c>). The columns of <paramref name="data"/> are matched to the features as
-    /// <see cref="FindBmus(DataMatrix, int?)"/> matches them. Rows are computed in parallel; each
-    /// distance is the same whatever the number of threads.
-    /// </summary>
-    /// <param name="data">At least one row; every value finite.</param>
-    /// <param name="maxThreads">The most threads to use; default all cores.</param>
-    /// <exception cref="ArgumentException">The data does not fit the map (see
-    /// <see cref="FindBmus(DataMatrix, int?)"/>), is empty, or holds a NaN or infinite value.</exception>
-    public DataMatrix Transform(DataMatrix data, int? maxThreads = null)
-    {
-        var scaled = PrepareInput(data);
-        var nodes = Grid.NodeCount;
-        var result = new float[(long)scaled.Rows * nodes];
-        const int RowsPerTask = 64;
-        Parallel.For(0, (scaled.Rows + RowsPerTask - 1) / RowsPerTask, new ParallelOptions { MaxDegreeOfParallelism = maxThreads ?? Environment.ProcessorCount }, c =>
-        {
-            var end = Math.Min(scaled.Rows, (c + 1) * RowsPerTask);
-            for (var r = c * RowsPerTask; r < end; r++)
-            {
-                DistancesTo(scaled.Row(r), result.AsSpan(r * nodes, nodes));
-            }
-        });
-        string[] names = [.. Enumerable.Range(0, nodes).Select(i => $"node_{i % Width}_{i / Width}")];
-        return DataMatrix.Wrap(result, scaled.Rows, nodes, names);
-    }
-
     /// <summary>The mean distance from each row to its BMU (<see cref="QualityMetrics.QuantizationError"/>),
     /// the columns matched to the features as in <see cref="FindBmus(DataMatrix, int?)"/>.</summary>
     /// <param name="data">At least one row; every value finite.</param>
@@ -285,106 +190,6 @@ public sealed class SomModel
     /// <param name="data">At least one row; every value finite.</param>
     /// <param name="labels">One label per row.</param>
     public GridValues<string?> LabelMap(DataMatrix data, IReadOnlyList<string> labels) => MapAnalysis.LabelMap(this, data, labels);
-
-    /// <summary>The distance from a vector in the training space to every node, as the node-by-node
-    /// BMU search measures them.</summary>
-    private void DistancesTo(ReadOnlySpan<float> vector, Span<float> destination)
-    {
-        var codebook = _codebook.AsSpan();
-        for (var node = 0; node < Grid.NodeCount; node++)
-        {
-            destination[node] = MathF.Sqrt(SquaredDistance.Compute(codebook.Slice(node * Dimension, Dimension), vector));
-        }
-    }
-
-    /// <summary>
-    /// The data's columns in the model's feature order. When both the data's columns and the model's
-    /// features have names (other than x0, x1, …), columns are matched by name, in any order; otherwise by
-    /// position.
-    /// </summary>
-    internal DataMatrix MatchColumns(DataMatrix data)
-    {
-        if (_namedFeatures && !data.ColumnNames.SequenceEqual(FeatureNames, StringComparer.Ordinal) && !DataMatrix.AreDefaultNames(data.ColumnNames))
-        {
-            var position = new Dictionary<string, int>(StringComparer.Ordinal);
-            var repeated = new List<string>();
-            for (var c = 0; c < data.Columns; c++)
-            {
-                if (!position.TryAdd(data.ColumnNames[c], c))
-                {
-                    repeated.Add(data.ColumnNames[c]);
-                }
-            }
-
-            var missing = FeatureNames.Where(f => !position.ContainsKey(f)).ToList();
-            var extra = data.ColumnNames.Where(c => !FeatureNames.Contains(c, StringComparer.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
-            if (missing.Count > 0 || extra.Count > 0 || repeated.Count > 0)
-            {
-                var problems = new List<string>();
-                if (missing.Count > 0)
-                {
-                    problems.Add($"missing {Quoted(missing)}");
-                }
-
-                if (extra.Count > 0)
-                {
-                    problems.Add($"not features of the map: {Quoted(extra)}");
-                }
-
-                if (repeated.Count > 0)
-                {
-                    problems.Add($"named twice: {Quoted(repeated.Distinct(StringComparer.Ordinal))}");
-                }
-
-                throw new ArgumentException(
-                    $"The data's columns are matched to the map's features by name, and they do not match: {string.Join("; ", problems)}. The map's features: {Quoted(FeatureNames)}.", nameof(data));
-            }
-
-            var values = new float[(long)data.Rows * Dimension];
-            var source = data.Values;
-            for (var r = 0; r < data.Rows; r++)
-            {
-                for (var f = 0; f < Dimension; f++)
-                {
-                    values[((long)r * Dimension) + f] = source[(r * data.Columns) + position[FeatureNames[f]]];
-                }
-            }
-
-            return DataMatrix.Wrap(values, data.Rows, Dimension, FeatureNames);
-        }
-
-        if (data.Columns != Dimension)
-        {
-            throw new ArgumentException(
-                $"The map has {Dimension} features ({string.Join(", ", FeatureNames)}); the data has {data.Columns} columns.", nameof(data));
-        }
-
-        return data;
-    }
-
-    private static string Quoted(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"'{n}'"));
-
-    /// <summary>Rounds doubles to floats, refusing NaN, infinite and too large values by position.</summary>
-    private void ToSingle(ReadOnlySpan<double> input, Span<float> destination, string what)
-    {
-        if (input.Length != Dimension)
-        {
-            throw new ArgumentException($"{what} has {input.Length} values; the map expects {Dimension} ({string.Join(", ", FeatureNames)}).");
-        }
-
-        for (var i = 0; i < input.Length; i++)
-        {
-            var value = (float)input[i];
-            if (!float.IsFinite(value))
-            {
-                throw new ArgumentException(double.IsFinite(input[i])
-                    ? $"{what}'s value {i} ('{FeatureNames[i]}') is {input[i]}, beyond the range of float (±{float.MaxValue})."
-                    : $"{what}'s value {i} ('{FeatureNames[i]}') is {input[i]}; only finite numbers are allowed.");
-            }
-
-            destination[i] = value;
-        }
-    }
 
     /// <summary>Matches the columns of input data to the features, checks its values and applies the
     /// scaler.</summary>
