@@ -54,13 +54,13 @@ internal static class DataFiles
     {
         private readonly string? _temporary;
 
-        private Streamed(NpyRowReader reader, string? temporary)
+        private Streamed(DataSource source, string? temporary)
         {
-            Reader = reader;
+            Source = source;
             _temporary = temporary;
         }
 
-        public NpyRowReader Reader { get; }
+        public DataSource Source { get; }
 
         /// <summary>Opens <paramref name="path"/>; <paramref name="converting"/> is told before a text
         /// file is converted (it reads the whole file once).</summary>
@@ -70,7 +70,7 @@ internal static class DataFiles
         {
             if (TextOptions(path, flag, columns, labelColumn) is not { } options)
             {
-                return new Streamed(NpyRowReader.Open(path), null);
+                return new Streamed(DataSource.FromNpy(path, rowsPerChunk), null);
             }
 
             var temporary = Path.Combine(Path.GetTempPath(), $"kohonen-stream-{Guid.NewGuid():N}.npy");
@@ -83,7 +83,7 @@ internal static class DataFiles
                     names ??= chunk.Data.ColumnNames;
                     return chunk.Data;
                 }));
-                return new Streamed(NpyRowReader.Open(temporary, names), temporary);
+                return new Streamed(DataSource.FromNpy(temporary, rowsPerChunk, names), temporary);
             }
             catch
             {
@@ -94,7 +94,7 @@ internal static class DataFiles
 
         public void Dispose()
         {
-            Reader.Dispose();
+            Source.Dispose();
             if (_temporary is not null)
             {
                 File.Delete(_temporary);

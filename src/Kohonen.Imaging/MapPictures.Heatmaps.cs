@@ -11,7 +11,7 @@ public static partial class MapPictures
         ArgumentNullException.ThrowIfNull(model);
         options ??= PictureOptions.Default;
         var u = model.UMatrix();
-        return Heatmap(model.Grid, (x, y) => u[y, x], options.Title ?? "U-matrix (mean distance to neighbours)", options.Width, labels: null);
+        return Heatmap(model.Grid, (x, y) => u[x, y], options.Title ?? "U-matrix (mean distance to neighbours)", options.Width, labels: null);
     }
 
     /// <summary>How many rows of <paramref name="data"/> each node wins, as a heatmap with a colour
@@ -21,8 +21,8 @@ public static partial class MapPictures
         ArgumentNullException.ThrowIfNull(model);
         options ??= PictureOptions.Default;
         var hits = model.HitMap(data);
-        return Heatmap(model.Grid, (x, y) => hits[y, x], options.Title ?? $"Hits ({data.Rows} samples)", options.Width,
-            labels: (x, y) => hits[y, x].ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return Heatmap(model.Grid, (x, y) => hits[x, y], options.Title ?? $"Hits ({data.Rows} samples)", options.Width,
+            labels: (x, y) => hits[x, y].ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>One small heatmap per feature (its weights across the map, in the feature's units),
@@ -54,7 +54,7 @@ public static partial class MapPictures
                 Chart.Text(canvas, Fit(model.FeatureNames[f], panelWidth - Margin, LabelSize), left, top + LabelSize, LabelSize, bold: true);
                 var plane = model.ComponentPlane(f);
                 var area = SKRect.Create(left, top + PanelTitle, panelWidth - Margin, probe.Bounds.Height);
-                DrawHeatmap(canvas, model.Grid, (x, y) => plane[y, x], area, LabelSize - 2, labels: null);
+                DrawHeatmap(canvas, model.Grid, (x, y) => plane[x, y], area, LabelSize - 2, labels: null);
             }
 
             return Chart.Png(bitmap);

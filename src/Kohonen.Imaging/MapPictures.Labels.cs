@@ -35,7 +35,7 @@ public static partial class MapPictures
             geometry.FillCells(canvas, node =>
             {
                 var (x, y) = model.Grid.CoordinatesOf(node);
-                return map[y, x] is { } label ? colorOf[label] : Chart.Empty;
+                return map[x, y] is { } label ? colorOf[label] : Chart.Empty;
             });
             var entries = order.Select(l => (Fit(l, legendWidth - LabelSize - 12, LabelSize), colorOf[l])).ToList();
             entries.Add(("no samples", Chart.Empty));

@@ -95,8 +95,8 @@ public static partial class MapPictures
 
         var planes = features.Select(model.ComponentPlane).ToArray();
         names = [.. features.Select(f => model.FeatureNames[f])];
-        var inUnitRange = planes.All(p => p.Cast<float>().All(v => v is >= 0 and <= 1));
-        var ranges = planes.Select(p => (Min: p.Cast<float>().Min(), Max: p.Cast<float>().Max())).ToArray();
+        var inUnitRange = planes.All(p => p.All(v => v is >= 0 and <= 1));
+        var ranges = planes.Select(p => (Min: p.Min(), Max: p.Max())).ToArray();
         var result = new SKColor[model.Grid.NodeCount];
         for (var node = 0; node < result.Length; node++)
         {
@@ -104,7 +104,7 @@ public static partial class MapPictures
             var channel = new byte[3];
             for (var c = 0; c < 3; c++)
             {
-                var v = planes[c][y, x];
+                var v = planes[c][x, y];
                 channel[c] = inUnitRange
                     ? UnitByte(v)
                     : ranges[c].Max > ranges[c].Min ? UnitByte((v - ranges[c].Min) / (ranges[c].Max - ranges[c].Min)) : (byte)128;

@@ -25,7 +25,7 @@ internal static class ModelLoading
     {
         var seed = Random.Shared.Next();
         var data = SampleData.RandomColors(20, seed);
-        var session = new TrainingSession(new SomOptions { Width = 100, Height = 100, Iterations = 1000, Seed = seed }, TrainingInput.InMemory(data))
+        var session = new TrainingSession(new SomOptions { Width = 100, Height = 100, Iterations = 1000, Seed = seed }, DataSource.FromMatrix(data))
         {
             Recording = new RunRecording(store, experiment, "colors (first start)",
                 new Dictionary<string, string> { ["data_file"] = "random colors", ["trained_by"] = "kohonen serve (empty store)" }),

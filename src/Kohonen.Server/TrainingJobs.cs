@@ -62,7 +62,7 @@ internal sealed class TrainingJobs(KohonenServerOptions options, ModelHolder hol
         var cancellation = new CancellationTokenSource();
         var created = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         TrainingJob? job = null;
-        var session = new TrainingSession(somOptions, TrainingInput.InMemory(data))
+        var session = new TrainingSession(somOptions, DataSource.FromMatrix(data))
         {
             MeasureCurve = true,
             Recording = new RunRecording(options.Store, options.ExperimentName, runName, tags),

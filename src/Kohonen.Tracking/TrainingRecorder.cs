@@ -34,7 +34,7 @@ public static class TrainingRecorder
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(trainer);
         ArgumentNullException.ThrowIfNull(data);
-        var session = new TrainingSession(trainer.Options, TrainingInput.InMemory(data))
+        var session = new TrainingSession(trainer.Options, DataSource.FromMatrix(data))
         {
             Recording = new RunRecording(store, experimentName, runName, tags),
             Pictures = artifacts is null ? null : model => [.. artifacts(model).Select(a => new TrainingPicture(a.Path, a.Content))],

@@ -17,7 +17,7 @@ namespace Kohonen.Tracking;
 /// <param name="options">How to train; checked here with <see cref="SomOptions.Validate"/> (a
 /// <see cref="SomOptionsException"/> names what is wrong).</param>
 /// <param name="input">The rows to train on and to measure the map with.</param>
-public sealed class TrainingSession(SomOptions options, TrainingInput input)
+public sealed class TrainingSession(SomOptions options, DataSource input)
 {
     /// <summary>The most points <see cref="CurveSpacing"/> gives a training curve.</summary>
     public const int MaxCurvePoints = 50;
@@ -26,7 +26,7 @@ public sealed class TrainingSession(SomOptions options, TrainingInput input)
     public SomOptions Options { get; } = (options ?? throw new ArgumentNullException(nameof(options))).Validate();
 
     /// <summary>The training rows.</summary>
-    public TrainingInput Input { get; } = input ?? throw new ArgumentNullException(nameof(input));
+    public DataSource Input { get; } = input ?? throw new ArgumentNullException(nameof(input));
 
     /// <summary>Measure QE and TE during training for a training curve, every
     /// <see cref="CurveSpacing"/> iterations (this replaces <see cref="SomOptions.MetricsEvery"/>).
@@ -129,14 +129,14 @@ public sealed class TrainingSession(SomOptions options, TrainingInput input)
     private async Task<(SomModel Model, TimeSpan Time)> FitAsync(SomTrainer trainer, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var model = await Task.Run(() => Input.Fit(trainer, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var model = await Task.Run(() => trainer.Fit(Input, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
         return (model, clock.Elapsed);
     }
 
     /// <summary>The final metrics, the bytes and the pictures of the trained map, once each.</summary>
     private TrainingOutcome Finish(SomModel model, TimeSpan time, bool keepBytes, string? runId)
     {
-        var (qe, te) = Input.Measure(model);
+        var (qe, te) = QualityMetrics.OfTraining(model, Input);
         var bytes = keepBytes ? SomFile.ToBytes(model) : null;
         var pictures = Pictures?.Invoke(model) ?? [];
         return new TrainingOutcome(model, bytes, qe, te, pictures, time, runId);

@@ -14,7 +14,7 @@ public sealed class TrainingSessionTests : StoreFolder
         var data = Rows(40, 3, 1);
         var options = new SomOptions { Width = 6, Height = 5, Iterations = 20, Seed = 7 };
         var drawn = 0;
-        var session = new TrainingSession(options, TrainingInput.InMemory(data))
+        var session = new TrainingSession(options, DataSource.FromMatrix(data))
         {
             Pictures = model =>
             {
@@ -41,7 +41,7 @@ public sealed class TrainingSessionTests : StoreFolder
     public async Task KeepModelBytesGivesTheModelFileOfTheTrainedMap()
     {
         var data = Rows(30, 2, 2);
-        var session = new TrainingSession(new SomOptions { Width = 4, Height = 4, Iterations = 10, Seed = 3 }, TrainingInput.InMemory(data)) { KeepModelBytes = true };
+        var session = new TrainingSession(new SomOptions { Width = 4, Height = 4, Iterations = 10, Seed = 3 }, DataSource.FromMatrix(data)) { KeepModelBytes = true };
 
         var outcome = await session.RunAsync(cancellationToken: Token);
 
@@ -58,7 +58,7 @@ public sealed class TrainingSessionTests : StoreFolder
         var data = Rows(50, 3, 3);
         var drawn = 0;
         string? started = null;
-        var session = new TrainingSession(new SomOptions { Width = 5, Height = 4, Iterations = 12, Seed = 9 }, TrainingInput.InMemory(data))
+        var session = new TrainingSession(new SomOptions { Width = 5, Height = 4, Iterations = 12, Seed = 9 }, DataSource.FromMatrix(data))
         {
             Recording = new RunRecording(store, "session", "recorded", new Dictionary<string, string> { ["data_file"] = "rows" }),
             Pictures = model =>
@@ -101,7 +101,7 @@ public sealed class TrainingSessionTests : StoreFolder
     public async Task MeasureCurveMeasuresEveryCurveSpacingIterations()
     {
         var data = Rows(20, 3, 4);
-        var session = new TrainingSession(new SomOptions { Width = 4, Height = 3, Iterations = 100, Seed = 1 }, TrainingInput.InMemory(data)) { MeasureCurve = true };
+        var session = new TrainingSession(new SomOptions { Width = 4, Height = 3, Iterations = 100, Seed = 1 }, DataSource.FromMatrix(data)) { MeasureCurve = true };
 
         var outcome = await session.RunAsync(cancellationToken: Token);
 
@@ -117,10 +117,10 @@ public sealed class TrainingSessionTests : StoreFolder
         var path = Path.Combine(Folder, "rows.npy");
         NpyFile.Write(path, data);
         var options = new SomOptions { Width = 5, Height = 5, Iterations = 8, Seed = 2, Algorithm = TrainingAlgorithm.Batch };
-        using var reader = NpyRowReader.Open(path);
+        using var reader = DataSource.FromNpy(path, 16);
 
-        var streamed = await new TrainingSession(options, TrainingInput.Streamed(reader, 16)).RunAsync(cancellationToken: Token);
-        var inMemory = await new TrainingSession(options, TrainingInput.InMemory(data)).RunAsync(cancellationToken: Token);
+        var streamed = await new TrainingSession(options, reader).RunAsync(cancellationToken: Token);
+        var inMemory = await new TrainingSession(options, DataSource.FromMatrix(data)).RunAsync(cancellationToken: Token);
 
         Assert.Equal((101, 4), (reader.Rows, reader.Columns));
         Assert.Equal(inMemory.Model.Codebook.ToArray(), streamed.Model.Codebook.ToArray());
@@ -131,7 +131,7 @@ public sealed class TrainingSessionTests : StoreFolder
     [Fact]
     public void OptionsThatCannotTrainAreRefusedWhenTheSessionIsMade()
     {
-        var e = Assert.Throws<SomOptionsException>(() => new TrainingSession(new SomOptions { Width = 2, Height = 2 }, TrainingInput.InMemory(Rows(3, 2, 1))));
+        var e = Assert.Throws<SomOptionsException>(() => new TrainingSession(new SomOptions { Width = 2, Height = 2 }, DataSource.FromMatrix(Rows(3, 2, 1))));
         Assert.Equal("Sigma", e.Option);
     }
 
@@ -139,7 +139,7 @@ public sealed class TrainingSessionTests : StoreFolder
     public async Task ACancelledUnrecordedSessionThrows()
     {
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        var session = new TrainingSession(new SomOptions { Width = 20, Height = 20, Iterations = 1_000_000, Seed = 1 }, TrainingInput.InMemory(Rows(20, 3, 6)));
+        var session = new TrainingSession(new SomOptions { Width = 20, Height = 20, Iterations = 1_000_000, Seed = 1 }, DataSource.FromMatrix(Rows(20, 3, 6)));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.RunAsync(new ProgressCallback(p =>
         {

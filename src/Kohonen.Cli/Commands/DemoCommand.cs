@@ -61,7 +61,7 @@ internal static class DemoCommand
             }
 
             var data = SampleData.RandomColors(result.GetValue(colors), options.Seed!.Value);
-            var input = TrainingInput.InMemory(data);
+            var input = DataSource.FromMatrix(data);
             options.Validate();
             var store = result.GetValue(recording.NoTrack) ? null : TrackingStores.Open(settings, result.GetValue(recording.Tracking.Store));
             TrainingOutcome outcome;

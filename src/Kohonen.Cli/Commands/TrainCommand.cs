@@ -105,7 +105,7 @@ internal static class TrainCommand
             using var streamed = rowsPerChunk is null ? null : OpenStream(dataPath, rowsPerChunk.Value, r.GetValue(columns), r.GetValue(labelColumn),
                 quiet ? null : temporary => console.Error.WriteLine($"Reading {dataPath} {rowsPerChunk:N0} rows at a time into {temporary} (deleted at the end) ..."));
             CsvData? table = null;
-            TrainingInput input;
+            DataSource input;
             if (streamed is not null)
             {
                 if (r.GetValue(algorithm) is { } named && OptionText.Parse<TrainingAlgorithm>(named, "--algorithm") == TrainingAlgorithm.Online)
@@ -114,14 +114,14 @@ internal static class TrainCommand
                 }
 
                 options = options with { Algorithm = TrainingAlgorithm.Batch };
-                input = TrainingInput.Streamed(streamed.Reader, rowsPerChunk!.Value);
+                input = streamed.Source;
             }
             else
             {
                 table = dataPath is null
                     ? new CsvData(SampleData.Uniform(settings.Samples, settings.InputDim, options.Seed!.Value), null)
                     : DataFiles.Read(dataPath, "--data", DataFiles.Columns(r.GetValue(columns)), r.GetValue(labelColumn));
-                input = TrainingInput.InMemory(table.Data);
+                input = DataSource.FromMatrix(table.Data);
             }
 
             // Checked before anything is said or stored: options that cannot train leave nothing behind.

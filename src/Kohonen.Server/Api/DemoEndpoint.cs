@@ -46,7 +46,7 @@ internal sealed class DemoEndpoint : IDisposable
             var chosen = seed ?? Random.Shared.Next();
             var options = new SomOptions { Width = w, Height = h, Iterations = t, Seed = chosen, Sigma = Math.Max(w, h) > 2 ? null : 1.5 };
             var data = SampleData.RandomColors(n, chosen);
-            var session = new TrainingSession(options, TrainingInput.InMemory(data))
+            var session = new TrainingSession(options, DataSource.FromMatrix(data))
             {
                 Pictures = model => [new("pictures/colors.png", MapPictures.ColorDemo(model, data))],
             };

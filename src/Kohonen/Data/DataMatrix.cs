@@ -1,9 +1,15 @@
 namespace Kohonen;
 
 /// <summary>
-/// Rows of float32 features stored contiguously, row after row (C order), with optional column
-/// names. Immutable once built.
+/// Rows of float32 features stored contiguously, row after row (C order), with column names.
+/// Immutable once built.
 /// </summary>
+/// <remarks>
+/// Data built without names gets x0, x1, …, which count as no names: a model matches named columns to
+/// its features by name and unnamed ones by position (<see cref="SomModel.FindBmus(DataMatrix, int?)"/>).
+/// A matrix may hold NaN or infinite values; training and prediction refuse them, naming the row and
+/// column (<see cref="EnsureFinite"/>).
+/// </remarks>
 public sealed class DataMatrix
 {
     private readonly float[] _values;
@@ -13,6 +19,17 @@ public sealed class DataMatrix
     /// length.</exception>
     public DataMatrix(ReadOnlySpan<float> values, int rows, int columns, IReadOnlyList<string>? columnNames = null)
         : this(values.ToArray(), rows, columns, columnNames)
+    {
+    }
+
+    /// <summary>
+    /// Converts <paramref name="values"/> (rows·columns doubles, row after row) to float32, each rounded
+    /// to the nearest float.
+    /// </summary>
+    /// <exception cref="ArgumentException">The sizes do not match, a name list has the wrong length, or
+    /// a finite value is beyond the range of float (±3.4·10³⁸; row and column named).</exception>
+    public DataMatrix(ReadOnlySpan<double> values, int rows, int columns, IReadOnlyList<string>? columnNames = null)
+        : this(ToSingle(values, columns), rows, columns, columnNames)
     {
     }
 
@@ -52,6 +69,7 @@ public sealed class DataMatrix
     public ReadOnlySpan<float> Values => _values;
 
     /// <summary>The value at (row, column).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Outside the matrix.</exception>
     public float this[int row, int column]
     {
         get
@@ -65,7 +83,8 @@ public sealed class DataMatrix
         }
     }
 
-    /// <summary>One row.</summary>
+    /// <summary>One row (a read-only view, no copy).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No such row.</exception>
     public ReadOnlySpan<float> Row(int row)
     {
         if ((uint)row >= (uint)Rows)
@@ -76,7 +95,11 @@ public sealed class DataMatrix
         return _values.AsSpan(row * Columns, Columns);
     }
 
-    /// <summary>Builds a matrix from jagged rows (all of the same length).</summary>
+    /// <summary>Builds a matrix from jagged rows (all of the same length), copying them.</summary>
+    /// <param name="rows">At least one row.</param>
+    /// <param name="columnNames">One name per column, or null for x0, x1, … .</param>
+    /// <exception cref="ArgumentException">No rows, rows of different lengths, or a name list of the
+    /// wrong length.</exception>
     public static DataMatrix FromRows(IReadOnlyList<float[]> rows, IReadOnlyList<string>? columnNames = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
@@ -100,6 +123,101 @@ public sealed class DataMatrix
         return new DataMatrix(values, rows.Count, columns, columnNames);
     }
 
+    /// <summary>Builds a matrix from jagged rows of doubles (all of the same length), each value rounded
+    /// to the nearest float.</summary>
+    /// <param name="rows">At least one row.</param>
+    /// <param name="columnNames">One name per column, or null for x0, x1, … .</param>
+    /// <exception cref="ArgumentException">No rows, rows of different lengths, a name list of the wrong
+    /// length, or a finite value beyond the range of float.</exception>
+    public static DataMatrix FromRows(IReadOnlyList<double[]> rows, IReadOnlyList<string>? columnNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0)
+        {
+            throw new ArgumentException("At least one row is needed to know the number of columns.", nameof(rows));
+        }
+
+        var columns = rows[0].Length;
+        var values = new double[(long)rows.Count * columns];
+        for (var r = 0; r < rows.Count; r++)
+        {
+            if (rows[r].Length != columns)
+            {
+                throw new ArgumentException($"Row {r} has {rows[r].Length} values; row 0 has {columns}.", nameof(rows));
+            }
+
+            rows[r].CopyTo(values, (long)r * columns);
+        }
+
+        return new DataMatrix(values, rows.Count, columns, columnNames);
+    }
+
+    /// <summary>Builds a matrix from a rectangular array indexed [row, column], copying it.</summary>
+    /// <param name="values">Rows × columns values; at least one column.</param>
+    /// <param name="columnNames">One name per column, or null for x0, x1, … .</param>
+    /// <exception cref="ArgumentException">No columns, or a name list of the wrong length.</exception>
+    public static DataMatrix FromArray(float[,] values, IReadOnlyList<string>? columnNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var copy = new float[values.Length];
+        var i = 0;
+        foreach (var v in values)
+        {
+            copy[i++] = v;
+        }
+
+        return new DataMatrix(copy, values.GetLength(0), values.GetLength(1), columnNames);
+    }
+
+    /// <summary>Builds a matrix from a rectangular array of doubles indexed [row, column], each value
+    /// rounded to the nearest float.</summary>
+    /// <param name="values">Rows × columns values; at least one column.</param>
+    /// <param name="columnNames">One name per column, or null for x0, x1, … .</param>
+    /// <exception cref="ArgumentException">No columns, a name list of the wrong length, or a finite value
+    /// beyond the range of float.</exception>
+    public static DataMatrix FromArray(double[,] values, IReadOnlyList<string>? columnNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var copy = new double[values.Length];
+        var i = 0;
+        foreach (var v in values)
+        {
+            copy[i++] = v;
+        }
+
+        return new DataMatrix(copy, values.GetLength(0), values.GetLength(1), columnNames);
+    }
+
+    /// <summary>Whether names are the x0, x1, … given to data without names.</summary>
+    internal static bool AreDefaultNames(IReadOnlyList<string> names)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (names[i] != $"x{i}")
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static float[] ToSingle(ReadOnlySpan<double> values, int columns)
+    {
+        var result = new float[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            result[i] = (float)values[i];
+            if (float.IsInfinity(result[i]) && double.IsFinite(values[i]))
+            {
+                var column = Math.Max(columns, 1);
+                throw new ArgumentException($"Row {i / column}, column {i % column} is {values[i]}, beyond the range of float (±{float.MaxValue}).", nameof(values));
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>Wraps an array the caller gives up (no copy).</summary>
     internal static DataMatrix Wrap(float[] values, int rows, int columns, IReadOnlyList<string>? columnNames = null) =>
         new(values, rows, columns, columnNames);
@@ -107,7 +225,8 @@ public sealed class DataMatrix
     /// <summary>The backing array, for kernels inside the library (never handed out).</summary>
     internal float[] RawValues => _values;
 
-    /// <summary>Throws an <see cref="ArgumentException"/> naming the first NaN or infinite value.</summary>
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the row, column and value of the first
+    /// NaN or infinite value, in row order; does nothing when all are finite.</summary>
     public void EnsureFinite()
     {
         var span = _values.AsSpan();

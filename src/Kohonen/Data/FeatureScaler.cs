@@ -55,8 +55,11 @@ public sealed class FeatureScaler
     /// <summary>Multiplied after: 1/(max − min) or 1/std, or 1 for a constant feature.</summary>
     public ReadOnlySpan<float> Factor => _factor;
 
-    /// <summary>Fits a scaler on the columns of <paramref name="data"/> (computed in double).
-    /// Returns null for <see cref="Scaling.None"/>.</summary>
+    /// <summary>Fits a scaler on the columns of <paramref name="data"/> (min, max, mean and population
+    /// standard deviation computed in double, in row order; a constant column gets factor 1). Returns
+    /// null for <see cref="Scaling.None"/>. The values are expected finite (training checks them
+    /// first).</summary>
+    /// <exception cref="ArgumentException">The data has no rows.</exception>
     public static FeatureScaler? Fit(DataMatrix data, Scaling kind)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -71,7 +74,7 @@ public sealed class FeatureScaler
     /// <param name="chunks">Gives the rows in order, in chunks; called once per pass.</param>
     /// <param name="dim">Values per row.</param>
     /// <param name="kind">The scaling.</param>
-    public static FeatureScaler? Fit(Func<IEnumerable<DataMatrix>> chunks, int dim, Scaling kind)
+    internal static FeatureScaler? Fit(Func<IEnumerable<DataMatrix>> chunks, int dim, Scaling kind)
     {
         ArgumentNullException.ThrowIfNull(chunks);
         if (kind == Scaling.None)
@@ -174,7 +177,7 @@ public sealed class FeatureScaler
         }
     }
 
-    /// <summary>Every row transformed, as a new matrix.</summary>
+    /// <summary>Every row transformed, as a new matrix with the same column names.</summary>
     public DataMatrix Transform(DataMatrix data)
     {
         ArgumentNullException.ThrowIfNull(data);

@@ -7,7 +7,7 @@ namespace Kohonen;
 /// time, never holding more than one chunk: for data larger than memory. Values are checked as they
 /// are read: a NaN or infinite value is a <see cref="DataFormatException"/> naming its row and column.
 /// </summary>
-public sealed class NpyRowReader : IDisposable
+internal sealed class NpyRowReader : IDisposable
 {
     private readonly FileStream _stream;
     private readonly long _dataStart;

@@ -29,6 +29,10 @@ public sealed class Grid : IEquatable<Grid>
     public static readonly double HexRowHeight = Math.Sqrt(3.0) / 2.0;
 
     /// <summary>Creates a grid.</summary>
+    /// <param name="width">Columns, at least 1.</param>
+    /// <param name="height">Rows, at least 1.</param>
+    /// <param name="topology">The cell shape; rectangular by default.</param>
+    /// <param name="toroidal">Whether both axes wrap around; false by default.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is below 1, the node count is above
     /// <see cref="MaxNodes"/>, or a hexagonal torus has an odd height.</exception>
     public Grid(int width, int height, Topology topology = Topology.Rectangular, bool toroidal = false)
@@ -202,7 +206,7 @@ public sealed class Grid : IEquatable<Grid>
     /// <param name="dx2Odd">Width values: the x terms for odd rows (equal to the even ones on a
     /// rectangular grid).</param>
     /// <param name="dy2">Height values: the y terms.</param>
-    public void FillAxisSquaredDistances(int bmu, Span<double> dx2Even, Span<double> dx2Odd, Span<double> dy2)
+    internal void FillAxisSquaredDistances(int bmu, Span<double> dx2Even, Span<double> dx2Odd, Span<double> dy2)
     {
         Debug.Assert(dx2Even.Length >= Width && dx2Odd.Length >= Width && dy2.Length >= Height);
         var bx = bmu % Width;

@@ -12,9 +12,12 @@ namespace Kohonen;
 /// and all distances are in the scaled space the map was trained in. Inputs must have
 /// <see cref="Dimension"/> finite values; anything else is an <see cref="ArgumentException"/>.
 /// </remarks>
-public sealed class SomModel
+public sealed partial class SomModel
 {
     private readonly float[] _codebook;
+
+    /// <summary>Whether the features have names other than x0, x1, … (columns are then matched by name).</summary>
+    private readonly bool _namedFeatures;
 
     /// <summary>Takes ownership of <paramref name="codebook"/>.</summary>
     internal SomModel(Grid grid, int dimension, float[] codebook, IReadOnlyList<string>? featureNames, FeatureScaler? scaler, SomOptions? options, IReadOnlyList<TrainingStep>? history = null)
@@ -50,6 +53,7 @@ public sealed class SomModel
         Dimension = dimension;
         _codebook = codebook;
         FeatureNames = featureNames is null ? [.. Enumerable.Range(0, dimension).Select(i => $"x{i}")] : [.. featureNames];
+        _namedFeatures = !DataMatrix.AreDefaultNames(FeatureNames);
         Scaler = scaler;
         Options = options;
         History = history is null ? [] : [.. history];
@@ -97,7 +101,15 @@ public sealed class SomModel
     /// <summary>A copy of the weights of node (x, y), in the scaled space.</summary>
     public float[] GetWeights(int x, int y) => _codebook.AsSpan(Grid.IndexOf(x, y) * Dimension, Dimension).ToArray();
 
-    /// <summary>The BMU of one input (ties to the lowest node index).</summary>
+    /// <summary>
+    /// The BMU of one input: the node whose weights are nearest to the scaled input in Euclidean
+    /// distance, ties to the lowest node index. The distance is in the space the map was trained in
+    /// (after the model's scaler).
+    /// </summary>
+    /// <param name="input"><see cref="Dimension"/> finite values, in the model's feature order
+    /// (<see cref="FeatureNames"/>) and the data's own units.</param>
+    /// <exception cref="ArgumentException">A wrong length or a NaN or infinite value (its position and
+    /// feature named).</exception>
     public Bmu FindBmu(ReadOnlySpan<float> input)
     {
         CheckInput(input, "The input");
@@ -113,7 +125,21 @@ public sealed class SomModel
         return new Bmu(index % Width, index / Width, index, MathF.Sqrt(d2));
     }
 
-    /// <summary>The BMU of every row, in parallel over rows.</summary>
+    /// <summary>
+    /// The BMU of every row (as <see cref="FindBmu(ReadOnlySpan{float})"/>, ties to the lowest node
+    /// index), in parallel over rows; the answers do not depend on the number of threads.
+    /// </summary>
+    /// <remarks>
+    /// When the data's columns have names and the model's features have names (other than the
+    /// x0, x1, … given to unnamed data), columns are matched to features by name, in any order: a
+    /// feature the data lacks, a column that is no feature, or a name given twice is an
+    /// <see cref="ArgumentException"/> that lists them. Otherwise columns are taken by position and
+    /// there must be <see cref="Dimension"/> of them.
+    /// </remarks>
+    /// <param name="data">At least one row; every value finite.</param>
+    /// <param name="maxThreads">The most threads to use; default all cores.</param>
+    /// <exception cref="ArgumentException">The columns do not match the features, the data is empty,
+    /// or it holds a NaN or infinite value (row and column named).</exception>
     public Bmu[] FindBmus(DataMatrix data, int? maxThreads = null)
     {
         var scaled = PrepareInput(data);
@@ -133,34 +159,44 @@ public sealed class SomModel
         return result;
     }
 
-    /// <summary><see cref="QualityMetrics.QuantizationError"/> of this map on the data.</summary>
+    /// <summary>The mean distance from each row to its BMU (<see cref="QualityMetrics.QuantizationError"/>),
+    /// the columns matched to the features as in <see cref="FindBmus(DataMatrix, int?)"/>.</summary>
+    /// <param name="data">At least one row; every value finite.</param>
+    /// <exception cref="ArgumentException">The data does not fit the map, is empty, or holds a NaN or
+    /// infinite value.</exception>
     public double QuantizationError(DataMatrix data) => QualityMetrics.QuantizationError(this, data);
 
-    /// <summary><see cref="QualityMetrics.TopographicError"/> of this map on the data.</summary>
+    /// <summary>The share of rows whose two best nodes are not grid neighbours
+    /// (<see cref="QualityMetrics.TopographicError"/>; NaN on a one-node map).</summary>
+    /// <param name="data">At least one row; every value finite.</param>
+    /// <exception cref="ArgumentException">The data does not fit the map, is empty, or holds a NaN or
+    /// infinite value.</exception>
     public double TopographicError(DataMatrix data) => QualityMetrics.TopographicError(this, data);
 
-    /// <summary><see cref="MapAnalysis.UMatrix"/>.</summary>
-    public float[,] UMatrix() => MapAnalysis.UMatrix(this);
+    /// <summary>The U-matrix, indexed [x, y] (<see cref="MapAnalysis.UMatrix"/>).</summary>
+    public GridValues<float> UMatrix() => MapAnalysis.UMatrix(this);
 
-    /// <summary><see cref="MapAnalysis.HitMap"/>.</summary>
-    public int[,] HitMap(DataMatrix data) => MapAnalysis.HitMap(this, data);
+    /// <summary>The number of rows each node wins, indexed [x, y] (<see cref="MapAnalysis.HitMap"/>).</summary>
+    /// <param name="data">At least one row; every value finite.</param>
+    public GridValues<int> HitMap(DataMatrix data) => MapAnalysis.HitMap(this, data);
 
-    /// <summary><see cref="MapAnalysis.ComponentPlane"/>.</summary>
-    public float[,] ComponentPlane(int feature) => MapAnalysis.ComponentPlane(this, feature);
+    /// <summary>One feature's weights in its own units, indexed [x, y]
+    /// (<see cref="MapAnalysis.ComponentPlane"/>).</summary>
+    /// <param name="feature">The feature's position, 0..<see cref="Dimension"/>−1.</param>
+    public GridValues<float> ComponentPlane(int feature) => MapAnalysis.ComponentPlane(this, feature);
 
-    /// <summary><see cref="MapAnalysis.LabelMap"/>.</summary>
-    public string?[,] LabelMap(DataMatrix data, IReadOnlyList<string> labels) => MapAnalysis.LabelMap(this, data, labels);
+    /// <summary>The majority label of the rows each node wins, null where none, indexed [x, y]
+    /// (<see cref="MapAnalysis.LabelMap"/>).</summary>
+    /// <param name="data">At least one row; every value finite.</param>
+    /// <param name="labels">One label per row.</param>
+    public GridValues<string?> LabelMap(DataMatrix data, IReadOnlyList<string> labels) => MapAnalysis.LabelMap(this, data, labels);
 
-    /// <summary>Checks the columns and values of input data and applies the scaler.</summary>
+    /// <summary>Matches the columns of input data to the features, checks its values and applies the
+    /// scaler.</summary>
     internal DataMatrix PrepareInput(DataMatrix data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (data.Columns != Dimension)
-        {
-            throw new ArgumentException(
-                $"The map has {Dimension} features ({string.Join(", ", FeatureNames)}); the data has {data.Columns} columns.", nameof(data));
-        }
-
+        data = MatchColumns(data);
         if (data.Rows == 0)
         {
             throw new ArgumentException("The data has no rows.", nameof(data));

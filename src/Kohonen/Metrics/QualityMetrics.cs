@@ -92,25 +92,30 @@ public static class QualityMetrics
     }
 
     /// <summary>
-    /// <see cref="OfTraining(SomModel, DataMatrix)"/> for a map trained on a streamed .npy file: the last
-    /// measured step when it is the final one, otherwise measured now, reading the file
-    /// <paramref name="rowsPerChunk"/> rows at a time (the same values as over the rows in memory).
+    /// <see cref="OfTraining(SomModel, DataMatrix)"/> for a map trained on a <see cref="DataSource"/>:
+    /// the last measured step when it is the final one, otherwise measured now, reading a streamed
+    /// source a chunk at a time (the same values as over the rows in memory).
     /// </summary>
-    public static (double QuantizationError, double TopographicError) OfTraining(SomModel model, NpyRowReader source, int rowsPerChunk)
+    public static (double QuantizationError, double TopographicError) OfTraining(SomModel model, DataSource trainingData)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(trainingData);
+        if (trainingData.Whole is { } whole)
+        {
+            return OfTraining(model, whole);
+        }
+
         if (MeasuredAtTheEnd(model) is { } measured)
         {
             return measured;
         }
 
-        if (source.Columns != model.Dimension)
+        if (trainingData.Columns != model.Dimension)
         {
-            throw new ArgumentException($"The map has {model.Dimension} features; {source.Path} has {source.Columns} columns.", nameof(source));
+            throw new ArgumentException($"The map has {model.Dimension} features; the data has {trainingData.Columns} columns.", nameof(trainingData));
         }
 
-        IEnumerable<DataMatrix> Scaled() => source.Chunks(rowsPerChunk).Select(c => model.Scaler is null ? c.Rows : model.Scaler.Transform(c.Rows));
+        IEnumerable<DataMatrix> Scaled() => trainingData.Chunks().Select(c => model.Scaler is null ? c : model.Scaler.Transform(c));
         return OfCodebook(model.CodebookArray, model.Grid, model.Dimension, Scaled(), model.Options?.MaxDegreeOfParallelism ?? Environment.ProcessorCount);
     }
 

@@ -6,7 +6,7 @@ namespace Kohonen;
 /// system), is flushed to disk, and is then renamed over the target. On any failure, cancellation
 /// included, the temporary file is deleted and the target is untouched.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>The infix of temporary names: <c>model.som.tmp-1a2b3c…</c>.</summary>
     public const string TemporaryInfix = ".tmp-";

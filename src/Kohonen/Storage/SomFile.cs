@@ -36,7 +36,9 @@ public static class SomFile
 
     private const long MaxHeaderBytes = 100 << 20;
 
-    /// <summary>Saves atomically to <paramref name="path"/>.</summary>
+    /// <summary>Saves the model to <paramref name="path"/> (usually <c>.som</c>), atomically: the bytes of
+    /// <see cref="ToBytes"/> go to a temporary file beside it, which is then renamed over it.</summary>
+    /// <exception cref="IOException">The file cannot be written; an existing file is left as it was.</exception>
     public static void Save(SomModel model, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -52,7 +54,7 @@ public static class SomFile
         return FromBytes(File.ReadAllBytes(path), path);
     }
 
-    /// <summary>The file's bytes.</summary>
+    /// <summary>The file's bytes: the same model always gives the same bytes.</summary>
     public static byte[] ToBytes(SomModel model)
     {
         ArgumentNullException.ThrowIfNull(model);

@@ -5,13 +5,13 @@ namespace Kohonen;
 
 /// <summary>
 /// The text names of the option enums (kebab-case: <c>mexican-hat</c>, <c>exponential-classic</c>,
-/// unless a value carries an <see cref="OptionNameAttribute"/>), as used in model files, on the
-/// command line and over HTTP.
+/// with a few named otherwise, such as <see cref="Scaling.ZScore"/>'s <c>zscore</c>), as used in model
+/// files, on the command line and over HTTP.
 /// </summary>
 public static class OptionText
 {
-    /// <summary>The name of an enum value: its <see cref="OptionNameAttribute"/> if it has one, else
-    /// the kebab-case of its C# name (<c>MexicanHat</c> → <c>mexican-hat</c>).</summary>
+    /// <summary>The name of an enum value: its own name if it has one (<c>zscore</c>), else the
+    /// kebab-case of its C# name (<c>MexicanHat</c> → <c>mexican-hat</c>).</summary>
     public static string ToText<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields)] TEnum>(TEnum value)
         where TEnum : struct, Enum
     {

@@ -20,12 +20,11 @@ public sealed class SomTrainer
     public SomOptions Options { get; }
 
     /// <summary>
-    /// Fits a map: fits the scaler (if any) on <paramref name="data"/>, initialises the codebook, runs
-    /// the online or batch algorithm, and returns the model, whose <see cref="SomModel.Options"/> carry
-    /// the seed that was used.
+    /// Fits a map on rows in memory: <c>Fit(DataSource.FromMatrix(data), progress, cancellationToken)</c>.
     /// </summary>
     /// <param name="data">At least one row; every value finite.</param>
-    /// <param name="progress">Told after each iteration (online) or epoch (batch).</param>
+    /// <param name="progress">Told after each iteration (online) or epoch (batch), on the training
+    /// thread.</param>
     /// <param name="cancellationToken">Stops training promptly with an
     /// <see cref="OperationCanceledException"/>; nothing is returned.</param>
     /// <exception cref="ArgumentException">The data is empty or has a NaN or infinite value (the
@@ -33,6 +32,38 @@ public sealed class SomTrainer
     public SomModel Fit(DataMatrix data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
+        return Fit(DataSource.FromMatrix(data), progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Fits a map: fits the scaler (if any) on the rows, initialises the codebook, runs the online or
+    /// batch algorithm, and returns the model, whose <see cref="SomModel.Options"/> carry the seed that
+    /// was used (drawn at random when <see cref="SomOptions.Seed"/> is null) and whose feature names are
+    /// the source's column names. A streamed source (<see cref="DataSource.FromNpy"/>) is read once per
+    /// epoch, and once or twice more for the scaler, the random initialisation and measured steps; the
+    /// model is the one the same rows in memory give, bit for bit, since rows are summed in their order
+    /// either way. The source is not disposed.
+    /// </summary>
+    /// <param name="data">At least one row; every value finite.</param>
+    /// <param name="progress">Told after each iteration (online) or epoch (batch), on the training
+    /// thread.</param>
+    /// <param name="cancellationToken">Stops training promptly with an
+    /// <see cref="OperationCanceledException"/>; nothing is returned.</param>
+    /// <exception cref="ArgumentException">The data is empty or, in memory, has a NaN or infinite value
+    /// (the message names its row and column).</exception>
+    /// <exception cref="SomOptionsException">A streamed source with the online algorithm or a PCA
+    /// initialisation.</exception>
+    /// <exception cref="DataFormatException">A streamed file holds a NaN or infinite value (row and column
+    /// named).</exception>
+    /// <exception cref="TrainingDivergedException">A weight became NaN or infinite during training.</exception>
+    public SomModel Fit(DataSource data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.IsStreamed && Options.Algorithm != TrainingAlgorithm.Batch)
+        {
+            throw new SomOptionsException(nameof(SomOptions.Algorithm), "Streamed data trains with the batch algorithm only (the online algorithm visits the rows one by one, in memory).");
+        }
+
         if (data.Rows == 0)
         {
             throw new ArgumentException("The training data has no rows.", nameof(data));
@@ -41,10 +72,9 @@ public sealed class SomTrainer
         data.EnsureFinite();
         var options = Options.Seed is null ? Options with { Seed = Random.Shared.Next() } : Options;
         var grid = options.CreateGrid();
-        var scaler = FeatureScaler.Fit(data, options.Scaling);
-        var training = scaler is null ? data : scaler.Transform(data);
+        var scaler = data.FitScaler(options.Scaling);
+        var rows = data.ToTraining(scaler);
         var random = new SomRandom(options.Seed!.Value);
-        var rows = new TrainingData.InMemory(training);
         var codebook = CodebookInitializer.Create(rows, grid, options.Initialization, random);
         var threads = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount;
         var run = new TrainingRun(rows, options, grid, threads, progress, cancellationToken);
@@ -58,40 +88,5 @@ public sealed class SomTrainer
         }
 
         return new SomModel(grid, data.Columns, codebook, data.ColumnNames, scaler, options, run.History);
-    }
-
-    /// <summary>
-    /// Fits a map with the batch algorithm on a .npy file too large for memory, reading it
-    /// <paramref name="rowsPerChunk"/> rows at a time (once per epoch, and once or twice more for the
-    /// scaler, the random initialisation and QE/TE). Working memory is a chunk of rows plus the
-    /// codebook-sized sums, whatever the number of rows. The model is the one <see cref="Fit(DataMatrix, IProgress{TrainingProgress}?, CancellationToken)"/>
-    /// gives on the same rows, bit for bit: the rows are summed in file order either way.
-    /// </summary>
-    /// <exception cref="SomOptionsException">The options are not the batch algorithm, or ask for PCA initialisation.</exception>
-    /// <exception cref="DataFormatException">A value in the file is NaN or infinite.</exception>
-    public SomModel Fit(NpyRowReader source, int rowsPerChunk, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentOutOfRangeException.ThrowIfLessThan(rowsPerChunk, 1);
-        if (Options.Algorithm != TrainingAlgorithm.Batch)
-        {
-            throw new SomOptionsException(nameof(SomOptions.Algorithm), "Streamed data trains with the batch algorithm only (the online algorithm visits the rows one by one, in memory).");
-        }
-
-        if (source.Rows == 0)
-        {
-            throw new ArgumentException("The training data has no rows.", nameof(source));
-        }
-
-        var options = Options.Seed is null ? Options with { Seed = Random.Shared.Next() } : Options;
-        var grid = options.CreateGrid();
-        var scaler = FeatureScaler.Fit(() => source.Chunks(rowsPerChunk).Select(c => c.Rows), source.Columns, options.Scaling);
-        var rows = new TrainingData.Streamed(source, rowsPerChunk, scaler);
-        var random = new SomRandom(options.Seed!.Value);
-        var codebook = CodebookInitializer.Create(rows, grid, options.Initialization, random);
-        var threads = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount;
-        var run = new TrainingRun(rows, options, grid, threads, progress, cancellationToken);
-        BatchTrainer.Train(codebook, grid, run);
-        return new SomModel(grid, source.Columns, codebook, source.ColumnNames, scaler, options, run.History);
     }
 }

@@ -5,7 +5,7 @@ namespace Kohonen;
 /// <see cref="Decay"/> functions give them. For the default exponential-classic decay:
 /// λ = T / ln σ₀, σₜ = σ₀·exp(−t/λ), αₜ = α₀·exp(−t/λ).
 /// </summary>
-public sealed class TrainingSchedule
+internal sealed class TrainingSchedule
 {
     private readonly Decay _sigmaDecay;
     private readonly Decay _learningRateDecay;

@@ -10,7 +10,8 @@ public class MapAnalysisTests
         // Weights 0, 1, 3: node 0 → |0−1| = 1; node 1 → (1 + 2)/2 = 1.5; node 2 → |3−1| = 2.
         var u = SomModel.Create(new Grid(3, 1), [0f, 1f, 3f], 1).UMatrix();
 
-        Assert.Equal(new float[,] { { 1f, 1.5f, 2f } }, u);
+        Assert.Equal([1f, 1.5f, 2f], u.AsSpan().ToArray());
+        Assert.Equal((3, 1), (u.Width, u.Height));
     }
 
     [Fact]
@@ -19,7 +20,7 @@ public class MapAnalysisTests
         // Node 0 → (1 + 3)/2 = 2; node 1 → (1 + 2)/2 = 1.5; node 2 → (2 + 3)/2 = 2.5.
         var u = SomModel.Create(new Grid(3, 1, Topology.Rectangular, toroidal: true), [0f, 1f, 3f], 1).UMatrix();
 
-        Assert.Equal(new float[,] { { 2f, 1.5f, 2.5f } }, u);
+        Assert.Equal([2f, 1.5f, 2.5f], u.AsSpan().ToArray());
     }
 
     [Fact]
@@ -31,8 +32,8 @@ public class MapAnalysisTests
         var u = SomModel.Create(new Grid(2, 2, Topology.Hexagonal), [0f, 10f, 20f, 1f], 1).UMatrix();
 
         Assert.Equal(15f, u[0, 0], 5);
-        Assert.Equal(29f / 3, u[0, 1], 5);
-        Assert.Equal(49f / 3, u[1, 0], 5);
+        Assert.Equal(29f / 3, u[1, 0], 5);
+        Assert.Equal(49f / 3, u[0, 1], 5);
         Assert.Equal(14f, u[1, 1], 5);
     }
 
@@ -43,7 +44,8 @@ public class MapAnalysisTests
 
         var hits = model.HitMap(DataMatrix.FromRows([[0.1f], [0.2f], [2.9f], [1.1f], [3.3f]]));
 
-        Assert.Equal(new[,] { { 2, 1 }, { 0, 2 } }, hits);
+        Assert.Equal((2, 1, 0, 2), (hits[0, 0], hits[1, 0], hits[0, 1], hits[1, 1]));
+        Assert.Equal(new[,] { { 2, 1 }, { 0, 2 } }, hits.ToRowMajorArray());
     }
 
     [Fact]
@@ -53,8 +55,8 @@ public class MapAnalysisTests
         var scaler = FeatureScaler.Fit(DataMatrix.FromRows([[10f, 0f], [20f, 4f]]), Scaling.MinMax)!;
         var model = SomModel.Create(new Grid(2, 1), [0f, 1f, 0.5f, 0.25f], 2, ["a", "b"], scaler);
 
-        Assert.Equal(new float[,] { { 10f, 15f } }, model.ComponentPlane(0));
-        Assert.Equal(new float[,] { { 4f, 1f } }, model.ComponentPlane(1));
+        Assert.Equal([10f, 15f], model.ComponentPlane(0));
+        Assert.Equal([4f, 1f], model.ComponentPlane(1));
         Assert.Throws<ArgumentOutOfRangeException>(() => model.ComponentPlane(2));
     }
 
@@ -67,7 +69,29 @@ public class MapAnalysisTests
         var labels = model.LabelMap(data, ["cat", "dog", "cat", "zebra", "ant"]);
 
         Assert.Equal("cat", labels[0, 0]);
-        Assert.Equal("ant", labels[0, 1]);
-        Assert.Null(labels[0, 2]);
+        Assert.Equal("ant", labels[1, 0]);
+        Assert.Null(labels[2, 0]);
+    }
+
+    [Fact]
+    public void GridValuesAreIndexedXThenYAndNameTheCoordinateOutsideTheGrid()
+    {
+        // A 3×2 map whose weight is 10·y + x, so the plane's value tells where it was read.
+        var model = SomModel.Create(new Grid(3, 2), [0f, 1f, 2f, 10f, 11f, 12f], 1);
+
+        var plane = model.ComponentPlane(0);
+
+        Assert.Equal(12f, plane[2, 1]);
+        Assert.Equal(10f, plane[0, 1]);
+        Assert.Equal(11f, plane[4]);
+        Assert.Equal([0f, 1f, 2f, 10f, 11f, 12f], plane.AsSpan().ToArray());
+        Assert.Equal(new float[,] { { 0f, 1f, 2f }, { 10f, 11f, 12f } }, plane.ToRowMajorArray());
+        var badRow = Assert.Throws<ArgumentOutOfRangeException>(() => plane[1, 2]);
+        var badColumn = Assert.Throws<ArgumentOutOfRangeException>(() => plane[3, 0]);
+        Assert.Equal("y", badRow.ParamName);
+        Assert.Equal("x", badColumn.ParamName);
+        Assert.StartsWith("y = 2 is outside the grid: a row in 0..1.", badRow.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => plane[-1, 0]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => plane[6]);
     }
 }

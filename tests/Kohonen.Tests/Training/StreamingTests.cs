@@ -58,8 +58,8 @@ public sealed class StreamingTests : IDisposable
         };
 
         var inMemory = new SomTrainer(options).Fit(data);
-        using var reader = NpyRowReader.Open(path);
-        var streamed = new SomTrainer(options).Fit(reader, chunk);
+        using var source = DataSource.FromNpy(path, chunk);
+        var streamed = new SomTrainer(options).Fit(source);
 
         Assert.Equal(inMemory.Codebook.ToArray(), streamed.Codebook.ToArray());
         Assert.Equal(inMemory.History, streamed.History);
@@ -104,9 +104,9 @@ public sealed class StreamingTests : IDisposable
 
         var path = Path.Combine(_folder, "nan.npy");
         File.WriteAllBytes(path, NpyFileTests.Handmade("<f4", "(3, 2)", payload));
-        using var reader = NpyRowReader.Open(path);
+        using var source = DataSource.FromNpy(path, 2);
 
-        var e = Assert.Throws<DataFormatException>(() => new SomTrainer(new SomOptions { Width = 3, Height = 3, Iterations = 2, Algorithm = TrainingAlgorithm.Batch }).Fit(reader, 2));
+        var e = Assert.Throws<DataFormatException>(() => new SomTrainer(new SomOptions { Width = 3, Height = 3, Iterations = 2, Algorithm = TrainingAlgorithm.Batch }).Fit(source));
         Assert.Equal($"{path}: row 2, column 0 is NaN; only finite numbers are allowed.", e.Message);
     }
 
@@ -124,10 +124,10 @@ public sealed class StreamingTests : IDisposable
     public void OnlineTrainingAndPcaInitialisationAreRefusedForStreamedData()
     {
         var (path, _) = Clusters(50, 3, 1);
-        using var reader = NpyRowReader.Open(path);
+        using var source = DataSource.FromNpy(path, 10);
 
-        var online = Assert.Throws<SomOptionsException>(() => new SomTrainer(new SomOptions { Width = 4, Height = 4, Iterations = 2 }).Fit(reader, 10));
-        var pca = Assert.Throws<SomOptionsException>(() => new SomTrainer(new SomOptions { Width = 4, Height = 4, Iterations = 2, Algorithm = TrainingAlgorithm.Batch, Initialization = Initialization.Pca }).Fit(reader, 10));
+        var online = Assert.Throws<SomOptionsException>(() => new SomTrainer(new SomOptions { Width = 4, Height = 4, Iterations = 2 }).Fit(source));
+        var pca = Assert.Throws<SomOptionsException>(() => new SomTrainer(new SomOptions { Width = 4, Height = 4, Iterations = 2, Algorithm = TrainingAlgorithm.Batch, Initialization = Initialization.Pca }).Fit(source));
 
         Assert.Equal("Algorithm", online.Option);
         Assert.Equal("Initialization", pca.Option);
