@@ -9,7 +9,7 @@ namespace Kohonen.Server.Api;
 /// <param name="Response">The 200 answer's JSON, or null.</param>
 internal sealed record ApiExample(string? Request, string? Response);
 
-/// <summary>The OpenAPI document's title, description and examples.</summary>
+/// <summary>The OpenAPI document's title, description, examples, and responses in status order.</summary>
 internal static class OpenApiDocs
 {
     public static void Configure(OpenApiOptions options)
@@ -27,6 +27,17 @@ internal static class OpenApiDocs
         });
         options.AddOperationTransformer((operation, context, _) =>
         {
+            // Responses in the order of their status codes, whichever part of an endpoint described them.
+            if (operation.Responses is { Count: > 1 } all)
+            {
+                var ordered = all.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+                all.Clear();
+                foreach (var (code, response) in ordered)
+                {
+                    all[code] = response;
+                }
+            }
+
             if (context.Description.ActionDescriptor.EndpointMetadata.OfType<ApiExample>().FirstOrDefault() is not { } example)
             {
                 return Task.CompletedTask;
