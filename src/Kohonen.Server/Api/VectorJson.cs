@@ -214,9 +214,11 @@ internal static class VectorJson
             return true;
         }
 
-        if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var d) && double.IsFinite(d) && Math.Abs(d) <= float.MaxValue)
+        // Parsed as a float, so that a float written as its shortest decimal (3.4028235E+38 for the
+        // largest) reads back as itself.
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetSingle(out var f) && float.IsFinite(f))
         {
-            value = (float)d;
+            value = f;
             return true;
         }
 
