@@ -9,7 +9,8 @@ namespace Kohonen.Server.Api;
 /// <param name="Response">The 200 answer's JSON, or null.</param>
 internal sealed record ApiExample(string? Request, string? Response);
 
-/// <summary>The OpenAPI document's title, description, examples, and responses in status order.</summary>
+/// <summary>The OpenAPI document's title, description, examples, responses in status order, and the
+/// batch vectors' numbers.</summary>
 internal static class OpenApiDocs
 {
     public static void Configure(OpenApiOptions options)
@@ -23,6 +24,18 @@ internal static class OpenApiDocs
                 Description = "Predictions (best-matching units) and pictures of self-organizing maps, the runs that trained them, and training jobs. "
                     + "Every error is application/problem+json. Training, activation and cancellation need the X-Api-Key header when the server has a key.",
             };
+            return Task.CompletedTask;
+        });
+        options.AddSchemaTransformer((schema, context, _) =>
+        {
+            // The vectors of a batch are read by hand (VectorJson), finite numbers only; the attribute that
+            // says so for PredictBmuRequest's one level of numbers does not reach the second level here.
+            if (context.JsonTypeInfo.Type == typeof(PredictBatchRequest)
+                && schema.Properties?.TryGetValue("data", out var data) == true && data.Items is OpenApiSchema row)
+            {
+                row.Items = new OpenApiSchema { Type = JsonSchemaType.Number, Format = "float" };
+            }
+
             return Task.CompletedTask;
         });
         options.AddOperationTransformer((operation, context, _) =>
