@@ -42,27 +42,32 @@ public static class KohonenApi
         });
         if (options.RateLimitPerSecond > 0)
         {
-            services.AddRateLimiter(limiter =>
-            {
-                limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                    RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
-                    {
-                        PermitLimit = options.RateLimitPerSecond,
-                        Window = TimeSpan.FromSeconds(1),
-                        QueueLimit = 0,
-                    }));
-                limiter.OnRejected = async (context, cancellationToken) =>
-                {
-                    context.HttpContext.Response.Headers.RetryAfter = "1";
-                    await Problems.Busy($"More than {options.RateLimitPerSecond} requests a second from this client; wait a second.")
-                        .ExecuteAsync(context.HttpContext).ConfigureAwait(false);
-                };
-            });
+            services.AddPerClientRateLimit(options.RateLimitPerSecond);
         }
 
         services.AddOpenApi("v1", openApi => OpenApiDocs.Configure(openApi));
         return services;
     }
+
+    /// <summary>At most <paramref name="perSecond"/> requests a second from one client (by IP address);
+    /// above that 429 with <c>Retry-After: 1</c>.</summary>
+    private static void AddPerClientRateLimit(this IServiceCollection services, int perSecond) =>
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = perSecond,
+                    Window = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                }));
+            limiter.OnRejected = async (context, cancellationToken) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+                await Problems.Busy($"More than {perSecond} requests a second from this client; wait a second.")
+                    .ExecuteAsync(context.HttpContext).ConfigureAwait(false);
+            };
+        });
 
     /// <summary>Maps the middleware (<see cref="UseKohonenApi"/>) and every route (<see cref="MapKohonenApi(IEndpointRouteBuilder)"/>).</summary>
     public static WebApplication MapKohonenApi(this WebApplication app)
@@ -106,9 +111,9 @@ public static class KohonenApi
         app.MapApiReference();
         app.MapPredictionEndpoints();
         app.MapModelEndpoints();
-        MapDemoRoute(app);
+        app.MapDemoRoute();
         app.MapPictureEndpoints();
-        MapTrainingRoutes(app);
+        app.MapTrainingRoutes();
         return app;
     }
 
@@ -123,7 +128,7 @@ public static class KohonenApi
     }
 
     /// <summary><c>GET /kohonen</c>, the colour demo (<see cref="DemoEndpoint"/>), among the pictures.</summary>
-    private static void MapDemoRoute(IEndpointRouteBuilder app) =>
+    private static void MapDemoRoute(this IEndpointRouteBuilder app) =>
         app.MapGroup("").WithTags(PictureEndpoints.Tag)
             .MapGet("/kohonen", async (int? input_size, int? width, int? height, int? iterations, int? seed, DemoEndpoint demo, CancellationToken ct) =>
                 await demo.GetAsync(input_size, width, height, iterations, seed, ct))
@@ -132,7 +137,7 @@ public static class KohonenApi
             .Produces<Stream>(StatusCodes.Status200OK, "image/png").ProducesProblem(StatusCodes.Status400BadRequest);
 
     /// <summary>The training routes (<see cref="TrainingEndpoints"/>): start, follow and cancel trainings.</summary>
-    private static void MapTrainingRoutes(IEndpointRouteBuilder app)
+    private static void MapTrainingRoutes(this IEndpointRouteBuilder app)
     {
         var training = app.MapGroup("").WithTags("Training");
         training.MapPost("/train", TrainingEndpoints.TrainAsync)

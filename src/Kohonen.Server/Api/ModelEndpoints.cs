@@ -110,7 +110,7 @@ internal static partial class ModelEndpoints
         return TypedResults.Ok(new ModelsResponse(rules.MetricKey, rules.Ascending, [.. runs.Select(r => Summary(r, r.Info.RunId == active))]));
     }
 
-    public static RunSummary Summary(Run run, bool active) => new(
+    private static RunSummary Summary(Run run, bool active) => new(
         run.Info.RunId,
         run.Info.RunName,
         run.Info.ExperimentId,
