@@ -114,6 +114,19 @@ public sealed class SchemaTests(TrainedStore trained) : IClassFixture<TrainedSto
         Assert.Equal("number", matrix.GetProperty("data").GetProperty("items").GetProperty("items").GetProperty("type").GetString());
     }
 
+    [Theory]
+    [InlineData("/predict-bmu")]
+    [InlineData("/predict-batch")]
+    public void ThePredictionExamplesFitTheirSchemas(string route)
+    {
+        var operation = _document.GetProperty("paths").GetProperty(route).GetProperty("post");
+        var request = operation.GetProperty("requestBody").GetProperty("content").GetProperty("application/json");
+        var ok = operation.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json");
+
+        AssertFits(request.GetProperty("example"), request.GetProperty("schema"), $"{route} request example");
+        AssertFits(ok.GetProperty("example"), ok.GetProperty("schema"), $"{route} answer example");
+    }
+
     [Fact]
     public void EveryProblemAnswerIsDocumentedAsProblemJson()
     {
