@@ -1,6 +1,3 @@
-using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
@@ -45,27 +42,32 @@ public static class KohonenApi
         });
         if (options.RateLimitPerSecond > 0)
         {
-            services.AddRateLimiter(limiter =>
-            {
-                limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                    RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
-                    {
-                        PermitLimit = options.RateLimitPerSecond,
-                        Window = TimeSpan.FromSeconds(1),
-                        QueueLimit = 0,
-                    }));
-                limiter.OnRejected = async (context, cancellationToken) =>
-                {
-                    context.HttpContext.Response.Headers.RetryAfter = "1";
-                    await Problems.Busy($"More than {options.RateLimitPerSecond} requests a second from this client; wait a second.")
-                        .ExecuteAsync(context.HttpContext).ConfigureAwait(false);
-                };
-            });
+            services.AddPerClientRateLimit(options.RateLimitPerSecond);
         }
 
         services.AddOpenApi("v1", openApi => OpenApiDocs.Configure(openApi));
         return services;
     }
+
+    /// <summary>At most <paramref name="perSecond"/> requests a second from one client (by IP address);
+    /// above that 429 with <c>Retry-After: 1</c>.</summary>
+    private static void AddPerClientRateLimit(this IServiceCollection services, int perSecond) =>
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = perSecond,
+                    Window = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                }));
+            limiter.OnRejected = async (context, cancellationToken) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+                await Problems.Busy($"More than {perSecond} requests a second from this client; wait a second.")
+                    .ExecuteAsync(context.HttpContext).ConfigureAwait(false);
+            };
+        });
 
     /// <summary>Maps the middleware (<see cref="UseKohonenApi"/>) and every route (<see cref="MapKohonenApi(IEndpointRouteBuilder)"/>).</summary>
     public static WebApplication MapKohonenApi(this WebApplication app)
@@ -106,73 +108,44 @@ public static class KohonenApi
     public static IEndpointRouteBuilder MapKohonenApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.MapApiReference();
+        app.MapPredictionEndpoints();
+        app.MapModelEndpoints();
+        app.MapDemoRoute();
+        app.MapPictureEndpoints();
+        app.MapTrainingRoutes();
+        return app;
+    }
+
+    /// <summary>The OpenAPI document at /openapi/v1.json, its reference at /docs, and / sending there.</summary>
+    private static void MapApiReference(this IEndpointRouteBuilder app)
+    {
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", scalar => scalar
             .WithTitle("Kohonen for .NET: HTTP API")
             .WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
+    }
 
-        var predictions = app.MapGroup("").WithTags("Predictions");
-        predictions.MapPost("/predict-bmu", PredictionEndpoints.PredictBmuAsync)
-            .WithName("PredictBmu")
-            .WithSummary("The best-matching unit of one vector.")
-            .WithDescription("Finds the node of the served map nearest to the vector (after the model's own scaling). The vector needs one finite number per feature, in the model's order (see GET /model-info).")
-            .Accepts<PredictBmuRequest>("application/json")
-            .Produces<BmuResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .WithMetadata(new ApiExample("""{"data": [0.2, 0.5, 0.8]}""", """{"bmu_x": 12, "bmu_y": 40, "distance": 0.0123}"""));
-        predictions.MapPost("/predict-batch", PredictionEndpoints.PredictBatchAsync)
-            .WithName("PredictBatch")
-            .WithSummary("The best-matching units of many vectors.")
-            .WithDescription("Like /predict-bmu for each vector, in order; the vectors are searched together with the blocked kernel.")
-            .Accepts<PredictBatchRequest>("application/json")
-            .Produces<BatchResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .WithMetadata(new ApiExample("""{"data": [[0.2, 0.5, 0.8], [0.9, 0.1, 0.1]]}""", """{"results": [{"bmu_x": 12, "bmu_y": 40, "distance": 0.0123}, {"bmu_x": 95, "bmu_y": 3, "distance": 0.0211}]}"""));
-
-        var model = app.MapGroup("").WithTags("Model");
-        model.MapGet("/health", ModelEndpoints.Health)
-            .WithSummary("Whether a model is loaded.")
-            .WithDescription("200 with status \"healthy\" when a model is served; 503 with status \"unhealthy\" and the reason otherwise.")
-            .Produces<HealthResponse>().Produces<HealthResponse>(StatusCodes.Status503ServiceUnavailable);
-        model.MapGet("/model-info", ModelEndpoints.ModelInfo)
-            .WithSummary("The served model: grid, features, run and metrics.")
-            .Produces<ModelInfoResponse>().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        model.MapGet("/weights/{x:int}/{y:int}", ModelEndpoints.Weights)
-            .WithSummary("A node's weights, in the features' units.")
-            .Produces<WeightsResponse>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        model.MapGet("/models", async (int? max_results, KohonenServerOptions o, ModelHolder h, CancellationToken ct) => await ModelEndpoints.ModelsAsync(max_results, o, h, ct))
-            .WithSummary("Finished runs with their metrics, best first.")
-            .WithDescription("Ranked by the selection metric (SOM_METRIC_KEY, lowest first unless SOM_METRIC_ASCENDING=false); runs without it come last. max_results: 1..1000, default 100.")
-            .Produces<ModelsResponse>().ProducesProblem(StatusCodes.Status400BadRequest);
-        model.MapPost("/models/{run_id}/activate", async (string run_id, KohonenServerOptions o, ModelHolder h, CancellationToken ct) => await ModelEndpoints.ActivateAsync(run_id, o, h, ct))
-            .WithSummary("Serve another run's model, without a restart.")
-            .WithDescription("The switch is atomic: requests in flight finish on the old model. Needs the API key (X-Api-Key) when one is set; from this machine only otherwise.")
-            .AddEndpointFilter(RequireOperator)
-            .Produces<ActivateResponse>().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-
-        var pictures = app.MapGroup("").WithTags("Pictures");
-        pictures.MapGet("/kohonen", async (int? input_size, int? width, int? height, int? iterations, int? seed, DemoEndpoint demo, CancellationToken ct) =>
+    /// <summary><c>GET /kohonen</c>, the colour demo (<see cref="DemoEndpoint"/>), among the pictures.</summary>
+    private static void MapDemoRoute(this IEndpointRouteBuilder app) =>
+        app.MapGroup("").WithTags(PictureEndpoints.Tag)
+            .MapGet("/kohonen", async (int? input_size, int? width, int? height, int? iterations, int? seed, DemoEndpoint demo, CancellationToken ct) =>
                 await demo.GetAsync(input_size, width, height, iterations, seed, ct))
             .WithSummary("Train the colour demo and return its picture (PNG).")
             .WithDescription("input_size random colours (1..1000, default 20) on a width × height map (1..200, default 100) for iterations (1..10000, default 1000); input_size × iterations × width × height at most 2·10⁹. With seed the picture is repeatable (and remembered).")
-            .Produces(StatusCodes.Status200OK, contentType: "image/png").ProducesProblem(StatusCodes.Status400BadRequest);
-        pictures.MapGet("/maps/{run_id}/{kind}.png", async (string run_id, string kind, MapPictureCache cache, CancellationToken ct) => await cache.GetAsync(run_id, kind, ct))
-            .WithSummary("A picture of a run's map: rgb, umatrix, planes or hits.")
-            .Produces(StatusCodes.Status200OK, contentType: "image/png").ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .Produces<Stream>(StatusCodes.Status200OK, "image/png").ProducesProblem(StatusCodes.Status400BadRequest);
 
+    /// <summary>The training routes (<see cref="TrainingEndpoints"/>): start, follow and cancel trainings.</summary>
+    private static void MapTrainingRoutes(this IEndpointRouteBuilder app)
+    {
         var training = app.MapGroup("").WithTags("Training");
         training.MapPost("/train", TrainingEndpoints.TrainAsync)
             .WithSummary("Start a training; 202 with the run's address.")
             .WithDescription("Options and data (inline rows, or a file in the server's training-data folder). Bounded grid, iterations and rows; at most KOHONEN_MAX_TRAININGS at once (429 otherwise). Needs the API key when one is set; from this machine only otherwise.")
-            .AddEndpointFilter(RequireOperator)
+            .RequireOperator()
             .Accepts<TrainRequest>("application/json")
             .Produces<TrainingStatus>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithMetadata(new ApiExample("""{"width": 20, "height": 20, "iterations": 200, "seed": 1, "data": [[1, 0, 0], [0, 1, 0], [0, 0, 1]], "feature_names": ["red", "green", "blue"], "activate": true}""", null));
         training.MapGet("/runs/{run_id}", async (string run_id, KohonenServerOptions o, TrainingJobs jobs, CancellationToken ct) => await TrainingEndpoints.GetRunAsync(run_id, o, jobs, ct))
@@ -180,39 +153,11 @@ public static class KohonenApi
             .Produces<TrainingStatus>().ProducesProblem(StatusCodes.Status404NotFound);
         training.MapGet("/runs/{run_id}/events", (string run_id, TrainingJobs jobs, CancellationToken ct) => TrainingEndpoints.Events(run_id, jobs, ct))
             .WithSummary("A training's progress as server-sent events (\"progress\", then one \"end\").")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream").ProducesProblem(StatusCodes.Status404NotFound);
         training.MapDelete("/runs/{run_id}", (string run_id, TrainingJobs jobs) => TrainingEndpoints.Cancel(run_id, jobs))
             .WithSummary("Cancel a training; its run ends KILLED with the metrics measured so far.")
-            .AddEndpointFilter(RequireOperator)
-            .Produces<TrainingStatus>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        return app;
-    }
-
-    /// <summary>Training, activation and cancellation: the API key in X-Api-Key when one is set
-    /// (compared in constant time); otherwise only clients on this machine.</summary>
-    private static async ValueTask<object?> RequireOperator(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var http = context.HttpContext;
-        var options = http.RequestServices.GetRequiredService<KohonenServerOptions>();
-        if (options.ApiKey is { } key)
-        {
-            var given = http.Request.Headers["X-Api-Key"].ToString();
-            if (given.Length == 0)
-            {
-                return Problems.Unauthorized("This route needs the API key in the X-Api-Key header.");
-            }
-
-            if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(key)))
-            {
-                return Problems.Forbidden("The X-Api-Key header does not hold the API key.");
-            }
-        }
-        else if (http.Connection.RemoteIpAddress is not { } address || !IPAddress.IsLoopback(address))
-        {
-            return Problems.Forbidden("No API key is configured (KOHONEN_API_KEY), so this route answers only clients on the server's own machine.");
-        }
-
-        return await next(context).ConfigureAwait(false);
+            .RequireOperator()
+            .Produces<TrainingStatus>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 }

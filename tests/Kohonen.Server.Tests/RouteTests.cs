@@ -98,6 +98,25 @@ public sealed class RouteTests(TrainedStore trained) : IClassFixture<TrainedStor
         }
     }
 
+    [Fact]
+    public async Task PredictBatchAnswersAreTheModelsOwnBatchSearchBitForBit()
+    {
+        var random = new Random(5);
+        var values = Enumerable.Range(0, 50 * 3).Select(_ => (float)random.NextDouble()).ToArray();
+        var inputs = values.Chunk(3).ToArray();
+
+        var response = await _client.PostAsync("/predict-batch", Json(JsonSerializer.Serialize(new { data = inputs })), Token);
+
+        var results = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Token)).RootElement.GetProperty("results").EnumerateArray().ToList();
+        var expected = trained.Best.Model.FindBmus(new DataMatrix(values, inputs.Length, 3));
+        Assert.Equal(expected.Length, results.Count);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal((expected[i].X, expected[i].Y), (results[i].GetProperty("bmu_x").GetInt32(), results[i].GetProperty("bmu_y").GetInt32()));
+            Assert.Equal(BitConverter.SingleToInt32Bits(expected[i].Distance), BitConverter.SingleToInt32Bits(results[i].GetProperty("distance").GetSingle()));
+        }
+    }
+
     [Theory]
     [InlineData("/predict-bmu", """{"data": [0.1, 0.2]}""", "\"data\" has 2 values; the model expects 3 (red, green, blue).")]
     [InlineData("/predict-bmu", """{"data": [0.1, 0.2, 0.3, 0.4]}""", "\"data\" has 4 values; the model expects 3 (red, green, blue).")]

@@ -3,15 +3,21 @@ using System.Text.Json.Serialization;
 
 namespace Kohonen.Server.Api;
 
-// The JSON of the HTTP API. Names are the Python originals' (snake_case).
+// The JSON of the HTTP API. Names are the Python originals' (snake_case). The prediction records are
+// written and read by hand (VectorJson) and hold finite numbers only (no "NaN" strings).
 
 /// <summary>One input vector.</summary>
 /// <param name="Data">The vector, one number per feature of the model, in the model's order.</param>
-public sealed record PredictBmuRequest([property: Description("The vector: one finite number per feature, in the model's order.")] IReadOnlyList<float> Data);
+public sealed record PredictBmuRequest(
+    [property: Description("The vector: one finite number per feature, in the model's order.")]
+    [property: JsonNumberHandling(JsonNumberHandling.Strict)]
+    IReadOnlyList<float> Data);
 
 /// <summary>Many input vectors.</summary>
 /// <param name="Data">The vectors; each has one number per feature.</param>
-public sealed record PredictBatchRequest([property: Description("The vectors: each one finite number per feature, in the model's order.")] IReadOnlyList<IReadOnlyList<float>> Data);
+public sealed record PredictBatchRequest(
+    [property: Description("The vectors: each one finite number per feature, in the model's order.")]
+    IReadOnlyList<IReadOnlyList<float>> Data);
 
 /// <summary>The best-matching unit of a vector.</summary>
 /// <param name="BmuX">Column of the BMU (0 = left).</param>
@@ -20,7 +26,9 @@ public sealed record PredictBatchRequest([property: Description("The vectors: ea
 public sealed record BmuResponse(
     [property: Description("Column of the best-matching unit (0 = left).")] int BmuX,
     [property: Description("Row of the best-matching unit (0 = top).")] int BmuY,
-    [property: Description("Euclidean distance from the vector (scaled as in training) to the unit's weights.")] float Distance);
+    [property: Description("Euclidean distance from the vector (scaled as in training) to the unit's weights.")]
+    [property: JsonNumberHandling(JsonNumberHandling.Strict)]
+    float Distance);
 
 /// <summary>The BMUs of a batch, in the order of the vectors.</summary>
 public sealed record BatchResponse(IReadOnlyList<BmuResponse> Results);

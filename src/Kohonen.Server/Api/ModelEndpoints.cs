@@ -1,17 +1,28 @@
-using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
-using Kohonen.Imaging;
 using Kohonen.Tracking;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
 
 namespace Kohonen.Server.Api;
 
-/// <summary>The served model and the store's runs: health, model info, weights, the runs ranked, their
-/// pictures, and switching the served model.</summary>
+/// <summary>The served model and the store's runs: health, model info, weights, the runs ranked, and
+/// switching the served model. The handlers' XML docs are the OpenAPI document's summaries, descriptions
+/// (remarks) and response descriptions.</summary>
 internal static partial class ModelEndpoints
 {
-    /// <summary>The pictures <c>GET /maps/{run_id}/{kind}.png</c> serves.</summary>
-    public static readonly IReadOnlyList<string> Kinds = ["rgb", "umatrix", "planes", "hits"];
+    public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder app)
+    {
+        var model = app.MapGroup("").WithTags("Model");
+        model.MapGet("/health", Health);
+        model.MapGet("/model-info", ModelInfo);
+        model.MapGet("/weights/{x:int}/{y:int}", Weights);
+        model.MapGet("/models", ModelsAsync);
+        model.MapPost("/models/{run_id}/activate", ActivateAsync).RequireOperator();
+        return app;
+    }
 
     [GeneratedRegex("^[0-9a-f]{32}$")]
     private static partial Regex RunIdPattern();
@@ -19,11 +30,18 @@ internal static partial class ModelEndpoints
     /// <summary>Run ids are 32 lower-case hex digits; anything else is not a run (and never reaches the store).</summary>
     public static bool IsRunId(string id) => RunIdPattern().IsMatch(id);
 
-    public static IResult Health(ModelHolder holder) => holder.Current is { } served
+    /// <summary>Whether a model is loaded.</summary>
+    /// <remarks>200 with status "healthy" when a model is served; 503 with status "unhealthy" and the reason otherwise.</remarks>
+    /// <response code="200">A model is served: status "healthy" and its run.</response>
+    /// <response code="503">No model is served: status "unhealthy" and why.</response>
+    public static Results<Ok<HealthResponse>, Unavailable<HealthResponse>> Health(ModelHolder holder) => holder.Current is { } served
         ? TypedResults.Ok(new HealthResponse("healthy", true, served.Run.Info.RunId, null))
-        : TypedResults.Json(new HealthResponse("unhealthy", false, null, holder.Problem), ApiJsonContext.Default.HealthResponse, statusCode: StatusCodes.Status503ServiceUnavailable);
+        : new Unavailable<HealthResponse>(new HealthResponse("unhealthy", false, null, holder.Problem));
 
-    public static IResult ModelInfo(ModelHolder holder)
+    /// <summary>The served model: grid, features, run and metrics.</summary>
+    /// <response code="200">The grid, the features in the order vectors give them, the scaling, the run and its latest metrics.</response>
+    /// <response code="503">No model is served; the detail says why.</response>
+    public static Results<Ok<ModelInfoResponse>, NoModelProblem> ModelInfo(ModelHolder holder)
     {
         if (holder.Current is not { } served)
         {
@@ -38,7 +56,12 @@ internal static partial class ModelEndpoints
             served.Run.LatestValues()));
     }
 
-    public static IResult Weights(int x, int y, ModelHolder holder)
+    /// <summary>A node's weights, in the features' units.</summary>
+    /// <remarks>x is the column (0 = left), y the row (0 = top); the model's scaling is undone.</remarks>
+    /// <response code="200">The node's weights, one per feature.</response>
+    /// <response code="404">The node is not on the map; the detail gives the ranges.</response>
+    /// <response code="503">No model is served; the detail says why.</response>
+    public static Results<Ok<WeightsResponse>, NotFoundProblem, NoModelProblem> Weights(int x, int y, ModelHolder holder)
     {
         if (holder.Current is not { } served)
         {
@@ -62,7 +85,12 @@ internal static partial class ModelEndpoints
         return TypedResults.Ok(new WeightsResponse(x, y, m.FeatureNames, weights));
     }
 
-    public static async Task<IResult> ModelsAsync(int? maxResults, KohonenServerOptions options, ModelHolder holder, CancellationToken cancellationToken)
+    /// <summary>Finished runs with their metrics, best first.</summary>
+    /// <remarks>Ranked by the selection metric (SOM_METRIC_KEY, lowest first unless SOM_METRIC_ASCENDING=false); runs without it come last. max_results: 1..1000, default 100.</remarks>
+    /// <response code="200">The runs, best first; the one served is marked active.</response>
+    /// <response code="400">max_results is not a number in 1..1000.</response>
+    public static async Task<Results<Ok<ModelsResponse>, BadRequestProblem>> ModelsAsync(
+        [FromQuery(Name = "max_results")] int? maxResults, KohonenServerOptions options, ModelHolder holder, CancellationToken cancellationToken)
     {
         var count = maxResults ?? 100;
         if (count is < 1 or > 1000)
@@ -82,7 +110,7 @@ internal static partial class ModelEndpoints
         return TypedResults.Ok(new ModelsResponse(rules.MetricKey, rules.Ascending, [.. runs.Select(r => Summary(r, r.Info.RunId == active))]));
     }
 
-    public static RunSummary Summary(Run run, bool active) => new(
+    private static RunSummary Summary(Run run, bool active) => new(
         run.Info.RunId,
         run.Info.RunName,
         run.Info.ExperimentId,
@@ -93,12 +121,24 @@ internal static partial class ModelEndpoints
         run.LatestValues(),
         active);
 
-    public static async Task<IResult> ActivateAsync(string runId, KohonenServerOptions options, ModelHolder holder, CancellationToken cancellationToken)
+    /// <summary>Serve another run's model, without a restart.</summary>
+    /// <remarks>The switch is atomic: requests in flight finish on the old model. Needs the API key (X-Api-Key) when one is set; from this machine only otherwise.</remarks>
+    /// <response code="200">The run's model is served from now on.</response>
+    /// <response code="401">The server has an API key and the request did not give it.</response>
+    /// <response code="403">The key is wrong, or (no key configured) the request came from another machine.</response>
+    /// <response code="404">There is no run with that id.</response>
+    /// <response code="409">The run did not finish, so it has no model to serve.</response>
+    public static async Task<Results<Ok<ActivateResponse>, NotFoundProblem, ConflictProblem>> ActivateAsync(
+        [FromRoute(Name = "run_id")] string runId, KohonenServerOptions options, ModelHolder holder, CancellationToken cancellationToken)
     {
-        var (run, problem) = await FinishedRunAsync(options.Store, runId, "serve", cancellationToken).ConfigureAwait(false);
-        if (run is null)
+        if (await FindRunAsync(options.Store, runId, cancellationToken).ConfigureAwait(false) is not { } run)
         {
-            return problem!;
+            return NoRun(runId);
+        }
+
+        if (Unfinished(run, "serve") is { } unfinished)
+        {
+            return unfinished;
         }
 
         var served = await ModelLoading.LoadAsync(options.Store, run, cancellationToken).ConfigureAwait(false);
@@ -106,105 +146,33 @@ internal static partial class ModelEndpoints
         return TypedResults.Ok(new ActivateResponse(runId, run.Info.RunName, served.Model.Width, served.Model.Height, served.Model.Dimension));
     }
 
-    /// <summary>The FINISHED run with this id, or the problem to answer: 404 for a malformed or unknown
-    /// id (which never reaches the store when malformed), 409 for a run that did not finish.</summary>
-    public static async Task<(Run? Run, IResult? Problem)> FinishedRunAsync(ITrackingStore store, string runId, string purpose, CancellationToken cancellationToken)
+    /// <summary>The run with this id; null when there is none, or when the id is malformed (it never
+    /// reaches the store then).</summary>
+    public static async Task<Run?> FindRunAsync(ITrackingStore store, string runId, CancellationToken cancellationToken)
     {
         if (!IsRunId(runId))
         {
-            return (null, Problems.NotFound($"'{runId}' is not a run id (32 hexadecimal digits)."));
+            return null;
         }
 
-        Run run;
         try
         {
-            run = await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
+            return await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
         }
         catch (RunNotFoundException)
         {
-            return (null, Problems.NotFound($"No run has the id '{runId}'."));
+            return null;
         }
-
-        return run.Info.Status == RunStatus.Finished
-            ? (run, null)
-            : (null, Problems.Conflict($"Run {runId} is {run.Info.Status.ToName()}; only a FINISHED run has a model to {purpose}."));
-    }
-}
-
-/// <summary>The pictures of runs, drawn once per run and kind (a run's model never changes); the
-/// <see cref="Capacity"/> most recently drawn are kept.</summary>
-internal sealed class MapPictureCache(KohonenServerOptions options, int capacity = MapPictureCache.Capacity)
-{
-    /// <summary>Pictures kept at most by default (the oldest drawn go first).</summary>
-    public const int Capacity = 256;
-
-    private readonly ConcurrentDictionary<(string RunId, string Kind), Lazy<Task<byte[]?>>> _pictures = new();
-    private readonly ConcurrentQueue<(string RunId, string Kind)> _order = new();
-
-    /// <summary>Pictures held now.</summary>
-    internal int Count => _pictures.Count;
-
-    public async Task<IResult> GetAsync(string runId, string kind, CancellationToken cancellationToken)
-    {
-        if (!ModelEndpoints.Kinds.Contains(kind))
-        {
-            return Problems.NotFound($"There is no picture '{kind}.png'; the kinds are {string.Join(", ", ModelEndpoints.Kinds)}.");
-        }
-
-        var (_, problem) = await ModelEndpoints.FinishedRunAsync(options.Store, runId, "draw", cancellationToken).ConfigureAwait(false);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var lazy = _pictures.GetOrAdd((runId, kind), key =>
-        {
-            _order.Enqueue(key);
-            return new Lazy<Task<byte[]?>>(() => DrawAsync(key.RunId, key.Kind));
-        });
-        while (_pictures.Count > capacity && _order.TryDequeue(out var oldest))
-        {
-            _pictures.TryRemove(oldest, out _);
-        }
-
-        byte[]? png;
-        try
-        {
-            png = await lazy.Value.ConfigureAwait(false);
-        }
-        catch (ArgumentException e)
-        {
-            _pictures.TryRemove((runId, kind), out _);
-            return Problems.BadRequest(e.Message);
-        }
-
-        if (png is null)
-        {
-            _pictures.TryRemove((runId, kind), out _);
-            return Problems.NotFound($"Run {runId} has no hit map: the hits need the training data, which the run kept no picture of (runs recorded by this version keep pictures/hits.png).");
-        }
-
-        return Results.File(png, "image/png");
     }
 
-    private async Task<byte[]?> DrawAsync(string runId, string kind)
-    {
-        var store = options.Store;
-        if (kind == "hits")
-        {
-            var artifacts = await store.ListArtifactsAsync(runId, CancellationToken.None).ConfigureAwait(false);
-            return artifacts.Contains("pictures/hits.png")
-                ? await store.ReadArtifactAsync(runId, "pictures/hits.png", CancellationToken.None).ConfigureAwait(false)
-                : null;
-        }
+    /// <summary>The 404 for a run <see cref="FindRunAsync"/> did not find: a malformed id or an unknown run.</summary>
+    public static NotFoundProblem NoRun(string runId) => IsRunId(runId)
+        ? Problems.NotFound($"No run has the id '{runId}'.")
+        : Problems.NotFound($"'{runId}' is not a run id (32 hexadecimal digits).");
 
-        var run = await store.GetRunAsync(runId, CancellationToken.None).ConfigureAwait(false);
-        SomModel model = (await ModelLoading.LoadAsync(store, run, CancellationToken.None).ConfigureAwait(false)).Model;
-        return kind switch
-        {
-            "rgb" => MapPictures.RgbMap(model),
-            "umatrix" => MapPictures.UMatrix(model),
-            _ => MapPictures.ComponentPlanes(model),
-        };
-    }
+    /// <summary>The 409 for a run that did not finish (only a FINISHED run has a model to
+    /// <paramref name="purpose"/>); null for a finished run.</summary>
+    public static ConflictProblem? Unfinished(Run run, string purpose) => run.Info.Status == RunStatus.Finished
+        ? null
+        : Problems.Conflict($"Run {run.Info.RunId} is {run.Info.Status.ToName()}; only a FINISHED run has a model to {purpose}.");
 }

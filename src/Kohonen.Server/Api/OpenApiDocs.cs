@@ -9,7 +9,8 @@ namespace Kohonen.Server.Api;
 /// <param name="Response">The 200 answer's JSON, or null.</param>
 internal sealed record ApiExample(string? Request, string? Response);
 
-/// <summary>The OpenAPI document's title, description and examples.</summary>
+/// <summary>The OpenAPI document's title, description, examples, responses in status order, and the
+/// batch vectors' numbers.</summary>
 internal static class OpenApiDocs
 {
     public static void Configure(OpenApiOptions options)
@@ -25,8 +26,31 @@ internal static class OpenApiDocs
             };
             return Task.CompletedTask;
         });
+        options.AddSchemaTransformer((schema, context, _) =>
+        {
+            // The vectors of a batch are read by hand (VectorJson), finite numbers only; the attribute that
+            // says so for PredictBmuRequest's one level of numbers does not reach the second level here.
+            if (context.JsonTypeInfo.Type == typeof(PredictBatchRequest)
+                && schema.Properties?.TryGetValue("data", out var data) == true && data.Items is OpenApiSchema row)
+            {
+                row.Items = new OpenApiSchema { Type = JsonSchemaType.Number, Format = "float" };
+            }
+
+            return Task.CompletedTask;
+        });
         options.AddOperationTransformer((operation, context, _) =>
         {
+            // Responses in the order of their status codes, whichever part of an endpoint described them.
+            if (operation.Responses is { Count: > 1 } all)
+            {
+                var ordered = all.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+                all.Clear();
+                foreach (var (code, response) in ordered)
+                {
+                    all[code] = response;
+                }
+            }
+
             if (context.Description.ActionDescriptor.EndpointMetadata.OfType<ApiExample>().FirstOrDefault() is not { } example)
             {
                 return Task.CompletedTask;

@@ -1,130 +1,92 @@
-using System.Buffers;
-using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
 
 namespace Kohonen.Server.Api;
 
 /// <summary><c>POST /predict-bmu</c> and <c>POST /predict-batch</c>: the hot path. The body is read into a
-/// pooled buffer and parsed straight into floats; the answer is written with a reused JSON writer; the
-/// model is read once per request from the holder, so a switch never mixes two models in one answer.</summary>
+/// pooled buffer and parsed straight into floats, the answer written by hand (<see cref="VectorJson"/>);
+/// the model is read once per request from the holder, so a switch never mixes two models in one answer.
+/// The batch goes to <see cref="SomModel.FindBmus"/> in one call. The handlers' XML docs are the OpenAPI
+/// document's summaries, descriptions (remarks) and response descriptions.</summary>
 internal static class PredictionEndpoints
 {
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? _output;
-
-    [ThreadStatic]
-    private static Utf8JsonWriter? _writer;
-
-    public static async Task<IResult> PredictBmuAsync(HttpContext context, ModelHolder holder, KohonenServerOptions options)
+    public static IEndpointRouteBuilder MapPredictionEndpoints(this IEndpointRouteBuilder app)
     {
-        var (body, served, error) = await ReadAsync(context, holder, options).ConfigureAwait(false);
-        if (error is not null)
-        {
-            return error;
-        }
+        var predictions = app.MapGroup("").WithTags("Predictions");
+        predictions.MapPost("/predict-bmu", PredictBmu)
+            .WithName("PredictBmu")
+            .WithMetadata(new ApiExample("""{"data": [0.2, 0.5, 0.8]}""", """{"bmu_x": 12, "bmu_y": 40, "distance": 0.0123}"""));
+        predictions.MapPost("/predict-batch", PredictBatch)
+            .WithName("PredictBatch")
+            .WithMetadata(new ApiExample("""{"data": [[0.2, 0.5, 0.8], [0.9, 0.1, 0.1]]}""", """{"results": [{"bmu_x": 12, "bmu_y": 40, "distance": 0.0123}, {"bmu_x": 95, "bmu_y": 3, "distance": 0.0211}]}"""));
+        return app;
+    }
 
+    /// <summary>The best-matching unit of one vector.</summary>
+    /// <remarks>Finds the node of the served map nearest to the vector (after the model's own scaling). The vector needs one finite number per feature, in the model's order (see GET /model-info).</remarks>
+    /// <response code="200">The node nearest to the vector: its column, row and distance.</response>
+    /// <response code="400">The vector is not one finite number per feature; the detail says which value and why.</response>
+    /// <response code="413">The body is larger than the service accepts.</response>
+    /// <response code="415">The body is not JSON.</response>
+    /// <response code="503">No model is served; the detail says why.</response>
+    public static Results<PrewrittenJson<BmuResponse>, BadRequestProblem, BodyProblem, NoModelProblem> PredictBmu(
+        JsonBody<PredictBmuRequest> body, ModelHolder holder)
+    {
         using (body)
         {
-            var dimension = served!.Model.Dimension;
-            var vector = dimension <= 256 ? null : new float[dimension];
-            return Predict(body!.Span, served, vector);
+            if (body.Problem is { } refused)
+            {
+                return refused;
+            }
+
+            if (holder.Current is not { } served)
+            {
+                return Problems.NoModel(holder.Problem);
+            }
+
+            var dimension = served.Model.Dimension;
+            Span<float> vector = dimension <= 256 ? stackalloc float[dimension] : new float[dimension];
+            if (VectorJson.ReadVector(body.Utf8, vector, served.Features) is { } problem)
+            {
+                return Problems.BadRequest(problem);
+            }
+
+            return new PrewrittenJson<BmuResponse>(VectorJson.WriteBmu(served.Model.FindBmu(vector)));
         }
     }
 
-    private static IResult Predict(ReadOnlySpan<byte> json, ServedModel served, float[]? heap)
+    /// <summary>The best-matching units of many vectors.</summary>
+    /// <remarks>Like /predict-bmu for each vector, with the same answers, in order. The whole batch is searched in one call, which lets the model search the vectors together.</remarks>
+    /// <response code="200">The nearest node of each vector, in the order of the vectors.</response>
+    /// <response code="400">A vector is not one finite number per feature (the detail says which), or there are more vectors than one request may hold.</response>
+    /// <response code="413">The body is larger than the service accepts.</response>
+    /// <response code="415">The body is not JSON.</response>
+    /// <response code="503">No model is served; the detail says why.</response>
+    public static Results<PrewrittenJson<BatchResponse>, BadRequestProblem, BodyProblem, NoModelProblem> PredictBatch(
+        JsonBody<PredictBatchRequest> body, ModelHolder holder, KohonenServerOptions options)
     {
-        Span<float> vector = heap ?? stackalloc float[served.Model.Dimension];
-        if (VectorJson.ReadVector(json, vector, served.Features) is { } problem)
-        {
-            return Problems.BadRequest(problem);
-        }
-
-        var bmu = served.Model.FindBmu(vector);
-        var (output, writer) = Writer();
-        WriteBmu(writer, bmu);
-        writer.Flush();
-        return new JsonBytes(output.WrittenSpan.ToArray());
-    }
-
-    public static async Task<IResult> PredictBatchAsync(HttpContext context, ModelHolder holder, KohonenServerOptions options)
-    {
-        var (body, served, error) = await ReadAsync(context, holder, options).ConfigureAwait(false);
-        if (error is not null)
-        {
-            return error;
-        }
-
         using (body)
         {
-            var model = served!.Model;
-            if (VectorJson.ReadMatrix(body!.Span, model.Dimension, served.Features, options.MaxBatchVectors, out var values, out var rows) is { } problem)
+            if (body.Problem is { } refused)
+            {
+                return refused;
+            }
+
+            if (holder.Current is not { } served)
+            {
+                return Problems.NoModel(holder.Problem);
+            }
+
+            var model = served.Model;
+            if (VectorJson.ReadMatrix(body.Utf8, model.Dimension, served.Features, options.MaxBatchVectors, out var values, out var rows) is { } problem)
             {
                 return Problems.BadRequest(problem);
             }
 
             var bmus = model.FindBmus(new DataMatrix(values.AsSpan(0, rows * model.Dimension), rows, model.Dimension, model.FeatureNames));
-            var output = new ArrayBufferWriter<byte>(rows * 48 + 16);
-            using var writer = new Utf8JsonWriter(output);
-            writer.WriteStartObject();
-            writer.WriteStartArray("results"u8);
-            foreach (var bmu in bmus)
-            {
-                WriteBmu(writer, bmu);
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-            writer.Flush();
-            return new JsonBytes(output.WrittenMemory);
-        }
-    }
-
-    /// <summary>The body (415, 413 refused) and the model read once for the whole request (503 when
-    /// there is none: never a made-up answer).</summary>
-    private static async Task<(RequestBody? Body, ServedModel? Served, IResult? Error)> ReadAsync(HttpContext context, ModelHolder holder, KohonenServerOptions options)
-    {
-        var (body, error) = await RequestBody.ReadJsonAsync(context, options.MaxRequestBodyBytes).ConfigureAwait(false);
-        if (error is not null)
-        {
-            return (null, null, error);
-        }
-
-        if (holder.Current is not { } served)
-        {
-            body!.Dispose();
-            return (null, null, Problems.NoModel(holder.Problem));
-        }
-
-        return (body, served, null);
-    }
-
-    /// <summary>One answer: <c>{"bmu_x":…,"bmu_y":…,"distance":…}</c> (<see cref="BmuResponse"/>'s JSON).</summary>
-    private static void WriteBmu(Utf8JsonWriter writer, Kohonen.Bmu bmu)
-    {
-        writer.WriteStartObject();
-        writer.WriteNumber("bmu_x"u8, bmu.X);
-        writer.WriteNumber("bmu_y"u8, bmu.Y);
-        writer.WriteNumber("distance"u8, bmu.Distance);
-        writer.WriteEndObject();
-    }
-
-    private static (ArrayBufferWriter<byte> Output, Utf8JsonWriter Writer) Writer()
-    {
-        var output = _output ??= new ArrayBufferWriter<byte>(128);
-        output.ResetWrittenCount();
-        var writer = _writer ??= new Utf8JsonWriter(output);
-        writer.Reset(output);
-        return (output, writer);
-    }
-
-    /// <summary>JSON already serialized.</summary>
-    private sealed class JsonBytes(ReadOnlyMemory<byte> bytes) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.ContentType = "application/json; charset=utf-8";
-            httpContext.Response.ContentLength = bytes.Length;
-            return httpContext.Response.Body.WriteAsync(bytes).AsTask();
+            return new PrewrittenJson<BatchResponse>(VectorJson.WriteBatch(bmus));
         }
     }
 }

@@ -20,7 +20,7 @@ internal sealed class RequestBody : IDisposable
     public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, Length);
 
     /// <summary>Reads a JSON body: 415 unless the content type is JSON, 413 over the limit.</summary>
-    public static async Task<(RequestBody? Body, IResult? Error)> ReadJsonAsync(HttpContext context, long limit)
+    public static async Task<(RequestBody? Body, BodyProblem? Error)> ReadJsonAsync(HttpContext context, long limit)
     {
         if (!context.Request.HasJsonContentType())
         {
