@@ -28,7 +28,7 @@ public static class KohonenApi
         services.AddSingleton<ModelHolder>();
         services.AddSingleton<TrainingJobs>();
         services.AddSingleton<MapPictureCache>();
-        services.AddSingleton<DemoEndpoint>();
+        services.AddSingleton<ColorDemoPictures>();
         services.AddHostedService<ModelLoader>();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json =>
@@ -111,7 +111,7 @@ public static class KohonenApi
         app.MapApiReference();
         app.MapPredictionEndpoints();
         app.MapModelEndpoints();
-        app.MapDemoRoute();
+        app.MapDemoEndpoints();
         app.MapPictureEndpoints();
         app.MapTrainingEndpoints();
         return app;
@@ -126,13 +126,4 @@ public static class KohonenApi
             .WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
     }
-
-    /// <summary><c>GET /kohonen</c>, the colour demo (<see cref="DemoEndpoint"/>), among the pictures.</summary>
-    private static void MapDemoRoute(this IEndpointRouteBuilder app) =>
-        app.MapGroup("").WithTags(PictureEndpoints.Tag)
-            .MapGet("/kohonen", async (int? input_size, int? width, int? height, int? iterations, int? seed, DemoEndpoint demo, CancellationToken ct) =>
-                await demo.GetAsync(input_size, width, height, iterations, seed, ct))
-            .WithSummary("Train the colour demo and return its picture (PNG).")
-            .WithDescription("input_size random colours (1..1000, default 20) on a width × height map (1..200, default 100) for iterations (1..10000, default 1000); input_size × iterations × width × height at most 2·10⁹. With seed the picture is repeatable (and remembered).")
-            .Produces<Stream>(StatusCodes.Status200OK, "image/png").ProducesProblem(StatusCodes.Status400BadRequest);
 }
