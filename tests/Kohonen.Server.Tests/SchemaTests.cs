@@ -196,6 +196,7 @@ public sealed class SchemaTests(TrainedStore trained) : IClassFixture<TrainedSto
         var stream = Operation("get", "/runs/{run_id}/events").GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("text/event-stream");
         var eventData = Resolve(stream.GetProperty("schema")).GetProperty("properties").GetProperty("data");
         Assert.Equal("#/components/schemas/TrainingStatus", eventData.GetProperty("$ref").GetString());
+        Assert.Contains("\"data:\" line", Resolve(stream.GetProperty("schema")).GetProperty("description").GetString(), StringComparison.Ordinal);
         var data = events.Split('\n').Where(l => l.StartsWith("data: ", StringComparison.Ordinal)).Select(l => JsonDocument.Parse(l["data: ".Length..]).RootElement.Clone()).ToList();
         Assert.NotEmpty(data);
         Assert.All(data, d => AssertFits(d, eventData, "GET /runs/{run_id}/events"));
