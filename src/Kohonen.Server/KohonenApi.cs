@@ -28,7 +28,7 @@ public static class KohonenApi
         services.AddSingleton<ModelHolder>();
         services.AddSingleton<TrainingJobs>();
         services.AddSingleton<MapPictureCache>();
-        services.AddSingleton<DemoEndpoint>();
+        services.AddSingleton<ColorDemoPictures>();
         services.AddHostedService<ModelLoader>();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json =>
@@ -111,9 +111,9 @@ public static class KohonenApi
         app.MapApiReference();
         app.MapPredictionEndpoints();
         app.MapModelEndpoints();
-        app.MapDemoRoute();
+        app.MapDemoEndpoints();
         app.MapPictureEndpoints();
-        app.MapTrainingRoutes();
+        app.MapTrainingEndpoints();
         return app;
     }
 
@@ -125,39 +125,5 @@ public static class KohonenApi
             .WithTitle("Kohonen for .NET: HTTP API")
             .WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
-    }
-
-    /// <summary><c>GET /kohonen</c>, the colour demo (<see cref="DemoEndpoint"/>), among the pictures.</summary>
-    private static void MapDemoRoute(this IEndpointRouteBuilder app) =>
-        app.MapGroup("").WithTags(PictureEndpoints.Tag)
-            .MapGet("/kohonen", async (int? input_size, int? width, int? height, int? iterations, int? seed, DemoEndpoint demo, CancellationToken ct) =>
-                await demo.GetAsync(input_size, width, height, iterations, seed, ct))
-            .WithSummary("Train the colour demo and return its picture (PNG).")
-            .WithDescription("input_size random colours (1..1000, default 20) on a width × height map (1..200, default 100) for iterations (1..10000, default 1000); input_size × iterations × width × height at most 2·10⁹. With seed the picture is repeatable (and remembered).")
-            .Produces<Stream>(StatusCodes.Status200OK, "image/png").ProducesProblem(StatusCodes.Status400BadRequest);
-
-    /// <summary>The training routes (<see cref="TrainingEndpoints"/>): start, follow and cancel trainings.</summary>
-    private static void MapTrainingRoutes(this IEndpointRouteBuilder app)
-    {
-        var training = app.MapGroup("").WithTags("Training");
-        training.MapPost("/train", TrainingEndpoints.TrainAsync)
-            .WithSummary("Start a training; 202 with the run's address.")
-            .WithDescription("Options and data (inline rows, or a file in the server's training-data folder). Bounded grid, iterations and rows; at most KOHONEN_MAX_TRAININGS at once (429 otherwise). Needs the API key when one is set; from this machine only otherwise.")
-            .RequireOperator()
-            .Accepts<TrainRequest>("application/json")
-            .Produces<TrainingStatus>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .WithMetadata(new ApiExample("""{"width": 20, "height": 20, "iterations": 200, "seed": 1, "data": [[1, 0, 0], [0, 1, 0], [0, 0, 1]], "feature_names": ["red", "green", "blue"], "activate": true}""", null));
-        training.MapGet("/runs/{run_id}", async (string run_id, KohonenServerOptions o, TrainingJobs jobs, CancellationToken ct) => await TrainingEndpoints.GetRunAsync(run_id, o, jobs, ct))
-            .WithSummary("A run's status, progress (while this server trains it), metrics and params.")
-            .Produces<TrainingStatus>().ProducesProblem(StatusCodes.Status404NotFound);
-        training.MapGet("/runs/{run_id}/events", (string run_id, TrainingJobs jobs, CancellationToken ct) => TrainingEndpoints.Events(run_id, jobs, ct))
-            .WithSummary("A training's progress as server-sent events (\"progress\", then one \"end\").")
-            .Produces<string>(StatusCodes.Status200OK, "text/event-stream").ProducesProblem(StatusCodes.Status404NotFound);
-        training.MapDelete("/runs/{run_id}", (string run_id, TrainingJobs jobs) => TrainingEndpoints.Cancel(run_id, jobs))
-            .WithSummary("Cancel a training; its run ends KILLED with the metrics measured so far.")
-            .RequireOperator()
-            .Produces<TrainingStatus>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 }

@@ -19,13 +19,14 @@ internal static class ModelLoading
     private static async Task<string> ExperimentNameAsync(ITrackingStore store, Run run, CancellationToken cancellationToken) =>
         (await store.GetExperimentAsync(run.Info.ExperimentId, cancellationToken).ConfigureAwait(false))?.Name ?? run.Info.ExperimentId;
 
-    /// <summary>Trains the colour demo (20 colours, 100×100, 1,000 iterations) as a recorded training
+    /// <summary>Trains the colour demo (the sizes of <see cref="ColorDemoDefaults"/>) as a recorded training
     /// session with its colour picture and hit map, and returns its run.</summary>
     public static async Task<Run> TrainDemoAsync(ITrackingStore store, string experiment, CancellationToken cancellationToken)
     {
         var seed = Random.Shared.Next();
-        var data = SampleData.RandomColors(20, seed);
-        var session = new TrainingSession(new SomOptions { Width = 100, Height = 100, Iterations = 1000, Seed = seed }, DataSource.FromMatrix(data))
+        var data = SampleData.RandomColors(ColorDemoDefaults.Colors, seed);
+        var demo = new SomOptions { Width = ColorDemoDefaults.Width, Height = ColorDemoDefaults.Height, Iterations = ColorDemoDefaults.Iterations, Seed = seed };
+        var session = new TrainingSession(demo, DataSource.FromMatrix(data))
         {
             Recording = new RunRecording(store, experiment, "colors (first start)",
                 new Dictionary<string, string> { ["data_file"] = "random colors", ["trained_by"] = "kohonen serve (empty store)" }),

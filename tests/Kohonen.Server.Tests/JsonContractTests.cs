@@ -124,4 +124,14 @@ public sealed class JsonContractTests
         Assert.Equal(rows, read);
         Assert.True(floats.Select(BitConverter.SingleToInt32Bits).SequenceEqual(values.Take(rows * dimension).Select(BitConverter.SingleToInt32Bits)));
     }
+
+    [Fact]
+    public void ATrainingRequestWithoutOptionsHasTheCoresDefaults()
+    {
+        var request = JsonSerializer.Deserialize("""{"data": [[1, 2]]}""", ApiJsonContext.Default.TrainRequest)!;
+
+        var core = SomOptions.Default;
+        Assert.Equal((core.Width, core.Height, core.Iterations, core.LearningRate, core.Toroidal), (request.Width, request.Height, request.Iterations, request.LearningRate, request.Toroidal));
+        Assert.Equal((null, null, null, null, null), (request.Algorithm, request.Topology, request.Neighborhood, request.Scaling, request.Sigma));
+    }
 }

@@ -62,4 +62,36 @@ public sealed class ProblemTests
     {
         Assert.Equal([413, 415], Declared(typeof(BodyProblem)).Select(d => d.StatusCode).Order());
     }
+
+    /// <summary>The route handlers: the public static methods of the Api's *Endpoints classes that answer
+    /// <c>Results&lt;…&gt;</c> (awaited or not).</summary>
+    private static Dictionary<string, Type[]> Handlers() =>
+        typeof(Problems).Assembly.GetTypes()
+            .Where(t => t.Namespace == typeof(Problems).Namespace && t.Name.EndsWith("Endpoints", StringComparison.Ordinal))
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static))
+            .Select(m => (Method: m, Answer: m.ReturnType.IsGenericType && m.ReturnType.GetGenericTypeDefinition() == typeof(Task<>) ? m.ReturnType.GetGenericArguments()[0] : m.ReturnType))
+            .Where(h => h.Answer.IsGenericType && h.Answer.Namespace == "Microsoft.AspNetCore.Http.HttpResults" && h.Answer.Name.StartsWith("Results`", StringComparison.Ordinal))
+            .ToDictionary(h => $"{h.Method.DeclaringType!.Name}.{h.Method.Name}", h => h.Answer.GetGenericArguments());
+
+    [Theory]
+    [InlineData("TrainingEndpoints.TrainAsync", new[] { 202, 400, 413, 415, 429 })]
+    [InlineData("TrainingEndpoints.GetRunAsync", new[] { 200, 404 })]
+    [InlineData("TrainingEndpoints.Events", new[] { 200, 404 })]
+    [InlineData("TrainingEndpoints.Cancel", new[] { 202, 404, 409 })]
+    [InlineData("DemoEndpoints.ColorDemoAsync", new[] { 200, 400 })]
+    public void TheTrainingAndDemoHandlersDeclareEachAnswerInTheirTypes(string handler, int[] statuses)
+    {
+        var answers = Handlers()[handler];
+
+        Assert.All(answers, a => Assert.True(typeof(IEndpointMetadataProvider).IsAssignableFrom(a), $"{handler}: {a.Name} documents nothing"));
+        var declared = answers.SelectMany(a =>
+        {
+            var builder = new Builder();
+            // Ok<T> and Accepted<T> implement it explicitly.
+            a.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static).Single(m => m.Name.EndsWith(nameof(IEndpointMetadataProvider.PopulateMetadata), StringComparison.Ordinal))
+                .Invoke(null, [typeof(ProblemTests).GetMethod(nameof(Declared), BindingFlags.NonPublic | BindingFlags.Static)!, builder]);
+            return builder.Metadata.OfType<IProducesResponseTypeMetadata>().Select(d => d.StatusCode);
+        });
+        Assert.Equal(statuses, declared.Order());
+    }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Kohonen.Cli.Settings;
 using Kohonen.Imaging;
 using Kohonen.Tracking;
@@ -10,7 +11,7 @@ internal static class DemoCommand
 {
     public static Command Create(CliConsole console, CliEnvironment environment)
     {
-        var colors = new Option<int>("--colors") { Description = "How many random colours to train on (1..100000).", DefaultValueFactory = _ => 20 };
+        var colors = new Option<int>("--colors") { Description = "How many random colours to train on (1..100000).", DefaultValueFactory = _ => ColorDemoDefaults.Colors };
         colors.Validators.Add(r =>
         {
             var value = r.GetValueOrDefault<int>();
@@ -19,9 +20,9 @@ internal static class DemoCommand
                 r.AddError($"--colors must be in 1..100000; got {value}.");
             }
         });
-        var width = new Option<int>("--width") { Description = "Map columns.", DefaultValueFactory = _ => 100 };
-        var height = new Option<int>("--height") { Description = "Map rows.", DefaultValueFactory = _ => 100 };
-        var iterations = new Option<int>("--iterations") { Description = "Passes over the colours.", DefaultValueFactory = _ => 1000 };
+        var width = new Option<int>("--width") { Description = "Map columns.", DefaultValueFactory = _ => ColorDemoDefaults.Width };
+        var height = new Option<int>("--height") { Description = "Map rows.", DefaultValueFactory = _ => ColorDemoDefaults.Height };
+        var iterations = new Option<int>("--iterations") { Description = "Passes over the colours.", DefaultValueFactory = _ => ColorDemoDefaults.Iterations };
         var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
         var output = new Option<string>("--out") { Description = "Where to write the model.", DefaultValueFactory = _ => "colors.som" };
@@ -30,7 +31,8 @@ internal static class DemoCommand
         var json = CommonOptions.Json();
         var quiet = CommonOptions.Quiet();
 
-        var command = new Command("colors", "Train a map on random RGB colours (the classic demo: 20 colours, 100×100, 1,000 iterations) and save it.")
+        var command = new Command("colors", string.Create(CultureInfo.InvariantCulture,
+            $"Train a map on random RGB colours (the classic demo: {ColorDemoDefaults.Colors} colours, {ColorDemoDefaults.Width}×{ColorDemoDefaults.Height}, {ColorDemoDefaults.Iterations:N0} iterations) and save it."))
         {
             colors, width, height, iterations, seed, threads, output, picture, json, quiet,
         };

@@ -79,16 +79,16 @@ public sealed record ActivateResponse(string RunId, string RunName, int Width, i
 public sealed record TrainRequest
 {
     // Settable, not init: the source-generated reader sets every init property, missing ones to their
-    // type's default, which would lose the defaults below.
+    // type's default, which would lose the defaults below (the core's, from SomOptions.Default).
 
     /// <summary>Map columns. Default 10.</summary>
-    public int Width { get; set; } = 10;
+    public int Width { get; set; } = SomOptions.Default.Width;
 
     /// <summary>Map rows. Default 10.</summary>
-    public int Height { get; set; } = 10;
+    public int Height { get; set; } = SomOptions.Default.Height;
 
     /// <summary>Online passes or batch epochs. Default 100.</summary>
-    public int Iterations { get; set; } = 100;
+    public int Iterations { get; set; } = SomOptions.Default.Iterations;
 
     /// <summary><c>online</c> (default) or <c>batch</c>.</summary>
     public string? Algorithm { get; set; }
@@ -103,7 +103,7 @@ public sealed record TrainRequest
     public string? Neighborhood { get; set; }
 
     /// <summary>Initial learning rate in (0, 1]. Default 0.1.</summary>
-    public double LearningRate { get; set; } = 0.1;
+    public double LearningRate { get; set; } = SomOptions.Default.LearningRate;
 
     /// <summary>Initial radius; default max(width, height)/2.</summary>
     public double? Sigma { get; set; }

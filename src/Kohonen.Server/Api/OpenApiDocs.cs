@@ -1,3 +1,4 @@
+using System.Net.ServerSentEvents;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -9,8 +10,8 @@ namespace Kohonen.Server.Api;
 /// <param name="Response">The 200 answer's JSON, or null.</param>
 internal sealed record ApiExample(string? Request, string? Response);
 
-/// <summary>The OpenAPI document's title, description, examples, responses in status order, and the
-/// batch vectors' numbers.</summary>
+/// <summary>The OpenAPI document's title, description, examples, responses in status order, the
+/// batch vectors' numbers, and what a server-sent event's fields are.</summary>
 internal static class OpenApiDocs
 {
     public static void Configure(OpenApiOptions options)
@@ -34,6 +35,12 @@ internal static class OpenApiDocs
                 && schema.Properties?.TryGetValue("data", out var data) == true && data.Items is OpenApiSchema row)
             {
                 row.Items = new OpenApiSchema { Type = JsonSchemaType.Number, Format = "float" };
+            }
+
+            // An event stream is text, not JSON: say which lines of an event the fields are.
+            if (context.JsonTypeInfo.Type.IsGenericType && context.JsonTypeInfo.Type.GetGenericTypeDefinition() == typeof(SseItem<>))
+            {
+                schema.Description = "One server-sent event, as text: event_type is its \"event:\" line (progress or end), data its \"data:\" line (JSON); there are no id or retry lines.";
             }
 
             return Task.CompletedTask;

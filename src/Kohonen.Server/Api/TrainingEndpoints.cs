@@ -3,27 +3,54 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Kohonen.Tracking;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
 
 namespace Kohonen.Server.Api;
 
-/// <summary><c>POST /train</c>, <c>GET /runs/{id}</c>, <c>GET /runs/{id}/events</c>, <c>DELETE /runs/{id}</c>.</summary>
+/// <summary><c>POST /train</c>, <c>GET /runs/{id}</c>, <c>GET /runs/{id}/events</c>, <c>DELETE /runs/{id}</c>:
+/// start, follow and cancel trainings (<see cref="TrainingJobs"/>). The handlers' XML docs are the OpenAPI
+/// document's summaries, descriptions (remarks) and response descriptions.</summary>
 internal static class TrainingEndpoints
 {
-    public static async Task<IResult> TrainAsync(HttpContext context, KohonenServerOptions options, TrainingJobs jobs)
+    public static IEndpointRouteBuilder MapTrainingEndpoints(this IEndpointRouteBuilder app)
     {
-        var (body, error) = await RequestBody.ReadJsonAsync(context, options.MaxRequestBodyBytes).ConfigureAwait(false);
-        if (error is not null)
-        {
-            return error;
-        }
+        var training = app.MapGroup("").WithTags("Training");
+        training.MapPost("/train", TrainAsync)
+            .RequireOperator()
+            .WithMetadata(new ApiExample("""{"width": 20, "height": 20, "iterations": 200, "seed": 1, "data": [[1, 0, 0], [0, 1, 0], [0, 0, 1]], "feature_names": ["red", "green", "blue"], "activate": true}""", null));
+        training.MapGet("/runs/{run_id}", GetRunAsync);
+        training.MapGet("/runs/{run_id}/events", Events);
+        training.MapDelete("/runs/{run_id}", Cancel).RequireOperator();
+        return app;
+    }
 
+    /// <summary>Start a training; 202 with the run's address.</summary>
+    /// <remarks>Options and data (inline rows, or a file in the server's training-data folder). Bounded grid, iterations and rows; at most KOHONEN_MAX_TRAININGS at once (429 otherwise). Needs the API key when one is set; from this machine only otherwise.</remarks>
+    /// <response code="202">The training has started: its run's status; Location is the run's address.</response>
+    /// <response code="400">The body is not a valid training request, or its options or data cannot be used; the detail says which and why.</response>
+    /// <response code="401">The server has an API key and the request did not give it.</response>
+    /// <response code="403">The key is wrong, or (no key configured) the request came from another machine.</response>
+    /// <response code="413">The body is larger than the service accepts.</response>
+    /// <response code="415">The body is not JSON.</response>
+    /// <response code="429">As many trainings as allowed are running; try again when one has finished.</response>
+    public static async Task<Results<Accepted<TrainingStatus>, BadRequestProblem, BodyProblem, TooManyRequestsProblem>> TrainAsync(
+        JsonBody<TrainRequest> body, KohonenServerOptions options, TrainingJobs jobs)
+    {
         TrainRequest request;
         using (body)
         {
+            if (body.Problem is { } refused)
+            {
+                return refused;
+            }
+
             try
             {
-                request = JsonSerializer.Deserialize(body!.Span, ApiJsonContext.Default.TrainRequest)
+                request = JsonSerializer.Deserialize(body.Utf8, ApiJsonContext.Default.TrainRequest)
                     ?? throw new JsonException("The body is null.");
             }
             catch (JsonException e)
@@ -160,7 +187,12 @@ internal static class TrainingEndpoints
         return full.StartsWith(root, StringComparison.Ordinal) && File.Exists(full) ? full : null;
     }
 
-    public static async Task<IResult> GetRunAsync(string runId, KohonenServerOptions options, TrainingJobs jobs, CancellationToken cancellationToken)
+    /// <summary>A run's status, progress (while this server trains it), metrics and params.</summary>
+    /// <remarks>Any run of the store; progress is null unless this server is training it.</remarks>
+    /// <response code="200">The run's status, its progress while this server trains it, its latest metrics and its params.</response>
+    /// <response code="404">There is no run with that id.</response>
+    public static async Task<Results<Ok<TrainingStatus>, NotFoundProblem>> GetRunAsync(
+        [FromRoute(Name = "run_id")] string runId, KohonenServerOptions options, TrainingJobs jobs, CancellationToken cancellationToken)
     {
         if (!ModelEndpoints.IsRunId(runId))
         {
@@ -178,7 +210,12 @@ internal static class TrainingEndpoints
         }
     }
 
-    public static IResult Events(string runId, TrainingJobs jobs, CancellationToken cancellationToken)
+    /// <summary>A training's progress as server-sent events ("progress", then one "end").</summary>
+    /// <remarks>A "progress" event whenever the training has moved on, then one "end" event with the final status; each event's data is the run's status.</remarks>
+    /// <response code="200">The events, until the training ends.</response>
+    /// <response code="404">No training started by this server has that run id.</response>
+    public static Results<ServerSentEventsResult<TrainingStatus>, NotFoundProblem> Events(
+        [FromRoute(Name = "run_id")] string runId, TrainingJobs jobs, CancellationToken cancellationToken)
     {
         if (!ModelEndpoints.IsRunId(runId) || jobs.Find(runId) is not { } job)
         {
@@ -225,7 +262,14 @@ internal static class TrainingEndpoints
         }
     }
 
-    public static IResult Cancel(string runId, TrainingJobs jobs)
+    /// <summary>Cancel a training; its run ends KILLED with the metrics measured so far.</summary>
+    /// <remarks>Needs the API key (X-Api-Key) when one is set; from this machine only otherwise.</remarks>
+    /// <response code="202">The training is being cancelled: its run's status; Location is the run's address.</response>
+    /// <response code="401">The server has an API key and the request did not give it.</response>
+    /// <response code="403">The key is wrong, or (no key configured) the request came from another machine.</response>
+    /// <response code="404">No training started by this server has that run id.</response>
+    /// <response code="409">The training has already ended.</response>
+    public static Results<Accepted<TrainingStatus>, NotFoundProblem, ConflictProblem> Cancel([FromRoute(Name = "run_id")] string runId, TrainingJobs jobs)
     {
         if (!ModelEndpoints.IsRunId(runId) || jobs.Find(runId) is not { } job)
         {
