@@ -29,9 +29,9 @@ internal static partial class BmuSearch
     /// are scalar.
     /// </summary>
     public static int FindBestPlanar(ReadOnlySpan<float> planes, int nodes, ReadOnlySpan<float> input, int start, int end, out float bestDistanceSquared) =>
-        Vector512.IsHardwareAccelerated && end - start >= 2 * WideNodeLanes
-            ? FindBestPlanarWide(planes, nodes, input, start, end, out bestDistanceSquared)
-            : FindBestPlanarNarrow(planes, nodes, input, start, end, out bestDistanceSquared);
+        Vector512.IsHardwareAccelerated && end - start >= 2 * WideNodeLanes ? FindBestPlanarWide(planes, nodes, input, start, end, out bestDistanceSquared)
+        : Vector256.IsHardwareAccelerated ? FindBestPlanarNarrow(planes, nodes, input, start, end, out bestDistanceSquared)
+        : FindBestPlanarScalar(planes, nodes, input, start, end, out bestDistanceSquared);
 
     /// <summary>The 256-bit path of <see cref="FindBestPlanar(ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, int, out float)"/>
     /// (internal so that tests run it on machines that would take the 512-bit one).</summary>
@@ -256,7 +256,7 @@ internal static partial class BmuSearch
     /// The last nodes [k, end), fewer than a vector's worth, one by one with the same arithmetic.
     /// They come after every vector node, so only a strictly closer one wins.
     /// </summary>
-    private static void ScalarTail(ReadOnlySpan<float> planes, int nodes, ReadOnlySpan<float> input, int k, int end, ref int best, ref float bestD2)
+    internal static void ScalarTail(ReadOnlySpan<float> planes, int nodes, ReadOnlySpan<float> input, int k, int end, ref int best, ref float bestD2)
     {
         for (; k < end; k++)
         {

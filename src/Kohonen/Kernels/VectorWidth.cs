@@ -6,12 +6,13 @@ namespace Kohonen.Kernels;
 
 /// <summary>
 /// A SIMD width known when the code is compiled, so that one kernel serves 512-bit machines
-/// (AVX-512) and 256-bit ones (AVX2 with FMA: most AMD processors before Zen 4, many Intel desktops).
+/// (AVX-512), 256-bit ones (AVX2 with FMA: most AMD processors before Zen 4, many Intel desktops) and
+/// 128-bit ones (Arm64, and any x64 processor).
 /// A kernel generic over <c>TVector, TWidth : IVectorWidth&lt;TVector&gt;</c> gets one JIT copy per
 /// width; every member here is inlined into it, so the copy is the hand-written one. (The runtime's own
 /// <c>ISimdVector</c> interface would do this, but it is not public in .NET 10.)
 /// </summary>
-/// <typeparam name="TVector">The vector type: <see cref="Vector512{T}"/> or <see cref="Vector256{T}"/> of float.</typeparam>
+/// <typeparam name="TVector">The vector type: <see cref="Vector512{T}"/>, <see cref="Vector256{T}"/> or <see cref="Vector128{T}"/> of float.</typeparam>
 internal interface IVectorWidth<TVector>
     where TVector : struct
 {
@@ -162,18 +163,82 @@ internal readonly struct Bits256 : IVectorWidth<Vector256<float>>
     }
 }
 
+/// <summary>128-bit vectors, 4 floats: accelerated on every x64 processor (SSE) and on Arm64 (AdvSIMD).
+/// Where the processor has no fused multiply-add (x64 before AVX2) the runtime computes
+/// <see cref="FusedMultiplyAdd"/> in software, one rounding still, so the answers are those of every
+/// other width.</summary>
+internal readonly struct Bits128 : IVectorWidth<Vector128<float>>
+{
+    public static int Lanes => 4;
+
+    public static bool IsSupported => Vector128.IsHardwareAccelerated;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Create(float value) => Vector128.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Load(ref float source, nuint at) => Vector128.LoadUnsafe(ref source, at);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector128<float> value, ref float destination, nuint at) => value.StoreUnsafe(ref destination, at);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Subtract(Vector128<float> left, Vector128<float> right) => left - right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Multiply(Vector128<float> left, Vector128<float> right) => left * right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> FusedMultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Vector128.FusedMultiplyAdd(a, b, c);
+
+    /// <summary>minps on x64; elsewhere the same rule spelt out (left where it is less, else right),
+    /// since Arm's fmin would let a NaN through.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Min(Vector128<float> left, Vector128<float> right) =>
+        Sse.IsSupported ? Sse.Min(left, right) : Vector128.ConditionalSelect(Vector128.LessThan(left, right), left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Max(Vector128<float> left, Vector128<float> right) =>
+        Sse.IsSupported ? Sse.Max(left, right) : Vector128.ConditionalSelect(Vector128.GreaterThan(left, right), left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> ZeroBelow(Vector128<float> value, Vector128<float> floor) =>
+        Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(value, floor), value, Vector128<float>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> InfinityFrom(Vector128<float> value, int count) =>
+        Vector128.ConditionalSelect(Vector128.LessThan(Vector128.Create(0, 1, 2, 3), Vector128.Create(count)).AsSingle(), value, Vector128.Create(float.PositiveInfinity));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint EqualsMask(Vector128<float> left, Vector128<float> right) => Vector128.Equals(left, right).ExtractMostSignificantBits();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint LessThanOrEqualMask(Vector128<float> left, Vector128<float> right) => Vector128.LessThanOrEqual(left, right).ExtractMostSignificantBits();
+
+    /// <summary>The least lane: pairs of halves, then of neighbours.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Least(Vector128<float> value)
+    {
+        value = Min(value, Vector128.Shuffle(value, Vector128.Create(2, 3, 0, 1)));
+        value = Min(value, Vector128.Shuffle(value, Vector128.Create(1, 0, 3, 2)));
+        return value.ToScalar();
+    }
+}
+
 /// <summary>Which width a kernel runs at on this machine.</summary>
 internal static class VectorWidths
 {
-    /// <summary>The floats per vector of the widest supported width: 16, 8, or 0 when neither
-    /// 512-bit nor 256-bit vectors with fused multiply-adds run natively here.</summary>
-    public static int PreferredLanes => Bits512.IsSupported ? Bits512.Lanes : Bits256.IsSupported ? Bits256.Lanes : 0;
+    /// <summary>The floats per vector of the widest supported width: 16, 8, 4, or 0 when the
+    /// processor runs no vectors natively (the kernels' scalar twins run then).</summary>
+    public static int PreferredLanes =>
+        Bits512.IsSupported ? Bits512.Lanes : Bits256.IsSupported ? Bits256.Lanes : Bits128.IsSupported ? Bits128.Lanes : 0;
 
     /// <summary>Whether kernels of <paramref name="lanes"/> floats per vector run natively here.</summary>
     public static bool Runs(int lanes) => lanes switch
     {
         16 => Bits512.IsSupported,
         8 => Bits256.IsSupported,
+        4 => Bits128.IsSupported,
         _ => false,
     };
 

@@ -136,7 +136,7 @@ internal sealed class FusedOnlineTraining : IDisposable
     /// <param name="grid">The map's grid.</param>
     /// <param name="run">Data, options, schedule, threads, progress.</param>
     /// <param name="random">The random stream (shuffling).</param>
-    /// <param name="lanes">The vector width in floats: 16 (512-bit) or 8 (256-bit); 0 for the widest
+    /// <param name="lanes">The vector width in floats: 16 (512-bit), 8 (256-bit) or 4 (128-bit); 0 for the widest
     /// this machine runs. Either gives the same codebook, bit for bit.</param>
     public static void Train(float[] codebook, Grid grid, TrainingRun run, SomRandom random, int lanes = 0)
     {

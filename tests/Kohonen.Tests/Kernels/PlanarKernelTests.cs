@@ -35,10 +35,12 @@ public class PlanarKernelTests
             var actual = BmuSearch.FindBestPlanar(planes, nodes, input, 0, nodes, out var actualD2);
             var threaded = BmuSearch.FindBestPlanar(planes, nodes, input, 4, out var threadedD2);
             var narrow = BmuSearch.FindBestPlanarNarrow(planes, nodes, input, 0, nodes, out var narrowD2);
+            var scalar = BmuSearch.FindBestPlanarScalar(planes, nodes, input, 0, nodes, out var scalarD2);
 
             Assert.Equal((expected, expectedD2), (actual, actualD2));
             Assert.Equal((expected, expectedD2), (threaded, threadedD2));
             Assert.Equal((expected, expectedD2), (narrow, narrowD2));
+            Assert.Equal((expected, expectedD2), (scalar, scalarD2));
             if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 var wide = BmuSearch.FindBestPlanarWide(planes, nodes, input, 0, nodes, out var wideD2);
