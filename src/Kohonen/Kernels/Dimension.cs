@@ -3,8 +3,7 @@ namespace Kohonen.Kernels;
 /// <summary>
 /// A dimension known when the code is compiled. A kernel generic over <c>TDim : IDimension</c> gets
 /// one JIT copy per dimension, with the inputs in registers and the feature loop unrolled (the
-/// branches on <c>TDim.Value</c> fold away). At dimension 3 on a 50×50 map the planar search went
-/// from 1.13 to 0.62 µs, one thread.
+/// branches on <c>TDim.Value</c> fold away).
 /// </summary>
 internal interface IDimension
 {
