@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Kohonen.Kernels;
 
 namespace Kohonen.Tests.Kernels;
@@ -85,13 +86,26 @@ public class KernelTests
     public void SimdWeightUpdateGivesTheScalarBitsExactly(int n)
     {
         var (w, v) = Vectors(n, n + 1000);
-        var expected = (float[])w.Clone();
-        var actual = (float[])w.Clone();
+        var expected = new float[n];
+        for (var i = 0; i < n; i++)
+        {
+            expected[i] = MathF.FusedMultiplyAdd(0.37f, v[i] - w[i], w[i]);
+        }
 
-        WeightUpdate.Scalar(expected, v, 0.37f);
-        WeightUpdate.Simd(actual, v, 0.37f);
+        var scalar = (float[])w.Clone();
+        var at256 = (float[])w.Clone();
+        var at128 = (float[])w.Clone();
+        var chosen = (float[])w.Clone();
 
-        Assert.Equal(expected, actual);
+        WeightUpdate.Scalar(scalar, v, 0.37f);
+        WeightUpdate.Simd<Vector256<float>, Bits256>(at256, v, 0.37f);
+        WeightUpdate.Simd<Vector128<float>, Bits128>(at128, v, 0.37f);
+        WeightUpdate.Apply(chosen, v, 0.37f);
+
+        Assert.Equal(expected, scalar);
+        Assert.Equal(expected, at256);
+        Assert.Equal(expected, at128);
+        Assert.Equal(expected, chosen);
     }
 
     [Fact]
