@@ -26,8 +26,13 @@ internal static class BatchTrainer
 {
     private const int RowsPerChunk = 256;
 
+    /// <param name="codebook">The initial codebook, node-major; trained in place.</param>
+    /// <param name="grid">The map's grid.</param>
+    /// <param name="run">Data, options, schedule, threads, progress.</param>
+    /// <param name="planned">Whether the search planner picks the BMU search (tests turn it off to
+    /// search row by row, which gives the same bits).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Train(float[] codebook, Grid grid, TrainingRun run)
+    public static void Train(float[] codebook, Grid grid, TrainingRun run, bool planned = true)
     {
         var data = run.Rows;
         var dim = data.Columns;
@@ -40,7 +45,7 @@ internal static class BatchTrainer
         var gridRowsPerChunk = Math.Max(1, BmuSearch.ChunkNodes / width);
         var nodeChunks = (grid.Height + gridRowsPerChunk - 1) / gridRowsPerChunk;
         var inMemory = data.Whole is not null; // one chunk, so each row's BMU stays at its place in bmus
-        var plan = SearchPlanner.ForFixedCodebook(dim, nodes, Math.Min(RowsPerChunk, data.Rows));
+        var plan = planned ? SearchPlanner.ForFixedCodebook(dim, nodes, Math.Min(RowsPerChunk, data.Rows)) : SearchPlanner.ForOneRow(dim);
 
         for (var epoch = 0; epoch < run.Options.Iterations; epoch++)
         {
