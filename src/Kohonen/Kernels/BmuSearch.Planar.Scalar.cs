@@ -1,6 +1,7 @@
 namespace Kohonen.Kernels;
 
-/// <summary>The scalar twin of the planar search, for processors without 256-bit vectors.</summary>
+/// <summary>The scalar twin of the planar search (processors without vectors, and the vector paths'
+/// last nodes).</summary>
 internal static partial class BmuSearch
 {
     /// <summary>
@@ -16,5 +17,38 @@ internal static partial class BmuSearch
         ScalarTail(planes, nodes, input, start, end, ref best, ref bestD2);
         bestDistanceSquared = bestD2;
         return best < 0 ? start : best;
+    }
+
+    /// <summary>
+    /// The nodes [k, end) one by one with the vector paths' arithmetic. After a vector search they
+    /// come after every vector node, so only a strictly closer one wins.
+    /// </summary>
+    private static void ScalarTail(ReadOnlySpan<float> planes, int nodes, ReadOnlySpan<float> input, int k, int end, ref int best, ref float bestD2)
+    {
+        for (; k < end; k++)
+        {
+            var sum = 0f;
+            for (var f = 0; f < input.Length; f++)
+            {
+                var d = planes[(f * nodes) + k] - input[f];
+                sum = MathF.FusedMultiplyAdd(d, d, sum);
+            }
+
+            if (sum < bestD2)
+            {
+                bestD2 = sum;
+                best = k;
+            }
+        }
+    }
+
+    /// <summary>Takes candidate (i, d) when it is closer, or as close with a lower index.</summary>
+    private static void Merge(int i, float d, ref int best, ref float bestD2)
+    {
+        if (i >= 0 && (d < bestD2 || (d == bestD2 && i < best)))
+        {
+            bestD2 = d;
+            best = i;
+        }
     }
 }

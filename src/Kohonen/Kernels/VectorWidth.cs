@@ -56,6 +56,21 @@ internal interface IVectorWidth<TVector>
 
     /// <summary>The least lane (none of them NaN).</summary>
     static abstract float Least(TVector value);
+
+    /// <summary>Lane by lane: all bits set where <paramref name="left"/> is less than
+    /// <paramref name="right"/> (never for NaN), else none.</summary>
+    static abstract TVector LessThan(TVector left, TVector right);
+
+    /// <summary>Lane by lane: <paramref name="yes"/> where the mask is set, else <paramref name="no"/>
+    /// (bit by bit, so it carries the integers of <see cref="Indices"/> unchanged).</summary>
+    static abstract TVector Select(TVector mask, TVector yes, TVector no);
+
+    /// <summary>The integers <paramref name="start"/>, <paramref name="start"/> + 1, … in the lanes'
+    /// bits (node indices carried in a float vector).</summary>
+    static abstract TVector Indices(int start);
+
+    /// <summary>Lane by lane, the sum of the integers in the lanes' bits.</summary>
+    static abstract TVector AddIndices(TVector left, TVector right);
 }
 
 /// <summary>512-bit vectors, 16 floats (AVX-512F).</summary>
@@ -105,6 +120,18 @@ internal readonly struct Bits512 : IVectorWidth<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Least(Vector512<float> value) => Bits256.Least(Avx.Min(value.GetLower(), value.GetUpper()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> LessThan(Vector512<float> left, Vector512<float> right) => Vector512.LessThan(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Select(Vector512<float> mask, Vector512<float> yes, Vector512<float> no) => Vector512.ConditionalSelect(mask, yes, no);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Indices(int start) => (Vector512.Create(start) + Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> AddIndices(Vector512<float> left, Vector512<float> right) => (left.AsInt32() + right.AsInt32()).AsSingle();
 }
 
 /// <summary>256-bit vectors, 8 floats (AVX2 with FMA).</summary>
@@ -161,6 +188,18 @@ internal readonly struct Bits256 : IVectorWidth<Vector256<float>>
         quarter = Sse.Min(quarter, Vector128.Shuffle(quarter, Vector128.Create(1, 0, 3, 2)));
         return quarter.ToScalar();
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LessThan(Vector256<float> left, Vector256<float> right) => Vector256.LessThan(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Select(Vector256<float> mask, Vector256<float> yes, Vector256<float> no) => Vector256.ConditionalSelect(mask, yes, no);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Indices(int start) => (Vector256.Create(start) + Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7)).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> AddIndices(Vector256<float> left, Vector256<float> right) => (left.AsInt32() + right.AsInt32()).AsSingle();
 }
 
 /// <summary>128-bit vectors, 4 floats: accelerated on every x64 processor (SSE) and on Arm64 (AdvSIMD).
@@ -223,6 +262,18 @@ internal readonly struct Bits128 : IVectorWidth<Vector128<float>>
         value = Min(value, Vector128.Shuffle(value, Vector128.Create(1, 0, 3, 2)));
         return value.ToScalar();
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> LessThan(Vector128<float> left, Vector128<float> right) => Vector128.LessThan(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Select(Vector128<float> mask, Vector128<float> yes, Vector128<float> no) => Vector128.ConditionalSelect(mask, yes, no);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Indices(int start) => (Vector128.Create(start) + Vector128.Create(0, 1, 2, 3)).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> AddIndices(Vector128<float> left, Vector128<float> right) => (left.AsInt32() + right.AsInt32()).AsSingle();
 }
 
 /// <summary>Which width a kernel runs at on this machine.</summary>

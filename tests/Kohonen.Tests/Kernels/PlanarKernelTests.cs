@@ -35,18 +35,17 @@ public class PlanarKernelTests
             var expected = ScalarBest(codebook, dim, input, out var expectedD2);
             var actual = BmuSearch.FindBestPlanar(planes, nodes, input, 0, nodes, out var actualD2);
             var threaded = BmuSearch.FindBestPlanar(planes, nodes, input, 4, out var threadedD2);
-            var narrow = BmuSearch.FindBestPlanarNarrow(planes, nodes, input, 0, nodes, out var narrowD2);
+            var at512 = BmuSearch.FindBestPlanarAt<Vector512<float>, Bits512>(planes, nodes, input, 0, nodes, out var at512D2);
+            var at256 = BmuSearch.FindBestPlanarAt<Vector256<float>, Bits256>(planes, nodes, input, 0, nodes, out var at256D2);
+            var at128 = BmuSearch.FindBestPlanarAt<Vector128<float>, Bits128>(planes, nodes, input, 0, nodes, out var at128D2);
             var scalar = BmuSearch.FindBestPlanarScalar(planes, nodes, input, 0, nodes, out var scalarD2);
 
             Assert.Equal((expected, expectedD2), (actual, actualD2));
             Assert.Equal((expected, expectedD2), (threaded, threadedD2));
-            Assert.Equal((expected, expectedD2), (narrow, narrowD2));
+            Assert.Equal((expected, expectedD2), (at512, at512D2));
+            Assert.Equal((expected, expectedD2), (at256, at256D2));
+            Assert.Equal((expected, expectedD2), (at128, at128D2));
             Assert.Equal((expected, expectedD2), (scalar, scalarD2));
-            if (Vector512.IsHardwareAccelerated)
-            {
-                var wide = BmuSearch.FindBestPlanarWide(planes, nodes, input, 0, nodes, out var wideD2);
-                Assert.Equal((expected, expectedD2), (wide, wideD2));
-            }
         }
     }
 
