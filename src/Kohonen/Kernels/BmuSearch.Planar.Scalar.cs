@@ -1,3 +1,9 @@
+// The scalar twin of the planar BMU search (processors without vectors, and the vector paths' tails).
+// Guarantees: the node-by-node scan's node and distance bits (d0·d0, then d·d + acc by fused multiply-adds),
+// ties to the lowest index.
+// Held by: tests/Kohonen.Tests/Kernels/PlanarKernelTests.cs.
+// After touching it: dotnet run -c Release --project bench/Kohonen.Benchmarks -- --filter '*PredictionBenchmarks*'
+
 namespace Kohonen.Kernels;
 
 /// <summary>The scalar twin of the planar search (processors without vectors, and the vector paths'

@@ -1,3 +1,10 @@
+// The bounded-blocks BMU search (fewer than 8 features, a fixed codebook): only the blocks near the input.
+// Guarantees: the node and distance bits of the node-by-node scalar scan, ties to the lowest index, at every
+// vector width (512, 256, 128 bits); a block is skipped only when its exact lower bound exceeds a found distance.
+// Held by: tests/Kohonen.Tests/Kernels/BoundedBlocksTests.cs (lattices full of ties, nodes one ulp apart,
+// far inputs, every width) and SearchPlannerTests.cs.
+// After touching it: dotnet run -c Release --project bench/Kohonen.Benchmarks -- --filter '*PredictionBenchmarks*'
+
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;

@@ -1,3 +1,7 @@
+// Dimensions fixed at compile time (IDimension), so each small-dimension kernel gets its own JIT copy.
+// Guarantees: Value is the dimension; nothing else. Held by: every kernel test at dimensions 1-7.
+// After touching it: dotnet run -c Release --project bench/Kohonen.Benchmarks -- --filter '*PredictionBenchmarks*' '*OnlineStepBenchmarks*'
+
 namespace Kohonen.Kernels;
 
 /// <summary>

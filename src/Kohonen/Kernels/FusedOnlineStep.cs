@@ -1,3 +1,9 @@
+// One online step fused with the next sample's BMU search (fewer than 8 features, separable neighbourhoods).
+// Guarantees: the weights of the plain update (a subtract and one fused multiply-add per weight) and the BMU
+// of the plain scan among the moved nodes, ties to the lowest index, bit for bit, at every vector width.
+// Held by: tests/Kohonen.Tests/Kernels/FusedOnlineStepTests.cs and Training/FusedOnlineTrainingTests.cs.
+// After touching it: dotnet run -c Release --project bench/Kohonen.Benchmarks -- --filter '*OnlineStepBenchmarks*' '*TrainerBenchmarks*'
+
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;

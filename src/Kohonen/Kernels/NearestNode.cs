@@ -1,3 +1,8 @@
+// The BMU searches over a fixed codebook (a model's predictions, QE, the batch map below 8 features).
+// Guarantees: the node-by-node scan's node and distance, for one row or many, whichever search the planner picks.
+// Held by: tests/Kohonen.Tests/Kernels/SearchPlannerTests.cs and BoundedBlocksTests.cs.
+// After touching it: dotnet run -c Release --project bench/Kohonen.Benchmarks -- --filter '*PredictionBenchmarks*' '*BatchPredictionBenchmarks*'
+
 namespace Kohonen.Kernels;
 
 /// <summary>

@@ -1,3 +1,8 @@
+// The fused online step's codebook layout: grid row by grid row, feature by feature, padded to whole vectors.
+// Guarantees: CopyTo gives back the node-major codebook; padding lanes are never a BMU.
+// Held by: tests/Kohonen.Tests/Kernels/FusedOnlineStepTests.cs.
+// After touching it: dotnet run -c Release --project bench/Kohonen.Benchmarks -- --filter '*OnlineStepBenchmarks*'
+
 using System.Diagnostics;
 
 namespace Kohonen.Kernels;

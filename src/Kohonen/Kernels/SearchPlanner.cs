@@ -1,30 +1,13 @@
+// The search planner: which BMU search runs, from the dimension, node count, rows per call and processor.
+// Guarantees: only searches the processor runs natively are picked, and every one gives the node-by-node
+// scan's answer, so the choice changes the speed only (a model trains to the same bits on any machine).
+// Held by: tests/Kohonen.Tests/Kernels/SearchPlannerTests.cs, Training/PlannedSearchTrainingTests.cs, and the
+// core's tests run again by .ci/run with DOTNET_EnableHWIntrinsic=0 and DOTNET_EnableAVX2=0.
+// After touching it: dotnet run -c Release --project bench/Kohonen.Benchmarks -- --filter '*BatchPredictionBenchmarks*' '*TrainerBenchmarks*'
+
 using System.Runtime.Intrinsics;
 
 namespace Kohonen.Kernels;
-
-/// <summary>The BMU searches the <see cref="SearchPlanner"/> chooses among. Every one gives the
-/// answer of the node-by-node scan: the node of least squared distance
-/// (<see cref="SquaredDistance.Compute"/>), ties to the lowest index.</summary>
-internal enum BmuSearchKind
-{
-    /// <summary>Node by node over the node-major codebook, SIMD across features
-    /// (<see cref="BmuSearch.FindBest(ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, int, out float)"/>).</summary>
-    NodeByNode,
-
-    /// <summary>Across nodes over a feature-major codebook, below
-    /// <see cref="BmuSearch.PlanarBelowDimension"/> features (<see cref="BmuSearch.FindBestPlanar(ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, int, out float)"/>).</summary>
-    Planar,
-
-    /// <summary>Only the nodes of the blocks near the input, below
-    /// <see cref="BmuSearch.PlanarBelowDimension"/> features, over a codebook that does not change
-    /// (<see cref="BoundedBlocks"/>).</summary>
-    BoundedBlocks,
-
-    /// <summary>Many rows at once as a blocked matrix product, from
-    /// <see cref="BmuSearch.PlanarBelowDimension"/> features, with 256- or 512-bit vectors
-    /// (<see cref="BlockedBmuSearch"/>).</summary>
-    Blocked,
-}
 
 /// <summary>
 /// The one place that decides which BMU search runs, from the dimension, the node count, the rows

@@ -1,3 +1,8 @@
+// The scalar twins of the squared distance: the reference sum, and the sum in the vector paths' lanes.
+// Guarantees: Scalar is one running sum left to right; ScalarInLanes gives the vector paths' bits.
+// Held by: tests/Kohonen.Tests/Kernels/KernelTests.cs (every path against the documented lane order).
+// After touching it: dotnet run -c Release --project bench/Kohonen.Benchmarks -- --filter '*KernelBenchmarks*'
+
 using System.Diagnostics;
 
 namespace Kohonen.Kernels;

@@ -1,3 +1,10 @@
+// The vector widths a kernel is written over once (IVectorWidth: Bits512, Bits256, Bits128).
+// Guarantees: each member is the same lane-wise operation at every width (Min and Max as vminps/vmaxps:
+// the second operand where either is NaN), so a kernel gives the same bits at every width.
+// Held by: every width-generic kernel's tests at 16, 8 and 4 lanes (BoundedBlocksTests, FusedOnlineStepTests,
+// PlanarKernelTests, KernelTests).
+// After touching it: dotnet run -c Release --project bench/Kohonen.Benchmarks -- --filter '*PredictionBenchmarks*' '*OnlineStepBenchmarks*'
+
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;

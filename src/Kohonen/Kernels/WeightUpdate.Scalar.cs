@@ -1,3 +1,8 @@
+// The scalar twins of the weight updates (references, tails, and processors without vectors).
+// Guarantees: a subtract and one fused multiply-add per element.
+// Held by: tests/Kohonen.Tests/Kernels/KernelTests.cs and PlanarKernelTests.cs.
+// After touching it: dotnet run -c Release --project bench/Kohonen.Benchmarks -- --filter '*UpdateBenchmarks*'
+
 using System.Diagnostics;
 
 namespace Kohonen.Kernels;
