@@ -167,6 +167,14 @@ internal static partial class WeightUpdate
             }
         }
 
-        ScalarPlanarGaussianRow(planes, nodes, rowStart, gx, rowScale, sample, x);
+        for (; x < width; x++)
+        {
+            var h = rowScale * Unsafe.Add(ref g, x);
+            for (var f = 0; f < dim; f++)
+            {
+                ref var w = ref Unsafe.Add(ref p, (f * nodes) + rowStart + x);
+                w = MathF.FusedMultiplyAdd(h, sample[f] - w, w);
+            }
+        }
     }
 }
