@@ -169,6 +169,27 @@ public class FusedOnlineStepTests
         Assert.Contains(VectorWidths.PreferredLanes, new[] { 8, 16 });
     }
 
+    [Fact]
+    public void WithOnly128BitVectorsTheFusedStepRunsAtFourLanesAndWithoutVectorsNotAtAll()
+    {
+        // Under DOTNET_EnableAVX2=0 (Arm64 alike) the widest width is 128 bits; under
+        // DOTNET_EnableHWIntrinsic=0 there is none, and online training takes its scalar loops.
+        if (!System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+        {
+            Assert.Equal(0, VectorWidths.PreferredLanes);
+            Assert.False(FusedOnlineStep.IsSupported(3));
+        }
+        else if (!Bits256.IsSupported && !Bits512.IsSupported)
+        {
+            Assert.Equal(4, VectorWidths.PreferredLanes);
+            Assert.True(FusedOnlineStep.IsSupported(3));
+        }
+        else
+        {
+            Assert.Contains(VectorWidths.PreferredLanes, new[] { 8, 16 });
+        }
+    }
+
     private static void SkipUnlessRuns(int lanes) =>
         Assert.SkipUnless(VectorWidths.Runs(lanes), $"this machine does not run {lanes * 32}-bit vectors natively");
 
