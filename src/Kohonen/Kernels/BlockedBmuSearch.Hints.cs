@@ -3,7 +3,8 @@
 // every distance taken to the cautious side of its rounding, puts all its nodes farther than the hint.
 // Guarantees: the same answers as without hints, whatever the hints.
 // Held by: tests/Kohonen.Tests/Kernels/BlockedBmuSearchTests.cs (HintsChangeNoAnswer) and the batch
-// map's model files (Training/DeterminismTests.cs, StreamingTests.cs).
+// map's codebooks (Training/PlannedSearchTrainingTests.cs: hinted blocked search against a row-by-row
+// scan; DeterminismTests.cs; StreamingTests.cs: data in memory, with hints, against streamed, without).
 // After touching it: dotnet run -c Release --project bench/Kohonen.Benchmarks -- --filter '*BlockedSearchBenchmarks*'
 // (and '*TrainerBenchmarks*' for the batch map's time).
 
