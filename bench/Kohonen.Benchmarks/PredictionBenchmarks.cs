@@ -5,8 +5,8 @@ namespace Kohonen.Benchmarks;
 
 /// <summary>
 /// Predictions on a trained 50×50 map of 3 features (the 1,000 × 3 uniform workload, 100 iterations):
-/// 1,000,000 uniform rows through <see cref="SomModel.FindBmus"/> on every core (the target in docs/performance.md:
-/// under 0.3 s) and on one, and the two searches it can use on one thread: the planar scan of every
+/// 1,000,000 uniform rows through <see cref="SomModel.FindBmus"/> on every core and on one, and
+/// the two searches it can use on one thread: the planar scan of every
 /// node (the baseline) and the bounded blocks that measure only the nodes near the input. Both give
 /// the scan's answers bit for bit (tests in <c>BoundedBlocksTests</c>).
 /// </summary>

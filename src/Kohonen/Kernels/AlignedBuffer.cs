@@ -1,3 +1,8 @@
+// Float buffers from a 64-byte boundary (the kernels' layouts and scratch).
+// Guarantees: the span starts on a 64-byte boundary and stays there (the array is pinned); zeroed.
+// Held by: every kernel test that runs on a RowPlanes or blocked layout. Tuning, safe to touch.
+// After touching it: dotnet run -c Release --project bench/Kohonen.Benchmarks -- --filter '*BlockedSearchBenchmarks*' '*OnlineStepBenchmarks*'
+
 using System.Runtime.InteropServices;
 
 namespace Kohonen.Kernels;

@@ -1,3 +1,11 @@
+// The BMU search over a feature-major (planar) codebook, for fewer than 8 features.
+// Guarantees: the node and the distance bits of the node-by-node scalar scan (d0·d0, then d·d + acc
+// feature by feature as fused multiply-adds; the first node at the least distance), at every vector
+// width and in the scalar twin (BmuSearch.Planar.Scalar.cs); the same answer whatever the threads.
+// Held by: tests/Kohonen.Tests/Kernels/PlanarKernelTests.cs (every width and the scalar twin against
+// the plain scan, on lattices full of ties, node counts around every vector boundary).
+// After touching it: dotnet run -c Release --project bench/Kohonen.Benchmarks -- --filter '*PredictionBenchmarks*'
+
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -8,7 +16,7 @@ namespace Kohonen.Kernels;
 /// <summary>
 /// The BMU search over a feature-major ("planar") codebook, for small dimensions where one node's
 /// weights are too few to fill a vector: weight f of node k is at <c>planes[f·nodes + k]</c>, so one
-/// 256-bit load brings the same feature of 8 consecutive nodes and the search runs across nodes.
+/// vector load brings the same feature of consecutive nodes and the search runs across nodes.
 /// </summary>
 internal static partial class BmuSearch
 {
@@ -16,196 +24,22 @@ internal static partial class BmuSearch
     /// SIMD across features (<see cref="SquaredDistance"/>).</summary>
     public const int PlanarBelowDimension = 8;
 
-    private const int NodeLanes = 8;
-    private const int WideNodeLanes = 16;
-
     /// <summary>
-    /// The best node in [start, end) of a planar codebook. Lane j of the running state holds the best
-    /// distance and index among nodes start + j, start + j + 8, ...; each node's distance is summed
-    /// feature by feature as the fused multiply-add d·d + acc, the very operations and order of the
-    /// scalar reference (<see cref="SquaredDistance.Scalar"/>), so the distances and therefore the
-    /// winner are the scalar ones bit for bit.
-    /// The lanes are merged by distance, ties to the lower index; the last (end − start) mod 8 nodes
-    /// are scalar.
+    /// The best node in [start, end) of a planar codebook, at the widest vectors the processor runs
+    /// (two vectors of nodes per step), else by the scalar twin. Lane j of a running state holds the
+    /// best distance and index among its nodes; each node's distance is summed feature by feature as
+    /// d₀·d₀, then the fused multiply-add d·d + acc, the very operations and order of the scalar
+    /// reference (<see cref="SquaredDistance.Scalar"/>), so the distances and therefore the winner are
+    /// the scalar ones bit for bit. The lanes are merged by distance, ties to the lower index; the
+    /// nodes after the last whole step are scalar.
     /// </summary>
-    public static int FindBestPlanar(ReadOnlySpan<float> planes, int nodes, ReadOnlySpan<float> input, int start, int end, out float bestDistanceSquared) =>
-        Vector512.IsHardwareAccelerated && end - start >= 2 * WideNodeLanes
-            ? FindBestPlanarWide(planes, nodes, input, start, end, out bestDistanceSquared)
-            : FindBestPlanarNarrow(planes, nodes, input, start, end, out bestDistanceSquared);
-
-    /// <summary>The 256-bit path of <see cref="FindBestPlanar(ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, int, out float)"/>
-    /// (internal so that tests run it on machines that would take the 512-bit one).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static int FindBestPlanarNarrow(ReadOnlySpan<float> planes, int nodes, ReadOnlySpan<float> input, int start, int end, out float bestDistanceSquared)
+    public static int FindBestPlanar(ReadOnlySpan<float> planes, int nodes, ReadOnlySpan<float> input, int start, int end, out float bestDistanceSquared)
     {
-        var dim = input.Length;
-        Debug.Assert(planes.Length == nodes * dim && start < end && end <= nodes);
-        ref var p = ref MemoryMarshal.GetReference(planes);
-        Span<Vector256<float>> inputs = stackalloc Vector256<float>[PlanarBelowDimension];
-        for (var f = 0; f < dim; f++)
-        {
-            inputs[f] = Vector256.Create(input[f]);
-        }
-
-        var bestDistance = Vector256.Create(float.PositiveInfinity);
-        var bestIndex = Vector256.Create(-1);
-        var index = Vector256.Create(start) + Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
-        var step = Vector256.Create(NodeLanes);
-        var k = start;
-        for (; k + NodeLanes <= end; k += NodeLanes)
-        {
-            var acc = Vector256<float>.Zero;
-            for (var f = 0; f < dim; f++)
-            {
-                var d = Vector256.LoadUnsafe(ref p, (nuint)((f * nodes) + k)) - inputs[f];
-                acc = Vector256.FusedMultiplyAdd(d, d, acc);
-            }
-
-            var closer = Vector256.LessThan(acc, bestDistance);
-            bestDistance = Vector256.ConditionalSelect(closer, acc, bestDistance);
-            bestIndex = Vector256.ConditionalSelect(closer.AsInt32(), index, bestIndex);
-            index += step;
-        }
-
-        var best = -1;
-        var bestD2 = float.PositiveInfinity;
-        for (var lane = 0; lane < NodeLanes; lane++)
-        {
-            Merge(bestIndex.GetElement(lane), bestDistance.GetElement(lane), ref best, ref bestD2);
-        }
-
-        ScalarTail(planes, nodes, input, k, end, ref best, ref bestD2);
-        bestDistanceSquared = bestD2;
-        return best < 0 ? start : best;
-    }
-
-    /// <summary>
-    /// <see cref="FindBestPlanar(ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, int, out float)"/>
-    /// with 512-bit vectors: 16 nodes per vector and two vectors (32 nodes) per step, two independent
-    /// chains for the processor to overlap. Each node's distance is still d·d + acc feature by feature
-    /// (one fused multiply-add each), so the result is the scalar one, bit for bit.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static int FindBestPlanarWide(ReadOnlySpan<float> planes, int nodes, ReadOnlySpan<float> input, int start, int end, out float bestDistanceSquared) =>
-        input.Length switch
-        {
-            1 => FindBestPlanarWideFixed<One>(planes, nodes, input, start, end, out bestDistanceSquared),
-            2 => FindBestPlanarWideFixed<Two>(planes, nodes, input, start, end, out bestDistanceSquared),
-            3 => FindBestPlanarWideFixed<Three>(planes, nodes, input, start, end, out bestDistanceSquared),
-            4 => FindBestPlanarWideFixed<Four>(planes, nodes, input, start, end, out bestDistanceSquared),
-            _ => FindBestPlanarWideAnyDimension(planes, nodes, input, start, end, out bestDistanceSquared),
-        };
-
-    /// <summary>The 512-bit planar search for any dimension below <see cref="PlanarBelowDimension"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int FindBestPlanarWideAnyDimension(ReadOnlySpan<float> planes, int nodes, ReadOnlySpan<float> input, int start, int end, out float bestDistanceSquared)
-    {
-        var dim = input.Length;
-        Debug.Assert(planes.Length == nodes * dim && start < end && end <= nodes);
-        ref var p = ref MemoryMarshal.GetReference(planes);
-        Span<Vector512<float>> inputs = stackalloc Vector512<float>[PlanarBelowDimension];
-        for (var f = 0; f < dim; f++)
-        {
-            inputs[f] = Vector512.Create(input[f]);
-        }
-
-        // Two running bests, one per block of the step, so that the two compare-and-select chains do
-        // not wait on each other; they are merged by (distance, index) at the end.
-        var bestDistance = Vector512.Create(float.PositiveInfinity);
-        var bestIndex = Vector512.Create(-1);
-        var bestDistance1 = bestDistance;
-        var bestIndex1 = bestIndex;
-        var index = Vector512.Create(start) + Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-        var index1 = index + Vector512.Create(WideNodeLanes);
-        var step = Vector512.Create(2 * WideNodeLanes);
-        var k = start;
-        for (; k + (2 * WideNodeLanes) <= end; k += 2 * WideNodeLanes)
-        {
-            var acc0 = Vector512<float>.Zero;
-            var acc1 = Vector512<float>.Zero;
-            for (var f = 0; f < dim; f++)
-            {
-                var at = (nuint)((f * nodes) + k);
-                var d0 = Vector512.LoadUnsafe(ref p, at) - inputs[f];
-                var d1 = Vector512.LoadUnsafe(ref p, at + WideNodeLanes) - inputs[f];
-                acc0 = Vector512.FusedMultiplyAdd(d0, d0, acc0);
-                acc1 = Vector512.FusedMultiplyAdd(d1, d1, acc1);
-            }
-
-            (bestDistance, bestIndex) = Closer(acc0, index, bestDistance, bestIndex);
-            (bestDistance1, bestIndex1) = Closer(acc1, index1, bestDistance1, bestIndex1);
-            index += step;
-            index1 += step;
-        }
-
-        return Finish(planes, nodes, input, start, k, end, bestDistance, bestIndex, bestDistance1, bestIndex1, out bestDistanceSquared);
-    }
-
-    /// <summary>
-    /// <see cref="FindBestPlanarWideAnyDimension"/> for a dimension of 1 to 4 fixed at compile time. The
-    /// arithmetic per node is the same: d₀·d₀, then d₁·d₁ + acc, d₂·d₂ + acc, d₃·d₃ + acc as fused
-    /// multiply-adds in that order (d₀·d₀ + 0 rounded once is d₀·d₀ rounded, as d₀·d₀ ≥ +0), so the winner and its distance are the scalar ones bit for bit.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int FindBestPlanarWideFixed<TDim>(ReadOnlySpan<float> planes, int nodes, ReadOnlySpan<float> input, int start, int end, out float bestDistanceSquared)
-        where TDim : struct, IDimension
-    {
-        var dim = TDim.Value;
-        Debug.Assert(input.Length == dim && planes.Length == nodes * dim && start < end && end <= nodes);
-        ref var p = ref MemoryMarshal.GetReference(planes);
-        var x0 = Vector512.Create(input[0]);
-        var x1 = dim > 1 ? Vector512.Create(input[1]) : default;
-        var x2 = dim > 2 ? Vector512.Create(input[2]) : default;
-        var x3 = dim > 3 ? Vector512.Create(input[3]) : default;
-        var bestDistance = Vector512.Create(float.PositiveInfinity);
-        var bestIndex = Vector512.Create(-1);
-        var bestDistance1 = bestDistance;
-        var bestIndex1 = bestIndex;
-        var index = Vector512.Create(start) + Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-        var index1 = index + Vector512.Create(WideNodeLanes);
-        var step = Vector512.Create(2 * WideNodeLanes);
-        var k = start;
-        for (; k + (2 * WideNodeLanes) <= end; k += 2 * WideNodeLanes)
-        {
-            var at = (nuint)k;
-            var d0 = Vector512.LoadUnsafe(ref p, at) - x0;
-            var e0 = Vector512.LoadUnsafe(ref p, at + WideNodeLanes) - x0;
-            var acc0 = d0 * d0;
-            var acc1 = e0 * e0;
-            if (dim > 1)
-            {
-                at += (nuint)nodes;
-                var d = Vector512.LoadUnsafe(ref p, at) - x1;
-                var e = Vector512.LoadUnsafe(ref p, at + WideNodeLanes) - x1;
-                acc0 = Vector512.FusedMultiplyAdd(d, d, acc0);
-                acc1 = Vector512.FusedMultiplyAdd(e, e, acc1);
-            }
-
-            if (dim > 2)
-            {
-                at += (nuint)nodes;
-                var d = Vector512.LoadUnsafe(ref p, at) - x2;
-                var e = Vector512.LoadUnsafe(ref p, at + WideNodeLanes) - x2;
-                acc0 = Vector512.FusedMultiplyAdd(d, d, acc0);
-                acc1 = Vector512.FusedMultiplyAdd(e, e, acc1);
-            }
-
-            if (dim > 3)
-            {
-                at += (nuint)nodes;
-                var d = Vector512.LoadUnsafe(ref p, at) - x3;
-                var e = Vector512.LoadUnsafe(ref p, at + WideNodeLanes) - x3;
-                acc0 = Vector512.FusedMultiplyAdd(d, d, acc0);
-                acc1 = Vector512.FusedMultiplyAdd(e, e, acc1);
-            }
-
-            (bestDistance, bestIndex) = Closer(acc0, index, bestDistance, bestIndex);
-            (bestDistance1, bestIndex1) = Closer(acc1, index1, bestDistance1, bestIndex1);
-            index += step;
-            index1 += step;
-        }
-
-        return Finish(planes, nodes, input, start, k, end, bestDistance, bestIndex, bestDistance1, bestIndex1, out bestDistanceSquared);
+        var count = end - start;
+        return Vector512.IsHardwareAccelerated && count >= 2 * Bits512.Lanes ? FindBestPlanarAt<Vector512<float>, Bits512>(planes, nodes, input, start, end, out bestDistanceSquared)
+            : Vector256.IsHardwareAccelerated && count >= 2 * Bits256.Lanes ? FindBestPlanarAt<Vector256<float>, Bits256>(planes, nodes, input, start, end, out bestDistanceSquared)
+            : Vector128.IsHardwareAccelerated && count >= 2 * Bits128.Lanes ? FindBestPlanarAt<Vector128<float>, Bits128>(planes, nodes, input, start, end, out bestDistanceSquared)
+            : FindBestPlanarScalar(planes, nodes, input, start, end, out bestDistanceSquared);
     }
 
     /// <summary>The best node over a whole planar codebook, in parallel chunks when large enough;
@@ -221,66 +55,145 @@ internal static partial class BmuSearch
         return FindBestInChunks(nodes, maxThreads, (int start, int end, out float d2) => FindBestPlanar(planes, nodes, copy, start, end, out d2), out bestDistanceSquared);
     }
 
+    /// <summary>The planar search at one vector width (internal so that tests run every width).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static int FindBestPlanarAt<TVector, TWidth>(ReadOnlySpan<float> planes, int nodes, ReadOnlySpan<float> input, int start, int end, out float bestDistanceSquared)
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector> =>
+        input.Length switch
+        {
+            1 => FindBestPlanarAt<One, TVector, TWidth>(planes, nodes, input, start, end, out bestDistanceSquared),
+            2 => FindBestPlanarAt<Two, TVector, TWidth>(planes, nodes, input, start, end, out bestDistanceSquared),
+            3 => FindBestPlanarAt<Three, TVector, TWidth>(planes, nodes, input, start, end, out bestDistanceSquared),
+            4 => FindBestPlanarAt<Four, TVector, TWidth>(planes, nodes, input, start, end, out bestDistanceSquared),
+            5 => FindBestPlanarAt<Five, TVector, TWidth>(planes, nodes, input, start, end, out bestDistanceSquared),
+            6 => FindBestPlanarAt<Six, TVector, TWidth>(planes, nodes, input, start, end, out bestDistanceSquared),
+            _ => FindBestPlanarAt<Seven, TVector, TWidth>(planes, nodes, input, start, end, out bestDistanceSquared),
+        };
+
     /// <summary>
-    /// The end of a 512-bit search with two running states: merges their lanes (each lane holds its
-    /// earliest closest node, so across them the lower index wins ties, as in a sequential scan), then
-    /// the last nodes [k, end) one by one.
+    /// The planar search for a dimension fixed at compile time: the inputs in registers, two vectors
+    /// of nodes per step with a running state each, so that the two compare-and-select chains do not
+    /// wait on each other; they are merged by (distance, index) at the end.
     /// </summary>
-    private static int Finish(ReadOnlySpan<float> planes, int nodes, ReadOnlySpan<float> input, int start, int k, int end,
-        Vector512<float> distances, Vector512<int> indices, Vector512<float> distances1, Vector512<int> indices1, out float bestDistanceSquared)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int FindBestPlanarAt<TDim, TVector, TWidth>(ReadOnlySpan<float> planes, int nodes, ReadOnlySpan<float> input, int start, int end, out float bestDistanceSquared)
+        where TDim : struct, IDimension
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector>
+    {
+        var lanes = TWidth.Lanes;
+        Debug.Assert(input.Length == TDim.Value && planes.Length == nodes * TDim.Value && start < end && end <= nodes);
+        ref var p = ref MemoryMarshal.GetReference(planes);
+        var (x0, x1, x2, x3, x4, x5, x6) = VectorWidths.Broadcast<TDim, TVector, TWidth>(input);
+        var plane = (nuint)nodes;
+        var bestDistance = TWidth.Create(float.PositiveInfinity);
+        var bestIndex = TWidth.Create(BitConverter.Int32BitsToSingle(-1));
+        var bestDistance1 = bestDistance;
+        var bestIndex1 = bestIndex;
+        var index = TWidth.Indices(start);
+        var index1 = TWidth.Indices(start + lanes);
+        var step = TWidth.Create(BitConverter.Int32BitsToSingle(2 * lanes));
+        var k = start;
+        for (; k + (2 * lanes) <= end; k += 2 * lanes)
+        {
+            var at = (nuint)k;
+            var d = TWidth.Subtract(TWidth.Load(ref p, at), x0);
+            var e = TWidth.Subtract(TWidth.Load(ref p, at + (nuint)lanes), x0);
+            var acc0 = TWidth.Multiply(d, d);
+            var acc1 = TWidth.Multiply(e, e);
+            if (TDim.Value > 1)
+            {
+                AddSquares<TVector, TWidth>(ref p, at + plane, x1, ref acc0, ref acc1);
+            }
+
+            if (TDim.Value > 2)
+            {
+                AddSquares<TVector, TWidth>(ref p, at + (2 * plane), x2, ref acc0, ref acc1);
+            }
+
+            if (TDim.Value > 3)
+            {
+                AddSquares<TVector, TWidth>(ref p, at + (3 * plane), x3, ref acc0, ref acc1);
+            }
+
+            if (TDim.Value > 4)
+            {
+                AddSquares<TVector, TWidth>(ref p, at + (4 * plane), x4, ref acc0, ref acc1);
+            }
+
+            if (TDim.Value > 5)
+            {
+                AddSquares<TVector, TWidth>(ref p, at + (5 * plane), x5, ref acc0, ref acc1);
+            }
+
+            if (TDim.Value > 6)
+            {
+                AddSquares<TVector, TWidth>(ref p, at + (6 * plane), x6, ref acc0, ref acc1);
+            }
+
+            var closer = TWidth.LessThan(acc0, bestDistance);
+            bestDistance = TWidth.Select(closer, acc0, bestDistance);
+            bestIndex = TWidth.Select(closer, index, bestIndex);
+            var closer1 = TWidth.LessThan(acc1, bestDistance1);
+            bestDistance1 = TWidth.Select(closer1, acc1, bestDistance1);
+            bestIndex1 = TWidth.Select(closer1, index1, bestIndex1);
+            index = TWidth.AddIndices(index, step);
+            index1 = TWidth.AddIndices(index1, step);
+        }
+
+        return Finish<TVector, TWidth>(planes, nodes, input, start, k, end, bestDistance, bestIndex, bestDistance1, bestIndex1, out bestDistanceSquared);
+    }
+
+    /// <summary>
+    /// The end of a search with two running states: merges their lanes (each lane holds its earliest
+    /// closest node, so across them the lower index wins ties, as in a sequential scan), then the
+    /// last nodes [k, end) one by one. One call that takes the states, so that none of them is live
+    /// across a call in the search's loop (kept out of line: inlined, it made the register allocator
+    /// spill the second state in the loop).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int Finish<TVector, TWidth>(ReadOnlySpan<float> planes, int nodes, ReadOnlySpan<float> input, int start, int k, int end,
+        TVector distances, TVector indices, TVector distances1, TVector indices1, out float bestDistanceSquared)
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector>
     {
         var best = -1;
         var bestD2 = float.PositiveInfinity;
-        for (var lane = 0; lane < WideNodeLanes; lane++)
-        {
-            Merge(indices.GetElement(lane), distances.GetElement(lane), ref best, ref bestD2);
-            Merge(indices1.GetElement(lane), distances1.GetElement(lane), ref best, ref bestD2);
-        }
-
+        MergeLanes<TVector, TWidth>(distances, indices, ref best, ref bestD2);
+        MergeLanes<TVector, TWidth>(distances1, indices1, ref best, ref bestD2);
         ScalarTail(planes, nodes, input, k, end, ref best, ref bestD2);
         bestDistanceSquared = bestD2;
         return best < 0 ? start : best;
     }
 
-    /// <summary>Takes candidate (i, d) when it is closer, or as close with a lower index.</summary>
-    private static void Merge(int i, float d, ref int best, ref float bestD2)
-    {
-        if (i >= 0 && (d < bestD2 || (d == bestD2 && i < best)))
-        {
-            bestD2 = d;
-            best = i;
-        }
-    }
-
-    /// <summary>
-    /// The last nodes [k, end), fewer than a vector's worth, one by one with the same arithmetic.
-    /// They come after every vector node, so only a strictly closer one wins.
-    /// </summary>
-    private static void ScalarTail(ReadOnlySpan<float> planes, int nodes, ReadOnlySpan<float> input, int k, int end, ref int best, ref float bestD2)
-    {
-        for (; k < end; k++)
-        {
-            var sum = 0f;
-            for (var f = 0; f < input.Length; f++)
-            {
-                var d = planes[(f * nodes) + k] - input[f];
-                sum = MathF.FusedMultiplyAdd(d, d, sum);
-            }
-
-            if (sum < bestD2)
-            {
-                bestD2 = sum;
-                best = k;
-            }
-        }
-    }
-
-    /// <summary>Lane by lane, the strictly closer of (distance, index) and the best so far: each lane
-    /// keeps its earliest best.</summary>
+    /// <summary>One feature's squared differences of two vectors of nodes added to their sums (one
+    /// rounding each). Lane by lane each sum keeps its node's earliest closest state: the caller
+    /// selects on a strict less-than.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector512<float>, Vector512<int>) Closer(Vector512<float> distance, Vector512<int> index, Vector512<float> bestDistance, Vector512<int> bestIndex)
+    private static void AddSquares<TVector, TWidth>(ref float p, nuint at, TVector x, ref TVector acc0, ref TVector acc1)
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector>
     {
-        var closer = Vector512.LessThan(distance, bestDistance);
-        return (Vector512.ConditionalSelect(closer, distance, bestDistance), Vector512.ConditionalSelect(closer.AsInt32(), index, bestIndex));
+        var d = TWidth.Subtract(TWidth.Load(ref p, at), x);
+        var e = TWidth.Subtract(TWidth.Load(ref p, at + (nuint)TWidth.Lanes), x);
+        acc0 = TWidth.FusedMultiplyAdd(d, d, acc0);
+        acc1 = TWidth.FusedMultiplyAdd(e, e, acc1);
+    }
+
+    /// <summary>Every lane of a running state offered to the best so far (<see cref="Merge"/>).</summary>
+    private static void MergeLanes<TVector, TWidth>(TVector distances, TVector indices, ref int best, ref float bestD2)
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector>
+    {
+        Span<float> d = stackalloc float[TWidth.Lanes];
+        Span<float> i = stackalloc float[TWidth.Lanes];
+        TWidth.Store(distances, ref MemoryMarshal.GetReference(d), 0);
+        TWidth.Store(indices, ref MemoryMarshal.GetReference(i), 0);
+        var index = MemoryMarshal.Cast<float, int>(i);
+        for (var lane = 0; lane < d.Length; lane++)
+        {
+            Merge(index[lane], d[lane], ref best, ref bestD2);
+        }
     }
 }

@@ -1,3 +1,9 @@
+// The node-by-node BMU search over a node-major codebook (from 8 features), and its best-and-second.
+// Guarantees: the node of least SquaredDistance.Compute, ties to the lowest index (also across parallel
+// chunks, whatever the threads); a NaN distance never wins.
+// Held by: tests/Kohonen.Tests/Kernels/KernelTests.cs, BlockedBmuSearchTests.cs (its reference), SearchPlannerTests.cs.
+// After touching it: dotnet run -c Release --project bench/Kohonen.Benchmarks -- --filter '*KernelBenchmarks*' '*TrainerBenchmarks*'
+
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 

@@ -1,3 +1,10 @@
+// The bounded-blocks BMU search (fewer than 8 features, a fixed codebook): only the blocks near the input.
+// Guarantees: the node and distance bits of the node-by-node scalar scan, ties to the lowest index, at every
+// vector width (512, 256, 128 bits); a block is skipped only when its exact lower bound exceeds a found distance.
+// Held by: tests/Kohonen.Tests/Kernels/BoundedBlocksTests.cs (lattices full of ties, nodes one ulp apart,
+// far inputs, every width) and SearchPlannerTests.cs.
+// After touching it: dotnet run -c Release --project bench/Kohonen.Benchmarks -- --filter '*PredictionBenchmarks*'
+
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
@@ -28,7 +35,7 @@ namespace Kohonen.Kernels;
 /// lowest-index closest node, and between blocks a tie goes to the lower index. That is the answer of
 /// a sequential scan, bit for bit, distance included. A NaN distance never wins; when no node is
 /// closer than +∞ the answer is node 0, as in a scan.</para>
-/// <para>512-bit vectors, or 256-bit ones with fused multiply-adds; 1 to 7 features
+/// <para>Any vector width the processor runs (<see cref="VectorWidths"/>); 1 to 7 features
 /// (<see cref="IsSupported"/>). Immutable and thread-safe; each thread keeps its own scratch for the
 /// box bounds.</para>
 /// </remarks>
@@ -51,13 +58,13 @@ internal sealed class BoundedBlocks
     [ThreadStatic]
     private static Memory<float> _bounds;
 
-    /// <summary>Whether this machine and dimension have the search (512-bit vectors, or 256-bit ones
-    /// with fused multiply-adds; 1 to 7 features).</summary>
+    /// <summary>Whether this machine and dimension have the search (vectors of some width; 1 to 7
+    /// features).</summary>
     public static bool IsSupported(int dim) => VectorWidths.PreferredLanes > 0 && dim is >= 1 and < BmuSearch.PlanarBelowDimension;
 
     /// <param name="codebook">Node-major weights (<c>[node·dim + f]</c>), all finite.</param>
     /// <param name="dim">Features per node, from 1 to 7.</param>
-    /// <param name="lanes">Floats per vector, 16 or 8, a width this machine runs; 0 for the widest.</param>
+    /// <param name="lanes">Floats per vector, 16, 8 or 4, a width this machine runs; 0 for the widest.</param>
     public BoundedBlocks(ReadOnlySpan<float> codebook, int dim, int lanes = 0)
     {
         Lanes = lanes == 0 ? VectorWidths.PreferredLanes : lanes;
@@ -112,7 +119,7 @@ internal sealed class BoundedBlocks
 
     public int NodeCount { get; }
 
-    /// <summary>Nodes per block, the vector width in floats (16 or 8).</summary>
+    /// <summary>Nodes per block, the vector width in floats (16, 8 or 4).</summary>
     public int Lanes { get; }
 
     /// <summary>The blocks (<see cref="Lanes"/> nodes each, the last one possibly fewer).</summary>
@@ -132,9 +139,12 @@ internal sealed class BoundedBlocks
         }
 
         var bounds = _bounds.Span[.._boxStride];
-        return Lanes == Bits512.Lanes
-            ? AtWidth<Vector512<float>, Bits512>(input, bounds, out distanceSquared)
-            : AtWidth<Vector256<float>, Bits256>(input, bounds, out distanceSquared);
+        return Lanes switch
+        {
+            16 => AtWidth<Vector512<float>, Bits512>(input, bounds, out distanceSquared),
+            8 => AtWidth<Vector256<float>, Bits256>(input, bounds, out distanceSquared),
+            _ => AtWidth<Vector128<float>, Bits128>(input, bounds, out distanceSquared),
+        };
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

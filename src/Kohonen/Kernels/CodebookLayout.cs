@@ -1,3 +1,7 @@
+// Node-major <-> feature-major codebooks.
+// Guarantees: the round trip gives the same floats. Held by: tests/Kohonen.Tests/Kernels/PlanarKernelTests.cs.
+// After touching it: dotnet run -c Release --project bench/Kohonen.Benchmarks -- --filter '*TrainerBenchmarks*'
+
 namespace Kohonen.Kernels;
 
 /// <summary>Conversions between the node-major codebook (<c>[node][feature]</c>, as stored) and the

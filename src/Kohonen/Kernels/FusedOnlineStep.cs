@@ -1,3 +1,9 @@
+// One online step fused with the next sample's BMU search (fewer than 8 features, separable neighbourhoods).
+// Guarantees: the weights of the plain update (a subtract and one fused multiply-add per weight) and the BMU
+// of the plain scan among the moved nodes, ties to the lowest index, bit for bit, at every vector width.
+// Held by: tests/Kohonen.Tests/Kernels/FusedOnlineStepTests.cs and Training/FusedOnlineTrainingTests.cs.
+// After touching it: dotnet run -c Release --project bench/Kohonen.Benchmarks -- --filter '*OnlineStepBenchmarks*' '*TrainerBenchmarks*'
+
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
@@ -12,8 +18,8 @@ namespace Kohonen.Kernels;
 /// towards the sample, w ← w + h·(v − w) with h = rowScale[y]·gx[x], and from the moved weights,
 /// still in registers, measures the next sample's distance to each node. The codebook is read once
 /// and written once per sample instead of read twice and written once, and a grid row is whole
-/// vectors (16 nodes of 512 bits, or 8 of 256 bits: the width the <see cref="RowPlanes"/> were laid
-/// out for) with no scalar tail.
+/// vectors (16 nodes of 512 bits, 8 of 256 bits or 4 of 128 bits: the width the <see cref="RowPlanes"/>
+/// were laid out for) with no scalar tail.
 /// </summary>
 /// <remarks>
 /// The arithmetic per node is that of the reference: h a float32 product; the update a subtract and
@@ -24,8 +30,9 @@ namespace Kohonen.Kernels;
 /// </remarks>
 internal static class FusedOnlineStep
 {
-    /// <summary>Whether this machine and dimension have the fused step (512-bit vectors, or 256-bit
-    /// ones with fused multiply-adds; 1 to 7 features, the planar range).</summary>
+    /// <summary>Whether this machine and dimension have the fused step (vectors of some width; 1 to 7
+    /// features, the planar range). Without vectors, online training runs its unfused loops, whose
+    /// scalar paths give the same bits.</summary>
     public static bool IsSupported(int dim) => VectorWidths.PreferredLanes > 0 && dim is >= 1 and < BmuSearch.PlanarBelowDimension;
 
     /// <summary>Whether the step runs on <paramref name="planes"/> here: its dimension is in range and
@@ -64,9 +71,12 @@ internal static class FusedOnlineStep
         Debug.Assert(Runs(planes) && sample.Length == planes.Dim && next.Length == planes.Dim);
         Debug.Assert(rowScales.Length == planes.Height && gxEven.Length == planes.Stride && gxOdd.Length == planes.Stride);
         Debug.Assert(0 <= firstRow && firstRow < endRow && endRow <= planes.Height);
-        return planes.Lanes == Bits512.Lanes
-            ? AtWidth<Vector512<float>, Bits512>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, firstRow, endRow, out bestDistanceSquared)
-            : AtWidth<Vector256<float>, Bits256>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, firstRow, endRow, out bestDistanceSquared);
+        return planes.Lanes switch
+        {
+            16 => AtWidth<Vector512<float>, Bits512>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, firstRow, endRow, out bestDistanceSquared),
+            8 => AtWidth<Vector256<float>, Bits256>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, firstRow, endRow, out bestDistanceSquared),
+            _ => AtWidth<Vector128<float>, Bits128>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, firstRow, endRow, out bestDistanceSquared),
+        };
     }
 
     /// <summary>The BMU of <paramref name="input"/> alone (no move): the first sample's search.</summary>

@@ -1,3 +1,9 @@
+// A running least per lane over stored distances, and the first position at the least.
+// Guarantees: the first position holding the least value (a sequential scan's answer, ties to the lowest
+// index); a NaN is never the least.
+// Held by: tests/Kohonen.Tests/Kernels/FusedOnlineStepTests.cs and BoundedBlocksTests.cs (ties, NaN weights).
+// After touching it: dotnet run -c Release --project bench/Kohonen.Benchmarks -- --filter '*OnlineStepBenchmarks*' '*PredictionBenchmarks*'
+
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;

@@ -1,12 +1,17 @@
+// The BMU searches over a fixed codebook (a model's predictions, QE, the batch map below 8 features).
+// Guarantees: the node-by-node scan's node and distance, for one row or many, whichever search the planner picks.
+// Held by: tests/Kohonen.Tests/Kernels/SearchPlannerTests.cs and BoundedBlocksTests.cs.
+// After touching it: dotnet run -c Release --project bench/Kohonen.Benchmarks -- --filter '*PredictionBenchmarks*' '*BatchPredictionBenchmarks*'
+
 namespace Kohonen.Kernels;
 
 /// <summary>
-/// BMU search over a fixed codebook, in the layout that is fastest for its dimension: below
-/// <see cref="BmuSearch.PlanarBelowDimension"/> bounded blocks that measure only the nodes near the
-/// input (<see cref="BoundedBlocks"/>, 512- or 256-bit vectors) or else planes
-/// (<see cref="BmuSearch.FindBestPlanar(ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, int, out float)"/>),
-/// node by node from there on. All give the scalar reference's answer for small dimensions, so
-/// predictions agree with the BMUs training saw.
+/// BMU searches over a fixed codebook, each the one <see cref="SearchPlanner"/> picks: for one row,
+/// bounded blocks below <see cref="BmuSearch.PlanarBelowDimension"/> features where the processor has
+/// vectors (<see cref="BoundedBlocks"/>), planes there otherwise, node by node from there on; for
+/// many rows at a time from <see cref="BmuSearch.PlanarBelowDimension"/> features, the blocked search
+/// (<see cref="BlockedBmuSearch"/>, its layout made on the first such call). All give the node-by-node
+/// scan's answer, distance included, so predictions agree with the BMUs training saw.
 /// Immutable and thread-safe; the codebook must not change while it is used.
 /// </summary>
 internal sealed class NearestNode
@@ -14,19 +19,24 @@ internal sealed class NearestNode
     private readonly float[] _codebook;
     private readonly float[]? _planes;
     private readonly BoundedBlocks? _blocks;
+    private BlockedBmuSearch.Prepared? _prepared;
 
     public NearestNode(float[] codebook, int dim)
     {
         _codebook = codebook;
         Dimension = dim;
         NodeCount = codebook.Length / dim;
-        _blocks = BoundedBlocks.IsSupported(dim) ? new BoundedBlocks(codebook, dim) : null;
-        _planes = _blocks is null && dim < BmuSearch.PlanarBelowDimension ? CodebookLayout.ToPlanes(codebook, dim) : null;
+        Kind = SearchPlanner.ForOneRow(dim);
+        _blocks = Kind == BmuSearchKind.BoundedBlocks ? new BoundedBlocks(codebook, dim) : null;
+        _planes = Kind == BmuSearchKind.Planar ? CodebookLayout.ToPlanes(codebook, dim) : null;
     }
 
     public int Dimension { get; }
 
     public int NodeCount { get; }
+
+    /// <summary>The search a single row goes through.</summary>
+    public BmuSearchKind Kind { get; }
 
     /// <summary>The BMU on this thread.</summary>
     public int FindBest(ReadOnlySpan<float> input, out float distanceSquared) =>
@@ -34,11 +44,26 @@ internal sealed class NearestNode
         : _planes is null ? BmuSearch.FindBest(_codebook, Dimension, input, 0, NodeCount, out distanceSquared)
         : BmuSearch.FindBestPlanar(_planes, NodeCount, input, 0, NodeCount, out distanceSquared);
 
-    /// <summary>The BMUs of many rows (row-major) on this thread, one by one; the same answers as
-    /// <see cref="FindBest(ReadOnlySpan{float}, out float)"/>.</summary>
+    /// <summary>The BMUs of many rows (row-major) on this thread, through the search the planner picks
+    /// for this many rows; the same answers as <see cref="FindBest(ReadOnlySpan{float}, out float)"/>
+    /// row by row.</summary>
     public void FindBest(ReadOnlySpan<float> rows, Span<int> best, Span<float> distanceSquared)
     {
-        for (var r = 0; r < rows.Length / Dimension; r++)
+        var count = rows.Length / Dimension;
+        if (SearchPlanner.ForFixedCodebook(Dimension, NodeCount, count) == BmuSearchKind.Blocked)
+        {
+            var prepared = Prepared();
+            BlockedBmuSearch.FindBest(prepared, rows, best);
+            for (var r = 0; r < count; r++)
+            {
+                // The scan's distance of its winner: the same function on the same node.
+                distanceSquared[r] = SquaredDistance.Compute(_codebook.AsSpan(best[r] * Dimension, Dimension), rows.Slice(r * Dimension, Dimension));
+            }
+
+            return;
+        }
+
+        for (var r = 0; r < count; r++)
         {
             best[r] = FindBest(rows.Slice(r * Dimension, Dimension), out distanceSquared[r]);
         }
@@ -51,4 +76,13 @@ internal sealed class NearestNode
         : _planes is null
             ? BmuSearch.FindBest(_codebook, Dimension, input, maxThreads, out distanceSquared)
             : BmuSearch.FindBestPlanar(_planes, NodeCount, input, maxThreads, out distanceSquared);
+
+    /// <summary>The codebook laid out for the blocked search, made once, on first use.</summary>
+    private BlockedBmuSearch.Prepared Prepared() => Volatile.Read(ref _prepared) ?? MakePrepared();
+
+    private BlockedBmuSearch.Prepared MakePrepared()
+    {
+        Interlocked.CompareExchange(ref _prepared, new BlockedBmuSearch.Prepared(_codebook, Dimension), null);
+        return _prepared!;
+    }
 }

@@ -1,3 +1,8 @@
+// The fused online step's codebook layout: grid row by grid row, feature by feature, padded to whole vectors.
+// Guarantees: CopyTo gives back the node-major codebook; padding lanes are never a BMU.
+// Held by: tests/Kohonen.Tests/Kernels/FusedOnlineStepTests.cs.
+// After touching it: dotnet run -c Release --project bench/Kohonen.Benchmarks -- --filter '*OnlineStepBenchmarks*'
+
 using System.Diagnostics;
 
 namespace Kohonen.Kernels;
@@ -5,7 +10,7 @@ namespace Kohonen.Kernels;
 /// <summary>
 /// A small-dimension codebook laid out for <see cref="FusedOnlineStep"/>: grid row by grid row, and
 /// within a row feature by feature, each row's run of weights padded to whole vectors of
-/// <see cref="Lanes"/> floats (16 for 512-bit kernels, 8 for 256-bit ones). Weight f of node (x, y)
+/// <see cref="Lanes"/> floats (16 for 512-bit kernels, 8 for 256-bit ones, 4 for 128-bit ones). Weight f of node (x, y)
 /// is at <c>Weights[(y·Dim + f)·Stride + x]</c>. The padding lanes x ≥ Width
 /// start at 0 and are never a BMU; an update may move them (towards an input, so they stay finite). One grid row is then whole vectors with no scalar tail, and
 /// the rows' factors of a separable neighbourhood apply to whole vectors.
@@ -19,10 +24,10 @@ internal sealed class RowPlanes
     /// <param name="width">Columns of the grid.</param>
     /// <param name="height">Rows of the grid.</param>
     /// <param name="dim">Features per node.</param>
-    /// <param name="lanes">Floats per vector of the kernel that will run on it (16 or 8).</param>
+    /// <param name="lanes">Floats per vector of the kernel that will run on it (16, 8 or 4).</param>
     public RowPlanes(ReadOnlySpan<float> codebook, int width, int height, int dim, int lanes)
     {
-        Debug.Assert(codebook.Length == width * height * dim && lanes is 8 or 16);
+        Debug.Assert(codebook.Length == width * height * dim && lanes is 4 or 8 or 16);
         Lanes = lanes;
         Width = width;
         Height = height;

@@ -24,10 +24,7 @@ public static class QualityMetrics
     public static double QuantizationError(SomModel model, DataMatrix data, int? maxThreads = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var threads = maxThreads ?? Environment.ProcessorCount;
-        return model.Dimension >= BmuSearch.PlanarBelowDimension && model.Grid.NodeCount >= 2
-            ? OfCodebook(model.CodebookArray, model.Grid, model.Dimension, [model.PrepareInput(data)], threads).QuantizationError
-            : QuantizationErrorOfSearch(model.Search, model.PrepareInput(data), threads);
+        return QuantizationErrorOfSearch(model.Search, model.PrepareInput(data), maxThreads ?? Environment.ProcessorCount);
     }
 
     /// <summary>Share of samples whose two best units are not neighbours.</summary>
@@ -40,8 +37,9 @@ public static class QualityMetrics
     /// <summary>
     /// QE and TE of a raw codebook on rows already in its space, given in chunks (used during training
     /// and for streamed files), in one pass: each row's best and second-best node with the best one's
-    /// squared distance, both exactly those of a node-by-node scan. From 8 features on, a chunk's rows
-    /// go through the blocked search (<see cref="BlockedBmuSearch.FindBestTwo"/>); below, row by row.
+    /// squared distance, both exactly those of a node-by-node scan, through the search
+    /// <see cref="SearchPlanner.ForBestTwo"/> picks: the blocked one (<see cref="BlockedBmuSearch.FindBestTwo"/>)
+    /// or row by row.
     /// The sums run in row order, so chunking and threads change nothing.
     /// </summary>
     internal static (double QuantizationError, double TopographicError) OfCodebook(float[] codebook, Grid grid, int dim, IEnumerable<DataMatrix> scaled, int maxThreads)
@@ -51,14 +49,15 @@ public static class QualityMetrics
             return (QuantizationErrorOfSearch(new NearestNode(codebook, dim), scaled, maxThreads), double.NaN);
         }
 
-        var prepared = dim >= BmuSearch.PlanarBelowDimension ? new BlockedBmuSearch.Prepared(codebook, dim) : null;
+        var nodes = grid.NodeCount;
+        var prepared = SearchPlanner.ForBestTwo(dim, nodes, RowsPerChunk) == BmuSearchKind.Blocked ? new BlockedBmuSearch.Prepared(codebook, dim) : null;
         return MeansOverRows(scaled, maxThreads, (rows, distances, apart) =>
         {
             var count = rows.Length / dim;
             Span<int> best = stackalloc int[RowsPerChunk];
             Span<int> second = stackalloc int[RowsPerChunk];
             Span<float> d2 = stackalloc float[RowsPerChunk];
-            if (prepared is not null)
+            if (prepared is not null && SearchPlanner.ForBestTwo(dim, nodes, count) == BmuSearchKind.Blocked)
             {
                 BlockedBmuSearch.FindBestTwo(prepared, rows, best, second, d2);
             }
@@ -125,17 +124,20 @@ public static class QualityMetrics
             ? (model.History[^1].QuantizationError, model.History[^1].TopographicError)
             : null;
 
-    /// <summary>QE through a prepared search (the model's own).</summary>
+    /// <summary>QE through a prepared search (the model's own), a block of rows per call (the search
+    /// the planner picks for that many rows).</summary>
     internal static double QuantizationErrorOfSearch(NearestNode search, DataMatrix scaled, int maxThreads) =>
         QuantizationErrorOfSearch(search, [scaled], maxThreads);
 
     internal static double QuantizationErrorOfSearch(NearestNode search, IEnumerable<DataMatrix> scaled, int maxThreads) =>
         MeansOverRows(scaled, maxThreads, (rows, distances, _) =>
         {
+            Span<int> best = stackalloc int[RowsPerChunk];
+            Span<float> d2 = stackalloc float[RowsPerChunk];
+            search.FindBest(rows, best, d2);
             for (var r = 0; r < distances.Length; r++)
             {
-                search.FindBest(rows.Slice(r * search.Dimension, search.Dimension), out var d2);
-                distances[r] = Math.Sqrt(d2);
+                distances[r] = Math.Sqrt(d2[r]);
             }
         }).First;
 

@@ -12,10 +12,11 @@ namespace Kohonen;
 /// rate.
 /// </summary>
 /// <remarks>
-/// Deterministic with any number of threads: BMUs are found per sample (from 8 features on as a
+/// Deterministic with any number of threads: BMUs are found per sample by the search
+/// <see cref="SearchPlanner"/> picks (from 8 features on, where the processor has the vectors, as a
 /// blocked matrix product, <see cref="BlockedBmuSearch"/>, which for data in memory takes last
-/// epoch's BMUs as hints to pass over nodes too far to be a BMU, with the same answers; below,
-/// <see cref="NearestNode"/>), the sums
+/// epoch's BMUs as hints to pass over nodes too far to be a BMU, with the same answers; otherwise
+/// <see cref="NearestNode"/>, row by row), the sums
 /// are accumulated in sample order in double precision, and each node's smoothed sums run over
 /// their sources in ascending order. The Gaussian on a rectangular grid is smoothed in its separable
 /// form, a row pass and then a column pass (<see cref="SmoothSeparable"/>); every other case node by
@@ -25,8 +26,13 @@ internal static class BatchTrainer
 {
     private const int RowsPerChunk = 256;
 
+    /// <param name="codebook">The initial codebook, node-major; trained in place.</param>
+    /// <param name="grid">The map's grid.</param>
+    /// <param name="run">Data, options, schedule, threads, progress.</param>
+    /// <param name="planned">Whether the search planner picks the BMU search (tests turn it off to
+    /// search row by row, which gives the same bits).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Train(float[] codebook, Grid grid, TrainingRun run)
+    public static void Train(float[] codebook, Grid grid, TrainingRun run, bool planned = true)
     {
         var data = run.Rows;
         var dim = data.Columns;
@@ -39,6 +45,7 @@ internal static class BatchTrainer
         var gridRowsPerChunk = Math.Max(1, BmuSearch.ChunkNodes / width);
         var nodeChunks = (grid.Height + gridRowsPerChunk - 1) / gridRowsPerChunk;
         var inMemory = data.Whole is not null; // one chunk, so each row's BMU stays at its place in bmus
+        var plan = planned ? SearchPlanner.ForFixedCodebook(dim, nodes, Math.Min(RowsPerChunk, data.Rows)) : SearchPlanner.ForOneRow(dim);
 
         for (var epoch = 0; epoch < run.Options.Iterations; epoch++)
         {
@@ -46,7 +53,7 @@ internal static class BatchTrainer
             var sigma = run.Schedule.Sigma(epoch);
             Array.Clear(sums);
             Array.Clear(counts);
-            var prepared = dim >= BmuSearch.PlanarBelowDimension ? new BlockedBmuSearch.Prepared(codebook, dim) : null;
+            var prepared = plan == BmuSearchKind.Blocked ? new BlockedBmuSearch.Prepared(codebook, dim) : null;
             var search = prepared is null ? new NearestNode(codebook, dim) : null;
 
             // The rows in order, a chunk at a time (one chunk when in memory): BMUs in parallel, then

@@ -9,8 +9,8 @@ namespace Kohonen;
 /// every node W then moves W ← W + αₜ·θ(d, σₜ)·(V − W), d its grid distance to the BMU.
 /// </summary>
 /// <remarks>
-/// Fast paths, all exact. The Gaussian with fewer than <see cref="BmuSearch.PlanarBelowDimension"/>
-/// features, on machines with 512-bit vectors or 256-bit ones with fused multiply-adds, goes to <see cref="FusedOnlineTraining"/>: each
+/// Fast paths, all exact, chosen by <see cref="SearchPlanner"/>. The Gaussian with fewer than
+/// <see cref="BmuSearch.PlanarBelowDimension"/> features, on machines with vectors, goes to <see cref="FusedOnlineTraining"/>: each
 /// sample's update fused with the next sample's search, one pass over the codebook a sample. The other
 /// cases run here: θ comes from per-axis tables (<see cref="NeighborhoodTable"/>), one grid row at a
 /// time; a row whose steps are all 0 is skipped (the update would leave it unchanged). Below
@@ -40,13 +40,13 @@ internal static class OnlineTrainer
         var nodes = grid.NodeCount;
         var order = Identity(data.Rows);
         var threads = (long)nodes * dim >= ParallelWorkThreshold ? run.MaxThreads : 1;
-        if (fuse && run.Options.Neighborhood == Neighborhood.Gaussian && FusedOnlineStep.IsSupported(dim))
+        if (fuse && run.Options.Neighborhood == Neighborhood.Gaussian && SearchPlanner.FusesOnlineStep(dim))
         {
             FusedOnlineTraining.Train(codebook, grid, run, random);
             return;
         }
 
-        var planes = dim < BmuSearch.PlanarBelowDimension ? CodebookLayout.ToPlanes(codebook, dim) : null;
+        var planes = SearchPlanner.ForChangingCodebook(dim) == BmuSearchKind.Planar ? CodebookLayout.ToPlanes(codebook, dim) : null;
         var table = new NeighborhoodTable(grid, run.Options.Neighborhood);
         var rowSteps = new float[width];
         var rowsPerChunk = Math.Max(1, BmuSearch.ChunkNodes / width);

@@ -5,13 +5,13 @@ namespace Kohonen.Tests.Kernels;
 /// <summary>The bounded-blocks search (boxes of 16 nodes, only the near ones measured) against the
 /// plainest scan: the same node and the same distance bits, on codebooks built to break a bound
 /// that is off by a rounding: lattices full of exact ties, clusters one ulp apart, and inputs far away;
-/// at both vector widths (blocks of 16 and of 8; a width the machine does not run is skipped).</summary>
+/// at every vector width (blocks of 16, 8 and 4; a width the machine does not run is skipped).</summary>
 public class BoundedBlocksTests
 {
     public static TheoryData<int, int, int> NodeCountsAndDimensions()
     {
         var cases = new TheoryData<int, int, int>();
-        foreach (var lanes in new[] { 16, 8 })
+        foreach (var lanes in new[] { 16, 8, 4 })
         {
             foreach (var nodes in new[] { 1, 2, 7, 8, 9, 15, 16, 17, 31, 33, 100, 257, 2500 })
             {
@@ -25,7 +25,7 @@ public class BoundedBlocksTests
         return cases;
     }
 
-    public static TheoryData<int> Widths() => [16, 8];
+    public static TheoryData<int> Widths() => [16, 8, 4];
 
     [Theory]
     [MemberData(nameof(NodeCountsAndDimensions))]

@@ -4,14 +4,14 @@ namespace Kohonen.Tests.Kernels;
 
 /// <summary>The fused online step (update of one sample, then the next sample's search, in one pass
 /// over a row-padded codebook) against the plain loops: the same weights and the same BMU, bit for
-/// bit, on widths around every vector boundary and every planar dimension, at both vector widths
-/// (16 lanes of 512 bits, 8 of 256; a width the machine does not run is skipped).</summary>
+/// bit, on widths around every vector boundary and every planar dimension, at every vector width
+/// (16 lanes of 512 bits, 8 of 256, 4 of 128; a width the machine does not run is skipped).</summary>
 public class FusedOnlineStepTests
 {
     public static TheoryData<int, int, int, int> Shapes()
     {
         var cases = new TheoryData<int, int, int, int>();
-        foreach (var lanes in new[] { 16, 8 })
+        foreach (var lanes in new[] { 16, 8, 4 })
         {
             foreach (var (width, height) in new[] { (1, 1), (1, 5), (5, 3), (7, 2), (8, 3), (9, 2), (15, 2), (16, 3), (17, 4), (31, 1), (33, 3), (50, 2) })
             {
@@ -167,6 +167,27 @@ public class FusedOnlineStepTests
         Assert.SkipUnless(System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported, "no AVX2 with FMA on this machine");
         Assert.True(FusedOnlineStep.IsSupported(3));
         Assert.Contains(VectorWidths.PreferredLanes, new[] { 8, 16 });
+    }
+
+    [Fact]
+    public void WithOnly128BitVectorsTheFusedStepRunsAtFourLanesAndWithoutVectorsNotAtAll()
+    {
+        // Under DOTNET_EnableAVX2=0 (Arm64 alike) the widest width is 128 bits; under
+        // DOTNET_EnableHWIntrinsic=0 there is none, and online training takes its scalar loops.
+        if (!System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+        {
+            Assert.Equal(0, VectorWidths.PreferredLanes);
+            Assert.False(FusedOnlineStep.IsSupported(3));
+        }
+        else if (!Bits256.IsSupported && !Bits512.IsSupported)
+        {
+            Assert.Equal(4, VectorWidths.PreferredLanes);
+            Assert.True(FusedOnlineStep.IsSupported(3));
+        }
+        else
+        {
+            Assert.Contains(VectorWidths.PreferredLanes, new[] { 8, 16 });
+        }
     }
 
     private static void SkipUnlessRuns(int lanes) =>

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Kohonen.Kernels;
 
 namespace Kohonen.Tests.Kernels;
@@ -46,16 +47,65 @@ public class KernelTests
 
     [Theory]
     [MemberData(nameof(Lengths))]
+    public void EveryPathOfTheSquaredDistanceGivesTheBitsOfTheLaneOrderedSum(int n)
+    {
+        var (a, b) = Vectors(n, n + 500);
+        // The documented order, spelt out: from 8 elements, 32 running sums (element i of each whole
+        // 32 into sum i mod 32, the whole 8s after them into sums 0-7), each term a fused multiply-add;
+        // then per lane (s0 + s1) + (s2 + s3), the 8 lanes as pairs of pairs of pairs, and the last
+        // n mod 8 elements one by one. Below 8 elements, one sum left to right.
+        var sums = new float[32];
+        var whole32 = n < 8 ? 0 : n / 32 * 32;
+        var whole8 = n < 8 ? 0 : n / 8 * 8;
+        for (var i = 0; i < whole8; i++)
+        {
+            var d = a[i] - b[i];
+            var at = i < whole32 ? i % 32 : i % 8;
+            sums[at] = MathF.FusedMultiplyAdd(d, d, sums[at]);
+        }
+
+        var lane = Enumerable.Range(0, 8).Select(j => (sums[j] + sums[8 + j]) + (sums[16 + j] + sums[24 + j])).ToArray();
+        var expected = n < 8 ? 0f : ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+        for (var i = whole8; i < n; i++)
+        {
+            var d = a[i] - b[i];
+            expected = MathF.FusedMultiplyAdd(d, d, expected);
+        }
+
+        Assert.Equal(expected, SquaredDistance.Compute(a, b));
+        Assert.Equal(expected, n >= 8 ? SquaredDistance.ScalarInLanes(a, b) : SquaredDistance.Scalar(a, b));
+        if (n >= 8)
+        {
+            Assert.Equal(expected, SquaredDistance.Simd(a, b));
+            Assert.Equal(expected, SquaredDistance.Simd128(a, b));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
     public void SimdWeightUpdateGivesTheScalarBitsExactly(int n)
     {
         var (w, v) = Vectors(n, n + 1000);
-        var expected = (float[])w.Clone();
-        var actual = (float[])w.Clone();
+        var expected = new float[n];
+        for (var i = 0; i < n; i++)
+        {
+            expected[i] = MathF.FusedMultiplyAdd(0.37f, v[i] - w[i], w[i]);
+        }
 
-        WeightUpdate.Scalar(expected, v, 0.37f);
-        WeightUpdate.Simd(actual, v, 0.37f);
+        var scalar = (float[])w.Clone();
+        var at256 = (float[])w.Clone();
+        var at128 = (float[])w.Clone();
+        var chosen = (float[])w.Clone();
 
-        Assert.Equal(expected, actual);
+        WeightUpdate.Scalar(scalar, v, 0.37f);
+        WeightUpdate.Simd<Vector256<float>, Bits256>(at256, v, 0.37f);
+        WeightUpdate.Simd<Vector128<float>, Bits128>(at128, v, 0.37f);
+        WeightUpdate.Apply(chosen, v, 0.37f);
+
+        Assert.Equal(expected, scalar);
+        Assert.Equal(expected, at256);
+        Assert.Equal(expected, at128);
+        Assert.Equal(expected, chosen);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Kohonen.Kernels;
 
 namespace Kohonen.Tests.Kernels;
@@ -34,16 +35,17 @@ public class PlanarKernelTests
             var expected = ScalarBest(codebook, dim, input, out var expectedD2);
             var actual = BmuSearch.FindBestPlanar(planes, nodes, input, 0, nodes, out var actualD2);
             var threaded = BmuSearch.FindBestPlanar(planes, nodes, input, 4, out var threadedD2);
-            var narrow = BmuSearch.FindBestPlanarNarrow(planes, nodes, input, 0, nodes, out var narrowD2);
+            var at512 = BmuSearch.FindBestPlanarAt<Vector512<float>, Bits512>(planes, nodes, input, 0, nodes, out var at512D2);
+            var at256 = BmuSearch.FindBestPlanarAt<Vector256<float>, Bits256>(planes, nodes, input, 0, nodes, out var at256D2);
+            var at128 = BmuSearch.FindBestPlanarAt<Vector128<float>, Bits128>(planes, nodes, input, 0, nodes, out var at128D2);
+            var scalar = BmuSearch.FindBestPlanarScalar(planes, nodes, input, 0, nodes, out var scalarD2);
 
             Assert.Equal((expected, expectedD2), (actual, actualD2));
             Assert.Equal((expected, expectedD2), (threaded, threadedD2));
-            Assert.Equal((expected, expectedD2), (narrow, narrowD2));
-            if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                var wide = BmuSearch.FindBestPlanarWide(planes, nodes, input, 0, nodes, out var wideD2);
-                Assert.Equal((expected, expectedD2), (wide, wideD2));
-            }
+            Assert.Equal((expected, expectedD2), (at512, at512D2));
+            Assert.Equal((expected, expectedD2), (at256, at256D2));
+            Assert.Equal((expected, expectedD2), (at128, at128D2));
+            Assert.Equal((expected, expectedD2), (scalar, scalarD2));
         }
     }
 
@@ -68,13 +70,64 @@ public class PlanarKernelTests
         }
 
         var actual = (float[])w.Clone();
+        var at256 = (float[])w.Clone();
+        var at128 = (float[])w.Clone();
+        var scalar = (float[])w.Clone();
         WeightUpdate.ApplyPlanar(actual, h, 1.25f);
+        WeightUpdate.ApplyPlanar<Vector256<float>, Bits256>(at256, h, 1.25f);
+        WeightUpdate.ApplyPlanar<Vector128<float>, Bits128>(at128, h, 1.25f);
+        WeightUpdate.ScalarPlanar(scalar, h, 1.25f);
 
         Assert.Equal(expected, actual);
+        Assert.Equal(expected, at256);
+        Assert.Equal(expected, at128);
+        Assert.Equal(expected, scalar);
         for (var i = 0; i < n; i += 5)
         {
             Assert.Equal(w[i], actual[i]);
         }
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 7)]
+    [InlineData(2, 8)]
+    [InlineData(5, 9)]
+    [InlineData(7, 37)]
+    [InlineData(4, 100)]
+    public void TheGaussianRowUpdateGivesTheBitsOfAProductThenTheScalarUpdateAtEveryWidth(int dim, int width)
+    {
+        var random = new Random((dim * 100) + width);
+        const int Nodes = 150;
+        const int RowStart = 11;
+        var planes = Enumerable.Range(0, dim * Nodes).Select(_ => (float)((random.NextDouble() * 20) - 10)).ToArray();
+        var gx = Enumerable.Range(0, width).Select(x => x % 4 == 0 ? 0f : (float)random.NextDouble()).ToArray();
+        var sample = Enumerable.Range(0, dim).Select(_ => (float)random.NextDouble()).ToArray();
+        const float RowScale = 0.3f;
+        var expected = (float[])planes.Clone();
+        for (var x = 0; x < width; x++)
+        {
+            var h = RowScale * gx[x];
+            for (var f = 0; f < dim; f++)
+            {
+                var at = (f * Nodes) + RowStart + x;
+                expected[at] = MathF.FusedMultiplyAdd(h, sample[f] - expected[at], expected[at]);
+            }
+        }
+
+        var chosen = (float[])planes.Clone();
+        var at256 = (float[])planes.Clone();
+        var at128 = (float[])planes.Clone();
+        var scalar = (float[])planes.Clone();
+        WeightUpdate.ApplyPlanarGaussianRow(chosen, Nodes, RowStart, gx, RowScale, sample);
+        WeightUpdate.ApplyPlanarGaussianRow<Vector256<float>, Bits256>(at256, Nodes, RowStart, gx, RowScale, sample);
+        WeightUpdate.ApplyPlanarGaussianRow<Vector128<float>, Bits128>(at128, Nodes, RowStart, gx, RowScale, sample);
+        WeightUpdate.ScalarPlanarGaussianRow(scalar, Nodes, RowStart, gx, RowScale, sample, 0);
+
+        Assert.Equal(expected, chosen);
+        Assert.Equal(expected, at256);
+        Assert.Equal(expected, at128);
+        Assert.Equal(expected, scalar);
     }
 
     [Fact]
