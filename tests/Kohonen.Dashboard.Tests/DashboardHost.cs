@@ -112,12 +112,13 @@ public sealed class DashboardHost : IAsyncLifetime
     }
 
     /// <summary>A new page (its own context, so sessionStorage starts empty) at a desktop size; skips
-    /// the test when there is no browser, or fails it when CI=true.</summary>
+    /// the test when there is no browser, or fails it when CI=true or KOHONEN_REQUIRE_BROWSER=1.</summary>
     public async Task<IPage> NewPageAsync(int width = 1280, int height = 900)
     {
         if (Browser is null)
         {
-            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase)
+                || Environment.GetEnvironmentVariable("KOHONEN_REQUIRE_BROWSER") == "1")
             {
                 Assert.Fail(Missing ?? "No browser.");
             }

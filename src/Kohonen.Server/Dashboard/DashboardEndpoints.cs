@@ -36,7 +36,7 @@ public static class DashboardEndpoints
         pages.MapGet(Prefix + "/runs/{run_id}/model.som", ModelFileAsync);
         pages.MapGet(Prefix + "/compare", ComparePage);
         pages.MapGet(Prefix + "/map", MapPage);
-        pages.MapGet(Prefix + "/predict", () => Page<PredictPage>(new()));
+        pages.MapGet(Prefix + "/predict", (string? colour) => Page<PredictPage>(new() { [nameof(PredictPage.Colour)] = colour }));
         pages.MapGet(Prefix + "/train", (HttpContext http, KohonenServerOptions options) =>
             Page<TrainPage>(new() { [nameof(TrainPage.CanTrain)] = options.ApiKey is not null || IsLocal(http) }));
         pages.MapGet(Prefix + "/assets/{file}", Asset);

@@ -138,12 +138,28 @@
     const panel = $('#node-panel');
     const cache = new Map();
     let current = -1, pinned = -1, asked = 0;
+    // Outlines are drawn over every cell (a copy of the cell in its own group), so a neighbour drawn
+    // later never covers them.
+    const marks = document.createElementNS('http://www.w3.org/2000/svg', 'g');
+    marks.setAttribute('class', 'marks');
+    marks.setAttribute('aria-hidden', 'true');
+    svg.append(marks);
+    function mark(kind, indexes) {
+      $$('.' + kind, marks).forEach(m => m.remove());
+      for (const i of indexes) {
+        const copy = cells[i].cloneNode(false);
+        copy.removeAttribute('fill');
+        copy.setAttribute('class', kind);
+        marks.append(copy);
+      }
+    }
 
     async function showNode(index) {
       if (index < 0 || index >= cells.length || !panel) return;
       if (current >= 0) cells[current].classList.remove('cursor');
       current = index;
       cells[index].classList.add('cursor');
+      mark('cursor', [index]);
       const x = index % width, y = Math.floor(index / width);
       svg.setAttribute('aria-activedescendant', '');
       $('#node-title').textContent = `Node (${x}, ${y})`;
@@ -179,6 +195,7 @@
       if (pinned >= 0) cells[pinned].classList.remove('pinned');
       pinned = pinned === i ? -1 : i;
       if (pinned >= 0) cells[pinned].classList.add('pinned');
+      mark('pinned', pinned >= 0 ? [pinned] : []);
       showNode(i);
     });
     svg.addEventListener('keydown', e => {
@@ -205,6 +222,7 @@
         const cell = cells[a.bmu_y * width + a.bmu_x];
         if (cell) { cell.classList.add('lit'); }
       }
+      mark('lit', answers.map(a => a.bmu_y * width + a.bmu_x).filter(i => i >= 0 && i < cells.length));
       if (answers.length) {
         svg.dataset.litX = answers[0].bmu_x; svg.dataset.litY = answers[0].bmu_y;
         showNode(answers[0].bmu_y * width + answers[0].bmu_x);
