@@ -42,6 +42,10 @@ public sealed class DashboardHost : IAsyncLifetime
 
     public string FailedRunId { get; private set; } = "";
 
+    public const int BulkRuns = 110;
+
+    public string BulkExperimentId { get; private set; } = "";
+
     public async ValueTask InitializeAsync()
     {
         Store = SqliteTrackingStore.Open(Path.Combine(Folder, "store"));
@@ -56,6 +60,16 @@ public sealed class DashboardHost : IAsyncLifetime
         var failed = await Store.CreateRunAsync(experiment.ExperimentId, "broken");
         await Store.EndRunAsync(failed.RunId, RunStatus.Failed);
         FailedRunId = failed.RunId;
+
+        // Enough runs for three pages of the runs table (runs without a model: cancelled at once).
+        var bulk = await Store.GetOrCreateExperimentAsync("bulk");
+        BulkExperimentId = bulk.ExperimentId;
+        for (var i = 0; i < BulkRuns; i++)
+        {
+            var run = await Store.CreateRunAsync(bulk.ExperimentId, $"bulk-{i:000}");
+            await Store.LogParamsAsync(run.RunId, new Dictionary<string, string> { ["width"] = "5", ["height"] = (1 + i % 9).ToString(CultureInfo.InvariantCulture) });
+            await Store.EndRunAsync(run.RunId, RunStatus.Killed);
+        }
 
         var data = Directory.CreateDirectory(Path.Combine(Folder, "data")).FullName;
         var rows = SampleData.RandomColors(400, 11);

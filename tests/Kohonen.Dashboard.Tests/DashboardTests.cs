@@ -19,18 +19,26 @@ public sealed class DashboardTests(DashboardHost host) : IClassFixture<Dashboard
         var page = await host.NewPageAsync();
         await page.GotoAsync("/");
         var stored = await host.Store.SearchRunsAsync(new RunQuery { MaxResults = 1000 }, Token);
+        await Expect(page.Locator("#runs-count")).ToContainTextAsync($"{stored.Count} runs, 1–50 shown");
         var ids = await page.Locator("#runs tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.run)");
-        Assert.Equal(stored.Select(r => r.Info.RunId).Order(StringComparer.Ordinal), ids.Order(StringComparer.Ordinal));
+        var newest = stored.OrderByDescending(r => r.Info.StartTime).ThenBy(r => r.Info.RunId, StringComparer.Ordinal).Take(50);
+        Assert.Equal(newest.Select(r => r.Info.RunId), ids);
         await host.ScreenshotAsync(page, "runs");
 
         await page.Locator("#runs thead a[data-sort=name]").ClickAsync();
         await Expect(page.Locator("#runs thead th[aria-sort=ascending] a[data-sort=name]")).ToBeVisibleAsync();
         var names = await RunNamesAsync(page);
-        Assert.Equal(stored.Select(r => r.Info.RunName).Order(StringComparer.OrdinalIgnoreCase), names);
+        Assert.Equal(stored.Select(r => r.Info.RunName).Order(StringComparer.OrdinalIgnoreCase).Take(50), names);
 
         await page.Locator("#runs thead a[data-sort=name]").ClickAsync();
         await Expect(page.Locator("#runs thead th[aria-sort=descending] a[data-sort=name]")).ToBeVisibleAsync();
-        Assert.Equal(stored.Select(r => r.Info.RunName).OrderDescending(StringComparer.OrdinalIgnoreCase), await RunNamesAsync(page));
+        Assert.Equal(stored.Select(r => r.Info.RunName).OrderDescending(StringComparer.OrdinalIgnoreCase).Take(50), await RunNamesAsync(page));
+
+        await page.Locator("#runs thead a[data-sort=grid]").ClickAsync();
+        await Expect(page.Locator("#runs thead th[aria-sort=ascending] a[data-sort=grid]")).ToBeVisibleAsync();
+        var grids = await page.Locator("#runs tbody tr td:nth-child(9)").AllInnerTextsAsync();
+        var cells = grids.Select(g => g.Split(' ')[0].Split('×').Select(int.Parse).Aggregate(1, (a, b) => a * b)).ToList();
+        Assert.Equal(cells.Order(), cells);
 
         await page.SelectOptionAsync("select[name=status]", "FAILED");
         await page.ClickAsync("form.filters button[type=submit]");
@@ -39,13 +47,23 @@ public sealed class DashboardTests(DashboardHost host) : IClassFixture<Dashboard
     }
 
     [Fact]
-    public async Task The_runs_table_pages_on_the_server_and_keeps_the_filter()
+    public async Task The_runs_table_pages_on_the_server_and_keeps_the_filter_and_order()
     {
         var page = await host.NewPageAsync();
-        var response = await page.GotoAsync("/?q=hexagonal");
-        Assert.Equal(200, response!.Status);
-        var names = await RunNamesAsync(page);
-        Assert.Equal(["hexagonal"], names);
+        await page.GotoAsync($"/?experiment={host.BulkExperimentId}&sort=name&dir=asc");
+        await Expect(page.Locator("#runs-count")).ToContainTextAsync($"{DashboardHost.BulkRuns} runs, 1–50 shown");
+        var seen = new List<string>(await RunNamesAsync(page));
+        await page.ClickAsync("a[rel=next]");
+        await Expect(page.Locator("#runs-count")).ToContainTextAsync("51–100 shown");
+        seen.AddRange(await RunNamesAsync(page));
+        await page.ClickAsync("a[rel=next]");
+        await Expect(page.Locator("#runs-count")).ToContainTextAsync($"101–{DashboardHost.BulkRuns} shown");
+        seen.AddRange(await RunNamesAsync(page));
+        await Expect(page.Locator("a[rel=next]")).ToHaveCountAsync(0);
+        Assert.Equal(Enumerable.Range(0, DashboardHost.BulkRuns).Select(i => $"bulk-{i:000}"), seen);
+
+        await page.GotoAsync("/?q=hexagonal");
+        Assert.Equal(["hexagonal"], await RunNamesAsync(page));
         await Expect(page.Locator("#runs-count")).ToContainTextAsync("1 run");
     }
 
@@ -127,7 +145,7 @@ public sealed class DashboardTests(DashboardHost host) : IClassFixture<Dashboard
     public async Task A_hexagonal_map_is_drawn_as_hexagons()
     {
         var page = await host.NewPageAsync();
-        var runs = await host.Store.SearchRunsAsync(new RunQuery { MaxResults = 100 }, Token);
+        var runs = await host.Store.SearchRunsAsync(new RunQuery { MaxResults = 1000 }, Token);
         var hex = runs.Single(r => r.Info.RunName == "hexagonal").Info.RunId;
         using (var activate = new HttpRequestMessage(HttpMethod.Post, new Uri($"/models/{hex}/activate", UriKind.Relative)))
         {
@@ -261,8 +279,8 @@ public sealed class DashboardTests(DashboardHost host) : IClassFixture<Dashboard
     public async Task Comparing_two_runs_marks_the_params_that_differ_and_draws_both_curves()
     {
         var page = await host.NewPageAsync();
-        await page.GotoAsync("/?experiment=&q=&sort=name&dir=asc");
-        var runs = await host.Store.SearchRunsAsync(new RunQuery { MaxResults = 100 }, Token);
+        var runs = await host.Store.SearchRunsAsync(new RunQuery { MaxResults = 1000 }, Token);
+        await page.GotoAsync("/?experiment=" + runs.Single(r => r.Info.RunName == "big").Info.ExperimentId);
         var big = runs.Single(r => r.Info.RunName == "big").Info.RunId;
         var small = runs.Single(r => r.Info.RunName == "small").Info.RunId;
         await page.CheckAsync($"input[name=run][value='{big}']");

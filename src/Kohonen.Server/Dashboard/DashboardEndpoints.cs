@@ -1,5 +1,6 @@
 using System.Reflection;
 using Kohonen.Server.Api;
+using Kohonen.Tracking;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -84,7 +85,16 @@ public static class DashboardEndpoints
             return unfinished;
         }
 
-        var bytes = await options.Store.ReadArtifactAsync(runId, "model.som", cancellationToken).ConfigureAwait(false);
+        byte[] bytes;
+        try
+        {
+            bytes = await options.Store.ReadArtifactAsync(runId, "model.som", cancellationToken).ConfigureAwait(false);
+        }
+        catch (TrackingException e)
+        {
+            return Problems.NotFound(e.Message);
+        }
+
         return TypedResults.File(bytes, "application/octet-stream", $"{run.Info.RunName}-{runId[..8]}.som");
     }
 
