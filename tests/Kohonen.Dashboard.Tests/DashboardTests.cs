@@ -100,6 +100,32 @@ public sealed class DashboardTests(DashboardHost host) : IClassFixture<Dashboard
     }
 
     [Fact]
+    public async Task A_run_is_served_from_its_page_with_the_key()
+    {
+        var runs = await host.Store.SearchRunsAsync(new RunQuery { MaxResults = 1000 }, Token);
+        var small = runs.Single(r => r.Info.RunName == "small").Info.RunId;
+        var page = await host.NewPageAsync();
+        await page.GotoAsync($"/dashboard/runs/{small}");
+        try
+        {
+            await page.ClickAsync("#activate");
+            await Expect(page.Locator("#activate-problem")).ToContainTextAsync("401");
+            await KeepKeyAsync(page, DashboardHost.ApiKey);
+            await page.ClickAsync("#activate");
+            await Expect(page.Locator("#activate-result")).ToContainTextAsync("Now serving small (4×3)");
+            Assert.Equal(small, (await host.GetJsonAsync("/model-info")).GetProperty("run_id").GetString());
+            await page.WaitForLoadStateAsync(LoadState.Load);
+            await Expect(page.Locator("#served")).ToContainTextAsync("Serving small (4×3");
+        }
+        finally
+        {
+            using var back = new HttpRequestMessage(HttpMethod.Post, new Uri($"/models/{host.BestRunId}/activate", UriKind.Relative));
+            back.Headers.Add("X-Api-Key", DashboardHost.ApiKey);
+            (await host.Http.SendAsync(back, Token)).EnsureSuccessStatusCode();
+        }
+    }
+
+    [Fact]
     public async Task The_model_file_download_is_the_runs_model()
     {
         var bytes = await host.Http.GetByteArrayAsync(new Uri($"/dashboard/runs/{host.BestRunId}/model.som", UriKind.Relative), Token);

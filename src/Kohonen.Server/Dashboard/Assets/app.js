@@ -22,7 +22,7 @@
     try {
       const body = await response.clone().json();
       if (body && (body.title || body.detail)) {
-        text = `${response.status} ${body.title || ''}${body.detail ? ': ' + body.detail : ''}`;
+        text = `${response.status} ${(body.title || '').replace(/\.$/, '')}${body.detail ? ': ' + body.detail : ''}`;
       }
     } catch (e) {
       const raw = await response.text().catch(() => '');
