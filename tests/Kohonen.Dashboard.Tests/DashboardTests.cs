@@ -326,47 +326,42 @@ public sealed class DashboardTests(DashboardHost host) : IClassFixture<Dashboard
     {
         var page = await host.NewPageAsync();
         await page.GotoAsync("/?sort=name&dir=asc");
-        // Tab to the first run's link, open it with Enter.
-        for (var i = 0; i < 60; i++)
-        {
-            await page.Keyboard.PressAsync("Tab");
-            var href = await page.EvaluateAsync<string?>("() => document.activeElement && document.activeElement.getAttribute('href')");
-            if (href is not null && href.StartsWith("/dashboard/runs/", StringComparison.Ordinal))
-            {
-                break;
-            }
-        }
+        await Expect(page.Locator("#runs")).ToBeVisibleAsync();
 
+        // Tab to the first run in the table, open it with Enter.
+        await TabToAsync(page, "e => e.closest('#runs') !== null && (e.getAttribute('href') || '').startsWith('/dashboard/runs/')", 80);
+        var target = await page.EvaluateAsync<string>("() => document.activeElement.getAttribute('href')");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/dashboard/runs/**");
+        await page.WaitForURLAsync(u => u.EndsWith(target, StringComparison.Ordinal));
         await Expect(page.Locator("h1")).ToContainTextAsync("Run ");
 
         // Tab to the navigation's "Map", open it, focus the map and walk it with the arrow keys.
-        for (var i = 0; i < 30; i++)
-        {
-            await page.Keyboard.PressAsync("Tab");
-            if (await page.EvaluateAsync<string?>("() => document.activeElement.getAttribute('href')") == "/dashboard/map")
-            {
-                break;
-            }
-        }
-
+        await TabToAsync(page, "e => e.getAttribute('href') === '/dashboard/map'", 30);
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/dashboard/map");
-        for (var i = 0; i < 40; i++)
-        {
-            await page.Keyboard.PressAsync("Tab");
-            if (await page.EvaluateAsync<string?>("() => document.activeElement.id") == "map")
-            {
-                break;
-            }
-        }
-
+        await page.WaitForURLAsync(u => u.EndsWith("/dashboard/map", StringComparison.Ordinal));
+        await Expect(page.Locator("#map")).ToBeVisibleAsync();
+        await TabToAsync(page, "e => e.id === 'map'", 40);
         await page.Keyboard.PressAsync("ArrowRight");
         await page.Keyboard.PressAsync("ArrowRight");
         await page.Keyboard.PressAsync("ArrowDown");
         await Expect(page.Locator("#node-title")).ToHaveTextAsync("Node (2, 1)");
         await Expect(page.Locator("#node-weights")).ToHaveAttributeAsync("data-x", "2");
+    }
+
+    /// <summary>Presses Tab until the focused element satisfies <paramref name="test"/> (a script
+    /// function of the element); fails after <paramref name="most"/> presses.</summary>
+    private static async Task TabToAsync(IPage page, string test, int most)
+    {
+        for (var i = 0; i < most; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            if (await page.EvaluateAsync<bool>($"() => document.activeElement !== null && ({test})(document.activeElement)"))
+            {
+                return;
+            }
+        }
+
+        Assert.Fail($"No element matching {test} after {most} presses of Tab.");
     }
 
     [Fact]
