@@ -162,7 +162,7 @@ public sealed class DashboardTests(DashboardHost host) : IClassFixture<Dashboard
         await host.ScreenshotAsync(page, "map");
 
         await page.SelectOptionAsync("#colour", "plane-1");
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/dashboard/map\\?colour=plane-1$"));
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/dashboard/map\\?colour=plane-1$"));
         await Expect(page.Locator("#map")).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex("Component plane green"));
         await host.ScreenshotAsync(page, "map-plane");
     }
@@ -312,7 +312,7 @@ public sealed class DashboardTests(DashboardHost host) : IClassFixture<Dashboard
         await page.CheckAsync($"input[name=run][value='{big}']");
         await page.CheckAsync($"input[name=run][value='{small}']");
         await page.ClickAsync("#compare-form button[type=submit]");
-        await page.WaitForURLAsync("**/dashboard/compare?**");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/dashboard/compare\\?run="));
         var differing = await page.Locator("#compare-params tbody tr.differs th").AllInnerTextsAsync();
         Assert.Contains("≠ width", differing);
         Assert.Contains("≠ height", differing);
@@ -332,13 +332,13 @@ public sealed class DashboardTests(DashboardHost host) : IClassFixture<Dashboard
         await TabToAsync(page, "e => e.closest('#runs') !== null && (e.getAttribute('href') || '').startsWith('/dashboard/runs/')", 80);
         var target = await page.EvaluateAsync<string>("() => document.activeElement.getAttribute('href')");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(u => u.EndsWith(target, StringComparison.Ordinal));
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(target) + "$"));
         await Expect(page.Locator("h1")).ToContainTextAsync("Run ");
 
         // Tab to the navigation's "Map", open it, focus the map and walk it with the arrow keys.
         await TabToAsync(page, "e => e.getAttribute('href') === '/dashboard/map'", 30);
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(u => u.EndsWith("/dashboard/map", StringComparison.Ordinal));
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/dashboard/map$"));
         await Expect(page.Locator("#map")).ToBeVisibleAsync();
         await TabToAsync(page, "e => e.id === 'map'", 40);
         await page.Keyboard.PressAsync("ArrowRight");
