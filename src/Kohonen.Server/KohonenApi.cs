@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Kohonen.Server.Api;
+using Kohonen.Server.Dashboard;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -30,6 +31,7 @@ public static class KohonenApi
         services.AddSingleton<MapPictureCache>();
         services.AddSingleton<ColorDemoPictures>();
         services.AddHostedService<ModelLoader>();
+        services.AddDashboard();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json =>
         {
@@ -114,16 +116,16 @@ public static class KohonenApi
         app.MapDemoEndpoints();
         app.MapPictureEndpoints();
         app.MapTrainingEndpoints();
+        app.MapDashboard();
         return app;
     }
 
-    /// <summary>The OpenAPI document at /openapi/v1.json, its reference at /docs, and / sending there.</summary>
+    /// <summary>The OpenAPI document at /openapi/v1.json and its reference at /docs (the dashboard is at /).</summary>
     private static void MapApiReference(this IEndpointRouteBuilder app)
     {
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", scalar => scalar
             .WithTitle("Kohonen for .NET: HTTP API")
             .WithOpenApiRoutePattern("/openapi/{documentName}.json"));
-        app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
     }
 }

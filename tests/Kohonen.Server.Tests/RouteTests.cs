@@ -290,13 +290,14 @@ public sealed class RouteTests(TrainedStore trained) : IClassFixture<TrainedStor
     }
 
     [Fact]
-    public async Task TheRootRedirectsToTheDocs()
+    public async Task TheRootIsTheDashboardWithALinkToTheDocs()
     {
         using var client = _factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
         var response = await client.GetAsync("/", Token);
 
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal("/docs", response.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("href=\"/docs\"", await response.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
     }
 }
