@@ -42,6 +42,10 @@ public abstract class TrainingInput
     /// <summary>The quantization and topographic errors of <paramref name="model"/> on these rows.</summary>
     internal abstract (double QuantizationError, double TopographicError) Measure(SomModel model);
 
+    /// <summary>The quantization error of <paramref name="model"/> on these rows in the data's own
+    /// units (<see cref="DataUnits.QuantizationError"/>).</summary>
+    internal abstract double MeasureInDataUnits(SomModel model);
+
     private sealed class InMemoryRows(DataMatrix data) : TrainingInput
     {
         public override int Rows => data.Rows;
@@ -53,6 +57,8 @@ public abstract class TrainingInput
 
         internal override (double QuantizationError, double TopographicError) Measure(SomModel model) =>
             QualityMetrics.OfTraining(model, data);
+
+        internal override double MeasureInDataUnits(SomModel model) => DataUnits.QuantizationError(model, [data]);
     }
 
     private sealed class StreamedRows(NpyRowReader source, int rowsPerChunk) : TrainingInput
@@ -66,5 +72,8 @@ public abstract class TrainingInput
 
         internal override (double QuantizationError, double TopographicError) Measure(SomModel model) =>
             QualityMetrics.OfTraining(model, source, rowsPerChunk);
+
+        internal override double MeasureInDataUnits(SomModel model) =>
+            DataUnits.QuantizationError(model, source.Chunks(rowsPerChunk).Select(c => c.Rows));
     }
 }
