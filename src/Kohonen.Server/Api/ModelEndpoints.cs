@@ -20,7 +20,7 @@ internal static partial class ModelEndpoints
     public static bool IsRunId(string id) => RunIdPattern().IsMatch(id);
 
     public static IResult Health(ModelHolder holder) => holder.Current is { } served
-        ? TypedResults.Ok(new HealthResponse("healthy", true, served.Run.Info.RunId, null))
+        ? TypedResults.Ok(new HealthResponse("healthy", true, served.Run.Info.RunId, null, served.Reason))
         : TypedResults.Json(new HealthResponse("unhealthy", false, null, holder.Problem), ApiJsonContext.Default.HealthResponse, statusCode: StatusCodes.Status503ServiceUnavailable);
 
     public static IResult ModelInfo(ModelHolder holder)
@@ -71,15 +71,21 @@ internal static partial class ModelEndpoints
         }
 
         var rules = options.Selection;
+        var experiment = rules.ExperimentName is { } name ? await options.Store.GetExperimentByNameAsync(name, cancellationToken).ConfigureAwait(false) : null;
         var runs = await options.Store.SearchRunsAsync(new RunQuery
         {
+            ExperimentIds = experiment is null ? null : [experiment.ExperimentId],
             Status = RunStatus.Finished,
             OrderByMetric = rules.MetricKey,
             Ascending = rules.Ascending,
-            MaxResults = count,
+            MaxResults = 10_000,
         }, cancellationToken).ConfigureAwait(false);
-        var active = holder.Current?.Run.Info.RunId;
-        return TypedResults.Ok(new ModelsResponse(rules.MetricKey, rules.Ascending, [.. runs.Select(r => Summary(r, r.Info.RunId == active))]));
+        var served = holder.Current;
+        var active = served?.Run.Info.RunId;
+        // Ranked only against the served run's comparable runs (same data and features).
+        var reference = served is null ? null : RunProfile.Of(served.Run);
+        var ranked = runs.Where(r => reference is null || RunProfile.Of(r).IsComparableWith(reference)).Take(count);
+        return TypedResults.Ok(new ModelsResponse(rules.MetricKey, rules.Ascending, [.. ranked.Select(r => Summary(r, r.Info.RunId == active))], active, served?.Reason));
     }
 
     public static RunSummary Summary(Run run, bool active) => new(
@@ -101,28 +107,32 @@ internal static partial class ModelEndpoints
             return problem!;
         }
 
-        var served = await ModelLoading.LoadAsync(options.Store, run, cancellationToken).ConfigureAwait(false);
+        var served = await ModelLoading.LoadAsync(options.Store, run, cancellationToken, "activated through POST /models/{id}/activate").ConfigureAwait(false);
         holder.Serve(served);
-        return TypedResults.Ok(new ActivateResponse(runId, run.Info.RunName, served.Model.Width, served.Model.Height, served.Model.Dimension));
+        return TypedResults.Ok(new ActivateResponse(run.Info.RunId, run.Info.RunName, served.Model.Width, served.Model.Height, served.Model.Dimension));
     }
 
-    /// <summary>The FINISHED run with this id, or the problem to answer: 404 for a malformed or unknown
-    /// id (which never reaches the store when malformed), 409 for a run that did not finish.</summary>
+    /// <summary>The FINISHED run with this id or unique prefix (6+ characters), or the problem to answer:
+    /// 404 for a malformed or unknown id, 409 for an ambiguous prefix (listing the matches) or a run that
+    /// did not finish.</summary>
     public static async Task<(Run? Run, IResult? Problem)> FinishedRunAsync(ITrackingStore store, string runId, string purpose, CancellationToken cancellationToken)
     {
-        if (!IsRunId(runId))
-        {
-            return (null, Problems.NotFound($"'{runId}' is not a run id (32 hexadecimal digits)."));
-        }
-
         Run run;
         try
         {
-            run = await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
+            run = await store.GetRunAsync(await RunIds.ResolveAsync(store, runId, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
         catch (RunNotFoundException)
         {
             return (null, Problems.NotFound($"No run has the id '{runId}'."));
+        }
+        catch (AmbiguousRunIdException e)
+        {
+            return (null, Problems.Conflict(e.Message));
+        }
+        catch (TrackingException e)
+        {
+            return (null, Problems.NotFound(e.Message));
         }
 
         return run.Info.Status == RunStatus.Finished
@@ -151,11 +161,13 @@ internal sealed class MapPictureCache(KohonenServerOptions options, int capacity
             return Problems.NotFound($"There is no picture '{kind}.png'; the kinds are {string.Join(", ", ModelEndpoints.Kinds)}.");
         }
 
-        var (_, problem) = await ModelEndpoints.FinishedRunAsync(options.Store, runId, "draw", cancellationToken).ConfigureAwait(false);
-        if (problem is not null)
+        var (run, problem) = await ModelEndpoints.FinishedRunAsync(options.Store, runId, "draw", cancellationToken).ConfigureAwait(false);
+        if (run is null)
         {
-            return problem;
+            return problem!;
         }
+
+        runId = run.Info.RunId;
 
         var lazy = _pictures.GetOrAdd((runId, kind), key =>
         {
