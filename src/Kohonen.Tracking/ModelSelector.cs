@@ -52,7 +52,7 @@ public static class ModelSelector
                 }
                 catch (TrackingException e) when (e is not RunNotFoundException)
                 {
-                    throw new TrackingException($"{source} names '{runId}': {e.Message}", e);
+                    throw new TrackingException($"{char.ToUpperInvariant(source[0])}{source[1..]} names '{runId}': {e.Message}", e);
                 }
             }
         }
@@ -124,7 +124,7 @@ public static class ModelSelector
             .ToList();
         if (ranked.Count == 0)
         {
-            throw new TrackingException($"No finished run{inExperiment} comparable with the runs on {reference.DataName} has the metric '{metric}' to choose by.");
+            throw new TrackingException($"No finished run{inExperiment}{(comparable.Count < profiled.Count ? $" comparable with the runs on {reference.DataName}" : "")} has the metric '{metric}' to choose by.");
         }
 
         var best = ranked[0].Run;
