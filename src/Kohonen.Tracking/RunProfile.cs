@@ -37,7 +37,7 @@ public sealed record RunProfile(string? Fingerprint, string? DataFile, string? R
     /// <summary>Tag: the feature schema (see <see cref="SchemaOf"/>).</summary>
     public const string SchemaTag = "feature_schema";
 
-    /// <summary>Tag: the scaling the model keeps (<c>none</c>, <c>minmax</c>, <c>zscore</c>).</summary>
+    /// <summary>Tag: the scaling the model keeps (<c>none</c>, <c>min-max</c>, <c>zscore</c>).</summary>
     public const string ScalingTag = "scaling";
 
     /// <summary>Tag: how features were encoded before scaling (<c>none</c>: all numeric).</summary>

@@ -125,8 +125,8 @@ public class StoreManagementCommandTests : ScratchFolder
         Assert.Equal(0, no.ExitCode);
         Assert.Contains("Nothing deleted.", no.Error, StringComparison.Ordinal);
         Assert.Equal(0, yes.ExitCode);
-        Assert.Contains($"Delete run {drop[..8]} (d, FINISHED, 1 artifacts) with their artifacts? [y/N]", yes.Error, StringComparison.Ordinal);
-        Assert.Equal($"Deleted run {drop[..8]} (d) and its 1 artifacts.\n", yes.Out);
+        Assert.Contains($"Delete run {drop[..8]} (d, FINISHED, 1 artifact) with their artifacts? [y/N]", yes.Error, StringComparison.Ordinal);
+        Assert.Equal($"Deleted run {drop[..8]} (d) and its 1 artifact.\n", yes.Out);
         Assert.False(Directory.Exists(folder));
         Assert.Equal((2, $"error: No run has the id '{drop}'.\n"), (again.ExitCode, again.Error));
         var left = JsonDocument.Parse((await OkAsync("runs", "list", "--json")).Out).RootElement.GetProperty("runs");

@@ -27,7 +27,7 @@ internal static partial class RunsCommand
                 }
             }
 
-            var listing = string.Join(", ", runs.Select(x => $"{RunIds.Short(x.Run.Info.RunId)} ({x.Run.Info.RunName}, {x.Run.Info.Status.ToName()}, {x.Artifacts.Count} artifacts)"));
+            var listing = string.Join(", ", runs.Select(x => $"{RunIds.Short(x.Run.Info.RunId)} ({x.Run.Info.RunName}, {x.Run.Info.Status.ToName()}, {Artifacts(x.Artifacts.Count)})"));
             if (!r.GetValue(yes))
             {
                 if (console.In is null)
@@ -39,7 +39,8 @@ internal static partial class RunsCommand
                 var answer = (await console.In.ReadLineAsync(cancellationToken))?.Trim();
                 if (answer is not ("y" or "Y" or "yes" or "YES" or "Yes"))
                 {
-                    console.Error.WriteLine("Nothing deleted.");
+                    // No answer at all (end of input) leaves the prompt's line open.
+                    console.Error.WriteLine(answer is null ? "\nNothing deleted." : "Nothing deleted.");
                     return;
                 }
             }
@@ -58,11 +59,13 @@ internal static partial class RunsCommand
 
             foreach (var (run, artifacts) in runs)
             {
-                console.Out.WriteLine($"Deleted run {RunIds.Short(run.Info.RunId)} ({run.Info.RunName}) and its {artifacts.Count} artifacts.");
+                console.Out.WriteLine($"Deleted run {RunIds.Short(run.Info.RunId)} ({run.Info.RunName}) and its {Artifacts(artifacts.Count)}.");
             }
         }));
         return command;
     }
+
+    private static string Artifacts(int count) => count == 1 ? "1 artifact" : $"{count} artifacts";
 
     private static Command Tag(CliConsole console, CliEnvironment environment)
     {
