@@ -87,7 +87,7 @@ public static class ModelSelector
             if (candidates.Count == 0)
             {
                 candidates = [.. profiled.Where(p => data.Fits(p.Profile))];
-                forData = $", whose features {data.FileName} has";
+                forData = $" (whose features {data.FileName} has)";
                 if (candidates.Count == 0)
                 {
                     throw new TrackingException(
@@ -131,7 +131,8 @@ public static class ModelSelector
         var value = best.Metrics[metric].Value.ToString("0.####", CultureInfo.InvariantCulture);
         var others = profiled.Count - comparable.Count;
         var reason = $"{(rules.Ascending ? "lowest" : "highest")} {metric} {value}{note} of {Count(ranked.Count, "comparable run")} on {reference.DataName}{forData}"
-            + (others > 0 ? $"; {Count(others, "other run")}{inExperiment} not compared" : "");
+            + (rules.ExperimentName is { } experimentName ? $" in experiment '{experimentName}'" : "")
+            + (others > 0 ? $"; {Count(others, "other run")} not compared" : "");
         return new ModelChoice(best, reason, metric, ranked.Count);
     }
 

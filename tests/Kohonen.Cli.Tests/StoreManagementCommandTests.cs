@@ -60,9 +60,9 @@ public class StoreManagementCommandTests : ScratchFolder
         var bestWine = await OkAsync("runs", "best", "--data", wineTrain, "--json");
 
         Assert.Equal(6, onWine.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-        Assert.Matches(@"^Using the model of run [0-9a-f]{8} \(wine_train\): lowest data_quantization_error [0-9.]+ \(in the data's units: the runs differ in scaling\) of 2 comparable runs on wine_train\.csv, whose features wine_test\.csv has; 1 other run of experiment 'kohonen' not compared\.\n$", onWine.Error);
+        Assert.Matches(@"^Using the model of run [0-9a-f]{8} \(wine_train\): lowest data_quantization_error [0-9.]+ \(in the data's units: the runs differ in scaling\) of 2 comparable runs on wine_train\.csv \(whose features wine_test\.csv has\) in experiment 'kohonen'; 1 other run not compared\.\n$", onWine.Error);
         Assert.StartsWith($"Using the model of run {cancerRun[..8]} (cancer_train): lowest quantization_error ", onCancer.Error, StringComparison.Ordinal);
-        Assert.Contains("of 1 comparable run on cancer_train.csv, whose features cancer_test.csv has; 2 other runs of experiment 'kohonen' not compared.", onCancer.Error, StringComparison.Ordinal);
+        Assert.Contains("of 1 comparable run on cancer_train.csv (whose features cancer_test.csv has) in experiment 'kohonen'; 2 other runs not compared.", onCancer.Error, StringComparison.Ordinal);
         Assert.StartsWith($"{cancerRun}  cancer_train  quantization_error = ", best.Out, StringComparison.Ordinal);
         Assert.Contains($"Best run {cancerRun[..8]} (cancer_train): lowest quantization_error", best.Out, StringComparison.Ordinal);
         var chosen = JsonDocument.Parse(bestWine.Out).RootElement;
@@ -147,6 +147,7 @@ public class StoreManagementCommandTests : ScratchFolder
         var listed = await OkAsync("experiments", "list", "--json");
         var table = await OkAsync("experiments", "list");
         var badTag = await CliRun.InvokeAsync(Environment, "runs", "tag", id, "=x");
+        var trainedInto = await OkAsync("train", "--data", data, "--width", "3", "--height", "3", "--iterations", "5", "--no-plots", "--experiment", "vino");
 
         var run = JsonDocument.Parse((await OkAsync("runs", "show", id, "--json")).Out).RootElement.GetProperty("run");
         Assert.Equal($"Tagged run {id[..8]}: stage=production, owner=ana.\n", tagged.Out);
@@ -159,6 +160,7 @@ public class StoreManagementCommandTests : ScratchFolder
         Assert.Equal([("kohonen", 1), ("vino", 0)], JsonDocument.Parse(listed.Out).RootElement.EnumerateArray().Select(e => (e.GetProperty("name").GetString(), e.GetProperty("runs").GetInt32())));
         Assert.Contains(table.Out.Split('\n'), l => l.StartsWith("kohonen", StringComparison.Ordinal) && l.EndsWith("(default)", StringComparison.Ordinal));
         Assert.Equal(2, badTag.ExitCode);
+        Assert.Matches(@"\n  run                 [0-9a-f]{32} \(experiment 'vino'\)\n", trainedInto.Out);
     }
 
     [Fact]

@@ -58,7 +58,7 @@ public sealed class ComparableSelectionTests : StoreFolder
         var choice = await ModelSelector.ChooseAsync(Store, new SelectionRules { ExperimentName = "kohonen" }, Token);
 
         Assert.Equal(cancer, choice.Run.Info.RunId);
-        Assert.Equal("lowest quantization_error 0.05 of 1 comparable run on cancer_train.csv; 2 other runs of experiment 'kohonen' not compared", choice.Reason);
+        Assert.Equal("lowest quantization_error 0.05 of 1 comparable run on cancer_train.csv in experiment 'kohonen'; 2 other runs not compared", choice.Reason);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class ComparableSelectionTests : StoreFolder
         var choice = await ModelSelector.ChooseAsync(Store, new SelectionRules { ExperimentName = "kohonen", Data = testFile }, Token);
 
         Assert.Equal(zscore, choice.Run.Info.RunId);
-        Assert.Contains("of 2 comparable runs on wine_train.csv, whose features wine_test.csv has", choice.Reason, StringComparison.Ordinal);
+        Assert.Contains("of 2 comparable runs on wine_train.csv (whose features wine_test.csv has) in experiment 'kohonen'; 1 other run not compared", choice.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed class ComparableSelectionTests : StoreFolder
         var choice = await ModelSelector.ChooseAsync(Store, new SelectionRules { ExperimentName = "same" }, Token);
 
         Assert.Equal(low, choice.Run.Info.RunId);
-        Assert.Equal("lowest quantization_error 0.5 of 2 comparable runs on wine.csv", choice.Reason);
+        Assert.Equal("lowest quantization_error 0.5 of 2 comparable runs on wine.csv in experiment 'same'", choice.Reason);
     }
 
     [Fact]

@@ -133,7 +133,7 @@ public sealed class SqliteManagementTests : StoreFolder
         var profile = RunProfile.Of(choice.Run);
         Assert.Equal("0123456789abcdef0123456789abcdef", id);
         Assert.Equal(id, choice.Run.Info.RunId);
-        Assert.Equal("lowest quantization_error 0.25 of 1 comparable run on wine.csv", choice.Reason);
+        Assert.Equal("lowest quantization_error 0.25 of 1 comparable run on wine.csv in experiment 'kohonen'", choice.Reason);
         Assert.Equal(("13 columns", "minmax", "none"), (profile.Schema, profile.Scaling, profile.Encoder));
         Assert.True(new DataReference("wine_test.csv", "bb", null, 13).Fits(profile));
         var run = await store.CreateRunAsync("1", "new", Token);
