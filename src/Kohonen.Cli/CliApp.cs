@@ -15,6 +15,7 @@ internal static class CliApp
             DemoCommand.Create(console, environment),
             TrainCommand.Create(console, environment),
             RunsCommand.Create(console, environment),
+            ExperimentsCommand.Create(console, environment),
             PredictCommand.Create(console, environment),
             InfoCommand.Create(console),
             PlotCommand.Create(console),

@@ -8,16 +8,31 @@ namespace Kohonen.Cli;
 /// </summary>
 internal sealed class CliConsole
 {
-    public CliConsole(TextWriter output, TextWriter error, bool interactive)
+    public CliConsole(TextWriter output, TextWriter error, bool interactive, TextReader? input = null, int tableWidth = DefaultTableWidth)
     {
         Out = output;
         Error = error;
         Interactive = interactive;
+        In = input;
+        TableWidth = Math.Max(MinTableWidth, tableWidth);
         OutConsole = Create(output, interactive);
         ErrorConsole = Create(error, interactive);
     }
 
+    /// <summary>The width of a terminal when it is not known (output to a file or a pipe).</summary>
+    public const int DefaultTableWidth = 80;
+
+    /// <summary>The narrowest width tables are fitted to.</summary>
+    public const int MinTableWidth = 60;
+
     public TextWriter Out { get; }
+
+    /// <summary>Where answers to questions come from (standard input); null when nobody can answer.</summary>
+    public TextReader? In { get; }
+
+    /// <summary>The columns a table may use: the terminal's width when standard output is one, else
+    /// <see cref="DefaultTableWidth"/>.</summary>
+    public int TableWidth { get; }
 
     public TextWriter Error { get; }
 
@@ -37,7 +52,21 @@ internal sealed class CliConsole
         Console.Error,
         !Console.IsErrorRedirected
             && Environment.GetEnvironmentVariable("CI") is null
-            && Environment.GetEnvironmentVariable("TERM") != "dumb");
+            && Environment.GetEnvironmentVariable("TERM") != "dumb",
+        Console.In,
+        Console.IsOutputRedirected ? DefaultTableWidth : TerminalWidth());
+
+    private static int TerminalWidth()
+    {
+        try
+        {
+            return Console.WindowWidth > 0 ? Console.WindowWidth : DefaultTableWidth;
+        }
+        catch (IOException)
+        {
+            return DefaultTableWidth;
+        }
+    }
 
     private static IAnsiConsole Create(TextWriter writer, bool interactive)
     {

@@ -12,4 +12,8 @@ namespace Kohonen.Cli;
 [JsonSerializable(typeof(BestRun))]
 [JsonSerializable(typeof(ExportedRun))]
 [JsonSerializable(typeof(IReadOnlyList<RunView>))]
+[JsonSerializable(typeof(IReadOnlyList<ComparedRun>))]
+[JsonSerializable(typeof(IReadOnlyList<ExperimentView>))]
+[JsonSerializable(typeof(IReadOnlyList<DeletedRun>))]
+[JsonSerializable(typeof(ExperimentView))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -2,7 +2,8 @@ namespace Kohonen.Cli;
 
 /// <summary>What <c>kohonen train --json</c> and <c>kohonen demo colors --json</c> print. <see cref="RunId"/>
 /// is the recorded run (null with --no-track); <see cref="Output"/> the model file written (null without --out);
-/// <see cref="PeakWorkingSetBytes"/> the process's peak resident memory so far.</summary>
+/// <see cref="PeakWorkingSetBytes"/> the process's peak resident memory so far; <see cref="Experiment"/> the
+/// experiment the run went to.</summary>
 internal sealed record TrainingSummary(
     string Command,
     string? RunId,
@@ -21,4 +22,5 @@ internal sealed record TrainingSummary(
     double QuantizationError,
     double? TopographicError,
     IReadOnlyList<string> Pictures,
-    long PeakWorkingSetBytes);
+    long PeakWorkingSetBytes,
+    string? Experiment = null);

@@ -9,11 +9,11 @@ namespace Kohonen.Server;
 internal static class ModelLoading
 {
     /// <summary>The run's <c>model.som</c>, loaded, with the run and its experiment's name.</summary>
-    public static async Task<ServedModel> LoadAsync(ITrackingStore store, Run run, CancellationToken cancellationToken)
+    public static async Task<ServedModel> LoadAsync(ITrackingStore store, Run run, CancellationToken cancellationToken, string? reason = null)
     {
         var bytes = await store.ReadArtifactAsync(run.Info.RunId, "model.som", cancellationToken).ConfigureAwait(false);
         var model = SomFile.FromBytes(bytes, $"run {run.Info.RunId}: model.som");
-        return new ServedModel(model, run, await ExperimentNameAsync(store, run, cancellationToken).ConfigureAwait(false));
+        return new ServedModel(model, run, await ExperimentNameAsync(store, run, cancellationToken).ConfigureAwait(false), reason);
     }
 
     private static async Task<string> ExperimentNameAsync(ITrackingStore store, Run run, CancellationToken cancellationToken) =>
@@ -56,10 +56,11 @@ internal sealed partial class ModelLoader(KohonenServerOptions options, ModelHol
                 LogDemoTrained(logger, demo.Info.RunId);
             }
 
-            var run = await ModelSelector.SelectAsync(store, options.Selection, stoppingToken).ConfigureAwait(false);
-            var served = await ModelLoading.LoadAsync(store, run, stoppingToken).ConfigureAwait(false);
+            var choice = await ModelSelector.ChooseAsync(store, options.Selection, stoppingToken).ConfigureAwait(false);
+            var run = choice.Run;
+            var served = await ModelLoading.LoadAsync(store, run, stoppingToken, choice.Reason).ConfigureAwait(false);
             holder.Serve(served);
-            LogServing(logger, run.Info.RunId, run.Info.RunName, served.Model.Width, served.Model.Height, served.Model.Dimension);
+            LogServing(logger, RunIds.Short(run.Info.RunId), run.Info.RunName, choice.Reason, served.Model.Width, served.Model.Height, served.Model.Dimension);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -80,8 +81,8 @@ internal sealed partial class ModelLoader(KohonenServerOptions options, ModelHol
     [LoggerMessage(Level = LogLevel.Information, Message = "Colour demo recorded as run {RunId}.")]
     private static partial void LogDemoTrained(ILogger logger, string runId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Serving run {RunId} ({RunName}): {Width}×{Height} map of {Dimension} features.")]
-    private static partial void LogServing(ILogger logger, string runId, string runName, int width, int height, int dimension);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Serving run {RunId} ({RunName}): {Reason}. A {Width}×{Height} map of {Dimension} features.")]
+    private static partial void LogServing(ILogger logger, string runId, string runName, string reason, int width, int height, int dimension);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "No model could be loaded; predictions answer 503.")]
     private static partial void LogLoadFailed(ILogger logger, Exception exception);

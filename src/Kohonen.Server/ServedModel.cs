@@ -7,7 +7,8 @@ namespace Kohonen.Server;
 /// <param name="Model">The trained map.</param>
 /// <param name="Run">The run whose <c>model.som</c> it is.</param>
 /// <param name="ExperimentName">The run's experiment, by name.</param>
-internal sealed record ServedModel(SomModel Model, Run Run, string ExperimentName)
+/// <param name="Reason">Why this run is served, in one line.</param>
+internal sealed record ServedModel(SomModel Model, Run Run, string ExperimentName, string? Reason = null)
 {
     /// <summary>The features as a phrase for messages: "3 (red, green, blue)".</summary>
     public string Features { get; } = $"{Model.Dimension} ({string.Join(", ", Model.FeatureNames)})";

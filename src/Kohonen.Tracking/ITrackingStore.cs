@@ -51,4 +51,28 @@ public interface ITrackingStore
 
     /// <summary>The relative paths of a run's artifacts, in ordinal order.</summary>
     Task<IReadOnlyList<string>> ListArtifactsAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>Every experiment, by name in ordinal order.</summary>
+    Task<IReadOnlyList<Experiment>> ListExperimentsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Creates an experiment; a name already taken is a <see cref="TrackingException"/>.</summary>
+    Task<Experiment> CreateExperimentAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives an experiment a new name; an unknown experiment or a name already taken is a
+    /// <see cref="TrackingException"/>. Its runs stay in it.</summary>
+    Task RenameExperimentAsync(string experimentId, string newName, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives a run a new name.</summary>
+    /// <exception cref="RunNotFoundException">No run has this id.</exception>
+    Task RenameRunAsync(string runId, string newName, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a run: its params, metrics, tags and every artifact (the model, the pictures).
+    /// Afterwards no search returns it.</summary>
+    /// <exception cref="RunNotFoundException">No run has this id.</exception>
+    Task DeleteRunAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>The ids of the runs (of any experiment) that start with <paramref name="prefix"/>
+    /// (lower-case hex), in ordinal order, at most <paramref name="maxResults"/>. See
+    /// <see cref="RunIds.ResolveAsync"/> for the rule people use.</summary>
+    Task<IReadOnlyList<string>> FindRunIdsAsync(string prefix, int maxResults, CancellationToken cancellationToken = default);
 }

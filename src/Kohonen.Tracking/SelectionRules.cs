@@ -5,7 +5,8 @@ namespace Kohonen.Tracking;
 /// explicit run id (<c>SOM_RUN_ID</c>, or the id in the file <c>SOM_RUN_ID_FILE</c>) unless
 /// <see cref="ForceBest"/> (<c>SOM_FORCE_BEST</c>); otherwise the best FINISHED run by
 /// <see cref="MetricKey"/> (<c>SOM_METRIC_KEY</c>), lowest first unless <see cref="Ascending"/> is false
-/// (<c>SOM_METRIC_ASCENDING</c>).
+/// (<c>SOM_METRIC_ASCENDING</c>), ranked only among runs comparable with a reference (see
+/// <see cref="ModelSelector"/>).
 /// </summary>
 public sealed record SelectionRules
 {
@@ -26,4 +27,7 @@ public sealed record SelectionRules
 
     /// <summary>Only runs of this experiment; null for all.</summary>
     public string? ExperimentName { get; init; }
+
+    /// <summary>The data the model is chosen for; null to compare with the most recent finished run.</summary>
+    public DataReference? Data { get; init; }
 }

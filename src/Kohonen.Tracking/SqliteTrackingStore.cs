@@ -15,7 +15,7 @@ namespace Kohonen.Tracking;
 public sealed class SqliteTrackingStore : ITrackingStore
 {
     /// <summary>The schema version this build writes.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     /// <summary>The migrations, in order: index i brings the schema from version i to i + 1.</summary>
     private static readonly string[] Migrations =
@@ -52,6 +52,12 @@ public sealed class SqliteTrackingStore : ITrackingStore
             step INTEGER NOT NULL,
             timestamp INTEGER NOT NULL);
         CREATE INDEX metrics_run_key ON metrics (run_id, key, step, seq);
+        """,
+        // 2: runs found by tag (the data fingerprint and feature schema that make runs comparable), and
+        // the run id prefixes people type, found by a range over the primary key (GLOB uses the index).
+        """
+        CREATE INDEX tags_key_value ON tags (key, value);
+        CREATE INDEX runs_start ON runs (start_time);
         """,
     ];
 
@@ -341,6 +347,110 @@ public sealed class SqliteTrackingStore : ITrackingStore
             .Where(f => !Path.GetFileName(f).Contains(AtomicFile.TemporaryInfix, StringComparison.Ordinal))
             .Select(f => Path.GetRelativePath(root, f).Replace(Path.DirectorySeparatorChar, '/'))
             .Order(StringComparer.Ordinal)];
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Experiment>> ListExperimentsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = Connect();
+        var rows = await connection.QueryAsync<(long Id, string Name, long Created)>(new CommandDefinition(
+            "SELECT experiment_id, name, creation_time FROM experiments", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. rows.Select(r => new Experiment(r.Id.ToString(CultureInfo.InvariantCulture), r.Name, DateTimeOffset.FromUnixTimeMilliseconds(r.Created)))
+            .OrderBy(e => e.Name, StringComparer.Ordinal)];
+    }
+
+    /// <inheritdoc />
+    public async Task<Experiment> CreateExperimentAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        await using var connection = Connect();
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO experiments (name, creation_time) VALUES (@name, @now) ON CONFLICT (name) DO NOTHING",
+            new { name, now = Now() }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return inserted == 1
+            ? (await GetExperimentByNameAsync(connection, name, cancellationToken).ConfigureAwait(false))!
+            : throw new TrackingException($"There is already an experiment named '{name}'.");
+    }
+
+    /// <inheritdoc />
+    public async Task RenameExperimentAsync(string experimentId, string newName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(newName);
+        if (!long.TryParse(experimentId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            throw new TrackingException($"No experiment has the id '{experimentId}'.");
+        }
+
+        await using var connection = Connect();
+        int changed;
+        try
+        {
+            changed = await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE experiments SET name = @newName WHERE experiment_id = @id", new { id, newName }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19)
+        {
+            throw new TrackingException($"There is already an experiment named '{newName}'.", e);
+        }
+
+        if (changed == 0)
+        {
+            throw new TrackingException($"No experiment has the id '{experimentId}'.");
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task RenameRunAsync(string runId, string newName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(newName);
+        await using var connection = Connect();
+        var changed = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE runs SET name = @newName WHERE run_id = @runId", new { runId, newName }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (changed == 0)
+        {
+            throw new RunNotFoundException(runId);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task DeleteRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        var root = await RunArtifactRootAsync(runId, cancellationToken).ConfigureAwait(false);
+        await using (var connection = Connect())
+        {
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var table in (string[])["metrics", "params", "tags", "runs"])
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    $"DELETE FROM {table} WHERE run_id = @runId", new { runId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // The run is gone from the database first: a crash here leaves files no run points to, never a
+        // run without its model.
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> FindRunIdsAsync(string prefix, int maxResults, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxResults, 1);
+        if (!prefix.All(char.IsAsciiHexDigitLower))
+        {
+            return [];
+        }
+
+        await using var connection = Connect();
+        var ids = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT run_id FROM runs WHERE run_id GLOB @pattern ORDER BY run_id LIMIT @maxResults",
+            new { pattern = prefix + "*", maxResults }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. ids];
     }
 
     /// <summary>The file of an artifact (see <see cref="ArtifactPaths"/> for the names allowed).</summary>

@@ -142,9 +142,10 @@ public sealed class TrainingSession(SomOptions options, DataSource input)
         return new TrainingOutcome(model, bytes, qe, te, pictures, time, runId);
     }
 
-    /// <summary>The final metrics (and the last step's, when training did not measure it), the seed,
-    /// the model file and the pictures.</summary>
-    private static async Task RecordAsync(ITrackingStore store, TrainingOutcome outcome, CancellationToken cancellationToken)
+    /// <summary>The final metrics (and the last step's, when training did not measure it), the
+    /// quantization error in the data's units, the tags that make runs comparable (feature schema,
+    /// scaling, encoder), the seed, the model file and the pictures.</summary>
+    private async Task RecordAsync(ITrackingStore store, TrainingOutcome outcome, CancellationToken cancellationToken)
     {
         var runId = outcome.RunId!;
         var model = outcome.Model;
@@ -155,6 +156,7 @@ public sealed class TrainingSession(SomOptions options, DataSource input)
             new("train_seconds", outcome.TrainTime.TotalSeconds, final, stamp),
             new("final_quantization_error", outcome.QuantizationError, final, stamp),
             new("final_topographic_error", outcome.TopographicError, final, stamp),
+            new(RunProfile.DataQuantizationError, model.Scaler is null ? outcome.QuantizationError : DataUnits.QuantizationError(model, Input.Chunks()), final, stamp),
         };
         if (model.History.Count == 0 || model.History[^1].Iteration != final)
         {
@@ -165,6 +167,7 @@ public sealed class TrainingSession(SomOptions options, DataSource input)
         }
 
         await store.LogMetricsAsync(runId, finals, cancellationToken).ConfigureAwait(false);
+        await store.SetTagsAsync(runId, RunProfile.TagsOf(model), cancellationToken).ConfigureAwait(false);
         // The seed is known only now (an unseeded trainer draws one): a new param, not a change.
         await store.LogParamsAsync(runId, new Dictionary<string, string> { ["seed"] = model.Options.Seed!.Value.ToString(CultureInfo.InvariantCulture) }, cancellationToken).ConfigureAwait(false);
         await store.LogArtifactAsync(runId, "model.som", outcome.ModelBytes, cancellationToken).ConfigureAwait(false);

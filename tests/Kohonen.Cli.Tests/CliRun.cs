@@ -41,11 +41,15 @@ internal sealed class CliRun
 
     public static async Task<CliRun> InvokeAsync(CliEnvironment environment, params string[] args) => await InvokeAsync(environment, CancellationToken.None, args);
 
-    public static async Task<CliRun> InvokeAsync(CliEnvironment environment, CancellationToken cancellationToken, params string[] args)
+    public static async Task<CliRun> InvokeAsync(CliEnvironment environment, CancellationToken cancellationToken, params string[] args) =>
+        await InvokeAsync(environment, null, cancellationToken, args);
+
+    /// <summary>Runs with <paramref name="input"/> as standard input (null: nobody can answer).</summary>
+    public static async Task<CliRun> InvokeAsync(CliEnvironment environment, TextReader? input, CancellationToken cancellationToken, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = await CliApp.RunAsync(args, new CliConsole(output, error, interactive: false), environment, handleSignals: false, cancellationToken);
+        var code = await CliApp.RunAsync(args, new CliConsole(output, error, interactive: false, input), environment, handleSignals: false, cancellationToken);
         return new CliRun(code, output.ToString(), error.ToString());
     }
 

@@ -125,7 +125,8 @@ public class RunsCommandTests : ScratchFolder
         Assert.Equal(b.GetProperty("run_id").GetString(), newest.GetProperty("runs")[0].GetProperty("run_id").GetString());
         Assert.Equal(1, newest.GetProperty("runs").GetArrayLength());
         var table = await CliRun.InvokeAsync(Environment, "runs", "list");
-        Assert.Contains(a.GetProperty("run_id").GetString()!, table.Out, StringComparison.Ordinal);
+        Assert.Contains(a.GetProperty("run_id").GetString()![..8] + "  kohonen", table.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain(a.GetProperty("run_id").GetString()!, table.Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -137,8 +138,9 @@ public class RunsCommandTests : ScratchFolder
         var both = await JsonOf("runs", "compare", a, b, "--json");
         var text = await CliRun.InvokeAsync(Environment, "runs", "compare", a, b);
 
-        Assert.Equal([a, b], both.EnumerateArray().Select(r => r.GetProperty("run_id").GetString()));
-        Assert.Equal(["3", "4"], both.EnumerateArray().Select(r => r.GetProperty("params").GetProperty("width").GetString()));
+        Assert.Equal([a, b], both.EnumerateArray().Select(r => r.GetProperty("run").GetProperty("run_id").GetString()));
+        Assert.Equal(["3", "4"], both.EnumerateArray().Select(r => r.GetProperty("run").GetProperty("params").GetProperty("width").GetString()));
+        Assert.All(both.EnumerateArray(), r => Assert.True(r.GetProperty("comparable").GetBoolean()));
         var widthLine = text.Out.Split('\n').Single(l => l.Contains(" width ", StringComparison.Ordinal));
         Assert.Matches(@"^\s*\* width\s+3\s+4\s*$", widthLine);
         Assert.Matches(@"^\s+seed\s+4\s+4\s*$", text.Out.Split('\n').Single(l => l.Contains(" seed ", StringComparison.Ordinal)));
@@ -177,7 +179,7 @@ public class RunsCommandTests : ScratchFolder
         Assert.Equal((2, "error: No run has the id '0123456789abcdef0123456789abcdef'.\n"), (show.ExitCode, show.Error));
         Assert.Equal((2, "error: --experiment: there is no experiment named 'nope'.\n"), (list.ExitCode, list.Error));
         Assert.Equal((2, "error: The run '0123456789abcdef0123456789abcdef' named by the run id setting does not exist.\n"), (predict.ExitCode, predict.Error));
-        Assert.Equal((2, "error: No finished run has the metric 'accuracy' to choose by.\n"), (noMetric.ExitCode, noMetric.Error));
+        Assert.Equal((2, "error: No finished run of experiment 'kohonen' has the metric 'accuracy' to choose by.\n"), (noMetric.ExitCode, noMetric.Error));
     }
 
     [Fact]
@@ -195,7 +197,7 @@ public class RunsCommandTests : ScratchFolder
 
         Assert.Equal(Expected("large.som"), best.Out);
         Assert.Equal(Expected("small.som"), named.Out);
-        Assert.Contains(small.GetProperty("run_id").GetString()!, named.Error, StringComparison.Ordinal);
+        Assert.Contains($"Using the model of run {small.GetProperty("run_id").GetString()![..8]} (colors): named by the run id file", named.Error, StringComparison.Ordinal);
         Assert.Equal(Expected("large.som"), forced.Out);
     }
 

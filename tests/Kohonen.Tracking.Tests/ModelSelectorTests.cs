@@ -56,10 +56,12 @@ public sealed class ModelSelectorTests : StoreFolder
     {
         var (store, _) = await FourRuns();
 
-        var missingRun = await Assert.ThrowsAsync<TrackingException>(() => ModelSelector.SelectAsync(store, new SelectionRules { RunId = "0123" }, Token));
+        var missingRun = await Assert.ThrowsAsync<TrackingException>(() => ModelSelector.SelectAsync(store, new SelectionRules { RunId = "0123456789" }, Token));
+        var tooShort = await Assert.ThrowsAsync<TrackingException>(() => ModelSelector.SelectAsync(store, new SelectionRules { RunId = "0123" }, Token));
         var missingFile = await Assert.ThrowsAsync<TrackingException>(() => ModelSelector.SelectAsync(store, new SelectionRules { RunIdFile = Path.Combine(Folder, "nope") }, Token));
 
-        Assert.Equal("The run '0123' named by the run id setting does not exist.", missingRun.Message);
+        Assert.Equal("The run '0123456789' named by the run id setting does not exist.", missingRun.Message);
+        Assert.StartsWith("The run id setting names '0123': '0123' is not a run id: give the run's 32-hex id or its first 6 or more characters", tooShort.Message, StringComparison.Ordinal);
         Assert.Contains("does not exist", missingFile.Message, StringComparison.Ordinal);
     }
 

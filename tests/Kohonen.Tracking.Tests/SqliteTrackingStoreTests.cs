@@ -175,7 +175,7 @@ public sealed class SqliteTrackingStoreTests : StoreFolder
         SqliteConnection.ClearAllPools();
         var error = Assert.Throws<TrackingException>(() => SqliteTrackingStore.Open(Folder));
 
-        Assert.Contains("schema version 99, written by a newer version of Kohonen; this build reads up to version 1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("schema version 99, written by a newer version of Kohonen; this build reads up to version 2", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -67,11 +67,12 @@ internal static class DemoCommand
             options.Validate();
             var store = result.GetValue(recording.NoTrack) ? null : TrackingStores.Open(settings, result.GetValue(recording.Tracking.Store));
             TrainingOutcome outcome;
+            var experiment = result.GetValue(recording.Tracking.Experiment) ?? settings.ExperimentName;
             try
             {
                 var session = new TrainingSession(options, input)
                 {
-                    Recording = Recording.Run(store, result.GetValue(recording.Tracking.Experiment) ?? settings.ExperimentName,
+                    Recording = Recording.Run(store, experiment,
                         result.GetValue(recording.RunName) ?? settings.RunName ?? "colors",
                         new Dictionary<string, string>(Recording.DataTags(null, data), StringComparer.Ordinal) { ["data_file"] = "random colors" }),
                     // The picture file, and the hit map for the store's run.
@@ -94,7 +95,7 @@ internal static class DemoCommand
             Recording.WriteRunIdFile(runIdFile, outcome.RunId);
             Recording.WriteModel(outcome, path);
             MapPictures.Save(outcome.Pictures.Single(p => p.Kind == "colors").Content, pngPath);
-            SummaryPrinter.Print(console, SummaryPrinter.Summarize("demo colors", path, outcome, data.Rows, [pngPath]), result.GetValue(json));
+            SummaryPrinter.Print(console, SummaryPrinter.Summarize("demo colors", path, outcome, data.Rows, [pngPath]) with { Experiment = outcome.RunId is null ? null : experiment }, result.GetValue(json));
             return ExitCodes.Success;
         }));
 

@@ -11,8 +11,8 @@ internal static class PredictCommand
 {
     public static Command Create(CliConsole console, CliEnvironment environment)
     {
-        var modelPath = new Option<string?>("--model") { Description = "A trained model (.som). Without it, the model of a run in the store: --run, else SOM_RUN_ID or SOM_RUN_ID_FILE, else the best by SOM_METRIC_KEY." };
-        var run = new Option<string?>("--run") { Description = "Use this run's model (overrides SOM_RUN_ID and SOM_RUN_ID_FILE)." };
+        var modelPath = new Option<string?>("--model") { Description = "A trained model (.som). Without it, the model of a run in the store: --run, else SOM_RUN_ID or SOM_RUN_ID_FILE, else the best by SOM_METRIC_KEY among the experiment's runs on the --data file (else on data with its columns)." };
+        var run = new Option<string?>("--run") { Description = "Use this run's model: its id or a unique prefix of 6+ characters (overrides SOM_RUN_ID and SOM_RUN_ID_FILE)." };
         var forceBest = new Option<bool>("--force-best") { Description = "Use the best run even when a run id is set (SOM_FORCE_BEST)." };
         var tracking = new TrackingOptions();
         var data = new Option<string>("--data") { Description = $"Rows to place on the map ({DataFiles.Allowed}).", Required = true };
@@ -41,12 +41,14 @@ internal static class PredictCommand
                     {
                         RunId = r.GetValue(run) ?? settings.Selection.RunId,
                         ForceBest = r.GetValue(forceBest) || settings.Selection.ForceBest,
-                        ExperimentName = r.GetValue(tracking.Experiment),
+                        ExperimentName = r.GetValue(tracking.Experiment) ?? settings.ExperimentName,
+                        Data = await DataReferences.OfAsync(r.GetValue(data)!, "--data", DataFiles.Columns(r.GetValue(columns)), cancellationToken).ConfigureAwait(false),
                     };
-                    var selected = await ModelSelector.SelectAsync(store, rules, cancellationToken).ConfigureAwait(false);
+                    var choice = await ModelSelector.ChooseAsync(store, rules, cancellationToken).ConfigureAwait(false);
+                    var selected = choice.Run;
                     var bytes = await store.ReadArtifactAsync(selected.Info.RunId, "model.som", cancellationToken).ConfigureAwait(false);
                     model = SomFile.FromBytes(bytes, $"run {selected.Info.RunId}: model.som");
-                    console.Error.WriteLine($"Using the model of run {selected.Info.RunId} ({selected.Info.RunName}).");
+                    console.Error.WriteLine(choice.Describe("Using the model of"));
                 }
                 finally
                 {

@@ -7,27 +7,31 @@ using Spectre.Console;
 
 namespace Kohonen.Cli.Commands;
 
-/// <summary><c>kohonen runs list|show|best|compare|export</c>: what the store remembers.</summary>
-internal static class RunsCommand
+/// <summary><c>kohonen runs list|show|best|compare|export|delete|tag|rename</c>: what the store remembers.</summary>
+internal static partial class RunsCommand
 {
-    public static Command Create(CliConsole console, CliEnvironment environment) => new("runs", "List, show, rank, compare and export recorded runs.")
+    public static Command Create(CliConsole console, CliEnvironment environment) => new("runs", "List, show, rank, compare, export, tag, rename and delete recorded runs.")
     {
         List(console, environment),
         Show(console, environment),
         Best(console, environment),
         Compare(console, environment),
         Export(console, environment),
+        Delete(console, environment),
+        Tag(console, environment),
+        Rename(console, environment),
     };
 
     private static Command List(CliConsole console, CliEnvironment environment)
     {
         var tracking = new TrackingOptions();
+        var all = new Option<bool>("--all-experiments") { Description = "List the runs of every experiment." };
         var orderBy = new Option<string?>("--order-by") { Description = "Order by this metric, lowest first (runs without it last); default: newest first." };
         var descending = new Option<bool>("--descending") { Description = "With --order-by: highest first." };
         var status = EnumOption.Create<RunStatus>("--status", "Only runs in this state");
         var limit = new Option<int>("--limit") { Description = "At most this many runs (1..10000).", DefaultValueFactory = _ => 20 };
         var json = CommonOptions.Json();
-        var command = new Command("list", "List runs, newest first or by a metric.") { tracking.Store, tracking.Experiment, orderBy, descending, status, limit, json };
+        var command = new Command("list", "List the runs of an experiment (or of all), newest first or by a metric.") { tracking.Store, tracking.Experiment, all, orderBy, descending, status, limit, json };
         command.SetAction((r, cancellationToken) => Run(console, environment, r, tracking, async (store, settings) =>
         {
             var count = r.GetValue(limit);
@@ -36,54 +40,64 @@ internal static class RunsCommand
                 throw new UsageException($"--limit must be in 1..10000; got {count}.");
             }
 
-            var experiment = r.GetValue(tracking.Experiment);
+            if (r.GetValue(all) && r.GetValue(tracking.Experiment) is not null)
+            {
+                throw new UsageException("--all-experiments and --experiment contradict each other; give one.");
+            }
+
+            var experiment = r.GetValue(all) ? null : await ExperimentAsync(store, r.GetValue(tracking.Experiment), settings, cancellationToken);
+            var names = await ExperimentNamesAsync(store, cancellationToken);
+            var metricKey = r.GetValue(orderBy);
             var runs = await store.SearchRunsAsync(new RunQuery
             {
-                ExperimentIds = experiment is null ? null : [(await ExperimentAsync(store, experiment, cancellationToken)).ExperimentId],
+                ExperimentIds = experiment is null ? null : [experiment.ExperimentId],
                 Status = r.GetValue(status) is { } s ? OptionText.Parse<RunStatus>(s, "--status") : null,
-                OrderByMetric = r.GetValue(orderBy),
+                OrderByMetric = metricKey,
                 Ascending = !r.GetValue(descending),
                 MaxResults = count,
             }, cancellationToken);
             if (r.GetValue(json))
             {
-                console.Out.WriteLine(JsonSerializer.Serialize(new RunList(TrackingStores.Describe(store), [.. runs.Select(RunView.Of)]), CliJsonContext.Default.RunList));
+                console.Out.WriteLine(JsonSerializer.Serialize(
+                    new RunList(TrackingStores.Describe(store), experiment?.Name, [.. runs.Select(x => RunView.Of(x, names.GetValueOrDefault(x.Info.ExperimentId)))]),
+                    CliJsonContext.Default.RunList));
                 return;
             }
 
+            var scope = experiment is null ? "every experiment" : $"experiment '{experiment.Name}'";
             if (runs.Count == 0)
             {
-                console.Out.WriteLine($"No runs in {TrackingStores.Describe(store)}{(experiment is null ? "" : $" (experiment '{experiment}')")}.");
+                console.Out.WriteLine($"No runs in {scope} ({TrackingStores.Describe(store)}).");
                 return;
             }
 
-            var metricColumns = new List<string> { "quantization_error", "topographic_error" };
-            if (r.GetValue(orderBy) is { } key && !metricColumns.Contains(key))
-            {
-                metricColumns.Insert(0, key);
-            }
-
-            var table = new Table().Border(TableBorder.Simple).AddColumns("run id", "name", "status", "started (UTC)", "time (s)");
-            foreach (var metric in metricColumns)
-            {
-                table.AddColumn(new TableColumn(Markup.Escape(metric)).RightAligned());
-            }
-
+            var order = metricKey is null ? "newest first" : $"by {metricKey}, {(r.GetValue(descending) ? "highest" : "lowest")} first";
+            console.Out.WriteLine($"Runs of {scope}, {order} ({TrackingStores.Describe(store)}):");
+            var metric = metricKey ?? "quantization_error";
+            var table = new TextTable()
+                .Add("ID")
+                .Add("EXPERIMENT", flexible: true, minWidth: 6)
+                .Add("NAME", flexible: true, minWidth: 8)
+                .Add("DATA", flexible: true, minWidth: 6)
+                .Add("STATUS")
+                .Add("STARTED")
+                .Add(metricKey is null ? "QE" : metricKey.ToUpperInvariant(), flexible: true, minWidth: 6, rightAligned: true);
             foreach (var run in runs)
             {
-                var cells = new List<string>
-                {
-                    run.Info.RunId,
-                    Markup.Escape(run.Info.RunName),
+                table.Row(
+                    RunIds.Short(run.Info.RunId),
+                    names.GetValueOrDefault(run.Info.ExperimentId) ?? run.Info.ExperimentId,
+                    run.Info.RunName,
+                    RunProfile.Of(run).DataName,
                     run.Info.Status.ToName(),
-                    run.Info.StartedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-                    run.Metrics.TryGetValue("train_seconds", out var seconds) ? Number(seconds.Value, "0.000") : "",
-                };
-                cells.AddRange(metricColumns.Select(m => run.Metrics.TryGetValue(m, out var v) ? Number(v.Value) : "–"));
-                table.AddRow([.. cells]);
+                    run.Info.StartedAt.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture),
+                    run.Metrics.TryGetValue(metric, out var v) ? Number(v.Value, "0.####") : "–");
             }
 
-            console.OutConsole.Write(table);
+            foreach (var line in table.Lines(console.TableWidth))
+            {
+                console.Out.WriteLine(line);
+            }
         }));
         return command;
     }
@@ -91,7 +105,7 @@ internal static class RunsCommand
     private static Command Show(CliConsole console, CliEnvironment environment)
     {
         var tracking = new TrackingOptions();
-        var id = new Argument<string>("run-id") { Description = "The run's id." };
+        var id = RunIdArgument();
         var json = CommonOptions.Json();
         var command = new Command("show", "Show a run: params, metrics with their per-step history, tags and artifacts.") { id, tracking.Store, json };
         command.SetAction((r, cancellationToken) => Run(console, environment, r, tracking, async (store, _) =>
@@ -106,7 +120,7 @@ internal static class RunsCommand
             var run = details.Run;
             console.Out.WriteLine($"run          {run.RunId}");
             console.Out.WriteLine($"name         {run.RunName}");
-            console.Out.WriteLine($"experiment   {run.ExperimentId}");
+            console.Out.WriteLine($"experiment   {run.ExperimentName ?? "?"} (id {run.ExperimentId})");
             console.Out.WriteLine($"status       {run.Status}");
             console.Out.WriteLine($"started      {run.StartTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC");
             console.Out.WriteLine($"ended        {run.EndTime?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC" ?? "(running)"}");
@@ -142,26 +156,33 @@ internal static class RunsCommand
         var tracking = new TrackingOptions();
         var metric = new Option<string?>("--metric") { Description = "The metric to rank by (default: SOM_METRIC_KEY, else quantization_error)." };
         var descending = new Option<bool>("--descending") { Description = "Highest first (default: SOM_METRIC_ASCENDING, else lowest first)." };
+        var data = new Option<string?>("--data") { Description = $"Rank the runs trained on this file (else those whose features it has); default: the runs comparable with the most recent one ({DataFiles.Allowed})." };
         var json = CommonOptions.Json();
-        var command = new Command("best", "The best FINISHED run by a metric (runs without it never win).") { metric, descending, tracking.Store, tracking.Experiment, json };
+        var command = new Command("best", "The best FINISHED run by a metric among comparable runs (same data and features), and why.") { metric, descending, data, tracking.Store, tracking.Experiment, json };
         command.SetAction((r, cancellationToken) => Run(console, environment, r, tracking, async (store, settings) =>
         {
+            var experiment = r.GetValue(tracking.Experiment) ?? settings.ExperimentName;
             var rules = settings.Selection with
             {
                 ForceBest = true,
                 MetricKey = r.GetValue(metric) ?? settings.Selection.MetricKey,
                 Ascending = !r.GetValue(descending) && settings.Selection.Ascending,
-                ExperimentName = r.GetValue(tracking.Experiment),
+                ExperimentName = experiment,
+                Data = r.GetValue(data) is { } file ? await DataReferences.OfAsync(file, "--data", null, cancellationToken) : null,
             };
-            var best = await ModelSelector.SelectAsync(store, rules, cancellationToken);
-            var value = best.Metrics[rules.MetricKey].Value;
+            var choice = await ModelSelector.ChooseAsync(store, rules, cancellationToken);
+            var best = choice.Run;
+            var key = choice.MetricKey!;
+            var value = best.Metrics[key].Value;
             if (r.GetValue(json))
             {
-                console.Out.WriteLine(JsonSerializer.Serialize(new BestRun(rules.MetricKey, rules.Ascending, value, RunView.Of(best)), CliJsonContext.Default.BestRun));
+                console.Out.WriteLine(JsonSerializer.Serialize(
+                    new BestRun(key, rules.Ascending, value, choice.Reason, choice.ComparableRuns, RunView.Of(best, experiment)), CliJsonContext.Default.BestRun));
                 return;
             }
 
-            console.Out.WriteLine($"{best.Info.RunId}  {best.Info.RunName}  {rules.MetricKey} = {Number(value)} ({(rules.Ascending ? "lowest" : "highest")} of the finished runs)");
+            console.Out.WriteLine($"{best.Info.RunId}  {best.Info.RunName}  {key} = {Number(value)}");
+            console.Out.WriteLine(choice.Describe("Best"));
         }));
         return command;
     }
@@ -169,35 +190,59 @@ internal static class RunsCommand
     private static Command Compare(CliConsole console, CliEnvironment environment)
     {
         var tracking = new TrackingOptions();
-        var ids = new Argument<string[]>("run-ids") { Description = "Two or more run ids.", Arity = ArgumentArity.OneOrMore };
+        var ids = new Argument<string[]>("run-ids") { Description = "Two or more run ids (or unique prefixes of 6+ characters).", Arity = ArgumentArity.OneOrMore };
         var json = CommonOptions.Json();
-        var command = new Command("compare", "Params and metrics of runs side by side.") { ids, tracking.Store, json };
+        var command = new Command("compare", "Runs side by side: data, scaling, features, params and metrics; marks runs not comparable with the first.") { ids, tracking.Store, json };
         command.SetAction((r, cancellationToken) => Run(console, environment, r, tracking, async (store, _) =>
         {
             var runs = new List<Run>();
-            foreach (var runId in r.GetValue(ids)!.Distinct(StringComparer.Ordinal))
+            foreach (var text in r.GetValue(ids)!)
             {
-                runs.Add(await store.GetRunAsync(runId, cancellationToken));
+                var runId = await RunIds.ResolveAsync(store, text, cancellationToken);
+                if (runs.All(x => x.Info.RunId != runId))
+                {
+                    runs.Add(await store.GetRunAsync(runId, cancellationToken));
+                }
             }
 
+            var names = await ExperimentNamesAsync(store, cancellationToken);
+            var profiles = runs.Select(RunProfile.Of).ToList();
+            var compared = runs.Select((x, i) =>
+            {
+                var p = profiles[i];
+                var comparable = p.IsComparableWith(profiles[0]);
+                return new ComparedRun(RunView.Of(x, names.GetValueOrDefault(x.Info.ExperimentId)), p.DataFile, p.Rows, p.Scaling, p.Schema, comparable,
+                    comparable ? null : profiles[0].DifferenceFrom(p));
+            }).ToList();
             if (r.GetValue(json))
             {
-                console.Out.WriteLine(JsonSerializer.Serialize<IReadOnlyList<RunView>>([.. runs.Select(RunView.Of)], CliJsonContext.Default.IReadOnlyListRunView));
+                console.Out.WriteLine(JsonSerializer.Serialize<IReadOnlyList<ComparedRun>>(compared, CliJsonContext.Default.IReadOnlyListComparedRun));
                 return;
             }
 
             var table = new Table().Border(TableBorder.Simple).AddColumn("");
             foreach (var run in runs)
             {
-                table.AddColumn(new TableColumn(Markup.Escape($"{run.Info.RunId[..8]} {run.Info.RunName}")).RightAligned());
+                table.AddColumn(new TableColumn(Markup.Escape($"{RunIds.Short(run.Info.RunId)} {run.Info.RunName}")).RightAligned());
             }
 
-            table.AddRow(["status", .. runs.Select(x => x.Info.Status.ToName())]);
-            foreach (var key in runs.SelectMany(x => x.Params.Keys).Distinct().Order(StringComparer.Ordinal))
+            void Row(string label, IEnumerable<string> values)
             {
-                var values = runs.Select(x => x.Params.TryGetValue(key, out var v) ? v : "–").ToList();
-                var differs = values.Distinct().Count() > 1;
-                table.AddRow([Markup.Escape((differs ? "* " : "  ") + key), .. values.Select(Markup.Escape)]);
+                var list = values.ToList();
+                var differs = list.Distinct().Count() > 1;
+                table.AddRow([Markup.Escape((differs ? "* " : "  ") + label), .. list.Select(Markup.Escape)]);
+            }
+
+            table.AddRow(["  comparable", .. compared.Select((c, i) => i == 0 ? "(reference)" : c.Comparable ? "yes" : "NO")]);
+            Row("experiment", runs.Select(x => names.GetValueOrDefault(x.Info.ExperimentId) ?? x.Info.ExperimentId));
+            Row("status", runs.Select(x => x.Info.Status.ToName()));
+            Row("data file", profiles.Select(p => p.DataName));
+            Row("data rows", profiles.Select(p => p.Rows ?? "–"));
+            Row("features", profiles.Select(p => p.SchemaSummary));
+            Row("scaling", profiles.Select(p => p.Scaling ?? "–"));
+            foreach (var key in runs.SelectMany(x => x.Params.Keys).Distinct().Where(k => k != "scaling").Order(StringComparer.Ordinal))
+            {
+                Row(key, runs.Select(x => x.Params.TryGetValue(key, out var v) ? v : "–"));
             }
 
             foreach (var key in runs.SelectMany(x => x.Metrics.Keys).Distinct().Order(StringComparer.Ordinal))
@@ -206,7 +251,11 @@ internal static class RunsCommand
             }
 
             console.OutConsole.Write(table);
-            console.Out.WriteLine("(* params that differ)");
+            console.Out.WriteLine("(* values that differ)");
+            foreach (var c in compared.Where(c => !c.Comparable))
+            {
+                console.Out.WriteLine($"Run {RunIds.Short(c.Run.RunId)} is not comparable with {RunIds.Short(runs[0].Info.RunId)}: {c.Difference}; its metrics are not measured on the same data.");
+            }
         }));
         return command;
     }
@@ -214,7 +263,7 @@ internal static class RunsCommand
     private static Command Export(CliConsole console, CliEnvironment environment)
     {
         var tracking = new TrackingOptions();
-        var id = new Argument<string>("run-id") { Description = "The run's id." };
+        var id = RunIdArgument();
         var output = new Option<string>("--out") { Description = "A new or empty folder to write run.json and the artifacts into.", Required = true };
         var json = CommonOptions.Json();
         var command = new Command("export", "Write a run (run.json with params, metrics and history) and its artifacts to a folder.") { id, output, tracking.Store, json };
@@ -251,8 +300,9 @@ internal static class RunsCommand
         return command;
     }
 
-    private static async Task<RunDetails> DetailsAsync(ITrackingStore store, string runId, CancellationToken cancellationToken)
+    private static async Task<RunDetails> DetailsAsync(ITrackingStore store, string idOrPrefix, CancellationToken cancellationToken)
     {
+        var runId = await RunIds.ResolveAsync(store, idOrPrefix, cancellationToken);
         var run = await store.GetRunAsync(runId, cancellationToken);
         var history = new SortedDictionary<string, IReadOnlyList<MetricPoint>>(StringComparer.Ordinal);
         foreach (var key in run.Metrics.Keys)
@@ -261,12 +311,27 @@ internal static class RunsCommand
                 .Select(m => new MetricPoint(m.Step, m.Value, DateTimeOffset.FromUnixTimeMilliseconds(m.Timestamp)))];
         }
 
-        return new RunDetails(RunView.Of(run), history, await store.ListArtifactsAsync(runId, cancellationToken));
+        var experiment = await store.GetExperimentAsync(run.Info.ExperimentId, cancellationToken);
+        return new RunDetails(RunView.Of(run, experiment?.Name), history, await store.ListArtifactsAsync(runId, cancellationToken));
     }
 
-    private static async Task<Experiment> ExperimentAsync(ITrackingStore store, string name, CancellationToken cancellationToken) =>
-        await store.GetExperimentByNameAsync(name, cancellationToken)
-            ?? throw new UsageException($"--experiment: there is no experiment named '{name}'.");
+    /// <summary>The run id argument: the whole id or a unique prefix.</summary>
+    internal static Argument<string> RunIdArgument() =>
+        new("run-id") { Description = $"The run's id, or a prefix of {RunIds.MinPrefixLength} or more characters that no other run's id starts with." };
+
+    /// <summary>The experiment --experiment names, else the settings' (MLFLOW_EXPERIMENT_NAME, else 'kohonen').</summary>
+    internal static async Task<Experiment> ExperimentAsync(ITrackingStore store, string? flag, KohonenSettings settings, CancellationToken cancellationToken)
+    {
+        var name = flag ?? settings.ExperimentName;
+        return await store.GetExperimentByNameAsync(name, cancellationToken)
+            ?? throw new UsageException(flag is null
+                ? $"There is no experiment named '{name}' (the default: set --experiment or MLFLOW_EXPERIMENT_NAME; 'kohonen experiments list' shows them)."
+                : $"--experiment: there is no experiment named '{name}'.");
+    }
+
+    /// <summary>Experiment names by id.</summary>
+    internal static async Task<Dictionary<string, string>> ExperimentNamesAsync(ITrackingStore store, CancellationToken cancellationToken) =>
+        (await store.ListExperimentsAsync(cancellationToken)).ToDictionary(e => e.ExperimentId, e => e.Name, StringComparer.Ordinal);
 
     private static void Section(CliConsole console, string title, IEnumerable<(string Key, string Value)> rows)
     {
@@ -278,11 +343,11 @@ internal static class RunsCommand
         }
     }
 
-    private static string Number(double value, string format = "0.######") =>
+    internal static string Number(double value, string format = "0.######") =>
         double.IsNaN(value) ? "NaN" : value.ToString(format, CultureInfo.InvariantCulture);
 
     /// <summary>Opens the store, runs the body, closes the store; exit codes as every command.</summary>
-    private static Task<int> Run(CliConsole console, CliEnvironment environment, ParseResult result, TrackingOptions tracking, Func<ITrackingStore, KohonenSettings, Task> body) =>
+    internal static Task<int> Run(CliConsole console, CliEnvironment environment, ParseResult result, TrackingOptions tracking, Func<ITrackingStore, KohonenSettings, Task> body) =>
         CommandRunner.RunAsync(console, CommonOptions.IsVerbose(result, environment), async () =>
         {
             var settings = KohonenSettings.Load(environment);

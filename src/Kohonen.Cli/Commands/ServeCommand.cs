@@ -13,7 +13,7 @@ internal static class ServeCommand
     public static Command Create(CliConsole console, CliEnvironment environment)
     {
         var urls = new Option<string?>("--urls") { Description = "Addresses to listen on, separated by ';' (default: http://0.0.0.0:PORT, PORT from the settings, else 8000)." };
-        var run = new Option<string?>("--run") { Description = "Serve this run's model (overrides SOM_RUN_ID and SOM_RUN_ID_FILE)." };
+        var run = new Option<string?>("--run") { Description = "Serve this run's model: its id or a unique prefix of 6+ characters (overrides SOM_RUN_ID and SOM_RUN_ID_FILE)." };
         var forceBest = new Option<bool>("--force-best") { Description = "Serve the best run even when a run id is set (SOM_FORCE_BEST)." };
         var tracking = new TrackingOptions();
         var command = new Command("serve", "Serve predictions, pictures, runs and training over HTTP (OpenAPI at /openapi/v1.json, reference at /docs).")
@@ -26,6 +26,7 @@ internal static class ServeCommand
             var store = TrackingStores.Open(settings, r.GetValue(tracking.Store));
             try
             {
+                var experiment = r.GetValue(tracking.Experiment) ?? settings.ExperimentName;
                 var options = new KohonenServerOptions
                 {
                     Store = store,
@@ -33,8 +34,9 @@ internal static class ServeCommand
                     {
                         RunId = r.GetValue(run) ?? settings.Selection.RunId,
                         ForceBest = r.GetValue(forceBest) || settings.Selection.ForceBest,
+                        ExperimentName = experiment,
                     },
-                    ExperimentName = r.GetValue(tracking.Experiment) ?? settings.ExperimentName,
+                    ExperimentName = experiment,
                     ApiKey = settings.ApiKey,
                     MaxRequestBodyBytes = settings.MaxBodyBytes,
                     RateLimitPerSecond = settings.RateLimit,
@@ -54,7 +56,7 @@ internal static class ServeCommand
                 await using var app = builder.Build();
                 app.MapKohonenApi();
                 await app.StartAsync(cancellationToken).ConfigureAwait(false);
-                console.Error.WriteLine($"kohonen serve: listening on {addresses} (store {TrackingStores.Describe(store)}; API reference at /docs). Ctrl+C stops.");
+                console.Error.WriteLine($"kohonen serve: listening on {addresses} (store {TrackingStores.Describe(store)}, experiment '{experiment}'; API reference at /docs). Ctrl+C stops.");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);

@@ -67,7 +67,7 @@ internal static class SummaryPrinter
 
         if (s.RunId is not null)
         {
-            console.Out.WriteLine($"  run                 {s.RunId}");
+            console.Out.WriteLine($"  run                 {s.RunId}{(s.Experiment is null ? "" : $" (experiment '{s.Experiment}')")}");
         }
         foreach (var picture in s.Pictures)
         {

@@ -138,10 +138,10 @@ internal static class TrainCommand
             var plots = !r.GetValue(noPlots);
             var store = track ? TrackingStores.Open(settings, r.GetValue(recording.Tracking.Store)) : null;
             TrainingOutcome outcome;
+            var experiment = r.GetValue(recording.Tracking.Experiment) ?? settings.ExperimentName;
             try
             {
                 var runName = r.GetValue(recording.RunName) ?? settings.RunName ?? (dataPath is null ? "random" : Path.GetFileNameWithoutExtension(dataPath));
-                var experiment = r.GetValue(recording.Tracking.Experiment) ?? settings.ExperimentName;
                 var session = new TrainingSession(options, input)
                 {
                     MeasureCurve = plots,
@@ -172,7 +172,7 @@ internal static class TrainCommand
                 }
             }
 
-            SummaryPrinter.Print(console, SummaryPrinter.Summarize("train", path, outcome, input.Rows, written), r.GetValue(json));
+            SummaryPrinter.Print(console, SummaryPrinter.Summarize("train", path, outcome, input.Rows, written) with { Experiment = outcome.RunId is null ? null : experiment }, r.GetValue(json));
             return ExitCodes.Success;
         }));
         return command;

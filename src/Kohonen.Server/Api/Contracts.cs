@@ -38,7 +38,8 @@ public sealed record BatchResponse(IReadOnlyList<BmuResponse> Results);
 /// <param name="ModelLoaded">Whether a model is being served.</param>
 /// <param name="RunId">The served run, when there is one.</param>
 /// <param name="Problem">Why there is no model (loading, or the error).</param>
-public sealed record HealthResponse(string Status, bool ModelLoaded, string? RunId, string? Problem);
+/// <param name="Reason">Why the served run was chosen, in one line.</param>
+public sealed record HealthResponse(string Status, bool ModelLoaded, string? RunId, string? Problem, string? Reason = null);
 
 /// <summary>The served model.</summary>
 public sealed record ModelInfoResponse(
@@ -66,8 +67,9 @@ public sealed record RunSummary(
     IReadOnlyDictionary<string, double> Metrics,
     [property: Description("Whether this run's model is the one being served.")] bool Active);
 
-/// <summary>Runs with their metrics, best first.</summary>
-public sealed record ModelsResponse(string MetricKey, bool Ascending, IReadOnlyList<RunSummary> Models);
+/// <summary>Runs with their metrics, best first: the runs comparable with the served one (same data and
+/// features), or every finished run of the experiment when none is served; the served run and why.</summary>
+public sealed record ModelsResponse(string MetricKey, bool Ascending, IReadOnlyList<RunSummary> Models, string? ServedRunId = null, string? Reason = null);
 
 /// <summary>A node's weights, in the features' own units.</summary>
 public sealed record WeightsResponse(int X, int Y, IReadOnlyList<string> FeatureNames, IReadOnlyList<float> Weights);

@@ -27,15 +27,21 @@ internal static partial class ModelEndpoints
     [GeneratedRegex("^[0-9a-f]{32}$")]
     private static partial Regex RunIdPattern();
 
+    [GeneratedRegex("^[0-9a-f]{6,32}$")]
+    private static partial Regex RunIdOrPrefixPattern();
+
     /// <summary>Run ids are 32 lower-case hex digits; anything else is not a run (and never reaches the store).</summary>
     public static bool IsRunId(string id) => RunIdPattern().IsMatch(id);
+
+    /// <summary>A run id or a prefix of one that people may type (6 to 32 lower-case hex digits).</summary>
+    public static bool IsRunIdOrPrefix(string id) => RunIdOrPrefixPattern().IsMatch(id);
 
     /// <summary>Whether a model is loaded.</summary>
     /// <remarks>200 with status "healthy" when a model is served; 503 with status "unhealthy" and the reason otherwise.</remarks>
     /// <response code="200">A model is served: status "healthy" and its run.</response>
     /// <response code="503">No model is served: status "unhealthy" and why.</response>
     public static Results<Ok<HealthResponse>, Unavailable<HealthResponse>> Health(ModelHolder holder) => holder.Current is { } served
-        ? TypedResults.Ok(new HealthResponse("healthy", true, served.Run.Info.RunId, null))
+        ? TypedResults.Ok(new HealthResponse("healthy", true, served.Run.Info.RunId, null, served.Reason))
         : new Unavailable<HealthResponse>(new HealthResponse("unhealthy", false, null, holder.Problem));
 
     /// <summary>The served model: grid, features, run and metrics.</summary>
@@ -104,10 +110,14 @@ internal static partial class ModelEndpoints
             Status = RunStatus.Finished,
             OrderByMetric = rules.MetricKey,
             Ascending = rules.Ascending,
-            MaxResults = count,
+            MaxResults = 10_000,
         }, cancellationToken).ConfigureAwait(false);
-        var active = holder.Current?.Run.Info.RunId;
-        return TypedResults.Ok(new ModelsResponse(rules.MetricKey, rules.Ascending, [.. runs.Select(r => Summary(r, r.Info.RunId == active))]));
+        var served = holder.Current;
+        var active = served?.Run.Info.RunId;
+        // Ranked only against the served run's comparable runs (same data and features).
+        var reference = served is null ? null : RunProfile.Of(served.Run);
+        var ranked = runs.Where(r => reference is null || RunProfile.Of(r).IsComparableWith(reference)).Take(count);
+        return TypedResults.Ok(new ModelsResponse(rules.MetricKey, rules.Ascending, [.. ranked.Select(r => Summary(r, r.Info.RunId == active))], active, served?.Reason));
     }
 
     private static RunSummary Summary(Run run, bool active) => new(
@@ -126,12 +136,22 @@ internal static partial class ModelEndpoints
     /// <response code="200">The run's model is served from now on.</response>
     /// <response code="401">The server has an API key and the request did not give it.</response>
     /// <response code="403">The key is wrong, or (no key configured) the request came from another machine.</response>
-    /// <response code="404">There is no run with that id.</response>
-    /// <response code="409">The run did not finish, so it has no model to serve.</response>
+    /// <response code="404">There is no run with that id (or unique prefix of 6 or more characters).</response>
+    /// <response code="409">The prefix names several runs (they are listed), or the run did not finish, so it has no model to serve.</response>
     public static async Task<Results<Ok<ActivateResponse>, NotFoundProblem, ConflictProblem>> ActivateAsync(
         [FromRoute(Name = "run_id")] string runId, KohonenServerOptions options, ModelHolder holder, CancellationToken cancellationToken)
     {
-        if (await FindRunAsync(options.Store, runId, cancellationToken).ConfigureAwait(false) is not { } run)
+        Run? run;
+        try
+        {
+            run = await FindRunAsync(options.Store, runId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmbiguousRunIdException e)
+        {
+            return Problems.Conflict(e.Message);
+        }
+
+        if (run is null)
         {
             return NoRun(runId);
         }
@@ -141,23 +161,25 @@ internal static partial class ModelEndpoints
             return unfinished;
         }
 
-        var served = await ModelLoading.LoadAsync(options.Store, run, cancellationToken).ConfigureAwait(false);
+        var served = await ModelLoading.LoadAsync(options.Store, run, cancellationToken, "activated through POST /models/{id}/activate").ConfigureAwait(false);
         holder.Serve(served);
-        return TypedResults.Ok(new ActivateResponse(runId, run.Info.RunName, served.Model.Width, served.Model.Height, served.Model.Dimension));
+        return TypedResults.Ok(new ActivateResponse(run.Info.RunId, run.Info.RunName, served.Model.Width, served.Model.Height, served.Model.Dimension));
     }
 
-    /// <summary>The run with this id; null when there is none, or when the id is malformed (it never
-    /// reaches the store then).</summary>
+    /// <summary>The run with this id or unique prefix (6 or more characters); null when there is none,
+    /// or when the id is malformed (it never reaches the store then).</summary>
+    /// <exception cref="AmbiguousRunIdException">Several runs' ids start with the prefix.</exception>
     public static async Task<Run?> FindRunAsync(ITrackingStore store, string runId, CancellationToken cancellationToken)
     {
-        if (!IsRunId(runId))
+        if (!IsRunIdOrPrefix(runId))
         {
             return null;
         }
 
         try
         {
-            return await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
+            var id = await RunIds.ResolveAsync(store, runId, cancellationToken).ConfigureAwait(false);
+            return await store.GetRunAsync(id, cancellationToken).ConfigureAwait(false);
         }
         catch (RunNotFoundException)
         {
@@ -166,9 +188,9 @@ internal static partial class ModelEndpoints
     }
 
     /// <summary>The 404 for a run <see cref="FindRunAsync"/> did not find: a malformed id or an unknown run.</summary>
-    public static NotFoundProblem NoRun(string runId) => IsRunId(runId)
+    public static NotFoundProblem NoRun(string runId) => IsRunIdOrPrefix(runId)
         ? Problems.NotFound($"No run has the id '{runId}'.")
-        : Problems.NotFound($"'{runId}' is not a run id (32 hexadecimal digits).");
+        : Problems.NotFound($"'{runId}' is not a run id (32 hexadecimal digits, or the first 6 or more of them).");
 
     /// <summary>The 409 for a run that did not finish (only a FINISHED run has a model to
     /// <paramref name="purpose"/>); null for a finished run.</summary>

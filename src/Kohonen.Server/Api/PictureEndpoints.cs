@@ -1,3 +1,4 @@
+using Kohonen.Tracking;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -26,7 +27,7 @@ internal static class PictureEndpoints
     /// <response code="200">The picture.</response>
     /// <response code="400">The picture cannot be drawn from this run's model; the detail says why.</response>
     /// <response code="404">No such kind or run, or hits of a run that kept none.</response>
-    /// <response code="409">The run did not finish, so it has no model to draw.</response>
+    /// <response code="409">The prefix names several runs, or the run did not finish, so it has no model to draw.</response>
     public static async Task<Results<PngPicture, BadRequestProblem, NotFoundProblem, ConflictProblem>> RunPictureAsync(
         [FromRoute(Name = "run_id")] string runId, string kind, KohonenServerOptions options, MapPictureCache cache, CancellationToken cancellationToken)
     {
@@ -35,7 +36,17 @@ internal static class PictureEndpoints
             return Problems.NotFound($"There is no picture '{kind}.png'; the kinds are {string.Join(", ", MapPictureCache.Kinds)}.");
         }
 
-        if (await ModelEndpoints.FindRunAsync(options.Store, runId, cancellationToken).ConfigureAwait(false) is not { } run)
+        Run? run;
+        try
+        {
+            run = await ModelEndpoints.FindRunAsync(options.Store, runId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmbiguousRunIdException e)
+        {
+            return Problems.Conflict(e.Message);
+        }
+
+        if (run is null)
         {
             return ModelEndpoints.NoRun(runId);
         }
@@ -48,7 +59,7 @@ internal static class PictureEndpoints
         byte[]? png;
         try
         {
-            png = await cache.GetAsync(runId, kind).ConfigureAwait(false);
+            png = await cache.GetAsync(run.Info.RunId, kind).ConfigureAwait(false);
         }
         catch (ArgumentException e)
         {

@@ -97,6 +97,14 @@ internal sealed class MlflowClient : IDisposable
     public async Task<MlflowRunInfo> UpdateRunAsync(UpdateRunRequest request, CancellationToken cancellationToken) =>
         (await PostAsync($"{Api}runs/update", request, Json.UpdateRunRequest, Json.UpdateRunResponse, cancellationToken).ConfigureAwait(false)).RunInfo;
 
+    /// <summary>Marks a run deleted (runs/delete): searches no longer return it.</summary>
+    public Task DeleteRunAsync(string runId, CancellationToken cancellationToken) =>
+        PostAsync<DeleteRunRequest, MlflowError>($"{Api}runs/delete", new DeleteRunRequest(runId), Json.DeleteRunRequest, null, cancellationToken);
+
+    /// <summary>Renames an experiment (experiments/update).</summary>
+    public Task UpdateExperimentAsync(string experimentId, string newName, CancellationToken cancellationToken) =>
+        PostAsync<UpdateExperimentRequest, MlflowError>($"{Api}experiments/update", new UpdateExperimentRequest(experimentId, newName), Json.UpdateExperimentRequest, null, cancellationToken);
+
     public async Task<MlflowRun> GetRunAsync(string runId, CancellationToken cancellationToken) =>
         (await GetAsync($"{Api}runs/get?run_id={Uri.EscapeDataString(runId)}", Json.RunResponse, cancellationToken).ConfigureAwait(false)).Run;
 
@@ -182,6 +190,13 @@ internal sealed class MlflowClient : IDisposable
         SendAsync(
             () => new HttpRequestMessage(HttpMethod.Get, $"{ArtifactsApi}/{EscapePath(artifactPath)}"),
             response => response.Content.ReadAsByteArrayAsync(cancellationToken),
+            cancellationToken);
+
+    /// <summary>Deletes a file or a folder (with everything in it) through the server's artifact proxy.</summary>
+    public Task DeleteArtifactAsync(string artifactPath, CancellationToken cancellationToken) =>
+        SendAsync(
+            () => new HttpRequestMessage(HttpMethod.Delete, $"{ArtifactsApi}/{EscapePath(artifactPath)}"),
+            _ => Task.FromResult(true),
             cancellationToken);
 
     /// <summary>The files and folders directly under a folder of the artifact proxy.</summary>

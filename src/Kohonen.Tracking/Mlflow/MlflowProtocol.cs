@@ -64,8 +64,14 @@ internal sealed record CreateRunRequest(string ExperimentId, string RunName, lon
 /// <summary>CreateRun.Response and GetRun.Response.</summary>
 internal sealed record RunResponse(MlflowRun Run);
 
-/// <summary>UpdateRun.</summary>
-internal sealed record UpdateRunRequest(string RunId, string Status, long EndTime);
+/// <summary>UpdateRun (each field but the run id optional).</summary>
+internal sealed record UpdateRunRequest(string RunId, string? Status = null, long? EndTime = null, string? RunName = null);
+
+/// <summary>DeleteRun.</summary>
+internal sealed record DeleteRunRequest(string RunId);
+
+/// <summary>UpdateExperiment.</summary>
+internal sealed record UpdateExperimentRequest(string ExperimentId, string NewName);
 
 /// <summary>UpdateRun.Response.</summary>
 internal sealed record UpdateRunResponse(MlflowRunInfo RunInfo);
@@ -115,6 +121,8 @@ internal sealed record MlflowError(string? ErrorCode = null, string? Message = n
 [JsonSerializable(typeof(RunResponse))]
 [JsonSerializable(typeof(UpdateRunRequest))]
 [JsonSerializable(typeof(UpdateRunResponse))]
+[JsonSerializable(typeof(DeleteRunRequest))]
+[JsonSerializable(typeof(UpdateExperimentRequest))]
 [JsonSerializable(typeof(LogBatchRequest))]
 [JsonSerializable(typeof(SearchRunsRequest))]
 [JsonSerializable(typeof(SearchRunsResponse))]

@@ -210,6 +210,100 @@ public sealed class MlflowTrackingStore : ITrackingStore, IDisposable
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<Experiment>> ListExperimentsAsync(CancellationToken cancellationToken = default) =>
+        [.. (await _client.SearchExperimentsAsync(cancellationToken).ConfigureAwait(false)).Select(ToExperiment).OrderBy(e => e.Name, StringComparer.Ordinal)];
+
+    /// <inheritdoc />
+    public async Task<Experiment> CreateExperimentAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        try
+        {
+            var id = await _client.CreateExperimentAsync(name, cancellationToken).ConfigureAwait(false);
+            return new Experiment(id, name, DateTimeOffset.UtcNow);
+        }
+        catch (MlflowException e) when (e.ErrorCode == "RESOURCE_ALREADY_EXISTS")
+        {
+            throw new TrackingException($"There is already an experiment named '{name}'.", e);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task RenameExperimentAsync(string experimentId, string newName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(newName);
+        try
+        {
+            await _client.UpdateExperimentAsync(experimentId, newName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MlflowException e) when (e.ErrorCode == "RESOURCE_ALREADY_EXISTS")
+        {
+            throw new TrackingException($"There is already an experiment named '{newName}'.", e);
+        }
+        catch (MlflowException e) when (e.ErrorCode == "RESOURCE_DOES_NOT_EXIST")
+        {
+            throw new TrackingException($"No experiment has the id '{experimentId}'.", e);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task RenameRunAsync(string runId, string newName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(newName);
+        return Guard(runId, () => _client.UpdateRunAsync(new UpdateRunRequest(runId, RunName: newName), cancellationToken));
+    }
+
+    /// <summary>Deletes the run's artifacts through the proxy (its whole folder), then marks the run
+    /// deleted with <c>runs/delete</c>: MLflow keeps a deleted run's record until its garbage collector
+    /// (<c>mlflow gc</c>) removes it, but no search returns it.</summary>
+    /// <inheritdoc />
+    public async Task DeleteRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        var root = await ArtifactRootAsync(runId, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _client.DeleteArtifactAsync(root, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MlflowException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            // No artifacts to delete.
+        }
+
+        await Guard(runId, () => _client.DeleteRunAsync(runId, cancellationToken)).ConfigureAwait(false);
+        _artifactRoots.TryRemove(runId, out _);
+    }
+
+    /// <summary>MLflow has no search by id prefix: a whole id is looked up with <c>runs/get</c>, a prefix
+    /// among the active runs of every experiment (at most 10,000).</summary>
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> FindRunIdsAsync(string prefix, int maxResults, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxResults, 1);
+        if (prefix.Length == 32)
+        {
+            try
+            {
+                var run = await _client.GetRunAsync(prefix, cancellationToken).ConfigureAwait(false);
+                return run.Info.LifecycleStage == "deleted" ? [] : [run.Info.RunId];
+            }
+            catch (MlflowException e) when (e.ErrorCode is "RESOURCE_DOES_NOT_EXIST" or "INVALID_PARAMETER_VALUE")
+            {
+                return [];
+            }
+        }
+
+        var experiments = (await _client.SearchExperimentsAsync(cancellationToken).ConfigureAwait(false)).Select(e => e.ExperimentId).ToList();
+        if (experiments.Count == 0)
+        {
+            return [];
+        }
+
+        var runs = await _client.SearchRunsAsync(experiments, null, ["attributes.start_time DESC"], 10_000, cancellationToken).ConfigureAwait(false);
+        return [.. runs.Select(r => r.Info.RunId).Where(id => id.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal).Take(maxResults)];
+    }
+
+    /// <inheritdoc />
     public void Dispose() => _client.Dispose();
 
     private async Task<string> ArtifactAddressAsync(string runId, string path, CancellationToken cancellationToken)

@@ -64,8 +64,10 @@ public abstract class DataSource : IDisposable
         return new Npy(NpyRowReader.Open(path, columnNames), rowsPerChunk);
     }
 
-    /// <summary>The rows in order, in chunks (one chunk when in memory), in their own units.</summary>
-    internal abstract IEnumerable<DataMatrix> Chunks();
+    /// <summary>The rows in order, in chunks (the whole matrix as one chunk when in memory, else
+    /// chunks of the size the source was made with, read from the file as they are enumerated), in
+    /// their own units. Each enumeration reads the rows again.</summary>
+    public abstract IEnumerable<DataMatrix> Chunks();
 
     /// <summary>Checks every value is finite where that can be done before training.</summary>
     internal abstract void EnsureFinite();
@@ -101,7 +103,7 @@ public abstract class DataSource : IDisposable
 
         internal override DataMatrix Whole => data;
 
-        internal override IEnumerable<DataMatrix> Chunks() => [data];
+        public override IEnumerable<DataMatrix> Chunks() => [data];
 
         internal override void EnsureFinite() => data.EnsureFinite();
 
@@ -121,7 +123,7 @@ public abstract class DataSource : IDisposable
 
         internal override DataMatrix? Whole => null;
 
-        internal override IEnumerable<DataMatrix> Chunks() => reader.Chunks(rowsPerChunk).Select(c => c.Rows);
+        public override IEnumerable<DataMatrix> Chunks() => reader.Chunks(rowsPerChunk).Select(c => c.Rows);
 
         internal override void EnsureFinite()
         {

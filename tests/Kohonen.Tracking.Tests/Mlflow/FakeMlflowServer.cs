@@ -34,6 +34,18 @@ internal sealed class FakeMlflowServer : IAsyncDisposable
     /// <summary>The most runs or experiments one search page returns (small, so paging is exercised).</summary>
     public int PageSize { get; set; } = 3;
 
+    /// <summary>How many artifact files the server holds.</summary>
+    public int ArtifactCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _artifacts.Count;
+            }
+        }
+    }
+
     /// <summary>Every request, as "METHOD /path".</summary>
     public List<string> Requests { get; } = [];
 
@@ -161,7 +173,46 @@ internal sealed class FakeMlflowServer : IAsyncDisposable
 
             run.Status = (string?)body["status"] ?? run.Status;
             run.EndTime = (long?)body["end_time"] ?? run.EndTime;
+            if ((string?)body["run_name"] is { } newName)
+            {
+                // MLflow keeps the name in the mlflow.runName tag as well.
+                run.Tags["mlflow.runName"] = newName;
+            }
+
             return Ok(new JsonObject { ["run_info"] = run.InfoJson() });
+        }));
+        app.MapPost($"{Api}/runs/delete", (HttpRequest c) => Body(c, body =>
+        {
+            if (!_runs.TryGetValue((string?)body["run_id"] ?? "", out var run))
+            {
+                return NoRun((string?)body["run_id"]);
+            }
+
+            // A soft delete: the run stays readable by id, marked deleted, and searches skip it.
+            run.Deleted = true;
+            return Ok([]);
+        }));
+        app.MapPost($"{Api}/experiments/update", (HttpRequest c) => Body(c, body =>
+        {
+            var id = (string?)body["experiment_id"] ?? "";
+            var name = (string?)body["new_name"];
+            if (!_experiments.TryGetValue(id, out var experiment))
+            {
+                return Fail(404, "RESOURCE_DOES_NOT_EXIST", $"No Experiment with id={id} exists");
+            }
+
+            if (string.IsNullOrEmpty(name))
+            {
+                return Fail(400, "INVALID_PARAMETER_VALUE", "Missing value for required parameter 'new_name'.");
+            }
+
+            if (_experiments.Any(e => e.Key != id && e.Value.Name == name))
+            {
+                return Fail(400, "RESOURCE_ALREADY_EXISTS", $"Experiment '{name}' already exists.");
+            }
+
+            _experiments[id] = (name, experiment.Created);
+            return Ok([]);
         }));
         app.MapPost($"{Api}/runs/log-batch", (HttpRequest c) => Body(c, body =>
         {
@@ -245,7 +296,12 @@ internal sealed class FakeMlflowServer : IAsyncDisposable
                 return Fail(400, "INVALID_PARAMETER_VALUE", $"Invalid value {max} for parameter 'max_results' supplied.");
             }
 
-            IEnumerable<FakeRun> runs = _runs.Values.Where(r => experiments.Contains(r.ExperimentId));
+            if ((string?)body["run_view_type"] is { } view && view != "ACTIVE_ONLY")
+            {
+                return Fail(400, "INVALID_PARAMETER_VALUE", $"This stand-in answers ACTIVE_ONLY searches; got {view}.");
+            }
+
+            IEnumerable<FakeRun> runs = _runs.Values.Where(r => experiments.Contains(r.ExperimentId) && !r.Deleted);
             if ((string?)body["filter"] is { Length: > 0 } filter)
             {
                 // The one filter form the client sends: attributes.status = 'X'.
@@ -286,6 +342,18 @@ internal sealed class FakeMlflowServer : IAsyncDisposable
 
             return Ok([]);
         });
+        app.MapDelete(Artifacts + "/{**path}", (HttpRequest c, string path) => Locked(() =>
+        {
+            // A file, or a folder with everything under it.
+            var doomed = _artifacts.Keys.Where(k => k == path || k.StartsWith(path.TrimEnd('/') + "/", StringComparison.Ordinal)).ToList();
+            if (doomed.Count == 0)
+            {
+                return Fail(404, "RESOURCE_DOES_NOT_EXIST", $"File {path} does not exist");
+            }
+
+            doomed.ForEach(k => _artifacts.Remove(k));
+            return Ok([]);
+        }));
         app.MapGet(Artifacts + "/{**path}", (HttpRequest c, string path) => Locked(() =>
             _artifacts.TryGetValue(path, out var bytes)
                 ? Results.Bytes(bytes, "application/octet-stream")
@@ -426,6 +494,8 @@ internal sealed class FakeMlflowServer : IAsyncDisposable
 
         public long? EndTime { get; set; }
 
+        public bool Deleted { get; set; }
+
         public Dictionary<string, string> Params { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, string> Tags { get; } = new(StringComparer.Ordinal) { ["mlflow.runName"] = name };
@@ -447,7 +517,7 @@ internal sealed class FakeMlflowServer : IAsyncDisposable
             ["start_time"] = StartTime,
             ["end_time"] = EndTime,
             ["artifact_uri"] = $"mlflow-artifacts:/{ExperimentId}/{Id}/artifacts",
-            ["lifecycle_stage"] = "active",
+            ["lifecycle_stage"] = Deleted ? "deleted" : "active",
         };
 
         public JsonObject ToJson() => new()

@@ -36,7 +36,7 @@ public sealed class MlflowFlowTests : IAsyncLifetime
         var small = await TrainingRecorder.TrainAsync(_store, "colors", "small", new SomTrainer(new SomOptions { Width = 3, Height = 3, Iterations = 40, MetricsEvery = 10, Seed = 5, Sigma = 2 }), data,
             new Dictionary<string, string> { ["data_file"] = "colors" }, model => [("pictures/note.txt", "3x3"u8.ToArray())], cancellationToken: Token);
         var large = await TrainingRecorder.TrainAsync(_store, "colors", "large", new SomTrainer(new SomOptions { Width = 12, Height = 12, Iterations = 40, MetricsEvery = 10, Seed = 5 }), data,
-            cancellationToken: Token);
+            new Dictionary<string, string> { ["data_file"] = "colors" }, cancellationToken: Token);
         Assert.True(large.Model.QuantizationError(data) < small.Model.QuantizationError(data));
 
         var best = await ModelSelector.SelectAsync(_store, new SelectionRules { ExperimentName = "colors" }, Token);
@@ -56,6 +56,35 @@ public sealed class MlflowFlowTests : IAsyncLifetime
         var loaded = SomFile.FromBytes(await _store.ReadArtifactAsync(best.Info.RunId, "model.som", Token), "model.som");
         Assert.Equal(large.Model.Codebook.ToArray(), loaded.Codebook.ToArray());
         Assert.Equal(large.Model.FindBmu([0.9f, 0.1f, 0.1f]), loaded.FindBmu([0.9f, 0.1f, 0.1f]));
+    }
+
+    [Fact]
+    public async Task RunsAreRenamedDeletedWithTheirArtifactsAndFoundByPrefix()
+    {
+        var data = Colours(2);
+        var tags = new Dictionary<string, string> { ["data_file"] = "colors" };
+        var keep = await TrainingRecorder.TrainAsync(_store, "colors", "keep", new SomTrainer(new SomOptions { Width = 3, Height = 3, Iterations = 10, Seed = 1 }), data, tags,
+            model => [("pictures/note.txt", "3x3"u8.ToArray())], cancellationToken: Token);
+        var drop = await TrainingRecorder.TrainAsync(_store, "colors", "drop", new SomTrainer(new SomOptions { Width = 6, Height = 6, Iterations = 10, Seed = 1 }), data, tags,
+            model => [("pictures/note.txt", "6x6"u8.ToArray())], cancellationToken: Token);
+        Assert.Equal(4, _server.ArtifactCount);
+
+        await _store.RenameRunAsync(keep.RunId, "kept", Token);
+        await _store.DeleteRunAsync(drop.RunId, Token);
+        var experiment = await _store.GetExperimentByNameAsync("colors", Token);
+        await _store.RenameExperimentAsync(experiment!.ExperimentId, "colours", Token);
+
+        Assert.Equal("kept", (await _store.GetRunAsync(keep.RunId, Token)).Info.RunName);
+        Assert.Equal(2, _server.ArtifactCount);
+        Assert.Equal(["model.som", "pictures/note.txt"], await _store.ListArtifactsAsync(keep.RunId, Token));
+        Assert.Equal([keep.RunId], (await _store.SearchRunsAsync(new RunQuery(), Token)).Select(r => r.Info.RunId));
+        Assert.Equal(keep.RunId, await RunIds.ResolveAsync(_store, keep.RunId[..6], Token));
+        await Assert.ThrowsAsync<RunNotFoundException>(() => RunIds.ResolveAsync(_store, drop.RunId[..8], Token));
+        Assert.Contains("colours", (await _store.ListExperimentsAsync(Token)).Select(e => e.Name));
+        var choice = await ModelSelector.ChooseAsync(_store, new SelectionRules { ExperimentName = "colours" }, Token);
+        Assert.Equal(keep.RunId, choice.Run.Info.RunId);
+        Assert.StartsWith("lowest quantization_error ", choice.Reason, StringComparison.Ordinal);
+        Assert.Contains("of 1 comparable run on colors", choice.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,45 @@
+using Kohonen.Tracking;
+
+namespace Kohonen.Cli;
+
+/// <summary>The <see cref="DataReference"/> of a data file a command was given: the runs a model is
+/// chosen among are those trained on it, else those whose features it has.</summary>
+internal static class DataReferences
+{
+    /// <summary>The file's fingerprint and columns: <paramref name="columns"/> when given, else a CSV
+    /// file's header (or its number of fields when it has none), else a .npy file's columns.</summary>
+    /// <exception cref="UsageException">The file is missing or of an unknown kind.</exception>
+    public static async Task<DataReference> OfAsync(string path, string flag, IReadOnlyList<string>? columns, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path))
+        {
+            throw new UsageException($"{flag}: the file '{path}' does not exist.");
+        }
+
+        var fingerprint = await DataReference.FingerprintAsync(path, cancellationToken).ConfigureAwait(false);
+        var name = Path.GetFileName(path);
+        if (columns is { Count: > 0 })
+        {
+            return new DataReference(name, fingerprint, columns, columns.Count);
+        }
+
+        if (DataFiles.CsvDelimiter(path) is { } delimiter)
+        {
+            if (CsvDataReader.ReadHeader(path, new CsvReadOptions { Delimiter = delimiter }) is { } header)
+            {
+                return new DataReference(name, fingerprint, header, header.Count);
+            }
+
+            var first = File.ReadLines(path).FirstOrDefault(l => l.Trim().Length > 0) ?? "";
+            return new DataReference(name, fingerprint, null, first.Split(delimiter).Length);
+        }
+
+        if (!TrainingDataFile.IsNpy(path))
+        {
+            throw new UsageException($"{flag}: '{path}' has an unknown extension '{Path.GetExtension(path).ToLowerInvariant()}'; allowed: {DataFiles.Allowed}.");
+        }
+
+        using var reader = DataSource.FromNpy(path, rowsPerChunk: 1);
+        return new DataReference(name, fingerprint, reader.ColumnNames, reader.Columns);
+    }
+}
