@@ -19,9 +19,9 @@ public static class KohonenApi
     public static IServiceCollection AddKohonenServer(this IServiceCollection services, KohonenServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.MaxRequestBodyBytes is < 1 or > int.MaxValue - 1)
+        if (options.MaxRequestBodyBytes is < 1 or > KohonenServerOptions.MaxRequestBodyLimit)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.MaxRequestBodyBytes, "MaxRequestBodyBytes must be in 1..2147483646.");
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxRequestBodyBytes, $"MaxRequestBodyBytes must be in 1..{KohonenServerOptions.MaxRequestBodyLimit}.");
         }
 
         services.AddSingleton(options);
