@@ -196,7 +196,7 @@ public static class SomFile
         }
         catch (JsonException e)
         {
-            throw new SomFormatException(sourceName, $"the header is not valid JSON ({e.Message}); the file is damaged or not a model.");
+            throw new SomFormatException(sourceName, $"the header is not valid JSON ({Printable(e.Message)}); the file is damaged or not a model.");
         }
 
         using (document)
@@ -210,7 +210,7 @@ public static class SomFile
             var format = Text(meta, "format");
             if (format != FormatName)
             {
-                throw new SomFormatException(sourceName, $"a safetensors file, but not a Kohonen model (format '{format ?? "missing"}', expected '{FormatName}').");
+                throw new SomFormatException(sourceName, $"a safetensors file, but not a Kohonen model (format '{Printable(format ?? "missing")}', expected '{FormatName}').");
             }
 
             if (!int.TryParse(Text(meta, "format_version"), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
@@ -231,18 +231,18 @@ public static class SomFile
             var dim = Number(meta, "dim", sourceName);
             if (!OptionText.TryParse<Topology>(Text(meta, "topology"), out var topology))
             {
-                throw new SomFormatException(sourceName, $"unknown topology '{Text(meta, "topology")}'.");
+                throw new SomFormatException(sourceName, $"unknown topology '{Printable(Text(meta, "topology") ?? "missing")}'.");
             }
 
             var toroidal = Text(meta, "toroidal") switch
             {
                 "true" => true,
                 "false" => false,
-                var other => throw new SomFormatException(sourceName, $"toroidal must be 'true' or 'false'; got '{other}'."),
+                var other => throw new SomFormatException(sourceName, $"toroidal must be 'true' or 'false'; got '{Printable(other ?? "missing")}'."),
             };
             if (!OptionText.TryParse<Scaling>(Text(meta, "scaler"), out var scaling))
             {
-                throw new SomFormatException(sourceName, $"unknown scaler '{Text(meta, "scaler")}'.");
+                throw new SomFormatException(sourceName, $"unknown scaler '{Printable(Text(meta, "scaler") ?? "missing")}'.");
             }
 
             // Tensors: every entry but the metadata, which must tile the data section exactly.
@@ -307,7 +307,7 @@ public static class SomFile
             }
             catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException or KeyNotFoundException)
             {
-                throw new SomFormatException(sourceName, $"the metadata is damaged: {e.Message}");
+                throw new SomFormatException(sourceName, $"the metadata is damaged: {Printable(e.Message)}");
             }
 
             var grid = Wrap(() => new Grid(width, height, topology, toroidal), sourceName, "grid");
@@ -322,7 +322,7 @@ public static class SomFile
             var dtype = p.Value.GetProperty("dtype").GetString();
             if (dtype != "F32")
             {
-                throw new SomFormatException(sourceName, $"tensor '{p.Name}' has dtype {dtype}; only F32 is used.");
+                throw new SomFormatException(sourceName, $"tensor '{Printable(p.Name)}' has dtype {Printable(dtype ?? "missing")}; only F32 is used.");
             }
 
             var shape = p.Value.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
@@ -352,7 +352,7 @@ public static class SomFile
         }
         catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
         {
-            throw new SomFormatException(sourceName, $"tensor '{Printable(p.Name)}' is not described correctly ({e.Message}).");
+            throw new SomFormatException(sourceName, $"tensor '{Printable(p.Name)}' is not described correctly ({Printable(e.Message)}).");
         }
     }
 
@@ -518,7 +518,7 @@ public static class SomFile
         }
         catch (ArgumentException e)
         {
-            throw new SomFormatException(sourceName, $"the {what} it describes is not valid: {e.Message}");
+            throw new SomFormatException(sourceName, $"the {what} it describes is not valid: {Printable(e.Message)}");
         }
     }
 }

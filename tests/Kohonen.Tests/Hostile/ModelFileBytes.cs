@@ -38,7 +38,7 @@ internal static class ModelFileBytes
         {
             buffer.Write(Encoding.UTF8.GetBytes(key));
             buffer.WriteByte(0);
-            buffer.Write(Encoding.UTF8.GetBytes(value!.GetValue<string>()));
+            buffer.Write(Encoding.UTF8.GetBytes(value is JsonValue v && v.TryGetValue<string>(out var text) ? text : value!.ToJsonString()));
             buffer.WriteByte(0);
         }
 
