@@ -92,8 +92,7 @@ internal static partial class ProblemDetail
 
     private static string Allowed(string type) => (type.StartsWith("Nullable<", StringComparison.Ordinal) ? type[9..^1] : type).TrimEnd('?') switch
     {
-        "int" or "Int32" => $"a whole number in {int.MinValue}..{int.MaxValue}",
-        "long" or "Int64" => $"a whole number in {long.MinValue}..{long.MaxValue}",
+        "int" or "Int32" or "long" or "Int64" => "a whole number (its range is in /openapi/v1.json)",
         "double" or "float" or "Double" or "Single" or "decimal" => "a number",
         "bool" or "Boolean" => "true or false",
         _ => "a value of the documented form (see /openapi/v1.json)",

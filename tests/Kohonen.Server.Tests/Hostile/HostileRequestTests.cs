@@ -17,7 +17,7 @@ public sealed class HostileRequestTests(TrainedStore trained) : IClassFixture<Tr
     /// <summary>(method, path, JSON body or null, status, a piece of the detail).</summary>
     public static TheoryData<string, string, string?, int, string> Requests() => new()
     {
-        { "GET", "/models?max_results=abc", null, 400, "'max_results' is 'abc'; it must be a whole number in -2147483648..2147483647" },
+        { "GET", "/models?max_results=abc", null, 400, "'max_results' is 'abc'; it must be a whole number (its range is in /openapi/v1.json)." },
         { "GET", "/models?max_results=99999999999", null, 400, "'max_results' is '99999999999'" },
         { "GET", "/models?max_results=0", null, 400, "max_results must be in 1..1000" },
         { "GET", "/kohonen?width=abc", null, 400, "'width' is 'abc'" },
