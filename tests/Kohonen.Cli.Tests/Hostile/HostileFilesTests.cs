@@ -32,8 +32,12 @@ public sealed class HostileFilesTests : ScratchFolder
         Assert.DoesNotContain("unexpected", run.Error, StringComparison.Ordinal);
     }
 
-    private static void Report(string category, int count) =>
-        TestContext.Current.TestOutputHelper?.WriteLine($"hostile files through the CLI, {category}: {count} inputs refused with exit 2, 0 failures");
+    private static void Report(string category, int count)
+    {
+        // In the test output: `Kohonen.Tests -showLiveOutput` (or a failing run) shows the counts.
+        var line = $"hostile files through the CLI, {category}: {count} inputs refused with exit 2, 0 failures";
+        TestContext.Current.TestOutputHelper?.WriteLine(line);
+    }
 
     private void MakeFifo(string path)
     {

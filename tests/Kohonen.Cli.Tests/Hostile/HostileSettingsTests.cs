@@ -11,6 +11,24 @@ public sealed class HostileSettingsTests : ScratchFolder
 
     public HostileSettingsTests(ITestOutputHelper output) => _output = output;
 
+    /// <summary>A serve that failed to listen may still be finishing the demo model it began in the
+    /// store: give it a moment before the folder goes.</summary>
+    public override void Dispose()
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                base.Dispose();
+                return;
+            }
+            catch (IOException) when (attempt < 50)
+            {
+                Thread.Sleep(100);
+            }
+        }
+    }
+
     private async Task<CliRun> RunAsync(Dictionary<string, string?> variables, params string[] args)
     {
         variables.TryAdd("KOHONEN_DATA", PathOf("store"));
@@ -114,10 +132,6 @@ public sealed class HostileSettingsTests : ScratchFolder
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        WriteFile("m.som", "");
-        var model = PathOf("model.som");
-        Kohonen.SomFile.Save(Kohonen.SomModel.Create(new Kohonen.Grid(2, 2), new float[12], 3), model);
-
         var run = await RunAsync([], "serve", "--urls", $"http://127.0.0.1:{port}");
         _output.WriteLine(run.ToString());
 

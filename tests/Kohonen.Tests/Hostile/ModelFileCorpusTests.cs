@@ -19,8 +19,12 @@ public sealed class ModelFileCorpusTests
         Width = 3, Height = 2, Iterations = 10, Seed = 1, Scaling = Scaling.MinMax, MetricsEvery = 5,
     }).Fit(DataMatrix.FromRows(TestData.Clusters(12, 3, 2, seed: 4), ["r", "g", "b"])));
 
-    private static void Report(string category, int count, TimeSpan elapsed) =>
-        TestContext.Current.TestOutputHelper?.WriteLine($"hostile model files, {category}: {count} inputs refused, 0 failures, {elapsed.TotalMilliseconds:F0} ms");
+    private static void Report(string category, int count, TimeSpan elapsed)
+    {
+        // In the test output: `Kohonen.Tests -showLiveOutput` (or a failing run) shows the counts.
+        var line = $"hostile model files, {category}: {count} inputs refused, 0 failures, {elapsed.TotalMilliseconds:F0} ms";
+        TestContext.Current.TestOutputHelper?.WriteLine(line);
+    }
 
     private static void AssertRefused(byte[] file, string what)
     {

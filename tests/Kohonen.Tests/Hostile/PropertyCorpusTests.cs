@@ -15,8 +15,12 @@ public sealed class PropertyCorpusTests
 
     private static readonly byte[] Model = SomFile.ToBytes(SomModel.Create(new Grid(3, 2), [.. Enumerable.Range(0, 18).Select(i => i / 17f)], 3, ["a", "b", "c"]));
 
-    private static void Report(string category, TimeSpan elapsed) =>
-        TestContext.Current.TestOutputHelper?.WriteLine($"hostile property inputs, {category}: {Iterations} inputs, 0 failures, {elapsed.TotalMilliseconds:F0} ms");
+    private static void Report(string category, TimeSpan elapsed)
+    {
+        // In the test output: `Kohonen.Tests -showLiveOutput` (or a failing run) shows the counts.
+        var line = $"hostile property inputs, {category}: {Iterations} inputs, 0 failures, {elapsed.TotalMilliseconds:F0} ms";
+        TestContext.Current.TestOutputHelper?.WriteLine(line);
+    }
 
     [Fact]
     public void AnyChangedBytesAreRefusedOrChangeNothing()
