@@ -286,7 +286,7 @@ internal static class RunsCommand
         CommandRunner.RunAsync(console, CommonOptions.IsVerbose(result, environment), async () =>
         {
             var settings = KohonenSettings.Load(environment);
-            var store = TrackingStores.Open(settings, result.GetValue(tracking.Store));
+            var store = TrackingStores.Open(settings, result.GetValue(tracking.Store), create: false);
             try
             {
                 await body(store, settings).ConfigureAwait(false);

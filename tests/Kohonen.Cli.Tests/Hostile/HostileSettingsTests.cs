@@ -139,4 +139,16 @@ public sealed class HostileSettingsTests : ScratchFolder
         Assert.EndsWith($"error: cannot listen on http://127.0.0.1:{port}: Address already in use\n", run.Error, StringComparison.Ordinal);
         Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task ReadingCommandsDoNotCreateAStore()
+    {
+        var deep = PathOf("nonexistent/deep/dir");
+
+        var run = await RunAsync(new() { ["KOHONEN_DATA"] = deep }, "runs", "list");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"error: KOHONEN_DATA: there is no store at '{deep}' (the folder does not exist); `kohonen train` creates one.\n", run.Error);
+        Assert.False(Directory.Exists(PathOf("nonexistent")));
+    }
 }
