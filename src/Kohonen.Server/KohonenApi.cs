@@ -20,9 +20,9 @@ public static class KohonenApi
     public static IServiceCollection AddKohonenServer(this IServiceCollection services, KohonenServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.MaxRequestBodyBytes is < 1 or > int.MaxValue - 1)
+        if (options.MaxRequestBodyBytes is < 1 or > KohonenServerOptions.MaxRequestBodyLimit)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.MaxRequestBodyBytes, "MaxRequestBodyBytes must be in 1..2147483646.");
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxRequestBodyBytes, $"MaxRequestBodyBytes must be in 1..{KohonenServerOptions.MaxRequestBodyLimit}.");
         }
 
         services.AddSingleton(options);
@@ -32,7 +32,10 @@ public static class KohonenApi
         services.AddSingleton<ColorDemoPictures>();
         services.AddHostedService<ModelLoader>();
         services.AddDashboard();
-        services.AddProblemDetails();
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ProblemDetail.Fill);
+        // A query value that does not bind (width=abc, seed=2147483648) is thrown, so that the problem
+        // writer can say which value and what is allowed; otherwise it is an empty 400.
+        services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(json =>
         {
             // The Python originals' snake_case names, in answers and in the OpenAPI schemas alike.
@@ -57,12 +60,16 @@ public static class KohonenApi
         services.AddRateLimiter(limiter =>
         {
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = perSecond,
-                    Window = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                }));
+                // /health is for the orchestrator's probes: never limited, so a busy client cannot make the
+                // service look dead.
+                context.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal)
+                    ? RateLimitPartition.GetNoLimiter("health")
+                    : RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = perSecond,
+                        Window = TimeSpan.FromSeconds(1),
+                        QueueLimit = 0,
+                    }));
             limiter.OnRejected = async (context, cancellationToken) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "1";
@@ -88,6 +95,9 @@ public static class KohonenApi
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            // A request that does not bind is the client's mistake, answered with a detail: not an
+            // error with a stack trace in the service's log.
+            SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException,
         });
         app.UseStatusCodePages(async context =>
         {
@@ -95,8 +105,23 @@ public static class KohonenApi
             // Routing answers 415 itself when a JSON route gets another content type: say what it needs.
             var result = http.Response.StatusCode == StatusCodes.Status415UnsupportedMediaType
                 ? Problems.UnsupportedMediaType(http.Request.ContentType)
-                : Results.Problem(statusCode: http.Response.StatusCode);
+                : Results.Problem(statusCode: http.Response.StatusCode, detail: ProblemDetail.ForStatus(http));
             await result.ExecuteAsync(http).ConfigureAwait(false);
+        });
+        app.Use(static (context, next) =>
+        {
+            // Every 429 (rate limit, training limit) says when to come back.
+            context.Response.OnStarting(static state =>
+            {
+                var response = (HttpResponse)state;
+                if (response.StatusCode == StatusCodes.Status429TooManyRequests && !response.Headers.ContainsKey("Retry-After"))
+                {
+                    response.Headers.RetryAfter = "1";
+                }
+
+                return Task.CompletedTask;
+            }, context.Response);
+            return next(context);
         });
         if (options.RateLimitPerSecond > 0)
         {
@@ -123,7 +148,11 @@ public static class KohonenApi
     /// <summary>The OpenAPI document at /openapi/v1.json and its reference at /docs (the dashboard is at /).</summary>
     private static void MapApiReference(this IEndpointRouteBuilder app)
     {
-        app.MapOpenApi("/openapi/{documentName}.json");
+        // The one document, v1: another name is an unknown route, answered as a problem (not a text 404).
+        app.MapOpenApi("/openapi/{documentName}.json").AddEndpointFilter(static async (context, next) =>
+            context.HttpContext.GetRouteValue("documentName") is "v1"
+                ? await next(context).ConfigureAwait(false)
+                : Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: ProblemDetail.ForStatus(context.HttpContext, StatusCodes.Status404NotFound)));
         app.MapScalarApiReference("/docs", scalar => scalar
             .WithTitle("Kohonen for .NET: HTTP API")
             .WithOpenApiRoutePattern("/openapi/{documentName}.json"));

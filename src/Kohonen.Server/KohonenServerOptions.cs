@@ -22,7 +22,12 @@ public sealed record KohonenServerOptions
     /// those routes are refused to clients that are not on this machine (loopback).</summary>
     public string? ApiKey { get; init; }
 
-    /// <summary>The largest request body accepted, in bytes (413 above). Default 16 MiB.</summary>
+    /// <summary>The most <see cref="MaxRequestBodyBytes"/> may be: 256 MiB, a body the service can hold
+    /// in memory (a body is read whole before it is parsed).</summary>
+    public const long MaxRequestBodyLimit = 256L * 1024 * 1024;
+
+    /// <summary>The largest request body accepted, in bytes (413 above), 1..<see cref="MaxRequestBodyLimit"/>.
+    /// Default 16 MiB.</summary>
     public long MaxRequestBodyBytes { get; init; } = 16 * 1024 * 1024;
 
     /// <summary>Requests per second one client (by IP address) may make; 0 for no limit (the default).</summary>

@@ -155,14 +155,7 @@ public static class ModelSelector
             return (null, "");
         }
 
-        if (!File.Exists(rules.RunIdFile))
-        {
-            throw new TrackingException($"The run id file '{rules.RunIdFile}' does not exist.");
-        }
-
-        var text = (await File.ReadAllTextAsync(rules.RunIdFile, cancellationToken).ConfigureAwait(false)).Trim();
-        return text.Length > 0
-            ? (text, $"the run id file '{rules.RunIdFile}'")
-            : throw new TrackingException($"The run id file '{rules.RunIdFile}' is empty.");
+        var text = await Task.Run(() => RunIdFile.Read(rules.RunIdFile), cancellationToken).ConfigureAwait(false);
+        return (text, $"the run id file '{rules.RunIdFile}'");
     }
 }

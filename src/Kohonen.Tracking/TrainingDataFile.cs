@@ -22,6 +22,15 @@ public static class TrainingDataFile
     /// <summary>Whether the file is a NumPy array by its extension (<c>.npy</c>, in any case).</summary>
     public static bool IsNpy(string path) => Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The full path of <paramref name="relative"/> inside <paramref name="folder"/> (a service's
+    /// training-data folder), with every symbolic link resolved, or null when it is not an existing
+    /// regular file there: an absolute path, one that climbs out with <c>..</c>, and one whose resolved
+    /// target (through a linked file or folder anywhere along it) lies outside the resolved folder are
+    /// all refused.
+    /// </summary>
+    public static string? ResolveInside(string folder, string relative) => SafeFile.ResolveInside(folder, relative);
+
     /// <summary>Whether the file's extension is one of <see cref="Allowed"/>.</summary>
     public static bool IsKnown(string path) => CsvDelimiter(path) is not null || IsNpy(path);
 

@@ -311,7 +311,7 @@ public sealed class OperationTests : StoreFolder
         HttpResponseMessage? limited = null;
         for (var i = 0; i < 10; i++)
         {
-            var response = await client.GetAsync("/health", Token);
+            var response = await client.GetAsync("/model-info", Token);
             statuses.Add(response.StatusCode);
             limited ??= response.StatusCode == HttpStatusCode.TooManyRequests ? response : null;
         }

@@ -351,7 +351,7 @@ internal static partial class RunsCommand
         CommandRunner.RunAsync(console, CommonOptions.IsVerbose(result, environment), async () =>
         {
             var settings = KohonenSettings.Load(environment);
-            var store = TrackingStores.Open(settings, result.GetValue(tracking.Store));
+            var store = TrackingStores.Open(settings, result.GetValue(tracking.Store), create: false);
             try
             {
                 await body(store, settings).ConfigureAwait(false);

@@ -23,6 +23,8 @@ internal static class ServeCommand
         command.SetAction((r, cancellationToken) => CommandRunner.RunAsync(console, CommonOptions.IsVerbose(r, environment), async () =>
         {
             var settings = KohonenSettings.Load(environment);
+            var addresses = r.GetValue(urls) ?? $"http://0.0.0.0:{settings.Port}";
+            ServeChecks.Check(settings, addresses, r.GetValue(urls) is null ? "PORT" : "--urls");
             var store = TrackingStores.Open(settings, r.GetValue(tracking.Store));
             try
             {
@@ -43,7 +45,6 @@ internal static class ServeCommand
                     MaxConcurrentTrainings = settings.MaxTrainings,
                     TrainingDataDirectory = settings.TrainDataDirectory,
                 };
-                var addresses = r.GetValue(urls) ?? $"http://0.0.0.0:{settings.Port}";
                 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = environment.WorkingDirectory });
                 builder.WebHost.UseUrls(addresses.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
                 builder.WebHost.ConfigureKestrel(kestrel =>
@@ -51,11 +52,12 @@ internal static class ServeCommand
                     kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
                     kestrel.AddServerHeader = false;
                 });
-                builder.Logging.SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+                builder.Logging.SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+                    .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None); // a failed start is reported in one line
                 builder.Services.AddKohonenServer(options);
                 await using var app = builder.Build();
                 app.MapKohonenApi();
-                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+                await ServeChecks.StartAsync(app, addresses, cancellationToken).ConfigureAwait(false);
                 console.Error.WriteLine($"kohonen serve: listening on {addresses} (store {TrackingStores.Describe(store)}, experiment '{experiment}'; API reference at /docs). Ctrl+C stops.");
                 try
                 {

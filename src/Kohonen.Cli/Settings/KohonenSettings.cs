@@ -40,11 +40,14 @@ internal sealed class KohonenSettings
         new("MLFLOW_TRACKING_PASSWORD", "any text", "Basic-authentication password for the MLflow server."),
         new("PORT", "1..65535", "The port `kohonen serve` listens on when --urls is not given. Default 8000."),
         new("KOHONEN_API_KEY", "any text", "The key POST /train, POST /models/{id}/activate and DELETE /runs/{id} need in X-Api-Key; without one they answer only the server's own machine."),
-        new("KOHONEN_MAX_BODY_BYTES", "1..2147483646", "The largest request body the service accepts (413 above). Default 16777216 (16 MiB)."),
+        new("KOHONEN_MAX_BODY_BYTES", "1..268435456", "The largest request body the service accepts (413 above). Default 16777216 (16 MiB); at most 268435456 (256 MiB), which a request may make the service hold in memory."),
         new("KOHONEN_RATE_LIMIT", "0..1000000", "Requests per second one client (IP address) may make (429 above); 0 for no limit. Default 0."),
         new("KOHONEN_MAX_TRAININGS", "1..64", "Trainings POST /train may run at once (429 above). Default 1."),
         new("KOHONEN_TRAIN_DATA_DIR", "a folder path", "A folder whose CSV or .npy files POST /train may name as data_file. Default: none (inline data only)."),
     ];
+
+    /// <summary>The largest appsettings.json or .env read: 1 MiB.</summary>
+    private const long MaxSettingsFileBytes = 1 << 20;
 
     private readonly Dictionary<string, (string Value, string Source)> _values;
 
@@ -66,12 +69,12 @@ internal sealed class KohonenSettings
         Selection = new SelectionRules
         {
             RunId = Text("SOM_RUN_ID"),
-            RunIdFile = Text("SOM_RUN_ID_FILE") is { } file ? Path.GetFullPath(file, workingDirectory) : null,
+            RunIdFile = PathText("SOM_RUN_ID_FILE") is { } file ? Path.GetFullPath(file, workingDirectory) : null,
             MetricKey = Text("SOM_METRIC_KEY") ?? "quantization_error",
             Ascending = Bool("SOM_METRIC_ASCENDING") ?? true,
             ForceBest = Bool("SOM_FORCE_BEST") ?? false,
         };
-        DataDirectory = Path.GetFullPath(Text("KOHONEN_DATA") ?? "kohonen-data", workingDirectory);
+        DataDirectory = Path.GetFullPath(PathText("KOHONEN_DATA") ?? "kohonen-data", workingDirectory);
         MlflowTrackingUri = TrackingUri();
         ExperimentName = Text("MLFLOW_EXPERIMENT_NAME") ?? "kohonen";
         MlflowToken = Text("MLFLOW_TRACKING_TOKEN");
@@ -79,10 +82,10 @@ internal sealed class KohonenSettings
         MlflowPassword = Text("MLFLOW_TRACKING_PASSWORD");
         Port = Int("PORT", 1, 65535) ?? 8000;
         ApiKey = Text("KOHONEN_API_KEY");
-        MaxBodyBytes = Long("KOHONEN_MAX_BODY_BYTES", 1, int.MaxValue - 1) ?? 16 * 1024 * 1024;
+        MaxBodyBytes = Long("KOHONEN_MAX_BODY_BYTES", 1, Kohonen.Server.KohonenServerOptions.MaxRequestBodyLimit) ?? 16 * 1024 * 1024;
         RateLimit = Int("KOHONEN_RATE_LIMIT", 0, 1_000_000) ?? 0;
         MaxTrainings = Int("KOHONEN_MAX_TRAININGS", 1, 64) ?? 1;
-        TrainDataDirectory = Text("KOHONEN_TRAIN_DATA_DIR") is { } dir ? Path.GetFullPath(dir, workingDirectory) : null;
+        TrainDataDirectory = PathText("KOHONEN_TRAIN_DATA_DIR") is { } dir ? Path.GetFullPath(dir, workingDirectory) : null;
     }
 
     public string WorkingDirectory { get; }
@@ -150,13 +153,13 @@ internal sealed class KohonenSettings
         ArgumentNullException.ThrowIfNull(environment);
         var layers = new List<(string Source, IReadOnlyDictionary<string, string?> Values)>();
         var json = Path.Combine(environment.WorkingDirectory, "appsettings.json");
-        if (File.Exists(json))
+        if (SafeFile.KindOf(json) != SafeFile.Kind.Missing)
         {
             layers.Add(("appsettings.json", ReadJson(json)));
         }
 
         var dotEnv = Path.Combine(environment.WorkingDirectory, ".env");
-        if (File.Exists(dotEnv))
+        if (SafeFile.KindOf(dotEnv) != SafeFile.Kind.Missing)
         {
             layers.Add((".env", ReadDotEnv(dotEnv)));
         }
@@ -180,11 +183,18 @@ internal sealed class KohonenSettings
     /// <summary>The value a setting got and where from, for messages; null when unset.</summary>
     public string? SourceOf(string name) => _values.TryGetValue(name, out var v) ? v.Source : null;
 
+    /// <summary>A settings file's text, through the one file reader: a FIFO, a device or a folder under
+    /// the name is refused at once.</summary>
+    private static string ReadSettingsFile(string path) =>
+        SafeFile.ReadAllText(path, MaxSettingsFileBytes, reason => new SettingsException($"{path}: {reason}"));
+
     private static Dictionary<string, string?> ReadJson(string path)
     {
+        var text = ReadSettingsFile(path);
         try
         {
-            var root = new ConfigurationBuilder().AddJsonFile(path, optional: false, reloadOnChange: false).Build();
+            using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text));
+            var root = new ConfigurationBuilder().AddJsonStream(stream).Build();
             return root.AsEnumerable().Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase);
         }
         catch (Exception e) when (e is FormatException or InvalidDataException or System.Text.Json.JsonException)
@@ -195,11 +205,12 @@ internal sealed class KohonenSettings
 
     private static Dictionary<string, string?> ReadDotEnv(string path)
     {
+        var text = ReadSettingsFile(path);
         try
         {
             // Read only: the values must not leak into this process's environment, where they would
             // outrank the real environment.
-            return DotNetEnv.Env.NoEnvVars().Load(path)
+            return DotNetEnv.Env.LoadContents(text, DotNetEnv.Env.NoEnvVars())
                 .GroupBy(kv => kv.Key, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => (string?)g.Last().Value, StringComparer.Ordinal);
         }
@@ -210,6 +221,22 @@ internal sealed class KohonenSettings
     }
 
     private string? Text(string name) => _values.TryGetValue(name, out var v) && v.Value.Trim().Length > 0 ? v.Value.Trim() : null;
+
+    /// <summary>A path setting: a NUL or another control character in it is refused, not passed on to
+    /// the file system.</summary>
+    private string? PathText(string name)
+    {
+        var text = Text(name);
+        if (text is not null && text.Any(char.IsControl))
+        {
+            var (_, source) = _values[name];
+            var allowed = All.First(s => s.Name == name).Allowed;
+            throw new SettingsException(
+                $"setting {name} (from {source}) contains a {(text.Contains('\0', StringComparison.Ordinal) ? "NUL" : "control")} character; allowed: {allowed} without control characters.");
+        }
+
+        return text;
+    }
 
     private SettingsException Refuse(string name, string? because = null)
     {

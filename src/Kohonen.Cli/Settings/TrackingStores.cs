@@ -7,7 +7,12 @@ namespace Kohonen.Cli.Settings;
 /// --store flag asks for a folder), otherwise the embedded store in the data directory.</summary>
 internal static class TrackingStores
 {
-    public static ITrackingStore Open(KohonenSettings settings, string? storeFlag)
+    /// <param name="settings">The settings.</param>
+    /// <param name="storeFlag">--store, when given.</param>
+    /// <param name="create">Whether to create the embedded store's folder when it does not exist: only
+    /// commands that write create it; the others refuse a missing folder (exit 2) and leave the disk as
+    /// it was.</param>
+    public static ITrackingStore Open(KohonenSettings settings, string? storeFlag, bool create = true)
     {
         if (storeFlag is null && settings.MlflowTrackingUri is { } uri)
         {
@@ -24,6 +29,11 @@ internal static class TrackingStores
         if (File.Exists(folder))
         {
             throw new UsageException($"{(storeFlag is null ? "KOHONEN_DATA" : "--store")}: '{folder}' is a file; give the store's folder.");
+        }
+
+        if (!create && !Directory.Exists(folder))
+        {
+            throw new UsageException($"{(storeFlag is null ? "KOHONEN_DATA" : "--store")}: there is no store at '{folder}' (the folder does not exist); `kohonen train` creates one.");
         }
 
         return SqliteTrackingStore.Open(folder);

@@ -29,9 +29,10 @@ internal static class PictureEndpoints
     /// <response code="404">No such kind or run, or hits of a run that kept none.</response>
     /// <response code="409">The prefix names several runs, or the run did not finish, so it has no model to draw.</response>
     public static async Task<Results<PngPicture, BadRequestProblem, NotFoundProblem, ConflictProblem>> RunPictureAsync(
-        [FromRoute(Name = "run_id")] string runId, string kind, KohonenServerOptions options, MapPictureCache cache, CancellationToken cancellationToken)
+        [FromRoute(Name = "run_id")] string runId, string kind, KohonenServerOptions options, MapPictureCache cache, HttpContext context, CancellationToken cancellationToken)
     {
-        if (!MapPictureCache.Kinds.Contains(kind))
+        // Route literals match in any case; the picture's name is exactly as written (rgb.png, not rgb.PNG).
+        if (!MapPictureCache.Kinds.Contains(kind) || context.Request.Path.Value?.EndsWith(".png", StringComparison.Ordinal) != true)
         {
             return Problems.NotFound($"There is no picture '{kind}.png'; the kinds are {string.Join(", ", MapPictureCache.Kinds)}.");
         }

@@ -8,17 +8,33 @@ namespace Kohonen;
 /// optionally in double quotes ("" for a quote inside), numbers in the invariant culture ('.' as the
 /// decimal point), blank lines skipped. Every used cell must hold a finite number that fits a
 /// float32: an empty, non-numeric, NaN or infinite cell is a <see cref="DataFormatException"/> that
-/// names the file, the 1-based line and column, and the column's name.
+/// names the file, the 1-based line and column, and the column's name. A line may have at most
+/// <see cref="MaxColumns"/> fields and <see cref="MaxLineChars"/> characters, and a header name no
+/// control character; only a regular file is read.
 /// </summary>
 public static class CsvDataReader
 {
+    /// <summary>The most fields a line may have: 65,536.</summary>
+    internal const int MaxColumns = 65_536;
+
+    /// <summary>The longest line: 16 Mi characters (65,536 fields of 256 characters), refused as it is
+    /// read, so that memory stays bounded whatever the file.</summary>
+    internal const int MaxLineChars = 16 << 20;
+
+    private static StreamReader Open(string path) =>
+        new(SafeFile.OpenRead(path, long.MaxValue, reason => new DataFormatException($"{path}: {reason}", path)), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+
+    private static BoundedLineReader Lines(TextReader reader, string sourceName) =>
+        new(reader, MaxLineChars, line => new DataFormatException(
+            $"{sourceName}, line {line}: the line is longer than {MaxLineChars} characters; a line may have at most {MaxColumns} fields.", sourceName, line));
+
     /// <summary>Reads a file.</summary>
     /// <exception cref="DataFormatException">The content is not valid.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static CsvData Read(string path, CsvReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        using var reader = Open(path);
         return Read(reader, path, options);
     }
 
@@ -30,15 +46,16 @@ public static class CsvDataReader
     {
         ArgumentNullException.ThrowIfNull(path);
         options ??= new CsvReadOptions();
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        using var reader = Open(path);
+        var lines = Lines(reader, path);
         var lineNumber = 0;
-        while (reader.ReadLine() is { } line)
+        while (lines.ReadLine() is { } line)
         {
             lineNumber++;
             if (!string.IsNullOrWhiteSpace(line))
             {
                 var fields = SplitFields(line, options.Delimiter, path, lineNumber);
-                return IsHeader(fields, options) ? fields : null;
+                return IsHeader(fields, options) ? CheckNames(fields, path, lineNumber) : null;
             }
         }
 
@@ -57,7 +74,7 @@ public static class CsvDataReader
     public static IEnumerable<CsvData> ReadChunks(string path, CsvReadOptions? options, int rowsPerChunk)
     {
         ArgumentNullException.ThrowIfNull(path);
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        using var reader = Open(path);
         foreach (var chunk in ReadChunks(reader, path, options, rowsPerChunk))
         {
             yield return chunk;
@@ -69,11 +86,12 @@ public static class CsvDataReader
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentOutOfRangeException.ThrowIfLessThan(rowsPerChunk, 1);
         options ??= new CsvReadOptions();
+        var lines = Lines(reader, sourceName);
         var lineNumber = 0;
         string? line;
         List<string>? first = null;
         var firstLine = 0;
-        while ((line = reader.ReadLine()) is not null)
+        while ((line = lines.ReadLine()) is not null)
         {
             lineNumber++;
             if (!string.IsNullOrWhiteSpace(line))
@@ -91,7 +109,7 @@ public static class CsvDataReader
 
         var hasHeader = IsHeader(first, options);
         var fieldCount = first.Count;
-        IReadOnlyList<string>? header = hasHeader ? first : null;
+        IReadOnlyList<string>? header = hasHeader ? CheckNames(first, sourceName, firstLine) : null;
 
         var labelIndex = options.LabelColumn is null ? -1 : Resolve(options.LabelColumn, header, fieldCount, sourceName, "label column");
         int[] featureIndices = options.Columns is null
@@ -159,7 +177,7 @@ public static class CsvDataReader
             AddRow(first, firstLine);
         }
 
-        while ((line = reader.ReadLine()) is not null)
+        while ((line = lines.ReadLine()) is not null)
         {
             lineNumber++;
             if (!string.IsNullOrWhiteSpace(line))
@@ -187,6 +205,21 @@ public static class CsvDataReader
     /// not a number.</summary>
     private static bool IsHeader(List<string> first, CsvReadOptions options) =>
         options.HasHeader ?? first.Any(f => !double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+
+    /// <summary>Refuses a header name with a control character (it would be printed raw).</summary>
+    private static List<string> CheckNames(List<string> names, string source, int line)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (names[i].Any(char.IsControl))
+            {
+                throw new DataFormatException(
+                    $"{source}, line {line}, column {i + 1}: the column name contains a control character; names may not.", source, line, i + 1);
+            }
+        }
+
+        return names;
+    }
 
     private static float ParseCell(string cell, string source, int line, int index, IReadOnlyList<string>? header)
     {
@@ -323,6 +356,12 @@ public static class CsvDataReader
             if (i >= line.Length)
             {
                 return fields;
+            }
+
+            if (fields.Count == MaxColumns)
+            {
+                throw new DataFormatException(
+                    $"{source}, line {lineNumber}: more than {MaxColumns} fields; a line may have at most {MaxColumns}.", source, lineNumber, MaxColumns + 1);
             }
 
             i++; // the delimiter

@@ -1,17 +1,17 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace Kohonen;
 
 /// <summary>
 /// NumPy's <c>.npy</c> format (versions 1.0, 2.0 and 3.0): float32 or float64 (either byte order),
 /// C order, one or two dimensions. A 1-D array of n values reads as n rows of one feature. float64
-/// values are rounded to float32. Written files are float32 little-endian, version 1.0, with the
+/// values are rounded to float32. A NaN or infinite value, or a float64 beyond the float32 range, is a
+/// <see cref="DataFormatException"/> naming the file, row and column. Only a regular file is read. Written files are float32 little-endian, version 1.0, with the
 /// header padded to a multiple of 64 bytes as NumPy does.
 /// </summary>
-public static partial class NpyFile
+public static class NpyFile
 {
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
@@ -21,7 +21,7 @@ public static partial class NpyFile
     public static DataMatrix Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        using var stream = File.OpenRead(path);
+        using var stream = SafeFile.OpenRead(path, long.MaxValue, reason => new DataFormatException($"{path}: {reason}", path));
         return Read(stream, path);
     }
 
@@ -36,6 +36,13 @@ public static partial class NpyFile
         if (count > Array.MaxLength)
         {
             throw new DataFormatException($"{sourceName}: {rows}×{columns} values do not fit in memory as one array.", sourceName);
+        }
+
+        // A header that announces more values than the file holds is refused before they are allocated.
+        if (stream.CanSeek && stream.Length - stream.Position < count * bytesPerValue)
+        {
+            throw new DataFormatException(
+                $"{sourceName}: the file has {stream.Length - stream.Position} bytes of values; its header announces {rows}×{columns} values ({count * bytesPerValue} bytes). It is truncated.", sourceName);
         }
 
         var values = new float[count];
@@ -59,10 +66,7 @@ public static partial class NpyFile
 
             for (var i = 0; i < want / bytesPerValue; i++)
             {
-                var span = buffer.AsSpan(i * bytesPerValue, bytesPerValue);
-                values[done + i] = bytesPerValue == 4
-                    ? (littleEndian ? BinaryPrimitives.ReadSingleLittleEndian(span) : BinaryPrimitives.ReadSingleBigEndian(span))
-                    : (float)(littleEndian ? BinaryPrimitives.ReadDoubleLittleEndian(span) : BinaryPrimitives.ReadDoubleBigEndian(span));
+                values[done + i] = Value(buffer.AsSpan(i * bytesPerValue, bytesPerValue), littleEndian, sourceName, done + i, columns);
             }
 
             done += want / bytesPerValue;
@@ -163,6 +167,28 @@ public static partial class NpyFile
         }
     }
 
+    /// <summary>One value as float32: a NaN or infinite value, or a float64 beyond the float32 range, is
+    /// refused with the file, the 0-based row and column, and the value as it is in the file.</summary>
+    internal static float Value(ReadOnlySpan<byte> bytes, bool littleEndian, string sourceName, long index, int columns)
+    {
+        double value = bytes.Length == 4
+            ? (littleEndian ? BinaryPrimitives.ReadSingleLittleEndian(bytes) : BinaryPrimitives.ReadSingleBigEndian(bytes))
+            : (littleEndian ? BinaryPrimitives.ReadDoubleLittleEndian(bytes) : BinaryPrimitives.ReadDoubleBigEndian(bytes));
+        if (!double.IsFinite(value))
+        {
+            throw new DataFormatException(
+                $"{sourceName}: row {index / columns}, column {index % columns} is {value.ToString(CultureInfo.InvariantCulture)}; only finite numbers are allowed.", sourceName);
+        }
+
+        if (Math.Abs(value) > float.MaxValue)
+        {
+            throw new DataFormatException(
+                $"{sourceName}: row {index / columns}, column {index % columns} is {value.ToString("R", CultureInfo.InvariantCulture)}, outside the float32 range (±3.4e38).", sourceName);
+        }
+
+        return (float)value;
+    }
+
     /// <summary>Reads the magic, version and header dictionary; leaves the stream at the data.</summary>
     internal static (string Descr, int Rows, int Columns) ReadHeader(Stream stream, string sourceName)
     {
@@ -211,15 +237,23 @@ public static partial class NpyFile
         }
 
         var header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(headerBytes);
-        var descr = DescrPattern().Match(header);
-        var fortran = FortranPattern().Match(header);
-        var shape = ShapePattern().Match(header);
-        if (!descr.Success || !fortran.Success || !shape.Success)
+        var dict = NpyHeader.Parse(header, sourceName);
+        if (!dict.TryGetValue("descr", out var descrValue) || descrValue is not string type)
         {
-            throw new DataFormatException($"{sourceName}: the .npy header is not understood: {header.Trim()}", sourceName);
+            throw new DataFormatException(
+                $"{sourceName}: the .npy header has no 'descr' string{(descrValue is null ? "" : " (a structured array?)")}; allowed: float32 ('<f4', '>f4') and float64 ('<f8', '>f8').", sourceName);
         }
 
-        var type = descr.Groups[1].Value;
+        if (!dict.TryGetValue("fortran_order", out var fortranValue) || fortranValue is not bool fortran)
+        {
+            throw new DataFormatException($"{sourceName}: the .npy header has no 'fortran_order' True or False.", sourceName);
+        }
+
+        if (!dict.TryGetValue("shape", out var shapeValue) || shapeValue is not List<object?> shape)
+        {
+            throw new DataFormatException($"{sourceName}: the .npy header has no 'shape' tuple.", sourceName);
+        }
+
         if (type is not ("<f4" or ">f4" or "<f8" or ">f8" or "=f4" or "=f8"))
         {
             throw new DataFormatException(
@@ -232,33 +266,39 @@ public static partial class NpyFile
             type = (BitConverter.IsLittleEndian ? "<" : ">") + type[1..];
         }
 
-        if (fortran.Groups[1].Value == "True")
+        if (fortran)
         {
             throw new DataFormatException($"{sourceName}: the array is in Fortran order; save it in C order (np.ascontiguousarray).", sourceName);
         }
 
-        var dims = shape.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(d => long.Parse(d, CultureInfo.InvariantCulture)).ToArray();
-        var (rows, columns) = dims.Length switch
+        var shapeText = $"({string.Join(", ", shape)}{(shape.Count == 1 ? "," : "")})";
+        if (shape.Any(d => d is not NpyNumber))
         {
-            1 => (dims[0], 1L),
-            2 => (dims[0], dims[1]),
-            _ => throw new DataFormatException($"{sourceName}: the array has {dims.Length} dimensions; 1 or 2 are supported.", sourceName),
-        };
+            throw new DataFormatException($"{sourceName}: shape {shapeText} is not a tuple of whole numbers.", sourceName);
+        }
+
+        if (shape.Count is not (1 or 2))
+        {
+            throw new DataFormatException($"{sourceName}: the array has {shape.Count} dimensions; 1 or 2 are supported.", sourceName);
+        }
+
+        var dims = new long[shape.Count];
+        for (var i = 0; i < dims.Length; i++)
+        {
+            if (!((NpyNumber)shape[i]!).TryGetInt64(out dims[i]) || dims[i] < 0)
+            {
+                throw new DataFormatException(
+                    $"{sourceName}: shape {shapeText} is not supported; each side must be a whole number in 0..{int.MaxValue}.", sourceName);
+            }
+        }
+
+        var (rows, columns) = dims.Length == 1 ? (dims[0], 1L) : (dims[0], dims[1]);
         if (rows > int.MaxValue || columns > int.MaxValue || columns < 1)
         {
-            throw new DataFormatException($"{sourceName}: shape ({rows}, {columns}) is not supported.", sourceName);
+            throw new DataFormatException(
+                $"{sourceName}: shape {shapeText} is not supported; rows must be in 0..{int.MaxValue} and columns in 1..{int.MaxValue}.", sourceName);
         }
 
         return (type, (int)rows, (int)columns);
     }
-
-    [GeneratedRegex(@"'descr'\s*:\s*'([^']*)'")]
-    private static partial Regex DescrPattern();
-
-    [GeneratedRegex(@"'fortran_order'\s*:\s*(True|False)")]
-    private static partial Regex FortranPattern();
-
-    [GeneratedRegex(@"'shape'\s*:\s*\(([\d,\s]*)\)")]
-    private static partial Regex ShapePattern();
 }

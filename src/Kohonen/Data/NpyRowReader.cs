@@ -1,11 +1,9 @@
-using System.Buffers.Binary;
-
 namespace Kohonen;
 
 /// <summary>
 /// Reads a <c>.npy</c> file (the dtypes and shapes <see cref="NpyFile"/> reads) a chunk of rows at a
 /// time, never holding more than one chunk: for data larger than memory. Values are checked as they
-/// are read: a NaN or infinite value is a <see cref="DataFormatException"/> naming its row and column.
+/// are read: a NaN or infinite value, or a float64 beyond the float32 range, is a <see cref="DataFormatException"/> naming its row and column.
 /// </summary>
 internal sealed class NpyRowReader : IDisposable
 {
@@ -49,7 +47,7 @@ internal sealed class NpyRowReader : IDisposable
     public static NpyRowReader Open(string path, IReadOnlyList<string>? columnNames)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.RandomAccess);
+        var stream = SafeFile.OpenRead(path, long.MaxValue, reason => new DataFormatException($"{path}: {reason}", path), FileOptions.RandomAccess);
         try
         {
             var (descr, rows, columns) = NpyFile.ReadHeader(stream, path);
@@ -95,17 +93,7 @@ internal sealed class NpyRowReader : IDisposable
         RandomAccess.Read(_stream.SafeFileHandle, bytes, _dataStart + (first * Columns * _bytesPerValue));
         for (var i = 0; i < destination.Length; i++)
         {
-            var span = bytes.Slice(i * _bytesPerValue, _bytesPerValue);
-            var value = _bytesPerValue == 4
-                ? (_littleEndian ? BinaryPrimitives.ReadSingleLittleEndian(span) : BinaryPrimitives.ReadSingleBigEndian(span))
-                : (float)(_littleEndian ? BinaryPrimitives.ReadDoubleLittleEndian(span) : BinaryPrimitives.ReadDoubleBigEndian(span));
-            if (!float.IsFinite(value))
-            {
-                var row = first + (i / Columns);
-                throw new DataFormatException($"{Path}: row {row}, column {i % Columns} is {value}; only finite numbers are allowed.", Path);
-            }
-
-            destination[i] = value;
+            destination[i] = NpyFile.Value(bytes.Slice(i * _bytesPerValue, _bytesPerValue), _littleEndian, Path, (first * Columns) + i, Columns);
         }
     }
 

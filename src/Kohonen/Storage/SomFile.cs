@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using System.Text;
+using System.Text.Unicode;
 using System.Text.Json;
 
 namespace Kohonen;
@@ -19,10 +21,15 @@ namespace Kohonen;
 /// (rectangular | hexagonal), <c>toroidal</c> (true | false), <c>feature_names</c> (a JSON array),
 /// <c>scaler</c> (none | minmax | zscore), <c>options</c> (a JSON object, or "null" for a map not
 /// made by training), <c>training_history</c> (optional: a JSON array of the measured steps),
-/// <c>data_sha256</c> (hex SHA-256 of all tensor bytes), <c>library</c>.</para>
-/// <para>Reading refuses, with a message that says which: a file that is not safetensors, a
-/// safetensors file that is not a Kohonen model, a newer format version, a truncated file, tensors
-/// whose shapes disagree with the metadata, and tensor bytes that do not match the checksum.</para>
+/// <c>data_sha256</c> (hex SHA-256 of all tensor bytes), <c>metadata_sha256</c> (hex SHA-256 of every
+/// other metadata entry, sorted by key, each as key, 0, value, 0), <c>library</c>.</para>
+/// <para>Reading refuses, with a message that names the file and says which: a file that is not
+/// regular (a FIFO, a device), not safetensors, a safetensors file that is not a Kohonen model, a
+/// newer format version, a truncated file, a header that is not UTF-8 JSON or repeats a key, a shape
+/// too large to exist, tensors whose shapes disagree with the metadata, a feature name with a control
+/// character, and metadata or tensor bytes that do not match their checksums. A file without
+/// <c>metadata_sha256</c> (an older writer's) loads when its metadata holds only the keys older
+/// versions wrote.</para>
 /// <para>Saving writes a temporary file and renames it into place. The same model gives the same
 /// bytes.</para>
 /// </remarks>
@@ -34,7 +41,21 @@ public static class SomFile
     /// <summary>The format version this build writes and reads.</summary>
     public const int FormatVersion = 1;
 
-    private const long MaxHeaderBytes = 100 << 20;
+    /// <summary>The largest header (the JSON after the first 8 bytes) a file may have: 100 MiB.</summary>
+    internal const long MaxHeaderBytes = 100 << 20;
+
+    /// <summary>The metadata key of the metadata's own checksum.</summary>
+    internal const string MetadataChecksumKey = "metadata_sha256";
+
+    /// <summary>The metadata keys a file written before <c>metadata_sha256</c> may hold.</summary>
+    private static readonly HashSet<string> OlderKeys = new(StringComparer.Ordinal)
+    {
+        "format", "format_version", "library", "width", "height", "dim", "topology", "toroidal",
+        "feature_names", "scaler", "options", "training_history", "data_sha256",
+    };
+
+    /// <summary>The largest model file read: the largest array .NET holds.</summary>
+    internal static readonly long MaxFileBytes = Array.MaxLength;
 
     /// <summary>Saves the model to <paramref name="path"/> (usually <c>.som</c>), atomically: the bytes of
     /// <see cref="ToBytes"/> go to a temporary file beside it, which is then renamed over it.</summary>
@@ -51,7 +72,16 @@ public static class SomFile
     public static SomModel Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return FromBytes(File.ReadAllBytes(path), path);
+        using var stream = SafeFile.OpenRead(path, MaxFileBytes, reason => new SomFormatException(path, reason));
+
+        // The first bytes decide whether the file is a model at all before the rest is read.
+        Span<byte> prefix = stackalloc byte[9];
+        var got = stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false);
+        CheckPrefix(prefix[..got], stream.Length, path);
+        var file = new byte[stream.Length];
+        prefix[..got].CopyTo(file);
+        var read = got + stream.ReadAtLeast(file.AsSpan(got), file.Length - got, throwOnEndOfStream: false);
+        return FromBytes(file.AsSpan(0, read), path);
     }
 
     /// <summary>The file's bytes: the same model always gives the same bytes.</summary>
@@ -84,24 +114,33 @@ public static class SomFile
         using (var w = new Utf8JsonWriter(headerBuffer))
         {
             w.WriteStartObject();
-            w.WriteStartObject("__metadata__");
-            w.WriteString("format", FormatName);
-            w.WriteString("format_version", FormatVersion.ToString(CultureInfo.InvariantCulture));
-            w.WriteString("library", $"Kohonen for .NET {typeof(SomFile).Assembly.GetName().Version?.ToString(3)}");
-            w.WriteString("width", model.Width.ToString(CultureInfo.InvariantCulture));
-            w.WriteString("height", model.Height.ToString(CultureInfo.InvariantCulture));
-            w.WriteString("dim", dim.ToString(CultureInfo.InvariantCulture));
-            w.WriteString("topology", OptionText.ToText(model.Grid.Topology));
-            w.WriteString("toroidal", model.Grid.Toroidal ? "true" : "false");
-            w.WriteString("feature_names", JsonSerializer.Serialize(model.FeatureNames, SomFileJsonContext.Default.IReadOnlyListString));
-            w.WriteString("scaler", OptionText.ToText(model.Scaler?.Kind ?? Scaling.None));
-            w.WriteString("options", model.Options is null ? "null" : SomOptionsJson.Write(model.Options));
+            var metadata = new List<KeyValuePair<string, string>>
+            {
+                new("format", FormatName),
+                new("format_version", FormatVersion.ToString(CultureInfo.InvariantCulture)),
+                new("library", $"Kohonen for .NET {typeof(SomFile).Assembly.GetName().Version?.ToString(3)}"),
+                new("width", model.Width.ToString(CultureInfo.InvariantCulture)),
+                new("height", model.Height.ToString(CultureInfo.InvariantCulture)),
+                new("dim", dim.ToString(CultureInfo.InvariantCulture)),
+                new("topology", OptionText.ToText(model.Grid.Topology)),
+                new("toroidal", model.Grid.Toroidal ? "true" : "false"),
+                new("feature_names", JsonSerializer.Serialize(model.FeatureNames, SomFileJsonContext.Default.IReadOnlyListString)),
+                new("scaler", OptionText.ToText(model.Scaler?.Kind ?? Scaling.None)),
+                new("options", model.Options is null ? "null" : SomOptionsJson.Write(model.Options)),
+            };
             if (model.History.Count > 0)
             {
-                w.WriteString("training_history", SomOptionsJson.WriteHistory(model.History));
+                metadata.Add(new("training_history", SomOptionsJson.WriteHistory(model.History)));
             }
 
-            w.WriteString("data_sha256", Convert.ToHexStringLower(SHA256.HashData(data)));
+            metadata.Add(new("data_sha256", Convert.ToHexStringLower(SHA256.HashData(data))));
+            metadata.Add(new(MetadataChecksumKey, MetadataChecksum(metadata)));
+            w.WriteStartObject("__metadata__");
+            foreach (var (key, value) in metadata)
+            {
+                w.WriteString(key, value);
+            }
+
             w.WriteEndObject();
             long start = 0;
             foreach (var (name, shape, values) in tensors)
@@ -141,38 +180,23 @@ public static class SomFile
     /// <exception cref="SomFormatException">The bytes are not a readable model.</exception>
     public static SomModel FromBytes(ReadOnlySpan<byte> file, string sourceName)
     {
-        const string NotSafetensors = "not a Kohonen model file (.som): it does not start with a safetensors header";
-        if (file.Length < 8)
+        CheckPrefix(file[..Math.Min(file.Length, 9)], file.Length, sourceName);
+        var headerLength = (int)BinaryPrimitives.ReadUInt64LittleEndian(file);
+        var headerBytes = file.Slice(8, headerLength);
+        var data = file[(8 + headerLength)..];
+        if (!Utf8.IsValid(headerBytes))
         {
-            throw new SomFormatException(sourceName, $"{NotSafetensors} (only {file.Length} bytes).");
+            throw new SomFormatException(sourceName, "the header is not valid UTF-8; the file is damaged or not a model.");
         }
 
-        var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(file);
-        if (headerLength < 2 || headerLength > MaxHeaderBytes)
-        {
-            throw new SomFormatException(sourceName, $"{NotSafetensors}.");
-        }
-
-        if (file.Length < 9 || file[8] != (byte)'{')
-        {
-            throw new SomFormatException(sourceName, file.Length < 9 ? "the file is truncated inside its header." : $"{NotSafetensors}.");
-        }
-
-        if ((ulong)file.Length - 8 < headerLength)
-        {
-            throw new SomFormatException(sourceName, $"the file is truncated: its header needs {headerLength} bytes, {file.Length - 8} are there.");
-        }
-
-        var headerBytes = file.Slice(8, (int)headerLength);
-        var data = file[(8 + (int)headerLength)..];
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(headerBytes.ToArray());
+            document = JsonDocument.Parse(headerBytes.ToArray(), new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 16 });
         }
         catch (JsonException e)
         {
-            throw new SomFormatException(sourceName, $"the header is not valid JSON ({e.Message}); the file is damaged or not a model.");
+            throw new SomFormatException(sourceName, $"the header is not valid JSON ({Printable(e.Message)}); the file is damaged or not a model.");
         }
 
         using (document)
@@ -186,7 +210,7 @@ public static class SomFile
             var format = Text(meta, "format");
             if (format != FormatName)
             {
-                throw new SomFormatException(sourceName, $"a safetensors file, but not a Kohonen model (format '{format ?? "missing"}', expected '{FormatName}').");
+                throw new SomFormatException(sourceName, $"a safetensors file, but not a Kohonen model (format '{Printable(format ?? "missing")}', expected '{FormatName}').");
             }
 
             if (!int.TryParse(Text(meta, "format_version"), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
@@ -201,23 +225,24 @@ public static class SomFile
                     : $"model format {version} is not supported; this build reads format {FormatVersion}.");
             }
 
+            CheckMetadata(meta, sourceName);
             var width = Number(meta, "width", sourceName);
             var height = Number(meta, "height", sourceName);
             var dim = Number(meta, "dim", sourceName);
             if (!OptionText.TryParse<Topology>(Text(meta, "topology"), out var topology))
             {
-                throw new SomFormatException(sourceName, $"unknown topology '{Text(meta, "topology")}'.");
+                throw new SomFormatException(sourceName, $"unknown topology '{Printable(Text(meta, "topology") ?? "missing")}'.");
             }
 
             var toroidal = Text(meta, "toroidal") switch
             {
                 "true" => true,
                 "false" => false,
-                var other => throw new SomFormatException(sourceName, $"toroidal must be 'true' or 'false'; got '{other}'."),
+                var other => throw new SomFormatException(sourceName, $"toroidal must be 'true' or 'false'; got '{Printable(other ?? "missing")}'."),
             };
             if (!OptionText.TryParse<Scaling>(Text(meta, "scaler"), out var scaling))
             {
-                throw new SomFormatException(sourceName, $"unknown scaler '{Text(meta, "scaler")}'.");
+                throw new SomFormatException(sourceName, $"unknown scaler '{Printable(Text(meta, "scaler") ?? "missing")}'.");
             }
 
             // Tensors: every entry but the metadata, which must tile the data section exactly.
@@ -238,7 +263,7 @@ public static class SomFile
             {
                 if (start != expected)
                 {
-                    throw new SomFormatException(sourceName, $"tensor '{name}' starts at byte {start}, expected {expected}; the header is damaged.");
+                    throw new SomFormatException(sourceName, $"tensor '{Printable(name)}' starts at byte {start}, expected {expected}; the header is damaged.");
                 }
 
                 expected = end;
@@ -275,13 +300,14 @@ public static class SomFile
             try
             {
                 names = JsonSerializer.Deserialize(Text(meta, "feature_names") ?? "null", SomFileJsonContext.Default.IReadOnlyListString);
+                CheckNames(names, sourceName);
                 var optionsText = Text(meta, "options");
                 options = optionsText is null or "null" ? null : SomOptionsJson.Read(optionsText);
                 history = Text(meta, "training_history") is { } historyText ? SomOptionsJson.ReadHistory(historyText) : null;
             }
             catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException or KeyNotFoundException)
             {
-                throw new SomFormatException(sourceName, $"the metadata is damaged: {e.Message}");
+                throw new SomFormatException(sourceName, $"the metadata is damaged: {Printable(e.Message)}");
             }
 
             var grid = Wrap(() => new Grid(width, height, topology, toroidal), sourceName, "grid");
@@ -296,22 +322,37 @@ public static class SomFile
             var dtype = p.Value.GetProperty("dtype").GetString();
             if (dtype != "F32")
             {
-                throw new SomFormatException(sourceName, $"tensor '{p.Name}' has dtype {dtype}; only F32 is used.");
+                throw new SomFormatException(sourceName, $"tensor '{Printable(p.Name)}' has dtype {Printable(dtype ?? "missing")}; only F32 is used.");
             }
 
             var shape = p.Value.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
             var offsets = p.Value.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
-            var count = shape.Aggregate(1L, (a, b) => a * b);
-            if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] - offsets[0] != count * 4 || shape.Any(s => s < 0))
+            if (shape.Any(s => s < 0) || offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0])
             {
-                throw new SomFormatException(sourceName, $"tensor '{p.Name}' has offsets that do not match its shape; the header is damaged.");
+                throw new SomFormatException(sourceName, $"tensor '{Printable(p.Name)}' has offsets that do not match its shape; the header is damaged.");
+            }
+
+            // Checked: a shape whose byte count does not fit 64 bits is refused, not wrapped around.
+            long bytes;
+            try
+            {
+                bytes = checked(shape.Aggregate(1L, (a, b) => a * b) * 4);
+            }
+            catch (OverflowException)
+            {
+                throw new SomFormatException(sourceName, $"tensor '{Printable(p.Name)}' has shape [{string.Join(", ", shape)}], too large for any file; the header is damaged.");
+            }
+
+            if (offsets[1] - offsets[0] != bytes)
+            {
+                throw new SomFormatException(sourceName, $"tensor '{Printable(p.Name)}' has offsets that do not match its shape; the header is damaged.");
             }
 
             return (offsets[0], offsets[1], shape);
         }
         catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
         {
-            throw new SomFormatException(sourceName, $"tensor '{p.Name}' is not described correctly ({e.Message}).");
+            throw new SomFormatException(sourceName, $"tensor '{Printable(p.Name)}' is not described correctly ({Printable(e.Message)}).");
         }
     }
 
@@ -345,6 +386,122 @@ public static class SomFile
         return values;
     }
 
+    /// <summary>
+    /// The metadata's own checksum: SHA-256 over every other <c>__metadata__</c> entry in ordinal key
+    /// order, each as its UTF-8 key, a 0 byte, its UTF-8 value, a 0 byte. With <c>data_sha256</c>
+    /// among them, it covers the tensors too.
+    /// </summary>
+    private static string MetadataChecksum(IEnumerable<KeyValuePair<string, string>> entries)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var (key, value) in entries.Where(e => e.Key != MetadataChecksumKey).OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(key));
+            hash.AppendData([0]);
+            hash.AppendData(Encoding.UTF8.GetBytes(value));
+            hash.AppendData([0]);
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>
+    /// Every metadata value must be a string. A file with <c>metadata_sha256</c> must match it; an
+    /// older file without one may hold only the keys older versions wrote, so that a damaged key
+    /// (a flipped bit in <c>feature_names</c>) is not silently taken for an absent one.
+    /// </summary>
+    private static void CheckMetadata(JsonElement meta, string sourceName)
+    {
+        var entries = new List<KeyValuePair<string, string>>();
+        foreach (var p in meta.EnumerateObject())
+        {
+            if (p.Value.ValueKind != JsonValueKind.String)
+            {
+                throw new SomFormatException(sourceName, $"metadata '{Printable(p.Name)}' is not a string; the header is damaged.");
+            }
+
+            entries.Add(new(p.Name, p.Value.GetString()!));
+        }
+
+        var stored = entries.FirstOrDefault(e => e.Key == MetadataChecksumKey).Value;
+        if (stored is not null)
+        {
+            if (!string.Equals(stored, MetadataChecksum(entries), StringComparison.Ordinal))
+            {
+                throw new SomFormatException(sourceName, "the metadata does not match its checksum (metadata_sha256); the file was altered or damaged.");
+            }
+
+            return;
+        }
+
+        var unknown = entries.FirstOrDefault(e => !OlderKeys.Contains(e.Key)).Key;
+        if (unknown is not null)
+        {
+            throw new SomFormatException(sourceName,
+                $"unknown metadata key '{Printable(unknown)}' in a file without metadata_sha256; the header is damaged.");
+        }
+    }
+
+    /// <summary>Refuses, before the rest of a file is read, one that does not start like a model: the
+    /// 8-byte header length must be plausible and fit the file, and the header must open with '{'.</summary>
+    private static void CheckPrefix(ReadOnlySpan<byte> prefix, long fileLength, string sourceName)
+    {
+        const string NotSafetensors = "not a Kohonen model file (.som): it does not start with a safetensors header";
+        if (prefix.Length < 8)
+        {
+            throw new SomFormatException(sourceName, $"{NotSafetensors} (only {fileLength} bytes).");
+        }
+
+        var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if (headerLength < 2 || headerLength > MaxHeaderBytes)
+        {
+            throw new SomFormatException(sourceName, $"{NotSafetensors}.");
+        }
+
+        if (prefix.Length < 9 || prefix[8] != (byte)'{')
+        {
+            throw new SomFormatException(sourceName, prefix.Length < 9 ? "the file is truncated inside its header." : $"{NotSafetensors}.");
+        }
+
+        if ((ulong)fileLength - 8 < headerLength)
+        {
+            throw new SomFormatException(sourceName, $"the file is truncated: its header needs {headerLength} bytes, {fileLength - 8} are there.");
+        }
+    }
+
+    /// <summary>A name as it may be printed: control characters become \uXXXX escapes.</summary>
+    internal static string Printable(string text)
+    {
+        if (!text.Any(char.IsControl))
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            builder.Append(char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString());
+        }
+
+        return builder.ToString();
+    }
+
+    private static void CheckNames(IReadOnlyList<string>? names, string sourceName)
+    {
+        for (var i = 0; names is not null && i < names.Count; i++)
+        {
+            if (names[i] is null)
+            {
+                throw new SomFormatException(sourceName, $"feature name {i + 1} is null; the metadata is damaged.");
+            }
+
+            if (names[i].Any(char.IsControl))
+            {
+                throw new SomFormatException(sourceName, $"feature name {i + 1} ('{Printable(names[i])}') contains a control character; names may not.");
+            }
+        }
+    }
+
     private static string? Text(JsonElement meta, string key) =>
         meta.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
@@ -361,7 +518,7 @@ public static class SomFile
         }
         catch (ArgumentException e)
         {
-            throw new SomFormatException(sourceName, $"the {what} it describes is not valid: {e.Message}");
+            throw new SomFormatException(sourceName, $"the {what} it describes is not valid: {Printable(e.Message)}");
         }
     }
 }

@@ -1,0 +1,154 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Text;
+
+namespace Kohonen.Cli.Tests.Hostile;
+
+/// <summary>
+/// Malformed model and data files through the commands: each ends with exit 2 and one line that
+/// names the file, no stack trace, in bounded time. The counts per category are printed.
+/// </summary>
+public sealed class HostileFilesTests : ScratchFolder
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+
+    private string GoodModel()
+    {
+        var path = PathOf("good.som");
+        SomFile.Save(SomModel.Create(new Grid(2, 2), [0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1], 3, ["a", "b", "c"]), path);
+        return path;
+    }
+
+    private static async Task AssertRefusedAsync(string file, string because, params string[] args)
+    {
+        var clock = Stopwatch.StartNew();
+        var run = await CliRun.InvokeAsync(args).WaitAsync(Bound);
+        Assert.True(clock.Elapsed < Bound, $"{because}: {clock.Elapsed}");
+        Assert.True(run.ExitCode == 2, $"{because}: {run}");
+        Assert.StartsWith("error: ", run.Error, StringComparison.Ordinal);
+        Assert.Contains(Path.GetFileName(file), run.Error, StringComparison.Ordinal);
+        Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain(" at Kohonen.", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("unexpected", run.Error, StringComparison.Ordinal);
+    }
+
+    private static void Report(string category, int count)
+    {
+        // In the test output: `Kohonen.Tests -showLiveOutput` (or a failing run) shows the counts.
+        var line = $"hostile files through the CLI, {category}: {count} inputs refused with exit 2, 0 failures";
+        TestContext.Current.TestOutputHelper?.WriteLine(line);
+    }
+
+    private void MakeFifo(string path)
+    {
+        using var mkfifo = Process.Start("mkfifo", path);
+        mkfifo.WaitForExit();
+    }
+
+    [Fact]
+    public async Task DamagedModelFilesAreRefusedByInfoAndPredict()
+    {
+        var good = File.ReadAllBytes(GoodModel());
+        var headerEnd = 8 + (int)BinaryPrimitives.ReadUInt64LittleEndian(good);
+        var inputs = new List<(string Name, byte[] Bytes)>();
+        foreach (var length in new[] { 0, 1, 7, 8, 9, headerEnd - 1, headerEnd, headerEnd + 1, good.Length - 4, good.Length - 1 })
+        {
+            inputs.Add(($"truncated-{length}.som", good[..length]));
+        }
+
+        var random = new Random(7);
+        for (var i = 0; i < 30; i++)
+        {
+            var damaged = (byte[])good.Clone();
+            var at = random.Next(good.Length);
+            damaged[at] ^= (byte)(1 << random.Next(8));
+            inputs.Add(($"flip-{at}.som", damaged));
+        }
+
+        inputs.Add(("junk.som", Encoding.UTF8.GetBytes("this is not a model file at all")));
+        var data = WriteFile("d.csv", "a,b,c\n0.1,0.2,0.3\n");
+        foreach (var (name, bytes) in inputs)
+        {
+            var path = PathOf(name);
+            File.WriteAllBytes(path, bytes);
+            await AssertRefusedAsync(path, name, "info", "--model", path);
+            await AssertRefusedAsync(path, name, "predict", "--model", path, "--data", data);
+        }
+
+        Report("model files", inputs.Count * 2);
+    }
+
+    [Fact]
+    public async Task ModelPathsThatAreNotFilesAreRefusedAtOnce()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix only.");
+        var fifo = PathOf("pipe.som");
+        MakeFifo(fifo);
+
+        await AssertRefusedAsync(fifo, "a FIFO", "info", "--model", fifo);
+        await AssertRefusedAsync("/dev/zero", "a device", "info", "--model", "/dev/zero");
+        Report("special files as models", 2);
+    }
+
+    private static readonly (string Name, string Content)[] CsvFiles =
+    [
+        ("empty.csv", ""),
+        ("header-only.csv", "a,b,c\n"),
+        ("ragged.csv", "a,b,c\n1,2,3\n4,5\n"),
+        ("nan.csv", "a,b,c\n1,2,NaN\n"),
+        ("huge.csv", "a,b,c\n1,2,1e39\n"),
+        ("open-quote.csv", "a,b,c\n1,2,\"3\n"),
+        ("control.csv", "a,b\u0007,c\n1,2,3\n"),
+        ("wide.csv", "a,b,c\n" + string.Join(',', Enumerable.Repeat("1", 70_000)) + "\n"),
+        ("binary.csv", "\u0000\u0001\u0002\u00ff\n\u0003,\u0004\n"),
+    ];
+
+    [Fact]
+    public async Task MalformedDataFilesAreRefusedByPredict()
+    {
+        var model = GoodModel();
+        var count = 0;
+        foreach (var (name, content) in CsvFiles)
+        {
+            var path = WriteFile(name, content);
+            await AssertRefusedAsync(path, name, "predict", "--model", model, "--data", path);
+            count++;
+        }
+
+        foreach (var (name, dict, payload) in new (string, string, byte[])[]
+        {
+            ("bad-magic.npy", "", [1, 2, 3]),
+            ("huge-shape.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999, 3), }", []),
+            ("hidden-shape.npy", "{'descr': '<f4', 'note': \"'shape': (1, 3)\", 'fortran_order': False, 'shape': (2, 3), }", new byte[12]),
+            ("duplicate.npy", "{'descr': '<f4', 'descr': '<f8', 'fortran_order': False, 'shape': (1, 3), }", new byte[12]),
+            ("big-double.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 3), }", [.. BitConverter.GetBytes(0.0), .. BitConverter.GetBytes(1e300), .. BitConverter.GetBytes(0.0)]),
+            ("int.npy", "{'descr': '<i8', 'fortran_order': False, 'shape': (1, 3), }", new byte[24]),
+            ("announces-more.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (1000000000, 3), }", new byte[12]),
+        })
+        {
+            var path = PathOf(name);
+            File.WriteAllBytes(path, dict.Length == 0 ? payload : Data.NpyBytes(dict, payload));
+            await AssertRefusedAsync(path, name, "predict", "--model", model, "--data", path);
+            count++;
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            var fifo = PathOf("pipe.csv");
+            MakeFifo(fifo);
+            await AssertRefusedAsync(fifo, "a FIFO", "predict", "--model", model, "--data", fifo);
+            count++;
+        }
+
+        Report("data files", count);
+    }
+
+    private static class Data
+    {
+        public static byte[] NpyBytes(string dict, byte[] payload)
+        {
+            var header = dict.PadRight(((10 + dict.Length + 1 + 63) / 64 * 64) - 10 - 1) + "\n";
+            return [0x93, .. "NUMPY"u8.ToArray(), 1, 0, (byte)(header.Length & 0xFF), (byte)(header.Length >> 8), .. Encoding.Latin1.GetBytes(header), .. payload];
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace Kohonen.Server.Tests.Hostile;
+
+/// <summary>
+/// Hostile and malformed HTTP requests: every one is answered with its documented status as
+/// problem+json with a detail that names what is wrong, no stack trace, in bounded time, and the
+/// service stays healthy afterwards.
+/// </summary>
+public sealed class HostileRequestTests(TrainedStore trained) : IClassFixture<TrainedStore>
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    /// <summary>(method, path, JSON body or null, status, a piece of the detail).</summary>
+    public static TheoryData<string, string, string?, int, string> Requests() => new()
+    {
+        { "GET", "/models?max_results=abc", null, 400, "'max_results' is 'abc'; it must be a whole number (its range is in /openapi/v1.json)." },
+        { "GET", "/models?max_results=99999999999", null, 400, "'max_results' is '99999999999'" },
+        { "GET", "/models?max_results=0", null, 400, "max_results must be in 1..1000" },
+        { "GET", "/kohonen?width=abc", null, 400, "'width' is 'abc'" },
+        { "GET", "/kohonen?seed=2147483648", null, 400, "'seed' is '2147483648'; it must be a whole number" },
+        { "GET", "/kohonen?iterations=1e3", null, 400, "'iterations' is '1e3'" },
+        { "GET", "/kohonen?input_size=%00", null, 400, "'input_size' is '?'" },
+        { "GET", "/weights/a/b", null, 404, "There is no route GET /weights/a/b" },
+        { "GET", "/weights/99999999999/0", null, 404, "There is no route" },
+        { "GET", "/no/such/route", null, 404, "There is no route GET /no/such/route" },
+        { "GET", "/openapi/v2.json", null, 404, "There is no route GET /openapi/v2.json" },
+        { "GET", "/train", null, 405, "GET is not allowed here; allowed: POST" },
+        { "PUT", "/predict-bmu", "{}", 405, "PUT is not allowed here; allowed: POST" },
+        { "DELETE", "/health", null, 405, "DELETE is not allowed here; allowed: GET" },
+        { "GET", "/maps/x/rgb.PNG", null, 404, "There is no picture 'rgb.png'" },
+        { "GET", "/maps/x/RGB.png", null, 404, "There is no picture 'RGB.png'" },
+        { "POST", "/predict-bmu", "{\"data\":", 400, "" },
+        { "POST", "/predict-bmu", "[1,2,3]", 400, "" },
+        { "POST", "/predict-batch", "{\"data\":[[1,2]]}", 400, "" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Requests))]
+    public async Task EveryHostileRequestIsAProblemWithADetail(string method, string path, string? body, int status, string detail)
+    {
+        await using var factory = new ServerFactory(new KohonenServerOptions { Store = trained.Store });
+        using var client = await factory.StartedClientAsync();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+
+        var clock = Stopwatch.StartNew();
+        using var response = await client.SendAsync(request, Token);
+        var text = await response.Content.ReadAsStringAsync(Token);
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"{clock.Elapsed} for {method} {path}");
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(text).RootElement;
+        Assert.Equal(status, problem.GetProperty("status").GetInt32());
+        var actual = problem.GetProperty("detail").GetString();
+        Assert.False(string.IsNullOrWhiteSpace(actual), text);
+        Assert.Contains(detail, actual, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at Kohonen.", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Int32", text, StringComparison.Ordinal);
+
+        using var health = await client.GetAsync("/health", Token);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    [Fact]
+    public async Task EveryTooManyRequestsSaysWhenToComeBackAndHealthIsNeverLimited()
+    {
+        await using var factory = new ServerFactory(new KohonenServerOptions { Store = trained.Store, RateLimitPerSecond = 2 });
+        using var client = await factory.StartedClientAsync();
+
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? limited = null;
+        for (var i = 0; i < 6; i++)
+        {
+            var response = await client.GetAsync("/model-info", Token);
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                limited ??= response;
+            }
+        }
+
+        var healths = new List<HttpStatusCode>();
+        for (var i = 0; i < 10; i++)
+        {
+            using var health = await client.GetAsync("/health", Token);
+            healths.Add(health.StatusCode);
+        }
+
+        Assert.NotNull(limited);
+        Assert.Equal("1", limited.Headers.GetValues("Retry-After").Single());
+        Assert.All(healths, s => Assert.Equal(HttpStatusCode.OK, s));
+    }
+}
