@@ -220,6 +220,27 @@ public sealed class OperationTests : StoreFolder
     }
 
     [Fact]
+    public async Task ALinkInTheTrainingFolderCannotReachAFileOutsideIt()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(Folder, "linked-data")).FullName;
+        var secret = Directory.CreateDirectory(Path.Combine(Folder, "secret")).FullName;
+        File.WriteAllText(Path.Combine(secret, "passwd.csv"), "root:x:0:0:root:/root:/bin/bash\n1,2,3\n");
+        Directory.CreateSymbolicLink(Path.Combine(folder, "etcdir"), secret);
+        File.CreateSymbolicLink(Path.Combine(folder, "passwd.csv"), Path.Combine(secret, "passwd.csv"));
+        await using var factory = Factory(o => o with { TrainingDataDirectory = folder });
+        using var client = await factory.StartedClientAsync();
+
+        foreach (var name in new[] { "etcdir/passwd.csv", "passwd.csv" })
+        {
+            var body = JsonSerializer.Serialize(new { data_file = name });
+            var refused = await BodyAsync(await client.SendAsync(WithKey(HttpMethod.Post, "/train", body: body), Token), HttpStatusCode.BadRequest);
+            var detail = refused.GetProperty("detail").GetString()!;
+            Assert.Contains("must name a file inside the server's training-data folder", detail, StringComparison.Ordinal);
+            Assert.DoesNotContain("root:x", detail, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task DataFilesAreReadOnlyFromTheTrainingFolder()
     {
         await TrainAsync(3, 1);

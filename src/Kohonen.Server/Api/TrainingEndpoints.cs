@@ -173,19 +173,11 @@ internal static class TrainingEndpoints
         }
     }
 
-    /// <summary>The file a request names, when it is a plain name (or relative path) inside the
-    /// training-data folder; null otherwise. Nothing outside the folder can be named.</summary>
-    private static string? ResolveDataFile(string name, KohonenServerOptions limits)
-    {
-        if (limits.TrainingDataDirectory is not { } folder || name.Length == 0 || Path.IsPathRooted(name) || name.Contains("..", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var root = Path.GetFullPath(folder) + Path.DirectorySeparatorChar;
-        var full = Path.GetFullPath(Path.Combine(root, name));
-        return full.StartsWith(root, StringComparison.Ordinal) && File.Exists(full) ? full : null;
-    }
+    /// <summary>The file a request names, when it is a regular file inside the training-data folder
+    /// once every link is resolved; null otherwise. Nothing outside the folder can be named, not even
+    /// through a symbolic link (the rule is <see cref="TrainingDataFile.ResolveInside"/>).</summary>
+    private static string? ResolveDataFile(string name, KohonenServerOptions limits) =>
+        limits.TrainingDataDirectory is { } folder && name.Length > 0 ? TrainingDataFile.ResolveInside(folder, name) : null;
 
     /// <summary>A run's status, progress (while this server trains it), metrics and params.</summary>
     /// <remarks>Any run of the store; progress is null unless this server is training it.</remarks>
