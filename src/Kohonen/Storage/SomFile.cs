@@ -20,13 +20,17 @@ namespace Kohonen;
 /// <c>scaler</c> (none | minmax | zscore), <c>options</c> (a JSON object, or "null" for a map not
 /// made by training), <c>training_history</c> (optional: a JSON array of the measured steps),
 /// <c>data_sha256</c> (hex SHA-256 of all tensor bytes), <c>library</c>.</para>
+/// <para>Optional, only when the model keeps them: <c>labels.weights</c> F32 [height, width, classes]
+/// with <c>label_classes</c> (a JSON array, natural order); <c>target.mean</c>, <c>target.spread</c>,
+/// <c>target.count</c> F32 [height, width] with <c>target_name</c>; <c>segments</c> F32
+/// [height, width] (whole numbers) with <c>segment_method</c> (kmeans | ward).</para>
 /// <para>Reading refuses, with a message that says which: a file that is not safetensors, a
 /// safetensors file that is not a Kohonen model, a newer format version, a truncated file, tensors
 /// whose shapes disagree with the metadata, and tensor bytes that do not match the checksum.</para>
 /// <para>Saving writes a temporary file and renames it into place. The same model gives the same
 /// bytes.</para>
 /// </remarks>
-public static class SomFile
+public static partial class SomFile
 {
     /// <summary>The value of <c>__metadata__.format</c>.</summary>
     public const string FormatName = "kohonen.som";
@@ -69,6 +73,8 @@ public static class SomFile
             tensors.Add(("scaler.factor", [dim], scaler.Factor.ToArray()));
         }
 
+        AddKeptTensors(model, tensors);
+
         var data = new byte[tensors.Sum(t => (long)t.Values.Length * 4)];
         var offset = 0;
         foreach (var (_, _, values) in tensors)
@@ -100,6 +106,8 @@ public static class SomFile
             {
                 w.WriteString("training_history", SomOptionsJson.WriteHistory(model.History));
             }
+
+            WriteKeptMetadata(model, w);
 
             w.WriteString("data_sha256", Convert.ToHexStringLower(SHA256.HashData(data)));
             w.WriteEndObject();
@@ -285,7 +293,8 @@ public static class SomFile
             }
 
             var grid = Wrap(() => new Grid(width, height, topology, toroidal), sourceName, "grid");
-            return Wrap(() => new SomModel(grid, dim, codebook, names, scaler, options, history), sourceName, "model");
+            var model = Wrap(() => new SomModel(grid, dim, codebook, names, scaler, options, history), sourceName, "model");
+            return ReadKept(model, meta, tensors, data, sourceName);
         }
     }
 
