@@ -8,8 +8,9 @@ public static partial class MapPictures
     /// Each node coloured by the majority label of the rows it wins (<see cref="SomModel.LabelMap"/>),
     /// nodes that win no row in light grey, with a legend. Labels are coloured and listed in their
     /// natural order (<see cref="NodeLabels.NaturalOrder"/>: numbers numerically, text alphabetically);
-    /// past 20 labels the colours repeat. The legend is always whole: beside the map, in as many
-    /// columns as the map's height needs, the picture widened when the legend does not fit the width.
+    /// past 20 labels the colours repeat. The legend is always whole: beside the map in as many columns
+    /// as its height needs while the map keeps at least 55 % of the width, otherwise below the map in
+    /// rows.
     /// </summary>
     public static byte[] LabelMap(SomModel model, DataMatrix data, IReadOnlyList<string> labels, PictureOptions? options = null)
     {
@@ -89,40 +90,63 @@ public static partial class MapPictures
         }
     }
 
-    /// <summary>A map of categories with the whole legend beside it.</summary>
+    /// <summary>A map of categories with the whole legend: beside it when the legend fits there in
+    /// columns no taller than the map, otherwise below it in rows across the width.</summary>
     private static byte[] CategoryMap(Grid grid, Func<int, SKColor> colorOf, IReadOnlyList<(string Label, SKColor Color)> entries, string title, int width, NodeSegments? borders)
     {
         var titleBand = TitleSize + (2 * Margin);
         var column = entries.Max(e => Chart.TextWidth(e.Label, LabelSize)) + LabelSize + 18;
         var line = LabelSize * 1.6f;
 
-        // The map takes what one legend column leaves, but at least 55 % of the width; the legend then
-        // takes as many columns as the map's height needs, widening the picture if it must.
-        var mapWidth = Math.Max(width * 0.55f, width - (2 * Margin) - 16 - column);
-        var geometry = new MapGeometry(grid, SKRect.Create(Margin, titleBand, mapWidth, mapWidth * 4), centred: false);
-        var perColumn = Math.Max(1, (int)Math.Floor(Math.Max(geometry.Bounds.Height, line) / line));
-        var columns = (entries.Count + perColumn - 1) / perColumn;
-        var totalWidth = Math.Max(width, (int)Math.Ceiling(geometry.Bounds.Right + 16 + (columns * column) + Margin));
-        var legendRows = Math.Min(entries.Count, perColumn);
-        var height = (int)Math.Ceiling(titleBand + Math.Max(geometry.Bounds.Height, legendRows * line) + Margin);
-        var (bitmap, canvas) = Chart.NewCanvas(totalWidth, height);
-        using (bitmap)
-        using (canvas)
+        // Beside: the map takes what the legend's columns leave, keeping at least 55 % of the width.
+        var besideWidth = width - (2 * Margin) - 16;
+        for (var columns = 1; columns <= entries.Count; columns++)
         {
-            Chart.Title(canvas, title, totalWidth, TitleSize, Margin);
-            geometry.FillCells(canvas, colorOf);
-            if (borders is not null)
+            var mapWidth = besideWidth - (columns * column);
+            if (mapWidth < width * 0.55f)
             {
-                DrawBorders(canvas, geometry, borders);
+                break;
             }
 
-            for (var c = 0; c < columns; c++)
+            var geometry = new MapGeometry(grid, SKRect.Create(Margin, titleBand, mapWidth, mapWidth * 4), centred: false);
+            var perColumn = Math.Max(1, (int)Math.Floor(geometry.Bounds.Height / line));
+            if (perColumn * columns < entries.Count)
             {
-                var part = entries.Skip(c * perColumn).Take(perColumn).ToList();
-                Chart.Legend(canvas, geometry.Bounds.Right + 16 + (c * column), titleBand, part, LabelSize);
+                continue;
             }
 
-            return Chart.Png(bitmap);
+            var height = (int)Math.Ceiling(titleBand + Math.Max(geometry.Bounds.Height, Math.Min(entries.Count, perColumn) * line) + Margin);
+            return Draw(geometry, height, (canvas, _) =>
+            {
+                for (var c = 0; c < columns; c++)
+                {
+                    Chart.Legend(canvas, geometry.Bounds.Right + 16 + (c * column), titleBand, [.. entries.Skip(c * perColumn).Take(perColumn)], LabelSize);
+                }
+            });
+        }
+
+        // Below: the map over the whole width, the legend in rows under it.
+        var full = new MapGeometry(grid, SKRect.Create(Margin, titleBand, width - (2 * Margin), (width - (2 * Margin)) * 4), centred: false);
+        var layout = LegendLayout(entries, width - (2 * Margin));
+        var below = (int)Math.Ceiling(titleBand + full.Bounds.Height + Margin + layout.Height + Margin);
+        return Draw(full, below, (canvas, geometry) => DrawLegend(canvas, layout, entries, Margin, geometry.Bounds.Bottom + Margin));
+
+        byte[] Draw(MapGeometry geometry, int height, Action<SKCanvas, MapGeometry> legend)
+        {
+            var (bitmap, canvas) = Chart.NewCanvas(width, height);
+            using (bitmap)
+            using (canvas)
+            {
+                Chart.Title(canvas, title, width, TitleSize, Margin);
+                geometry.FillCells(canvas, colorOf);
+                if (borders is not null)
+                {
+                    DrawBorders(canvas, geometry, borders);
+                }
+
+                legend(canvas, geometry);
+                return Chart.Png(bitmap);
+            }
         }
     }
 
