@@ -57,7 +57,7 @@ public static partial class MapPictures
                     canvas.DrawRect(rect, paint);
                     if (!double.IsNaN(z) && cell >= 34)
                     {
-                        Chart.Text(canvas, z.ToString("0.0", CultureInfo.InvariantCulture), rect.MidX, rect.MidY + (LabelSize * 0.35f), LabelSize - 2,
+                        Chart.Text(canvas, (Math.Abs(z) < 0.05 ? 0 : z).ToString("0.0", CultureInfo.InvariantCulture), rect.MidX, rect.MidY + (LabelSize * 0.35f), LabelSize - 2,
                             align: SKTextAlign.Center, color: z > 0.4 ? Chart.Ink : SKColors.White);
                     }
                 }

@@ -24,7 +24,7 @@ internal static class PlotCommand
         var data = new Option<string?>("--data") { Description = $"Rows to place on the map, for hits and labels ({DataFiles.Allowed})." };
         var labels = new Option<string?>("--labels") { Description = "The CSV column of labels, for labels." };
         var columns = new Option<string[]>("--columns") { Description = "CSV feature columns (default: the model's feature names when the header has them).", AllowMultipleArgumentsPerToken = true };
-        var features = new Option<int[]>("--features") { Description = "rgb: three feature indices for red, green, blue (default 0 1 2 on a 3-feature map).", AllowMultipleArgumentsPerToken = true };
+        var features = new Option<int[]>("--features") { Description = "rgb: three feature indices for red, green, blue (default 0 1 2 on a 3-feature map); planes: the features to draw (default all).", AllowMultipleArgumentsPerToken = true };
         var width = new Option<int>("--width") { Description = $"Picture width in pixels ({PictureOptions.MinWidth}..{PictureOptions.MaxWidth}).", DefaultValueFactory = _ => 640 };
         var output = new Option<string?>("--out") { Description = "Where to write the PNG (default: beside the model, NAME.KIND.png)." };
 
@@ -50,7 +50,7 @@ internal static class PlotCommand
             {
                 "rgb" => MapPictures.RgbMap(model, options, r.GetValue(features) is { Length: > 0 } f ? f : null),
                 "umatrix" => MapPictures.UMatrix(model, options),
-                "planes" => MapPictures.ComponentPlanes(model, options),
+                "planes" => r.GetValue(features) is { Length: > 0 } chosen ? MapPictures.ComponentPlanes(model, chosen, options) : MapPictures.ComponentPlanes(model, options),
                 "hits" => MapPictures.HitMap(model, ReadRows(model, r.GetValue(data), r.GetValue(columns), null, "hits").Data, options),
                 "labels" => Labels(model, r.GetValue(data), r.GetValue(columns), r.GetValue(labels), options),
                 "segments" => model.Segments is not null
