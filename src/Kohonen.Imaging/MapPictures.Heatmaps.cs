@@ -26,39 +26,133 @@ public static partial class MapPictures
     }
 
     /// <summary>One small heatmap per feature (its weights across the map, in the feature's units),
-    /// titled with the feature's name, each with its own colour bar, laid out in a grid.</summary>
+    /// laid out in a grid of ⌈√n⌉ columns. Titles are the full feature names, wrapped onto up to three
+    /// lines in a font sized to the panel. Panels at least 160 pixels wide carry their own colour bar;
+    /// narrower ones (many features) write their range under the map instead, and one shared bar at the
+    /// bottom shows the colour scale from each plane's minimum to its maximum.</summary>
     public static byte[] ComponentPlanes(SomModel model, PictureOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        return ComponentPlanes(model, [.. Enumerable.Range(0, model.Dimension)], options);
+    }
+
+    /// <summary>The component planes of the chosen features only, in the order given (as
+    /// <see cref="ComponentPlanes(SomModel, PictureOptions?)"/>).</summary>
+    /// <param name="model">The map.</param>
+    /// <param name="features">Feature positions, each 0..Dimension−1, at least one.</param>
+    /// <param name="options">Size and title.</param>
+    /// <exception cref="ArgumentException">No feature, or one outside the map's features.</exception>
+    public static byte[] ComponentPlanes(SomModel model, IReadOnlyList<int> features, PictureOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(features);
+        if (features.Count == 0 || features.Any(f => f < 0 || f >= model.Dimension))
+        {
+            throw new ArgumentException($"Choose features among 0..{model.Dimension - 1}; got {(features.Count == 0 ? "none" : string.Join(", ", features))}.");
+        }
+
         options ??= PictureOptions.Default;
-        var dim = model.Dimension;
-        var columns = (int)Math.Ceiling(Math.Sqrt(dim));
-        var rows = (dim + columns - 1) / columns;
+        var count = features.Count;
+        var columns = (int)Math.Ceiling(Math.Sqrt(count));
+        var rows = (count + columns - 1) / columns;
         var width = options.Width;
         var titleBand = TitleSize + (2 * Margin);
         var panelWidth = (width - Margin) / (float)columns;
-        const float PanelTitle = LabelSize + 10;
-        var barSpace = BarSpace(LabelSize - 2);
+        var ownBars = panelWidth >= 160;
+        var nameSize = Math.Clamp(panelWidth / 9, 7, LabelSize);
+        var titles = features.Select(f => Wrap(model.FeatureNames[f], panelWidth - Margin, nameSize, 3)).ToList();
+        var titleLines = titles.Max(t => t.Count);
+        var panelTitle = (titleLines * nameSize * 1.2f) + 4;
+        var rangeBand = ownBars ? 0 : (nameSize * 1.3f) + 2;
+        var barSpace = ownBars ? BarSpace(LabelSize - 2) : 0;
         var probe = new MapGeometry(model.Grid, SKRect.Create(0, 0, Math.Max(10, panelWidth - Margin - barSpace), 10_000), centred: false);
-        var panelHeight = PanelTitle + probe.Bounds.Height + Margin;
-        var height = (int)Math.Ceiling(titleBand + (rows * panelHeight) + Margin);
+        var panelHeight = panelTitle + probe.Bounds.Height + rangeBand + Margin;
+        var sharedBar = ownBars ? 0 : LabelSize * 3.5f;
+        var height = (int)Math.Ceiling(titleBand + (rows * panelHeight) + sharedBar + Margin);
         var (bitmap, canvas) = Chart.NewCanvas(width, height);
         using (bitmap)
         using (canvas)
         {
             Chart.Title(canvas, options.Title ?? "Component planes", width, TitleSize, Margin);
-            for (var f = 0; f < dim; f++)
+            for (var i = 0; i < count; i++)
             {
-                var left = Margin + ((f % columns) * panelWidth);
-                var top = titleBand + ((f / columns) * panelHeight);
-                Chart.Text(canvas, Fit(model.FeatureNames[f], panelWidth - Margin, LabelSize), left, top + LabelSize, LabelSize, bold: true);
-                var plane = model.ComponentPlane(f);
-                var area = SKRect.Create(left, top + PanelTitle, panelWidth - Margin, probe.Bounds.Height);
-                DrawHeatmap(canvas, model.Grid, (x, y) => plane[x, y], area, LabelSize - 2, labels: null);
+                var left = Margin + ((i % columns) * panelWidth);
+                var top = titleBand + ((i / columns) * panelHeight);
+                for (var l = 0; l < titles[i].Count; l++)
+                {
+                    Chart.Text(canvas, titles[i][l], left, top + ((l + 1) * nameSize * 1.2f) - 2, nameSize, bold: true);
+                }
+
+                var plane = model.ComponentPlane(features[i]);
+                var area = SKRect.Create(left, top + panelTitle, panelWidth - Margin, probe.Bounds.Height);
+                if (ownBars)
+                {
+                    DrawHeatmap(canvas, model.Grid, (x, y) => plane[x, y], area, LabelSize - 2, labels: null);
+                }
+                else
+                {
+                    var geometry = new MapGeometry(model.Grid, area, centred: false);
+                    var (min, max) = (plane.Min(), plane.Max());
+                    geometry.FillCells(canvas, node =>
+                    {
+                        var (x, y) = model.Grid.CoordinatesOf(node);
+                        return ColorMaps.ViridisAt(max > min ? (plane[x, y] - min) / (max - min) : 0.5);
+                    });
+                    var range = $"{Short(min)} – {Short(max)}";
+                    Chart.Text(canvas, Fit(range, panelWidth - Margin, nameSize), left, geometry.Bounds.Bottom + (nameSize * 1.15f), nameSize);
+                }
+            }
+
+            if (!ownBars)
+            {
+                var barTop = titleBand + (rows * panelHeight) + 4;
+                var bar = SKRect.Create(Margin, barTop, Math.Min(240, width - (2 * Margin)), 10);
+                using var paint = new SKPaint { Style = SKPaintStyle.Fill, IsAntialias = false };
+                for (var px = 0; px < (int)bar.Width; px++)
+                {
+                    paint.Color = ColorMaps.ViridisAt(px / (bar.Width - 1));
+                    canvas.DrawRect(SKRect.Create(bar.Left + px, bar.Top, 1, bar.Height), paint);
+                }
+
+                Chart.Text(canvas, "each plane from its minimum (left) to its maximum (right), written under it", Margin, bar.Bottom + LabelSize + 2, LabelSize - 2);
             }
 
             return Chart.Png(bitmap);
         }
+    }
+
+    /// <summary>Three significant digits; magnitudes below 0.001 written as 0.</summary>
+    private static string Short(double value) =>
+        Math.Abs(value) < 1e-3 ? "0" : value.ToString("G3", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The text in at most <paramref name="maxLines"/> lines of the width, broken after
+    /// spaces, underscores, hyphens and dots where it can and anywhere where it must; the last line
+    /// shortened with an ellipsis if the text still does not fit.</summary>
+    private static List<string> Wrap(string text, float width, float size, int maxLines)
+    {
+        var lines = new List<string>();
+        var rest = text;
+        while (rest.Length > 0 && lines.Count < maxLines)
+        {
+            if (Chart.TextWidth(rest, size, bold: true) <= width || lines.Count == maxLines - 1)
+            {
+                lines.Add(Chart.TextWidth(rest, size, bold: true) <= width ? rest : Fit(rest, width, size));
+                return lines;
+            }
+
+            var fits = 1;
+            while (fits < rest.Length && Chart.TextWidth(rest[..(fits + 1)], size, bold: true) <= width)
+            {
+                fits++;
+            }
+
+            var breakAt = rest[..fits].LastIndexOfAny([' ', '_', '-', '.']);
+            var cut = breakAt > 0 ? breakAt + 1 : fits;
+            lines.Add(rest[..cut].TrimEnd());
+            rest = rest[cut..];
+        }
+
+        return lines;
     }
 
     /// <summary>A titled heatmap of one value per node with a colour bar on the right.</summary>

@@ -44,6 +44,10 @@ public sealed class TrainingSession(SomOptions options, DataSource input)
     /// session always serializes it, once, for the store and the outcome alike.</summary>
     public bool KeepModelBytes { get; init; }
 
+    /// <summary>Adds to the trained map what it should keep (labels, targets, segments) before it is
+    /// serialized, drawn and recorded; the final QE and TE are measured on the map as trained.</summary>
+    public Func<SomModel, SomModel>? Complete { get; init; }
+
     /// <summary>Told the run's id as soon as the run exists, before training starts.</summary>
     public Action<string>? Started { get; init; }
 
@@ -137,6 +141,7 @@ public sealed class TrainingSession(SomOptions options, DataSource input)
     private TrainingOutcome Finish(SomModel model, TimeSpan time, bool keepBytes, string? runId)
     {
         var (qe, te) = QualityMetrics.OfTraining(model, Input);
+        model = Complete?.Invoke(model) ?? model;
         var bytes = keepBytes ? SomFile.ToBytes(model) : null;
         var pictures = Pictures?.Invoke(model) ?? [];
         return new TrainingOutcome(model, bytes, qe, te, pictures, time, runId);

@@ -39,7 +39,7 @@ public class PlotCommandTests : ScratchFolder
         }
 
         Assert.True(bare.ExitCode == 0, bare.ToString());
-        Assert.Equal([PathOf("f.curve.png"), PathOf("f.hits.png"), PathOf("f.planes.png"), PathOf("f.som"), PathOf("f.umatrix.png"), PathOf("flowers.csv"), PathOf("g.som")],
+        Assert.Equal([PathOf("f.curve.png"), PathOf("f.hits.png"), PathOf("f.labels.png"), PathOf("f.planes.png"), PathOf("f.som"), PathOf("f.umatrix.png"), PathOf("flowers.csv"), PathOf("g.som")],
             Directory.GetFiles(Folder).Order(StringComparer.Ordinal));
     }
 
@@ -82,9 +82,9 @@ public class PlotCommandTests : ScratchFolder
     }
 
     [Theory]
-    [InlineData(new[] { "--kind", "pie" }, "error: --kind: unknown value 'pie'; allowed: rgb, umatrix, planes, hits, labels, curve.")]
+    [InlineData(new[] { "--kind", "pie" }, "error: --kind: unknown value 'pie'; allowed: rgb, umatrix, planes, hits, labels, segments, curve.")]
     [InlineData(new[] { "--kind", "hits" }, "error: --kind hits needs --data, the rows to place on the map.")]
-    [InlineData(new[] { "--kind", "labels", "--data", "DATA" }, "error: --kind labels needs --labels, the CSV column that holds the labels.")]
+    [InlineData(new[] { "--kind", "labels", "--data", "DATA" }, "error: --kind labels with --data needs --labels, the CSV column that holds the labels; without --data it draws the labels the model keeps.")]
     [InlineData(new[] { "--kind", "umatrix", "--width", "20" }, "error: --width must be in 120..8000 pixels; got 20.")]
     [InlineData(new[] { "--kind", "rgb" }, "error: The map has 2 features; choose three of them (0..1) to show as red, green and blue.")]
     public async Task PlotRefusesWhatItCannotDraw(string[] args, string message)

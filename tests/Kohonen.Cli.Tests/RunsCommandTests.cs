@@ -97,7 +97,7 @@ public class RunsCommandTests : ScratchFolder
         Assert.Equal(model.History.Select(h => h.QuantizationError), history.Select(p => p.GetProperty("value").GetDouble()));
         Assert.True(history.Count >= 10, $"{history.Count} steps");
         Assert.Equal(40, history[^1].GetProperty("step").GetInt64());
-        Assert.Equal(["model.som", "pictures/curve.png", "pictures/hits.png", "pictures/planes.png", "pictures/umatrix.png"], shown.GetProperty("artifacts").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(["model.som", "pictures/curve.png", "pictures/hits.png", "pictures/labels.png", "pictures/planes.png", "pictures/umatrix.png"], shown.GetProperty("artifacts").EnumerateArray().Select(a => a.GetString()));
         Assert.Equal(trained.GetProperty("quantization_error").GetDouble(), run.GetProperty("metrics").GetProperty("final_quantization_error").GetDouble(), 12);
 
         var text = await CliRun.InvokeAsync(Environment, "runs", "show", runId);
@@ -155,7 +155,7 @@ public class RunsCommandTests : ScratchFolder
 
         var exported = await JsonOf("runs", "export", runId, "--out", PathOf("export"), "--json");
 
-        Assert.Equal(["model.som", "pictures/curve.png", "pictures/hits.png", "pictures/planes.png", "pictures/umatrix.png", "run.json"], exported.GetProperty("files").EnumerateArray().Select(f => f.GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(["model.som", "pictures/curve.png", "pictures/hits.png", "pictures/labels.png", "pictures/planes.png", "pictures/umatrix.png", "run.json"], exported.GetProperty("files").EnumerateArray().Select(f => f.GetString()).Order(StringComparer.Ordinal));
         Assert.Equal(File.ReadAllBytes(PathOf("m.som")), File.ReadAllBytes(PathOf("export/model.som")));
         Assert.Equal(File.ReadAllBytes(PathOf("m.curve.png")), File.ReadAllBytes(PathOf("export/pictures/curve.png")));
         using var runJson = JsonDocument.Parse(File.ReadAllText(PathOf("export/run.json")));
@@ -188,7 +188,14 @@ public class RunsCommandTests : ScratchFolder
         var small = await TrainAsync("--width", "2", "--height", "2", "--sigma", "1.5", "--seed", "3", "--out", PathOf("small.som"), "--run-id-file", PathOf("small.id"));
         await TrainAsync("--width", "6", "--height", "6", "--seed", "3", "--out", PathOf("large.som"));
         var rows = CsvDataReader.Read(PathOf("colors.csv"), new CsvReadOptions { LabelColumn = "name" }).Data;
-        string Expected(string model) => "bmu_x,bmu_y,distance\n" + string.Concat(SomFile.Load(PathOf(model)).FindBmus(rows).Select(b => FormattableString.Invariant($"{b.X},{b.Y},{b.Distance:R}\n")));
+        // Trained with --label-column, the models keep labels: predict adds the row, label and confidence.
+        string Expected(string model)
+        {
+            var m = SomFile.Load(PathOf(model));
+            return "row,bmu_x,bmu_y,distance,label,label_confidence\n" + string.Concat(m.FindBmus(rows).Select((b, i) =>
+                FormattableString.Invariant($"{i + 1},{b.X},{b.Y},{b.Distance:R},{m.Labels!.LabelOf(b.Index)},{m.Labels.ConfidenceOf(b.Index):0.####}\n")));
+        }
+
         string[] predict = ["predict", "--data", PathOf("colors.csv"), "--columns", "r", "g", "b"];
 
         var best = await CliRun.InvokeAsync(Environment, predict);

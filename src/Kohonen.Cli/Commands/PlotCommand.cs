@@ -7,7 +7,7 @@ namespace Kohonen.Cli.Commands;
 internal static class PlotCommand
 {
     /// <summary>The kinds of picture, as named on the command line.</summary>
-    internal static readonly string[] Kinds = ["rgb", "umatrix", "planes", "hits", "labels", "curve"];
+    internal static readonly string[] Kinds = ["rgb", "umatrix", "planes", "hits", "labels", "segments", "curve"];
 
     public static Command Create(CliConsole console)
     {
@@ -24,11 +24,11 @@ internal static class PlotCommand
         var data = new Option<string?>("--data") { Description = $"Rows to place on the map, for hits and labels ({DataFiles.Allowed})." };
         var labels = new Option<string?>("--labels") { Description = "The CSV column of labels, for labels." };
         var columns = new Option<string[]>("--columns") { Description = "CSV feature columns (default: the model's feature names when the header has them).", AllowMultipleArgumentsPerToken = true };
-        var features = new Option<int[]>("--features") { Description = "rgb: three feature indices for red, green, blue (default 0 1 2 on a 3-feature map).", AllowMultipleArgumentsPerToken = true };
+        var features = new Option<int[]>("--features") { Description = "rgb: three feature indices for red, green, blue (default 0 1 2 on a 3-feature map); planes: the features to draw (default all).", AllowMultipleArgumentsPerToken = true };
         var width = new Option<int>("--width") { Description = $"Picture width in pixels ({PictureOptions.MinWidth}..{PictureOptions.MaxWidth}).", DefaultValueFactory = _ => 640 };
         var output = new Option<string?>("--out") { Description = "Where to write the PNG (default: beside the model, NAME.KIND.png)." };
 
-        var command = new Command("plot", "Draw a trained map as a PNG: RGB map, U-matrix, component planes, hits, labels or training curve.")
+        var command = new Command("plot", "Draw a trained map as a PNG: RGB map, U-matrix, component planes, hits, labels, segments or training curve.")
         {
             modelPath, kind, data, labels, columns, features, width, output,
         };
@@ -50,9 +50,12 @@ internal static class PlotCommand
             {
                 "rgb" => MapPictures.RgbMap(model, options, r.GetValue(features) is { Length: > 0 } f ? f : null),
                 "umatrix" => MapPictures.UMatrix(model, options),
-                "planes" => MapPictures.ComponentPlanes(model, options),
+                "planes" => r.GetValue(features) is { Length: > 0 } chosen ? MapPictures.ComponentPlanes(model, chosen, options) : MapPictures.ComponentPlanes(model, options),
                 "hits" => MapPictures.HitMap(model, ReadRows(model, r.GetValue(data), r.GetValue(columns), null, "hits").Data, options),
                 "labels" => Labels(model, r.GetValue(data), r.GetValue(columns), r.GetValue(labels), options),
+                "segments" => model.Segments is not null
+                    ? MapPictures.SegmentMap(model, options)
+                    : throw new UsageException($"{path} keeps no segments; make them with kohonen cluster --model {path} --k K."),
                 "curve" => model.History.Count > 0
                     ? MapPictures.TrainingCurve(model.History, options, model.Options?.Algorithm == TrainingAlgorithm.Batch ? "epoch" : "iteration")
                     : throw new UsageException($"{path} has no training history to draw (it was trained without measuring; kohonen train records it unless --no-plots)."),
@@ -67,9 +70,16 @@ internal static class PlotCommand
 
     private static byte[] Labels(SomModel model, string? dataPath, string[]? columns, string? labelColumn, PictureOptions options)
     {
+        if (labelColumn is null && model.Labels is not null && dataPath is null)
+        {
+            return MapPictures.LabelMap(model, options);
+        }
+
         if (labelColumn is null)
         {
-            throw new UsageException("--kind labels needs --labels, the CSV column that holds the labels.");
+            throw new UsageException(model.Labels is null
+                ? "--kind labels needs --labels, the CSV column that holds the labels (or a model trained with --label-column)."
+                : "--kind labels with --data needs --labels, the CSV column that holds the labels; without --data it draws the labels the model keeps.");
         }
 
         var table = ReadRows(model, dataPath, columns, labelColumn, "labels");

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text;
 using Kohonen.Cli.Settings;
 using Kohonen.Tracking;
@@ -23,7 +22,7 @@ internal static class PredictCommand
         };
         var output = new Option<string?>("--out") { Description = "Write the CSV here instead of standard output." };
 
-        var command = new Command("predict", "Print bmu_x,bmu_y,distance for every row of a data file.") { modelPath, run, forceBest, tracking.Store, tracking.Experiment, data, columns, output };
+        var command = new Command("predict", "Print bmu_x,bmu_y,distance for every row of a data file; with a model that keeps them, also the row number, label and label_confidence, target and target_spread, and segment.") { modelPath, run, forceBest, tracking.Store, tracking.Experiment, data, columns, output };
         command.SetAction((r, cancellationToken) => CommandRunner.RunAsync(console, CommonOptions.IsVerbose(r, environment), async () =>
         {
             SomModel model;
@@ -72,12 +71,7 @@ internal static class PredictCommand
             }
 
             var bmus = model.FindBmus(rows);
-            var csv = new StringBuilder(bmus.Length * 24);
-            csv.Append("bmu_x,bmu_y,distance\n");
-            foreach (var b in bmus)
-            {
-                csv.Append(CultureInfo.InvariantCulture, $"{b.X},{b.Y},{b.Distance:R}\n");
-            }
+            var csv = PredictionCsv.Write(model, bmus);
 
             if (outPath is null)
             {

@@ -19,7 +19,12 @@ internal static class TrainCommand
             Description = "CSV feature columns by header name or 0-based index (space or comma separated; default: all but the label column).",
             AllowMultipleArgumentsPerToken = true,
         };
-        var labelColumn = new Option<string?>("--label-column") { Description = "A CSV column of text labels, not used as a feature." };
+        var labelColumn = new Option<string?>("--label-column") { Description = "A CSV column of labels, not used as a feature: the model keeps each node's label distribution (empty nodes borrow from the nearest labelled node) and predict answers a label." };
+        var targetColumn = new Option<string?>("--target-column") { Description = "A CSV column of numbers, not used as a feature: the model keeps each node's mean and spread and predict answers a target." };
+        var supervised = new Option<bool>("--supervised") { Description = "Train with the labels (one-hot) as an extra layer so classes shape the map (as R kohonen's xyf); predictions still use the features only. Needs --label-column." };
+        var labelWeight = new Option<double?>("--label-weight") { Description = Invariant($"--supervised: the label layer's share of the distance, in (0, 1) (default {SupervisedLayer.DefaultLabelWeight}, the two layers counting equally).") };
+        var clusters = new Option<int?>("--clusters") { Description = "Also group the nodes into this many segments (kept in the model; predict answers a segment)." };
+        var clusterMethod = EnumOption.Create<SegmentMethod>("--cluster-method", "How --clusters groups the nodes; default kmeans");
         var width = new Option<int?>("--width") { Description = Invariant($"Map columns (default: SOM_WIDTH, else {Defaults.Width}).") };
         var height = new Option<int?>("--height") { Description = Invariant($"Map rows (default: SOM_HEIGHT, else {Defaults.Height}).") };
         var iterations = new Option<int?>("--iterations") { Description = Invariant($"Online passes over the data (default {Defaults.Iterations}).") };
@@ -48,7 +53,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a self-organizing map on a data file and save the model.")
         {
-            data, columns, labelColumn, width, height, iterations, epochs, algorithm, topology, toroidal, neighborhood,
+            data, columns, labelColumn, targetColumn, supervised, labelWeight, clusters, clusterMethod, width, height, iterations, epochs, algorithm, topology, toroidal, neighborhood,
             learningRate, sigma, decay, sigmaDecay, learningRateDecay, init, scale, shuffle, exact, batchSize, seed, threads, output, noPlots, json, quietFlag,
         };
         foreach (var option in recording.All)
@@ -100,9 +105,10 @@ internal static class TrainCommand
             }
 
             var dataPath = r.GetValue(data);
+            var kept = KeptOptions.From(r.GetValue(labelColumn), r.GetValue(targetColumn), r.GetValue(supervised), r.GetValue(labelWeight), r.GetValue(clusters), EnumOption.Value(r, clusterMethod, SegmentMethod.KMeans));
             var rowsPerChunk = r.GetValue(batchSize) ?? settings.BatchSize;
             var quiet = r.GetValue(quietFlag) || r.GetValue(json);
-            using var streamed = rowsPerChunk is null ? null : OpenStream(dataPath, rowsPerChunk.Value, r.GetValue(columns), r.GetValue(labelColumn),
+            using var streamed = rowsPerChunk is null ? null : OpenStream(dataPath, rowsPerChunk.Value, r.GetValue(columns), kept.Column,
                 quiet ? null : temporary => console.Error.WriteLine($"Reading {dataPath} {rowsPerChunk:N0} rows at a time into {temporary} (deleted at the end) ..."));
             CsvData? table = null;
             DataSource input;
@@ -120,9 +126,18 @@ internal static class TrainCommand
             {
                 table = dataPath is null
                     ? new CsvData(SampleData.Uniform(settings.Samples, settings.InputDim, options.Seed!.Value), null)
-                    : DataFiles.Read(dataPath, "--data", DataFiles.Columns(r.GetValue(columns)), r.GetValue(labelColumn));
+                    : DataFiles.Read(dataPath, "--data", DataFiles.Columns(r.GetValue(columns)), kept.Column);
                 input = DataSource.FromMatrix(table.Data);
             }
+
+            if (streamed is not null && kept.LabelColumn is not null && !quiet)
+            {
+                console.Error.WriteLine($"--label-column {kept.LabelColumn} with --batch-size: the column is left out of the features, but the labels are not kept in the model (the rows are streamed, not held); train without --batch-size to keep them.");
+            }
+
+            var plan = kept.Plan(table, streamed is not null, options);
+            options = plan.Options;
+            input = plan.Input ?? input;
 
             // Checked before anything is said or stored: options that cannot train leave nothing behind.
             options.Validate();
@@ -147,6 +162,7 @@ internal static class TrainCommand
                     MeasureCurve = plots,
                     Recording = Recording.Run(store, experiment, runName, Recording.DataTags(dataPath, input.Rows, input.Columns)),
                     Pictures = plots ? m => Pictures(m, table?.Data) : null,
+                    Complete = plan.Complete,
                     KeepModelBytes = path is not null,
                 };
                 outcome = await ProgressDisplay.ShowAsync(progress => session.RunAsync(progress, cancellationToken), console, quiet, "train", options.Iterations).ConfigureAwait(false);
@@ -189,6 +205,16 @@ internal static class TrainCommand
             new("pictures/planes.png", MapPictures.ComponentPlanes(model)),
             new("pictures/curve.png", MapPictures.TrainingCurve(model.History, xLabel: xLabel)),
         ];
+        if (model.Labels is not null)
+        {
+            pictures = [.. pictures, new("pictures/labels.png", MapPictures.LabelMap(model))];
+        }
+
+        if (model.Segments is not null)
+        {
+            pictures = [.. pictures, new("pictures/segments.png", MapPictures.SegmentMap(model))];
+        }
+
         return data is null ? pictures : [.. pictures, new("pictures/hits.png", MapPictures.HitMap(model, data))];
     }
 

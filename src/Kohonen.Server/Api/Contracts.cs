@@ -28,7 +28,33 @@ public sealed record BmuResponse(
     [property: Description("Row of the best-matching unit (0 = top).")] int BmuY,
     [property: Description("Euclidean distance from the vector (scaled as in training) to the unit's weights.")]
     [property: JsonNumberHandling(JsonNumberHandling.Strict)]
-    float Distance);
+    float Distance)
+{
+    /// <summary>The unit's label, when the model keeps labels.</summary>
+    [Description("The unit's label (its majority class, or its nearest labelled unit's), when the model keeps labels.")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Label { get; init; }
+
+    /// <summary>The label's share of the unit's label distribution, when the model keeps labels.</summary>
+    [Description("The label's share of the unit's label distribution, in (0, 1], when the model keeps labels.")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public float? LabelConfidence { get; init; }
+
+    /// <summary>The unit's mean target, when the model keeps a target.</summary>
+    [Description("The unit's mean target, when the model keeps a numeric target.")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public float? Target { get; init; }
+
+    /// <summary>The spread of the target at the unit, when the model keeps a target.</summary>
+    [Description("The standard deviation of the target at the unit, when the model keeps a numeric target.")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public float? TargetSpread { get; init; }
+
+    /// <summary>The unit's segment, when the model keeps segments.</summary>
+    [Description("The unit's segment, when the model keeps segments.")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Segment { get; init; }
+}
 
 /// <summary>The BMUs of a batch, in the order of the vectors.</summary>
 public sealed record BatchResponse(IReadOnlyList<BmuResponse> Results);

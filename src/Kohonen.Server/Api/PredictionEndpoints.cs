@@ -53,7 +53,7 @@ internal static class PredictionEndpoints
                 return Problems.BadRequest(problem);
             }
 
-            return new PrewrittenJson<BmuResponse>(VectorJson.WriteBmu(served.Model.FindBmu(vector)));
+            return new PrewrittenJson<BmuResponse>(VectorJson.WriteBmu(served.Model.FindBmu(vector), served.Model));
         }
     }
 
@@ -86,7 +86,7 @@ internal static class PredictionEndpoints
             }
 
             var bmus = model.FindBmus(new DataMatrix(values.AsSpan(0, rows * model.Dimension), rows, model.Dimension, model.FeatureNames));
-            return new PrewrittenJson<BatchResponse>(VectorJson.WriteBatch(bmus));
+            return new PrewrittenJson<BatchResponse>(VectorJson.WriteBatch(bmus, model));
         }
     }
 }

@@ -20,19 +20,19 @@ internal static class VectorJson
 
     /// <summary>One BMU as <see cref="BmuResponse"/>'s JSON, <c>{"bmu_x":…,"bmu_y":…,"distance":…}</c>,
     /// written with a writer reused on this thread.</summary>
-    public static byte[] WriteBmu(Bmu bmu)
+    public static byte[] WriteBmu(Bmu bmu, SomModel? model = null)
     {
         var output = _output ??= new ArrayBufferWriter<byte>(128);
         output.ResetWrittenCount();
         var writer = _writer ??= new Utf8JsonWriter(output);
         writer.Reset(output);
-        WriteBmu(writer, bmu);
+        WriteBmu(writer, bmu, model);
         writer.Flush();
         return output.WrittenSpan.ToArray();
     }
 
     /// <summary>The BMUs of a batch, in order, as <see cref="BatchResponse"/>'s JSON, <c>{"results":[…]}</c>.</summary>
-    public static ReadOnlyMemory<byte> WriteBatch(ReadOnlySpan<Bmu> bmus)
+    public static ReadOnlyMemory<byte> WriteBatch(ReadOnlySpan<Bmu> bmus, SomModel? model = null)
     {
         var output = new ArrayBufferWriter<byte>(bmus.Length * 48 + 16);
         using var writer = new Utf8JsonWriter(output);
@@ -40,7 +40,7 @@ internal static class VectorJson
         writer.WriteStartArray("results"u8);
         foreach (var bmu in bmus)
         {
-            WriteBmu(writer, bmu);
+            WriteBmu(writer, bmu, model);
         }
 
         writer.WriteEndArray();
@@ -49,12 +49,31 @@ internal static class VectorJson
         return output.WrittenMemory;
     }
 
-    private static void WriteBmu(Utf8JsonWriter writer, Bmu bmu)
+    /// <summary>One BMU; with a model that keeps them, its node's label and confidence, target and
+    /// spread, and segment.</summary>
+    private static void WriteBmu(Utf8JsonWriter writer, Bmu bmu, SomModel? model)
     {
         writer.WriteStartObject();
         writer.WriteNumber("bmu_x"u8, bmu.X);
         writer.WriteNumber("bmu_y"u8, bmu.Y);
         writer.WriteNumber("distance"u8, bmu.Distance);
+        if (model?.Labels is { } labels)
+        {
+            writer.WriteString("label"u8, labels.LabelOf(bmu.Index));
+            writer.WriteNumber("label_confidence"u8, labels.ConfidenceOf(bmu.Index));
+        }
+
+        if (model?.Targets is { } targets)
+        {
+            writer.WriteNumber("target"u8, targets.TargetOf(bmu.Index));
+            writer.WriteNumber("target_spread"u8, targets.SpreadOf(bmu.Index));
+        }
+
+        if (model?.Segments is { } segments)
+        {
+            writer.WriteNumber("segment"u8, segments.SegmentOf(bmu.Index));
+        }
+
         writer.WriteEndObject();
     }
 

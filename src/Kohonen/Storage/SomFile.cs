@@ -23,6 +23,10 @@ namespace Kohonen;
 /// made by training), <c>training_history</c> (optional: a JSON array of the measured steps),
 /// <c>data_sha256</c> (hex SHA-256 of all tensor bytes), <c>metadata_sha256</c> (hex SHA-256 of every
 /// other metadata entry, sorted by key, each as key, 0, value, 0), <c>library</c>.</para>
+/// <para>Optional, only when the model keeps them: <c>labels.weights</c> F32 [height, width, classes]
+/// with <c>label_classes</c> (a JSON array, natural order); <c>target.mean</c>, <c>target.spread</c>,
+/// <c>target.count</c> F32 [height, width] with <c>target_name</c>; <c>segments</c> F32
+/// [height, width] (whole numbers) with <c>segment_method</c> (kmeans | ward).</para>
 /// <para>Reading refuses, with a message that names the file and says which: a file that is not
 /// regular (a FIFO, a device), not safetensors, a safetensors file that is not a Kohonen model, a
 /// newer format version, a truncated file, a header that is not UTF-8 JSON or repeats a key, a shape
@@ -33,7 +37,7 @@ namespace Kohonen;
 /// <para>Saving writes a temporary file and renames it into place. The same model gives the same
 /// bytes.</para>
 /// </remarks>
-public static class SomFile
+public static partial class SomFile
 {
     /// <summary>The value of <c>__metadata__.format</c>.</summary>
     public const string FormatName = "kohonen.som";
@@ -99,6 +103,8 @@ public static class SomFile
             tensors.Add(("scaler.factor", [dim], scaler.Factor.ToArray()));
         }
 
+        AddKeptTensors(model, tensors);
+
         var data = new byte[tensors.Sum(t => (long)t.Values.Length * 4)];
         var offset = 0;
         foreach (var (_, _, values) in tensors)
@@ -133,6 +139,7 @@ public static class SomFile
                 metadata.Add(new("training_history", SomOptionsJson.WriteHistory(model.History)));
             }
 
+            AddKeptMetadata(model, metadata);
             metadata.Add(new("data_sha256", Convert.ToHexStringLower(SHA256.HashData(data))));
             metadata.Add(new(MetadataChecksumKey, MetadataChecksum(metadata)));
             w.WriteStartObject("__metadata__");
@@ -311,7 +318,8 @@ public static class SomFile
             }
 
             var grid = Wrap(() => new Grid(width, height, topology, toroidal), sourceName, "grid");
-            return Wrap(() => new SomModel(grid, dim, codebook, names, scaler, options, history), sourceName, "model");
+            var model = Wrap(() => new SomModel(grid, dim, codebook, names, scaler, options, history), sourceName, "model");
+            return ReadKept(model, meta, tensors, data, sourceName);
         }
     }
 

@@ -1,0 +1,124 @@
+using System.Globalization;
+
+namespace Kohonen.Cli.Commands;
+
+/// <summary>What <c>kohonen train</c> keeps beside the codebook (labels, a target, segments) and how
+/// it trains with labels (<c>--supervised</c>).</summary>
+internal sealed class KeptOptions
+{
+    private KeptOptions(string? labelColumn, string? targetColumn, bool supervised, double labelWeight, int? clusters, SegmentMethod method)
+    {
+        LabelColumn = labelColumn;
+        TargetColumn = targetColumn;
+        Supervised = supervised;
+        LabelWeight = labelWeight;
+        Clusters = clusters;
+        Method = method;
+    }
+
+    public string? LabelColumn { get; }
+
+    public string? TargetColumn { get; }
+
+    public bool Supervised { get; }
+
+    public double LabelWeight { get; }
+
+    public int? Clusters { get; }
+
+    public SegmentMethod Method { get; }
+
+    /// <summary>The CSV column read beside the features: the label or the target column.</summary>
+    public string? Column => LabelColumn ?? TargetColumn;
+
+    public static KeptOptions From(string? labelColumn, string? targetColumn, bool supervised, double? labelWeight, int? clusters, SegmentMethod method)
+    {
+        if (labelColumn is not null && targetColumn is not null)
+        {
+            throw new UsageException("--label-column and --target-column: give one of them (a map keeps either labels or a numeric target).");
+        }
+
+        if (supervised && labelColumn is null)
+        {
+            throw new UsageException("--supervised trains with the labels: give --label-column too.");
+        }
+
+        if (labelWeight is not null && !supervised)
+        {
+            throw new UsageException("--label-weight goes with --supervised.");
+        }
+
+        if (labelWeight is { } w && !(w > 0 && w < 1))
+        {
+            throw new UsageException($"--label-weight is the label layer's share of the distance, strictly between 0 and 1; got {w.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (clusters is < 1)
+        {
+            throw new UsageException($"--clusters must be 1 or more; got {clusters}.");
+        }
+
+        return new(labelColumn, targetColumn, supervised, labelWeight ?? SupervisedLayer.DefaultLabelWeight, clusters, method);
+    }
+
+    /// <summary>The options and rows to train with, and what to add to the trained map.</summary>
+    public TrainingPlan Plan(CsvData? table, bool streamed, SomOptions options)
+    {
+        if (Clusters is { } k && k > options.Width * options.Height)
+        {
+            throw new UsageException($"--clusters {k}: a {options.Width}×{options.Height} map has only {options.Width * options.Height} nodes to group.");
+        }
+
+        if (streamed && (Supervised || TargetColumn is not null))
+        {
+            throw new UsageException("--supervised and --target-column read the whole table in memory; drop --batch-size.");
+        }
+
+        var data = streamed ? null : table?.Data;
+        var labels = streamed || LabelColumn is null ? null : table?.Labels;
+        var targets = streamed || TargetColumn is null || table?.Labels is null ? null : Numbers(table.Labels);
+        var seed = options.Seed ?? 0;
+        SomModel Segment(SomModel model) => Clusters is { } count
+            ? model.WithSegments(CodebookClustering.Segment(model, count, Method, data, seed))
+            : model;
+
+        if (Supervised && labels is not null && data is not null)
+        {
+            var layer = SupervisedLayer.Create(data, labels, options.Scaling, LabelWeight);
+            return new TrainingPlan(options with { Scaling = Scaling.None }, DataSource.FromMatrix(layer.Input), m => Segment(layer.Split(m)));
+        }
+
+        return new TrainingPlan(options, null, m =>
+        {
+            if (labels is not null)
+            {
+                m = m.WithLabels(data!, labels);
+            }
+
+            if (targets is not null)
+            {
+                m = m.WithTargets(data!, targets, TargetColumn!);
+            }
+
+            return Segment(m);
+        });
+    }
+
+    private IReadOnlyList<double> Numbers(IReadOnlyList<string> texts)
+    {
+        var values = new double[texts.Count];
+        for (var r = 0; r < texts.Count; r++)
+        {
+            if (!double.TryParse(texts[r], NumberStyles.Float, CultureInfo.InvariantCulture, out values[r]) || !double.IsFinite(values[r]))
+            {
+                throw new UsageException($"--target-column {TargetColumn}: row {r + 1} holds '{texts[r]}', not a finite number.");
+            }
+        }
+
+        return values;
+    }
+}
+
+/// <summary>The options and rows a training runs with (null: the data as read) and what is added to
+/// the trained map.</summary>
+internal sealed record TrainingPlan(SomOptions Options, DataSource? Input, Func<SomModel, SomModel> Complete);

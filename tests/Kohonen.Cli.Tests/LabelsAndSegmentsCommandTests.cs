@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Kohonen.Cli.Tests;
+
+/// <summary>train --label-column/--target-column/--supervised/--clusters, predict's extra columns,
+/// evaluate, cluster and segments.</summary>
+public class LabelsAndSegmentsCommandTests : ScratchFolder
+{
+    /// <summary>A 3×1 map with weights 0, 1, 2 in feature v; node 0 holds "a" ×3, node 1 "b" ×1 and
+    /// "a" ×1, node 2 nothing (it borrows from node 1); segments {0, 1}, {2}.</summary>
+    private string HandMadeModel()
+    {
+        var grid = new Grid(3, 1);
+        var model = SomModel.Create(grid, [0f, 1f, 2f], 1, ["v"])
+            .WithLabels(new NodeLabels(grid, ["a", "b"], [3, 0, 1, 1, 0, 0]))
+            .WithSegments(new NodeSegments(grid, [0, 0, 1], SegmentMethod.KMeans));
+        var path = PathOf("hand.som");
+        SomFile.Save(model, path);
+        return path;
+    }
+
+    /// <summary>Two well separated groups in two features: "low" near (0, 0), "high" near (10, 10).</summary>
+    private string TwoGroups(string name, int rows, int seed)
+    {
+        var random = new Random(seed);
+        var text = new StringBuilder("x,y,kind\n");
+        for (var r = 0; r < rows; r++)
+        {
+            var high = r % 2 == 1;
+            var centre = high ? 10 : 0;
+            text.Append(CultureInfo.InvariantCulture, $"{centre + random.NextDouble():0.###},{centre + random.NextDouble():0.###},{(high ? "high" : "low")}\n");
+        }
+
+        return WriteFile(name, text.ToString());
+    }
+
+    [Fact]
+    public async Task PredictAddsTheRowLabelConfidenceAndSegment()
+    {
+        var data = WriteFile("in.csv", "v\n0.1\n0.9\n2.2\n");
+
+        var run = await CliRun.InvokeAsync("predict", "--model", HandMadeModel(), "--data", data);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        // Node 1 has a and b once each: a tie, to "a" at 0.5; node 2 borrows node 1's.
+        Assert.Equal(
+            "row,bmu_x,bmu_y,distance,label,label_confidence,segment\n1,0,0,0.1,a,1,0\n2,1,0,0.100000024,a,0.5,0\n3,2,0,0.20000005,a,0.5,1\n",
+            run.Out);
+    }
+
+    [Fact]
+    public async Task EvaluateCountsTheConfusionMatrixAndPerClassScores()
+    {
+        // Predictions: 0.1 → a, 0.9 → a, 2.2 → a, 0 → a. Truth a, b, b, a: 2 of 4 right.
+        var data = WriteFile("truth.csv", "v,kind\n0.1,a\n0.9,b\n2.2,b\n0,a\n");
+
+        var text = await CliRun.InvokeAsync("evaluate", "--model", HandMadeModel(), "--data", data, "--label-column", "kind");
+        var json = await CliRun.InvokeAsync("evaluate", "--model", HandMadeModel(), "--data", data, "--label-column", "kind", "--json");
+
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Contains("accuracy             0.5000 (2 of 4)", text.Out, StringComparison.Ordinal);
+        var report = JsonDocument.Parse(json.Out).RootElement;
+        Assert.Equal(0.5, report.GetProperty("accuracy").GetDouble());
+        Assert.Equal("[[2,0],[2,0]]", JsonSerializer.Serialize(report.GetProperty("confusion")));
+        var classes = report.GetProperty("classes");
+        Assert.Equal(0.5, classes[0].GetProperty("precision").GetDouble());
+        Assert.Equal(1.0, classes[0].GetProperty("recall").GetDouble());
+        Assert.Equal(JsonValueKind.Null, classes[1].GetProperty("precision").ValueKind);
+        Assert.Equal(0.0, classes[1].GetProperty("recall").GetDouble());
+        // QE: distances 0.1, 0.1, 0.2, 0 → 0.1.
+        Assert.Equal(0.1, report.GetProperty("quantization_error").GetDouble(), 5);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TrainKeepsLabelsAndSegmentsAndPredictsHeldOutRows(bool supervised)
+    {
+        var train = TwoGroups("train.csv", 60, 1);
+        var test = TwoGroups("test.csv", 20, 2);
+        var model = PathOf("m.som");
+        string[] args = ["train", "--data", train, "--label-column", "kind", "--clusters", "2", "--width", "4", "--height", "3", "--iterations", "20", "--seed", "3", "--no-track", "--out", model, "--quiet"];
+
+        var trained = await CliRun.InvokeAsync(supervised ? [.. args, "--supervised"] : args);
+        var evaluated = await CliRun.InvokeAsync("evaluate", "--model", model, "--data", test, "--label-column", "kind", "--json");
+        var predicted = await CliRun.InvokeAsync("predict", "--model", model, "--data", test, "--columns", "x", "y");
+
+        Assert.True(trained.ExitCode == 0, trained.ToString());
+        Assert.True(File.Exists(PathOf("m.labels.png")));
+        Assert.True(File.Exists(PathOf("m.segments.png")));
+        var loaded = SomFile.Load(model);
+        Assert.Equal(2, loaded.Dimension);
+        Assert.Equal(["high", "low"], loaded.Labels!.Classes);
+        Assert.Equal(2, loaded.Segments!.Count);
+        Assert.Equal(1.0, JsonDocument.Parse(evaluated.Out).RootElement.GetProperty("accuracy").GetDouble());
+        var lines = predicted.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("row,bmu_x,bmu_y,distance,label,label_confidence,segment", lines[0]);
+        // Rows alternate low, high: their segments alternate too.
+        var segments = lines.Skip(1).Select(l => l.Split(',')[6]).ToArray();
+        Assert.All(Enumerable.Range(0, segments.Length), i => Assert.Equal(segments[i % 2], segments[i]));
+        Assert.NotEqual(segments[0], segments[1]);
+    }
+
+    [Fact]
+    public async Task TrainKeepsATargetAndEvaluateGivesRmseAndR2()
+    {
+        var text = new StringBuilder("x,price\n");
+        for (var r = 0; r < 40; r++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{r % 2 * 10},{(r % 2 * 100) + (r % 4 / 2 * 2)}\n");
+        }
+
+        var data = WriteFile("prices.csv", text.ToString());
+        var model = PathOf("p.som");
+
+        var trained = await CliRun.InvokeAsync("train", "--data", data, "--target-column", "price", "--width", "2", "--height", "1", "--iterations", "20", "--decay", "linear", "--seed", "1", "--no-track", "--out", model, "--quiet");
+        var evaluated = await CliRun.InvokeAsync("evaluate", "--model", model, "--data", data, "--label-column", "price", "--json");
+
+        Assert.True(trained.ExitCode == 0, trained.ToString());
+        // Each node holds one x; its prices are 0 or 2 (or 100 or 102) in equal numbers: mean ± 1, so
+        // RMSE 1, and R² = 1 − 1/(50² + 1).
+        var report = JsonDocument.Parse(evaluated.Out).RootElement;
+        Assert.Equal(1.0, report.GetProperty("rmse").GetDouble(), 5);
+        Assert.Equal(1 - (1.0 / 2501), report.GetProperty("r2").GetDouble(), 5);
+    }
+
+    [Fact]
+    public async Task ClusterWithoutKPrintsTheDaviesBouldinCurveAndKeepsTheBest()
+    {
+        var grid = new Grid(6, 1);
+        var path = PathOf("line.som");
+        SomFile.Save(SomModel.Create(grid, [0f, 0.1f, 0.2f, 5f, 5.1f, 5.2f], 1, ["v"]), path);
+
+        var run = await CliRun.InvokeAsync("cluster", "--model", path, "--max-k", "3");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        // k = 2: mean distance to the centre 0.2/3 in each, centres 5 apart → (2·0.2/3)/5 = 0.0267.
+        // Any k = 3 splits a group of three close nodes, whose two parts are at most 0.15 apart.
+        Assert.StartsWith("k,davies_bouldin\n2,0.0267\n3,", run.Out, StringComparison.Ordinal);
+        Assert.Contains("chosen k = 2", run.Out, StringComparison.Ordinal);
+        Assert.Equal([0, 0, 0, 1, 1, 1], SomFile.Load(path).Segments!.Segments.ToArray());
+        Assert.True(File.Exists(PathOf("line.segments.png")));
+    }
+
+    [Fact]
+    public async Task SegmentsPrintsEachSegmentsSizeAndFeatureMeans()
+    {
+        var data = WriteFile("rows.csv", "v\n0\n0.2\n0.9\n2\n2.4\n");
+
+        var run = await CliRun.InvokeAsync("segments", "--model", HandMadeModel(), "--data", data);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        // Segment 0 (nodes 0, 1) wins 0, 0.2, 0.9 → mean 0.366667; segment 1 wins 2, 2.4 → 2.2.
+        Assert.Equal("segment,rows,share,v\n0,3,0.6,0.366667\n1,2,0.4,2.2\n", run.Out);
+        Assert.True(File.Exists(PathOf("hand.profile.png")));
+    }
+
+    [Theory]
+    [InlineData("--supervised")]
+    [InlineData("--label-weight", "0.3")]
+    public async Task SupervisedOptionsWithoutLabelsAreUsageErrors(params string[] extra)
+    {
+        var run = await CliRun.InvokeAsync(["train", "--data", TwoGroups("t.csv", 10, 1), "--columns", "x", "y", "--no-track", "--out", PathOf("x.som"), .. extra]);
+
+        Assert.Equal(2, run.ExitCode);
+    }
+}
