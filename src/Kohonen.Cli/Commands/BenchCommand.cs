@@ -23,7 +23,7 @@ internal static class BenchCommand
         var json = CommonOptions.Json();
         var quick = new Option<bool>("--quick") { Description = "A tenth of the iterations everywhere (a quick look, not the tables' workloads)." };
         var threads = CommonOptions.Threads();
-        var command = new Command("bench", "Time the naive and the optimised trainer on the Python originals' workloads (tables 1 and 3).") { json, quick, threads };
+        var command = new Command("bench", "Time this code on the Python originals' benchmark workloads: naive against optimised trainer, batch size against memory, the colour demo.") { json, quick, threads };
         command.SetAction((r, cancellationToken) => CommandRunner.RunAsync(console, r.GetValue(CommonOptions.Verbose), async () =>
         {
             var scale = r.GetValue(quick) ? 10 : 1;
