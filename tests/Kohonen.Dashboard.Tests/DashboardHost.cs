@@ -42,6 +42,11 @@ public sealed class DashboardHost : IAsyncLifetime
 
     public string FailedRunId { get; private set; } = "";
 
+    /// <summary>The run whose map keeps labels and segments, and that map.</summary>
+    public string LabelledRunId { get; private set; } = "";
+
+    public SomModel LabelledModel { get; private set; } = null!;
+
     public const int BulkRuns = 110;
 
     public string BulkExperimentId { get; private set; } = "";
@@ -56,6 +61,20 @@ public sealed class DashboardHost : IAsyncLifetime
         BestRunId = best.RunId;
         await TrainingRecorder.TrainAsync(Store, "colours", "small", new SomTrainer(new SomOptions { Width = 4, Height = 3, Iterations = 30, Seed = 2, MetricsEvery = 5 }), colours, artifacts: hits);
         await TrainingRecorder.TrainAsync(Store, "shapes", "hexagonal", new SomTrainer(new SomOptions { Width = 9, Height = 7, Iterations = 30, Seed = 3, Topology = Topology.Hexagonal, MetricsEvery = 5 }), colours, artifacts: hits);
+        // A map that keeps labels (each colour's strongest channel) and three segments.
+        var names = Enumerable.Range(0, colours.Rows).Select(r => (colours[r, 0], colours[r, 1], colours[r, 2]) switch
+        {
+            var (red, green, blue) when red >= green && red >= blue => "red",
+            var (_, green, blue) when green >= blue => "green",
+            _ => "blue",
+        }).ToArray();
+        var labelled = await new TrainingSession(new SomOptions { Width = 8, Height = 6, Iterations = 30, Seed = 4, MetricsEvery = 5 }, DataSource.FromMatrix(colours))
+        {
+            Recording = new RunRecording(Store, "shapes", "labelled", null),
+            Complete = m => m.WithLabels(colours, names).WithSegments(CodebookClustering.Segment(m, 3, SegmentMethod.Ward)),
+        }.RunAsync();
+        LabelledRunId = labelled.RunId!;
+        LabelledModel = labelled.Model;
         var experiment = await Store.GetOrCreateExperimentAsync("shapes");
         var failed = await Store.CreateRunAsync(experiment.ExperimentId, "broken");
         await Store.EndRunAsync(failed.RunId, RunStatus.Failed);
