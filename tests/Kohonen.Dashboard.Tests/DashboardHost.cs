@@ -47,6 +47,11 @@ public sealed class DashboardHost : IAsyncLifetime
 
     public SomModel LabelledModel { get; private set; } = null!;
 
+    /// <summary>The served run's map and the rows it was trained on.</summary>
+    public SomModel BestModel { get; private set; } = null!;
+
+    public DataMatrix Colours { get; private set; } = null!;
+
     public const int BulkRuns = 110;
 
     public string BulkExperimentId { get; private set; } = "";
@@ -59,6 +64,8 @@ public sealed class DashboardHost : IAsyncLifetime
         var best = await TrainingRecorder.TrainAsync(Store, "colours", "big", new SomTrainer(new SomOptions { Width = 16, Height = 12, Iterations = 40, Seed = 1, MetricsEvery = 4 }), colours,
             tags: new Dictionary<string, string> { ["data_file"] = "colours.csv" }, artifacts: hits);
         BestRunId = best.RunId;
+        BestModel = best.Model;
+        Colours = colours;
         await TrainingRecorder.TrainAsync(Store, "colours", "small", new SomTrainer(new SomOptions { Width = 4, Height = 3, Iterations = 30, Seed = 2, MetricsEvery = 5 }), colours, artifacts: hits);
         await TrainingRecorder.TrainAsync(Store, "shapes", "hexagonal", new SomTrainer(new SomOptions { Width = 9, Height = 7, Iterations = 30, Seed = 3, Topology = Topology.Hexagonal, MetricsEvery = 5 }), colours, artifacts: hits);
         // A map that keeps labels (each colour's strongest channel) and three segments.

@@ -212,6 +212,45 @@ public sealed class DashboardTests(DashboardHost host) : IClassFixture<Dashboard
         }
     }
 
+    [Fact]
+    public async Task The_hits_colouring_and_a_nodes_hits_are_the_training_rows_each_node_wins()
+    {
+        var page = await host.NewPageAsync();
+        await page.GotoAsync("/dashboard/map");
+        await page.SelectOptionAsync("#colour", "hits");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/dashboard/map\\?colour=hits$"));
+        await Expect(page.Locator("#map")).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex("^Hits"));
+
+        // The rows each node wins, counted here by the nearest codebook vector.
+        var model = host.BestModel;
+        var expected = new int[model.Grid.NodeCount];
+        var scaled = new float[model.Dimension];
+        for (var r = 0; r < host.Colours.Rows; r++)
+        {
+            var row = Enumerable.Range(0, model.Dimension).Select(c => host.Colours[r, c]).ToArray();
+            if (model.Scaler is { } scaler)
+            {
+                scaler.Transform(row, scaled);
+                row = [.. scaled];
+            }
+
+            var best = Enumerable.Range(0, model.Grid.NodeCount).MinBy(i =>
+            {
+                var (x, y) = model.Grid.CoordinatesOf(i);
+                var w = model.GetWeights(x, y);
+                return Enumerable.Range(0, model.Dimension).Sum(c => (double)(row[c] - w[c]) * (row[c] - w[c]));
+            });
+            expected[best]++;
+        }
+
+        var values = await page.Locator("#map-values").EvaluateAsync<double[]>("e => JSON.parse(e.textContent)");
+        Assert.Equal(expected.Select(h => (double)h), values);
+        var node = Array.IndexOf(expected, expected.Max());
+        await page.Locator("#map .cells > *").Nth(node).HoverAsync();
+        await Expect(page.Locator("#node-hits")).ToHaveAttributeAsync("data-hits", expected[node].ToString(CultureInfo.InvariantCulture));
+        await host.ScreenshotAsync(page, "map-hits");
+    }
+
     private async Task ActivateAsync(string runId)
     {
         using var activate = new HttpRequestMessage(HttpMethod.Post, new Uri($"/models/{runId}/activate", UriKind.Relative));

@@ -190,8 +190,14 @@
       table.dataset.x = x; table.dataset.y = y;
     }
 
-    // The label distribution and segment the model keeps for the node.
+    // The hits, label distribution and segment the model keeps for the node.
     function showKept(index) {
+      if (nodes.hits) {
+        const el = $('#node-hits');
+        el.textContent = `Hits: ${nodes.hits[index]} training row${nodes.hits[index] === 1 ? '' : 's'}`;
+        el.dataset.hits = nodes.hits[index];
+        el.hidden = false;
+      }
       if (nodes.classes) {
         const c = nodes.label[index];
         const el = $('#node-label');
