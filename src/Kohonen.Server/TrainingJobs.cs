@@ -65,6 +65,7 @@ internal sealed class TrainingJobs(KohonenServerOptions options, ModelHolder hol
         var session = new TrainingSession(somOptions, DataSource.FromMatrix(data))
         {
             MeasureCurve = true,
+            KeepHits = true,
             Recording = new RunRecording(options.Store, options.ExperimentName, runName, tags),
             Pictures = model => Pictures(model, data),
             Started = id =>

@@ -39,6 +39,7 @@ public static class TrainingRecorder
             Recording = new RunRecording(store, experimentName, runName, tags),
             Pictures = artifacts is null ? null : model => [.. artifacts(model).Select(a => new TrainingPicture(a.Path, a.Content))],
             Started = started,
+            KeepHits = true,
         };
         var outcome = await session.RunAsync(progress, cancellationToken).ConfigureAwait(false);
         return new RecordedTraining(outcome.RunId!, outcome.Model, outcome.TrainTime.TotalSeconds);

@@ -48,6 +48,11 @@ public sealed class TrainingSession(SomOptions options, DataSource input)
     /// serialized, drawn and recorded; the final QE and TE are measured on the map as trained.</summary>
     public Func<SomModel, SomModel>? Complete { get; init; }
 
+    /// <summary>Keep with the model how many training rows each node wins (<see cref="SomModel.Hits"/>),
+    /// counted over the input once more after training, before <see cref="Complete"/>; off by default,
+    /// so the model file stays as it was.</summary>
+    public bool KeepHits { get; init; }
+
     /// <summary>Told the run's id as soon as the run exists, before training starts.</summary>
     public Action<string>? Started { get; init; }
 
@@ -141,6 +146,11 @@ public sealed class TrainingSession(SomOptions options, DataSource input)
     private TrainingOutcome Finish(SomModel model, TimeSpan time, bool keepBytes, string? runId)
     {
         var (qe, te) = QualityMetrics.OfTraining(model, Input);
+        if (KeepHits)
+        {
+            model = model.WithHits(Input);
+        }
+
         model = Complete?.Invoke(model) ?? model;
         var bytes = keepBytes ? SomFile.ToBytes(model) : null;
         var pictures = Pictures?.Invoke(model) ?? [];

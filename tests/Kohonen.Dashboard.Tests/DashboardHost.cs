@@ -42,6 +42,16 @@ public sealed class DashboardHost : IAsyncLifetime
 
     public string FailedRunId { get; private set; } = "";
 
+    /// <summary>The run whose map keeps labels and segments, and that map.</summary>
+    public string LabelledRunId { get; private set; } = "";
+
+    public SomModel LabelledModel { get; private set; } = null!;
+
+    /// <summary>The served run's map and the rows it was trained on.</summary>
+    public SomModel BestModel { get; private set; } = null!;
+
+    public DataMatrix Colours { get; private set; } = null!;
+
     public const int BulkRuns = 110;
 
     public string BulkExperimentId { get; private set; } = "";
@@ -54,8 +64,24 @@ public sealed class DashboardHost : IAsyncLifetime
         var best = await TrainingRecorder.TrainAsync(Store, "colours", "big", new SomTrainer(new SomOptions { Width = 16, Height = 12, Iterations = 40, Seed = 1, MetricsEvery = 4 }), colours,
             tags: new Dictionary<string, string> { ["data_file"] = "colours.csv" }, artifacts: hits);
         BestRunId = best.RunId;
+        BestModel = best.Model;
+        Colours = colours;
         await TrainingRecorder.TrainAsync(Store, "colours", "small", new SomTrainer(new SomOptions { Width = 4, Height = 3, Iterations = 30, Seed = 2, MetricsEvery = 5 }), colours, artifacts: hits);
         await TrainingRecorder.TrainAsync(Store, "shapes", "hexagonal", new SomTrainer(new SomOptions { Width = 9, Height = 7, Iterations = 30, Seed = 3, Topology = Topology.Hexagonal, MetricsEvery = 5 }), colours, artifacts: hits);
+        // A map that keeps labels (each colour's strongest channel) and three segments.
+        var names = Enumerable.Range(0, colours.Rows).Select(r => (colours[r, 0], colours[r, 1], colours[r, 2]) switch
+        {
+            var (red, green, blue) when red >= green && red >= blue => "red",
+            var (_, green, blue) when green >= blue => "green",
+            _ => "blue",
+        }).ToArray();
+        var labelled = await new TrainingSession(new SomOptions { Width = 8, Height = 6, Iterations = 30, Seed = 4, MetricsEvery = 5 }, DataSource.FromMatrix(colours))
+        {
+            Recording = new RunRecording(Store, "shapes", "labelled", null),
+            Complete = m => m.WithLabels(colours, names).WithSegments(CodebookClustering.Segment(m, 3, SegmentMethod.Ward)),
+        }.RunAsync();
+        LabelledRunId = labelled.RunId!;
+        LabelledModel = labelled.Model;
         var experiment = await Store.GetOrCreateExperimentAsync("shapes");
         var failed = await Store.CreateRunAsync(experiment.ExperimentId, "broken");
         await Store.EndRunAsync(failed.RunId, RunStatus.Failed);

@@ -168,6 +168,97 @@ public sealed class DashboardTests(DashboardHost host) : IClassFixture<Dashboard
     }
 
     [Fact]
+    public async Task A_map_with_labels_and_segments_is_coloured_by_them_and_shows_a_nodes_label()
+    {
+        var page = await host.NewPageAsync();
+        await page.GotoAsync("/dashboard/map");
+        Assert.Equal(0, await page.Locator("#colour option[value=labels]").CountAsync());
+        await ActivateAsync(host.LabelledRunId);
+        try
+        {
+            var model = host.LabelledModel;
+            var labels = model.Labels!;
+            var segments = model.Segments!;
+            string[] okabeIto = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000", "#f0e442"];
+            await page.GotoAsync("/dashboard/map");
+            await page.SelectOptionAsync("#colour", "labels");
+            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/dashboard/map\\?colour=labels$"));
+            var fills = await page.Locator("#map .cells > *").EvaluateAllAsync<string[]>("cells => cells.map(c => c.getAttribute('fill').toLowerCase())");
+            Assert.Equal(Enumerable.Range(0, model.Grid.NodeCount).Select(i => okabeIto[labels.ClassOf(i)]), fills);
+            Assert.Equal(["blue", "green", "red"], await page.Locator("#map-legend li").AllTextContentsAsync());
+
+            // A node's label, its class shares and its segment, as the model keeps them.
+            var (x, y) = (6, 2);
+            var node = model.Grid.IndexOf(x, y);
+            await page.Locator("#map .cells > *").Nth(node).HoverAsync();
+            await Expect(page.Locator("#node-label")).ToHaveAttributeAsync("data-label", labels.LabelOf(node));
+            await Expect(page.Locator("#node-segment")).ToHaveAttributeAsync("data-segment", segments.SegmentOf(node).ToString(CultureInfo.InvariantCulture));
+            var shares = await page.Locator("#node-classes tbody tr").EvaluateAllAsync<string[][]>("rows => rows.map(r => [r.cells[0].textContent, r.cells[1].textContent])");
+            Assert.Equal(labels.Classes, shares.Select(r => r[0]));
+            var source = labels.SourceOf(node);
+            var row = Enumerable.Range(0, labels.Classes.Count).Select(k => (double)labels.Weights[source * labels.Classes.Count + k]).ToArray();
+            Assert.Equal(row.Select(w => w / row.Sum()), shares.Select(r => double.Parse(r[1], CultureInfo.InvariantCulture)), (a, b) => Math.Abs(a - b) < 1e-3);
+            await host.ScreenshotAsync(page, "map-labels");
+
+            await page.SelectOptionAsync("#colour", "segments");
+            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/dashboard/map\\?colour=segments$"));
+            fills = await page.Locator("#map .cells > *").EvaluateAllAsync<string[]>("cells => cells.map(c => c.getAttribute('fill').toLowerCase())");
+            Assert.Equal(Enumerable.Range(0, model.Grid.NodeCount).Select(i => okabeIto[segments.SegmentOf(i)]), fills);
+            await host.ScreenshotAsync(page, "map-segments");
+        }
+        finally
+        {
+            await ActivateAsync(host.BestRunId);
+        }
+    }
+
+    [Fact]
+    public async Task The_hits_colouring_and_a_nodes_hits_are_the_training_rows_each_node_wins()
+    {
+        var page = await host.NewPageAsync();
+        await page.GotoAsync("/dashboard/map");
+        await page.SelectOptionAsync("#colour", "hits");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/dashboard/map\\?colour=hits$"));
+        await Expect(page.Locator("#map")).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex("^Hits"));
+
+        // The rows each node wins, counted here by the nearest codebook vector.
+        var model = host.BestModel;
+        var expected = new int[model.Grid.NodeCount];
+        var scaled = new float[model.Dimension];
+        for (var r = 0; r < host.Colours.Rows; r++)
+        {
+            var row = Enumerable.Range(0, model.Dimension).Select(c => host.Colours[r, c]).ToArray();
+            if (model.Scaler is { } scaler)
+            {
+                scaler.Transform(row, scaled);
+                row = [.. scaled];
+            }
+
+            var best = Enumerable.Range(0, model.Grid.NodeCount).MinBy(i =>
+            {
+                var (x, y) = model.Grid.CoordinatesOf(i);
+                var w = model.GetWeights(x, y);
+                return Enumerable.Range(0, model.Dimension).Sum(c => (double)(row[c] - w[c]) * (row[c] - w[c]));
+            });
+            expected[best]++;
+        }
+
+        var values = await page.Locator("#map-values").EvaluateAsync<double[]>("e => JSON.parse(e.textContent)");
+        Assert.Equal(expected.Select(h => (double)h), values);
+        var node = Array.IndexOf(expected, expected.Max());
+        await page.Locator("#map .cells > *").Nth(node).HoverAsync();
+        await Expect(page.Locator("#node-hits")).ToHaveAttributeAsync("data-hits", expected[node].ToString(CultureInfo.InvariantCulture));
+        await host.ScreenshotAsync(page, "map-hits");
+    }
+
+    private async Task ActivateAsync(string runId)
+    {
+        using var activate = new HttpRequestMessage(HttpMethod.Post, new Uri($"/models/{runId}/activate", UriKind.Relative));
+        activate.Headers.Add("X-Api-Key", DashboardHost.ApiKey);
+        (await host.Http.SendAsync(activate, Token)).EnsureSuccessStatusCode();
+    }
+
+    [Fact]
     public async Task A_hexagonal_map_is_drawn_as_hexagons()
     {
         var page = await host.NewPageAsync();

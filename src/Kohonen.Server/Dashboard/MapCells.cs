@@ -26,12 +26,25 @@ internal static class MapCells
 
     private static int Mix(byte a, byte b, double f) => (int)Math.Round(a + (b - a) * f);
 
-    /// <summary>The SVG of the cells: viewBox in cell units, each element with its fill.</summary>
+    /// <summary>Okabe and Ito's colours, told apart with the common colour blindnesses; categories
+    /// past the eighth take the colours again from the first.</summary>
+    public static readonly string[] Categories = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"];
+
+    /// <summary>The colour of category <paramref name="index"/> (0-based).</summary>
+    public static string Category(int index) => Categories[((index % Categories.Length) + Categories.Length) % Categories.Length];
+
+    /// <summary>The SVG of the cells filled with the viridis colour of each node's value (low to high).</summary>
     public static string Svg(Grid grid, IReadOnlyList<float> values, string label)
     {
         var finite = values.Where(float.IsFinite).ToList();
         var (min, max) = finite.Count == 0 ? (0f, 1f) : (finite.Min(), finite.Max());
         var span = max > min ? max - min : 1f;
+        return Svg(grid, [.. values.Select(v => Colour((v - min) / span))], label);
+    }
+
+    /// <summary>The SVG of the cells: viewBox in cell units, each element with its fill (one per node).</summary>
+    public static string Svg(Grid grid, IReadOnlyList<string> fills, string label)
+    {
         var hex = grid.Topology == Topology.Hexagonal;
         var width = hex ? grid.Width + 0.5 : grid.Width;
         var height = hex ? (grid.Height - 1) * Grid.HexRowHeight + 2 / Math.Sqrt(3) : grid.Height;
@@ -41,7 +54,7 @@ internal static class MapCells
         svg.Append(c, $"<svg id=\"map\" class=\"map{(hex ? " hex" : "")}\" viewBox=\"0 0 {width:0.###} {height:0.###}\" role=\"grid\" tabindex=\"0\" aria-label=\"{label}: {grid.Width}×{grid.Height} map; arrow keys move between nodes\" data-width=\"{grid.Width}\" data-height=\"{grid.Height}\" data-topology=\"{(hex ? "hexagonal" : "rectangular")}\"><g class=\"cells\">");
         for (var index = 0; index < grid.NodeCount; index++)
         {
-            var fill = Colour((values[index] - min) / span);
+            var fill = fills[index];
             var (x, y) = grid.CoordinatesOf(index);
             if (hex)
             {

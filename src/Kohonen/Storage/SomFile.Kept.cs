@@ -5,7 +5,8 @@ namespace Kohonen;
 // SomFile: the optional tensors and metadata of what a map keeps beside its codebook: labels
 // (labels.weights F32 [height, width, classes] + label_classes), a numeric target (target.mean,
 // target.spread, target.count F32 [height, width] + target_name) and segments (segments F32
-// [height, width], whole numbers, + segment_method). A model without them is written as before.
+// [height, width], whole numbers, + segment_method) and hits (hits F32 [height, width], whole
+// numbers, + hits_rows). A model without them is written as before.
 public static partial class SomFile
 {
     private static void AddKeptTensors(SomModel model, List<(string Name, int[] Shape, float[] Values)> tensors)
@@ -32,6 +33,17 @@ public static partial class SomFile
 
             tensors.Add(("segments", [model.Height, model.Width], values));
         }
+
+        if (model.Hits is { } hits)
+        {
+            var values = new float[hits.Count];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = hits[i];
+            }
+
+            tensors.Add(("hits", [model.Height, model.Width], values));
+        }
     }
 
     private static void AddKeptMetadata(SomModel model, List<KeyValuePair<string, string>> metadata)
@@ -49,6 +61,11 @@ public static partial class SomFile
         if (model.Segments is { } segments)
         {
             metadata.Add(new("segment_method", OptionText.ToText(segments.Method)));
+        }
+
+        if (model.Hits is { } hits)
+        {
+            metadata.Add(new("hits_rows", hits.Sum(h => (long)h).ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
     }
 
@@ -104,6 +121,35 @@ public static partial class SomFile
             }
 
             model = Wrap(() => model.WithSegments(new NodeSegments(model.Grid, segments, method)), sourceName, "segments");
+        }
+
+        if (Text(meta, "hits_rows") is { } rowsText)
+        {
+            if (!long.TryParse(rowsText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var rows))
+            {
+                throw new SomFormatException(sourceName, $"the metadata is damaged: hits_rows is '{rowsText}', not a whole number.");
+            }
+
+            var values = Tensor(tensors, data, "hits", plane, sourceName);
+            var hits = new int[values.Length];
+            long total = 0;
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (values[i] != MathF.Round(values[i]) || values[i] < 0 || values[i] > int.MaxValue)
+                {
+                    throw new SomFormatException(sourceName, $"hits of node {i} are {values[i]}; hits are whole numbers from 0.");
+                }
+
+                hits[i] = (int)values[i];
+                total += hits[i];
+            }
+
+            if (total != rows)
+            {
+                throw new SomFormatException(sourceName, $"the hits add up to {total} rows; hits_rows says {rows}.");
+            }
+
+            model = model.WithHits(new GridValues<int>(model.Width, model.Height, hits));
         }
 
         return model;

@@ -31,6 +31,34 @@ public class SomFileKeptTests
     }
 
     [Fact]
+    public void HitsAreCountedAsTheNearestNodeAndSurviveTheRoundTrip()
+    {
+        // Plain() has node i at (i, i + 0.5): a row wins the node whose weights are nearest.
+        var data = DataMatrix.FromRows([[0.1f, 0.6f], [2.2f, 2.4f], [2.0f, 2.5f], [9f, 9f], [5f, 5.5f]]);
+        var model = Plain().WithHits(data);
+
+        Assert.Equal([1, 0, 2, 0, 0, 2], model.Hits!.ToArray());
+        var bytes = SomFile.ToBytes(model);
+        var back = SomFile.FromBytes(bytes, "test");
+        Assert.Equal([1, 0, 2, 0, 0, 2], back.Hits!.ToArray());
+        Assert.Equal(bytes, SomFile.ToBytes(back));
+        Assert.Equal(SomFile.ToBytes(Plain()), SomFile.ToBytes(model.WithHits((GridValues<int>?)null)));
+        Assert.Equal(model.Hits!.ToArray(), Plain().WithHits(DataSource.FromMatrix(data)).Hits!.ToArray());
+    }
+
+    [Fact]
+    public void HitsMetadataWithoutItsTensorIsRefused()
+    {
+        var bytes = SomFile.ToBytes(Plain().WithHits(DataMatrix.FromRows([[0f, 0.5f], [1f, 1.5f]])));
+        var at = bytes.AsSpan().IndexOf("\"hits\":{"u8);
+        var broken = bytes.ToArray();
+        broken[at + 1] = (byte)'z';
+
+        var error = Assert.Throws<SomFormatException>(() => SomFile.FromBytes(broken, "broken.som"));
+        Assert.Contains("hits", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AModelWithoutThemWritesNoNewEntriesAndLoadsWithoutThem()
     {
         var bytes = SomFile.ToBytes(Plain());
@@ -43,6 +71,8 @@ public class SomFileKeptTests
         Assert.Null(back.Labels);
         Assert.Null(back.Targets);
         Assert.Null(back.Segments);
+        Assert.Null(back.Hits);
+        Assert.DoesNotContain("hits", header, StringComparison.Ordinal);
         Assert.Equal(bytes, SomFile.ToBytes(Plain().WithLabels(new NodeLabels(Plain().Grid, ["x"], [1, 1, 1, 1, 1, 1])).WithLabels((NodeLabels?)null)));
     }
 

@@ -135,6 +135,8 @@
     const cells = $$('.cells > *', svg);
     const valuesEl = $('#map-values');
     const values = valuesEl ? JSON.parse(valuesEl.textContent) : [];
+    const nodesEl = $('#map-nodes');
+    const nodes = nodesEl ? JSON.parse(nodesEl.textContent) : {};
     const panel = $('#node-panel');
     const cache = new Map();
     let current = -1, pinned = -1, asked = 0;
@@ -166,6 +168,7 @@
       $('#node-hint').hidden = true;
       const label = ($('#colour') && $('#colour').selectedOptions[0]) ? $('#colour').selectedOptions[0].textContent : 'value';
       $('#node-value').textContent = values.length ? `${label}: ${fmt(values[index])}` : '';
+      showKept(index);
       const ticket = ++asked;
       let body = cache.get(index);
       if (!body) {
@@ -185,6 +188,38 @@
       }));
       table.hidden = false;
       table.dataset.x = x; table.dataset.y = y;
+    }
+
+    // The hits, label distribution and segment the model keeps for the node.
+    function showKept(index) {
+      if (nodes.hits) {
+        const el = $('#node-hits');
+        el.textContent = `Hits: ${nodes.hits[index]} training row${nodes.hits[index] === 1 ? '' : 's'}`;
+        el.dataset.hits = nodes.hits[index];
+        el.hidden = false;
+      }
+      if (nodes.classes) {
+        const c = nodes.label[index];
+        const el = $('#node-label');
+        el.textContent = `Label: ${nodes.classes[c]} (confidence ${fmt(nodes.confidence[index])})` + (nodes.borrowed[index] ? ', borrowed from the nearest node that won rows' : '');
+        el.dataset.label = nodes.classes[c];
+        el.hidden = false;
+        const table = $('#node-classes');
+        $('tbody', table).replaceChildren(...nodes.classes.map((name, k) => {
+          const tr = document.createElement('tr');
+          const th = document.createElement('th'); th.scope = 'row'; th.textContent = name;
+          const td = document.createElement('td'); td.className = 'num'; td.textContent = fmt(nodes.shares[index][k]);
+          tr.append(th, td);
+          return tr;
+        }));
+        table.hidden = false;
+      }
+      if (nodes.segment) {
+        const el = $('#node-segment');
+        el.textContent = `Segment: ${nodes.segment[index]}`;
+        el.dataset.segment = nodes.segment[index];
+        el.hidden = false;
+      }
     }
 
     const indexOf = target => cells.indexOf(target);
