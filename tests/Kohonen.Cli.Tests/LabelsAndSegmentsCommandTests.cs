@@ -51,6 +51,36 @@ public class LabelsAndSegmentsCommandTests : ScratchFolder
     }
 
     [Fact]
+    public async Task PredictCarriesTheIdColumnsAfterTheRowNumber()
+    {
+        var data = WriteFile("ids.csv", "name,v,code\n\"Smith, J\",0.1,7\n\nLee,2.2,x9\n");
+        var model = SomModel.Create(new Grid(3, 1), [0f, 1f, 2f], 1, ["v"]);
+        var path = PathOf("plain.som");
+        SomFile.Save(model, path);
+
+        var run = await CliRun.InvokeAsync("predict", "--model", path, "--data", data, "--id-column", "name", "--id-column", "code");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("row,name,code,bmu_x,bmu_y,distance\n1,\"Smith, J\",7,0,0,0.1\n2,Lee,x9,2,0,0.20000005\n", run.Out);
+    }
+
+    [Fact]
+    public async Task PredictRefusesAnIdColumnOfANpyFileOrAnUnknownOne()
+    {
+        var csv = WriteFile("v.csv", "v\n0.1\n");
+        var npy = PathOf("v.npy");
+        NpyFile.Write(npy, new DataMatrix([0.1f], 1, 1));
+
+        var unknown = await CliRun.InvokeAsync("predict", "--model", HandMadeModel(), "--data", csv, "--id-column", "name");
+        var binary = await CliRun.InvokeAsync("predict", "--model", HandMadeModel(), "--data", npy, "--id-column", "name");
+
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("has no column 'name'", unknown.Error, StringComparison.Ordinal);
+        Assert.Equal(2, binary.ExitCode);
+        Assert.Contains("--id-column applies to CSV and TSV files", binary.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EvaluateCountsTheConfusionMatrixAndPerClassScores()
     {
         // Predictions: 0.1 → a, 0.9 → a, 2.2 → a, 0 → a. Truth a, b, b, a: 2 of 4 right.
