@@ -38,9 +38,9 @@ internal sealed class KeptOptions
             throw new UsageException("--label-column and --target-column: give one of them (a map keeps either labels or a numeric target).");
         }
 
-        if (supervised && labelColumn is null)
+        if (supervised && labelColumn is null && targetColumn is null)
         {
-            throw new UsageException("--supervised trains with the labels: give --label-column too.");
+            throw new UsageException("--supervised trains with the labels or the target: give --label-column or --target-column too.");
         }
 
         if (labelWeight is not null && !supervised)
@@ -85,6 +85,12 @@ internal sealed class KeptOptions
         if (Supervised && labels is not null && data is not null)
         {
             var layer = SupervisedLayer.Create(data, labels, options.Scaling, LabelWeight);
+            return new TrainingPlan(options with { Scaling = Scaling.None }, DataSource.FromMatrix(layer.Input), m => Segment(layer.Split(m)));
+        }
+
+        if (Supervised && targets is not null && data is not null)
+        {
+            var layer = SupervisedLayer.CreateForTarget(data, targets, TargetColumn!, options.Scaling, LabelWeight);
             return new TrainingPlan(options with { Scaling = Scaling.None }, DataSource.FromMatrix(layer.Input), m => Segment(layer.Split(m)));
         }
 

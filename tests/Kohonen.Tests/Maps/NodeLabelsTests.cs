@@ -109,4 +109,32 @@ public class NodeLabelsTests
         Assert.Equal([0.75f, 0.25f, 0f, 1f], model.Labels.Weights.ToArray());
         Assert.Equal("b", model.Labels.LabelOf(1));
     }
+
+    [Fact]
+    public void SupervisedTargetLayerIsTheZScoreTimesTheLayerScale()
+    {
+        // Feature 0, 2 (variance 1); targets 1, 3 (mean 2, deviation 1: z = −1, 1). w = 0.8: s = √(4 · 1) = 2.
+        var layer = SupervisedLayer.CreateForTarget(DataMatrix.FromRows([[0f], [2f]]), [1.0, 3.0], "t", Scaling.None, 0.8);
+
+        Assert.Equal(2f, layer.LayerScale, 5);
+        Assert.Equal([0f, -2f, 2f, 2f], layer.Input.Values.ToArray());
+        Assert.Empty(layer.Classes);
+        Assert.Equal("t", layer.TargetName);
+    }
+
+    [Fact]
+    public void SupervisedTargetSplitKeepsTheFeaturesAndCountsTheTargetsByFeatureBmus()
+    {
+        var layer = SupervisedLayer.CreateForTarget(DataMatrix.FromRows([[0f], [0.5f], [2f]]), [1.0, 3.0, 10.0], "t", Scaling.None);
+        var joint = SomModel.Create(new Grid(2, 1), [0.1f, 5f, 1.9f, -5f], 2);
+
+        var model = layer.Split(joint);
+
+        Assert.Equal([0.1f, 1.9f], model.Codebook.ToArray());
+        Assert.Null(model.Labels);
+        // Rows 0 and 0.5 are nearest node 0 by the features (the target column, reversed here, is ignored).
+        Assert.Equal(2f, model.Targets!.TargetOf(0));
+        Assert.Equal(1f, model.Targets.SpreadOf(0));
+        Assert.Equal(10f, model.Targets.TargetOf(1));
+    }
 }
