@@ -130,12 +130,7 @@ internal static class TrainCommand
                 input = DataSource.FromMatrix(table.Data);
             }
 
-            if (streamed is not null && kept.LabelColumn is not null && !quiet)
-            {
-                console.Error.WriteLine($"--label-column {kept.LabelColumn} with --batch-size: the column is left out of the features, but the labels are not kept in the model (the rows are streamed, not held); train without --batch-size to keep them.");
-            }
-
-            var plan = kept.Plan(table, streamed is not null, options);
+            var plan = kept.Plan(table, streamed, options);
             options = plan.Options;
             input = plan.Input ?? input;
 
