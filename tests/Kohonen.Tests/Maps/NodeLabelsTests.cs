@@ -137,4 +137,22 @@ public class NodeLabelsTests
         Assert.Equal(1f, model.Targets.SpreadOf(0));
         Assert.Equal(10f, model.Targets.TargetOf(1));
     }
+
+    [Fact]
+    public void CountAndComputeRefuseRowsThatDoNotMatchOrLieOffTheGrid()
+    {
+        var grid = new Grid(2, 1);
+
+        Assert.Throws<ArgumentException>(() => NodeLabels.Count(grid, [0, 1], ["a"]));
+        Assert.Throws<ArgumentException>(() => NodeLabels.Count(grid, [2], ["a"]));
+        Assert.Throws<ArgumentException>(() => NodeTargets.Compute(grid, "t", [], []));
+        Assert.Throws<ArgumentException>(() => NodeTargets.Compute(grid, "t", [-1], [1.0]));
+        // Node 1 wins a ×2 and b: weights 0, 0 | 2, 1; node 0 borrows node 1's label.
+        var labels = NodeLabels.Count(grid, [1, 1, 1], ["a", "b", "a"]);
+        Assert.Equal([0f, 0f, 2f, 1f], labels.Weights.ToArray());
+        Assert.True(labels.IsBorrowed(0));
+        // Node 0 wins 1 and 3: mean 2, spread 1.
+        var targets = NodeTargets.Compute(grid, "t", [0, 0, 1], [1.0, 3.0, 7.0]);
+        Assert.Equal((2f, 1f, 7f), (targets.TargetOf(0), targets.SpreadOf(0), targets.TargetOf(1)));
+    }
 }
