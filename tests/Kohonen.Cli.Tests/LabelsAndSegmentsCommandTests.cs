@@ -67,15 +67,16 @@ public class LabelsAndSegmentsCommandTests : ScratchFolder
     [Fact]
     public async Task PredictRefusesAnIdColumnOfANpyFileOrAnUnknownOne()
     {
-        var csv = WriteFile("v.csv", "v\n0.1\n");
+        // A text column and a misspelt id: the id is named before the text fails as a feature.
+        var csv = WriteFile("v.csv", "name,w\nA,0.1\n");
         var npy = PathOf("v.npy");
         NpyFile.Write(npy, new DataMatrix([0.1f], 1, 1));
 
-        var unknown = await CliRun.InvokeAsync("predict", "--model", HandMadeModel(), "--data", csv, "--id-column", "name");
+        var unknown = await CliRun.InvokeAsync("predict", "--model", HandMadeModel(), "--data", csv, "--id-column", "nme");
         var binary = await CliRun.InvokeAsync("predict", "--model", HandMadeModel(), "--data", npy, "--id-column", "name");
 
         Assert.Equal(2, unknown.ExitCode);
-        Assert.Contains("has no column 'name'", unknown.Error, StringComparison.Ordinal);
+        Assert.Contains("has no column 'nme'; the columns are: name, w", unknown.Error, StringComparison.Ordinal);
         Assert.Equal(2, binary.ExitCode);
         Assert.Contains("--id-column applies to CSV and TSV files", binary.Error, StringComparison.Ordinal);
     }

@@ -73,7 +73,21 @@ internal static class PredictCommand
                 throw new UsageException($"--data: the file '{dataPath}' does not exist.");
             }
 
-            var ids = PredictionCsv.ReadIds(dataPath, idNames);
+            if (idNames.Count > 0 && DataFiles.CsvDelimiter(dataPath) is null)
+            {
+                throw new UsageException($"--id-column applies to CSV and TSV files; '{dataPath}' is not one (a .npy array has no named columns).");
+            }
+
+            if (idNames.Count > 0)
+            {
+                var header = CsvDataReader.ReadHeader(dataPath, new CsvReadOptions { Delimiter = DataFiles.CsvDelimiter(dataPath)!.Value })
+                    ?? throw new UsageException($"--id-column: '{dataPath}' has no header, so it has no named columns.");
+                if (idNames.FirstOrDefault(n => !header.Contains(n)) is { } unknown)
+                {
+                    throw new UsageException($"--id-column: '{dataPath}' has no column '{unknown}'; the columns are: {string.Join(", ", header)}.");
+                }
+            }
+
             var chosen = DataFiles.Columns(r.GetValue(columns)) ?? ModelColumnsInHeader(model, dataPath) ?? HeaderWithout(dataPath, idNames);
             var rows = DataFiles.Read(dataPath, "--data", chosen, labelColumn: null).Data;
             if (rows.Columns != model.Dimension)
@@ -83,6 +97,10 @@ internal static class PredictCommand
             }
 
             var bmus = model.FindBmus(rows);
+
+            // Read after the checked feature read, so the file has passed its limits (regular file,
+            // bounded lines) before its id columns are read as text.
+            var ids = PredictionCsv.ReadIds(dataPath, idNames);
             if (ids.Any(id => id.Values.Count != bmus.Length))
             {
                 throw new UsageException($"--id-column: '{dataPath}' has lines the id columns cannot be matched to rows; check its quoting.");
