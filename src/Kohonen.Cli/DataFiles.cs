@@ -48,19 +48,25 @@ internal static class DataFiles
     /// A data file opened to be read a chunk of rows at a time (<c>--batch-size</c>): a .npy file as it
     /// is; a CSV or TSV file converted first, chunk by chunk, into a temporary float32 .npy file
     /// (deleted on dispose), so that memory stays bounded by the chunk however large the file is, and
-    /// every epoch reads binary rows instead of parsing text again.
+    /// every epoch reads binary rows instead of parsing text again. The label column's text, when one
+    /// is named, is collected during the conversion (one string per row, held in memory).
     /// </summary>
     public sealed class Streamed : IDisposable
     {
         private readonly string? _temporary;
 
-        private Streamed(DataSource source, string? temporary)
+        private Streamed(DataSource source, string? temporary, IReadOnlyList<string>? labels)
         {
             Source = source;
             _temporary = temporary;
+            Labels = labels;
         }
 
         public DataSource Source { get; }
+
+        /// <summary>The label column's text per row, collected while a CSV or TSV file is converted;
+        /// null without a label column.</summary>
+        public IReadOnlyList<string>? Labels { get; }
 
         /// <summary>Opens <paramref name="path"/>; <paramref name="converting"/> is told before a text
         /// file is converted (it reads the whole file once).</summary>
@@ -70,20 +76,22 @@ internal static class DataFiles
         {
             if (TextOptions(path, flag, columns, labelColumn) is not { } options)
             {
-                return new Streamed(DataSource.FromNpy(path, rowsPerChunk), null);
+                return new Streamed(DataSource.FromNpy(path, rowsPerChunk), null, null);
             }
 
             var temporary = Path.Combine(Path.GetTempPath(), $"kohonen-stream-{Guid.NewGuid():N}.npy");
             converting?.Invoke(temporary);
             IReadOnlyList<string>? names = null;
+            var labels = labelColumn is null ? null : new List<string>();
             try
             {
                 NpyFile.WriteChunks(temporary, CsvDataReader.ReadChunks(path, options, rowsPerChunk).Select(chunk =>
                 {
                     names ??= chunk.Data.ColumnNames;
+                    labels?.AddRange(chunk.Labels!);
                     return chunk.Data;
                 }));
-                return new Streamed(DataSource.FromNpy(temporary, rowsPerChunk, names), temporary);
+                return new Streamed(DataSource.FromNpy(temporary, rowsPerChunk, names), temporary, labels);
             }
             catch
             {

@@ -38,9 +38,9 @@ internal sealed class KeptOptions
             throw new UsageException("--label-column and --target-column: give one of them (a map keeps either labels or a numeric target).");
         }
 
-        if (supervised && labelColumn is null)
+        if (supervised && labelColumn is null && targetColumn is null)
         {
-            throw new UsageException("--supervised trains with the labels: give --label-column too.");
+            throw new UsageException("--supervised trains with the labels or the target: give --label-column or --target-column too.");
         }
 
         if (labelWeight is not null && !supervised)
@@ -62,21 +62,27 @@ internal sealed class KeptOptions
     }
 
     /// <summary>The options and rows to train with, and what to add to the trained map.</summary>
-    public TrainingPlan Plan(CsvData? table, bool streamed, SomOptions options)
+    /// <param name="table">The rows read whole, or null when streamed or generated.</param>
+    /// <param name="stream">The streamed file, or null; its labels (or target) are counted after
+    /// training by one more pass over its chunks.</param>
+    /// <param name="options">The training options.</param>
+    public TrainingPlan Plan(CsvData? table, DataFiles.Streamed? stream, SomOptions options)
     {
+        var streamed = stream is not null;
         if (Clusters is { } k && k > options.Width * options.Height)
         {
             throw new UsageException($"--clusters {k}: a {options.Width}×{options.Height} map has only {options.Width * options.Height} nodes to group.");
         }
 
-        if (streamed && (Supervised || TargetColumn is not null))
+        if (streamed && Supervised)
         {
-            throw new UsageException("--supervised and --target-column read the whole table in memory; drop --batch-size.");
+            throw new UsageException("--supervised reads the whole table in memory; drop --batch-size.");
         }
 
         var data = streamed ? null : table?.Data;
-        var labels = streamed || LabelColumn is null ? null : table?.Labels;
-        var targets = streamed || TargetColumn is null || table?.Labels is null ? null : Numbers(table.Labels);
+        var read = streamed ? stream!.Labels : table?.Labels;
+        var labels = LabelColumn is null ? null : read;
+        var targets = TargetColumn is null || read is null ? null : Numbers(read);
         var seed = options.Seed ?? 0;
         SomModel Segment(SomModel model) => Clusters is { } count
             ? model.WithSegments(CodebookClustering.Segment(model, count, Method, data, seed))
@@ -86,6 +92,34 @@ internal sealed class KeptOptions
         {
             var layer = SupervisedLayer.Create(data, labels, options.Scaling, LabelWeight);
             return new TrainingPlan(options with { Scaling = Scaling.None }, DataSource.FromMatrix(layer.Input), m => Segment(layer.Split(m)));
+        }
+
+        if (Supervised && targets is not null && data is not null)
+        {
+            var layer = SupervisedLayer.CreateForTarget(data, targets, TargetColumn!, options.Scaling, LabelWeight);
+            return new TrainingPlan(options with { Scaling = Scaling.None }, DataSource.FromMatrix(layer.Input), m => Segment(layer.Split(m)));
+        }
+
+        if (streamed)
+        {
+            return new TrainingPlan(options, null, m =>
+            {
+                if (labels is null && targets is null)
+                {
+                    return Segment(m);
+                }
+
+                var bmus = new List<int>(stream!.Source.Rows);
+                foreach (var chunk in stream.Source.Chunks())
+                {
+                    bmus.AddRange(m.FindBmus(chunk).Select(b => b.Index));
+                }
+
+                m = labels is not null
+                    ? m.WithLabels(NodeLabels.Count(m.Grid, bmus, labels))
+                    : m.WithTargets(NodeTargets.Compute(m.Grid, TargetColumn!, bmus, targets!));
+                return Segment(m);
+            });
         }
 
         return new TrainingPlan(options, null, m =>

@@ -20,9 +20,14 @@ internal static class PredictCommand
             Description = "CSV feature columns (default: the model's feature names when the header has them all, else every column).",
             AllowMultipleArgumentsPerToken = true,
         };
+        var idColumns = new Option<string[]>("--id-column")
+        {
+            Description = "A CSV/TSV input column to carry through to the output unchanged, after row and before the BMU columns (repeatable).",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var output = new Option<string?>("--out") { Description = "Write the CSV here instead of standard output." };
 
-        var command = new Command("predict", "Print bmu_x,bmu_y,distance for every row of a data file; with a model that keeps them, also the row number, label and label_confidence, target and target_spread, and segment.") { modelPath, run, forceBest, tracking.Store, tracking.Experiment, data, columns, output };
+        var command = new Command("predict", "Print bmu_x,bmu_y,distance for every row of a data file; with a model that keeps them, also the row number, label and label_confidence, target and target_spread, and segment.") { modelPath, run, forceBest, tracking.Store, tracking.Experiment, data, columns, idColumns, output };
         command.SetAction((r, cancellationToken) => CommandRunner.RunAsync(console, CommonOptions.IsVerbose(r, environment), async () =>
         {
             SomModel model;
@@ -62,7 +67,28 @@ internal static class PredictCommand
                 CommonOptions.EnsureFolderExists(outPath, "--out");
             }
 
-            var chosen = DataFiles.Columns(r.GetValue(columns)) ?? ModelColumnsInHeader(model, dataPath);
+            var idNames = DataFiles.Columns(r.GetValue(idColumns)) ?? [];
+            if (idNames.Count > 0 && !File.Exists(dataPath))
+            {
+                throw new UsageException($"--data: the file '{dataPath}' does not exist.");
+            }
+
+            if (idNames.Count > 0 && DataFiles.CsvDelimiter(dataPath) is null)
+            {
+                throw new UsageException($"--id-column applies to CSV and TSV files; '{dataPath}' is not one (a .npy array has no named columns).");
+            }
+
+            if (idNames.Count > 0)
+            {
+                var header = CsvDataReader.ReadHeader(dataPath, new CsvReadOptions { Delimiter = DataFiles.CsvDelimiter(dataPath)!.Value })
+                    ?? throw new UsageException($"--id-column: '{dataPath}' has no header, so it has no named columns.");
+                if (idNames.FirstOrDefault(n => !header.Contains(n)) is { } unknown)
+                {
+                    throw new UsageException($"--id-column: '{dataPath}' has no column '{unknown}'; the columns are: {string.Join(", ", header)}.");
+                }
+            }
+
+            var chosen = DataFiles.Columns(r.GetValue(columns)) ?? ModelColumnsInHeader(model, dataPath) ?? HeaderWithout(dataPath, idNames);
             var rows = DataFiles.Read(dataPath, "--data", chosen, labelColumn: null).Data;
             if (rows.Columns != model.Dimension)
             {
@@ -71,7 +97,16 @@ internal static class PredictCommand
             }
 
             var bmus = model.FindBmus(rows);
-            var csv = PredictionCsv.Write(model, bmus);
+
+            // Read after the checked feature read, so the file has passed its limits (regular file,
+            // bounded lines) before its id columns are read as text.
+            var ids = PredictionCsv.ReadIds(dataPath, idNames);
+            if (ids.Any(id => id.Values.Count != bmus.Length))
+            {
+                throw new UsageException($"--id-column: '{dataPath}' has lines the id columns cannot be matched to rows; check its quoting.");
+            }
+
+            var csv = PredictionCsv.Write(model, bmus, ids);
 
             if (outPath is null)
             {
@@ -91,6 +126,18 @@ internal static class PredictCommand
     /// <summary>Loads a model; a missing file is a usage error.</summary>
     internal static SomModel LoadModel(string path) =>
         File.Exists(path) ? SomFile.Load(path) : throw new UsageException($"--model: the file '{path}' does not exist.");
+
+    /// <summary>Every header column but the id columns, when id columns are asked for; null otherwise.</summary>
+    private static IReadOnlyList<string>? HeaderWithout(string dataPath, IReadOnlyList<string> idNames)
+    {
+        if (idNames.Count == 0 || DataFiles.CsvDelimiter(dataPath) is not { } delimiter)
+        {
+            return null;
+        }
+
+        var header = CsvDataReader.ReadHeader(dataPath, new CsvReadOptions { Delimiter = delimiter });
+        return header is null ? null : [.. header.Where(h => !idNames.Contains(h))];
+    }
 
     /// <summary>The model's feature names when a CSV header has all of them; null otherwise.</summary>
     internal static IReadOnlyList<string>? ModelColumnsInHeader(SomModel model, string dataPath)

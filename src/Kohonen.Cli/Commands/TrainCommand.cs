@@ -21,8 +21,8 @@ internal static class TrainCommand
         };
         var labelColumn = new Option<string?>("--label-column") { Description = "A CSV column of labels, not used as a feature: the model keeps each node's label distribution (empty nodes borrow from the nearest labelled node) and predict answers a label." };
         var targetColumn = new Option<string?>("--target-column") { Description = "A CSV column of numbers, not used as a feature: the model keeps each node's mean and spread and predict answers a target." };
-        var supervised = new Option<bool>("--supervised") { Description = "Train with the labels (one-hot) as an extra layer so classes shape the map (as R kohonen's xyf); predictions still use the features only. Needs --label-column." };
-        var labelWeight = new Option<double?>("--label-weight") { Description = Invariant($"--supervised: the label layer's share of the distance, in (0, 1) (default {SupervisedLayer.DefaultLabelWeight}, the two layers counting equally).") };
+        var supervised = new Option<bool>("--supervised") { Description = "Train with the labels (one-hot) or the target (z-scored) as an extra layer so they shape the map (as R kohonen's xyf); predictions still use the features only. Needs --label-column or --target-column." };
+        var labelWeight = new Option<double?>("--label-weight") { Description = Invariant($"--supervised: the label (or target) layer's share of the distance, in (0, 1) (default {SupervisedLayer.DefaultLabelWeight}, the two layers counting equally).") };
         var clusters = new Option<int?>("--clusters") { Description = "Also group the nodes into this many segments (kept in the model; predict answers a segment)." };
         var clusterMethod = EnumOption.Create<SegmentMethod>("--cluster-method", "How --clusters groups the nodes; default kmeans");
         var width = new Option<int?>("--width") { Description = Invariant($"Map columns (default: SOM_WIDTH, else {Defaults.Width}).") };
@@ -130,12 +130,7 @@ internal static class TrainCommand
                 input = DataSource.FromMatrix(table.Data);
             }
 
-            if (streamed is not null && kept.LabelColumn is not null && !quiet)
-            {
-                console.Error.WriteLine($"--label-column {kept.LabelColumn} with --batch-size: the column is left out of the features, but the labels are not kept in the model (the rows are streamed, not held); train without --batch-size to keep them.");
-            }
-
-            var plan = kept.Plan(table, streamed is not null, options);
+            var plan = kept.Plan(table, streamed, options);
             options = plan.Options;
             input = plan.Input ?? input;
 

@@ -136,9 +136,16 @@ public sealed class NodeLabels
     /// <summary>The label of every node, indexed [x, y].</summary>
     public GridValues<string> ToGrid() => new(Grid.Width, Grid.Height, [.. _label.Select(c => Classes[c])]);
 
-    /// <summary>Counts, per node, the labels of the rows whose BMU it is.</summary>
-    internal static NodeLabels Count(Grid grid, IReadOnlyList<int> bmuIndex, IReadOnlyList<string> labels)
+    /// <summary>Counts, per node, the labels of the rows whose BMU it is (for rows placed outside
+    /// <see cref="SomModel.WithLabels(DataMatrix, IReadOnlyList{string})"/>, e.g. a chunk at a time).</summary>
+    /// <param name="grid">The map's grid.</param>
+    /// <param name="bmuIndex">Each row's BMU node index.</param>
+    /// <param name="labels">Each row's label.</param>
+    /// <exception cref="ArgumentException">Not one label per BMU, no rows, or a node index off the grid.</exception>
+    public static NodeLabels Count(Grid grid, IReadOnlyList<int> bmuIndex, IReadOnlyList<string> labels)
     {
+        ArgumentNullException.ThrowIfNull(grid);
+        CheckRows(grid, bmuIndex, labels.Count);
         var classes = labels.Distinct(StringComparer.Ordinal).Order(NaturalOrder).ToList();
         var position = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
         var weights = new float[grid.NodeCount * classes.Count];
@@ -148,6 +155,21 @@ public sealed class NodeLabels
         }
 
         return new NodeLabels(grid, classes, weights);
+    }
+
+    /// <summary>Checks one value per BMU, at least one row, and every BMU on the grid.</summary>
+    internal static void CheckRows(Grid grid, IReadOnlyList<int> bmuIndex, int values)
+    {
+        ArgumentNullException.ThrowIfNull(bmuIndex);
+        if (bmuIndex.Count != values || values == 0)
+        {
+            throw new ArgumentException($"There are {bmuIndex.Count} BMUs and {values} values; one value per row, and at least one row, is needed.", nameof(bmuIndex));
+        }
+
+        if (bmuIndex.Any(i => (uint)i >= (uint)grid.NodeCount))
+        {
+            throw new ArgumentException($"A BMU index is off the {grid.NodeCount}-node grid.", nameof(bmuIndex));
+        }
     }
 
     /// <summary>For each node, itself if its weights sum above zero, else the nearest such node on the

@@ -79,9 +79,20 @@ public sealed class NodeTargets
     /// <param name="node">The node index, y·Width + x.</param>
     public bool IsBorrowed(int node) => _source[node] != node;
 
-    /// <summary>Mean, spread and count per node, in double, in row order.</summary>
-    internal static NodeTargets Compute(Grid grid, string name, IReadOnlyList<int> bmuIndex, IReadOnlyList<double> targets)
+    /// <summary>Mean, spread and count per node of the targets of the rows whose BMU it is, summed in
+    /// double in row order (for rows placed outside
+    /// <see cref="SomModel.WithTargets(DataMatrix, IReadOnlyList{double}, string)"/>, e.g. a chunk at a time).</summary>
+    /// <param name="grid">The map's grid.</param>
+    /// <param name="name">The target's name.</param>
+    /// <param name="bmuIndex">Each row's BMU node index.</param>
+    /// <param name="targets">Each row's target, finite.</param>
+    /// <exception cref="ArgumentException">Not one target per BMU, no rows, a node index off the grid,
+    /// or a non-finite target.</exception>
+    public static NodeTargets Compute(Grid grid, string name, IReadOnlyList<int> bmuIndex, IReadOnlyList<double> targets)
     {
+        ArgumentNullException.ThrowIfNull(grid);
+        ArgumentNullException.ThrowIfNull(targets);
+        NodeLabels.CheckRows(grid, bmuIndex, targets.Count);
         var n = grid.NodeCount;
         var sum = new double[n];
         var count = new double[n];

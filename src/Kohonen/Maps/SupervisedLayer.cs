@@ -4,7 +4,8 @@ namespace Kohonen;
 /// Supervised training in the manner of R kohonen's <c>xyf</c>: the label, one-hot encoded, is an extra
 /// layer of columns trained with the features, so that classes shape the map; afterwards the label
 /// layer becomes the map's label distributions and only the features are kept as the codebook, so
-/// predictions use the features alone.
+/// predictions use the features alone. A numeric target (<see cref="CreateForTarget"/>) takes part the
+/// same way, as one z-scored column.
 /// </summary>
 /// <remarks>
 /// <para>Train on <see cref="Input"/> (the scaled features, then the one-hot columns multiplied by
@@ -15,6 +16,10 @@ namespace Kohonen;
 /// that of the one-hot columns, so that on average the label layer accounts for a share w of the
 /// squared distance between two rows (R kohonen's <c>xyf</c> weighs its two layers ½ and ½ after
 /// normalising each by its mean distance: the default w = 0.5 does the same).</para>
+/// <para>A target is z-scored (its mean subtracted, divided by its population standard deviation, so
+/// its variance is 1) and multiplied by s = √(w/(1 − w) · F), the same rule with L = 1. After
+/// training the target column is dropped and the node means and spreads are counted from the rows by
+/// their features-only BMUs (<see cref="SomModel.WithTargets(DataMatrix, IReadOnlyList{double}, string)"/>).</para>
 /// </remarks>
 public sealed class SupervisedLayer
 {
@@ -22,9 +27,14 @@ public sealed class SupervisedLayer
     public const double DefaultLabelWeight = 0.5;
 
     private readonly IReadOnlyList<string> _featureNames;
+    private readonly DataMatrix? _features;
+    private readonly IReadOnlyList<double>? _targets;
 
-    private SupervisedLayer(DataMatrix input, FeatureScaler? scaler, Scaling scaling, IReadOnlyList<string> classes, IReadOnlyList<string> featureNames, float scale)
+    private SupervisedLayer(DataMatrix input, FeatureScaler? scaler, Scaling scaling, IReadOnlyList<string> classes, IReadOnlyList<string> featureNames, float scale, DataMatrix? features = null, IReadOnlyList<double>? targets = null, string? targetName = null)
     {
+        _features = features;
+        _targets = targets;
+        TargetName = targetName;
         Input = input;
         Scaler = scaler;
         Scaling = scaling;
@@ -42,10 +52,15 @@ public sealed class SupervisedLayer
     /// <summary>The scaling asked for, restored in the final model's options.</summary>
     public Scaling Scaling { get; }
 
-    /// <summary>The classes, in natural order (<see cref="NodeLabels.NaturalOrder"/>).</summary>
+    /// <summary>The target's name for a target layer (<see cref="CreateForTarget"/>); null for labels.</summary>
+    public string? TargetName { get; }
+
+    /// <summary>The classes, in natural order (<see cref="NodeLabels.NaturalOrder"/>); empty for a
+    /// target layer.</summary>
     public IReadOnlyList<string> Classes { get; }
 
-    /// <summary>s, the value of a row's own class in its one-hot columns.</summary>
+    /// <summary>s, the value of a row's own class in its one-hot columns (for a target, the factor of
+    /// its z-score).</summary>
     public float LayerScale { get; }
 
     /// <summary>Builds the joint rows.</summary>
@@ -77,19 +92,7 @@ public sealed class SupervisedLayer
         var rows = features.Rows;
         var dim = features.Columns;
 
-        var featureVariance = 0.0;
-        for (var c = 0; c < dim; c++)
-        {
-            double sum = 0, squares = 0;
-            for (var r = 0; r < rows; r++)
-            {
-                double v = scaled[r, c];
-                sum += v;
-                squares += v * v;
-            }
-
-            featureVariance += Math.Max(0, (squares / rows) - ((sum / rows) * (sum / rows)));
-        }
+        var featureVariance = SummedVariance(scaled);
 
         var labelVariance = 0.0;
         var counts = new int[classes.Count];
@@ -119,19 +122,90 @@ public sealed class SupervisedLayer
         return new SupervisedLayer(DataMatrix.Wrap(values, rows, width, names), scaler, scaling, classes, [.. features.ColumnNames], scale);
     }
 
+    /// <summary>Builds the joint rows for a numeric target: the scaled features, then the target's
+    /// z-score multiplied by s = √(w/(1 − w) · F).</summary>
+    /// <param name="features">The feature rows, finite.</param>
+    /// <param name="targets">One finite target per row.</param>
+    /// <param name="name">The target's name (the column it came from).</param>
+    /// <param name="scaling">How the features are scaled (fitted here, kept in the model).</param>
+    /// <param name="targetWeight">The target layer's share of the distance, in (0, 1); default 0.5.</param>
+    /// <exception cref="ArgumentException">Not one finite target per row, a weight outside (0, 1), or
+    /// non-finite features.</exception>
+    public static SupervisedLayer CreateForTarget(DataMatrix features, IReadOnlyList<double> targets, string name, Scaling scaling, double targetWeight = DefaultLabelWeight)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(name);
+        if (targets.Count != features.Rows || features.Rows == 0)
+        {
+            throw new ArgumentException($"There are {features.Rows} rows but {targets.Count} targets; one target per row is needed.", nameof(targets));
+        }
+
+        if (targets.Any(t => !double.IsFinite(t)))
+        {
+            throw new ArgumentException("Every target must be a finite number.", nameof(targets));
+        }
+
+        if (!(targetWeight > 0 && targetWeight < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(targetWeight), targetWeight, "The target weight is a share of the distance, strictly between 0 and 1.");
+        }
+
+        features.EnsureFinite();
+        var scaler = FeatureScaler.Fit(features, scaling);
+        var scaled = scaler is null ? features : scaler.Transform(features);
+        var rows = features.Rows;
+        var dim = features.Columns;
+        var mean = targets.Average();
+        var sd = Math.Sqrt(targets.Sum(t => (t - mean) * (t - mean)) / rows);
+        var featureVariance = SummedVariance(scaled);
+        var scale = featureVariance > 0 ? (float)Math.Sqrt(targetWeight / (1 - targetWeight) * featureVariance) : 1f;
+        var width = dim + 1;
+        var values = new float[(long)rows * width];
+        for (var r = 0; r < rows; r++)
+        {
+            scaled.Row(r).CopyTo(values.AsSpan(r * width, dim));
+            values[(r * width) + dim] = sd > 0 ? (float)((targets[r] - mean) / sd * scale) : 0f;
+        }
+
+        var names = features.ColumnNames.Append($"target={name}").ToList();
+        return new SupervisedLayer(DataMatrix.Wrap(values, rows, width, names), scaler, scaling, [], [.. features.ColumnNames], scale, features, [.. targets], name);
+    }
+
+    private static double SummedVariance(DataMatrix scaled)
+    {
+        var rows = scaled.Rows;
+        var variance = 0.0;
+        for (var c = 0; c < scaled.Columns; c++)
+        {
+            double sum = 0, squares = 0;
+            for (var r = 0; r < rows; r++)
+            {
+                double v = scaled[r, c];
+                sum += v;
+                squares += v * v;
+            }
+
+            variance += Math.Max(0, (squares / rows) - ((sum / rows) * (sum / rows)));
+        }
+
+        return variance;
+    }
+
     /// <summary>The final map from one trained on <see cref="Input"/>: the feature part of the codebook
     /// with the features' scaler, the options with the scaling asked for, the history, and labels
-    /// whose per-node weights are the node's label layer divided by s (negative values taken as 0).</summary>
+    /// whose per-node weights are the node's label layer divided by s (negative values taken as 0); for a
+    /// target layer, instead of labels, the target's node means and spreads counted from the rows.</summary>
     /// <param name="joint">A map trained on <see cref="Input"/>.</param>
     /// <exception cref="ArgumentException">The map was not trained on these rows.</exception>
     public SomModel Split(SomModel joint)
     {
         ArgumentNullException.ThrowIfNull(joint);
         var dim = _featureNames.Count;
-        var k = Classes.Count;
+        var k = TargetName is null ? Classes.Count : 1;
         if (joint.Dimension != dim + k)
         {
-            throw new ArgumentException($"The map has {joint.Dimension} features; {dim} features and {k} classes were trained.", nameof(joint));
+            throw new ArgumentException($"The map has {joint.Dimension} features; {dim} features and {k} extra column(s) were trained.", nameof(joint));
         }
 
         var nodes = joint.Grid.NodeCount;
@@ -149,6 +223,8 @@ public sealed class SupervisedLayer
 
         var options = joint.Options is null ? null : joint.Options with { Scaling = Scaling };
         var model = new SomModel(joint.Grid, dim, codebook, _featureNames, Scaler, options, joint.History);
-        return model.WithLabels(new NodeLabels(joint.Grid, Classes, weights));
+        return TargetName is null
+            ? model.WithLabels(new NodeLabels(joint.Grid, Classes, weights))
+            : model.WithTargets(_features!, _targets!, TargetName);
     }
 }

@@ -109,4 +109,50 @@ public class NodeLabelsTests
         Assert.Equal([0.75f, 0.25f, 0f, 1f], model.Labels.Weights.ToArray());
         Assert.Equal("b", model.Labels.LabelOf(1));
     }
+
+    [Fact]
+    public void SupervisedTargetLayerIsTheZScoreTimesTheLayerScale()
+    {
+        // Feature 0, 2 (variance 1); targets 1, 3 (mean 2, deviation 1: z = −1, 1). w = 0.8: s = √(4 · 1) = 2.
+        var layer = SupervisedLayer.CreateForTarget(DataMatrix.FromRows([[0f], [2f]]), [1.0, 3.0], "t", Scaling.None, 0.8);
+
+        Assert.Equal(2f, layer.LayerScale, 5);
+        Assert.Equal([0f, -2f, 2f, 2f], layer.Input.Values.ToArray());
+        Assert.Empty(layer.Classes);
+        Assert.Equal("t", layer.TargetName);
+    }
+
+    [Fact]
+    public void SupervisedTargetSplitKeepsTheFeaturesAndCountsTheTargetsByFeatureBmus()
+    {
+        var layer = SupervisedLayer.CreateForTarget(DataMatrix.FromRows([[0f], [0.5f], [2f]]), [1.0, 3.0, 10.0], "t", Scaling.None);
+        var joint = SomModel.Create(new Grid(2, 1), [0.1f, 5f, 1.9f, -5f], 2);
+
+        var model = layer.Split(joint);
+
+        Assert.Equal([0.1f, 1.9f], model.Codebook.ToArray());
+        Assert.Null(model.Labels);
+        // Rows 0 and 0.5 are nearest node 0 by the features (the target column, reversed here, is ignored).
+        Assert.Equal(2f, model.Targets!.TargetOf(0));
+        Assert.Equal(1f, model.Targets.SpreadOf(0));
+        Assert.Equal(10f, model.Targets.TargetOf(1));
+    }
+
+    [Fact]
+    public void CountAndComputeRefuseRowsThatDoNotMatchOrLieOffTheGrid()
+    {
+        var grid = new Grid(2, 1);
+
+        Assert.Throws<ArgumentException>(() => NodeLabels.Count(grid, [0, 1], ["a"]));
+        Assert.Throws<ArgumentException>(() => NodeLabels.Count(grid, [2], ["a"]));
+        Assert.Throws<ArgumentException>(() => NodeTargets.Compute(grid, "t", [], []));
+        Assert.Throws<ArgumentException>(() => NodeTargets.Compute(grid, "t", [-1], [1.0]));
+        // Node 1 wins a ×2 and b: weights 0, 0 | 2, 1; node 0 borrows node 1's label.
+        var labels = NodeLabels.Count(grid, [1, 1, 1], ["a", "b", "a"]);
+        Assert.Equal([0f, 0f, 2f, 1f], labels.Weights.ToArray());
+        Assert.True(labels.IsBorrowed(0));
+        // Node 0 wins 1 and 3: mean 2, spread 1.
+        var targets = NodeTargets.Compute(grid, "t", [0, 0, 1], [1.0, 3.0, 7.0]);
+        Assert.Equal((2f, 1f, 7f), (targets.TargetOf(0), targets.SpreadOf(0), targets.TargetOf(1)));
+    }
 }
