@@ -3,7 +3,8 @@ namespace Kohonen.Cli;
 /// <summary>What <c>kohonen train --json</c> and <c>kohonen demo colors --json</c> print. <see cref="RunId"/>
 /// is the recorded run (null with --no-track); <see cref="Output"/> the model file written (null without --out);
 /// <see cref="PeakWorkingSetBytes"/> the process's peak resident memory so far; <see cref="Experiment"/> the
-/// experiment the run went to.</summary>
+/// experiment the run went to; <see cref="TrainingAccuracy"/> the share of training rows whose BMU carries
+/// their label (null without --label-column).</summary>
 internal sealed record TrainingSummary(
     string Command,
     string? RunId,
@@ -23,4 +24,5 @@ internal sealed record TrainingSummary(
     double? TopographicError,
     IReadOnlyList<string> Pictures,
     long PeakWorkingSetBytes,
-    string? Experiment = null);
+    string? Experiment = null,
+    double? TrainingAccuracy = null);

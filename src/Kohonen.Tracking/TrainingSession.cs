@@ -53,6 +53,11 @@ public sealed class TrainingSession(SomOptions options, DataSource input)
     /// so the model file stays as it was.</summary>
     public bool KeepHits { get; init; }
 
+    /// <summary>Measures more final metrics on the finished map (after <see cref="Complete"/>), such as
+    /// the training rows' label accuracy; they are logged beside the final quantization and topographic
+    /// errors and returned in <see cref="TrainingOutcome.Measured"/>. Null: none.</summary>
+    public Func<SomModel, IReadOnlyDictionary<string, double>>? FinalMetrics { get; init; }
+
     /// <summary>Told the run's id as soon as the run exists, before training starts.</summary>
     public Action<string>? Started { get; init; }
 
@@ -154,7 +159,8 @@ public sealed class TrainingSession(SomOptions options, DataSource input)
         model = Complete?.Invoke(model) ?? model;
         var bytes = keepBytes ? SomFile.ToBytes(model) : null;
         var pictures = Pictures?.Invoke(model) ?? [];
-        return new TrainingOutcome(model, bytes, qe, te, pictures, time, runId);
+        var measured = FinalMetrics?.Invoke(model) ?? new Dictionary<string, double>();
+        return new TrainingOutcome(model, bytes, qe, te, pictures, time, runId) { Measured = measured };
     }
 
     /// <summary>The final metrics (and the last step's, when training did not measure it), the
@@ -173,6 +179,7 @@ public sealed class TrainingSession(SomOptions options, DataSource input)
             new("final_topographic_error", outcome.TopographicError, final, stamp),
             new(RunProfile.DataQuantizationError, model.Scaler is null ? outcome.QuantizationError : DataUnits.QuantizationError(model, Input.Chunks()), final, stamp),
         };
+        finals.AddRange(outcome.Measured.Select(m => new Metric(m.Key, m.Value, final, stamp)));
         if (model.History.Count == 0 || model.History[^1].Iteration != final)
         {
             // The last step was not measured during training: log the final values as its step, so

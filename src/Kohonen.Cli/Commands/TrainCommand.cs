@@ -158,6 +158,8 @@ internal static class TrainCommand
                     Recording = Recording.Run(store, experiment, runName, Recording.DataTags(dataPath, input.Rows, input.Columns)),
                     Pictures = plots ? m => Pictures(m, table?.Data) : null,
                     Complete = plan.Complete,
+                    FinalMetrics = plan.Measure,
+                    KeepHits = true,
                     KeepModelBytes = path is not null,
                 };
                 outcome = await ProgressDisplay.ShowAsync(progress => session.RunAsync(progress, cancellationToken), console, quiet, "train", options.Iterations).ConfigureAwait(false);
