@@ -166,13 +166,13 @@ public sealed record SomOptions
     }
 
     /// <summary>σ of the last iteration (t = T − 1) of the schedule these options give, the radius a
-    /// continued training starts from by default.</summary>
-    /// <exception cref="SomOptionsException">The options break a rule (see <see cref="Validate"/>).</exception>
-    public double FinalSigma => new TrainingSchedule(this).Sigma(Iterations - 1);
+    /// continued training starts from by default. NaN when the exponential-classic decay has no λ
+    /// (σ₀ ≤ 1 with no end given), which <see cref="Validate"/> refuses.</summary>
+    public double FinalSigma => new TrainingSchedule(this, validate: false).Sigma(Iterations - 1);
 
-    /// <summary>α of the last iteration (t = T − 1) of the schedule these options give.</summary>
-    /// <exception cref="SomOptionsException">The options break a rule (see <see cref="Validate"/>).</exception>
-    public double FinalLearningRate => new TrainingSchedule(this).LearningRate(Iterations - 1);
+    /// <summary>α of the last iteration (t = T − 1) of the schedule these options give; NaN as for
+    /// <see cref="FinalSigma"/>.</summary>
+    public double FinalLearningRate => new TrainingSchedule(this, validate: false).LearningRate(Iterations - 1);
 
     /// <summary>
     /// The options that decide the map, as text by snake_case name (the names of the model file's

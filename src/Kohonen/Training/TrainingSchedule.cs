@@ -17,9 +17,19 @@ internal sealed class TrainingSchedule
 
     /// <summary>The schedule of validated options.</summary>
     public TrainingSchedule(SomOptions options)
+        : this(options, validate: true)
+    {
+    }
+
+    /// <summary>The schedule of options checked or not (unchecked, a decay without its λ gives NaN).</summary>
+    internal TrainingSchedule(SomOptions options, bool validate)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        if (validate)
+        {
+            options.Validate();
+        }
+
         Iterations = options.Iterations;
         InitialSigma = options.EffectiveSigma;
         InitialLearningRate = options.LearningRate;

@@ -116,6 +116,8 @@ public class ScheduleEndTests
         Assert.Equal(1.0, linear.FinalSigma);
         Assert.Equal(5 * Math.Pow(5, -0.99), classic.FinalSigma, 12);
         Assert.Equal(0.1 * Math.Pow(5, -0.99), classic.FinalLearningRate, 12);
+        Assert.Equal(double.NaN, new SomOptions { Width = 2, Height = 2 }.FinalSigma);
+        Assert.Contains("FinalSigma = NaN", new SomOptions { Width = 2, Height = 2 }.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
