@@ -187,6 +187,20 @@ public class TrainStartCommandTests : ScratchFolder
     }
 
     [Fact]
+    public async Task ContinueStreamingTheNewRowsGivesTheSameModelAsReadingThemWhole()
+    {
+        var first = Data("a.npy", 50, 1);
+        var second = Data("b.npy", 70, 2, shift: 1);
+        await TrainOk("--data", first, "--width", "4", "--height", "4", "--epochs", "6", "--scale", "minmax", "--seed", "2", "--no-track", "--out", PathOf("a.som"));
+
+        await TrainOk("--data", second, "--continue", PathOf("a.som"), "--epochs", "4", "--sigma-end", "0.8", "--seed", "4", "--no-track", "--out", PathOf("whole.som"));
+        await TrainOk("--data", second, "--continue", PathOf("a.som"), "--epochs", "4", "--sigma-end", "0.8", "--seed", "4", "--batch-size", "16", "--no-track", "--out", PathOf("streamed.som"));
+
+        Assert.Equal(File.ReadAllBytes(PathOf("whole.som")), File.ReadAllBytes(PathOf("streamed.som")));
+        Assert.Equal(0.8, SomFile.Load(PathOf("whole.som")).Options!.FinalSigma);
+    }
+
+    [Fact]
     public async Task ContinueRefusesAnotherGridAScaleWithoutRefitAndNoData()
     {
         var data = Data("a.npy", 30, 1);
