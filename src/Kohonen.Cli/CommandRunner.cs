@@ -26,6 +26,8 @@ internal static class CommandRunner
         ["LearningRateDecay"] = "--learning-rate-decay",
         ["Initialization"] = "--init",
         ["Scaling"] = "--scale",
+        ["SigmaEnd"] = "--sigma-end",
+        ["LearningRateEnd"] = "--learning-rate-end",
     };
 
     /// <summary>Runs <paramref name="body"/> on the thread pool (so that a command's first, synchronous

@@ -58,6 +58,11 @@ public sealed class TrainingSession(SomOptions options, DataSource input)
     /// errors and returned in <see cref="TrainingOutcome.Measured"/>. Null: none.</summary>
     public Func<SomModel, IReadOnlyDictionary<string, double>>? FinalMetrics { get; init; }
 
+    /// <summary>How the map is trained, given the trainer of <see cref="TrainingOptions"/> and
+    /// <see cref="Input"/>: to start from a given codebook or to continue a map
+    /// (<see cref="SomTrainer.Continue"/>). Null (the default) is <see cref="SomTrainer.Fit(DataSource, IProgress{TrainingProgress}?, CancellationToken)"/>.</summary>
+    public Func<SomTrainer, DataSource, IProgress<TrainingProgress>?, CancellationToken, SomModel>? Train { get; init; }
+
     /// <summary>Told the run's id as soon as the run exists, before training starts.</summary>
     public Action<string>? Started { get; init; }
 
@@ -143,7 +148,7 @@ public sealed class TrainingSession(SomOptions options, DataSource input)
     private async Task<(SomModel Model, TimeSpan Time)> FitAsync(SomTrainer trainer, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var model = await Task.Run(() => trainer.Fit(Input, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var model = await Task.Run(() => Train is null ? trainer.Fit(Input, progress, cancellationToken) : Train(trainer, Input, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
         return (model, clock.Elapsed);
     }
 

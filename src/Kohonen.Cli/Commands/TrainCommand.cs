@@ -50,11 +50,17 @@ internal static class TrainCommand
         var noPlots = new Option<bool>("--no-plots") { Description = "Do not write the U-matrix, component planes and training curve beside the model." };
         var json = CommonOptions.Json();
         var quietFlag = CommonOptions.Quiet();
+        var sigmaEnd = new Option<double?>("--sigma-end") { Description = "σ at the end of the schedule (default: SOM_SIGMA_END, else where the decay ends by itself): linear reaches it at the last iteration; exponential-classic becomes σ₀·(end/σ₀)^(t/T); inverse and asymptotic σ₀/(1 + (σ₀/end − 1)·t/T)." };
+        var learningRateEnd = new Option<double?>("--learning-rate-end") { Description = "α at the end of the schedule, in (0, 1] (default: SOM_LEARNING_RATE_END, else where the decay ends by itself); the same rules as --sigma-end." };
+        var initFrom = new Option<string?>("--init-from") { Description = "Start from this codebook instead of --init: a model (.som) with the same grid and features, its weights carried over in the data's units; or a .npy array [height, width, features] or [nodes, features] (node y·width + x) of weights in the training's units (scaled when --scale is given)." };
+        var continueFrom = new Option<string?>("--continue") { Description = "Train a model further on --data: a .som file or a run id (or its first 6+ characters) of the store. Its grid, features and scaler are kept; the algorithm, passes and neighbourhood are the model's unless given; σ and α are held at the model's final values unless --sigma, --sigma-end, --learning-rate, --learning-rate-end or the decays are given (start defaults to the final value, end to the start, decay to linear)." };
+        var refitScaler = new Option<bool>("--refit-scaler") { Description = "--continue: fit the scaler again on --data (the model's kind, or --scale) and carry the codebook over in the data's units, instead of keeping the model's scaler." };
 
         var command = new Command("train", "Train a self-organizing map on a data file and save the model.")
         {
             data, columns, labelColumn, targetColumn, supervised, labelWeight, clusters, clusterMethod, width, height, iterations, epochs, algorithm, topology, toroidal, neighborhood,
             learningRate, sigma, decay, sigmaDecay, learningRateDecay, init, scale, shuffle, exact, batchSize, seed, threads, output, noPlots, json, quietFlag,
+            sigmaEnd, learningRateEnd, initFrom, continueFrom, refitScaler,
         };
         foreach (var option in recording.All)
         {
@@ -85,7 +91,46 @@ internal static class TrainCommand
                 ExactNeighborhood = r.GetValue(exact),
                 Seed = r.GetValue(seed) ?? settings.RandomState ?? Random.Shared.Next(),
                 MaxDegreeOfParallelism = r.GetValue(threads),
+                SigmaEnd = r.GetValue(sigmaEnd) ?? settings.SigmaEnd,
+                LearningRateEnd = r.GetValue(learningRateEnd) ?? settings.LearningRateEnd,
             };
+            if (r.GetValue(init) is { } initText && OptionText.Parse<Initialization>(initText, "--init") == Initialization.Given)
+            {
+                throw new UsageException("--init given: the codebook is given with --init-from FILE or --continue MODEL.");
+            }
+
+            var start = await TrainStart.OpenAsync(r.GetValue(initFrom), r.GetValue(continueFrom), r.GetValue(refitScaler), settings, r.GetValue(recording.Tracking.Store), cancellationToken).ConfigureAwait(false);
+            if (start is not null && r.GetValue(init) is not null)
+            {
+                throw new UsageException($"--init and {start.Flag}: give one (the codebook comes from {start.Flag}).");
+            }
+
+            if (start is not null && r.GetValue(supervised))
+            {
+                throw new UsageException($"--supervised trains an extra label layer the model's codebook does not have; drop it with {start.Flag}.");
+            }
+
+            if (start is { Continued: true })
+            {
+                if (r.GetValue(data) is null)
+                {
+                    throw new UsageException("--continue trains the model further on --data FILE: give it.");
+                }
+
+                var named = r.GetValue(algorithm) is { } algorithmText ? OptionText.Parse<TrainingAlgorithm>(algorithmText, "--algorithm") : (TrainingAlgorithm?)null;
+                options = start.ContinueOptions(options, new ContinueFlags(
+                    r.GetValue(width), r.GetValue(height), r.GetValue(topology) is null ? null : options.Topology, r.GetValue(toroidal),
+                    r.GetValue(epochs) is not null ? TrainingAlgorithm.Batch : named, r.GetValue(iterations) ?? r.GetValue(epochs),
+                    r.GetValue(neighborhood) is null ? null : options.Neighborhood,
+                    r.GetValue(sigma), r.GetValue(sigmaEnd), r.GetValue(sigmaDecay) is null && r.GetValue(decay) is null ? null : options.SigmaDecay,
+                    r.GetValue(learningRate), r.GetValue(learningRateEnd), r.GetValue(learningRateDecay) is null && r.GetValue(decay) is null ? null : options.LearningRateDecay,
+                    r.GetValue(scale) is null ? null : options.Scaling));
+            }
+            else if (start is not null)
+            {
+                options = options with { Initialization = Initialization.Given };
+            }
+
             var path = r.GetValue(output);
             var track = !r.GetValue(recording.NoTrack);
             if (path is null && !track)
@@ -136,6 +181,7 @@ internal static class TrainCommand
 
             // Checked before anything is said or stored: options that cannot train leave nothing behind.
             options.Validate();
+            start?.Check(options, input);
             if (!quiet)
             {
                 console.Error.WriteLine(streamed is not null
@@ -155,12 +201,13 @@ internal static class TrainCommand
                 var session = new TrainingSession(options, input)
                 {
                     MeasureCurve = plots,
-                    Recording = Recording.Run(store, experiment, runName, Recording.DataTags(dataPath, input.Rows, input.Columns)),
+                    Recording = Recording.Run(store, experiment, runName, start is null ? Recording.DataTags(dataPath, input.Rows, input.Columns) : new Dictionary<string, string>(Recording.DataTags(dataPath, input.Rows, input.Columns).Concat(start.Tags), StringComparer.Ordinal)),
                     Pictures = plots ? m => Pictures(m, table?.Data) : null,
                     Complete = plan.Complete,
                     FinalMetrics = plan.Measure,
                     KeepHits = true,
                     KeepModelBytes = path is not null,
+                    Train = start is null ? null : start.Train,
                 };
                 outcome = await ProgressDisplay.ShowAsync(progress => session.RunAsync(progress, cancellationToken), console, quiet, "train", options.Iterations).ConfigureAwait(false);
             }

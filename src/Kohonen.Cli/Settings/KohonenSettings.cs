@@ -21,6 +21,8 @@ internal sealed class KohonenSettings
         new("SOM_ITERATIONS", Invariant($"1..{SomOptions.MaxIterations}"), Invariant($"Online passes (or batch epochs) for `kohonen train` (flags --iterations/--epochs). Default {SomOptions.Default.Iterations}.")),
         new("SOM_LEARNING_RATE", "a number in (0, 1]", Invariant($"Initial learning rate α₀ (flag --learning-rate). Default {SomOptions.Default.LearningRate}.")),
         new("SOM_SIGMA", "a number > 0", "Initial neighbourhood radius σ₀ in grid cells (flag --sigma). Default max(width, height)/2."),
+        new("SOM_SIGMA_END", Invariant($"a number in (0, {SomOptions.MaxSide}]"), "Neighbourhood radius σ at the end of the schedule (flag --sigma-end). Default: where the decay ends by itself."),
+        new("SOM_LEARNING_RATE_END", "a number in (0, 1]", "Learning rate α at the end of the schedule (flag --learning-rate-end). Default: where the decay ends by itself."),
         new("SOM_RANDOM_STATE", "a whole number in 0..2147483647", "Seed of every random choice (flag --seed). Default: drawn and reported."),
         new("SOM_INPUT_DIM", "1..4096", "Features of the random data `kohonen train` uses when no --data is given. Default 3."),
         new("SOM_SAMPLES", "1..10000000", "Rows of the random data `kohonen train` uses when no --data is given. Default 1000."),
@@ -60,6 +62,8 @@ internal sealed class KohonenSettings
         Iterations = Int("SOM_ITERATIONS", 1, SomOptions.MaxIterations) ?? SomOptions.Default.Iterations;
         LearningRate = Double("SOM_LEARNING_RATE", v => v is > 0 and <= 1) ?? SomOptions.Default.LearningRate;
         Sigma = Double("SOM_SIGMA", v => v > 0);
+        SigmaEnd = Double("SOM_SIGMA_END", v => v is > 0 and <= SomOptions.MaxSide);
+        LearningRateEnd = Double("SOM_LEARNING_RATE_END", v => v is > 0 and <= 1);
         RandomState = Int("SOM_RANDOM_STATE", 0, int.MaxValue);
         InputDim = Int("SOM_INPUT_DIM", 1, 4096) ?? 3;
         Samples = Int("SOM_SAMPLES", 1, 10_000_000) ?? 1000;
@@ -104,6 +108,12 @@ internal sealed class KohonenSettings
 
     /// <summary>SOM_SIGMA, else null: the core's default, max(width, height)/2.</summary>
     public double? Sigma { get; }
+
+    /// <summary>SOM_SIGMA_END, else null: each decay's own end.</summary>
+    public double? SigmaEnd { get; }
+
+    /// <summary>SOM_LEARNING_RATE_END, else null: each decay's own end.</summary>
+    public double? LearningRateEnd { get; }
 
     public int? RandomState { get; }
 

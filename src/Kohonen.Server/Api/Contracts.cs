@@ -136,6 +136,14 @@ public sealed record TrainRequest
     /// <summary>Initial radius; default max(width, height)/2.</summary>
     public double? Sigma { get; set; }
 
+    /// <summary>The radius at the end of the schedule, in (0, 65536]; default: where the decay ends by
+    /// itself. The exponential-classic decay becomes σ₀·(end/σ₀)^(t/T).</summary>
+    public double? SigmaEnd { get; set; }
+
+    /// <summary>The learning rate at the end of the schedule, in (0, 1]; default: where the decay ends
+    /// by itself. The exponential-classic decay becomes α₀·(end/α₀)^(t/T).</summary>
+    public double? LearningRateEnd { get; set; }
+
     /// <summary><c>none</c> (default), <c>minmax</c>, <c>zscore</c>.</summary>
     public string? Scaling { get; set; }
 

@@ -160,6 +160,8 @@ internal static class TrainingEndpoints
                 Neighborhood = request.Neighborhood is null ? SomOptions.Default.Neighborhood : OptionText.Parse<Neighborhood>(request.Neighborhood, "neighborhood"),
                 LearningRate = request.LearningRate,
                 Sigma = request.Sigma,
+                SigmaEnd = request.SigmaEnd,
+                LearningRateEnd = request.LearningRateEnd,
                 Scaling = request.Scaling is null ? SomOptions.Default.Scaling : OptionText.Parse<Scaling>(request.Scaling, "scaling"),
                 Seed = request.Seed ?? Random.Shared.Next(),
             };

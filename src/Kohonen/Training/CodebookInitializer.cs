@@ -240,4 +240,93 @@ internal static class CodebookInitializer
 
         return true;
     }
+
+    /// <summary>A copy of a codebook given as width·height·dim finite weights, node-major.</summary>
+    /// <exception cref="ArgumentException">The wrong length, or a NaN or infinite weight.</exception>
+    public static float[] Given(ReadOnlySpan<float> codebook, int width, int height, int dim)
+    {
+        var expected = (long)width * height * dim;
+        if (codebook.Length != expected)
+        {
+            throw new ArgumentException(
+                $"The initial codebook has {codebook.Length} weights; a {width}×{height} map of {dim} features needs {expected} ({width * height} nodes × {dim}).");
+        }
+
+        for (var i = 0; i < codebook.Length; i++)
+        {
+            if (!float.IsFinite(codebook[i]))
+            {
+                throw new ArgumentException($"The initial codebook's weight {i % dim} of node {i / dim} is {codebook[i]}; weights must be finite.");
+            }
+        }
+
+        return codebook.ToArray();
+    }
+
+    /// <summary>Checks that a map can start a training with these options on this data: the same grid
+    /// (width, height, topology, toroidal) and the same features (count, and names when both sides name
+    /// them).</summary>
+    /// <exception cref="SomOptionsException">The grids differ; every difference is named.</exception>
+    /// <exception cref="ArgumentException">The features differ.</exception>
+    public static void CheckSameMap(SomModel model, SomOptions options, DataSource data)
+    {
+        var grid = model.Grid;
+        var differences = new List<string>();
+        if (grid.Width != options.Width || grid.Height != options.Height)
+        {
+            differences.Add($"the map is {grid.Width}×{grid.Height}, the options {options.Width}×{options.Height}");
+        }
+
+        if (grid.Topology != options.Topology)
+        {
+            differences.Add($"the map is {OptionText.ToText(grid.Topology)}, the options {OptionText.ToText(options.Topology)}");
+        }
+
+        if (grid.Toroidal != options.Toroidal)
+        {
+            differences.Add(grid.Toroidal ? "the map is toroidal, the options flat" : "the map is flat, the options toroidal");
+        }
+
+        if (differences.Count > 0)
+        {
+            throw new SomOptionsException(nameof(SomOptions.Width), $"The starting map's grid differs from the training's: {string.Join("; ", differences)}.");
+        }
+
+        if (data.Columns != model.Dimension)
+        {
+            throw new ArgumentException($"The starting map has {model.Dimension} features ({string.Join(", ", model.FeatureNames)}); the data has {data.Columns} ({string.Join(", ", data.ColumnNames)}).");
+        }
+
+        if (!DataMatrix.AreDefaultNames(model.FeatureNames) && !DataMatrix.AreDefaultNames(data.ColumnNames)
+            && !model.FeatureNames.SequenceEqual(data.ColumnNames, StringComparer.Ordinal))
+        {
+            throw new ArgumentException($"The starting map's features are {string.Join(", ", model.FeatureNames)}; the data's columns are {string.Join(", ", data.ColumnNames)} (the same names in the same order are needed).");
+        }
+    }
+
+    /// <summary>The map's codebook in the units of a new scaler: unscaled by the map's scaler, scaled by
+    /// <paramref name="scaler"/>; copied as it is when the two scalers are the same.</summary>
+    public static float[] CarriedOver(SomModel start, FeatureScaler? scaler)
+    {
+        var codebook = start.Codebook.ToArray();
+        if (SameScaler(start.Scaler, scaler))
+        {
+            return codebook;
+        }
+
+        var dim = start.Dimension;
+        for (var node = 0; node < start.Grid.NodeCount; node++)
+        {
+            var weights = codebook.AsSpan(node * dim, dim);
+            start.Scaler?.InverseTransform(weights, weights);
+            scaler?.Transform(weights, weights);
+        }
+
+        return codebook;
+    }
+
+    private static bool SameScaler(FeatureScaler? a, FeatureScaler? b) =>
+        a is null || b is null
+            ? a is null && b is null
+            : a.Kind == b.Kind && a.Offset.SequenceEqual(b.Offset) && a.Factor.SequenceEqual(b.Factor);
 }
