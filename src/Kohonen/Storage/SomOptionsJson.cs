@@ -39,6 +39,11 @@ internal static class SomOptionsJson
             WriteNullable(w, "seed", o.Seed);
             WriteNullable(w, "max_degree_of_parallelism", o.MaxDegreeOfParallelism);
             w.WriteNumber("metrics_every", o.MetricsEvery);
+            if (o.Distance != DistanceMetric.Euclidean)
+            {
+                w.WriteString("distance", OptionText.ToText(o.Distance));
+            }
+
             w.WriteEndObject();
         }
 
@@ -76,6 +81,7 @@ internal static class SomOptionsJson
                 "seed" => o with { Seed = v.ValueKind == JsonValueKind.Null ? null : v.GetInt32() },
                 "max_degree_of_parallelism" => o with { MaxDegreeOfParallelism = v.ValueKind == JsonValueKind.Null ? null : v.GetInt32() },
                 "metrics_every" => o with { MetricsEvery = v.GetInt32() },
+                "distance" => o with { Distance = Name<DistanceMetric>(v, p.Name) },
                 _ => o, // a newer writer's extra option: ignored, the format version guards real changes
             };
         }
