@@ -26,6 +26,7 @@ internal static class CommandRunner
         ["LearningRateDecay"] = "--learning-rate-decay",
         ["Initialization"] = "--init",
         ["Scaling"] = "--scale",
+        ["Distance"] = "--distance",
     };
 
     /// <summary>Runs <paramref name="body"/> on the thread pool (so that a command's first, synchronous

@@ -40,6 +40,7 @@ internal static class TrainCommand
         var learningRateDecay = EnumOption.Create<Decay>("--learning-rate-decay", "Decay of α alone, overriding --decay");
         var init = EnumOption.Create<Initialization>("--init", $"Codebook initialisation; default {OptionText.ToText(Defaults.Initialization)}");
         var scale = EnumOption.Create<Scaling>("--scale", $"Feature scaling kept in the model; default {OptionText.ToText(Defaults.Scaling)}");
+        var distance = EnumOption.Create<DistanceMetric>("--distance", $"Distance of the BMU search and the quantization error (default: SOM_DISTANCE, else {OptionText.ToText(Defaults.Distance)})");
         var shuffle = new Option<bool>("--shuffle") { Description = "Online: visit samples in a new random order every iteration." };
         var batchSize = new Option<int?>("--batch-size") { Description = "Stream the data file this many rows at a time (batch algorithm; memory bounded by the chunk, not the file; a CSV or TSV file is first converted, chunk by chunk, into a temporary .npy). Default: SOM_BATCH_SIZE, else the whole file in memory." };
         var exact = new Option<bool>("--exact") { Description = "Online: update every node, with no cut-off of steps below 2^-24 (slower late in training)." };
@@ -56,6 +57,7 @@ internal static class TrainCommand
             data, columns, labelColumn, targetColumn, supervised, labelWeight, clusters, clusterMethod, width, height, iterations, epochs, algorithm, topology, toroidal, neighborhood,
             learningRate, sigma, decay, sigmaDecay, learningRateDecay, init, scale, shuffle, exact, batchSize, seed, threads, output, noPlots, json, quietFlag,
         };
+        command.Options.Add(distance);
         foreach (var option in recording.All)
         {
             command.Options.Add(option);
@@ -85,6 +87,7 @@ internal static class TrainCommand
                 ExactNeighborhood = r.GetValue(exact),
                 Seed = r.GetValue(seed) ?? settings.RandomState ?? Random.Shared.Next(),
                 MaxDegreeOfParallelism = r.GetValue(threads),
+                Distance = EnumOption.Value(r, distance, settings.Distance),
             };
             var path = r.GetValue(output);
             var track = !r.GetValue(recording.NoTrack);
