@@ -163,6 +163,23 @@ internal sealed class DistanceSearch
         }
     }
 
+    /// <summary>The distance of two weight vectors in <paramref name="metric"/> (Manhattan or cosine), as
+    /// the searches measure a row's: for the U-matrix.</summary>
+    public static double Between(DistanceMetric metric, ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        Debug.Assert(metric != DistanceMetric.Euclidean);
+        if (metric == DistanceMetric.Manhattan)
+        {
+            return ManhattanDistance.Scalar(a, b);
+        }
+
+        Span<float> unitA = a.Length <= 512 ? stackalloc float[a.Length] : new float[a.Length];
+        Span<float> unitB = b.Length <= 512 ? stackalloc float[b.Length] : new float[b.Length];
+        return CosineNormal.Normalize(a, unitA) | CosineNormal.Normalize(b, unitB)
+            ? 0.5f * SquaredDistance.Compute(unitA, unitB)
+            : 0.0; // two nodes of zeros: no directions, no distance
+    }
+
     /// <summary>The distance from <paramref name="input"/> to every node, as the searches measure it.</summary>
     public void DistancesTo(ReadOnlySpan<float> input, Span<float> destination)
     {

@@ -84,6 +84,24 @@ public class DistanceMetricTests
     }
 
     [Fact]
+    public void TheUMatrixOfAManhattanMapIsItsMeanManhattanDistanceToTheNeighbours()
+    {
+        var rows = TestData.Uniform(200, 6, seed: 5);
+        var model = Trained(DistanceMetric.Manhattan, Topology.Hexagonal, true, rows);
+        var codebook = model.Codebook.ToArray();
+        var neighbors = new int[Grid.MaxNeighbors];
+
+        var umatrix = model.UMatrix();
+
+        for (var node = 0; node < model.Grid.NodeCount; node++)
+        {
+            var count = model.Grid.NeighborsOf(node, neighbors);
+            var expected = neighbors.Take(count).Average(n => (double)Manhattan(codebook.AsSpan(node * 6, 6), codebook.AsSpan(n * 6, 6)));
+            Assert.Equal((float)expected, umatrix[node]);
+        }
+    }
+
+    [Fact]
     public void TheMeasuredHistoryAndAFreshMeasureAgree()
     {
         var rows = TestData.Uniform(200, 10, seed: 1);
