@@ -203,4 +203,30 @@ public class DistanceTrainingTests
         Assert.Equal(one.History, two.History);
         Assert.Equal(one.History, four.History);
     }
+
+    [Theory]
+    [InlineData(DistanceMetric.Manhattan)]
+    [InlineData(DistanceMetric.Cosine)]
+    public void StreamingTheDataGivesTheMapOfTheRowsInMemory(DistanceMetric distance)
+    {
+        var data = TestData.Matrix(TestData.Clusters(700, 12, k: 5, seed: 6).Select(r => r.Select(x => x - 5f).ToArray()).ToArray());
+        var path = Path.Combine(Path.GetTempPath(), $"kohonen-distance-{Guid.NewGuid():N}.npy");
+        try
+        {
+            NpyFile.Write(path, data);
+            var options = new SomOptions { Width = 7, Height = 5, Algorithm = TrainingAlgorithm.Batch, Iterations = 6, Seed = 3, Distance = distance, MetricsEvery = 3 };
+
+            var inMemory = new SomTrainer(options).Fit(data);
+            using var source = DataSource.FromNpy(path, 150);
+            var streamed = new SomTrainer(options).Fit(source);
+
+            Assert.Equal(inMemory.Codebook.ToArray(), streamed.Codebook.ToArray());
+            Assert.Equal(inMemory.History, streamed.History);
+            Assert.Equal(QualityMetrics.OfTraining(inMemory, data), QualityMetrics.OfTraining(streamed, source));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
