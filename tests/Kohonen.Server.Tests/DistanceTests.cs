@@ -70,4 +70,30 @@ public sealed class DistanceTests : StoreFolder
         Assert.Equal(expected, model.HitMap(data).ToArray());
         Assert.Equal(expected, model.Hits!.ToArray());
     }
+
+    [Fact]
+    public async Task TrainTakesADistance_AndTheRunAndItsModelKeepIt()
+    {
+        var store = SqliteTrackingStore.Open(Folder);
+        await using var factory = new ServerFactory(new KohonenServerOptions { Store = store, ApiKey = "key", TrainDemoWhenEmpty = false });
+        using var client = await factory.StartedClientAsync();
+        var body = JsonSerializer.Serialize(new { width = 4, height = 3, iterations = 10, seed = 2, distance = "cosine", data = SampleData.RandomColors(20, 5).Values.ToArray().Chunk(3) });
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/train") { Content = Json(body) };
+        request.Headers.Add("X-Api-Key", "key");
+
+        var response = await client.SendAsync(request, Token);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var runId = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Token)).RootElement.GetProperty("run_id").GetString()!;
+        JsonElement status;
+        do
+        {
+            await Task.Delay(50, Token);
+            status = JsonDocument.Parse(await client.GetStringAsync($"/runs/{runId}", Token)).RootElement;
+        }
+        while (status.GetProperty("status").GetString() == "RUNNING");
+
+        Assert.Equal("FINISHED", status.GetProperty("status").GetString());
+        Assert.Equal("cosine", status.GetProperty("params").GetProperty("distance").GetString());
+    }
 }
