@@ -28,6 +28,7 @@ internal static class CommandRunner
         ["Scaling"] = "--scale",
         ["SigmaEnd"] = "--sigma-end",
         ["LearningRateEnd"] = "--learning-rate-end",
+        ["Distance"] = "--distance",
     };
 
     /// <summary>Runs <paramref name="body"/> on the thread pool (so that a command's first, synchronous

@@ -200,6 +200,7 @@ public sealed class OperationTests : StoreFolder
     [InlineData("""{"data_file": "../../etc/passwd"}""", "This server reads no data files (no training-data folder is configured); send the rows as \"data\".")]
     [InlineData("""{"neighborhood": "gauss", "data": [[1, 2]]}""", "Unknown neighborhood 'gauss'; allowed: gaussian, bubble, mexican-hat, triangle.")]
     [InlineData("""{"data": [[1, 2]], "feature_names": ["a"]}""", "\"feature_names\" has 1 names; the rows have 2 values.")]
+    [InlineData("""{"distance": "chebyshev", "data": [[1, 2]]}""", "Unknown distance 'chebyshev'; allowed: euclidean, manhattan, cosine.")]
     [InlineData("""{"width": "wide"}""", null)]
     public async Task BadTrainingRequestsAre400(string body, string? detail)
     {

@@ -40,6 +40,7 @@ internal static class TrainCommand
         var learningRateDecay = EnumOption.Create<Decay>("--learning-rate-decay", "Decay of α alone, overriding --decay");
         var init = EnumOption.Create<Initialization>("--init", $"Codebook initialisation; default {OptionText.ToText(Defaults.Initialization)}");
         var scale = EnumOption.Create<Scaling>("--scale", $"Feature scaling kept in the model; default {OptionText.ToText(Defaults.Scaling)}");
+        var distance = EnumOption.Create<DistanceMetric>("--distance", $"Distance of the BMU search and the quantization error (default: SOM_DISTANCE, else {OptionText.ToText(Defaults.Distance)})");
         var shuffle = new Option<bool>("--shuffle") { Description = "Online: visit samples in a new random order every iteration." };
         var batchSize = new Option<int?>("--batch-size") { Description = "Stream the data file this many rows at a time (batch algorithm; memory bounded by the chunk, not the file; a CSV or TSV file is first converted, chunk by chunk, into a temporary .npy). Default: SOM_BATCH_SIZE, else the whole file in memory." };
         var exact = new Option<bool>("--exact") { Description = "Online: update every node, with no cut-off of steps below 2^-24 (slower late in training)." };
@@ -62,6 +63,7 @@ internal static class TrainCommand
             learningRate, sigma, decay, sigmaDecay, learningRateDecay, init, scale, shuffle, exact, batchSize, seed, threads, output, noPlots, json, quietFlag,
             sigmaEnd, learningRateEnd, initFrom, continueFrom, refitScaler,
         };
+        command.Options.Add(distance);
         foreach (var option in recording.All)
         {
             command.Options.Add(option);
@@ -93,6 +95,7 @@ internal static class TrainCommand
                 MaxDegreeOfParallelism = r.GetValue(threads),
                 SigmaEnd = r.GetValue(sigmaEnd) ?? settings.SigmaEnd,
                 LearningRateEnd = r.GetValue(learningRateEnd) ?? settings.LearningRateEnd,
+                Distance = EnumOption.Value(r, distance, settings.Distance),
             };
             if (r.GetValue(init) is { } initText && OptionText.Parse<Initialization>(initText, "--init") == Initialization.Given)
             {

@@ -27,6 +27,7 @@ internal sealed class KohonenSettings
         new("SOM_INPUT_DIM", "1..4096", "Features of the random data `kohonen train` uses when no --data is given. Default 3."),
         new("SOM_SAMPLES", "1..10000000", "Rows of the random data `kohonen train` uses when no --data is given. Default 1000."),
         new("SOM_BATCH_SIZE", "1..10000000", "Rows per chunk when `kohonen train` streams its data file (.npy as it is; CSV or TSV through a temporary .npy) through the batch algorithm (flag --batch-size). Default: the whole file in memory."),
+        new("SOM_DISTANCE", "euclidean, manhattan or cosine", "Distance of the BMU search and the quantization error (flag --distance). Default euclidean."),
         new("SOM_RUN_NAME", "any text", "Name of the run that `kohonen train` records (flag --run-name). Default: the data file's name, or 'random'."),
         new("SOM_VERBOSE", "true or false", "Print stack traces with errors (flag --verbose). Default false."),
         new("SOM_RUN_ID", "a run id", "The run whose model to serve or use (flag --run). Wins over SOM_RUN_ID_FILE."),
@@ -68,6 +69,9 @@ internal sealed class KohonenSettings
         InputDim = Int("SOM_INPUT_DIM", 1, 4096) ?? 3;
         Samples = Int("SOM_SAMPLES", 1, 10_000_000) ?? 1000;
         BatchSize = Int("SOM_BATCH_SIZE", 1, 10_000_000);
+        Distance = Text("SOM_DISTANCE") is not { } distance ? SomOptions.Default.Distance
+            : OptionText.TryParse<DistanceMetric>(distance, out var metric) ? metric
+            : throw Refuse("SOM_DISTANCE");
         RunName = Text("SOM_RUN_NAME");
         Verbose = Bool("SOM_VERBOSE") ?? false;
         Selection = new SelectionRules
@@ -124,6 +128,9 @@ internal sealed class KohonenSettings
     public int? BatchSize { get; }
 
     public string? RunName { get; }
+
+    /// <summary>SOM_DISTANCE, else the core's default (euclidean).</summary>
+    public DistanceMetric Distance { get; }
 
     public bool Verbose { get; }
 

@@ -153,6 +153,10 @@ public sealed record TrainRequest
     /// <summary>The run's name. Default "api".</summary>
     public string? RunName { get; set; }
 
+    /// <summary>Distance of the BMU search and the quantization error: <c>euclidean</c> (default),
+    /// <c>manhattan</c>, <c>cosine</c>.</summary>
+    public string? Distance { get; set; }
+
     /// <summary>Inline rows (each one number per feature). Give this or <see cref="DataFile"/>.</summary>
     public IReadOnlyList<IReadOnlyList<float>>? Data { get; set; }
 

@@ -164,6 +164,7 @@ internal static class TrainingEndpoints
                 LearningRateEnd = request.LearningRateEnd,
                 Scaling = request.Scaling is null ? SomOptions.Default.Scaling : OptionText.Parse<Scaling>(request.Scaling, "scaling"),
                 Seed = request.Seed ?? Random.Shared.Next(),
+                Distance = request.Distance is null ? SomOptions.Default.Distance : OptionText.Parse<DistanceMetric>(request.Distance, "distance"),
             };
             options.Validate();
             return (options, data, null);

@@ -9,7 +9,8 @@ public sealed partial class SomModel
     /// The Euclidean distance from one input to every node: <c>result[i] = ‖s(input) − wᵢ‖</c> for node
     /// i = y·Width + x, with s the model's scaler (so in the space the map was trained in, the units of
     /// <see cref="Bmu.Distance"/>). The least of them is the BMU's distance, and its lowest index the
-    /// BMU's (scikit-learn's <c>transform</c>, MiniSom's <c>activate</c>).
+    /// BMU's (scikit-learn's <c>transform</c>, MiniSom's <c>activate</c>). A map trained with another
+    /// <see cref="Distance"/> gives its distances instead, as its BMU search measures them.
     /// </summary>
     /// <param name="input"><see cref="Dimension"/> finite values, in the model's feature order and the
     /// data's own units.</param>
@@ -91,6 +92,12 @@ public sealed partial class SomModel
     /// BMU search measures them.</summary>
     private void DistancesTo(ReadOnlySpan<float> vector, Span<float> destination)
     {
+        if (OtherSearch is { } other)
+        {
+            other.DistancesTo(vector, destination);
+            return;
+        }
+
         var codebook = _codebook.AsSpan();
         for (var node = 0; node < Grid.NodeCount; node++)
         {

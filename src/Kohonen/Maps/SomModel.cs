@@ -58,6 +58,7 @@ public sealed partial class SomModel
         Options = options;
         History = history is null ? [] : [.. history];
         Search = new NearestNode(codebook, dimension);
+        OtherSearch = Distance == DistanceMetric.Euclidean ? null : new DistanceSearch(codebook, dimension, Distance);
     }
 
     /// <summary>A model from a codebook given as [node][feature] floats (copied).</summary>
@@ -98,13 +99,21 @@ public sealed partial class SomModel
     /// <summary>The BMU search over this codebook, in the layout fastest for its dimension.</summary>
     internal NearestNode Search { get; }
 
+    /// <summary>The distance the BMU search and the quantization error use: the training options'
+    /// <see cref="SomOptions.Distance"/>, <see cref="DistanceMetric.Euclidean"/> for a map not made by
+    /// training.</summary>
+    public DistanceMetric Distance => Options?.Distance ?? DistanceMetric.Euclidean;
+
+    /// <summary>The BMU search in <see cref="Distance"/> when it is not Euclidean, else null.</summary>
+    internal DistanceSearch? OtherSearch { get; }
+
     /// <summary>A copy of the weights of node (x, y), in the scaled space.</summary>
     public float[] GetWeights(int x, int y) => _codebook.AsSpan(Grid.IndexOf(x, y) * Dimension, Dimension).ToArray();
 
     /// <summary>
-    /// The BMU of one input: the node whose weights are nearest to the scaled input in Euclidean
-    /// distance, ties to the lowest node index. The distance is in the space the map was trained in
-    /// (after the model's scaler).
+    /// The BMU of one input: the node whose weights are nearest to the scaled input in the model's
+    /// <see cref="Distance"/> (Euclidean unless trained otherwise), ties to the lowest node index. The
+    /// distance is in the space the map was trained in (after the model's scaler).
     /// </summary>
     /// <param name="input"><see cref="Dimension"/> finite values, in the model's feature order
     /// (<see cref="FeatureNames"/>) and the data's own units.</param>
@@ -119,6 +128,12 @@ public sealed partial class SomModel
         {
             Scaler.Transform(input, scaled);
             vector = scaled;
+        }
+
+        if (OtherSearch is { } other)
+        {
+            var node = other.FindBest(vector, Options?.MaxDegreeOfParallelism ?? Environment.ProcessorCount, out var distance);
+            return new Bmu(node % Width, node / Width, node, distance);
         }
 
         var index = Search.FindBest(vector, Options?.MaxDegreeOfParallelism ?? Environment.ProcessorCount, out var d2);
@@ -150,6 +165,17 @@ public sealed partial class SomModel
             var count = Math.Min(scaled.Rows, start + 256) - start;
             Span<int> index = stackalloc int[256];
             Span<float> d2 = stackalloc float[256];
+            if (OtherSearch is { } other)
+            {
+                other.FindBest(scaled.Values.Slice(start * Dimension, count * Dimension), index, d2);
+                for (var r = 0; r < count; r++)
+                {
+                    result[start + r] = new Bmu(index[r] % Width, index[r] / Width, index[r], d2[r]);
+                }
+
+                return;
+            }
+
             Search.FindBest(scaled.Values.Slice(start * Dimension, count * Dimension), index, d2);
             for (var r = 0; r < count; r++)
             {

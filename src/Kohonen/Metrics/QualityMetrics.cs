@@ -6,7 +6,8 @@ namespace Kohonen;
 /// How well a map fits data.
 /// <list type="bullet">
 /// <item><b>Quantization error</b>: the mean Euclidean distance from each sample to its BMU's weights
-/// (lower is a closer fit).</item>
+/// (lower is a closer fit); for a map trained with another <see cref="SomModel.Distance"/>, the mean
+/// distance in it.</item>
 /// <item><b>Topographic error</b>: the share of samples whose best and second-best units are not
 /// grid neighbours — the 8 surrounding cells on a rectangular grid, the 6 on a hexagonal one,
 /// across the edges on a torus (<see cref="Grid.AreNeighbors"/>). Lower means the map keeps the
@@ -24,6 +25,11 @@ public static class QualityMetrics
     public static double QuantizationError(SomModel model, DataMatrix data, int? maxThreads = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        if (model.OtherSearch is { } other)
+        {
+            return DistanceMetrics.QuantizationError(other, [model.PrepareInput(data)], maxThreads ?? Environment.ProcessorCount);
+        }
+
         return QuantizationErrorOfSearch(model.Search, model.PrepareInput(data), maxThreads ?? Environment.ProcessorCount);
     }
 
@@ -31,7 +37,7 @@ public static class QualityMetrics
     public static double TopographicError(SomModel model, DataMatrix data, int? maxThreads = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return OfCodebook(model.CodebookArray, model.Grid, model.Dimension, [model.PrepareInput(data)], maxThreads ?? Environment.ProcessorCount).TopographicError;
+        return OfCodebook(model.CodebookArray, model.Grid, model.Dimension, [model.PrepareInput(data)], maxThreads ?? Environment.ProcessorCount, model.Distance).TopographicError;
     }
 
     /// <summary>
@@ -42,8 +48,13 @@ public static class QualityMetrics
     /// or row by row.
     /// The sums run in row order, so chunking and threads change nothing.
     /// </summary>
-    internal static (double QuantizationError, double TopographicError) OfCodebook(float[] codebook, Grid grid, int dim, IEnumerable<DataMatrix> scaled, int maxThreads)
+    internal static (double QuantizationError, double TopographicError) OfCodebook(float[] codebook, Grid grid, int dim, IEnumerable<DataMatrix> scaled, int maxThreads, DistanceMetric distance = DistanceMetric.Euclidean)
     {
+        if (distance != DistanceMetric.Euclidean)
+        {
+            return DistanceMetrics.OfCodebook(codebook, grid, dim, scaled, maxThreads, distance);
+        }
+
         if (grid.NodeCount < 2)
         {
             return (QuantizationErrorOfSearch(new NearestNode(codebook, dim), scaled, maxThreads), double.NaN);
@@ -87,7 +98,7 @@ public static class QualityMetrics
     {
         ArgumentNullException.ThrowIfNull(model);
         return MeasuredAtTheEnd(model)
-            ?? OfCodebook(model.CodebookArray, model.Grid, model.Dimension, [model.PrepareInput(trainingData)], model.Options?.MaxDegreeOfParallelism ?? Environment.ProcessorCount);
+            ?? OfCodebook(model.CodebookArray, model.Grid, model.Dimension, [model.PrepareInput(trainingData)], model.Options?.MaxDegreeOfParallelism ?? Environment.ProcessorCount, model.Distance);
     }
 
     /// <summary>
@@ -115,7 +126,7 @@ public static class QualityMetrics
         }
 
         IEnumerable<DataMatrix> Scaled() => trainingData.Chunks().Select(c => model.Scaler is null ? c : model.Scaler.Transform(c));
-        return OfCodebook(model.CodebookArray, model.Grid, model.Dimension, Scaled(), model.Options?.MaxDegreeOfParallelism ?? Environment.ProcessorCount);
+        return OfCodebook(model.CodebookArray, model.Grid, model.Dimension, Scaled(), model.Options?.MaxDegreeOfParallelism ?? Environment.ProcessorCount, model.Distance);
     }
 
     /// <summary>QE and TE of the history's last step when training measured its final iteration, else null.</summary>
@@ -142,12 +153,12 @@ public static class QualityMetrics
         }).First;
 
     /// <summary>Measures the rows of one chunk (row-major): two figures per row.</summary>
-    private delegate void ChunkMeasure(ReadOnlySpan<float> rows, Span<double> first, Span<double> second);
+    internal delegate void ChunkMeasure(ReadOnlySpan<float> rows, Span<double> first, Span<double> second);
 
     /// <summary>The means of a pair of per-row measures: each chunk's rows measured in parallel, a
     /// block of <see cref="RowsPerChunk"/> rows at a time, then summed one after the other in row order
     /// across all chunks, so chunking changes nothing.</summary>
-    private static (double First, double Second) MeansOverRows(IEnumerable<DataMatrix> chunks, int maxThreads, ChunkMeasure measure)
+    internal static (double First, double Second) MeansOverRows(IEnumerable<DataMatrix> chunks, int maxThreads, ChunkMeasure measure)
     {
         double sum = 0.0, sum2 = 0.0;
         long rows = 0;

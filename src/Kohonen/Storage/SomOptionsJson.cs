@@ -50,6 +50,11 @@ internal static class SomOptionsJson
                 w.WriteNumber("learning_rate_end", learningRateEnd);
             }
 
+            if (o.Distance != DistanceMetric.Euclidean)
+            {
+                w.WriteString("distance", OptionText.ToText(o.Distance));
+            }
+
             w.WriteEndObject();
         }
 
@@ -89,6 +94,7 @@ internal static class SomOptionsJson
                 "metrics_every" => o with { MetricsEvery = v.GetInt32() },
                 "sigma_end" => o with { SigmaEnd = v.ValueKind == JsonValueKind.Null ? null : v.GetDouble() },
                 "learning_rate_end" => o with { LearningRateEnd = v.ValueKind == JsonValueKind.Null ? null : v.GetDouble() },
+                "distance" => o with { Distance = Name<DistanceMetric>(v, p.Name) },
                 _ => o, // a newer writer's extra option: ignored, the format version guards real changes
             };
         }

@@ -53,8 +53,9 @@ internal static class BatchTrainer
             var sigma = run.Schedule.Sigma(epoch);
             Array.Clear(sums);
             Array.Clear(counts);
-            var prepared = plan == BmuSearchKind.Blocked ? new BlockedBmuSearch.Prepared(codebook, dim) : null;
-            var search = prepared is null ? new NearestNode(codebook, dim) : null;
+            var measured = run.Options.Distance == DistanceMetric.Euclidean ? null : new DistanceSearch(codebook, dim, run.Options.Distance);
+            var prepared = measured is null && plan == BmuSearchKind.Blocked ? new BlockedBmuSearch.Prepared(codebook, dim) : null;
+            var search = prepared is null && measured is null ? new NearestNode(codebook, dim) : null;
 
             // The rows in order, a chunk at a time (one chunk when in memory): BMUs in parallel, then
             // the sums in row order, so the sums do not depend on the chunking or the threads.
@@ -67,7 +68,19 @@ internal static class BatchTrainer
 
                 var found = bmus;
                 var sampleChunks = (chunk.Rows + RowsPerChunk - 1) / RowsPerChunk;
-                if (prepared is not null)
+                if (measured is not null)
+                {
+                    // Another distance: its own search, a block of rows at a time (DistanceSearch).
+                    var values = chunk.RawValues;
+                    Parallel.For(0, sampleChunks, parallelOptions, c =>
+                    {
+                        var start = c * RowsPerChunk;
+                        var end = Math.Min(chunk.Rows, start + RowsPerChunk);
+                        Span<float> distances = stackalloc float[RowsPerChunk];
+                        measured.FindBest(values.AsSpan(start * dim, (end - start) * dim), found.AsSpan(start, end - start), distances);
+                    });
+                }
+                else if (prepared is not null)
                 {
                     // Rows against the whole codebook as a blocked matrix product (the exact BMUs).
                     // Data in one chunk keeps last epoch's BMUs in place, and they serve as hints:

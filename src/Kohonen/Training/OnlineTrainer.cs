@@ -40,13 +40,15 @@ internal static class OnlineTrainer
         var nodes = grid.NodeCount;
         var order = Identity(data.Rows);
         var threads = (long)nodes * dim >= ParallelWorkThreshold ? run.MaxThreads : 1;
-        if (fuse && run.Options.Neighborhood == Neighborhood.Gaussian && SearchPlanner.FusesOnlineStep(dim))
+        var distance = run.Options.Distance;
+        if (fuse && distance == DistanceMetric.Euclidean && run.Options.Neighborhood == Neighborhood.Gaussian && SearchPlanner.FusesOnlineStep(dim))
         {
             FusedOnlineTraining.Train(codebook, grid, run, random);
             return;
         }
 
-        var planes = SearchPlanner.ForChangingCodebook(dim) == BmuSearchKind.Planar ? CodebookLayout.ToPlanes(codebook, dim) : null;
+        var planes = SearchPlanner.ForChangingCodebookIn(distance, dim) == BmuSearchKind.Planar ? CodebookLayout.ToPlanes(codebook, dim) : null;
+        var otherSearch = distance == DistanceMetric.Euclidean ? null : new ChangingDistanceSearch(distance, dim, nodes);
         var table = new NeighborhoodTable(grid, run.Options.Neighborhood);
         var rowSteps = new float[width];
         var rowsPerChunk = Math.Max(1, BmuSearch.ChunkNodes / width);
@@ -83,7 +85,8 @@ internal static class OnlineTrainer
                 }
 
                 data.Row(order[i]).CopyTo(sample);
-                var bmu = planes is null
+                var bmu = otherSearch is not null ? otherSearch.FindBest(codebook, planes, sample, threads)
+                    : planes is null
                     ? BmuSearch.FindBest(codebook, dim, sample, threads, out _)
                     : BmuSearch.FindBestPlanar(planes, nodes, sample, threads, out _);
                 table.Prepare(bmu);

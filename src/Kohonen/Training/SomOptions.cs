@@ -39,6 +39,7 @@ public sealed record SomOptions
     private readonly int _metricsEvery;
     private readonly double? _sigmaEnd;
     private readonly double? _learningRateEnd;
+    private readonly DistanceMetric _distance = DistanceMetric.Euclidean;
 
     /// <summary>Number of columns, 1..65536. Default 10.</summary>
     public int Width { get => _width; init => _width = InRange(value, 1, MaxSide, nameof(Width)); }
@@ -137,6 +138,11 @@ public sealed record SomOptions
         init => _metricsEvery = InRange(value, 0, MaxIterations, nameof(MetricsEvery));
     }
 
+    /// <summary>The distance of the BMU search and the quantization error (<see cref="DistanceMetric"/>).
+    /// Default <see cref="DistanceMetric.Euclidean"/>. The updates do not change with it: the online
+    /// step moves W towards the input as before, and the batch map's nodes stay means.</summary>
+    public DistanceMetric Distance { get => _distance; init => _distance = Defined(value, nameof(Distance)); }
+
     /// <summary>
     /// σ at the end of the schedule, in (0, 65536]. Null (the default) keeps each decay's own end
     /// (<see cref="Decay"/>). Given, the decays become: <see cref="Decay.Linear"/> runs from σ₀ at the
@@ -178,8 +184,8 @@ public sealed record SomOptions
     /// The options that decide the map, as text by snake_case name (the names of the model file's
     /// options): width, height, topology, toroidal, algorithm, iterations, neighborhood,
     /// learning_rate, sigma (the σ₀ in use), sigma_decay, learning_rate_decay, initialization,
-    /// scaling, shuffle, exact_neighborhood, sigma_end and learning_rate_end when they are set, and
-    /// seed when one is set. Numbers use the invariant
+    /// scaling, shuffle, exact_neighborhood, sigma_end and learning_rate_end when they are set, seed
+    /// when one is set, and distance when it is not euclidean. Numbers use the invariant
     /// culture and round-trip. Threads and measuring are left out: they do not change the map.
     /// </summary>
     public IReadOnlyDictionary<string, string> ToParameters()
@@ -216,6 +222,11 @@ public sealed record SomOptions
         if (Seed is { } seed)
         {
             parameters["seed"] = seed.ToString(invariant);
+        }
+
+        if (Distance != DistanceMetric.Euclidean)
+        {
+            parameters["distance"] = OptionText.ToText(Distance);
         }
 
         return parameters;

@@ -44,7 +44,7 @@ internal sealed class TrainingRun(
         if (every > 0 && ((t + 1) % every == 0 || t == Options.Iterations - 1))
         {
             var weights = codebook();
-            (qe, te) = QualityMetrics.OfCodebook(weights, grid, Rows.Columns, Rows.Chunks(), MaxThreads);
+            (qe, te) = QualityMetrics.OfCodebook(weights, grid, Rows.Columns, Rows.Chunks(), MaxThreads, Options.Distance);
             History.Add(new TrainingStep(t + 1, sigma, learningRate, qe.Value, te.Value));
             if (double.IsNaN(te.Value))
             {
