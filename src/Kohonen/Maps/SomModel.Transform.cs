@@ -9,7 +9,9 @@ public sealed partial class SomModel
     /// The Euclidean distance from one input to every node: <c>result[i] = ‖s(input) − wᵢ‖</c> for node
     /// i = y·Width + x, with s the model's scaler (so in the space the map was trained in, the units of
     /// <see cref="Bmu.Distance"/>). The least of them is the BMU's distance, and its lowest index the
-    /// BMU's (scikit-learn's <c>transform</c>, MiniSom's <c>activate</c>).
+    /// BMU's (scikit-learn's <c>transform</c>, MiniSom's <c>activate</c>). An input with missing
+    /// values (NaN) is measured over its present features, the squared distance scaled by
+    /// total/present features.
     /// </summary>
     /// <param name="input"><see cref="Dimension"/> finite values, in the model's feature order and the
     /// data's own units.</param>
@@ -92,6 +94,20 @@ public sealed partial class SomModel
     private void DistancesTo(ReadOnlySpan<float> vector, Span<float> destination)
     {
         var codebook = _codebook.AsSpan();
+        if (MissingValues.HasAny(vector))
+        {
+            // Over the present features, scaled by total/present.
+            var filled = new float[Dimension];
+            var mask = new float[Dimension];
+            var present = MaskedDistance.Prepare(vector, filled, mask);
+            for (var node = 0; node < Grid.NodeCount; node++)
+            {
+                destination[node] = MathF.Sqrt(MaskedDistance.Scale(MaskedDistance.Compute(codebook.Slice(node * Dimension, Dimension), filled, mask), Dimension, present));
+            }
+
+            return;
+        }
+
         for (var node = 0; node < Grid.NodeCount; node++)
         {
             destination[node] = MathF.Sqrt(SquaredDistance.Compute(codebook.Slice(node * Dimension, Dimension), vector));

@@ -40,7 +40,8 @@ internal static class OnlineTrainer
         var nodes = grid.NodeCount;
         var order = Identity(data.Rows);
         var threads = (long)nodes * dim >= ParallelWorkThreshold ? run.MaxThreads : 1;
-        if (fuse && run.Options.Neighborhood == Neighborhood.Gaussian && SearchPlanner.FusesOnlineStep(dim))
+        var holes = MissingValues.HasAny(data.Values); // samples with holes take MaskedOnline's step
+        if (fuse && !holes && run.Options.Neighborhood == Neighborhood.Gaussian && SearchPlanner.FusesOnlineStep(dim))
         {
             FusedOnlineTraining.Train(codebook, grid, run, random);
             return;
@@ -53,6 +54,7 @@ internal static class OnlineTrainer
         var chunks = (grid.Height + rowsPerChunk - 1) / rowsPerChunk;
         var parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = threads };
         var sample = new float[dim];
+        var scratch = holes ? new float[nodes] : [];
         var cutoff = run.Options.ExactNeighborhood ? 0f : SomOptions.NeighborhoodCutoff;
         float[] NodeMajor()
         {
@@ -83,6 +85,12 @@ internal static class OnlineTrainer
                 }
 
                 data.Row(order[i]).CopyTo(sample);
+                if (holes && MissingValues.HasAny(sample))
+                {
+                    MaskedOnline.Step(codebook, planes, dim, grid, sample, table, alpha, cutoff, scratch, rowSteps);
+                    continue;
+                }
+
                 var bmu = planes is null
                     ? BmuSearch.FindBest(codebook, dim, sample, threads, out _)
                     : BmuSearch.FindBestPlanar(planes, nodes, sample, threads, out _);
