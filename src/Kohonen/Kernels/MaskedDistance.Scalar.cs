@@ -11,28 +11,25 @@ namespace Kohonen.Kernels;
 internal static partial class MaskedDistance
 {
     /// <summary>The lanes of the vector path, one element at a time.</summary>
-    public static float Scalar(ReadOnlySpan<float> weights, ReadOnlySpan<float> filled, ReadOnlySpan<float> mask)
+    public static float Scalar(ReadOnlySpan<float> weights, ReadOnlySpan<float> negated, ReadOnlySpan<float> mask)
     {
-        Debug.Assert(weights.Length == filled.Length && mask.Length == filled.Length);
+        Debug.Assert(weights.Length == negated.Length && mask.Length == negated.Length);
         Span<float> lanes = stackalloc float[Lanes];
         lanes.Clear();
         var whole = weights.Length - (weights.Length % Lanes);
         for (var i = 0; i < whole; i++)
         {
-            var d = Term(weights[i], filled[i], mask[i]);
+            var d = MathF.FusedMultiplyAdd(weights[i], mask[i], negated[i]);
             lanes[i % Lanes] = MathF.FusedMultiplyAdd(d, d, lanes[i % Lanes]);
         }
 
         var sum = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
         for (var i = whole; i < weights.Length; i++)
         {
-            var d = Term(weights[i], filled[i], mask[i]);
+            var d = MathF.FusedMultiplyAdd(weights[i], mask[i], negated[i]);
             sum = MathF.FusedMultiplyAdd(d, d, sum);
         }
 
         return sum;
     }
-
-    /// <summary>w − x where the feature is present, else 0.</summary>
-    private static float Term(float w, float x, float mask) => BitConverter.SingleToInt32Bits(mask) == 0 ? 0f : w - x;
 }

@@ -97,12 +97,12 @@ public sealed partial class SomModel
         if (MissingValues.HasAny(vector))
         {
             // Over the present features, scaled by total/present.
-            var filled = new float[Dimension];
+            var negated = new float[Dimension];
             var mask = new float[Dimension];
-            var present = MaskedDistance.Prepare(vector, filled, mask);
+            var present = MaskedDistance.Prepare(vector, negated, mask);
             for (var node = 0; node < Grid.NodeCount; node++)
             {
-                destination[node] = MathF.Sqrt(MaskedDistance.Scale(MaskedDistance.Compute(codebook.Slice(node * Dimension, Dimension), filled, mask), Dimension, present));
+                destination[node] = MathF.Sqrt(MaskedDistance.Scale(MaskedDistance.Compute(codebook.Slice(node * Dimension, Dimension), negated, mask), Dimension, present));
             }
 
             return;

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Kohonen.Kernels;
 
 namespace Kohonen;
@@ -43,20 +44,58 @@ internal static class MaskedBatch
         var blocks = (rows + RowsPerBlock - 1) / RowsPerBlock;
         Parallel.For(0, blocks, parallelOptions, c =>
         {
-            var filled = new float[dim];
-            var mask = new float[dim];
+            var negated = new float[4 * dim];
+            var mask = new float[4 * dim];
+            Span<int> four = stackalloc int[4];
+            Span<int> waiting = stackalloc int[4];
+            var gathered = 0;
             var end = Math.Min(rows, (c + 1) * RowsPerBlock);
             for (var r = c * RowsPerBlock; r < end; r++)
             {
-                if (holed[r])
+                if (!holed[r])
                 {
-                    var present = MaskedDistance.Prepare(values.AsSpan(r * dim, dim), filled, mask);
-                    bmus[r] = present == 0 ? -1 : MaskedSearch.FindBest(codebook, dim, filled, mask, present, out _);
+                    if (prepared is null)
+                    {
+                        bmus[r] = search!.FindBest(values.AsSpan(r * dim, dim), out _);
+                    }
+
+                    continue;
                 }
-                else if (prepared is null)
+
+                // Rows with holes four at a time, a pass over the codebook for the four.
+                var at = gathered * dim;
+                var present = MaskedDistance.Prepare(values.AsSpan(r * dim, dim), negated.AsSpan(at, dim), mask.AsSpan(at, dim));
+                if (present == 0)
                 {
-                    bmus[r] = search!.FindBest(values.AsSpan(r * dim, dim), out _);
+                    bmus[r] = -1;
+                    continue;
                 }
+
+                waiting[gathered++] = r;
+                if (gathered == 4 && Vector256.IsHardwareAccelerated)
+                {
+                    MaskedSearch.FindBestFour(codebook, dim, negated, mask, four);
+                    for (var i = 0; i < 4; i++)
+                    {
+                        bmus[waiting[i]] = four[i];
+                    }
+
+                    gathered = 0;
+                }
+                else if (gathered == 4)
+                {
+                    for (var i = 0; i < 4; i++)
+                    {
+                        bmus[waiting[i]] = MaskedSearch.FindBest(codebook, dim, negated.AsSpan(i * dim, dim), mask.AsSpan(i * dim, dim), 1, out _);
+                    }
+
+                    gathered = 0;
+                }
+            }
+
+            for (var i = 0; i < gathered; i++)
+            {
+                bmus[waiting[i]] = MaskedSearch.FindBest(codebook, dim, negated.AsSpan(i * dim, dim), mask.AsSpan(i * dim, dim), 1, out _);
             }
         });
 
