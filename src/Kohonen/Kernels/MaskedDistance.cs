@@ -1,6 +1,6 @@
 // The squared Euclidean distance over the present features of an input with missing values (NaN).
 // Guarantees: Σ over the present features f of (wᶠ − xᶠ)², the same bits on every processor and for
-// one input or four at a time: the first whole multiples of 8 elements go into 8 lanes (element i
+// one node or eight at a time: the first whole multiples of 8 elements go into 8 lanes (element i
 // into lane i mod 8, one fused multiply-add each), combined as ((l₀ + l₁) + (l₂ + l₃)) + ((l₄ + l₅) + (l₆ + l₇)), then the last
 // length mod 8 elements are added one by one; a missing feature adds nothing.
 // Held by: tests/Kohonen.Tests/Kernels/MaskedDistanceTests.cs (every length 0..70 and awkward ones
@@ -11,6 +11,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Kohonen.Kernels;
 
@@ -83,47 +84,62 @@ internal static partial class MaskedDistance
         return sum;
     }
 
+    /// <summary>Whether <see cref="SimdEight"/> runs here (256-bit vectors with horizontal adds).</summary>
+    public static bool EightRun => Avx.IsSupported && Fma.IsSupported;
+
     /// <summary>
-    /// <see cref="Simd"/> of four inputs against the same weights at once (four independent sums, so
-    /// the multiply-adds overlap and each weight is loaded once): <paramref name="negated"/> and
-    /// <paramref name="mask"/> hold the four inputs one after the other; each result has the bits
-    /// <see cref="Simd"/> gives that input alone.
+    /// <see cref="Simd"/> of one input against eight consecutive nodes of a node-major codebook
+    /// (<paramref name="weights"/> holds their 8·dim weights): the input is loaded once for the eight,
+    /// and the eight accumulators are combined by horizontal adds in the lane order of
+    /// <see cref="Sum"/>, so each distance has the bits <see cref="Simd"/> gives that node alone.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void SimdFour(ReadOnlySpan<float> weights, ReadOnlySpan<float> negated, ReadOnlySpan<float> mask, Span<float> distances)
+    public static void SimdEight(ReadOnlySpan<float> weights, ReadOnlySpan<float> negated, ReadOnlySpan<float> mask, Span<float> distances)
     {
-        Debug.Assert(negated.Length == 4 * weights.Length && mask.Length == negated.Length && distances.Length >= 4);
+        Debug.Assert(EightRun && weights.Length == 8 * negated.Length && mask.Length == negated.Length && distances.Length >= 8);
         ref var rw = ref MemoryMarshal.GetReference(weights);
         ref var rx = ref MemoryMarshal.GetReference(negated);
         ref var rm = ref MemoryMarshal.GetReference(mask);
-        var n = (nuint)weights.Length;
+        var n = (nuint)negated.Length;
         nuint i = 0;
-        Vector256<float> acc0 = Vector256<float>.Zero, acc1 = acc0, acc2 = acc0, acc3 = acc0;
+        Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         for (; i + Lanes <= n; i += Lanes)
         {
-            var w = Vector256.LoadUnsafe(ref rw, i);
-            var d0 = Vector256.FusedMultiplyAdd(w, Vector256.LoadUnsafe(ref rm, i), Vector256.LoadUnsafe(ref rx, i));
-            var d1 = Vector256.FusedMultiplyAdd(w, Vector256.LoadUnsafe(ref rm, i + n), Vector256.LoadUnsafe(ref rx, i + n));
-            var d2 = Vector256.FusedMultiplyAdd(w, Vector256.LoadUnsafe(ref rm, i + (2 * n)), Vector256.LoadUnsafe(ref rx, i + (2 * n)));
-            var d3 = Vector256.FusedMultiplyAdd(w, Vector256.LoadUnsafe(ref rm, i + (3 * n)), Vector256.LoadUnsafe(ref rx, i + (3 * n)));
-            acc0 = Vector256.FusedMultiplyAdd(d0, d0, acc0);
-            acc1 = Vector256.FusedMultiplyAdd(d1, d1, acc1);
-            acc2 = Vector256.FusedMultiplyAdd(d2, d2, acc2);
-            acc3 = Vector256.FusedMultiplyAdd(d3, d3, acc3);
+            var x = Vector256.LoadUnsafe(ref rx, i);
+            var m = Vector256.LoadUnsafe(ref rm, i);
+            var d0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref rw, i), m, x);
+            var d1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref rw, i + n), m, x);
+            var d2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref rw, i + (2 * n)), m, x);
+            var d3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref rw, i + (3 * n)), m, x);
+            a0 = Fma.MultiplyAdd(d0, d0, a0);
+            a1 = Fma.MultiplyAdd(d1, d1, a1);
+            a2 = Fma.MultiplyAdd(d2, d2, a2);
+            a3 = Fma.MultiplyAdd(d3, d3, a3);
+            var d4 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref rw, i + (4 * n)), m, x);
+            var d5 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref rw, i + (5 * n)), m, x);
+            var d6 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref rw, i + (6 * n)), m, x);
+            var d7 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref rw, i + (7 * n)), m, x);
+            a4 = Fma.MultiplyAdd(d4, d4, a4);
+            a5 = Fma.MultiplyAdd(d5, d5, a5);
+            a6 = Fma.MultiplyAdd(d6, d6, a6);
+            a7 = Fma.MultiplyAdd(d7, d7, a7);
         }
 
-        distances[0] = Sum(acc0);
-        distances[1] = Sum(acc1);
-        distances[2] = Sum(acc2);
-        distances[3] = Sum(acc3);
+        // hadd(a, b) = [a₀+a₁, a₂+a₃, b₀+b₁, b₂+b₃, a₄+a₅, a₆+a₇, b₄+b₅, b₆+b₇]: twice gives each
+        // node's (l₀+l₁)+(l₂+l₃) in the low half and (l₄+l₅)+(l₆+l₇) in the high half.
+        var low = Avx.HorizontalAdd(Avx.HorizontalAdd(a0, a1), Avx.HorizontalAdd(a2, a3));
+        var high = Avx.HorizontalAdd(Avx.HorizontalAdd(a4, a5), Avx.HorizontalAdd(a6, a7));
+        ref var rd = ref MemoryMarshal.GetReference(distances);
+        (low.GetLower() + low.GetUpper()).StoreUnsafe(ref rd);
+        (high.GetLower() + high.GetUpper()).StoreUnsafe(ref rd, 4);
         for (; i < n; i++)
         {
-            var w = Unsafe.Add(ref rw, i);
-            for (var r = 0; r < 4; r++)
+            var x = Unsafe.Add(ref rx, i);
+            var m = Unsafe.Add(ref rm, i);
+            for (nuint k = 0; k < 8; k++)
             {
-                var at = i + ((nuint)r * n);
-                var d = MathF.FusedMultiplyAdd(w, Unsafe.Add(ref rm, at), Unsafe.Add(ref rx, at));
-                distances[r] = MathF.FusedMultiplyAdd(d, d, distances[r]);
+                var d = MathF.FusedMultiplyAdd(Unsafe.Add(ref rw, i + (k * n)), m, x);
+                Unsafe.Add(ref rd, k) = MathF.FusedMultiplyAdd(d, d, Unsafe.Add(ref rd, k));
             }
         }
     }

@@ -31,7 +31,26 @@ internal static class MaskedSearch
         var nodes = codebook.Length / dim;
         var best = 0;
         var bestD2 = float.PositiveInfinity;
-        for (var k = 0; k < nodes; k++)
+        var k = 0;
+        if (MaskedDistance.EightRun)
+        {
+            // Eight nodes a pass over the input (the same distances as one node at a time).
+            Span<float> eight = stackalloc float[8];
+            for (; k + 8 <= nodes; k += 8)
+            {
+                MaskedDistance.SimdEight(codebook.Slice(k * dim, 8 * dim), negated, mask, eight);
+                for (var j = 0; j < 8; j++)
+                {
+                    if (eight[j] < bestD2)
+                    {
+                        bestD2 = eight[j];
+                        best = k + j;
+                    }
+                }
+            }
+        }
+
+        for (; k < nodes; k++)
         {
             var d2 = MaskedDistance.Compute(codebook.Slice(k * dim, dim), negated, mask);
             if (d2 < bestD2)
@@ -43,34 +62,6 @@ internal static class MaskedSearch
 
         distanceSquared = MaskedDistance.Scale(bestD2, dim, present);
         return best;
-    }
-
-    /// <summary>
-    /// <see cref="FindBest(ReadOnlySpan{float}, int, ReadOnlySpan{float}, ReadOnlySpan{float}, int, out float)"/>
-    /// of four inputs at once (<paramref name="negated"/> and <paramref name="mask"/> hold them one after
-    /// the other, each with a present feature): the same nodes, four distances a pass over the codebook
-    /// (<see cref="MaskedDistance.SimdFour"/>). Only where the machine has 256-bit vectors.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void FindBestFour(ReadOnlySpan<float> codebook, int dim, ReadOnlySpan<float> negated, ReadOnlySpan<float> mask, Span<int> best)
-    {
-        Debug.Assert(Vector256.IsHardwareAccelerated && negated.Length == 4 * dim && best.Length >= 4);
-        var nodes = codebook.Length / dim;
-        Span<float> d2 = stackalloc float[4];
-        Span<float> bestD2 = [float.PositiveInfinity, float.PositiveInfinity, float.PositiveInfinity, float.PositiveInfinity];
-        best[..4].Clear();
-        for (var k = 0; k < nodes; k++)
-        {
-            MaskedDistance.SimdFour(codebook.Slice(k * dim, dim), negated, mask, d2);
-            for (var r = 0; r < 4; r++)
-            {
-                if (d2[r] < bestD2[r])
-                {
-                    bestD2[r] = d2[r];
-                    best[r] = k;
-                }
-            }
-        }
     }
 
     /// <summary>The best node of an input with NaN for missing values, over a node-major codebook; -1

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using Kohonen.Kernels;
 
 namespace Kohonen;
@@ -44,58 +43,20 @@ internal static class MaskedBatch
         var blocks = (rows + RowsPerBlock - 1) / RowsPerBlock;
         Parallel.For(0, blocks, parallelOptions, c =>
         {
-            var negated = new float[4 * dim];
-            var mask = new float[4 * dim];
-            Span<int> four = stackalloc int[4];
-            Span<int> waiting = stackalloc int[4];
-            var gathered = 0;
+            var negated = new float[dim];
+            var mask = new float[dim];
             var end = Math.Min(rows, (c + 1) * RowsPerBlock);
             for (var r = c * RowsPerBlock; r < end; r++)
             {
-                if (!holed[r])
+                if (holed[r])
                 {
-                    if (prepared is null)
-                    {
-                        bmus[r] = search!.FindBest(values.AsSpan(r * dim, dim), out _);
-                    }
-
-                    continue;
+                    var present = MaskedDistance.Prepare(values.AsSpan(r * dim, dim), negated, mask);
+                    bmus[r] = present == 0 ? -1 : MaskedSearch.FindBest(codebook, dim, negated, mask, present, out _);
                 }
-
-                // Rows with holes four at a time, a pass over the codebook for the four.
-                var at = gathered * dim;
-                var present = MaskedDistance.Prepare(values.AsSpan(r * dim, dim), negated.AsSpan(at, dim), mask.AsSpan(at, dim));
-                if (present == 0)
+                else if (prepared is null)
                 {
-                    bmus[r] = -1;
-                    continue;
+                    bmus[r] = search!.FindBest(values.AsSpan(r * dim, dim), out _);
                 }
-
-                waiting[gathered++] = r;
-                if (gathered == 4 && Vector256.IsHardwareAccelerated)
-                {
-                    MaskedSearch.FindBestFour(codebook, dim, negated, mask, four);
-                    for (var i = 0; i < 4; i++)
-                    {
-                        bmus[waiting[i]] = four[i];
-                    }
-
-                    gathered = 0;
-                }
-                else if (gathered == 4)
-                {
-                    for (var i = 0; i < 4; i++)
-                    {
-                        bmus[waiting[i]] = MaskedSearch.FindBest(codebook, dim, negated.AsSpan(i * dim, dim), mask.AsSpan(i * dim, dim), 1, out _);
-                    }
-
-                    gathered = 0;
-                }
-            }
-
-            for (var i = 0; i < gathered; i++)
-            {
-                bmus[waiting[i]] = MaskedSearch.FindBest(codebook, dim, negated.AsSpan(i * dim, dim), mask.AsSpan(i * dim, dim), 1, out _);
             }
         });
 

@@ -63,59 +63,28 @@ public class MaskedDistanceTests
 
     [Theory]
     [MemberData(nameof(Lengths))]
-    public void FourInputsAtOnceGiveEachInputsOwnBits(int n)
+    public void EightNodesAtOnceGiveEachNodesOwnBits(int n)
     {
-        if (!Vector256.IsHardwareAccelerated)
+        if (!MaskedDistance.EightRun)
         {
             return;
         }
 
-        var (weights, _) = Vectors(n, n + 2);
-        var negated = new float[4 * n];
-        var mask = new float[4 * n];
-        for (var r = 0; r < 4; r++)
+        var random = new Random(n + 3);
+        float[] weights = [.. Enumerable.Range(0, 8 * n).Select(_ => (float)((random.NextDouble() * 20) - 10))];
+        var (_, input) = Vectors(n, n + 4);
+        var negated = new float[n];
+        var mask = new float[n];
+        MaskedDistance.Prepare(input, negated, mask);
+
+        var eight = new float[8];
+        MaskedDistance.SimdEight(weights, negated, mask, eight);
+
+        for (var k = 0; k < 8; k++)
         {
-            var (_, input) = Vectors(n, (10 * n) + r);
-            MaskedDistance.Prepare(input, negated.AsSpan(r * n, n), mask.AsSpan(r * n, n));
+            var alone = MaskedDistance.Scalar(weights.AsSpan(k * n, n), negated, mask);
+            Assert.Equal(BitConverter.SingleToInt32Bits(alone), BitConverter.SingleToInt32Bits(eight[k]));
         }
-
-        var four = new float[4];
-        MaskedDistance.SimdFour(weights, negated, mask, four);
-
-        for (var r = 0; r < 4; r++)
-        {
-            var alone = MaskedDistance.Simd(weights, negated.AsSpan(r * n, n), mask.AsSpan(r * n, n));
-            Assert.Equal(BitConverter.SingleToInt32Bits(alone), BitConverter.SingleToInt32Bits(four[r]));
-        }
-    }
-
-    [Theory]
-    [InlineData(3, 40)]
-    [InlineData(64, 100)]
-    public void FourRowSearchFindsEachRowsBmu(int dim, int nodes)
-    {
-        if (!Vector256.IsHardwareAccelerated)
-        {
-            return;
-        }
-
-        var random = new Random(dim);
-        float[] codebook = [.. Enumerable.Range(0, dim * nodes).Select(_ => (float)random.NextDouble())];
-        var negated = new float[4 * dim];
-        var mask = new float[4 * dim];
-        var expected = new int[4];
-        for (var r = 0; r < 4; r++)
-        {
-            float[] input = [.. Enumerable.Range(0, dim).Select(f => f == r % dim || random.NextDouble() > 0.2 ? (float)random.NextDouble() : float.NaN)];
-            MaskedDistance.Prepare(input, negated.AsSpan(r * dim, dim), mask.AsSpan(r * dim, dim));
-            var distances = Enumerable.Range(0, nodes).Select(k => Reference(codebook[(k * dim)..((k + 1) * dim)], input)).ToArray();
-            expected[r] = Array.IndexOf(distances, distances.Min());
-        }
-
-        var best = new int[4];
-        MaskedSearch.FindBestFour(codebook, dim, negated, mask, best);
-
-        Assert.Equal(expected, best);
     }
 
     [Fact]
