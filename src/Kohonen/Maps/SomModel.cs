@@ -209,8 +209,9 @@ public sealed partial class SomModel
     public GridValues<string?> LabelMap(DataMatrix data, IReadOnlyList<string> labels) => MapAnalysis.LabelMap(this, data, labels);
 
     /// <summary>Matches the columns of input data to the features, checks its values and applies the
-    /// scaler.</summary>
-    internal DataMatrix PrepareInput(DataMatrix data)
+    /// scaler. A row with every value missing is refused unless <paramref name="keepEmptyRows"/> (the
+    /// measures of a training, which leave such rows out, as training skips them).</summary>
+    internal DataMatrix PrepareInput(DataMatrix data, bool keepEmptyRows = false)
     {
         ArgumentNullException.ThrowIfNull(data);
         data = MatchColumns(data);
@@ -220,7 +221,7 @@ public sealed partial class SomModel
         }
 
         data.EnsureFinite();
-        var empty = MissingValues.FirstEmptyRow(data);
+        var empty = keepEmptyRows ? -1 : MissingValues.FirstEmptyRow(data);
         if (empty >= 0)
         {
             throw new ArgumentException($"Row {empty} has every value missing; a BMU needs at least one value.", nameof(data));

@@ -102,7 +102,7 @@ public static class QualityMetrics
     {
         ArgumentNullException.ThrowIfNull(model);
         return MeasuredAtTheEnd(model)
-            ?? OfCodebook(model.CodebookArray, model.Grid, model.Dimension, [model.PrepareInput(trainingData)], model.Options?.MaxDegreeOfParallelism ?? Environment.ProcessorCount);
+            ?? OfCodebook(model.CodebookArray, model.Grid, model.Dimension, [model.PrepareInput(trainingData, keepEmptyRows: true)], model.Options?.MaxDegreeOfParallelism ?? Environment.ProcessorCount);
     }
 
     /// <summary>

@@ -255,6 +255,21 @@ public sealed class MissingValuesTrainingTests : IDisposable
     }
 
     [Fact]
+    public void TheMeasuresOfATrainingLeaveRowsWithEveryValueMissingOut()
+    {
+        var rows = WithHoles(80, 4, 0.1, seed: 12);
+        var data = TestData.Matrix(rows);
+        var model = new SomTrainer(new SomOptions { Width = 4, Height = 3, Iterations = 4, Seed = 2, Algorithm = TrainingAlgorithm.Batch }).Fit(data);
+        var withoutEmpty = TestData.Matrix([.. rows.Where(r => !r.All(float.IsNaN))]);
+
+        var (qe, te) = QualityMetrics.OfTraining(model, data);
+
+        Assert.Equal(1, data.CountEmptyRows());
+        Assert.Equal(model.QuantizationError(withoutEmpty), qe, 1e-9);
+        Assert.Equal(model.TopographicError(withoutEmpty), te, 1e-9);
+    }
+
+    [Fact]
     public void InfinityIsStillRefusedWithItsRowAndColumn()
     {
         var data = TestData.Matrix([[1f, float.NaN], [2f, float.PositiveInfinity]]);
