@@ -92,37 +92,60 @@ internal static partial class MaskedDistance
     /// (<paramref name="weights"/> holds their 8·dim weights): the input is loaded once for the eight,
     /// and the eight accumulators are combined by horizontal adds in the lane order of
     /// <see cref="Sum"/>, so each distance has the bits <see cref="Simd"/> gives that node alone.
+    /// Halfway through the features the eight partial sums are combined the same way; when every one
+    /// is above <paramref name="bound"/> the pass stops and returns false (no distance written): the
+    /// terms are not negative and rounding is monotone, so no final sum could be below the bound
+    /// either, nor equal to it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void SimdEight(ReadOnlySpan<float> weights, ReadOnlySpan<float> negated, ReadOnlySpan<float> mask, Span<float> distances)
+    public static bool SimdEight(ReadOnlySpan<float> weights, ReadOnlySpan<float> negated, ReadOnlySpan<float> mask, float bound, Span<float> distances)
     {
         Debug.Assert(EightRun && weights.Length == 8 * negated.Length && mask.Length == negated.Length && distances.Length >= 8);
         ref var rw = ref MemoryMarshal.GetReference(weights);
         ref var rx = ref MemoryMarshal.GetReference(negated);
         ref var rm = ref MemoryMarshal.GetReference(mask);
         var n = (nuint)negated.Length;
+        var whole = n / Lanes * Lanes;
+        var halfway = whole >= 4 * Lanes ? whole / (2 * Lanes) * Lanes : whole;
         nuint i = 0;
         Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-        for (; i + Lanes <= n; i += Lanes)
+        for (var end = halfway; ; end = whole)
         {
-            var x = Vector256.LoadUnsafe(ref rx, i);
-            var m = Vector256.LoadUnsafe(ref rm, i);
-            var d0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref rw, i), m, x);
-            var d1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref rw, i + n), m, x);
-            var d2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref rw, i + (2 * n)), m, x);
-            var d3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref rw, i + (3 * n)), m, x);
-            a0 = Fma.MultiplyAdd(d0, d0, a0);
-            a1 = Fma.MultiplyAdd(d1, d1, a1);
-            a2 = Fma.MultiplyAdd(d2, d2, a2);
-            a3 = Fma.MultiplyAdd(d3, d3, a3);
-            var d4 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref rw, i + (4 * n)), m, x);
-            var d5 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref rw, i + (5 * n)), m, x);
-            var d6 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref rw, i + (6 * n)), m, x);
-            var d7 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref rw, i + (7 * n)), m, x);
-            a4 = Fma.MultiplyAdd(d4, d4, a4);
-            a5 = Fma.MultiplyAdd(d5, d5, a5);
-            a6 = Fma.MultiplyAdd(d6, d6, a6);
-            a7 = Fma.MultiplyAdd(d7, d7, a7);
+            for (; i < end; i += Lanes)
+            {
+                var x = Vector256.LoadUnsafe(ref rx, i);
+                var m = Vector256.LoadUnsafe(ref rm, i);
+                var d0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref rw, i), m, x);
+                var d1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref rw, i + n), m, x);
+                var d2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref rw, i + (2 * n)), m, x);
+                var d3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref rw, i + (3 * n)), m, x);
+                a0 = Fma.MultiplyAdd(d0, d0, a0);
+                a1 = Fma.MultiplyAdd(d1, d1, a1);
+                a2 = Fma.MultiplyAdd(d2, d2, a2);
+                a3 = Fma.MultiplyAdd(d3, d3, a3);
+                var d4 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref rw, i + (4 * n)), m, x);
+                var d5 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref rw, i + (5 * n)), m, x);
+                var d6 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref rw, i + (6 * n)), m, x);
+                var d7 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref rw, i + (7 * n)), m, x);
+                a4 = Fma.MultiplyAdd(d4, d4, a4);
+                a5 = Fma.MultiplyAdd(d5, d5, a5);
+                a6 = Fma.MultiplyAdd(d6, d6, a6);
+                a7 = Fma.MultiplyAdd(d7, d7, a7);
+            }
+
+            if (end == whole)
+            {
+                break;
+            }
+
+            var partLow = Avx.HorizontalAdd(Avx.HorizontalAdd(a0, a1), Avx.HorizontalAdd(a2, a3));
+            var partHigh = Avx.HorizontalAdd(Avx.HorizontalAdd(a4, a5), Avx.HorizontalAdd(a6, a7));
+            var limit = Vector128.Create(bound);
+            if (Vector128.GreaterThanAll(partLow.GetLower() + partLow.GetUpper(), limit)
+                && Vector128.GreaterThanAll(partHigh.GetLower() + partHigh.GetUpper(), limit))
+            {
+                return false;
+            }
         }
 
         // hadd(a, b) = [a₀+a₁, a₂+a₃, b₀+b₁, b₂+b₃, a₄+a₅, a₆+a₇, b₄+b₅, b₆+b₇]: twice gives each
@@ -142,6 +165,8 @@ internal static partial class MaskedDistance
                 Unsafe.Add(ref rd, k) = MathF.FusedMultiplyAdd(d, d, Unsafe.Add(ref rd, k));
             }
         }
+
+        return true;
     }
 
     /// <summary>The lanes combined as ((l₀ + l₁) + (l₂ + l₃)) + ((l₄ + l₅) + (l₆ + l₇)).</summary>

@@ -23,14 +23,23 @@ internal static class MaskedSearch
 {
     /// <summary>The best node of a node-major codebook for an input split by
     /// <see cref="MaskedDistance.Prepare"/> with <paramref name="present"/> present features;
-    /// <paramref name="distanceSquared"/> is scaled by total/present.</summary>
+    /// <paramref name="distanceSquared"/> is scaled by total/present. A <paramref name="hint"/> (a
+    /// node likely near, such as last epoch's BMU, or −1) gives a bound from the start, so that blocks
+    /// of nodes beyond it are left halfway (<see cref="MaskedDistance.SimdEight"/>); the answer is the
+    /// same with any hint.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int FindBest(ReadOnlySpan<float> codebook, int dim, ReadOnlySpan<float> negated, ReadOnlySpan<float> mask, int present, out float distanceSquared)
+    public static int FindBest(ReadOnlySpan<float> codebook, int dim, ReadOnlySpan<float> negated, ReadOnlySpan<float> mask, int present, out float distanceSquared, int hint = -1)
     {
         Debug.Assert(present > 0 && negated.Length == dim);
         var nodes = codebook.Length / dim;
         var best = 0;
         var bestD2 = float.PositiveInfinity;
+        if ((uint)hint < (uint)nodes)
+        {
+            best = hint;
+            bestD2 = MaskedDistance.Compute(codebook.Slice(hint * dim, dim), negated, mask);
+        }
+
         var k = 0;
         if (MaskedDistance.EightRun)
         {
@@ -38,10 +47,14 @@ internal static class MaskedSearch
             Span<float> eight = stackalloc float[8];
             for (; k + 8 <= nodes; k += 8)
             {
-                MaskedDistance.SimdEight(codebook.Slice(k * dim, 8 * dim), negated, mask, eight);
+                if (!MaskedDistance.SimdEight(codebook.Slice(k * dim, 8 * dim), negated, mask, bestD2, eight))
+                {
+                    continue; // every one of the eight is farther than the best so far
+                }
+
                 for (var j = 0; j < 8; j++)
                 {
-                    if (eight[j] < bestD2)
+                    if (eight[j] < bestD2 || (eight[j] == bestD2 && k + j < best))
                     {
                         bestD2 = eight[j];
                         best = k + j;
@@ -53,7 +66,7 @@ internal static class MaskedSearch
         for (; k < nodes; k++)
         {
             var d2 = MaskedDistance.Compute(codebook.Slice(k * dim, dim), negated, mask);
-            if (d2 < bestD2)
+            if (d2 < bestD2 || (d2 == bestD2 && k < best))
             {
                 bestD2 = d2;
                 best = k;

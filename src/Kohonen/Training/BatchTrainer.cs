@@ -76,7 +76,7 @@ internal static class BatchTrainer
                 {
                     // Rows with holes: BMUs over their present features, sums per feature.
                     missing ??= new double[(long)nodes * dim];
-                    MaskedBatch.FindBest(chunk, codebook, prepared, search, found, parallelOptions);
+                    MaskedBatch.FindBest(chunk, codebook, prepared, search, found, epoch > 0 && inMemory, parallelOptions);
                     run.CancellationToken.ThrowIfCancellationRequested();
                     MaskedBatch.Accumulate(chunk, found, sums, counts, missing);
                     continue;

@@ -23,7 +23,15 @@ internal static class MaskedBatch
     /// <paramref name="search"/>, rows with holes through the masked scan of the node-major codebook,
     /// rows with every value missing −1.
     /// </summary>
-    public static void FindBest(DataMatrix chunk, float[] codebook, BlockedBmuSearch.Prepared? prepared, NearestNode? search, Span<int> found, ParallelOptions parallelOptions)
+    /// <param name="chunk">The rows.</param>
+    /// <param name="codebook">The node-major codebook.</param>
+    /// <param name="prepared">The blocked search of the codebook, or null.</param>
+    /// <param name="search">The row-by-row search, used without <paramref name="prepared"/>.</param>
+    /// <param name="found">The BMUs, one per row; with <paramref name="hinted"/>, last epoch's BMUs of
+    /// the same rows on entry, which bound the search (the same answers).</param>
+    /// <param name="hinted">Whether <paramref name="found"/> holds hints.</param>
+    /// <param name="parallelOptions">The threads.</param>
+    public static void FindBest(DataMatrix chunk, float[] codebook, BlockedBmuSearch.Prepared? prepared, NearestNode? search, int[] found, bool hinted, ParallelOptions parallelOptions)
     {
         var dim = chunk.Columns;
         var rows = chunk.Rows;
@@ -51,7 +59,7 @@ internal static class MaskedBatch
                 if (holed[r])
                 {
                     var present = MaskedDistance.Prepare(values.AsSpan(r * dim, dim), negated, mask);
-                    bmus[r] = present == 0 ? -1 : MaskedSearch.FindBest(codebook, dim, negated, mask, present, out _);
+                    bmus[r] = present == 0 ? -1 : MaskedSearch.FindBest(codebook, dim, negated, mask, present, out _, hinted ? found[r] : -1);
                 }
                 else if (prepared is null)
                 {
@@ -83,7 +91,7 @@ internal static class MaskedBatch
             });
         }
 
-        bmus.CopyTo(found);
+        bmus.CopyTo(found, 0);
     }
 
     /// <summary>Adds each row to its BMU's sums: present values to Sᶜ, 1 to nᶜ, and 1 to the missing

@@ -78,7 +78,7 @@ public class MaskedDistanceTests
         MaskedDistance.Prepare(input, negated, mask);
 
         var eight = new float[8];
-        MaskedDistance.SimdEight(weights, negated, mask, eight);
+        Assert.True(MaskedDistance.SimdEight(weights, negated, mask, float.PositiveInfinity, eight));
 
         for (var k = 0; k < 8; k++)
         {
@@ -130,6 +130,32 @@ public class MaskedDistanceTests
             Assert.Equal(scaled, d2, 1e-4 * Math.Max(1, scaled));
             Assert.Equal(scaled, planarD2, 1e-4 * Math.Max(1, scaled));
             Assert.Equal(d2, bestD2);
+        }
+    }
+
+    [Theory]
+    [InlineData(5, 50)]
+    [InlineData(64, 1600)]
+    [InlineData(67, 203)]
+    public void AnyHintGivesTheSameBmuAndDistance(int dim, int nodes)
+    {
+        var random = new Random(dim + nodes);
+        float[] codebook = [.. Enumerable.Range(0, dim * nodes).Select(_ => (float)random.Next(4))]; // many ties
+        var negated = new float[dim];
+        var mask = new float[dim];
+        for (var trial = 0; trial < 30; trial++)
+        {
+            float[] input = [.. Enumerable.Range(0, dim).Select(f => f == 0 || random.NextDouble() > 0.1 ? (float)random.Next(4) : float.NaN)];
+            var present = MaskedDistance.Prepare(input, negated, mask);
+            var distances = Enumerable.Range(0, nodes).Select(k => Reference(codebook[(k * dim)..((k + 1) * dim)], input)).ToArray();
+            var expected = Array.IndexOf(distances, distances.Min());
+
+            var plain = MaskedSearch.FindBest(codebook, dim, negated, mask, present, out var d2);
+            var hinted = MaskedSearch.FindBest(codebook, dim, negated, mask, present, out var hintedD2, hint: random.Next(nodes));
+
+            Assert.Equal(expected, plain);
+            Assert.Equal(plain, hinted);
+            Assert.Equal(d2, hintedD2);
         }
     }
 
