@@ -25,6 +25,7 @@ internal static class CliApp
             ServeCommand.Create(console, environment),
             HealthCheckCommand.Create(console, environment),
             BenchCommand.Create(console),
+            ImputeCommand.Create(console),
         };
         root.Options.Add(CommonOptions.Verbose);
         return root;

@@ -9,14 +9,14 @@ namespace Kohonen.Server.Api;
 /// <summary>One input vector.</summary>
 /// <param name="Data">The vector, one number per feature of the model, in the model's order.</param>
 public sealed record PredictBmuRequest(
-    [property: Description("The vector: one finite number per feature, in the model's order.")]
+    [property: Description("The vector: one finite number per feature, in the model's order; null for a missing value.")]
     [property: JsonNumberHandling(JsonNumberHandling.Strict)]
     IReadOnlyList<float> Data);
 
 /// <summary>Many input vectors.</summary>
 /// <param name="Data">The vectors; each has one number per feature.</param>
 public sealed record PredictBatchRequest(
-    [property: Description("The vectors: each one finite number per feature, in the model's order.")]
+    [property: Description("The vectors: each one finite number per feature, in the model's order; null for a missing value.")]
     IReadOnlyList<IReadOnlyList<float>> Data);
 
 /// <summary>The best-matching unit of a vector.</summary>

@@ -56,9 +56,10 @@ public sealed class FeatureScaler
     public ReadOnlySpan<float> Factor => _factor;
 
     /// <summary>Fits a scaler on the columns of <paramref name="data"/> (min, max, mean and population
-    /// standard deviation computed in double, in row order; a constant column gets factor 1). Returns
-    /// null for <see cref="Scaling.None"/>. The values are expected finite (training checks them
-    /// first).</summary>
+    /// standard deviation computed in double, in row order, over each column's present values: a
+    /// missing value, NaN, is left out; a constant column gets factor 1, a column with no present
+    /// value offset 0 and factor 1). Returns null for <see cref="Scaling.None"/>. The values are
+    /// expected finite or NaN (training checks them first).</summary>
     /// <exception cref="ArgumentException">The data has no rows.</exception>
     public static FeatureScaler? Fit(DataMatrix data, Scaling kind)
     {
@@ -85,6 +86,7 @@ public sealed class FeatureScaler
         var min = new double[dim];
         var max = new double[dim];
         var sum = new double[dim];
+        var present = new long[dim];
         Array.Fill(min, double.PositiveInfinity);
         Array.Fill(max, double.NegativeInfinity);
         long rows = 0;
@@ -96,6 +98,12 @@ public sealed class FeatureScaler
                 for (var c = 0; c < dim; c++)
                 {
                     double v = row[c];
+                    if (double.IsNaN(v))
+                    {
+                        continue; // a missing value
+                    }
+
+                    present[c]++;
                     min[c] = Math.Min(min[c], v);
                     max[c] = Math.Max(max[c], v);
                     sum[c] += v;
@@ -116,13 +124,18 @@ public sealed class FeatureScaler
         {
             for (var c = 0; c < dim; c++)
             {
-                offset[c] = (float)min[c];
+                offset[c] = present[c] > 0 ? (float)min[c] : 0f;
                 factor[c] = max[c] > min[c] ? (float)(1.0 / (max[c] - min[c])) : 1f;
             }
         }
         else
         {
-            var mean = sum.Select(s => s / rows).ToArray();
+            var mean = new double[dim];
+            for (var c = 0; c < dim; c++)
+            {
+                mean[c] = present[c] > 0 ? sum[c] / present[c] : 0.0;
+            }
+
             var squares = new double[dim];
             foreach (var chunk in chunks())
             {
@@ -132,14 +145,17 @@ public sealed class FeatureScaler
                     for (var c = 0; c < dim; c++)
                     {
                         var d = row[c] - mean[c];
-                        squares[c] += d * d;
+                        if (!double.IsNaN(d))
+                        {
+                            squares[c] += d * d;
+                        }
                     }
                 }
             }
 
             for (var c = 0; c < dim; c++)
             {
-                var std = Math.Sqrt(squares[c] / rows);
+                var std = present[c] > 0 ? Math.Sqrt(squares[c] / present[c]) : 0.0;
                 offset[c] = (float)mean[c];
                 factor[c] = std > 0 ? (float)(1.0 / std) : 1f;
             }
@@ -157,7 +173,7 @@ public sealed class FeatureScaler
         return new FeatureScaler(kind, offset, factor);
     }
 
-    /// <summary>destination = (source − Offset)·Factor.</summary>
+    /// <summary>destination = (source − Offset)·Factor; a missing value (NaN) stays NaN.</summary>
     public void Transform(ReadOnlySpan<float> source, Span<float> destination)
     {
         CheckLengths(source, destination);

@@ -16,6 +16,10 @@ namespace Kohonen;
 /// </list>
 /// Both are computed in the space the map was trained in (after the model's scaler), in parallel over
 /// rows, with per-row results summed in row order so the figure does not depend on the thread count.
+/// A row with missing values (NaN) is measured over its present features: its BMUs are the nearest
+/// nodes over those, and its distance the square root of the squared distance over them scaled by
+/// total/present features (as R's kohonen does). During training, rows with every value missing are
+/// left out of both means.
 /// </summary>
 public static class QualityMetrics
 {
@@ -27,7 +31,7 @@ public static class QualityMetrics
         ArgumentNullException.ThrowIfNull(model);
         if (model.OtherSearch is { } other)
         {
-            return DistanceMetrics.QuantizationError(other, [model.PrepareInput(data)], maxThreads ?? Environment.ProcessorCount);
+            return DistanceMetrics.QuantizationError(other, [Complete(model.PrepareInput(data), model.Distance)], maxThreads ?? Environment.ProcessorCount);
         }
 
         return QuantizationErrorOfSearch(model.Search, model.PrepareInput(data), maxThreads ?? Environment.ProcessorCount);
@@ -52,7 +56,7 @@ public static class QualityMetrics
     {
         if (distance != DistanceMetric.Euclidean)
         {
-            return DistanceMetrics.OfCodebook(codebook, grid, dim, scaled, maxThreads, distance);
+            return DistanceMetrics.OfCodebook(codebook, grid, dim, scaled.Select(chunk => Complete(chunk, distance)), maxThreads, distance);
         }
 
         if (grid.NodeCount < 2)
@@ -68,7 +72,18 @@ public static class QualityMetrics
             Span<int> best = stackalloc int[RowsPerChunk];
             Span<int> second = stackalloc int[RowsPerChunk];
             Span<float> d2 = stackalloc float[RowsPerChunk];
-            if (prepared is not null && SearchPlanner.ForBestTwo(dim, nodes, count) == BmuSearchKind.Blocked)
+            if (MissingValues.HasAny(rows))
+            {
+                // Row by row: complete rows by the node-by-node scan, rows with holes over their present features.
+                for (var r = 0; r < count; r++)
+                {
+                    var row = rows.Slice(r * dim, dim);
+                    (best[r], d2[r], second[r]) = MissingValues.HasAny(row)
+                        ? MaskedSearch.FindBestTwo(codebook, dim, row)
+                        : Best(BmuSearch.FindBestTwo(codebook, dim, row));
+                }
+            }
+            else if (prepared is not null && SearchPlanner.ForBestTwo(dim, nodes, count) == BmuSearchKind.Blocked)
             {
                 BlockedBmuSearch.FindBestTwo(prepared, rows, best, second, d2);
             }
@@ -83,7 +98,7 @@ public static class QualityMetrics
             for (var r = 0; r < count; r++)
             {
                 distances[r] = Math.Sqrt(d2[r]);
-                apart[r] = grid.AreNeighbors(best[r], second[r]) ? 0.0 : 1.0;
+                apart[r] = best[r] < 0 ? double.NaN : grid.AreNeighbors(best[r], second[r]) ? 0.0 : 1.0;
             }
         });
     }
@@ -98,7 +113,7 @@ public static class QualityMetrics
     {
         ArgumentNullException.ThrowIfNull(model);
         return MeasuredAtTheEnd(model)
-            ?? OfCodebook(model.CodebookArray, model.Grid, model.Dimension, [model.PrepareInput(trainingData)], model.Options?.MaxDegreeOfParallelism ?? Environment.ProcessorCount, model.Distance);
+            ?? OfCodebook(model.CodebookArray, model.Grid, model.Dimension, [model.PrepareInput(trainingData, keepEmptyRows: true)], model.Options?.MaxDegreeOfParallelism ?? Environment.ProcessorCount, model.Distance);
     }
 
     /// <summary>
@@ -145,14 +160,37 @@ public static class QualityMetrics
         {
             Span<int> best = stackalloc int[RowsPerChunk];
             Span<float> d2 = stackalloc float[RowsPerChunk];
-            search.FindBest(rows, best, d2);
+            if (MissingValues.HasAny(rows))
+            {
+                for (var r = 0; r < distances.Length; r++)
+                {
+                    var row = rows.Slice(r * search.Dimension, search.Dimension);
+                    best[r] = MissingValues.HasAny(row)
+                        ? MaskedSearch.FindBest(search.Codebook, search.Dimension, row, out d2[r])
+                        : search.FindBest(row, out d2[r]);
+                }
+            }
+            else
+            {
+                search.FindBest(rows, best, d2);
+            }
+
             for (var r = 0; r < distances.Length; r++)
             {
                 distances[r] = Math.Sqrt(d2[r]);
             }
         }).First;
 
-    /// <summary>Measures the rows of one chunk (row-major): two figures per row.</summary>
+    /// <summary>The rows, refused when they have missing values: other distances measure complete rows.</summary>
+    private static DataMatrix Complete(DataMatrix rows, DistanceMetric distance) => MissingValues.HasAny(rows.Values)
+        ? throw new ArgumentException($"The {OptionText.ToText(distance)} distance needs every value; missing values (NaN) are measured with the Euclidean distance only.")
+        : rows;
+
+    private static (int Best, float DistanceSquared, int Second) Best((int Best, float DistanceSquared, int Second, float SecondDistanceSquared) found) =>
+        (found.Best, found.DistanceSquared, found.Second);
+
+    /// <summary>Measures the rows of one chunk (row-major): two figures per row (the first NaN for a
+    /// row left out).</summary>
     internal delegate void ChunkMeasure(ReadOnlySpan<float> rows, Span<double> first, Span<double> second);
 
     /// <summary>The means of a pair of per-row measures: each chunk's rows measured in parallel, a
@@ -182,11 +220,15 @@ public static class QualityMetrics
 
             for (var r = 0; r < data.Rows; r++)
             {
+                if (double.IsNaN(first[r]))
+                {
+                    continue; // a row with every value missing
+                }
+
                 sum += first[r];
                 sum2 += second[r];
+                rows++;
             }
-
-            rows += data.Rows;
         }
 
         return (sum / rows, sum2 / rows);

@@ -41,6 +41,7 @@ internal static class BatchTrainer
         int[] bmus = [];
         var sums = new double[(long)nodes * dim];
         var counts = new double[nodes];
+        double[]? missing = null; // per node and feature, the rows missing it (made at the first hole)
         var parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = run.MaxThreads };
         var gridRowsPerChunk = Math.Max(1, BmuSearch.ChunkNodes / width);
         var nodeChunks = (grid.Height + gridRowsPerChunk - 1) / gridRowsPerChunk;
@@ -53,6 +54,11 @@ internal static class BatchTrainer
             var sigma = run.Schedule.Sigma(epoch);
             Array.Clear(sums);
             Array.Clear(counts);
+            if (missing is not null)
+            {
+                Array.Clear(missing);
+            }
+
             var measured = run.Options.Distance == DistanceMetric.Euclidean ? null : new DistanceSearch(codebook, dim, run.Options.Distance);
             var prepared = measured is null && plan == BmuSearchKind.Blocked ? new BlockedBmuSearch.Prepared(codebook, dim) : null;
             var search = prepared is null && measured is null ? new NearestNode(codebook, dim) : null;
@@ -67,6 +73,21 @@ internal static class BatchTrainer
                 }
 
                 var found = bmus;
+                if (MissingValues.HasAny(chunk.Values))
+                {
+                    if (measured is not null)
+                    {
+                        throw new SomOptionsException(nameof(SomOptions.Distance), $"The data have missing values, which are searched with the Euclidean distance only; {OptionText.ToText(run.Options.Distance)} needs complete rows (fill them with kohonen impute, or train with --distance euclidean).");
+                    }
+
+                    // Rows with holes: BMUs over their present features, sums per feature.
+                    missing ??= new double[(long)nodes * dim];
+                    MaskedBatch.FindBest(chunk, codebook, prepared, search, found, epoch > 0 && inMemory, parallelOptions);
+                    run.CancellationToken.ThrowIfCancellationRequested();
+                    MaskedBatch.Accumulate(chunk, found, sums, counts, missing);
+                    continue;
+                }
+
                 var sampleChunks = (chunk.Rows + RowsPerChunk - 1) / RowsPerChunk;
                 if (measured is not null)
                 {
@@ -116,7 +137,11 @@ internal static class BatchTrainer
                 }
             }
 
-            if (IsSeparable(grid, run.Options.Neighborhood))
+            if (missing is not null)
+            {
+                MaskedBatch.Smooth(codebook, grid, run.Options.Neighborhood, sigma, dim, sums, counts, missing, parallelOptions);
+            }
+            else if (IsSeparable(grid, run.Options.Neighborhood))
             {
                 SmoothSeparable(codebook, grid, sigma, dim, sums, counts, parallelOptions);
             }

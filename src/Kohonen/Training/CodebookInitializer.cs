@@ -46,9 +46,20 @@ internal static class CodebookInitializer
                 var row = chunk.Row(r);
                 for (var f = 0; f < dim; f++)
                 {
-                    min[f] = Math.Min(min[f], row[f]);
-                    max[f] = Math.Max(max[f], row[f]);
+                    if (!float.IsNaN(row[f]))
+                    {
+                        min[f] = Math.Min(min[f], row[f]);
+                        max[f] = Math.Max(max[f], row[f]);
+                    }
                 }
+            }
+        }
+
+        for (var f = 0; f < dim; f++)
+        {
+            if (min[f] > max[f])
+            {
+                (min[f], max[f]) = (0, 0); // a feature missing in every row
             }
         }
 
@@ -81,6 +92,19 @@ internal static class CodebookInitializer
                 data.CopyRow(random.NextInt(data.Rows), codebook.AsSpan(k * dim, dim));
             }
         }
+
+        if (MissingValues.HasAny(codebook))
+        {
+            // A sample's missing values become the feature's mean over the present values.
+            var (mean, _) = PresentMeans(data);
+            for (var i = 0; i < codebook.Length; i++)
+            {
+                if (float.IsNaN(codebook[i]))
+                {
+                    codebook[i] = (float)mean[i % dim];
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -92,18 +116,27 @@ internal static class CodebookInitializer
         var dim = data.Columns;
         var n = data.Rows;
         var mean = new double[dim];
-        for (var r = 0; r < n; r++)
+        if (MissingValues.HasAny(data.Values))
         {
-            var row = data.Row(r);
+            // Missing values count as the feature's mean over the present values (no deviation).
+            (mean, var filled) = PresentMeans(new TrainingData.InMemory(data));
+            data = filled;
+        }
+        else
+        {
+            for (var r = 0; r < n; r++)
+            {
+                var row = data.Row(r);
+                for (var f = 0; f < dim; f++)
+                {
+                    mean[f] += row[f];
+                }
+            }
+
             for (var f = 0; f < dim; f++)
             {
-                mean[f] += row[f];
+                mean[f] /= n;
             }
-        }
-
-        for (var f = 0; f < dim; f++)
-        {
-            mean[f] /= n;
         }
 
         var (e1, l1) = PowerIteration(data, mean, deflate: null);
@@ -127,6 +160,49 @@ internal static class CodebookInitializer
                 }
             }
         }
+    }
+
+    /// <summary>Each feature's mean over its present values (0 when none), and for rows in memory the
+    /// rows with each missing value replaced by that mean.</summary>
+    private static (double[] Mean, DataMatrix Filled) PresentMeans(TrainingData data)
+    {
+        var dim = data.Columns;
+        var sum = new double[dim];
+        var count = new long[dim];
+        foreach (var chunk in data.Chunks())
+        {
+            var values = chunk.Values;
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (!float.IsNaN(values[i]))
+                {
+                    sum[i % dim] += values[i];
+                    count[i % dim]++;
+                }
+            }
+        }
+
+        var mean = new double[dim];
+        for (var f = 0; f < dim; f++)
+        {
+            mean[f] = count[f] > 0 ? sum[f] / count[f] : 0.0;
+        }
+
+        if (data.Whole is not { } whole)
+        {
+            return (mean, DataMatrix.Wrap([], 0, dim));
+        }
+
+        var copy = whole.Values.ToArray();
+        for (var i = 0; i < copy.Length; i++)
+        {
+            if (float.IsNaN(copy[i]))
+            {
+                copy[i] = (float)mean[i % dim];
+            }
+        }
+
+        return (mean, DataMatrix.Wrap(copy, whole.Rows, dim, whole.ColumnNames));
     }
 
     /// <summary>i-th of n points evenly over [−1, 1] (0 when n is 1).</summary>

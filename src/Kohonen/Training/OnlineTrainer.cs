@@ -41,7 +41,13 @@ internal static class OnlineTrainer
         var order = Identity(data.Rows);
         var threads = (long)nodes * dim >= ParallelWorkThreshold ? run.MaxThreads : 1;
         var distance = run.Options.Distance;
-        if (fuse && distance == DistanceMetric.Euclidean && run.Options.Neighborhood == Neighborhood.Gaussian && SearchPlanner.FusesOnlineStep(dim))
+        var holes = MissingValues.HasAny(data.Values); // samples with holes take MaskedOnline's step
+        if (holes && distance != DistanceMetric.Euclidean)
+        {
+            throw new SomOptionsException(nameof(SomOptions.Distance), $"The data have missing values, which are searched with the Euclidean distance only; {OptionText.ToText(run.Options.Distance)} needs complete rows (fill them with kohonen impute, or train with --distance euclidean).");
+        }
+
+        if (fuse && !holes && distance == DistanceMetric.Euclidean && run.Options.Neighborhood == Neighborhood.Gaussian && SearchPlanner.FusesOnlineStep(dim))
         {
             FusedOnlineTraining.Train(codebook, grid, run, random);
             return;
@@ -55,6 +61,7 @@ internal static class OnlineTrainer
         var chunks = (grid.Height + rowsPerChunk - 1) / rowsPerChunk;
         var parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = threads };
         var sample = new float[dim];
+        var scratch = holes ? new float[nodes] : [];
         var cutoff = run.Options.ExactNeighborhood ? 0f : SomOptions.NeighborhoodCutoff;
         float[] NodeMajor()
         {
@@ -85,6 +92,12 @@ internal static class OnlineTrainer
                 }
 
                 data.Row(order[i]).CopyTo(sample);
+                if (holes && MissingValues.HasAny(sample))
+                {
+                    MaskedOnline.Step(codebook, planes, dim, grid, sample, table, alpha, cutoff, scratch, rowSteps);
+                    continue;
+                }
+
                 var bmu = otherSearch is not null ? otherSearch.FindBest(codebook, planes, sample, threads)
                     : planes is null
                     ? BmuSearch.FindBest(codebook, dim, sample, threads, out _)

@@ -22,13 +22,13 @@ public sealed class SomTrainer
     /// <summary>
     /// Fits a map on rows in memory: <c>Fit(DataSource.FromMatrix(data), progress, cancellationToken)</c>.
     /// </summary>
-    /// <param name="data">At least one row; every value finite.</param>
+    /// <param name="data">At least one row; every value finite or NaN (missing).</param>
     /// <param name="progress">Told after each iteration (online) or epoch (batch), on the training
     /// thread.</param>
     /// <param name="cancellationToken">Stops training promptly with an
     /// <see cref="OperationCanceledException"/>; nothing is returned.</param>
-    /// <exception cref="ArgumentException">The data is empty or has a NaN or infinite value (the
-    /// message names its row and column).</exception>
+    /// <exception cref="ArgumentException">The data is empty, has an infinite value (the message names
+    /// its row and column), or every row has every value missing.</exception>
     public SomModel Fit(DataMatrix data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -42,18 +42,20 @@ public sealed class SomTrainer
     /// the source's column names. A streamed source (<see cref="DataSource.FromNpy"/>) is read once per
     /// epoch, and once or twice more for the scaler, the random initialisation and measured steps; the
     /// model is the one the same rows in memory give, bit for bit, since rows are summed in their order
-    /// either way. The source is not disposed.
+    /// either way. The source is not disposed. A missing value (NaN) is left out: a row's BMU is found
+    /// over its present features and only those weights move (see the algorithm docs); a row with
+    /// every value missing is skipped (<see cref="DataMatrix.CountEmptyRows"/> counts them).
     /// </summary>
-    /// <param name="data">At least one row; every value finite.</param>
+    /// <param name="data">At least one row; every value finite or NaN (missing).</param>
     /// <param name="progress">Told after each iteration (online) or epoch (batch), on the training
     /// thread.</param>
     /// <param name="cancellationToken">Stops training promptly with an
     /// <see cref="OperationCanceledException"/>; nothing is returned.</param>
-    /// <exception cref="ArgumentException">The data is empty or, in memory, has a NaN or infinite value
-    /// (the message names its row and column).</exception>
+    /// <exception cref="ArgumentException">The data is empty or, in memory, has an infinite value (the
+    /// message names its row and column) or no row with a value.</exception>
     /// <exception cref="SomOptionsException">A streamed source with the online algorithm or a PCA
     /// initialisation.</exception>
-    /// <exception cref="DataFormatException">A streamed file holds a NaN or infinite value (row and column
+    /// <exception cref="DataFormatException">A streamed file holds an infinite value (row and column
     /// named).</exception>
     /// <exception cref="TrainingDivergedException">A weight became NaN or infinite during training.</exception>
     public SomModel Fit(DataSource data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -165,6 +167,11 @@ public sealed class SomTrainer
         }
 
         data.EnsureFinite();
+        if (data.Whole is { } whole && whole.CountEmptyRows() == whole.Rows)
+        {
+            throw new ArgumentException("Every row of the training data has every value missing; a map needs rows with at least one value.", nameof(data));
+        }
+
         options = options.Seed is null ? options with { Seed = Random.Shared.Next() } : options;
         var grid = options.CreateGrid();
         if (!keepScaler)
