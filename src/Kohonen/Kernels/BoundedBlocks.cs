@@ -39,7 +39,7 @@ namespace Kohonen.Kernels;
 /// (<see cref="IsSupported"/>). Immutable and thread-safe; each thread keeps its own scratch for the
 /// box bounds.</para>
 /// </remarks>
-internal sealed class BoundedBlocks
+internal sealed partial class BoundedBlocks
 {
     /// <summary>Block b's weights of feature f are the <see cref="Lanes"/> floats from
     /// (b·Dim + f)·Lanes; lanes past a block's nodes are +∞ (a distance of +∞ that never wins).</summary>
@@ -163,7 +163,8 @@ internal sealed class BoundedBlocks
         };
 
     /// <summary>Orders the nodes of order[start..start+count) into blocks of <paramref name="lanes"/>:
-    /// sorted along the feature of widest spread and cut in two at a whole number of blocks, recursively.</summary>
+    /// split along the feature of widest spread at a whole number of blocks (the lower values on one
+    /// side), recursively.</summary>
     internal static void Split(ReadOnlySpan<float> codebook, int dim, int lanes, int[] order, float[] keys, int start, int count, List<(int, int)> blocks)
     {
         if (count <= lanes)
@@ -194,10 +195,59 @@ internal sealed class BoundedBlocks
             keys[j] = codebook[(order[j] * dim) + widest];
         }
 
-        Array.Sort(keys, order, start, count);
         var left = lanes * ((count + (2 * lanes) - 1) / (2 * lanes));
+        SplitAt(keys, order, start, start + count - 1, start + left);
         Split(codebook, dim, lanes, order, keys, start, left, blocks);
         Split(codebook, dim, lanes, order, keys, start + left, count - left, blocks);
+    }
+
+    /// <summary>Reorders keys[first..last] (and order with them) so that no key before
+    /// <paramref name="cut"/> is above one from it on: a quickselect with three-way partitions,
+    /// linear on average where a sort would be n log n.</summary>
+    private static void SplitAt(float[] keys, int[] order, int first, int last, int cut)
+    {
+        while (first < last)
+        {
+            var pivot = Median(keys[first], keys[first + ((last - first) / 2)], keys[last]);
+            int lt = first, i = first, gt = last;
+            while (i <= gt)
+            {
+                if (keys[i] < pivot)
+                {
+                    Swap(keys, order, lt++, i++);
+                }
+                else if (keys[i] > pivot)
+                {
+                    Swap(keys, order, i, gt--);
+                }
+                else
+                {
+                    i++;
+                }
+            }
+
+            // [first, lt) below the pivot, [lt, gt] equal to it, (gt, last] above.
+            if (cut < lt)
+            {
+                last = lt - 1;
+            }
+            else if (cut > gt)
+            {
+                first = gt + 1;
+            }
+            else
+            {
+                return;
+            }
+        }
+    }
+
+    private static float Median(float a, float b, float c) => Math.Max(Math.Min(a, b), Math.Min(Math.Max(a, b), c));
+
+    private static void Swap(float[] keys, int[] order, int a, int b)
+    {
+        (keys[a], keys[b]) = (keys[b], keys[a]);
+        (order[a], order[b]) = (order[b], order[a]);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
