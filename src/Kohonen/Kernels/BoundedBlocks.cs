@@ -65,7 +65,10 @@ internal sealed partial class BoundedBlocks
     /// <param name="codebook">Node-major weights (<c>[node·dim + f]</c>), all finite.</param>
     /// <param name="dim">Features per node, from 1 to 7.</param>
     /// <param name="lanes">Floats per vector, 16, 8 or 4, a width this machine runs; 0 for the widest.</param>
-    public BoundedBlocks(ReadOnlySpan<float> codebook, int dim, int lanes = 0)
+    /// <param name="tiles">When given (the codebook's grid), the blocks are tiles of the grid (4×4, 4×2
+    /// or 2×2 cells), formed in linear time: on an organised map neighbouring cells lie close
+    /// together. Otherwise they are found by median splits of the weights.</param>
+    public BoundedBlocks(ReadOnlySpan<float> codebook, int dim, int lanes = 0, Grid? tiles = null)
     {
         Lanes = lanes == 0 ? VectorWidths.PreferredLanes : lanes;
         Debug.Assert(dim is >= 1 and < BmuSearch.PlanarBelowDimension && VectorWidths.Runs(Lanes));
@@ -79,7 +82,14 @@ internal sealed partial class BoundedBlocks
         }
 
         var blocks = new List<(int Start, int Count)>();
-        Split(codebook, dim, Lanes, order, new float[NodeCount], 0, NodeCount, blocks);
+        if (tiles is not null && tiles.NodeCount == NodeCount)
+        {
+            Tile(tiles, Lanes, order, blocks);
+        }
+        else
+        {
+            Split(codebook, dim, Lanes, order, new float[NodeCount], 0, NodeCount, blocks);
+        }
 
         _blockCount = blocks.Count;
         _boxStride = (_blockCount + Lanes - 1) / Lanes * Lanes;
@@ -199,6 +209,31 @@ internal sealed partial class BoundedBlocks
         SplitAt(keys, order, start, start + count - 1, start + left);
         Split(codebook, dim, lanes, order, keys, start, left, blocks);
         Split(codebook, dim, lanes, order, keys, start + left, count - left, blocks);
+    }
+
+    /// <summary>Orders the nodes into tiles of the grid of <paramref name="lanes"/> cells (4 wide; the
+    /// tiles at the right and bottom edges may be smaller), each tile's nodes in index order.</summary>
+    internal static void Tile(Grid grid, int lanes, int[] order, List<(int, int)> blocks)
+    {
+        var across = lanes >= 8 ? 4 : 2;
+        var down = lanes / across;
+        var at = 0;
+        for (var y0 = 0; y0 < grid.Height; y0 += down)
+        {
+            for (var x0 = 0; x0 < grid.Width; x0 += across)
+            {
+                var start = at;
+                for (var y = y0; y < Math.Min(grid.Height, y0 + down); y++)
+                {
+                    for (var x = x0; x < Math.Min(grid.Width, x0 + across); x++)
+                    {
+                        order[at++] = (y * grid.Width) + x;
+                    }
+                }
+
+                blocks.Add((start, at - start));
+            }
+        }
     }
 
     /// <summary>Reorders keys[first..last] (and order with them) so that no key before

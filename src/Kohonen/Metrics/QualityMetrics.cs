@@ -53,7 +53,7 @@ public static class QualityMetrics
         var nodes = grid.NodeCount;
         var kind = SearchPlanner.ForBestTwo(dim, nodes, RowsPerChunk);
         var prepared = kind == BmuSearchKind.Blocked ? new BlockedBmuSearch.Prepared(codebook, dim) : null;
-        var blocks = kind == BmuSearchKind.BoundedBlocks && BoundedBlocks.AllFinite(codebook) ? new BoundedBlocks(codebook, dim) : null;
+        var blocks = kind == BmuSearchKind.BoundedBlocks && BoundedBlocks.AllFinite(codebook) ? new BoundedBlocks(codebook, dim, tiles: grid) : null;
         return MeansOverRows(scaled, maxThreads, (rows, distances, apart) =>
         {
             var count = rows.Length / dim;

@@ -47,6 +47,34 @@ public class BoundedBlocksBestTwoTests
     }
 
     [Theory]
+    [InlineData(50, 50, 3, 16)]
+    [InlineData(50, 50, 3, 8)]
+    [InlineData(7, 3, 2, 8)]
+    [InlineData(13, 9, 5, 4)]
+    [InlineData(1, 30, 7, 16)]
+    public void BlocksAsTilesOfTheGridGiveTheScansPairAndBmu(int width, int height, int dim, int lanes)
+    {
+        SkipUnlessRuns(lanes);
+        var random = new Random((width * height) + dim);
+        var grid = new Grid(width, height);
+        // Weights that follow the grid (as an organised map's), with lattice ties, and a random shuffle of them.
+        var organised = Enumerable.Range(0, grid.NodeCount * dim).Select(i => (((i / dim) % width) * 0.5f) + (random.Next(0, 3) * 0.25f)).ToArray();
+        var shuffled = organised.OrderBy(_ => random.Next()).ToArray();
+        foreach (var codebook in new[] { organised, shuffled })
+        {
+            var blocks = new BoundedBlocks(codebook, dim, lanes, tiles: grid);
+            for (var trial = 0; trial < 60; trial++)
+            {
+                var input = Enumerable.Range(0, dim).Select(_ => trial % 2 == 0 ? random.Next(0, 2 * width) * 0.25f : (random.NextSingle() * width) - 1).ToArray();
+                var expected = PlainBestTwo(codebook, dim, input);
+
+                Assert.Equal(expected, blocks.FindBestTwo(input));
+                Assert.Equal((expected.Item1, expected.Item2), (blocks.FindBest(input, out var d2), d2));
+            }
+        }
+    }
+
+    [Theory]
     [InlineData(3, 8)]
     [InlineData(5, 16)]
     [InlineData(2, 4)]
