@@ -48,7 +48,8 @@ public static class QualityMetrics
     /// QE and TE of a raw codebook on rows already in its space, given in chunks (used during training
     /// and for streamed files), in one pass: each row's best and second-best node with the best one's
     /// squared distance, both exactly those of a node-by-node scan, through the search
-    /// <see cref="SearchPlanner.ForBestTwo"/> picks: the blocked one (<see cref="BlockedBmuSearch.FindBestTwo"/>)
+    /// <see cref="SearchPlanner.ForBestTwo"/> picks: the blocked one (<see cref="BlockedBmuSearch.FindBestTwo"/>),
+    /// bounded blocks below 8 features (<see cref="BoundedBlocks.FindBestTwo"/>, on a finite codebook)
     /// or row by row.
     /// The sums run in row order, so chunking and threads change nothing.
     /// </summary>
@@ -65,7 +66,9 @@ public static class QualityMetrics
         }
 
         var nodes = grid.NodeCount;
-        var prepared = SearchPlanner.ForBestTwo(dim, nodes, RowsPerChunk) == BmuSearchKind.Blocked ? new BlockedBmuSearch.Prepared(codebook, dim) : null;
+        var kind = SearchPlanner.ForBestTwo(dim, nodes, RowsPerChunk);
+        var prepared = kind == BmuSearchKind.Blocked ? new BlockedBmuSearch.Prepared(codebook, dim) : null;
+        var blocks = kind == BmuSearchKind.BoundedBlocks && BoundedBlocks.AllFinite(codebook) ? new BoundedBlocks(codebook, dim, tiles: grid) : null;
         return MeansOverRows(scaled, maxThreads, (rows, distances, apart) =>
         {
             var count = rows.Length / dim;
@@ -86,6 +89,13 @@ public static class QualityMetrics
             else if (prepared is not null && SearchPlanner.ForBestTwo(dim, nodes, count) == BmuSearchKind.Blocked)
             {
                 BlockedBmuSearch.FindBestTwo(prepared, rows, best, second, d2);
+            }
+            else if (blocks is not null)
+            {
+                for (var r = 0; r < count; r++)
+                {
+                    (best[r], d2[r], second[r]) = blocks.FindBestTwo(rows.Slice(r * dim, dim));
+                }
             }
             else
             {

@@ -131,7 +131,8 @@ public sealed record SomOptions
     /// <summary>Measure the quantization and topographic errors every this many iterations (and after
     /// the last one), report them with the progress and keep them in the model's
     /// <see cref="SomModel.History"/>; 0 (the default) never measures during training. Each
-    /// measurement costs a pass over the data.</summary>
+    /// measurement costs a pass over the data; above 65,536 rows the steps before the last are
+    /// measured on 65,536 rows spread evenly over the data (the last step on every row).</summary>
     public int MetricsEvery
     {
         get => _metricsEvery;
