@@ -44,14 +44,38 @@ public static class QualityMetrics
     /// </summary>
     internal static (double QuantizationError, double TopographicError) OfCodebook(float[] codebook, Grid grid, int dim, IEnumerable<DataMatrix> scaled, int maxThreads)
     {
+        var (distances, apart, rows) = SumsOfCodebook(codebook, grid, dim, scaled, maxThreads, default);
+        return (distances / rows, grid.NodeCount < 2 ? double.NaN : apart / rows);
+    }
+
+    /// <summary>
+    /// What <see cref="OfCodebook"/> divides by the rows: the sum of the rows' distances to their BMUs,
+    /// the number of rows whose best two nodes are not neighbours (0 on a map of one node), and the
+    /// rows, each added one row after the other in row order onto <paramref name="start"/>. Ranges of
+    /// rows measured one after the other, each starting from the sums the previous range ended with,
+    /// give the sums of all the rows in one go, bit for bit (how a cluster measures its partitions).
+    /// </summary>
+    internal static (double Distances, double Apart, long Rows) SumsOfCodebook(float[] codebook, Grid grid, int dim, IEnumerable<DataMatrix> scaled, int maxThreads,
+        (double Distances, double Apart, long Rows) start)
+    {
         if (grid.NodeCount < 2)
         {
-            return (QuantizationErrorOfSearch(new NearestNode(codebook, dim), scaled, maxThreads), double.NaN);
+            var search = new NearestNode(codebook, dim);
+            return SumsOverRows(scaled, maxThreads, start, (rows, distances, _) =>
+            {
+                Span<int> best = stackalloc int[RowsPerChunk];
+                Span<float> d2 = stackalloc float[RowsPerChunk];
+                search.FindBest(rows, best, d2);
+                for (var r = 0; r < distances.Length; r++)
+                {
+                    distances[r] = Math.Sqrt(d2[r]);
+                }
+            });
         }
 
         var nodes = grid.NodeCount;
         var prepared = SearchPlanner.ForBestTwo(dim, nodes, RowsPerChunk) == BmuSearchKind.Blocked ? new BlockedBmuSearch.Prepared(codebook, dim) : null;
-        return MeansOverRows(scaled, maxThreads, (rows, distances, apart) =>
+        return SumsOverRows(scaled, maxThreads, start, (rows, distances, apart) =>
         {
             var count = rows.Length / dim;
             Span<int> best = stackalloc int[RowsPerChunk];
@@ -149,8 +173,14 @@ public static class QualityMetrics
     /// across all chunks, so chunking changes nothing.</summary>
     private static (double First, double Second) MeansOverRows(IEnumerable<DataMatrix> chunks, int maxThreads, ChunkMeasure measure)
     {
-        double sum = 0.0, sum2 = 0.0;
-        long rows = 0;
+        var (sum, sum2, rows) = SumsOverRows(chunks, maxThreads, default, measure);
+        return (sum / rows, sum2 / rows);
+    }
+
+    /// <summary>The sums behind <see cref="MeansOverRows"/>, carried on from <paramref name="start"/>.</summary>
+    private static (double First, double Second, long Rows) SumsOverRows(IEnumerable<DataMatrix> chunks, int maxThreads, (double First, double Second, long Rows) start, ChunkMeasure measure)
+    {
+        var (sum, sum2, rows) = start;
         double[] first = [], second = [];
         foreach (var data in chunks)
         {
@@ -178,6 +208,6 @@ public static class QualityMetrics
             rows += data.Rows;
         }
 
-        return (sum / rows, sum2 / rows);
+        return (sum, sum2, rows);
     }
 }
