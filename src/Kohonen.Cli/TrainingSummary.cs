@@ -23,4 +23,5 @@ internal sealed record TrainingSummary(
     double? TopographicError,
     IReadOnlyList<string> Pictures,
     long PeakWorkingSetBytes,
-    string? Experiment = null);
+    string? Experiment = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] ClusterSummary? Cluster = null);
