@@ -25,6 +25,7 @@ public sealed class ClusterTrainer
 {
     private readonly IGrainFactory _grains;
     private readonly ClusterTrainingOptions _settings;
+    private MembershipWatch? _watch;
 
     /// <summary>A trainer that sends its partitions to the cluster behind <paramref name="grains"/>
     /// (an Orleans client).</summary>
@@ -80,6 +81,8 @@ public sealed class ClusterTrainer
         }
 
         var workers = await CountWorkersAsync().ConfigureAwait(false);
+        await using var watch = new MembershipWatch(_grains, _settings.MembershipPoll);
+        _watch = watch;
         var count = Math.Min(_settings.Partitions, shape.Rows);
         var specs = Enumerable.Range(0, count).Select(p =>
         {
@@ -347,9 +350,13 @@ public sealed class ClusterTrainer
         for (var attempt = 0; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            // A call also fails when a worker leaves the cluster while it runs: a request to a dead
+            // worker may otherwise wait out the whole timeout.
+            var lost = _watch?.Lost ?? CancellationToken.None;
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lost);
             try
             {
-                return await call().WaitAsync(_settings.CallTimeout, cancellationToken).ConfigureAwait(false);
+                return await call().WaitAsync(_settings.CallTimeout, either.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (IsDataError(e))
             {
@@ -364,7 +371,7 @@ public sealed class ClusterTrainer
                 }
 
                 retries.Add();
-                await Task.Delay(_settings.RetryDelay * (1 << Math.Min(attempt, 4)), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(_settings.RetryDelay * (1 << Math.Min(attempt, 3)), cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -392,6 +399,62 @@ public sealed class ClusterTrainer
         var values = new double[length];
         Array.Fill(values, value);
         return values;
+    }
+
+    /// <summary>Polls the cluster's active workers; <see cref="Lost"/> is cancelled when one that was
+    /// active is no longer (then a fresh token is handed out for the calls that follow).</summary>
+    private sealed class MembershipWatch : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _polling;
+        private CancellationTokenSource _lost = new();
+
+        public MembershipWatch(IGrainFactory grains, TimeSpan period)
+        {
+            _polling = PollAsync(grains.GetGrain<IManagementGrain>(0), period, _stop.Token);
+        }
+
+        public CancellationToken Lost => Volatile.Read(ref _lost).Token;
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await _polling.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped.
+            }
+
+            _stop.Dispose();
+            _lost.Dispose();
+        }
+
+        private async Task PollAsync(IManagementGrain management, TimeSpan period, CancellationToken stop)
+        {
+            HashSet<SiloAddress> known = [];
+            while (!stop.IsCancellationRequested)
+            {
+                await Task.Delay(period, stop).ConfigureAwait(false);
+                try
+                {
+                    var active = (await management.GetHosts(onlyActive: true).WaitAsync(period * 5, stop).ConfigureAwait(false)).Keys.ToHashSet();
+                    if (known.Any(s => !active.Contains(s)))
+                    {
+                        var old = Interlocked.Exchange(ref _lost, new CancellationTokenSource());
+                        await old.CancelAsync().ConfigureAwait(false);
+                    }
+
+                    known = active;
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
+                {
+                    // The cluster did not answer this time: the calls' own retries deal with it.
+                }
+            }
+        }
     }
 
     private sealed class RetryCounter

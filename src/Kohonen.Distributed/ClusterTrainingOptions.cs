@@ -16,9 +16,14 @@ public sealed class ClusterTrainingOptions
     /// surviving worker) before the training fails. Default 5.</summary>
     public int Retries { get; init; } = 5;
 
-    /// <summary>The wait before trying a failed call again, doubled at each try (membership needs a
+    /// <summary>The wait before trying a failed call again, doubled at each of the first three tries (membership needs a
     /// few seconds to declare a worker dead). Default 2 seconds.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often the coordinator asks the cluster which workers are active: calls running
+    /// when one leaves are tried again at once instead of waiting out <see cref="CallTimeout"/>.
+    /// Default 1 second.</summary>
+    public TimeSpan MembershipPoll { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The threads the coordinator smooths with; null for every core.</summary>
     public int? Threads { get; init; }
