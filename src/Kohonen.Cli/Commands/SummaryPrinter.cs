@@ -60,6 +60,12 @@ internal static class SummaryPrinter
         console.Out.WriteLine(s.TopographicError is { } te
             ? string.Create(CultureInfo.InvariantCulture, $"  topographic error   {te:0.000000}")
             : "  topographic error   n/a (one node)");
+        if (s.Cluster is { } cluster)
+        {
+            console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  cluster             {cluster.Workers} workers, {cluster.Partitions} partitions, {cluster.BytesPerEpoch:N0} bytes per epoch, {cluster.Retries} calls tried again"));
+        }
+
         if (s.Output is not null)
         {
             console.Out.WriteLine($"  model               {s.Output}");
