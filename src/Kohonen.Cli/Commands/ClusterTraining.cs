@@ -112,12 +112,39 @@ internal sealed class ClusterTraining
         return new ClusterTraining(address, dataPath, partitions, TimeSpan.FromSeconds(timeout), retries, options.MaxDegreeOfParallelism);
     }
 
+    /// <summary>The service's POST /train fitter for KOHONEN_CLUSTER (null when it is not set).</summary>
+    public static Func<SomOptions, string, IReadOnlyList<string>, IProgress<TrainingProgress>?, CancellationToken, Task<SomModel>>? ForService(KohonenSettings settings)
+    {
+        if (settings.Cluster is not { } address)
+        {
+            return null;
+        }
+
+        try
+        {
+            KohonenCluster.RedisEndpoint(address);
+        }
+        catch (ArgumentException e)
+        {
+            throw new SettingsException($"KOHONEN_CLUSTER: {e.Message}");
+        }
+
+        return async (options, path, names, progress, cancellationToken) =>
+        {
+            var training = new ClusterTraining(address, path, settings.ClusterPartitions, TimeSpan.FromSeconds(settings.ClusterTimeoutSeconds), settings.ClusterRetries, options.MaxDegreeOfParallelism);
+            return await training.FitAsync(options, progress, cancellationToken, names).ConfigureAwait(false);
+        };
+    }
+
     /// <summary>The data as the session sees it (read a chunk at a time, only for the rows, the
     /// columns and final metrics the training did not measure).</summary>
     public DataSource OpenInput() => DataSource.FromNpy(_dataPath, BookkeepingRowsPerChunk);
 
     /// <summary>Fits the map across the cluster.</summary>
-    public async Task<SomModel> FitAsync(SomOptions options, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    public Task<SomModel> FitAsync(SomOptions options, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken) =>
+        FitAsync(options, progress, cancellationToken, null);
+
+    private async Task<SomModel> FitAsync(SomOptions options, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken, IReadOnlyList<string>? columnNames)
     {
         using var host = await KohonenCluster.ConnectAsync(_address, _callTimeout, cancellationToken).ConfigureAwait(false);
         var client = host.Services.GetRequiredService<IClusterClient>();
@@ -134,7 +161,7 @@ internal sealed class ClusterTraining
             Retries = _retries,
             Threads = _threads,
         };
-        var result = await new ClusterTrainer(client, settings).FitAsync(options, _dataPath, null, progress, cancellationToken).ConfigureAwait(false);
+        var result = await new ClusterTrainer(client, settings).FitAsync(options, _dataPath, columnNames, progress, cancellationToken).ConfigureAwait(false);
         Summary = new ClusterSummary(_address, result.Workers, result.Partitions, result.BytesPerEpoch, result.Epochs.Sum(e => e.Retries),
             [.. result.Epochs.Select(e => new ClusterEpoch(e.Epoch, Math.Round(e.Compute.TotalSeconds, 6), Math.Round(e.Transfer.TotalSeconds, 6), Math.Round(e.Reduce.TotalSeconds, 6), e.Retries))]);
         await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
