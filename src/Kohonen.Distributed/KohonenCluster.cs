@@ -18,6 +18,9 @@ public static class KohonenCluster
     /// <summary>The Orleans cluster and service id every Kohonen worker and trainer uses.</summary>
     public const string ClusterId = "kohonen";
 
+    /// <summary>How long <see cref="ConnectAsync"/> waits for a worker to connect to: 30 seconds.</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>The Redis "host:port" of a cluster address: redis://HOST:PORT or HOST:PORT.</summary>
     /// <exception cref="ArgumentException">Not such an address (the message shows the form).</exception>
     public static string RedisEndpoint(string address)
@@ -91,7 +94,8 @@ public static class KohonenCluster
     /// started host; <c>GetRequiredService&lt;IClusterClient&gt;()</c> gives the client. A call may
     /// take up to <paramref name="callTimeout"/>. Dispose the host to leave.
     /// </summary>
-    /// <exception cref="ClusterTrainingException">No worker of the cluster could be reached.</exception>
+    /// <exception cref="ClusterTrainingException">No worker of the cluster could be reached within
+    /// <see cref="ConnectTimeout"/>.</exception>
     public static async Task<IHost> ConnectAsync(string address, TimeSpan callTimeout, CancellationToken cancellationToken = default)
     {
         var redis = RedisEndpoint(address);
@@ -109,15 +113,18 @@ public static class KohonenCluster
             });
         });
         var host = builder.Build();
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        patience.CancelAfter(ConnectTimeout);
         try
         {
-            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            await host.StartAsync(patience.Token).ConfigureAwait(false);
             return host;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             host.Dispose();
-            throw new ClusterTrainingException($"Could not join the cluster at {address}: {e.Message} Is Redis reachable there, and is at least one 'kohonen worker' running?", e);
+            var why = e is OperationCanceledException ? $"no worker answered within {ConnectTimeout.TotalSeconds:0} s." : e.Message;
+            throw new ClusterTrainingException($"Could not join the cluster at {address}: {why} Is Redis reachable there, and is at least one 'kohonen worker' running?", e);
         }
     }
 
