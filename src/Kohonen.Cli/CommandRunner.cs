@@ -87,6 +87,11 @@ internal static class CommandRunner
             var message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
             return Fail(console, e, verbose, message, ExitCodes.Usage);
         }
+        catch (Kohonen.Distributed.ClusterTrainingException e)
+        {
+            // The cluster lost its workers or cannot read the data: the message says which.
+            return Fail(console, e, verbose, e.Message, ExitCodes.Failure);
+        }
         catch (TrainingDivergedException e)
         {
             return Fail(console, e, verbose, e.Message, ExitCodes.Failure);

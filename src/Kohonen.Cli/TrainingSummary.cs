@@ -25,4 +25,5 @@ internal sealed record TrainingSummary(
     IReadOnlyList<string> Pictures,
     long PeakWorkingSetBytes,
     string? Experiment = null,
-    double? TrainingAccuracy = null);
+    double? TrainingAccuracy = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] ClusterSummary? Cluster = null);

@@ -48,6 +48,13 @@ public sealed class TrainingSession(SomOptions options, DataSource input)
     /// serialized, drawn and recorded; the final QE and TE are measured on the map as trained.</summary>
     public Func<SomModel, SomModel>? Complete { get; init; }
 
+    /// <summary>Fits the map somewhere other than this machine (a cluster): given the training
+    /// options (<see cref="TrainingOptions"/>, validated), the progress and the cancellation, it
+    /// returns the model, which must be the one <see cref="SomTrainer"/> would fit on
+    /// <see cref="Input"/>. Null (the default) fits here. Recording, metrics and pictures are the same
+    /// either way; a fitter that throws leaves the run FAILED with what was measured so far.</summary>
+    public Func<SomOptions, IProgress<TrainingProgress>?, CancellationToken, Task<SomModel>>? Fitter { get; init; }
+
     /// <summary>Keep with the model how many training rows each node wins (<see cref="SomModel.Hits"/>),
     /// counted over the input once more after training, before <see cref="Complete"/>; off by default,
     /// so the model file stays as it was.</summary>
@@ -148,7 +155,9 @@ public sealed class TrainingSession(SomOptions options, DataSource input)
     private async Task<(SomModel Model, TimeSpan Time)> FitAsync(SomTrainer trainer, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var model = await Task.Run(() => Train is null ? trainer.Fit(Input, progress, cancellationToken) : Train(trainer, Input, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var model = Fitter is { } fit
+            ? await fit(trainer.Options, progress, cancellationToken).ConfigureAwait(false)
+            : await Task.Run(() => Train is null ? trainer.Fit(Input, progress, cancellationToken) : Train(trainer, Input, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
         return (model, clock.Elapsed);
     }
 

@@ -44,6 +44,7 @@ internal static class ServeCommand
                     RateLimitPerSecond = settings.RateLimit,
                     MaxConcurrentTrainings = settings.MaxTrainings,
                     TrainingDataDirectory = settings.TrainDataDirectory,
+                    ClusterFit = ClusterTraining.ForService(settings),
                 };
                 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = environment.WorkingDirectory });
                 builder.WebHost.UseUrls(addresses.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -66,6 +66,12 @@ internal static class SummaryPrinter
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  training accuracy   {accuracy:0.0000} (rows whose BMU carries their label)"));
         }
 
+        if (s.Cluster is { } cluster)
+        {
+            console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  cluster             {cluster.Workers} workers, {cluster.Partitions} partitions, {cluster.BytesPerEpoch:N0} bytes per epoch, {cluster.Retries} calls tried again"));
+        }
+
         if (s.Output is not null)
         {
             console.Out.WriteLine($"  model               {s.Output}");

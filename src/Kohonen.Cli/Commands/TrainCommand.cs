@@ -69,6 +69,12 @@ internal static class TrainCommand
             command.Options.Add(option);
         }
 
+        var clusterFlags = new ClusterTrainOptions();
+        foreach (var option in clusterFlags.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction((r, cancellationToken) => CommandRunner.RunAsync(console, CommonOptions.IsVerbose(r, environment), async () =>
         {
             var settings = KohonenSettings.Load(environment);
@@ -156,11 +162,17 @@ internal static class TrainCommand
             var kept = KeptOptions.From(r.GetValue(labelColumn), r.GetValue(targetColumn), r.GetValue(supervised), r.GetValue(labelWeight), r.GetValue(clusters), EnumOption.Value(r, clusterMethod, SegmentMethod.KMeans));
             var rowsPerChunk = r.GetValue(batchSize) ?? settings.BatchSize;
             var quiet = r.GetValue(quietFlag) || r.GetValue(json);
-            using var streamed = rowsPerChunk is null ? null : OpenStream(dataPath, rowsPerChunk.Value, r.GetValue(columns), kept.Column,
+            var cluster = ClusterTraining.From(r, clusterFlags, settings, dataPath, options, rowsPerChunk is not null, kept, r.GetValue(columns));
+            using var clusterInput = cluster?.OpenInput();
+            using var streamed = rowsPerChunk is null || cluster is not null ? null : OpenStream(dataPath, rowsPerChunk.Value, r.GetValue(columns), kept.Column,
                 quiet ? null : temporary => console.Error.WriteLine($"Reading {dataPath} {rowsPerChunk:N0} rows at a time into {temporary} (deleted at the end) ..."));
             CsvData? table = null;
             DataSource input;
-            if (streamed is not null)
+            if (clusterInput is not null)
+            {
+                input = clusterInput;
+            }
+            else if (streamed is not null)
             {
                 if (r.GetValue(algorithm) is { } named && OptionText.Parse<TrainingAlgorithm>(named, "--algorithm") == TrainingAlgorithm.Online)
                 {
@@ -187,7 +199,9 @@ internal static class TrainCommand
             start?.Check(options, input);
             if (!quiet)
             {
-                console.Error.WriteLine(streamed is not null
+                console.Error.WriteLine(cluster is not null
+                    ? $"Training {input.Rows} rows × {input.Columns} features from {dataPath} across the cluster at {r.GetValue(clusterFlags.Cluster)}."
+                    : streamed is not null
                     ? $"Streaming {input.Rows} rows × {input.Columns} features from {dataPath}, {rowsPerChunk} rows at a time."
                     : dataPath is null
                         ? $"No --data: training on {input.Rows} random rows × {input.Columns} uniform features (SOM_SAMPLES × SOM_INPUT_DIM)."
@@ -211,6 +225,7 @@ internal static class TrainCommand
                     KeepHits = true,
                     KeepModelBytes = path is not null,
                     Train = start is null ? null : start.Train,
+                    Fitter = cluster is null ? null : cluster.FitAsync,
                 };
                 outcome = await ProgressDisplay.ShowAsync(progress => session.RunAsync(progress, cancellationToken), console, quiet, "train", options.Iterations).ConfigureAwait(false);
             }
@@ -235,7 +250,7 @@ internal static class TrainCommand
                 }
             }
 
-            SummaryPrinter.Print(console, SummaryPrinter.Summarize("train", path, outcome, input.Rows, written) with { Experiment = outcome.RunId is null ? null : experiment }, r.GetValue(json));
+            SummaryPrinter.Print(console, SummaryPrinter.Summarize("train", path, outcome, input.Rows, written) with { Experiment = outcome.RunId is null ? null : experiment, Cluster = cluster?.Summary }, r.GetValue(json));
             return ExitCodes.Success;
         }));
         return command;

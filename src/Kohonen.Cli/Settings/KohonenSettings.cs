@@ -47,6 +47,12 @@ internal sealed class KohonenSettings
         new("KOHONEN_RATE_LIMIT", "0..1000000", "Requests per second one client (IP address) may make (429 above); 0 for no limit. Default 0."),
         new("KOHONEN_MAX_TRAININGS", "1..64", "Trainings POST /train may run at once (429 above). Default 1."),
         new("KOHONEN_TRAIN_DATA_DIR", "a folder path", "A folder whose CSV or .npy files POST /train may name as data_file. Default: none (inline data only)."),
+        new("KOHONEN_CLUSTER", "redis://HOST:PORT", "The cluster (its Redis membership) `kohonen worker` joins and the service's POST /train trains across (`kohonen train` only with --cluster). Default: none (one machine)."),
+        new("KOHONEN_CLUSTER_PARTITIONS", "1..65536", "Partitions a cluster training cuts the rows into (flag --partitions). Default: 4 per worker."),
+        new("KOHONEN_CLUSTER_TIMEOUT", "1..86400", "Seconds one call to a partition may take before it counts as failed (flag --call-timeout). Default 300."),
+        new("KOHONEN_CLUSTER_RETRIES", "0..100", "Times a failed call is tried again, its partition moved to a surviving worker, before the training fails (flag --retries). Default 5."),
+        new("KOHONEN_WORKER_DATA_ROOT", "a folder path", "The folder `kohonen worker` reads data from: relative paths start there and no path may leave it (flag --data-root). Default: any path."),
+        new("KOHONEN_WORKER_HOST", "a host name or address", "The address the other workers and the trainer reach this worker at (flag --host). Default: this machine's address."),
     ];
 
     /// <summary>The largest appsettings.json or .env read: 1 MiB.</summary>
@@ -94,7 +100,31 @@ internal sealed class KohonenSettings
         RateLimit = Int("KOHONEN_RATE_LIMIT", 0, 1_000_000) ?? 0;
         MaxTrainings = Int("KOHONEN_MAX_TRAININGS", 1, 64) ?? 1;
         TrainDataDirectory = PathText("KOHONEN_TRAIN_DATA_DIR") is { } dir ? Path.GetFullPath(dir, workingDirectory) : null;
+        Cluster = Text("KOHONEN_CLUSTER");
+        ClusterPartitions = Int("KOHONEN_CLUSTER_PARTITIONS", 1, 65536);
+        ClusterTimeoutSeconds = Int("KOHONEN_CLUSTER_TIMEOUT", 1, 86400) ?? 300;
+        ClusterRetries = Int("KOHONEN_CLUSTER_RETRIES", 0, 100) ?? 5;
+        WorkerDataRoot = PathText("KOHONEN_WORKER_DATA_ROOT") is { } root ? Path.GetFullPath(root, workingDirectory) : null;
+        WorkerHost = Text("KOHONEN_WORKER_HOST");
     }
+
+    /// <summary>KOHONEN_CLUSTER: the cluster's redis:// address, or null.</summary>
+    public string? Cluster { get; }
+
+    /// <summary>KOHONEN_CLUSTER_PARTITIONS, or null for 4 per worker.</summary>
+    public int? ClusterPartitions { get; }
+
+    /// <summary>KOHONEN_CLUSTER_TIMEOUT in seconds, else 300.</summary>
+    public int ClusterTimeoutSeconds { get; }
+
+    /// <summary>KOHONEN_CLUSTER_RETRIES, else 5.</summary>
+    public int ClusterRetries { get; }
+
+    /// <summary>KOHONEN_WORKER_DATA_ROOT, absolute, or null.</summary>
+    public string? WorkerDataRoot { get; }
+
+    /// <summary>KOHONEN_WORKER_HOST, or null.</summary>
+    public string? WorkerHost { get; }
 
     public string WorkingDirectory { get; }
 

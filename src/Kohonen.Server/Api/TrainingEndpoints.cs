@@ -72,7 +72,8 @@ internal static class TrainingEndpoints
             ["data_columns"] = data.Columns.ToString(CultureInfo.InvariantCulture),
             ["trained_by"] = "POST /train",
         };
-        var job = await jobs.StartAsync(somOptions!, data, request.RunName ?? "api", request.Activate, tags).ConfigureAwait(false);
+        var dataFile = request.DataFile is { } name ? ResolveDataFile(name, options) : null;
+        var job = await jobs.StartAsync(somOptions!, data, request.RunName ?? "api", request.Activate, tags, dataFile).ConfigureAwait(false);
         if (job is null)
         {
             return Problems.Busy($"A training is already running; at most {options.MaxConcurrentTrainings} at a time. Try again when it has finished (GET /runs/{{id}}).");

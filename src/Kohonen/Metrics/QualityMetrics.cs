@@ -60,16 +60,52 @@ public static class QualityMetrics
             return DistanceMetrics.OfCodebook(codebook, grid, dim, scaled.Select(chunk => Complete(chunk, distance)), maxThreads, distance);
         }
 
+        var (distances, apart, rows) = SumsOfCodebook(codebook, grid, dim, scaled, maxThreads, default);
+        return (distances / rows, grid.NodeCount < 2 ? double.NaN : apart / rows);
+    }
+
+    /// <summary>
+    /// What <see cref="OfCodebook"/> divides by the rows: the sum of the rows' distances to their BMUs,
+    /// the number of rows whose best two nodes are not neighbours (0 on a map of one node), and the
+    /// rows, each added one row after the other in row order onto <paramref name="start"/>. Ranges of
+    /// rows measured one after the other, each starting from the sums the previous range ended with,
+    /// give the sums of all the rows in one go, bit for bit (how a cluster measures its partitions).
+    /// </summary>
+    internal static (double Distances, double Apart, long Rows) SumsOfCodebook(float[] codebook, Grid grid, int dim, IEnumerable<DataMatrix> scaled, int maxThreads,
+        (double Distances, double Apart, long Rows) start)
+    {
         if (grid.NodeCount < 2)
         {
-            return (QuantizationErrorOfSearch(new NearestNode(codebook, dim), scaled, maxThreads), double.NaN);
+            var search = new NearestNode(codebook, dim);
+            return SumsOverRows(scaled, maxThreads, start, (rows, distances, _) =>
+            {
+                Span<int> best = stackalloc int[RowsPerChunk];
+                Span<float> d2 = stackalloc float[RowsPerChunk];
+                if (MissingValues.HasAny(rows))
+                {
+                    for (var r = 0; r < distances.Length; r++)
+                    {
+                        var row = rows.Slice(r * dim, dim);
+                        best[r] = MissingValues.HasAny(row) ? MaskedSearch.FindBest(codebook, dim, row, out d2[r]) : search.FindBest(row, out d2[r]);
+                    }
+                }
+                else
+                {
+                    search.FindBest(rows, best, d2);
+                }
+
+                for (var r = 0; r < distances.Length; r++)
+                {
+                    distances[r] = Math.Sqrt(d2[r]);
+                }
+            });
         }
 
         var nodes = grid.NodeCount;
         var kind = SearchPlanner.ForBestTwo(dim, nodes, RowsPerChunk);
         var prepared = kind == BmuSearchKind.Blocked ? new BlockedBmuSearch.Prepared(codebook, dim) : null;
         var blocks = kind == BmuSearchKind.BoundedBlocks && BoundedBlocks.AllFinite(codebook) ? new BoundedBlocks(codebook, dim, tiles: grid) : null;
-        return MeansOverRows(scaled, maxThreads, (rows, distances, apart) =>
+        return SumsOverRows(scaled, maxThreads, start, (rows, distances, apart) =>
         {
             var count = rows.Length / dim;
             Span<int> best = stackalloc int[RowsPerChunk];
@@ -208,8 +244,14 @@ public static class QualityMetrics
     /// across all chunks, so chunking changes nothing.</summary>
     internal static (double First, double Second) MeansOverRows(IEnumerable<DataMatrix> chunks, int maxThreads, ChunkMeasure measure)
     {
-        double sum = 0.0, sum2 = 0.0;
-        long rows = 0;
+        var (sum, sum2, rows) = SumsOverRows(chunks, maxThreads, default, measure);
+        return (sum / rows, sum2 / rows);
+    }
+
+    /// <summary>The sums behind <see cref="MeansOverRows"/>, carried on from <paramref name="start"/>.</summary>
+    private static (double First, double Second, long Rows) SumsOverRows(IEnumerable<DataMatrix> chunks, int maxThreads, (double First, double Second, long Rows) start, ChunkMeasure measure)
+    {
+        var (sum, sum2, rows) = start;
         double[] first = [], second = [];
         foreach (var data in chunks)
         {
@@ -241,6 +283,6 @@ public static class QualityMetrics
             }
         }
 
-        return (sum / rows, sum2 / rows);
+        return (sum, sum2, rows);
     }
 }
