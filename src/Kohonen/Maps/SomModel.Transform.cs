@@ -44,6 +44,7 @@ public sealed partial class SomModel
             vector = scaled;
         }
 
+        CheckMeasurable(input, vector, "The input");
         DistancesTo(vector, destination);
     }
 

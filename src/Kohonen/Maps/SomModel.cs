@@ -41,11 +41,17 @@ public sealed partial class SomModel
             throw new ArgumentException($"The scaler has {scaler.Dimension} features; the map has {dimension}.", nameof(scaler));
         }
 
+        var maxWeight = DataMatrix.MaxWeight(dimension);
         for (var i = 0; i < codebook.Length; i++)
         {
             if (!float.IsFinite(codebook[i]))
             {
                 throw new ArgumentException($"Weight {i % dimension} of node {i / dimension} is {codebook[i]}; weights must be finite.", nameof(codebook));
+            }
+
+            if (Math.Abs(codebook[i]) > maxWeight)
+            {
+                throw new ArgumentException($"Weight {i % dimension} of node {i / dimension} is {codebook[i]:R}; weights of a map of {dimension} features must be within ±{maxWeight:R}.", nameof(codebook));
             }
         }
 
@@ -121,6 +127,7 @@ public sealed partial class SomModel
             vector = scaled;
         }
 
+        CheckMeasurable(input, vector, "The input");
         var index = Search.FindBest(vector, Options?.MaxDegreeOfParallelism ?? Environment.ProcessorCount, out var d2);
         return new Bmu(index % Width, index / Width, index, MathF.Sqrt(d2));
     }
@@ -203,7 +210,30 @@ public sealed partial class SomModel
         }
 
         data.EnsureFinite();
-        return Scaler is null ? data : Scaler.Transform(data);
+        var scaled = Scaler is null ? data : Scaler.Transform(data);
+        var index = DataMatrix.FirstBeyondRange(scaled.Values);
+        if (index >= 0)
+        {
+            var (row, column) = (index / Dimension, index % Dimension);
+            throw new ArgumentException(Scaler is null
+                ? $"Row {row}, column {column} ('{FeatureNames[column]}') is {data.Values[index]:R}; values must be within ±{DataMatrix.MaxMagnitude:R}."
+                : $"Row {row}, column {column} ('{FeatureNames[column]}') is {data.Values[index]:R}, {scaled.Values[index]:R} after the map's scaling; scaled values must be within ±{DataMatrix.MaxMagnitude:R}.");
+        }
+
+        return scaled;
+    }
+
+    /// <summary>Refuses an input whose value, where distances are measured (after the scaler), is beyond
+    /// ±<see cref="DataMatrix.MaxMagnitude"/>, so that no distance overflows.</summary>
+    private void CheckMeasurable(ReadOnlySpan<float> input, ReadOnlySpan<float> measured, string what)
+    {
+        var i = DataMatrix.FirstBeyondRange(measured);
+        if (i >= 0)
+        {
+            throw new ArgumentException(Scaler is null
+                ? $"{what}'s value {i} ('{FeatureNames[i]}') is {input[i]:R}; values must be within ±{DataMatrix.MaxMagnitude:R}."
+                : $"{what}'s value {i} ('{FeatureNames[i]}') is {input[i]:R}, {measured[i]:R} after the map's scaling; scaled values must be within ±{DataMatrix.MaxMagnitude:R}.");
+        }
     }
 
     private void CheckInput(ReadOnlySpan<float> input, string what)

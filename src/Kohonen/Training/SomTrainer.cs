@@ -74,6 +74,7 @@ public sealed class SomTrainer
         var grid = options.CreateGrid();
         var scaler = data.FitScaler(options.Scaling);
         var rows = data.ToTraining(scaler);
+        EnsureMeasurable(data, rows, scaler);
         var random = new SomRandom(options.Seed!.Value);
         var codebook = CodebookInitializer.Create(rows, grid, options.Initialization, random);
         var threads = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount;
@@ -87,6 +88,32 @@ public sealed class SomTrainer
             BatchTrainer.Train(codebook, grid, run);
         }
 
+        var maxWeight = DataMatrix.MaxWeight(data.Columns);
+        if (Array.FindIndex(codebook, w => Math.Abs(w) > maxWeight) is var far and >= 0)
+        {
+            throw new TrainingDivergedException(
+                $"The training diverged: weight {far % data.Columns} of node {far / data.Columns} reached {codebook[far]:R}, beyond ±{maxWeight:R}. Try a smaller learning rate, another neighborhood, or scaled data.");
+        }
+
         return new SomModel(grid, data.Columns, codebook, data.ColumnNames, scaler, options, run.History);
+    }
+
+    /// <summary>Refuses in-memory training data with a value beyond ±<see cref="DataMatrix.MaxMagnitude"/>
+    /// where distances are measured (after the scaler); streamed rows are checked as they are read.</summary>
+    private static void EnsureMeasurable(DataSource data, TrainingData rows, FeatureScaler? scaler)
+    {
+        if (rows.Whole is not { } measured || data.Whole is not { } raw)
+        {
+            return;
+        }
+
+        var index = DataMatrix.FirstBeyondRange(measured.Values);
+        if (index >= 0)
+        {
+            var (row, column) = (index / raw.Columns, index % raw.Columns);
+            throw new ArgumentException(scaler is null
+                ? $"The training data's row {row}, column {column} ('{raw.ColumnNames[column]}') is {raw.Values[index]:R}; values must be within ±{DataMatrix.MaxMagnitude:R} (or scaled)."
+                : $"The training data's row {row}, column {column} ('{raw.ColumnNames[column]}') is {raw.Values[index]:R}, {measured.Values[index]:R} after scaling; scaled values must be within ±{DataMatrix.MaxMagnitude:R}.");
+        }
     }
 }
