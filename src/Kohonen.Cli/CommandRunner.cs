@@ -61,6 +61,11 @@ internal static class CommandRunner
             // The server could not be reached or failed: not the user's input.
             return Fail(console, e, verbose, e.Message, ExitCodes.Failure);
         }
+        catch (TrackingStoreException e)
+        {
+            // The store itself (a full disk, a read-only or damaged database): not the input's fault.
+            return Fail(console, e, verbose, e.Message, ExitCodes.Failure);
+        }
         catch (TrackingException e)
         {
             return Fail(console, e, verbose, e.Message, ExitCodes.Usage);

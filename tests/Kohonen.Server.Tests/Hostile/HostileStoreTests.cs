@@ -74,6 +74,30 @@ public sealed class HostileStoreTests : IAsyncLifetime
         TestContext.Current.TestOutputHelper?.WriteLine($"hostile store, damaged models: {count} requests answered 409 naming the run, 0 failures");
     }
 
+    [Fact]
+    public async Task AnUnreadableDatabaseKeepsTheServiceUpWithHealth503()
+    {
+        var folder = Path.Combine(_folder, "junk");
+        Directory.CreateDirectory(folder);
+        File.WriteAllBytes(Path.Combine(folder, "kohonen.db"), [.. Enumerable.Repeat((byte)'x', 8192)]);
+        Assert.Throws<TrackingStoreException>(() => SqliteTrackingStore.Open(folder));
+
+        await using var factory = new ServerFactory(new KohonenServerOptions { Store = SqliteTrackingStore.Unopened(folder), ApiKey = Key });
+        using var client = await factory.StartedClientAsync();
+
+        using var health = await client.GetAsync("/health", Token);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.Contains($"The store in '{folder}' cannot be used", await health.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+        foreach (var path in new[] { "/models", "/runs/0123456789abcdef0123456789abcdef", "/maps/0123456789abcdef0123456789abcdef/rgb.png" })
+        {
+            using var response = await client.GetAsync(path, Token);
+            var text = await response.Content.ReadAsStringAsync(Token);
+            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{path}: {response.StatusCode} {text}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains($"The store in '{folder}' cannot be used: the database file is damaged", text, StringComparison.Ordinal);
+        }
+    }
+
     private static async Task AssertProblemAsync(HttpResponseMessage response, string runId)
     {
         using (response)
