@@ -259,10 +259,17 @@ public sealed class SqliteTrackingStore : ITrackingStore
         await using var connection = Connect();
         try
         {
+            // The run and its owner in one transaction: a process killed at any moment leaves no
+            // RUNNING run that cannot be told from a live one (see RunOwner).
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO runs (run_id, experiment_id, name, status, start_time) VALUES (@RunId, @ExperimentId, @RunName, @status, @StartTime)",
                 new { run.RunId, ExperimentId = long.Parse(experimentId, CultureInfo.InvariantCulture), run.RunName, status = run.Status.ToName(), run.StartTime },
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
+                transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO tags (run_id, key, value) VALUES (@RunId, @Key, @Value)",
+                RunOwner.CurrentTags().Select(t => new { run.RunId, t.Key, t.Value }), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 19)
         {
