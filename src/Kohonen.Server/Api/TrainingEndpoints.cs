@@ -114,6 +114,11 @@ internal static class TrainingEndpoints
                     return (null, null, $"feature_names[{nullName}] is null; every feature name must be a string.");
                 }
 
+                if (request.FeatureNames?.FirstOrDefault(n => n.Length > SomModel.MaxFeatureNameLength) is { } tooLong)
+                {
+                    return (null, null, $"feature_names[{request.FeatureNames.ToList().IndexOf(tooLong)}] has {tooLong.Length} characters; at most {SomModel.MaxFeatureNameLength} are allowed.");
+                }
+
                 if (rows.Count == 0 || rows[0].Count == 0)
                 {
                     return (null, null, "\"data\" is empty.");

@@ -36,6 +36,8 @@ public sealed partial class SomModel
             throw new ArgumentException($"{dimension} features need {dimension} names; got {featureNames.Count}.", nameof(featureNames));
         }
 
+        CheckFeatureNames(featureNames);
+
         if (scaler is not null && scaler.Dimension != dimension)
         {
             throw new ArgumentException($"The scaler has {scaler.Dimension} features; the map has {dimension}.", nameof(scaler));
@@ -64,6 +66,22 @@ public sealed partial class SomModel
         Options = options;
         History = history is null ? [] : [.. history];
         Search = new NearestNode(codebook, dimension);
+    }
+
+    /// <summary>The longest feature name a map takes: 256 characters (so that a picture's labels and a
+    /// model file's header stay small); a longer one is refused at training and at load.</summary>
+    public const int MaxFeatureNameLength = 256;
+
+    /// <summary>Refuses a feature name longer than <see cref="MaxFeatureNameLength"/>, naming its position.</summary>
+    internal static void CheckFeatureNames(IReadOnlyList<string>? names)
+    {
+        for (var i = 0; names is not null && i < names.Count; i++)
+        {
+            if (names[i] is { Length: > MaxFeatureNameLength } name)
+            {
+                throw new ArgumentException($"Feature {i}'s name has {name.Length} characters; at most {MaxFeatureNameLength} are allowed.");
+            }
+        }
     }
 
     /// <summary>A model from a codebook given as [node][feature] floats (copied).</summary>

@@ -70,6 +70,7 @@ public sealed class SomTrainer
         }
 
         data.EnsureFinite();
+        SomModel.CheckFeatureNames(data.ColumnNames);
         var options = Options.Seed is null ? Options with { Seed = Random.Shared.Next() } : Options;
         var grid = options.CreateGrid();
         var scaler = data.FitScaler(options.Scaling);

@@ -23,6 +23,7 @@ public sealed class HostileRequestTests(TrainedStore trained) : IClassFixture<Tr
         { "GET", "/kohonen?width=abc", null, 400, "'width' is 'abc'" },
         { "GET", "/kohonen?seed=2147483648", null, 400, "'seed' is '2147483648'; it must be a whole number" },
         { "GET", "/kohonen?iterations=1e3", null, 400, "'iterations' is '1e3'" },
+        { "GET", "/kohonen?input_size=1&iterations=10000&width=200&height=100", null, 400, "iterations × width × height is 200000000; at most 100000000 is allowed." },
         { "GET", "/kohonen?input_size=%00", null, 400, "'input_size' is '?'" },
         { "GET", "/weights/a/b", null, 404, "There is no route GET /weights/a/b" },
         { "GET", "/weights/99999999999/0", null, 404, "There is no route" },
@@ -109,6 +110,7 @@ public sealed class HostileRequestTests(TrainedStore trained) : IClassFixture<Tr
         { "{\"data\":[[1,2],null]}", "data[1] is null" },
         { "{\"data\":[[1,2]],\"feature_names\":[\"a\",null]}", "feature_names[1] is null" },
         { "{\"data\":[[1,2],[1e20,3]]}", "row 1, column 0 ('x0') is 1E+20; values must be within ±1E+13" },
+        { "{\"data\":[[1,2]],\"feature_names\":[\"a\",\"" + new string('n', 300) + "\"]}", "feature_names[1] has 300 characters; at most 256 are allowed." },
     };
 
     [Theory]
@@ -158,5 +160,39 @@ public sealed class HostileRequestTests(TrainedStore trained) : IClassFixture<Tr
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("API key", await response.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AFloodOfDemoPicturesIsQueuedBoundedAndTheRestToldToComeBack()
+    {
+        await using var factory = new ServerFactory(new KohonenServerOptions { Store = trained.Store });
+        using var client = await factory.StartedClientAsync();
+
+        var flood = Enumerable.Range(0, 16).Select(_ => client.GetAsync("/kohonen?input_size=20&width=30&height=30&iterations=5000", Token)).ToArray();
+        var answers = await Task.WhenAll(flood);
+        using var prediction = await client.PostAsync("/predict-bmu", new StringContent("{\"data\":[0.1,0.2,0.3,0.4]}", Encoding.UTF8, "application/json"), Token);
+
+        try
+        {
+            Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, a.StatusCode.ToString()));
+            var busy = answers.Where(a => a.StatusCode == HttpStatusCode.ServiceUnavailable).ToList();
+            Assert.NotEmpty(busy);
+            Assert.True(answers.Count(a => a.StatusCode == HttpStatusCode.OK) >= 1);
+            foreach (var answer in busy)
+            {
+                Assert.Equal("1", answer.Headers.GetValues("Retry-After").Single());
+                Assert.Contains("requests are waiting", await answer.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+            }
+
+            Assert.Equal(HttpStatusCode.OK, prediction.StatusCode);
+            TestContext.Current.TestOutputHelper?.WriteLine($"/kohonen flood: {answers.Length} at once, {answers.Length - busy.Count} drawn, {busy.Count} told to retry (503, Retry-After)");
+        }
+        finally
+        {
+            foreach (var answer in answers)
+            {
+                answer.Dispose();
+            }
+        }
     }
 }
