@@ -367,7 +367,15 @@ internal static class TrainingEndpoints
             progress,
             run?.LatestValues() ?? new Dictionary<string, double>(),
             run?.Params ?? new Dictionary<string, string>(),
-            job?.Error,
+            job?.Error ?? Abandoned(run),
             $"/runs/{runId}/events");
     }
+
+    /// <summary>Why a RUNNING run of the store will never end by itself (its training was killed), or null.</summary>
+    private static string? Abandoned(Run? run) => run is null ? null : RunOwner.Liveness(run) switch
+    {
+        RunLiveness.OwnerGone => $"The training's process ({run.Tags.GetValueOrDefault(RunOwner.ProcessTag)} on {run.Tags.GetValueOrDefault(RunOwner.HostTag)}) is gone; the run will not end by itself (kohonen runs gc marks it).",
+        RunLiveness.Stale => $"The training has sent no heartbeat for over {RunOwner.StaleAfter.TotalMinutes:0} minutes; it was probably killed (kohonen runs gc marks it).",
+        _ => null,
+    };
 }

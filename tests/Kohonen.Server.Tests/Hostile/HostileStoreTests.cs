@@ -98,6 +98,23 @@ public sealed class HostileStoreTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task ARunWhoseTrainingWasKilledSaysSo()
+    {
+        using var gone = System.Diagnostics.Process.Start("true")!;
+        await gone.WaitForExitAsync(Token);
+        var experiment = await _store.GetOrCreateExperimentAsync("colors", Token);
+        var run = await _store.CreateRunAsync(experiment.ExperimentId, "killed", Token);
+        await _store.SetTagsAsync(run.RunId, new Dictionary<string, string> { [RunOwner.ProcessTag] = gone.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, Token);
+
+        await using var factory = new ServerFactory(new KohonenServerOptions { Store = _store, ApiKey = Key, Selection = new SelectionRules { RunId = _good } });
+        using var client = await factory.StartedClientAsync();
+        var status = JsonDocument.Parse(await client.GetStringAsync($"/runs/{run.RunId}", Token)).RootElement;
+
+        Assert.Equal("RUNNING", status.GetProperty("status").GetString());
+        Assert.Contains($"The training's process ({gone.Id} on {Environment.MachineName}) is gone", status.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
     private static async Task AssertProblemAsync(HttpResponseMessage response, string runId)
     {
         using (response)
