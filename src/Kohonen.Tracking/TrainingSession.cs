@@ -116,6 +116,7 @@ public sealed class TrainingSession(SomOptions options, DataSource input)
         try
         {
             await store.LogParamsAsync(runId, trainer.Options.ToParameters(), cancellationToken).ConfigureAwait(false);
+            await store.SetTagsAsync(runId, RunOwner.CurrentTags(), cancellationToken).ConfigureAwait(false);
             if (recording.Tags is { Count: > 0 } tags)
             {
                 await store.SetTagsAsync(runId, tags, cancellationToken).ConfigureAwait(false);
@@ -213,11 +214,20 @@ public sealed class TrainingSession(SomOptions options, DataSource input)
         }
     }
 
-    /// <summary>Writes the queued metrics about once a second until stopped.</summary>
+    /// <summary>Writes the queued metrics about once a second, and the heartbeat every
+    /// <see cref="RunOwner.HeartbeatEvery"/>, until stopped.</summary>
     private static async Task FlushAsync(ITrackingStore store, string runId, ConcurrentQueue<Metric> pending, CancellationToken stop)
     {
+        var beat = Stopwatch.StartNew();
         while (!stop.IsCancellationRequested)
         {
+            if (beat.Elapsed >= RunOwner.HeartbeatEvery)
+            {
+                // The heartbeat: a run whose beats stop was killed (see RunOwner.Liveness).
+                await store.SetTagsAsync(runId, RunOwner.Heartbeat(), CancellationToken.None).ConfigureAwait(false);
+                beat.Restart();
+            }
+
             try
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), stop).ConfigureAwait(false);

@@ -62,7 +62,7 @@ public class MissingValuesCommandTests : ScratchFolder
         var impute = await CliRun.InvokeAsync("impute", "--model", HandMadeModel(), "--data", data, "--out", PathOf("never.csv"));
 
         Assert.Equal(2, predict.ExitCode);
-        Assert.Equal("error: Row 1 has every value missing; a BMU needs at least one value.\n", predict.Error);
+        Assert.Equal($"error: {data}: Row 1 has every value missing; a BMU needs at least one value.\n", predict.Error);
         Assert.Equal(2, impute.ExitCode);
         Assert.Contains("Row 1 has every value missing", impute.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(PathOf("never.csv")));

@@ -68,7 +68,7 @@ internal sealed class ClusterTraining
         }
         catch (ArgumentException e)
         {
-            throw new UsageException($"--cluster: {e.Message}");
+            throw new UsageException($"--cluster: {CommandRunner.PlainMessage(e)}");
         }
 
         if (options.Algorithm != TrainingAlgorithm.Batch)
@@ -126,7 +126,7 @@ internal sealed class ClusterTraining
         }
         catch (ArgumentException e)
         {
-            throw new SettingsException($"KOHONEN_CLUSTER: {e.Message}");
+            throw new SettingsException($"KOHONEN_CLUSTER: {CommandRunner.PlainMessage(e)}");
         }
 
         return async (options, path, names, progress, cancellationToken) =>

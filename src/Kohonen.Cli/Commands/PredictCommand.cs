@@ -96,7 +96,16 @@ internal static class PredictCommand
                     $"the model expects {model.Dimension} features ({string.Join(", ", model.FeatureNames)}); {dataPath} gives {rows.Columns} ({string.Join(", ", rows.ColumnNames)}). Choose them with --columns.");
             }
 
-            var bmus = model.FindBmus(rows);
+            Bmu[] bmus;
+            try
+            {
+                bmus = model.FindBmus(rows);
+            }
+            catch (ArgumentException e)
+            {
+                // A value the map cannot measure (the core's range rule): name the file it came from.
+                throw new DataFormatException($"{dataPath}: {CommandRunner.PlainMessage(e)}", dataPath);
+            }
 
             // Read after the checked feature read, so the file has passed its limits (regular file,
             // bounded lines) before its id columns are read as text.

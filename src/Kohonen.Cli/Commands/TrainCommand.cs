@@ -229,6 +229,11 @@ internal static class TrainCommand
                 };
                 outcome = await ProgressDisplay.ShowAsync(progress => session.RunAsync(progress, cancellationToken), console, quiet, "train", options.Iterations).ConfigureAwait(false);
             }
+            catch (ArgumentException e) when (dataPath is not null && e.Message.StartsWith("The training data", StringComparison.Ordinal))
+            {
+                // A value the map cannot measure: name the file it came from.
+                throw new DataFormatException($"{dataPath}: {CommandRunner.PlainMessage(e)}", dataPath);
+            }
             finally
             {
                 if (store is not null)

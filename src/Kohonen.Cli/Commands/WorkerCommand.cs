@@ -34,7 +34,7 @@ internal static class WorkerCommand
             }
             catch (ArgumentException e)
             {
-                throw new UsageException($"--cluster: {e.Message}");
+                throw new UsageException($"--cluster: {CommandRunner.PlainMessage(e)}");
             }
 
             var root = r.GetValue(dataRoot) is { } given ? Path.GetFullPath(given, environment.WorkingDirectory) : settings.WorkerDataRoot;

@@ -58,7 +58,18 @@ internal static class PredictionEndpoints
                 return Problems.BadRequest("\"data\" has every value missing (null); a BMU needs at least one number.");
             }
 
-            return new PrewrittenJson<BmuResponse>(VectorJson.WriteBmu(served.Model.FindBmu(vector), served.Model));
+            Bmu bmu;
+            try
+            {
+                bmu = served.Model.FindBmu(vector);
+            }
+            catch (ArgumentException e)
+            {
+                // A value beyond the range the map measures in (the core's rule names it).
+                return Problems.BadRequest($"\"data\": {e.Message}");
+            }
+
+            return new PrewrittenJson<BmuResponse>(VectorJson.WriteBmu(bmu, served.Model));
         }
     }
 
@@ -98,7 +109,17 @@ internal static class PredictionEndpoints
                 }
             }
 
-            var bmus = model.FindBmus(new DataMatrix(values.AsSpan(0, rows * model.Dimension), rows, model.Dimension, model.FeatureNames));
+            Bmu[] bmus;
+            try
+            {
+                bmus = model.FindBmus(new DataMatrix(values.AsSpan(0, rows * model.Dimension), rows, model.Dimension, model.FeatureNames));
+            }
+            catch (ArgumentException e)
+            {
+                // A value beyond the range the map measures in (the core's rule names its row and column).
+                return Problems.BadRequest($"\"data\": {e.Message}");
+            }
+
             return new PrewrittenJson<BatchResponse>(VectorJson.WriteBatch(bmus, model));
         }
     }

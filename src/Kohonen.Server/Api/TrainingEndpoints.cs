@@ -105,6 +105,21 @@ internal static class TrainingEndpoints
 
             if (request.Data is { } rows)
             {
+                if (IndexOfNull(rows) is { } nullRow)
+                {
+                    return (null, null, $"data[{nullRow}] is null; every row must be a list of numbers.");
+                }
+
+                if (request.FeatureNames is { } given && IndexOfNull(given) is { } nullName)
+                {
+                    return (null, null, $"feature_names[{nullName}] is null; every feature name must be a string.");
+                }
+
+                if (request.FeatureNames?.FirstOrDefault(n => n.Length > SomModel.MaxFeatureNameLength) is { } tooLong)
+                {
+                    return (null, null, $"feature_names[{request.FeatureNames.ToList().IndexOf(tooLong)}] has {tooLong.Length} characters; at most {SomModel.MaxFeatureNameLength} are allowed.");
+                }
+
                 if (rows.Count == 0 || rows[0].Count == 0)
                 {
                     return (null, null, "\"data\" is empty.");
@@ -142,11 +157,12 @@ internal static class TrainingEndpoints
                     return (null, null, $"\"data_file\" '{request.DataFile}' has an unknown extension; allowed: {TrainingDataFile.Allowed}.");
                 }
 
-                data = TrainingDataFile.Read(path).Data;
-                if ((long)data.Rows * data.Columns > limits.MaxTrainingValues)
+                if (ReadBounded(path, limits.MaxTrainingValues) is not { } read)
                 {
-                    return (null, null, $"'{request.DataFile}' has {(long)data.Rows * data.Columns} values; at most {limits.MaxTrainingValues} are allowed.");
+                    return (null, null, $"'{request.DataFile}' has more than {limits.MaxTrainingValues} values; at most {limits.MaxTrainingValues} are allowed.");
                 }
+
+                data = read;
             }
 
             data.EnsureFinite();
@@ -175,6 +191,65 @@ internal static class TrainingEndpoints
             // SomOptionsException and OptionText's refusals carry messages without a C# parameter name.
             return (null, null, e.Message);
         }
+    }
+
+    /// <summary>The position of the first null item (JSON <c>null</c> inside a list), or null.</summary>
+    private static int? IndexOfNull<T>(IReadOnlyList<T> items)
+        where T : class
+    {
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] is null)
+            {
+                return i;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A data file's rows, or null as soon as it is known to hold more than <paramref name="maxValues"/>
+    /// values: a text file is read a few rows at a time and counted as it is read, a <c>.npy</c> file
+    /// is refused by its size (at most 8 bytes a value) before it is read, so an oversized file is never
+    /// read whole.
+    /// </summary>
+    private static DataMatrix? ReadBounded(string path, long maxValues)
+    {
+        if (TrainingDataFile.IsNpy(path))
+        {
+            const long HeaderBytes = 1 << 16;
+            return new FileInfo(path).Length > HeaderBytes + (maxValues * 8) ? null : TrainingDataFile.Read(path).Data;
+        }
+
+        var chunks = new List<DataMatrix>();
+        long values = 0;
+        var csv = new CsvReadOptions { Delimiter = TrainingDataFile.CsvDelimiter(path)!.Value };
+        foreach (var chunk in CsvDataReader.ReadChunks(path, csv, 256))
+        {
+            values += (long)chunk.Data.Rows * chunk.Data.Columns;
+            if (values > maxValues)
+            {
+                return null;
+            }
+
+            chunks.Add(chunk.Data);
+        }
+
+        if (chunks.Count == 0)
+        {
+            return TrainingDataFile.Read(path).Data;
+        }
+
+        var all = new float[values];
+        var offset = 0;
+        foreach (var chunk in chunks)
+        {
+            chunk.Values.CopyTo(all.AsSpan(offset));
+            offset += chunk.Values.Length;
+        }
+
+        return new DataMatrix(all, (int)(values / chunks[0].Columns), chunks[0].Columns, chunks[0].ColumnNames);
     }
 
     /// <summary>The file a request names, when it is a regular file inside the training-data folder
@@ -296,7 +371,15 @@ internal static class TrainingEndpoints
             progress,
             run?.LatestValues() ?? new Dictionary<string, double>(),
             run?.Params ?? new Dictionary<string, string>(),
-            job?.Error,
+            job?.Error ?? Abandoned(run),
             $"/runs/{runId}/events");
     }
+
+    /// <summary>Why a RUNNING run of the store will never end by itself (its training was killed), or null.</summary>
+    private static string? Abandoned(Run? run) => run is null ? null : RunOwner.Liveness(run) switch
+    {
+        RunLiveness.OwnerGone => $"The training's process ({run.Tags.GetValueOrDefault(RunOwner.ProcessTag)} on {run.Tags.GetValueOrDefault(RunOwner.HostTag)}) is gone; the run will not end by itself (kohonen runs gc marks it).",
+        RunLiveness.Stale => $"The training has sent no heartbeat for over {RunOwner.StaleAfter.TotalMinutes:0} minutes; it was probably killed (kohonen runs gc marks it).",
+        _ => null,
+    };
 }

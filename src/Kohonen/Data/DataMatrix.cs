@@ -226,6 +226,35 @@ public sealed class DataMatrix
     /// <summary>The backing array, for kernels inside the library (never handed out).</summary>
     internal float[] RawValues => _values;
 
+    /// <summary>
+    /// The largest magnitude a value may have where a map measures distances (its own units, or after
+    /// the model's scaling when it scales): 10¹³. Within it, and with a map's weights within
+    /// <see cref="MaxWeight"/>, a squared distance cannot overflow float32 for any number of features,
+    /// so every input has a correct BMU; beyond it the input is refused.
+    /// </summary>
+    public const float MaxMagnitude = 1e13f;
+
+    /// <summary>The largest magnitude a weight of a map with <paramref name="dimension"/> features may
+    /// have: √(float.MaxValue / (4·dimension)) − <see cref="MaxMagnitude"/> (about 5·10¹⁸ for 3 features,
+    /// 2·10¹⁴ for 2³¹), so that dimension·(input + weight)² stays within float.</summary>
+    internal static float MaxWeight(int dimension) =>
+        (float)(Math.Sqrt(float.MaxValue / (4.0 * Math.Max(dimension, 1))) - MaxMagnitude);
+
+    /// <summary>The position of the first value beyond ±<see cref="MaxMagnitude"/> (infinities included,
+    /// NaN not), or −1: the range rule, kept apart from <see cref="EnsureFinite"/>.</summary>
+    internal static int FirstBeyondRange(ReadOnlySpan<float> values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (Math.Abs(values[i]) > MaxMagnitude)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the row, column and value of the first
     /// infinite value, in row order; does nothing when there is none. NaN is a missing value and is
     /// allowed (<see cref="CountMissing"/>).</summary>

@@ -30,6 +30,14 @@ public sealed class FeatureScaler
             }
         }
 
+        foreach (var f in factor)
+        {
+            if (Math.Abs(f) > MaxFactor)
+            {
+                throw new ArgumentException($"A factor of {f:R} is beyond ±{MaxFactor:R}: it would send inputs a hair from the offset beyond the values a map measures.", nameof(factor));
+            }
+        }
+
         foreach (var o in offset)
         {
             if (!float.IsFinite(o))
@@ -42,6 +50,10 @@ public sealed class FeatureScaler
         _offset = offset.ToArray();
         _factor = factor.ToArray();
     }
+
+    /// <summary>The largest factor a scaler may have: 10²⁴ (a range or spread below 10⁻²⁴ is treated as
+    /// a constant feature, factor 1).</summary>
+    public const float MaxFactor = 1e24f;
 
     /// <summary>MinMax or ZScore.</summary>
     public Scaling Kind { get; }
@@ -163,8 +175,9 @@ public sealed class FeatureScaler
 
         for (var c = 0; c < dim; c++)
         {
-            // A range or spread below float resolution would give an infinite factor.
-            if (!float.IsFinite(factor[c]))
+            // A range or spread below float resolution would give an infinite factor, and one below
+            // 1/MaxFactor a factor that sends every other input beyond the values a map measures.
+            if (!float.IsFinite(factor[c]) || factor[c] > MaxFactor)
             {
                 factor[c] = 1f;
             }

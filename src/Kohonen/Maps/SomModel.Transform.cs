@@ -47,6 +47,7 @@ public sealed partial class SomModel
             vector = scaled;
         }
 
+        CheckMeasurable(input, vector, "The input");
         DistancesTo(vector, destination);
     }
 

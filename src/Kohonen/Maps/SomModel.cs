@@ -39,16 +39,24 @@ public sealed partial class SomModel
             throw new ArgumentException($"{dimension} features need {dimension} names; got {featureNames.Count}.", nameof(featureNames));
         }
 
+        CheckFeatureNames(featureNames);
+
         if (scaler is not null && scaler.Dimension != dimension)
         {
             throw new ArgumentException($"The scaler has {scaler.Dimension} features; the map has {dimension}.", nameof(scaler));
         }
 
+        var maxWeight = DataMatrix.MaxWeight(dimension);
         for (var i = 0; i < codebook.Length; i++)
         {
             if (!float.IsFinite(codebook[i]))
             {
                 throw new ArgumentException($"Weight {i % dimension} of node {i / dimension} is {codebook[i]}; weights must be finite.", nameof(codebook));
+            }
+
+            if (Math.Abs(codebook[i]) > maxWeight)
+            {
+                throw new ArgumentException($"Weight {i % dimension} of node {i / dimension} is {codebook[i]:R}; weights of a map of {dimension} features must be within ±{maxWeight:R}.", nameof(codebook));
             }
         }
 
@@ -62,6 +70,22 @@ public sealed partial class SomModel
         History = history is null ? [] : [.. history];
         Search = new NearestNode(codebook, dimension);
         OtherSearch = Distance == DistanceMetric.Euclidean ? null : new DistanceSearch(codebook, dimension, Distance);
+    }
+
+    /// <summary>The longest feature name a map takes: 256 characters (so that a picture's labels and a
+    /// model file's header stay small); a longer one is refused at training and at load.</summary>
+    public const int MaxFeatureNameLength = 256;
+
+    /// <summary>Refuses a feature name longer than <see cref="MaxFeatureNameLength"/>, naming its position.</summary>
+    internal static void CheckFeatureNames(IReadOnlyList<string>? names)
+    {
+        for (var i = 0; names is not null && i < names.Count; i++)
+        {
+            if (names[i] is { Length: > MaxFeatureNameLength } name)
+            {
+                throw new ArgumentException($"Feature {i}'s name has {name.Length} characters; at most {MaxFeatureNameLength} are allowed.");
+            }
+        }
     }
 
     /// <summary>A model from a codebook given as [node][feature] floats (copied).</summary>
@@ -134,6 +158,7 @@ public sealed partial class SomModel
             vector = scaled;
         }
 
+        CheckMeasurable(input, vector, "The input");
         if (OtherSearch is { } other)
         {
             RefuseMissingValues(vector);
@@ -259,7 +284,30 @@ public sealed partial class SomModel
             throw new ArgumentException($"Row {empty} has every value missing; a BMU needs at least one value.", nameof(data));
         }
 
-        return Scaler is null ? data : Scaler.Transform(data);
+        var scaled = Scaler is null ? data : Scaler.Transform(data);
+        var index = DataMatrix.FirstBeyondRange(scaled.Values);
+        if (index >= 0)
+        {
+            var (row, column) = (index / Dimension, index % Dimension);
+            throw new ArgumentException(Scaler is null
+                ? $"Row {row}, column {column} ('{FeatureNames[column]}') is {data.Values[index]:R}; values must be within ±{DataMatrix.MaxMagnitude:R}."
+                : $"Row {row}, column {column} ('{FeatureNames[column]}') is {data.Values[index]:R}, {scaled.Values[index]:R} after the map's scaling; scaled values must be within ±{DataMatrix.MaxMagnitude:R}.");
+        }
+
+        return scaled;
+    }
+
+    /// <summary>Refuses an input whose value, where distances are measured (after the scaler), is beyond
+    /// ±<see cref="DataMatrix.MaxMagnitude"/>, so that no distance overflows.</summary>
+    private void CheckMeasurable(ReadOnlySpan<float> input, ReadOnlySpan<float> measured, string what)
+    {
+        var i = DataMatrix.FirstBeyondRange(measured);
+        if (i >= 0)
+        {
+            throw new ArgumentException(Scaler is null
+                ? $"{what}'s value {i} ('{FeatureNames[i]}') is {input[i]:R}; values must be within ±{DataMatrix.MaxMagnitude:R}."
+                : $"{what}'s value {i} ('{FeatureNames[i]}') is {input[i]:R}, {measured[i]:R} after the map's scaling; scaled values must be within ±{DataMatrix.MaxMagnitude:R}.");
+        }
     }
 
     /// <summary>The BMUs of rows some of which have missing values: those over their present features

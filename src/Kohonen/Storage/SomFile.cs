@@ -529,7 +529,8 @@ public static partial class SomFile
         }
         catch (ArgumentException e)
         {
-            throw new SomFormatException(sourceName, $"the {what} it describes is not valid: {Printable(e.Message)}");
+            var message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+            throw new SomFormatException(sourceName, $"the {what} it describes is not valid: {Printable(message)}");
         }
     }
 }

@@ -172,6 +172,7 @@ public sealed class SomTrainer
             throw new ArgumentException("Every row of the training data has every value missing; a map needs rows with at least one value.", nameof(data));
         }
 
+        SomModel.CheckFeatureNames(data.ColumnNames);
         options = options.Seed is null ? options with { Seed = Random.Shared.Next() } : options;
         var grid = options.CreateGrid();
         if (!keepScaler)
@@ -180,6 +181,7 @@ public sealed class SomTrainer
         }
 
         var rows = data.ToTraining(scaler);
+        EnsureMeasurable(data, rows, scaler);
         var random = new SomRandom(options.Seed!.Value);
         var codebook = start(rows, grid, random, scaler);
         var threads = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount;
@@ -193,6 +195,32 @@ public sealed class SomTrainer
             BatchTrainer.Train(codebook, grid, run);
         }
 
+        var maxWeight = DataMatrix.MaxWeight(data.Columns);
+        if (Array.FindIndex(codebook, w => Math.Abs(w) > maxWeight) is var far and >= 0)
+        {
+            throw new TrainingDivergedException(
+                $"The training diverged: weight {far % data.Columns} of node {far / data.Columns} reached {codebook[far]:R}, beyond ±{maxWeight:R}. Try a smaller learning rate, another neighborhood, or scaled data.");
+        }
+
         return new SomModel(grid, data.Columns, codebook, data.ColumnNames, scaler, options, run.History);
+    }
+
+    /// <summary>Refuses in-memory training data with a value beyond ±<see cref="DataMatrix.MaxMagnitude"/>
+    /// where distances are measured (after the scaler); streamed rows are checked as they are read.</summary>
+    private static void EnsureMeasurable(DataSource data, TrainingData rows, FeatureScaler? scaler)
+    {
+        if (rows.Whole is not { } measured || data.Whole is not { } raw)
+        {
+            return;
+        }
+
+        var index = DataMatrix.FirstBeyondRange(measured.Values);
+        if (index >= 0)
+        {
+            var (row, column) = (index / raw.Columns, index % raw.Columns);
+            throw new ArgumentException(scaler is null
+                ? $"The training data's row {row}, column {column} ('{raw.ColumnNames[column]}') is {raw.Values[index]:R}; values must be within ±{DataMatrix.MaxMagnitude:R} (or scaled)."
+                : $"The training data's row {row}, column {column} ('{raw.ColumnNames[column]}') is {raw.Values[index]:R}, {measured.Values[index]:R} after scaling; scaled values must be within ±{DataMatrix.MaxMagnitude:R}.");
+        }
     }
 }
