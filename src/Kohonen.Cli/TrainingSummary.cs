@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Kohonen.Cli;
 
 /// <summary>What <c>kohonen train --json</c> and <c>kohonen demo colors --json</c> print. <see cref="RunId"/>
@@ -23,4 +25,9 @@ internal sealed record TrainingSummary(
     double? TopographicError,
     IReadOnlyList<string> Pictures,
     long PeakWorkingSetBytes,
-    string? Experiment = null);
+    string? Experiment = null)
+{
+    /// <summary>How the data file was read (header, delimiter, missing values); null without one.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DataSummary? Data { get; init; }
+}

@@ -50,6 +50,7 @@ internal static class TrainCommand
         var noPlots = new Option<bool>("--no-plots") { Description = "Do not write the U-matrix, component planes and training curve beside the model." };
         var json = CommonOptions.Json();
         var quietFlag = CommonOptions.Quiet();
+        var reading = new DataOptions();
 
         var command = new Command("train", "Train a self-organizing map on a data file and save the model.")
         {
@@ -60,6 +61,8 @@ internal static class TrainCommand
         {
             command.Options.Add(option);
         }
+
+        reading.AddTo(command);
 
         command.SetAction((r, cancellationToken) => CommandRunner.RunAsync(console, CommonOptions.IsVerbose(r, environment), async () =>
         {
@@ -108,8 +111,9 @@ internal static class TrainCommand
             var kept = KeptOptions.From(r.GetValue(labelColumn), r.GetValue(targetColumn), r.GetValue(supervised), r.GetValue(labelWeight), r.GetValue(clusters), EnumOption.Value(r, clusterMethod, SegmentMethod.KMeans));
             var rowsPerChunk = r.GetValue(batchSize) ?? settings.BatchSize;
             var quiet = r.GetValue(quietFlag) || r.GetValue(json);
-            using var streamed = rowsPerChunk is null ? null : OpenStream(dataPath, rowsPerChunk.Value, r.GetValue(columns), kept.Column,
-                quiet ? null : temporary => console.Error.WriteLine($"Reading {dataPath} {rowsPerChunk:N0} rows at a time into {temporary} (deleted at the end) ..."));
+            var read = reading.From(r);
+            using var streamed = rowsPerChunk is null ? null : await OpenStreamAsync(dataPath, rowsPerChunk.Value, r.GetValue(columns), kept.Column, read,
+                quiet ? null : temporary => console.Error.WriteLine($"Reading {dataPath} {rowsPerChunk:N0} rows at a time into {temporary} (deleted at the end) ..."), cancellationToken).ConfigureAwait(false);
             CsvData? table = null;
             DataSource input;
             if (streamed is not null)
@@ -126,8 +130,8 @@ internal static class TrainCommand
             {
                 table = dataPath is null
                     ? new CsvData(SampleData.Uniform(settings.Samples, settings.InputDim, options.Seed!.Value), null)
-                    : DataFiles.Read(dataPath, "--data", DataFiles.Columns(r.GetValue(columns)), kept.Column);
-                input = DataSource.FromMatrix(table.Data);
+                    : await DataFiles.ReadAsync(dataPath, "--data", DataFiles.Columns(r.GetValue(columns)), kept.Column, read, null, cancellationToken).ConfigureAwait(false);
+                input = DataSource.FromCsv(table);
             }
 
             var plan = kept.Plan(table, streamed, options);
@@ -136,6 +140,15 @@ internal static class TrainCommand
 
             // Checked before anything is said or stored: options that cannot train leave nothing behind.
             options.Validate();
+            var readCounts = dataPath is null ? null : streamed?.Counts ?? table;
+            if (!quiet && readCounts is not null)
+            {
+                foreach (var notice in DataFiles.Notices(dataPath!, readCounts, read))
+                {
+                    console.Error.WriteLine(notice);
+                }
+            }
+
             if (!quiet)
             {
                 console.Error.WriteLine(streamed is not null
@@ -183,7 +196,11 @@ internal static class TrainCommand
                 }
             }
 
-            SummaryPrinter.Print(console, SummaryPrinter.Summarize("train", path, outcome, input.Rows, written) with { Experiment = outcome.RunId is null ? null : experiment }, r.GetValue(json));
+            SummaryPrinter.Print(console, SummaryPrinter.Summarize("train", path, outcome, input.Rows, written) with
+            {
+                Experiment = outcome.RunId is null ? null : experiment,
+                Data = readCounts is null ? null : DataSummary.Of(dataPath!, readCounts, read),
+            }, r.GetValue(json));
             return ExitCodes.Success;
         }));
         return command;
@@ -213,9 +230,9 @@ internal static class TrainCommand
         return data is null ? pictures : [.. pictures, new("pictures/hits.png", MapPictures.HitMap(model, data))];
     }
 
-    /// <summary>The file --batch-size streams (.npy as it is, CSV or TSV converted to a temporary .npy
-    /// a chunk at a time); anything else is a usage error saying what to do.</summary>
-    private static DataFiles.Streamed OpenStream(string? path, int rowsPerChunk, string[]? columns, string? labelColumn, Action<string>? converting)
+    /// <summary>The file --batch-size streams (.npy as it is, CSV, TSV or Parquet converted to a
+    /// temporary .npy a chunk at a time); anything else is a usage error saying what to do.</summary>
+    private static Task<DataFiles.Streamed> OpenStreamAsync(string? path, int rowsPerChunk, string[]? columns, string? labelColumn, DataReading reading, Action<string>? converting, CancellationToken cancellationToken)
     {
         if (rowsPerChunk < 1)
         {
@@ -224,10 +241,10 @@ internal static class TrainCommand
 
         if (path is null)
         {
-            throw new UsageException("--batch-size streams a data file: give it as --data FILE (.npy, .csv, .tsv or .txt).");
+            throw new UsageException("--batch-size streams a data file: give it as --data FILE (.npy, .csv, .tsv, .txt or .parquet).");
         }
 
-        return DataFiles.Streamed.Open(path, "--data", rowsPerChunk, DataFiles.Columns(columns), labelColumn, converting);
+        return DataFiles.Streamed.OpenAsync(path, "--data", rowsPerChunk, DataFiles.Columns(columns), labelColumn, reading, converting, cancellationToken);
     }
 
     /// <summary>--iterations counts online passes, --epochs batch epochs; together they conflict.</summary>
