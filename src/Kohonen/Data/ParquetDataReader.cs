@@ -248,7 +248,10 @@ public static class ParquetDataReader
         }
     }
 
-    private static bool IsText(Field field) => field is DataField { IsArray: false } data && data.ClrType == typeof(string);
+    private static bool IsText(Field field) => field is DataField { IsArray: false } data && IsTextType(data.ClrType);
+
+    /// <summary>Text: Parquet.Net gives a string column as string or, untyped, as memory of chars.</summary>
+    private static bool IsTextType(Type type) => type == typeof(string) || type == typeof(ReadOnlyMemory<char>);
 
     private static bool IsNumeric(Type type) =>
         type == typeof(float) || type == typeof(double) || type == typeof(decimal)
@@ -258,7 +261,7 @@ public static class ParquetDataReader
     private static string TypeName(Field field) => field switch
     {
         DataField { IsArray: true } => "lists",
-        DataField data when data.ClrType == typeof(string) => "text",
+        DataField data when IsTextType(data.ClrType) => "text",
         DataField data => data.ClrType.Name switch
         {
             "Boolean" => "true/false values",
@@ -318,7 +321,7 @@ public static class ParquetDataReader
     /// <summary>One column's values as text (numbers in the invariant culture), null for a null.</summary>
     private static async ValueTask<string?[]> ReadTextAsync(ParquetRowGroupReader group, DataField field, int n, CancellationToken cancellationToken)
     {
-        if (field.ClrType == typeof(string))
+        if (IsTextType(field.ClrType))
         {
             var buffer = new string?[n];
             await group.ReadAsync(field, buffer.AsMemory(), null, cancellationToken).ConfigureAwait(false);
