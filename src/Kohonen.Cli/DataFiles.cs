@@ -164,7 +164,7 @@ internal static class DataFiles
         public long SkippedRows { get; }
 
         /// <summary>What the conversion read, for <see cref="Notices"/>.</summary>
-        public CsvData Counts => new(DataMatrix.FromRows(Array.Empty<float[]>(), null), null) { Header = Header, Delimiter = Delimiter, MissingCells = MissingCells, SkippedRows = SkippedRows };
+        public CsvData Counts => new(new DataMatrix(ReadOnlySpan<float>.Empty, 0, 1), null) { Header = Header, Delimiter = Delimiter, MissingCells = MissingCells, SkippedRows = SkippedRows };
 
         /// <summary>Opens <paramref name="path"/>; <paramref name="converting"/> is told before a text
         /// or Parquet file is converted (it reads the whole file once).</summary>
@@ -208,7 +208,7 @@ internal static class DataFiles
                 }
 
                 writer.Complete();
-                var counts = new CsvData(DataMatrix.FromRows(Array.Empty<float[]>(), null), null) { Header = header, Delimiter = delimiter, MissingCells = missing, SkippedRows = skipped };
+                var counts = new CsvData(new DataMatrix(ReadOnlySpan<float>.Empty, 0, 1), null) { Header = header, Delimiter = delimiter, MissingCells = missing, SkippedRows = skipped };
                 return new Streamed(DataSource.FromNpy(temporary, rowsPerChunk, names), temporary, labels, counts);
             }
             catch

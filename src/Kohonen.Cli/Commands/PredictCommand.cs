@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text;
 using Kohonen.Cli.Settings;
 using Kohonen.Tracking;
@@ -71,6 +72,7 @@ internal static class PredictCommand
             }
 
             var idNames = DataFiles.Columns(r.GetValue(idColumns)) ?? [];
+            CheckIdColumns(dataPath, idNames, read);
             var chosen = DataFiles.Columns(r.GetValue(columns)) ?? await ModelColumnsAsync(model, dataPath, read, idNames, cancellationToken).ConfigureAwait(false);
             var table = await DataFiles.ReadAsync(dataPath, "--data", chosen, null, read, idNames, cancellationToken).ConfigureAwait(false);
             var rows = DataFiles.ForModel(dataPath, table);
@@ -80,12 +82,12 @@ internal static class PredictCommand
                     $"the model expects {model.Dimension} features ({string.Join(", ", model.FeatureNames)}); {dataPath} gives {rows.Columns} ({string.Join(", ", rows.ColumnNames)}). Choose them with --columns.");
             }
 
+            var bmus = model.FindBmus(rows);
             foreach (var notice in DataFiles.Notices(dataPath, table, read))
             {
                 console.Error.WriteLine(notice);
             }
 
-            var bmus = model.FindBmus(rows);
             var ids = idNames.Select(n => (n, table.TextColumns[n])).ToList();
             var csv = PredictionCsv.Write(model, bmus, ids, table.RowNumbers);
 
@@ -102,6 +104,40 @@ internal static class PredictCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>Refuses id columns a file cannot have, before its rows are read: any of a .npy array,
+    /// and names that a CSV/TSV header lacks (or, without a header, that are not 0-based indices).</summary>
+    private static void CheckIdColumns(string dataPath, IReadOnlyList<string> idNames, DataReading reading)
+    {
+        if (idNames.Count == 0 || !File.Exists(dataPath))
+        {
+            return;
+        }
+
+        if (TrainingDataFile.IsNpy(dataPath))
+        {
+            throw new UsageException($"--id-column applies to CSV, TSV and Parquet files; '{dataPath}' is a .npy array (it has no named columns).");
+        }
+
+        if (DataFiles.CsvDelimiter(dataPath) is null)
+        {
+            return;
+        }
+
+        var header = CsvDataReader.ReadHeader(dataPath, reading.Csv(textColumns: idNames));
+        foreach (var name in idNames)
+        {
+            if (header is not null && !header.Contains(name) && !int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                throw new UsageException($"--id-column: '{dataPath}' has no column '{name}'; the columns are: {string.Join(", ", header)}.");
+            }
+
+            if (header is null && !int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                throw new UsageException($"--id-column: '{dataPath}' has no header, so its columns are chosen by 0-based index; '{name}' is not one.");
+            }
+        }
     }
 
     /// <summary>Loads a model; a missing file is a usage error.</summary>

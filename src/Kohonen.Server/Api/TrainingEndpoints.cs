@@ -141,7 +141,12 @@ internal static class TrainingEndpoints
                     return (null, null, $"\"data_file\" '{request.DataFile}' has an unknown extension; allowed: {TrainingDataFile.Allowed}.");
                 }
 
-                data = TrainingDataFile.Read(path).Data;
+                if (ReadOptions(request) is { Problem: { } refused })
+                {
+                    return (null, null, refused);
+                }
+
+                data = TrainingDataFile.Read(path, ReadOptions(request).Options).Data;
                 if ((long)data.Rows * data.Columns > limits.MaxTrainingValues)
                 {
                     return (null, null, $"'{request.DataFile}' has {(long)data.Rows * data.Columns} values; at most {limits.MaxTrainingValues} are allowed.");
@@ -171,6 +176,63 @@ internal static class TrainingEndpoints
             // SomOptionsException and OptionText's refusals carry messages without a C# parameter name.
             return (null, null, e.Message);
         }
+    }
+
+    /// <summary>How a request's data file is read: its <c>header</c>, <c>delimiter</c>, <c>missing</c>
+    /// and <c>max_missing</c>, or the problem with one of them.</summary>
+    private static (CsvReadOptions Options, string? Problem) ReadOptions(TrainRequest request)
+    {
+        var options = new CsvReadOptions();
+        switch (request.Header?.ToLowerInvariant())
+        {
+            case null or "auto":
+                break;
+            case "yes":
+                options = options with { HasHeader = true };
+                break;
+            case "no":
+                options = options with { HasHeader = false };
+                break;
+            default:
+                return (options, $"\"header\" is '{request.Header}'; allowed: auto, yes, no.");
+        }
+
+        switch (request.Delimiter)
+        {
+            case null:
+                break;
+            case "tab" or "\t":
+                options = options with { Delimiter = '\t' };
+                break;
+            case { Length: 1 } d when d[0] is not ('"' or '\r' or '\n' or '.' or '-' or '+') && !char.IsLetterOrDigit(d[0]):
+                options = options with { Delimiter = d[0] };
+                break;
+            default:
+                return (options, $"\"delimiter\" is '{request.Delimiter}'; allowed: one character such as ',', ';' or '|' (not a letter, digit, quote, '.', '-' or '+'), or \"tab\".");
+        }
+
+        switch (request.Missing?.ToLowerInvariant())
+        {
+            case null or "allow":
+                break;
+            case "error":
+                options = options with { Missing = MissingValues.Error };
+                break;
+            default:
+                return (options, $"\"missing\" is '{request.Missing}'; allowed: allow, error.");
+        }
+
+        if (request.MaxMissing is { } share)
+        {
+            if (share is not (>= 0 and <= 1))
+            {
+                return (options, $"\"max_missing\" is {share.ToString(CultureInfo.InvariantCulture)}; allowed: a share in [0, 1].");
+            }
+
+            options = options with { MaxMissing = share };
+        }
+
+        return (options, null);
     }
 
     /// <summary>The file a request names, when it is a regular file inside the training-data folder
