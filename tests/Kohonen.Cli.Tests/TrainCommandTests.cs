@@ -256,7 +256,7 @@ public class StreamedTrainCommandTests : ScratchFolder
         Assert.Equal(2, pca.ExitCode);
         Assert.Contains("error: --init pca needs the data in memory", pca.Error, StringComparison.Ordinal);
         Assert.Equal((2, "error: --batch-size must be 1 or more; got 0.\n"), (zero.ExitCode, zero.Error));
-        Assert.Equal((2, "error: --batch-size streams a data file: give it as --data FILE (.npy, .csv, .tsv or .txt).\n"), (noData.ExitCode, noData.Error));
+        Assert.Equal((2, "error: --batch-size streams a data file: give it as --data FILE (.npy, .csv, .tsv, .txt or .parquet).\n"), (noData.ExitCode, noData.Error));
         Assert.False(File.Exists(PathOf("m.som")));
     }
 }
