@@ -23,7 +23,52 @@ internal static class DataFiles
         }
 
         var options = TextOptions(path, flag, columns, labelColumn, reading ?? DataReading.Default, textColumns);
-        return options is null ? new CsvData(NpyFile.Read(path), null) : CsvDataReader.Read(path, options);
+        if (options is not null)
+        {
+            return CsvDataReader.Read(path, options);
+        }
+
+        var array = NpyFile.Read(path);
+        return new CsvData(NpyNames(path, array.Columns) is { } names ? new DataMatrix(array.Values, array.Rows, array.Columns, names) : array, null);
+    }
+
+    /// <summary>The most bytes a names file beside a .npy array may have: 16 MiB.</summary>
+    private const long MaxNamesBytes = 16 << 20;
+
+    /// <summary>
+    /// The feature names of a .npy array from the text file beside it, <c>NAME.names.txt</c> for
+    /// <c>NAME.npy</c>: one name per line, as many as the array has columns; null when there is none.
+    /// </summary>
+    /// <exception cref="UsageException">The names file does not give one name per column, or a name
+    /// is empty or holds a control character.</exception>
+    public static IReadOnlyList<string>? NpyNames(string path, int columns)
+    {
+        var sidecar = Path.ChangeExtension(path, ".names.txt");
+        if (!File.Exists(sidecar))
+        {
+            return null;
+        }
+
+        if (new FileInfo(sidecar).Length > MaxNamesBytes)
+        {
+            throw new UsageException($"{sidecar}: the names file is larger than {MaxNamesBytes >> 20} MiB.");
+        }
+
+        var names = File.ReadAllLines(sidecar).Select(l => l.Trim()).ToList();
+        while (names.Count > 0 && names[^1].Length == 0)
+        {
+            names.RemoveAt(names.Count - 1);
+        }
+
+        if (names.Count != columns)
+        {
+            throw new UsageException($"{sidecar}: {names.Count} name(s), but {Path.GetFileName(path)} has {columns} column(s); give one name per line, one per column.");
+        }
+
+        var bad = names.FindIndex(n => n.Length == 0 || n.Any(char.IsControl));
+        return bad < 0
+            ? names
+            : throw new UsageException($"{sidecar}, line {bad + 1}: a name must be non-empty, without control characters.");
     }
 
     /// <summary>Reads a data file of any kind, Parquet included; <paramref name="flag"/> names the
@@ -183,7 +228,14 @@ internal static class DataFiles
             }
             else
             {
-                return new Streamed(DataSource.FromNpy(path, rowsPerChunk), null, null, null);
+                var source = DataSource.FromNpy(path, rowsPerChunk);
+                if (NpyNames(path, source.Columns) is not { } named)
+                {
+                    return new Streamed(source, null, null, null);
+                }
+
+                source.Dispose();
+                return new Streamed(DataSource.FromNpy(path, rowsPerChunk, named), null, null, null);
             }
 
             var temporary = Path.Combine(Path.GetTempPath(), $"kohonen-stream-{Guid.NewGuid():N}.npy");

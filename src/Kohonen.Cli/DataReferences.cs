@@ -45,6 +45,6 @@ internal static class DataReferences
         }
 
         using var reader = DataSource.FromNpy(path, rowsPerChunk: 1);
-        return new DataReference(name, fingerprint, reader.ColumnNames, reader.Columns);
+        return new DataReference(name, fingerprint, DataFiles.NpyNames(path, reader.Columns) ?? reader.ColumnNames, reader.Columns);
     }
 }

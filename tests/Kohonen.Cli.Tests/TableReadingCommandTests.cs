@@ -231,4 +231,24 @@ public class TableReadingCommandTests : ScratchFolder
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.True(new FileInfo(PathOf("hits.png")).Length > 0);
     }
+
+    [Fact]
+    public async Task ANamesFileBesideANpyArrayNamesItsFeatures()
+    {
+        var npy = PathOf("rows.npy");
+        NpyFile.Write(npy, DataMatrix.FromRows([[0f, 1f, 0f], [2f, 0f, 0f], [1f, 1f, 0f], [0f, 0f, 0f]]));
+        File.WriteAllText(PathOf("rows.names.txt"), "red\ngreen\nblue\n\n");
+        string[] common = ["--data", npy, "--epochs", "2", "--width", "2", "--height", "2", "--sigma", "1.5", "--seed", "1", "--no-track", "--no-plots"];
+
+        var whole = await CliRun.InvokeAsync(["train", .. common, "--out", PathOf("whole.som")]);
+        var streamed = await CliRun.InvokeAsync(["train", .. common, "--out", PathOf("streamed.som"), "--batch-size", "3"]);
+        File.WriteAllText(PathOf("rows.names.txt"), "red\ngreen\n");
+        var wrong = await CliRun.InvokeAsync(["train", .. common, "--out", PathOf("wrong.som")]);
+
+        Assert.True(whole.ExitCode == 0, whole.ToString());
+        Assert.True(streamed.ExitCode == 0, streamed.ToString());
+        Assert.Equal(["red", "green", "blue"], SomFile.Load(PathOf("whole.som")).FeatureNames);
+        Assert.Equal(["red", "green", "blue"], SomFile.Load(PathOf("streamed.som")).FeatureNames);
+        Assert.Equal((2, $"error: {PathOf("rows.names.txt")}: 2 name(s), but rows.npy has 3 column(s); give one name per line, one per column.\n"), (wrong.ExitCode, wrong.Error));
+    }
 }
