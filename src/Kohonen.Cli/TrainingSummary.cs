@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Kohonen.Cli;
 
 /// <summary>What <c>kohonen train --json</c> and <c>kohonen demo colors --json</c> print. <see cref="RunId"/>
@@ -26,4 +28,9 @@ internal sealed record TrainingSummary(
     long PeakWorkingSetBytes,
     string? Experiment = null,
     double? TrainingAccuracy = null,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] ClusterSummary? Cluster = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ClusterSummary? Cluster = null)
+{
+    /// <summary>How the data file was read (header, delimiter, missing values); null without one.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DataSummary? Data { get; init; }
+}

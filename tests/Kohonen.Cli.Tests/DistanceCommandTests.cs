@@ -40,9 +40,11 @@ public class DistanceCommandTests : ScratchFolder
             // The nearest node by Σ|x − w|, the first of equals, and that distance.
             var distances = Enumerable.Range(0, 12).Select(k => Enumerable.Range(0, 4).Aggregate(0f, (s, f) => s + Math.Abs(loaded.Codebook[(k * 4) + f] - rows[r][f]))).ToArray();
             var best = Array.IndexOf(distances, distances.Min());
+            // row,bmu_x,bmu_y,distance
             var cells = lines[r + 1].Split(',');
-            Assert.Equal((best % 4, best / 4), (int.Parse(cells[0], CultureInfo.InvariantCulture), int.Parse(cells[1], CultureInfo.InvariantCulture)));
-            Assert.Equal(distances[best], float.Parse(cells[2], CultureInfo.InvariantCulture));
+            Assert.Equal(r + 1, int.Parse(cells[0], CultureInfo.InvariantCulture));
+            Assert.Equal((best % 4, best / 4), (int.Parse(cells[1], CultureInfo.InvariantCulture), int.Parse(cells[2], CultureInfo.InvariantCulture)));
+            Assert.Equal(distances[best], float.Parse(cells[3], CultureInfo.InvariantCulture));
         }
 
         var evaluated = await CliRun.InvokeAsync("evaluate", "--model", model, "--data", data);

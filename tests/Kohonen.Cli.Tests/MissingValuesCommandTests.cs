@@ -32,8 +32,9 @@ public class MissingValuesCommandTests : ScratchFolder
         Assert.True(run.ExitCode == 0, run.ToString());
         var lines = run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         // r = 2 alone: nodes (2, 0) and (2, 1) tie, the lower index wins. b = 11 alone: node (1, 1).
-        Assert.Equal("2,0,0", lines[1]);
-        Assert.Equal("1,1,0", lines[2]);
+        // Each line starts with the data row's number.
+        Assert.Equal("1,2,0,0", lines[1]);
+        Assert.Equal("2,1,1,0", lines[2]);
     }
 
     [Fact]

@@ -292,6 +292,41 @@ public sealed class OperationTests : StoreFolder
     }
 
     [Fact]
+    public async Task ADataFileIsReadWithTheRequestsHeaderDelimiterAndMissingOptions()
+    {
+        await TrainAsync(3, 1);
+        var folder = Directory.CreateDirectory(Path.Combine(Folder, "train-data")).FullName;
+        File.WriteAllText(Path.Combine(folder, "semi.csv"), "1;0;0\n0;1;0\n0;;1\n0.5;0.5;0.5\n");
+        await using var factory = Factory(o => o with { TrainingDataDirectory = folder });
+        using var client = await factory.StartedClientAsync();
+
+        async Task<string?> RefusalAsync(string options)
+        {
+            var body = $$"""{"data_file": "semi.csv", "width": 3, "height": 3, "iterations": 20, {{options}}}""";
+            var problem = await BodyAsync(await client.SendAsync(WithKey(HttpMethod.Post, "/train", body: body), Token), HttpStatusCode.BadRequest);
+            return problem.GetProperty("detail").GetString();
+        }
+
+        Assert.Equal("\"header\" is 'maybe'; allowed: auto, yes, no.", await RefusalAsync("\"header\": \"maybe\""));
+        Assert.Equal("\"delimiter\" is 'ab'; allowed: one character such as ',', ';' or '|' (not a letter, digit, quote, '.', '-' or '+'), or \"tab\".", await RefusalAsync("\"delimiter\": \"ab\""));
+        Assert.Equal("\"missing\" is 'skip'; allowed: allow, error.", await RefusalAsync("\"missing\": \"skip\""));
+        Assert.Equal("\"max_missing\" is 2; allowed: a share in [0, 1].", await RefusalAsync("\"max_missing\": 2"));
+        Assert.Equal("semi.csv, line 3, column 2 (index 1): the cell is empty; missing values are refused here, every feature value must be a number.",
+            Path.GetFileName(await RefusalAsync("\"missing\": \"error\"")));
+
+        var accepted = await BodyAsync(await client.SendAsync(WithKey(HttpMethod.Post, "/train",
+            body: """{"data_file": "semi.csv", "width": 3, "height": 3, "iterations": 20, "header": "no", "delimiter": ";", "max_missing": 0}"""), Token), HttpStatusCode.Accepted);
+        var runId = accepted.GetProperty("run_id").GetString()!;
+        while ((await client.GetFromJsonAsync<JsonElement>($"/runs/{runId}", Token)).GetProperty("status").GetString() == "RUNNING")
+        {
+            await Task.Delay(20, Token);
+        }
+
+        var run = await Store.GetRunAsync(runId, Token);
+        Assert.Equal((RunStatus.Finished, "3", "3"), (run.Info.Status, run.Tags["data_rows"], run.Tags["data_columns"]));
+    }
+
+    [Fact]
     public async Task WithoutAModelHealthSaysWhyAndPredictionsAre503()
     {
         await using var factory = Factory(o => o with { Selection = new SelectionRules { RunId = "0123456789abcdef0123456789abcdef" } });

@@ -20,8 +20,11 @@ internal static class EvaluateCommand
         {
             modelPath, data, columns, labelColumn, json,
         };
-        command.SetAction((r, _) => CommandRunner.RunAsync(console, r.GetValue(CommonOptions.Verbose), () =>
+        var reading = new DataOptions();
+        reading.AddTo(command);
+        command.SetAction((r, cancellationToken) => CommandRunner.RunAsync(console, r.GetValue(CommonOptions.Verbose), async () =>
         {
+            var read = reading.From(r);
             var model = PredictCommand.LoadModel(r.GetValue(modelPath)!);
             var dataPath = r.GetValue(data)!;
             var truthColumn = r.GetValue(labelColumn);
@@ -30,8 +33,17 @@ internal static class EvaluateCommand
                 throw new UsageException($"--label-column: {r.GetValue(modelPath)} keeps no labels or target to compare with; train it with --label-column or --target-column.");
             }
 
-            var chosen = DataFiles.Columns(r.GetValue(columns)) ?? PredictCommand.ModelColumnsInHeader(model, dataPath);
-            var table = DataFiles.Read(dataPath, "--data", chosen, truthColumn);
+            var chosen = DataFiles.Columns(r.GetValue(columns)) ?? await PredictCommand.ModelColumnsAsync(model, dataPath, read, truthColumn is null ? [] : [truthColumn], cancellationToken).ConfigureAwait(false);
+            var table = await DataFiles.ReadAsync(dataPath, "--data", chosen, truthColumn, read, null, cancellationToken).ConfigureAwait(false);
+            table = table with { Data = DataFiles.ForModel(dataPath, table) };
+            if (!r.GetValue(json))
+            {
+                foreach (var notice in DataFiles.Notices(dataPath, table, read))
+                {
+                    console.Error.WriteLine(notice);
+                }
+            }
+
             if (table.Data.Columns != model.Dimension)
             {
                 throw new UsageException(

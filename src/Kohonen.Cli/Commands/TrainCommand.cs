@@ -56,6 +56,7 @@ internal static class TrainCommand
         var initFrom = new Option<string?>("--init-from") { Description = "Start from this codebook instead of --init: a model (.som) with the same grid and features, its weights carried over in the data's units; or a .npy array [height, width, features] or [nodes, features] (node y·width + x) of weights in the training's units (scaled when --scale is given)." };
         var continueFrom = new Option<string?>("--continue") { Description = "Train a model further on --data: a .som file or a run id (or its first 6+ characters) of the store. Its grid, features and scaler are kept; the algorithm, passes and neighbourhood are the model's unless given; σ and α are held at the model's final values unless --sigma, --sigma-end, --learning-rate, --learning-rate-end or the decays are given (start defaults to the final value, end to the start, decay to linear)." };
         var refitScaler = new Option<bool>("--refit-scaler") { Description = "--continue: fit the scaler again on --data (the model's kind, or --scale) and carry the codebook over in the data's units, instead of keeping the model's scaler." };
+        var reading = new DataOptions();
 
         var command = new Command("train", "Train a self-organizing map on a data file and save the model.")
         {
@@ -74,6 +75,7 @@ internal static class TrainCommand
         {
             command.Options.Add(option);
         }
+        reading.AddTo(command);
 
         command.SetAction((r, cancellationToken) => CommandRunner.RunAsync(console, CommonOptions.IsVerbose(r, environment), async () =>
         {
@@ -162,10 +164,11 @@ internal static class TrainCommand
             var kept = KeptOptions.From(r.GetValue(labelColumn), r.GetValue(targetColumn), r.GetValue(supervised), r.GetValue(labelWeight), r.GetValue(clusters), EnumOption.Value(r, clusterMethod, SegmentMethod.KMeans));
             var rowsPerChunk = r.GetValue(batchSize) ?? settings.BatchSize;
             var quiet = r.GetValue(quietFlag) || r.GetValue(json);
+            var read = reading.From(r);
             var cluster = ClusterTraining.From(r, clusterFlags, settings, dataPath, options, rowsPerChunk is not null, kept, r.GetValue(columns));
             using var clusterInput = cluster?.OpenInput();
-            using var streamed = rowsPerChunk is null || cluster is not null ? null : OpenStream(dataPath, rowsPerChunk.Value, r.GetValue(columns), kept.Column,
-                quiet ? null : temporary => console.Error.WriteLine($"Reading {dataPath} {rowsPerChunk:N0} rows at a time into {temporary} (deleted at the end) ..."));
+            using var streamed = rowsPerChunk is null || cluster is not null ? null : await OpenStreamAsync(dataPath, rowsPerChunk.Value, r.GetValue(columns), kept.Column, read,
+                quiet ? null : temporary => console.Error.WriteLine($"Reading {dataPath} {rowsPerChunk:N0} rows at a time into {temporary} (deleted at the end) ..."), cancellationToken).ConfigureAwait(false);
             CsvData? table = null;
             DataSource input;
             if (clusterInput is not null)
@@ -186,8 +189,8 @@ internal static class TrainCommand
             {
                 table = dataPath is null
                     ? new CsvData(SampleData.Uniform(settings.Samples, settings.InputDim, options.Seed!.Value), null)
-                    : DataFiles.Read(dataPath, "--data", DataFiles.Columns(r.GetValue(columns)), kept.Column);
-                input = DataSource.FromMatrix(table.Data);
+                    : await DataFiles.ReadAsync(dataPath, "--data", DataFiles.Columns(r.GetValue(columns)), kept.Column, read, null, cancellationToken).ConfigureAwait(false);
+                input = DataSource.FromCsv(table);
             }
 
             var plan = kept.Plan(table, streamed, options);
@@ -197,6 +200,16 @@ internal static class TrainCommand
             // Checked before anything is said or stored: options that cannot train leave nothing behind.
             options.Validate();
             start?.Check(options, input);
+
+            var readCounts = dataPath is null ? null : streamed?.Counts ?? table;
+            if (!quiet && readCounts is not null)
+            {
+                foreach (var notice in DataFiles.Notices(dataPath!, readCounts, read))
+                {
+                    console.Error.WriteLine(notice);
+                }
+            }
+
             if (!quiet)
             {
                 console.Error.WriteLine(cluster is not null
@@ -255,7 +268,12 @@ internal static class TrainCommand
                 }
             }
 
-            SummaryPrinter.Print(console, SummaryPrinter.Summarize("train", path, outcome, input.Rows, written) with { Experiment = outcome.RunId is null ? null : experiment, Cluster = cluster?.Summary }, r.GetValue(json));
+            SummaryPrinter.Print(console, SummaryPrinter.Summarize("train", path, outcome, input.Rows, written) with
+            {
+                Experiment = outcome.RunId is null ? null : experiment,
+                Cluster = cluster?.Summary,
+                Data = readCounts is null ? null : DataSummary.Of(dataPath!, readCounts, read),
+            }, r.GetValue(json));
             return ExitCodes.Success;
         }));
         return command;
@@ -285,9 +303,9 @@ internal static class TrainCommand
         return data is null ? pictures : [.. pictures, new("pictures/hits.png", MapPictures.HitMap(model, data))];
     }
 
-    /// <summary>The file --batch-size streams (.npy as it is, CSV or TSV converted to a temporary .npy
-    /// a chunk at a time); anything else is a usage error saying what to do.</summary>
-    private static DataFiles.Streamed OpenStream(string? path, int rowsPerChunk, string[]? columns, string? labelColumn, Action<string>? converting)
+    /// <summary>The file --batch-size streams (.npy as it is, CSV, TSV or Parquet converted to a
+    /// temporary .npy a chunk at a time); anything else is a usage error saying what to do.</summary>
+    private static Task<DataFiles.Streamed> OpenStreamAsync(string? path, int rowsPerChunk, string[]? columns, string? labelColumn, DataReading reading, Action<string>? converting, CancellationToken cancellationToken)
     {
         if (rowsPerChunk < 1)
         {
@@ -296,10 +314,10 @@ internal static class TrainCommand
 
         if (path is null)
         {
-            throw new UsageException("--batch-size streams a data file: give it as --data FILE (.npy, .csv, .tsv or .txt).");
+            throw new UsageException("--batch-size streams a data file: give it as --data FILE (.npy, .csv, .tsv, .txt or .parquet).");
         }
 
-        return DataFiles.Streamed.Open(path, "--data", rowsPerChunk, DataFiles.Columns(columns), labelColumn, converting);
+        return DataFiles.Streamed.OpenAsync(path, "--data", rowsPerChunk, DataFiles.Columns(columns), labelColumn, reading, converting, cancellationToken);
     }
 
     /// <summary>--iterations counts online passes, --epochs batch epochs; together they conflict.</summary>

@@ -168,6 +168,24 @@ public sealed record TrainRequest
 
     /// <summary>Serve the trained model when the training finishes.</summary>
     public bool Activate { get; set; }
+
+    /// <summary>For a CSV/TSV <see cref="DataFile"/>: whether its first row is a header, <c>auto</c>
+    /// (default: data when every cell is a number or missing, a header when none is a number, a row
+    /// mixing both refused), <c>yes</c> or <c>no</c>.</summary>
+    public string? Header { get; set; }
+
+    /// <summary>For a CSV/TSV <see cref="DataFile"/>: the field separator, one character or
+    /// <c>tab</c> (default: detected among ',', ';' and tab).</summary>
+    public string? Delimiter { get; set; }
+
+    /// <summary>Missing values in a <see cref="DataFile"/> (an empty cell, NA, NaN or null in any
+    /// case): <c>allow</c> (default: read as missing) or <c>error</c> (refused, naming line and
+    /// column).</summary>
+    public string? Missing { get; set; }
+
+    /// <summary>Rows of a <see cref="DataFile"/> with more than this share of their features missing,
+    /// in [0, 1], are skipped. Default 0.5.</summary>
+    public double? MaxMissing { get; set; }
 }
 
 /// <summary>The state of a training run.</summary>

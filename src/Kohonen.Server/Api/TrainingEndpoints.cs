@@ -157,7 +157,13 @@ internal static class TrainingEndpoints
                     return (null, null, $"\"data_file\" '{request.DataFile}' has an unknown extension; allowed: {TrainingDataFile.Allowed}.");
                 }
 
-                if (ReadBounded(path, limits.MaxTrainingValues) is not { } read)
+                var (readOptions, refused) = ReadOptions(request);
+                if (refused is not null)
+                {
+                    return (null, null, refused);
+                }
+
+                if (ReadBounded(path, limits.MaxTrainingValues, readOptions) is not { } read)
                 {
                     return (null, null, $"'{request.DataFile}' has more than {limits.MaxTrainingValues} values; at most {limits.MaxTrainingValues} are allowed.");
                 }
@@ -214,7 +220,7 @@ internal static class TrainingEndpoints
     /// is refused by its size (at most 8 bytes a value) before it is read, so an oversized file is never
     /// read whole.
     /// </summary>
-    private static DataMatrix? ReadBounded(string path, long maxValues)
+    private static DataMatrix? ReadBounded(string path, long maxValues, CsvReadOptions csv)
     {
         if (TrainingDataFile.IsNpy(path))
         {
@@ -224,7 +230,6 @@ internal static class TrainingEndpoints
 
         var chunks = new List<DataMatrix>();
         long values = 0;
-        var csv = new CsvReadOptions { Delimiter = TrainingDataFile.CsvDelimiter(path)!.Value };
         foreach (var chunk in CsvDataReader.ReadChunks(path, csv, 256))
         {
             values += (long)chunk.Data.Rows * chunk.Data.Columns;
@@ -238,7 +243,7 @@ internal static class TrainingEndpoints
 
         if (chunks.Count == 0)
         {
-            return TrainingDataFile.Read(path).Data;
+            return TrainingDataFile.Read(path, csv).Data;
         }
 
         var all = new float[values];
@@ -250,6 +255,63 @@ internal static class TrainingEndpoints
         }
 
         return new DataMatrix(all, (int)(values / chunks[0].Columns), chunks[0].Columns, chunks[0].ColumnNames);
+    }
+
+    /// <summary>How a request's data file is read: its <c>header</c>, <c>delimiter</c>, <c>missing</c>
+    /// and <c>max_missing</c>, or the problem with one of them.</summary>
+    private static (CsvReadOptions Options, string? Problem) ReadOptions(TrainRequest request)
+    {
+        var options = new CsvReadOptions();
+        switch (request.Header?.ToLowerInvariant())
+        {
+            case null or "auto":
+                break;
+            case "yes":
+                options = options with { HasHeader = true };
+                break;
+            case "no":
+                options = options with { HasHeader = false };
+                break;
+            default:
+                return (options, $"\"header\" is '{request.Header}'; allowed: auto, yes, no.");
+        }
+
+        switch (request.Delimiter)
+        {
+            case null:
+                break;
+            case "tab" or "\t":
+                options = options with { Delimiter = '\t' };
+                break;
+            case { Length: 1 } d when d[0] is not ('"' or '\r' or '\n' or '.' or '-' or '+') && !char.IsLetterOrDigit(d[0]):
+                options = options with { Delimiter = d[0] };
+                break;
+            default:
+                return (options, $"\"delimiter\" is '{request.Delimiter}'; allowed: one character such as ',', ';' or '|' (not a letter, digit, quote, '.', '-' or '+'), or \"tab\".");
+        }
+
+        switch (request.Missing?.ToLowerInvariant())
+        {
+            case null or "allow":
+                break;
+            case "error":
+                options = options with { Missing = MissingValuePolicy.Error };
+                break;
+            default:
+                return (options, $"\"missing\" is '{request.Missing}'; allowed: allow, error.");
+        }
+
+        if (request.MaxMissing is { } share)
+        {
+            if (share is not (>= 0 and <= 1))
+            {
+                return (options, $"\"max_missing\" is {share.ToString(CultureInfo.InvariantCulture)}; allowed: a share in [0, 1].");
+            }
+
+            options = options with { MaxMissing = share };
+        }
+
+        return (options, null);
     }
 
     /// <summary>The file a request names, when it is a regular file inside the training-data folder

@@ -31,6 +31,14 @@ public abstract class DataSource : IDisposable
     /// memory.</summary>
     public abstract bool IsStreamed { get; }
 
+    /// <summary>The number of missing feature values (NaN) the rows hold, as the reader counted them;
+    /// 0 when not counted (a source made from a matrix).</summary>
+    public long MissingCells { get; init; }
+
+    /// <summary>The number of rows the reader skipped for having too many missing features (they are
+    /// not among <see cref="Rows"/>); 0 when not counted.</summary>
+    public long SkippedRows { get; init; }
+
     /// <summary>All the rows at once, or null when they are streamed.</summary>
     internal abstract DataMatrix? Whole { get; }
 
@@ -40,6 +48,15 @@ public abstract class DataSource : IDisposable
     {
         ArgumentNullException.ThrowIfNull(data);
         return new InMemory(data);
+    }
+
+    /// <summary>The rows a reader read (<see cref="CsvDataReader"/>, <see cref="ParquetDataReader"/>),
+    /// held in memory, with the reader's counts of missing cells and skipped rows.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
+    public static DataSource FromCsv(CsvData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return new InMemory(data.Data) { MissingCells = data.MissingCells, SkippedRows = data.SkippedRows };
     }
 
     /// <summary>

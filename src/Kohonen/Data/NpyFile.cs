@@ -135,7 +135,7 @@ public static class NpyFile
 
     /// <summary>Magic, version 1.0 and the header dictionary, padded with spaces to a multiple of 64
     /// bytes, or to exactly <paramref name="headerBytes"/> when that is not 0.</summary>
-    private static void WriteHeader(Stream stream, int rows, int columns, int headerBytes)
+    internal static void WriteHeader(Stream stream, int rows, int columns, int headerBytes)
     {
         var dict = string.Create(CultureInfo.InvariantCulture,
             $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({rows}, {columns}), }}");
@@ -152,7 +152,7 @@ public static class NpyFile
     }
 
     /// <summary>The values as little-endian float32.</summary>
-    private static void WriteValues(Stream stream, ReadOnlySpan<float> values)
+    internal static void WriteValues(Stream stream, ReadOnlySpan<float> values)
     {
         var bytes = new byte[4 * Math.Min(Math.Max(values.Length, 1), 1 << 14)];
         for (var start = 0; start < values.Length; start += bytes.Length / 4)

@@ -95,7 +95,7 @@ public sealed class HostileFilesTests : ScratchFolder
         ("empty.csv", ""),
         ("header-only.csv", "a,b,c\n"),
         ("ragged.csv", "a,b,c\n1,2,3\n4,5\n"),
-        ("nan.csv", "a,b,c\n1,2,NaN\n"),
+        ("infinity.csv", "a,b,c\n1,2,Infinity\n"),
         ("huge.csv", "a,b,c\n1,2,1e39\n"),
         ("open-quote.csv", "a,b,c\n1,2,\"3\n"),
         ("control.csv", "a,b\u0007,c\n1,2,3\n"),
