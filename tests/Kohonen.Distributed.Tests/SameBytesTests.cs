@@ -47,18 +47,20 @@ public sealed class SameBytesTests(ClusterFixture fixture) : IClassFixture<Clust
     [Fact]
     public async Task The_sums_keep_row_order_where_partial_sums_would_round_differently()
     {
-        // One column: 2^60, 1, −2^60, 1 on a one-node map. In row order the double sum is
-        // ((2^60 + 1) − 2^60) + 1 = 0 + 1 = 1 (the first 1 is below 2^60's last bit), so the node
-        // becomes 1/4. Two partitions summed apart and then added give 2^60 + (−2^60) = 0 instead.
+        // One column: 2^43, 2^-11, −2^43, 2^-11 on a one-node map (2^43 is within the ±1e13 the core
+        // measures). In row order the double sum is ((2^43 + 2^-11) − 2^43) + 2^-11 = 0 + 2^-11 (the
+        // first 2^-11 is a quarter of 2^43's last bit, 2^-9, and rounds away), so the node becomes
+        // 2^-11 / 4 = 2^-13. Two partitions summed apart and then added give 2^43 + (−2^43) = 0 instead.
         using var folder = new TempFolder();
         var path = folder.File("rounding.npy");
-        var big = (float)Math.Pow(2, 60);
-        NpyWriter.Write(path, [big, 1f, -big, 1f], 4, 1);
+        var big = (float)Math.Pow(2, 43);
+        var small = (float)Math.Pow(2, -11);
+        NpyWriter.Write(path, [big, small, -big, small], 4, 1);
         var options = new SomOptions { Width = 1, Height = 1, Algorithm = TrainingAlgorithm.Batch, Iterations = 1, Seed = 1, Scaling = Scaling.None, Sigma = 2 };
 
         var result = await new ClusterTrainer(fixture.Cluster.Client, Settings(2)).FitAsync(options, path, cancellationToken: TestContext.Current.CancellationToken);
 
-        Assert.Equal(0.25f, result.Model.CodebookArray[0]);
+        Assert.Equal((float)Math.Pow(2, -13), result.Model.CodebookArray[0]);
         using var source = DataSource.FromNpy(path, rowsPerChunk: 4);
         Assert.Equal(SomFile.ToBytes(new SomTrainer(options).Fit(source, cancellationToken: TestContext.Current.CancellationToken)), SomFile.ToBytes(result.Model));
     }

@@ -21,6 +21,7 @@ public sealed class SiloLossTests(ClusterFixture fixture) : IClassFixture<Cluste
 
         var cluster = fixture.Cluster;
         Task? kill = null;
+        var victimHeldPartitions = 0;
         var progress = new Reporter(p =>
         {
             if (p.Iteration == 2)
@@ -32,8 +33,12 @@ public sealed class SiloLossTests(ClusterFixture fixture) : IClassFixture<Cluste
                     var statistics = await cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
                     var holders = statistics.Where(s => s.GrainType.Contains(nameof(PartitionGrain), StringComparison.Ordinal)).Select(s => s.SiloAddress).ToHashSet();
                     var victim = cluster.SecondarySilos.FirstOrDefault(s => holders.Contains(s.SiloAddress)) ?? cluster.SecondarySilos[0];
+                    victimHeldPartitions = statistics.Count(s => s.GrainType.Contains(nameof(PartitionGrain), StringComparison.Ordinal) && s.SiloAddress.Equals(victim.SiloAddress));
                     await cluster.KillSiloAsync(victim);
                 });
+                // The silo is dead before the next epoch starts, however fast the epochs run: the
+                // report comes from the trainer between epochs, so waiting here holds the training.
+                Assert.True(kill.Wait(TimeSpan.FromSeconds(60)), "the silo was not killed within a minute");
             }
         });
         var settings = new ClusterTrainingOptions { Partitions = 6, Retries = 8, RetryDelay = TimeSpan.FromMilliseconds(500), CallTimeout = TimeSpan.FromSeconds(20), Threads = 2 };
@@ -41,7 +46,10 @@ public sealed class SiloLossTests(ClusterFixture fixture) : IClassFixture<Cluste
         var result = await new ClusterTrainer(cluster.Client, settings).FitAsync(options, path, progress: progress, cancellationToken: TestContext.Current.CancellationToken);
         await kill!;
 
-        Assert.True(result.Epochs.Sum(e => e.Retries) > 0, "no call failed: the killed silo held no partition");
+        // The killed silo held partitions (their rows and BMU hints died with it): the later epochs
+        // ran on new activations elsewhere, whether a call failed first (retries) or Orleans had
+        // already moved them.
+        Assert.True(victimHeldPartitions > 0, "the killed silo held no partition");
         Assert.Equal(single, SomFile.ToBytes(result.Model));
     }
 
