@@ -87,6 +87,6 @@ public sealed class SomTrainer
             BatchTrainer.Train(codebook, grid, run);
         }
 
-        return new SomModel(grid, data.Columns, codebook, data.ColumnNames, scaler, options, run.History);
+        return new SomModel(grid, data.Columns, codebook, data.ColumnNames, scaler, options, run.History) { Encoder = data.Encoder };
     }
 }
