@@ -10,8 +10,8 @@ internal static class DataFiles
     /// <summary>Reads a data file; <paramref name="flag"/> names the flag in messages.</summary>
     /// <exception cref="UsageException">The file is missing or of an unknown kind, or a CSV option
     /// is given for a .npy file.</exception>
-    public static CsvData Read(string path, string flag, IReadOnlyList<string>? columns, string? labelColumn) =>
-        TrainingDataFile.Read(path, TextOptions(path, flag, columns, labelColumn));
+    public static CsvData Read(string path, string flag, IReadOnlyList<string>? columns, string? labelColumn, IReadOnlyList<string>? textColumns = null) =>
+        TrainingDataFile.Read(path, TextOptions(path, flag, columns, labelColumn, textColumns));
 
     /// <summary>
     /// Checks that the file exists and is of a kind the commands read: the CSV options for a
@@ -19,7 +19,7 @@ internal static class DataFiles
     /// </summary>
     /// <exception cref="UsageException">The file is missing or of an unknown kind, or a CSV option
     /// is given for a .npy file.</exception>
-    private static CsvReadOptions? TextOptions(string path, string flag, IReadOnlyList<string>? columns, string? labelColumn)
+    private static CsvReadOptions? TextOptions(string path, string flag, IReadOnlyList<string>? columns, string? labelColumn, IReadOnlyList<string>? textColumns = null)
     {
         if (!File.Exists(path))
         {
@@ -28,7 +28,7 @@ internal static class DataFiles
 
         if (CsvDelimiter(path) is { } delimiter)
         {
-            return new CsvReadOptions { Columns = columns is { Count: > 0 } ? columns : null, LabelColumn = labelColumn, Delimiter = delimiter };
+            return new CsvReadOptions { Columns = columns is { Count: > 0 } ? columns : null, LabelColumn = labelColumn, Delimiter = delimiter, TextColumns = textColumns };
         }
 
         if (!TrainingDataFile.IsNpy(path))
@@ -39,6 +39,11 @@ internal static class DataFiles
         if (columns is { Count: > 0 } || labelColumn is not null)
         {
             throw new UsageException($"--columns and --label-column apply to CSV files; '{path}' is a .npy array (all columns are features).");
+        }
+
+        if (textColumns is not null)
+        {
+            throw new UsageException($"--categorical applies to CSV and TSV files; '{path}' is a .npy array (all columns are numbers).");
         }
 
         return null;

@@ -50,6 +50,7 @@ internal static class TrainCommand
         var noPlots = new Option<bool>("--no-plots") { Description = "Do not write the U-matrix, component planes and training curve beside the model." };
         var json = CommonOptions.Json();
         var quietFlag = CommonOptions.Quiet();
+        var encoding = new EncodingOptions();
 
         var command = new Command("train", "Train a self-organizing map on a data file and save the model.")
         {
@@ -57,6 +58,11 @@ internal static class TrainCommand
             learningRate, sigma, decay, sigmaDecay, learningRateDecay, init, scale, shuffle, exact, batchSize, seed, threads, output, noPlots, json, quietFlag,
         };
         foreach (var option in recording.All)
+        {
+            command.Options.Add(option);
+        }
+
+        foreach (var option in encoding.All)
         {
             command.Options.Add(option);
         }
@@ -120,14 +126,29 @@ internal static class TrainCommand
                 }
 
                 options = options with { Algorithm = TrainingAlgorithm.Batch };
-                input = streamed.Source;
+                input = streamed.Source.WithEncoder(encoding.ForStream(r, streamed.Source.ColumnNames));
             }
             else
             {
                 table = dataPath is null
                     ? new CsvData(SampleData.Uniform(settings.Samples, settings.InputDim, options.Seed!.Value), null)
-                    : DataFiles.Read(dataPath, "--data", DataFiles.Columns(r.GetValue(columns)), kept.Column);
-                input = DataSource.FromMatrix(table.Data);
+                    : DataFiles.Read(dataPath, "--data", DataFiles.Columns(r.GetValue(columns)), kept.Column, encoding.CategoricalColumns(r));
+                if (dataPath is null && encoding.Given(r))
+                {
+                    throw new UsageException("--categorical and --feature-weight apply to the columns of a --data file.");
+                }
+
+                (table, var encoder) = encoding.Encode(r, table);
+                if (encoder is not null && kept.Supervised)
+                {
+                    throw new UsageException("--supervised cannot be combined with --categorical or --feature-weight; train without one of them.");
+                }
+
+                input = DataSource.FromMatrix(table.Data).WithEncoder(encoder);
+                if (encoder is not null && !quiet)
+                {
+                    console.Error.WriteLine(EncodingOptions.Describe(encoder));
+                }
             }
 
             var plan = kept.Plan(table, streamed, options);

@@ -112,8 +112,9 @@ public static class CsvDataReader
         IReadOnlyList<string>? header = hasHeader ? CheckNames(first, sourceName, firstLine) : null;
 
         var labelIndex = options.LabelColumn is null ? -1 : Resolve(options.LabelColumn, header, fieldCount, sourceName, "label column");
+        int[] textIndices = [.. (options.TextColumns ?? []).Select(c => Resolve(c, header, fieldCount, sourceName, "categorical column"))];
         int[] featureIndices = options.Columns is null
-            ? [.. Enumerable.Range(0, fieldCount).Where(i => i != labelIndex)]
+            ? [.. Enumerable.Range(0, fieldCount).Where(i => i != labelIndex && !textIndices.Contains(i))]
             : [.. options.Columns.Select(c => Resolve(c, header, fieldCount, sourceName, "column"))];
         if (featureIndices.Length == 0)
         {
@@ -131,7 +132,13 @@ public static class CsvDataReader
             throw new DataFormatException($"{sourceName}: column {ColumnLabel(labelIndex, header)} cannot be both a feature and the label column.", sourceName);
         }
 
+        if (textIndices.FirstOrDefault(i => i == labelIndex || featureIndices.Contains(i), -1) is var both and >= 0)
+        {
+            throw new DataFormatException($"{sourceName}: column {ColumnLabel(both, header)} cannot be both a categorical column and a {(both == labelIndex ? "label column" : "feature")}.", sourceName);
+        }
+
         var names = featureIndices.Select(i => header is null ? $"x{i}" : header[i]).ToArray();
+        var texts = textIndices.Select(_ => new List<string?>()).ToArray();
         var values = new List<float>();
         var labels = labelIndex >= 0 ? new List<string>() : null;
 
@@ -146,6 +153,11 @@ public static class CsvDataReader
             foreach (var i in featureIndices)
             {
                 values.Add(ParseCell(fields[i], sourceName, at, i, header));
+            }
+
+            for (var t = 0; t < textIndices.Length; t++)
+            {
+                texts[t].Add(fields[textIndices[t]]);
             }
 
             if (labels is not null)
@@ -166,7 +178,11 @@ public static class CsvDataReader
         {
             var rows = values.Count / featureIndices.Length;
             rowsRead += rows;
-            var chunk = new CsvData(DataMatrix.Wrap([.. values], rows, featureIndices.Length, names), labels);
+            var chunk = new CsvData(DataMatrix.Wrap([.. values], rows, featureIndices.Length, names), labels)
+            {
+                Text = textIndices.Length == 0 ? null : textIndices.Select((c, t) => (c, t)).ToDictionary(p => header is null ? $"x{p.c}" : header[p.c], p => (IReadOnlyList<string?>)texts[p.t]),
+            };
+            texts = [.. textIndices.Select(_ => new List<string?>())];
             values = [];
             labels = labels is null ? null : [];
             return chunk;
@@ -231,7 +247,9 @@ public static class CsvDataReader
 
         if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
         {
-            throw new DataFormatException($"{where}: '{cell}' is not a number (use '.' for the decimal point, no thousands separators).", source, line, index + 1);
+            throw new DataFormatException(cell.Any(char.IsLetter)
+                ? $"{where}: '{cell}' is not a number. A column of text can be a label (--label-column), an id carried through (--id-column) or a category one-hot encoded in the map (--categorical); or leave it out with --columns."
+                : $"{where}: '{cell}' is not a number (use '.' for the decimal point, no thousands separators).", source, line, index + 1);
         }
 
         if (!double.IsFinite(value))

@@ -10,6 +10,11 @@ public sealed record CsvReadOptions
     /// <summary>A column (header name or 0-based index) read as text labels rather than features.</summary>
     public string? LabelColumn { get; init; }
 
+    /// <summary>Columns (header names or 0-based indices) read as text categories rather than features,
+    /// kept in <see cref="CsvData.Text"/> by column name; an empty cell is kept as empty (missing). Null
+    /// (the default) reads none.</summary>
+    public IReadOnlyList<string>? TextColumns { get; init; }
+
     /// <summary>Whether the first row is a header. Null (the default) detects it: the first row is a
     /// header when any of its cells is not a number.</summary>
     public bool? HasHeader { get; init; }
