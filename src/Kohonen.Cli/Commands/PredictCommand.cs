@@ -88,8 +88,9 @@ internal static class PredictCommand
                 }
             }
 
-            var chosen = DataFiles.Columns(r.GetValue(columns)) ?? ModelColumnsInHeader(model, dataPath) ?? HeaderWithout(dataPath, idNames);
-            var rows = DataFiles.Read(dataPath, "--data", chosen, labelColumn: null).Data;
+            var categorical = PredictEncoding.CategoricalColumns(model);
+            var chosen = DataFiles.Columns(r.GetValue(columns)) ?? PredictEncoding.NumericColumns(model) ?? ModelColumnsInHeader(model, dataPath) ?? HeaderWithout(dataPath, idNames);
+            var rows = PredictEncoding.Encode(model, DataFiles.Read(dataPath, "--data", chosen, labelColumn: null, categorical), console);
             if (rows.Columns != model.Dimension)
             {
                 throw new UsageException(
