@@ -81,15 +81,21 @@ internal sealed class EncodingOptions
     /// weight is bad.</exception>
     public FeatureEncoder? ForStream(ParseResult r, IReadOnlyList<string> columns)
     {
-        if (CategoricalColumns(r) is not null || r.GetValue(CategoricalWeight) is not null)
-        {
-            throw new UsageException("--categorical reads the whole table in memory to learn its categories; drop --batch-size.");
-        }
-
+        CheckStreaming(r);
         var weights = Weights(r, columns);
         return weights.Values.All(w => w == 1.0)
             ? null
             : new FeatureEncoder(columns, [.. columns.Select(_ => FeatureKind.Numeric)], [.. columns.Select(_ => (IReadOnlyList<string>)[])], [.. columns.Select(c => weights.TryGetValue(c, out var w) ? w : 1.0)]);
+    }
+
+    /// <summary>Refuses categorical columns when the data is streamed (<c>--batch-size</c>).</summary>
+    /// <exception cref="UsageException">A categorical column is named.</exception>
+    public void CheckStreaming(ParseResult r)
+    {
+        if (CategoricalColumns(r) is not null || r.GetValue(CategoricalWeight) is not null)
+        {
+            throw new UsageException("--categorical reads the whole table in memory to learn its categories; drop --batch-size.");
+        }
     }
 
     /// <summary>A line that says how the columns are encoded and weighted.</summary>

@@ -114,6 +114,11 @@ internal static class TrainCommand
             var kept = KeptOptions.From(r.GetValue(labelColumn), r.GetValue(targetColumn), r.GetValue(supervised), r.GetValue(labelWeight), r.GetValue(clusters), EnumOption.Value(r, clusterMethod, SegmentMethod.KMeans));
             var rowsPerChunk = r.GetValue(batchSize) ?? settings.BatchSize;
             var quiet = r.GetValue(quietFlag) || r.GetValue(json);
+            if (rowsPerChunk is not null)
+            {
+                encoding.CheckStreaming(r);
+            }
+
             using var streamed = rowsPerChunk is null ? null : OpenStream(dataPath, rowsPerChunk.Value, r.GetValue(columns), kept.Column,
                 quiet ? null : temporary => console.Error.WriteLine($"Reading {dataPath} {rowsPerChunk:N0} rows at a time into {temporary} (deleted at the end) ..."));
             CsvData? table = null;
