@@ -70,8 +70,7 @@ internal static class ClusterCommand
     /// <summary>The rows of a data file with the model's features.</summary>
     internal static DataMatrix ReadFeatures(SomModel model, string dataPath, string[]? columns)
     {
-        var chosen = DataFiles.Columns(columns) ?? PredictCommand.ModelColumnsInHeader(model, dataPath);
-        var rows = DataFiles.Read(dataPath, "--data", chosen, labelColumn: null).Data;
+        var rows = PredictEncoding.ReadTable(model, dataPath, DataFiles.Columns(columns), labelColumn: null, console: null).Data;
         return rows.Columns == model.Dimension
             ? rows
             : throw new UsageException(

@@ -30,8 +30,7 @@ internal static class EvaluateCommand
                 throw new UsageException($"--label-column: {r.GetValue(modelPath)} keeps no labels or target to compare with; train it with --label-column or --target-column.");
             }
 
-            var chosen = DataFiles.Columns(r.GetValue(columns)) ?? PredictCommand.ModelColumnsInHeader(model, dataPath);
-            var table = DataFiles.Read(dataPath, "--data", chosen, truthColumn);
+            var table = PredictEncoding.ReadTable(model, dataPath, DataFiles.Columns(r.GetValue(columns)), truthColumn, console);
             if (table.Data.Columns != model.Dimension)
             {
                 throw new UsageException(

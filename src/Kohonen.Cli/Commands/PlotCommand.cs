@@ -93,8 +93,7 @@ internal static class PlotCommand
             throw new UsageException($"--kind {kind} needs --data, the rows to place on the map.");
         }
 
-        var chosen = DataFiles.Columns(columns) ?? PredictCommand.ModelColumnsInHeader(model, dataPath);
-        var table = DataFiles.Read(dataPath, "--data", chosen, labelColumn);
+        var table = PredictEncoding.ReadTable(model, dataPath, DataFiles.Columns(columns), labelColumn, console: null);
         return table.Data.Columns == model.Dimension
             ? table
             : throw new UsageException(

@@ -17,10 +17,22 @@ internal static class PredictEncoding
     public static IReadOnlyList<string>? NumericColumns(SomModel model) =>
         model.Encoder is { HasCategories: true } encoder && Columns(encoder, FeatureKind.Numeric).Any() ? [.. Columns(encoder, FeatureKind.Numeric)] : null;
 
+    /// <summary>
+    /// A data file's rows in the model's features, with the label column's text: the chosen columns
+    /// (else the model's input columns, else its feature names when the header has them all), the
+    /// categorical ones read as text and encoded (<see cref="Encode"/>).
+    /// </summary>
+    public static CsvData ReadTable(SomModel model, string dataPath, IReadOnlyList<string>? columns, string? labelColumn, CliConsole? console)
+    {
+        var chosen = columns ?? NumericColumns(model) ?? PredictCommand.ModelColumnsInHeader(model, dataPath);
+        var table = DataFiles.Read(dataPath, "--data", chosen, labelColumn, CategoricalColumns(model));
+        return table with { Data = Encode(model, table, console), Text = null };
+    }
+
     /// <summary>The table's rows in the model's features; unseen categories are said on standard
-    /// error.</summary>
+    /// error (when a console is given).</summary>
     /// <exception cref="UsageException">The table's columns do not fit the model's encoder.</exception>
-    public static DataMatrix Encode(SomModel model, CsvData table, CliConsole console)
+    public static DataMatrix Encode(SomModel model, CsvData table, CliConsole? console)
     {
         if (model.Encoder is not { HasCategories: true })
         {
@@ -38,7 +50,7 @@ internal static class PredictEncoding
             throw new UsageException($"--data: {e.Message.Split(" (Parameter", 2)[0]} Choose the numeric columns with --columns.");
         }
 
-        if (unseen.Count > 0)
+        if (unseen.Count > 0 && console is not null)
         {
             var listed = string.Join(", ", unseen.Take(Listed).Select(u => $"row {u.Row + 1} {u.Column} = '{u.Value}'"));
             console.Error.WriteLine(
