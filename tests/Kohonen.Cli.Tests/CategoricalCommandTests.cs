@@ -110,4 +110,22 @@ public class CategoricalCommandTests : ScratchFolder
         Assert.Equal(Scaling.None, loaded.Scaler!.Kind);
         Assert.Equal([1f, 2f], loaded.Scaler.Factor.ToArray());
     }
+
+    [Fact]
+    public async Task FeatureWeightsStreamToTheSameMapAsInMemory()
+    {
+        var data = WriteFile("n.csv", "a,b\n1,2\n3,4\n5,1\n2,2\n4,4\n0,3\n");
+        string[] common = ["train", "--data", data, "--feature-weight", "a=3", "--scale", "zscore", "--epochs", "4", "--width", "3", "--height", "2", "--seed", "2", "--no-track", "--no-plots", "--quiet"];
+
+        var whole = await CliRun.InvokeAsync([.. common, "--out", PathOf("whole.som")]);
+        var streamed = await CliRun.InvokeAsync([.. common, "--batch-size", "2", "--out", PathOf("streamed.som")]);
+
+        Assert.True(whole.ExitCode == 0, whole.ToString());
+        Assert.True(streamed.ExitCode == 0, streamed.ToString());
+        var a = SomFile.Load(PathOf("whole.som"));
+        var b = SomFile.Load(PathOf("streamed.som"));
+        Assert.Equal([3.0, 1.0], b.Encoder!.Weights);
+        Assert.Equal(a.Codebook.ToArray(), b.Codebook.ToArray());
+        Assert.Equal(a.Scaler!.Factor.ToArray(), b.Scaler!.Factor.ToArray());
+    }
 }
