@@ -171,20 +171,6 @@ public sealed class FeatureEncoder
     /// weight, halved for a one-hot feature.</summary>
     public double FeatureWeight(int feature) => _featureWeights[feature];
 
-    /// <summary>The input column a feature comes from (0-based).</summary>
-    public int ColumnOf(int feature)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(feature);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(feature, Dimension);
-        var column = _firstFeature.Length - 1;
-        while (_firstFeature[column] > feature)
-        {
-            column--;
-        }
-
-        return column;
-    }
-
     /// <summary>The name of the one-hot feature of <paramref name="category"/> in
     /// <paramref name="column"/>: <c>column = category</c>.</summary>
     public static string FeatureName(string column, string category) => $"{column} = {category}";
