@@ -23,8 +23,10 @@ internal static class CliApp
             ClusterCommand.Create(console),
             SegmentsCommand.Create(console),
             ServeCommand.Create(console, environment),
+            WorkerCommand.Create(console, environment),
             HealthCheckCommand.Create(console, environment),
             BenchCommand.Create(console),
+            ImputeCommand.Create(console),
         };
         root.Options.Add(CommonOptions.Verbose);
         return root;

@@ -26,6 +26,9 @@ internal static class CommandRunner
         ["LearningRateDecay"] = "--learning-rate-decay",
         ["Initialization"] = "--init",
         ["Scaling"] = "--scale",
+        ["SigmaEnd"] = "--sigma-end",
+        ["LearningRateEnd"] = "--learning-rate-end",
+        ["Distance"] = "--distance",
     };
 
     /// <summary>Runs <paramref name="body"/> on the thread pool (so that a command's first, synchronous
@@ -61,6 +64,11 @@ internal static class CommandRunner
             // The server could not be reached or failed: not the user's input.
             return Fail(console, e, verbose, e.Message, ExitCodes.Failure);
         }
+        catch (TrackingStoreException e)
+        {
+            // The store itself (a full disk, a read-only or damaged database): not the input's fault.
+            return Fail(console, e, verbose, e.Message, ExitCodes.Failure);
+        }
         catch (TrackingException e)
         {
             return Fail(console, e, verbose, e.Message, ExitCodes.Usage);
@@ -80,9 +88,12 @@ internal static class CommandRunner
         catch (ArgumentException e)
         {
             // The core refuses data that does not fit the model (columns, NaN); the message says why.
-            // .NET appends " (Parameter 'name')", which names a C# parameter, not anything the user typed.
-            var message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
-            return Fail(console, e, verbose, message, ExitCodes.Usage);
+            return Fail(console, e, verbose, PlainMessage(e), ExitCodes.Usage);
+        }
+        catch (Kohonen.Distributed.ClusterTrainingException e)
+        {
+            // The cluster lost its workers or cannot read the data: the message says which.
+            return Fail(console, e, verbose, e.Message, ExitCodes.Failure);
         }
         catch (TrainingDivergedException e)
         {
@@ -99,6 +110,11 @@ internal static class CommandRunner
             return Fail(console, e, verbose, $"unexpected {e.GetType().Name}: {e.Message}", ExitCodes.Failure);
         }
     }
+
+    /// <summary>An argument error's message without the " (Parameter 'name')" .NET appends, which names a
+    /// C# parameter, not anything the user typed.</summary>
+    internal static string PlainMessage(ArgumentException e) =>
+        e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
 
     /// <summary>"Width must be in 1..65536; got 0." becomes "--width must be in 1..65536; got 0.".</summary>
     internal static string FlagMessage(SomOptionsException e)

@@ -1,17 +1,120 @@
+using System.Globalization;
 using Kohonen.Tracking;
 
 namespace Kohonen.Cli;
 
-/// <summary>Reads the data files the commands take: CSV (.csv, .txt), TSV (.tsv) or NumPy (.npy).</summary>
+/// <summary>Reads the data files the commands take: CSV (.csv, .txt), TSV (.tsv), NumPy (.npy) or
+/// Parquet (.parquet).</summary>
 internal static class DataFiles
 {
-    public const string Allowed = TrainingDataFile.Allowed;
+    public const string Allowed = TrainingDataFile.Allowed + ", .parquet";
+
+    /// <summary>Whether the file is a Parquet file by its extension (<c>.parquet</c>, any case).</summary>
+    public static bool IsParquet(string path) => Path.GetExtension(path).Equals(".parquet", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Reads a data file; <paramref name="flag"/> names the flag in messages.</summary>
     /// <exception cref="UsageException">The file is missing or of an unknown kind, or a CSV option
     /// is given for a .npy file.</exception>
-    public static CsvData Read(string path, string flag, IReadOnlyList<string>? columns, string? labelColumn, IReadOnlyList<string>? textColumns = null) =>
-        TrainingDataFile.Read(path, TextOptions(path, flag, columns, labelColumn, textColumns));
+    public static CsvData Read(string path, string flag, IReadOnlyList<string>? columns, string? labelColumn, DataReading? reading = null, IReadOnlyList<string>? textColumns = null)
+    {
+        if (IsParquet(path))
+        {
+            throw new UsageException($"{flag}: '{path}' is a Parquet file, which this command does not read; convert it to CSV.");
+        }
+
+        var options = TextOptions(path, flag, columns, labelColumn, reading ?? DataReading.Default, textColumns);
+        if (options is not null)
+        {
+            return CsvDataReader.Read(path, options);
+        }
+
+        var array = NpyFile.Read(path);
+        return new CsvData(NpyNames(path, array.Columns) is { } names ? new DataMatrix(array.Values, array.Rows, array.Columns, names) : array, null);
+    }
+
+    /// <summary>The most bytes a names file beside a .npy array may have: 16 MiB.</summary>
+    private const long MaxNamesBytes = 16 << 20;
+
+    /// <summary>
+    /// The feature names of a .npy array from the text file beside it, <c>NAME.names.txt</c> for
+    /// <c>NAME.npy</c>: one name per line, as many as the array has columns; null when there is none.
+    /// </summary>
+    /// <exception cref="UsageException">The names file does not give one name per column, or a name
+    /// is empty or holds a control character.</exception>
+    public static IReadOnlyList<string>? NpyNames(string path, int columns)
+    {
+        var sidecar = Path.ChangeExtension(path, ".names.txt");
+        if (!File.Exists(sidecar))
+        {
+            return null;
+        }
+
+        if (new FileInfo(sidecar).Length > MaxNamesBytes)
+        {
+            throw new UsageException($"{sidecar}: the names file is larger than {MaxNamesBytes >> 20} MiB.");
+        }
+
+        var names = File.ReadAllLines(sidecar).Select(l => l.Trim()).ToList();
+        while (names.Count > 0 && names[^1].Length == 0)
+        {
+            names.RemoveAt(names.Count - 1);
+        }
+
+        if (names.Count != columns)
+        {
+            throw new UsageException($"{sidecar}: {names.Count} name(s), but {Path.GetFileName(path)} has {columns} column(s); give one name per line, one per column.");
+        }
+
+        var bad = names.FindIndex(n => n.Length == 0 || n.Any(char.IsControl));
+        return bad < 0
+            ? names
+            : throw new UsageException($"{sidecar}, line {bad + 1}: a name must be non-empty, without control characters.");
+    }
+
+    /// <summary>Reads a data file of any kind, Parquet included; <paramref name="flag"/> names the
+    /// flag in messages.</summary>
+    /// <exception cref="UsageException">The file is missing or of an unknown kind, or a CSV option
+    /// is given for a file that is not text.</exception>
+    public static async Task<CsvData> ReadAsync(string path, string flag, IReadOnlyList<string>? columns, string? labelColumn, DataReading reading, IReadOnlyList<string>? textColumns, CancellationToken cancellationToken)
+    {
+        if (!IsParquet(path))
+        {
+            return Read(path, flag, columns, labelColumn, reading, textColumns);
+        }
+
+        return await ParquetDataReader.ReadAsync(path, ParquetOptions(path, flag, columns, labelColumn, reading, textColumns), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The rows to place on a map: a text file without a header has no column names (its features are
+    /// matched to the map's by position, whichever columns were left out as labels or ids), so they get
+    /// the default names x0, x1, … that count as none.
+    /// </summary>
+    public static DataMatrix ForModel(string path, CsvData table) =>
+        table.Header is null && CsvDelimiter(path) is not null && !table.Data.ColumnNames.Select((n, i) => n == $"x{i}").All(same => same)
+            ? new DataMatrix(table.Data.Values, table.Data.Rows, table.Data.Columns)
+            : table.Data;
+
+    /// <summary>
+    /// What the reading decided that a user should be told, one line each: a header found by detection
+    /// (so that a data row taken for one never goes unnoticed), missing values read and rows skipped.
+    /// </summary>
+    public static IEnumerable<string> Notices(string path, CsvData table, DataReading reading)
+    {
+        if (reading.Header is null && table.Header is { } header && !IsParquet(path) && !TrainingDataFile.IsNpy(path))
+        {
+            yield return $"{path}: took the first row as the header ({Shorten(header)}); give --header no if it is data.";
+        }
+
+        if (table.MissingCells > 0 || table.SkippedRows > 0)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"{path}: {table.MissingCells} missing value(s) in the rows kept; {table.SkippedRows} row(s) skipped for having more than {reading.MaxMissing:0.###} of their features missing (--max-missing).");
+        }
+    }
+
+    private static string Shorten(IReadOnlyList<string> header) =>
+        header.Count <= 8 ? string.Join(", ", header) : $"{string.Join(", ", header.Take(8))}, … {header.Count} columns";
 
     /// <summary>
     /// Checks that the file exists and is of a kind the commands read: the CSV options for a
@@ -19,16 +122,16 @@ internal static class DataFiles
     /// </summary>
     /// <exception cref="UsageException">The file is missing or of an unknown kind, or a CSV option
     /// is given for a .npy file.</exception>
-    private static CsvReadOptions? TextOptions(string path, string flag, IReadOnlyList<string>? columns, string? labelColumn, IReadOnlyList<string>? textColumns = null)
+    private static CsvReadOptions? TextOptions(string path, string flag, IReadOnlyList<string>? columns, string? labelColumn, DataReading reading, IReadOnlyList<string>? textColumns)
     {
         if (!File.Exists(path))
         {
             throw new UsageException($"{flag}: the file '{path}' does not exist.");
         }
 
-        if (CsvDelimiter(path) is { } delimiter)
+        if (TrainingDataFile.CsvDelimiter(path) is not null)
         {
-            return new CsvReadOptions { Columns = columns is { Count: > 0 } ? columns : null, LabelColumn = labelColumn, Delimiter = delimiter, TextColumns = textColumns };
+            return reading.Csv(columns, labelColumn, textColumns);
         }
 
         if (!TrainingDataFile.IsNpy(path))
@@ -36,35 +139,55 @@ internal static class DataFiles
             throw new UsageException($"{flag}: '{path}' has an unknown extension '{Path.GetExtension(path).ToLowerInvariant()}'; allowed: {Allowed}.");
         }
 
-        if (columns is { Count: > 0 } || labelColumn is not null)
+        if (columns is { Count: > 0 } || labelColumn is not null || textColumns is { Count: > 0 })
         {
-            throw new UsageException($"--columns and --label-column apply to CSV files; '{path}' is a .npy array (all columns are features).");
+            throw new UsageException($"--columns, --label-column, --id-column and --categorical apply to CSV and Parquet files; '{path}' is a .npy array (all columns are features).");
         }
 
-        if (textColumns is not null)
+        if (reading.HeaderGiven || reading.DelimiterGiven)
         {
-            throw new UsageException($"--categorical applies to CSV and TSV files; '{path}' is a .npy array (all columns are numbers).");
+            throw new UsageException($"--header and --delimiter apply to CSV and TSV files; '{path}' is a .npy array.");
         }
 
         return null;
     }
 
+    private static CsvReadOptions ParquetOptions(string path, string flag, IReadOnlyList<string>? columns, string? labelColumn, DataReading reading, IReadOnlyList<string>? textColumns)
+    {
+        if (!File.Exists(path))
+        {
+            throw new UsageException($"{flag}: the file '{path}' does not exist.");
+        }
+
+        if (reading.HeaderGiven || reading.DelimiterGiven)
+        {
+            throw new UsageException($"--header and --delimiter apply to CSV and TSV files; '{path}' is a Parquet file (its schema names the columns).");
+        }
+
+        return reading.Csv(columns, labelColumn, textColumns);
+    }
+
     /// <summary>
     /// A data file opened to be read a chunk of rows at a time (<c>--batch-size</c>): a .npy file as it
-    /// is; a CSV or TSV file converted first, chunk by chunk, into a temporary float32 .npy file
-    /// (deleted on dispose), so that memory stays bounded by the chunk however large the file is, and
-    /// every epoch reads binary rows instead of parsing text again. The label column's text, when one
-    /// is named, is collected during the conversion (one string per row, held in memory).
+    /// is; a CSV, TSV or Parquet file converted first, chunk by chunk (a Parquet file row group by row
+    /// group), into a temporary float32 .npy file (deleted on dispose), so that memory stays bounded by
+    /// the chunk however large the file is, and every epoch reads binary rows instead of parsing again.
+    /// The label column's text, when one is named, is collected during the conversion (one string per
+    /// row, held in memory).
     /// </summary>
     public sealed class Streamed : IDisposable
     {
         private readonly string? _temporary;
 
-        private Streamed(DataSource source, string? temporary, IReadOnlyList<string>? labels)
+        private Streamed(DataSource source, string? temporary, IReadOnlyList<string>? labels, CsvData? counts)
         {
             Source = source;
             _temporary = temporary;
             Labels = labels;
+            Header = counts?.Header;
+            Delimiter = counts?.Delimiter ?? ',';
+            MissingCells = counts?.MissingCells ?? 0;
+            SkippedRows = counts?.SkippedRows ?? 0;
         }
 
         public DataSource Source { get; }
@@ -73,30 +196,72 @@ internal static class DataFiles
         /// null without a label column.</summary>
         public IReadOnlyList<string>? Labels { get; }
 
+        /// <summary>The header of a text file, or null.</summary>
+        public IReadOnlyList<string>? Header { get; }
+
+        /// <summary>The field separator of a text file.</summary>
+        public char Delimiter { get; }
+
+        /// <summary>The missing values read (in the rows kept).</summary>
+        public long MissingCells { get; }
+
+        /// <summary>The rows skipped for too many missing values.</summary>
+        public long SkippedRows { get; }
+
+        /// <summary>What the conversion read, for <see cref="Notices"/>.</summary>
+        public CsvData Counts => new(new DataMatrix(ReadOnlySpan<float>.Empty, 0, 1), null) { Header = Header, Delimiter = Delimiter, MissingCells = MissingCells, SkippedRows = SkippedRows };
+
         /// <summary>Opens <paramref name="path"/>; <paramref name="converting"/> is told before a text
-        /// file is converted (it reads the whole file once).</summary>
+        /// or Parquet file is converted (it reads the whole file once).</summary>
         /// <exception cref="UsageException">The file is missing or of an unknown kind, or a CSV option
         /// is given for a .npy file.</exception>
-        public static Streamed Open(string path, string flag, int rowsPerChunk, IReadOnlyList<string>? columns, string? labelColumn, Action<string>? converting)
+        public static async Task<Streamed> OpenAsync(string path, string flag, int rowsPerChunk, IReadOnlyList<string>? columns, string? labelColumn, DataReading reading, Action<string>? converting, CancellationToken cancellationToken)
         {
-            if (TextOptions(path, flag, columns, labelColumn) is not { } options)
+            IAsyncEnumerable<CsvData> chunks;
+            if (IsParquet(path))
             {
-                return new Streamed(DataSource.FromNpy(path, rowsPerChunk), null, null);
+                chunks = ParquetDataReader.ReadRowGroupsAsync(path, ParquetOptions(path, flag, columns, labelColumn, reading, null), cancellationToken);
+            }
+            else if (TextOptions(path, flag, columns, labelColumn, reading, null) is { } options)
+            {
+                chunks = CsvDataReader.ReadChunks(path, options, rowsPerChunk).ToAsyncEnumerable();
+            }
+            else
+            {
+                var source = DataSource.FromNpy(path, rowsPerChunk);
+                if (NpyNames(path, source.Columns) is not { } named)
+                {
+                    return new Streamed(source, null, null, null);
+                }
+
+                source.Dispose();
+                return new Streamed(DataSource.FromNpy(path, rowsPerChunk, named), null, null, null);
             }
 
             var temporary = Path.Combine(Path.GetTempPath(), $"kohonen-stream-{Guid.NewGuid():N}.npy");
             converting?.Invoke(temporary);
             IReadOnlyList<string>? names = null;
             var labels = labelColumn is null ? null : new List<string>();
+            long missing = 0, skipped = 0;
+            IReadOnlyList<string>? header = null;
+            var delimiter = ',';
             try
             {
-                NpyFile.WriteChunks(temporary, CsvDataReader.ReadChunks(path, options, rowsPerChunk).Select(chunk =>
+                using var writer = NpyChunkWriter.Create(temporary);
+                await foreach (var chunk in chunks.ConfigureAwait(false))
                 {
                     names ??= chunk.Data.ColumnNames;
+                    header ??= chunk.Header;
+                    delimiter = chunk.Delimiter;
                     labels?.AddRange(chunk.Labels!);
-                    return chunk.Data;
-                }));
-                return new Streamed(DataSource.FromNpy(temporary, rowsPerChunk, names), temporary, labels);
+                    missing += chunk.MissingCells;
+                    skipped += chunk.SkippedRows;
+                    writer.Write(chunk.Data);
+                }
+
+                writer.Complete();
+                var counts = new CsvData(new DataMatrix(ReadOnlySpan<float>.Empty, 0, 1), null) { Header = header, Delimiter = delimiter, MissingCells = missing, SkippedRows = skipped };
+                return new Streamed(DataSource.FromNpy(temporary, rowsPerChunk, names), temporary, labels, counts);
             }
             catch
             {

@@ -7,9 +7,10 @@ namespace Kohonen.Cli;
 internal static class DataReferences
 {
     /// <summary>The file's fingerprint and columns: <paramref name="columns"/> when given, else a CSV
-    /// file's header (or its number of fields when it has none), else a .npy file's columns.</summary>
+    /// file's header (or its number of fields when it has none), a Parquet file's column names, or a
+    /// .npy file's columns.</summary>
     /// <exception cref="UsageException">The file is missing or of an unknown kind.</exception>
-    public static async Task<DataReference> OfAsync(string path, string flag, IReadOnlyList<string>? columns, CancellationToken cancellationToken)
+    public static async Task<DataReference> OfAsync(string path, string flag, IReadOnlyList<string>? columns, CancellationToken cancellationToken, DataReading? reading = null)
     {
         if (!File.Exists(path))
         {
@@ -23,15 +24,19 @@ internal static class DataReferences
             return new DataReference(name, fingerprint, columns, columns.Count);
         }
 
-        if (DataFiles.CsvDelimiter(path) is { } delimiter)
+        if (DataFiles.CsvDelimiter(path) is not null)
         {
-            if (CsvDataReader.ReadHeader(path, new CsvReadOptions { Delimiter = delimiter }) is { } header)
-            {
-                return new DataReference(name, fingerprint, header, header.Count);
-            }
+            // The first row is enough to know the header or the number of columns.
+            var table = CsvDataReader.ReadChunks(path, (reading ?? DataReading.Default).Csv() with { MaxMissing = 1 }, 1).First();
+            return table.Header is { } header
+                ? new DataReference(name, fingerprint, header, header.Count)
+                : new DataReference(name, fingerprint, null, table.Data.Columns);
+        }
 
-            var first = File.ReadLines(path).FirstOrDefault(l => l.Trim().Length > 0) ?? "";
-            return new DataReference(name, fingerprint, null, first.Split(delimiter).Length);
+        if (DataFiles.IsParquet(path))
+        {
+            var names = await ParquetDataReader.ReadColumnNamesAsync(path, cancellationToken).ConfigureAwait(false);
+            return new DataReference(name, fingerprint, names, names.Count);
         }
 
         if (!TrainingDataFile.IsNpy(path))
@@ -40,6 +45,6 @@ internal static class DataReferences
         }
 
         using var reader = DataSource.FromNpy(path, rowsPerChunk: 1);
-        return new DataReference(name, fingerprint, reader.ColumnNames, reader.Columns);
+        return new DataReference(name, fingerprint, DataFiles.NpyNames(path, reader.Columns) ?? reader.ColumnNames, reader.Columns);
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Kohonen.Server.Api;
 using Kohonen.Server.Dashboard;
+using Kohonen.Tracking;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -94,7 +95,13 @@ public static class KohonenApi
         var options = app.ApplicationServices.GetRequiredService<KohonenServerOptions>();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            StatusCodeSelector = e => e switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                // The store is full, read-only, damaged or locked: the service is unavailable, and says why.
+                TrackingStoreException => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            },
             // A request that does not bind is the client's mistake, answered with a detail: not an
             // error with a stack trace in the service's log.
             SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException,

@@ -14,6 +14,12 @@ public sealed record KohonenServerOptions
     /// <summary>The experiment new runs (the first-run demo, <c>POST /train</c>) are recorded in.</summary>
     public string ExperimentName { get; init; } = "kohonen";
 
+    /// <summary>Fits POST /train's batch trainings on a .npy <c>data_file</c> across a cluster instead of
+    /// here: given the options, the file's full path, its column names, the progress and the
+    /// cancellation, it returns the model (the one this machine would fit, byte for byte). Null (the
+    /// default) trains everything here.</summary>
+    public Func<SomOptions, string, IReadOnlyList<string>, IProgress<TrainingProgress>?, CancellationToken, Task<SomModel>>? ClusterFit { get; init; }
+
     /// <summary>When the store has no run at all, train the colour demo, record it and serve it, so the
     /// service answers on its first start. Default true.</summary>
     public bool TrainDemoWhenEmpty { get; init; } = true;

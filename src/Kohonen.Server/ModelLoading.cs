@@ -11,8 +11,18 @@ internal static class ModelLoading
     /// <summary>The run's <c>model.som</c>, loaded, with the run and its experiment's name.</summary>
     public static async Task<ServedModel> LoadAsync(ITrackingStore store, Run run, CancellationToken cancellationToken, string? reason = null)
     {
-        var bytes = await store.ReadArtifactAsync(run.Info.RunId, "model.som", cancellationToken).ConfigureAwait(false);
-        var model = SomFile.FromBytes(bytes, $"run {run.Info.RunId}: model.som");
+        SomModel model;
+        try
+        {
+            var bytes = await store.ReadArtifactAsync(run.Info.RunId, "model.som", cancellationToken).ConfigureAwait(false);
+            model = SomFile.FromBytes(bytes, $"run {run.Info.RunId}: model.som");
+        }
+        catch (Exception e) when (e is SomFormatException or TrackingException or IOException or UnauthorizedAccessException)
+        {
+            throw new UnusableModelException(
+                e is SomFormatException ? e.Message : $"run {run.Info.RunId}: model.som cannot be read: {e.Message}", e);
+        }
+
         return new ServedModel(model, run, await ExperimentNameAsync(store, run, cancellationToken).ConfigureAwait(false), reason);
     }
 

@@ -52,7 +52,7 @@ internal sealed class TrainingJobs(KohonenServerOptions options, ModelHolder hol
     /// U-matrix, the hit map and, for three features, the RGB picture); null when every slot is taken.
     /// Returns once the run exists. With <paramref name="activate"/> the trained map is served when
     /// the run is recorded.</summary>
-    public async Task<TrainingJob?> StartAsync(SomOptions somOptions, DataMatrix data, string runName, bool activate, IReadOnlyDictionary<string, string> tags)
+    public async Task<TrainingJob?> StartAsync(SomOptions somOptions, DataMatrix data, string runName, bool activate, IReadOnlyDictionary<string, string> tags, string? dataFile = null)
     {
         if (!_slots.Wait(0))
         {
@@ -68,6 +68,11 @@ internal sealed class TrainingJobs(KohonenServerOptions options, ModelHolder hol
             KeepHits = true,
             Recording = new RunRecording(options.Store, options.ExperimentName, runName, tags),
             Pictures = model => Pictures(model, data),
+            // A batch training on a .npy file fits across the cluster when one is configured.
+            Fitter = options.ClusterFit is { } fit && dataFile is not null && somOptions.Algorithm == TrainingAlgorithm.Batch
+                && string.Equals(Path.GetExtension(dataFile), ".npy", StringComparison.OrdinalIgnoreCase)
+                    ? (o, p, c) => fit(o, dataFile, data.ColumnNames, p, c)
+                    : null,
             Started = id =>
             {
                 job = new TrainingJob(id, somOptions.Iterations, cancellation);

@@ -89,15 +89,50 @@ public sealed class SqliteTrackingStore : ITrackingStore
             DefaultTimeout = 60,
         }.ToString();
         var store = new SqliteTrackingStore(full, connectionString);
-        store.Migrate();
+        try
+        {
+            store.Migrate();
+        }
+        catch (SqliteException e)
+        {
+            throw Failure(full, e);
+        }
+
         return store;
+    }
+
+    /// <summary>
+    /// The store in <paramref name="dataDirectory"/> without opening its database, for a service that
+    /// stays up when <see cref="Open"/> failed: every operation opens the database again and fails with
+    /// a <see cref="TrackingStoreException"/> (naming the folder and the reason) while it cannot be used.
+    /// </summary>
+    public static SqliteTrackingStore Unopened(string dataDirectory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
+        var full = Path.GetFullPath(dataDirectory);
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(full, "kohonen.db"),
+            Mode = SqliteOpenMode.ReadWrite,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 60,
+        }.ToString();
+        return new SqliteTrackingStore(full, connectionString);
     }
 
     /// <summary>The schema version of the database.</summary>
     public int ReadSchemaVersion()
     {
-        using var connection = Connect();
-        return connection.ExecuteScalar<int>("PRAGMA user_version");
+        try
+        {
+            using var connection = Connect();
+            return connection.ExecuteScalar<int>("PRAGMA user_version");
+        }
+        catch (SqliteException e)
+        {
+            throw Failure(e);
+        }
     }
 
     private void Migrate()
@@ -122,6 +157,53 @@ public sealed class SqliteTrackingStore : ITrackingStore
         transaction.Commit();
     }
 
+    /// <summary>Runs a store operation, turning SQLite's failures into a <see cref="TrackingStoreException"/>
+    /// that names the store and says what went wrong in words.</summary>
+    private async Task<T> GuardedAsync<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation().ConfigureAwait(false);
+        }
+        catch (SqliteException e)
+        {
+            throw Failure(e);
+        }
+    }
+
+    private async Task GuardedAsync(Func<Task> operation)
+    {
+        try
+        {
+            await operation().ConfigureAwait(false);
+        }
+        catch (SqliteException e)
+        {
+            throw Failure(e);
+        }
+    }
+
+    private TrackingStoreException Failure(SqliteException e) => Failure(DataDirectory, e);
+
+    private static TrackingStoreException Failure(string directory, SqliteException e)
+    {
+        // The primary result code is the low byte of an extended one.
+        var what = (e.SqliteErrorCode & 0xFF) switch
+        {
+            13 => "the disk is full",
+            8 => "the database is read-only (check the folder's and kohonen.db's permissions, or the file system)",
+            11 or 26 => "the database file is damaged or is not a SQLite database",
+            10 => "a disk input/output error occurred",
+            14 => "the database file cannot be opened",
+            3 or 23 => "access to the database is denied",
+            5 or 6 => "the database stayed locked by another process",
+            _ => "the database refused the operation",
+        };
+        var colon = e.Message.IndexOf(": ", StringComparison.Ordinal);
+        var detail = (colon >= 0 ? e.Message[(colon + 2)..] : e.Message).TrimEnd('.');
+        return new TrackingStoreException(directory, $"The store in '{directory}' cannot be used: {what} (SQLite error {e.SqliteErrorCode}: {detail}).", e);
+    }
+
     private SqliteConnection Connect()
     {
         var connection = new SqliteConnection(_connectionString);
@@ -131,7 +213,7 @@ public sealed class SqliteTrackingStore : ITrackingStore
     }
 
     /// <inheritdoc />
-    public async Task<Experiment> GetOrCreateExperimentAsync(string name, CancellationToken cancellationToken = default)
+    public Task<Experiment> GetOrCreateExperimentAsync(string name, CancellationToken cancellationToken = default) => GuardedAsync<Experiment>(async () =>
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         await using var connection = Connect();
@@ -139,17 +221,17 @@ public sealed class SqliteTrackingStore : ITrackingStore
             "INSERT INTO experiments (name, creation_time) VALUES (@name, @now) ON CONFLICT (name) DO NOTHING",
             new { name, now = Now() }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return (await GetExperimentByNameAsync(connection, name, cancellationToken).ConfigureAwait(false))!;
-    }
+    });
 
     /// <inheritdoc />
-    public async Task<Experiment?> GetExperimentByNameAsync(string name, CancellationToken cancellationToken = default)
+    public Task<Experiment?> GetExperimentByNameAsync(string name, CancellationToken cancellationToken = default) => GuardedAsync<Experiment?>(async () =>
     {
         await using var connection = Connect();
         return await GetExperimentByNameAsync(connection, name, cancellationToken).ConfigureAwait(false);
-    }
+    });
 
     /// <inheritdoc />
-    public async Task<Experiment?> GetExperimentAsync(string experimentId, CancellationToken cancellationToken = default)
+    public Task<Experiment?> GetExperimentAsync(string experimentId, CancellationToken cancellationToken = default) => GuardedAsync<Experiment?>(async () =>
     {
         if (!long.TryParse(experimentId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
         {
@@ -160,7 +242,7 @@ public sealed class SqliteTrackingStore : ITrackingStore
         var row = await connection.QuerySingleOrDefaultAsync<(long Id, string Name, long Created)?>(new CommandDefinition(
             "SELECT experiment_id, name, creation_time FROM experiments WHERE experiment_id = @id", new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return row is { } r ? new Experiment(r.Id.ToString(CultureInfo.InvariantCulture), r.Name, DateTimeOffset.FromUnixTimeMilliseconds(r.Created)) : null;
-    }
+    });
 
     private static async Task<Experiment?> GetExperimentByNameAsync(SqliteConnection connection, string name, CancellationToken cancellationToken)
     {
@@ -170,17 +252,24 @@ public sealed class SqliteTrackingStore : ITrackingStore
     }
 
     /// <inheritdoc />
-    public async Task<RunInfo> CreateRunAsync(string experimentId, string runName, CancellationToken cancellationToken = default)
+    public Task<RunInfo> CreateRunAsync(string experimentId, string runName, CancellationToken cancellationToken = default) => GuardedAsync<RunInfo>(async () =>
     {
         ArgumentNullException.ThrowIfNull(runName);
         var run = new RunInfo(Guid.NewGuid().ToString("N"), experimentId, runName, RunStatus.Running, Now(), null);
         await using var connection = Connect();
         try
         {
+            // The run and its owner in one transaction: a process killed at any moment leaves no
+            // RUNNING run that cannot be told from a live one (see RunOwner).
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO runs (run_id, experiment_id, name, status, start_time) VALUES (@RunId, @ExperimentId, @RunName, @status, @StartTime)",
                 new { run.RunId, ExperimentId = long.Parse(experimentId, CultureInfo.InvariantCulture), run.RunName, status = run.Status.ToName(), run.StartTime },
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
+                transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO tags (run_id, key, value) VALUES (@RunId, @Key, @Value)",
+                RunOwner.CurrentTags().Select(t => new { run.RunId, t.Key, t.Value }), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 19)
         {
@@ -192,10 +281,10 @@ public sealed class SqliteTrackingStore : ITrackingStore
         }
 
         return run;
-    }
+    });
 
     /// <inheritdoc />
-    public async Task LogParamsAsync(string runId, IReadOnlyDictionary<string, string> parameters, CancellationToken cancellationToken = default)
+    public Task LogParamsAsync(string runId, IReadOnlyDictionary<string, string> parameters, CancellationToken cancellationToken = default) => GuardedAsync(async () =>
     {
         ArgumentNullException.ThrowIfNull(parameters);
         await using var connection = Connect();
@@ -216,10 +305,10 @@ public sealed class SqliteTrackingStore : ITrackingStore
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    });
 
     /// <inheritdoc />
-    public async Task LogMetricsAsync(string runId, IReadOnlyList<Metric> metrics, CancellationToken cancellationToken = default)
+    public Task LogMetricsAsync(string runId, IReadOnlyList<Metric> metrics, CancellationToken cancellationToken = default) => GuardedAsync(async () =>
     {
         ArgumentNullException.ThrowIfNull(metrics);
         await using var connection = Connect();
@@ -230,10 +319,10 @@ public sealed class SqliteTrackingStore : ITrackingStore
             metrics.Select(m => new { runId, m.Key, Value = double.IsNaN(m.Value) ? (double?)null : m.Value, IsNan = double.IsNaN(m.Value) ? 1 : 0, m.Step, m.Timestamp }),
             transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    });
 
     /// <inheritdoc />
-    public async Task SetTagsAsync(string runId, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken = default)
+    public Task SetTagsAsync(string runId, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken = default) => GuardedAsync(async () =>
     {
         ArgumentNullException.ThrowIfNull(tags);
         await using var connection = Connect();
@@ -243,10 +332,10 @@ public sealed class SqliteTrackingStore : ITrackingStore
             "INSERT INTO tags (run_id, key, value) VALUES (@runId, @Key, @Value) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value",
             tags.Select(t => new { runId, t.Key, t.Value }), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    });
 
     /// <inheritdoc />
-    public async Task EndRunAsync(string runId, RunStatus status, CancellationToken cancellationToken = default)
+    public Task EndRunAsync(string runId, RunStatus status, CancellationToken cancellationToken = default) => GuardedAsync(async () =>
     {
         if (status == RunStatus.Running)
         {
@@ -261,18 +350,18 @@ public sealed class SqliteTrackingStore : ITrackingStore
         {
             throw new RunNotFoundException(runId);
         }
-    }
+    });
 
     /// <inheritdoc />
-    public async Task<Run> GetRunAsync(string runId, CancellationToken cancellationToken = default)
+    public Task<Run> GetRunAsync(string runId, CancellationToken cancellationToken = default) => GuardedAsync<Run>(async () =>
     {
         await using var connection = Connect();
         var runs = await LoadRunsAsync(connection, "WHERE r.run_id = @runId", new { runId }, cancellationToken).ConfigureAwait(false);
         return runs.Count == 1 ? runs[0] : throw new RunNotFoundException(runId);
-    }
+    });
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<Metric>> GetMetricHistoryAsync(string runId, string key, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<Metric>> GetMetricHistoryAsync(string runId, string key, CancellationToken cancellationToken = default) => GuardedAsync<IReadOnlyList<Metric>>(async () =>
     {
         await using var connection = Connect();
         await EnsureRunAsync(connection, null, runId, cancellationToken).ConfigureAwait(false);
@@ -280,10 +369,10 @@ public sealed class SqliteTrackingStore : ITrackingStore
             "SELECT key AS Key, value AS Value, is_nan AS IsNan, step AS Step, timestamp AS Timestamp FROM metrics WHERE run_id = @runId AND key = @key ORDER BY step, seq",
             new { runId, key }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return [.. rows.Select(r => r.ToMetric())];
-    }
+    });
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<Run>> SearchRunsAsync(RunQuery query, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<Run>> SearchRunsAsync(RunQuery query, CancellationToken cancellationToken = default) => GuardedAsync<IReadOnlyList<Run>>(async () =>
     {
         ArgumentNullException.ThrowIfNull(query);
         if (query.MaxResults is < 1 or > 10_000)
@@ -314,28 +403,28 @@ public sealed class SqliteTrackingStore : ITrackingStore
                 .ThenBy(r => r.Info.RunId, StringComparer.Ordinal)
             : runs.OrderByDescending(r => r.Info.StartTime).ThenBy(r => r.Info.RunId, StringComparer.Ordinal);
         return [.. ordered.Take(query.MaxResults)];
-    }
+    });
 
     /// <inheritdoc />
-    public async Task LogArtifactAsync(string runId, string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    public Task LogArtifactAsync(string runId, string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) => GuardedAsync(async () =>
     {
         var target = await ArtifactPathAsync(runId, path, cancellationToken).ConfigureAwait(false);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var bytes = content.ToArray();
         await Task.Run(() => AtomicFile.WriteAllBytes(target, bytes), cancellationToken).ConfigureAwait(false);
-    }
+    });
 
     /// <inheritdoc />
-    public async Task<byte[]> ReadArtifactAsync(string runId, string path, CancellationToken cancellationToken = default)
+    public Task<byte[]> ReadArtifactAsync(string runId, string path, CancellationToken cancellationToken = default) => GuardedAsync<byte[]>(async () =>
     {
         var target = await ArtifactPathAsync(runId, path, cancellationToken).ConfigureAwait(false);
         return File.Exists(target)
             ? await File.ReadAllBytesAsync(target, cancellationToken).ConfigureAwait(false)
             : throw new TrackingException($"Run {runId} has no artifact '{path}'.");
-    }
+    });
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<string>> ListArtifactsAsync(string runId, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<string>> ListArtifactsAsync(string runId, CancellationToken cancellationToken = default) => GuardedAsync<IReadOnlyList<string>>(async () =>
     {
         var root = await RunArtifactRootAsync(runId, cancellationToken).ConfigureAwait(false);
         if (!Directory.Exists(root))
@@ -347,20 +436,20 @@ public sealed class SqliteTrackingStore : ITrackingStore
             .Where(f => !Path.GetFileName(f).Contains(AtomicFile.TemporaryInfix, StringComparison.Ordinal))
             .Select(f => Path.GetRelativePath(root, f).Replace(Path.DirectorySeparatorChar, '/'))
             .Order(StringComparer.Ordinal)];
-    }
+    });
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<Experiment>> ListExperimentsAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<Experiment>> ListExperimentsAsync(CancellationToken cancellationToken = default) => GuardedAsync<IReadOnlyList<Experiment>>(async () =>
     {
         await using var connection = Connect();
         var rows = await connection.QueryAsync<(long Id, string Name, long Created)>(new CommandDefinition(
             "SELECT experiment_id, name, creation_time FROM experiments", cancellationToken: cancellationToken)).ConfigureAwait(false);
         return [.. rows.Select(r => new Experiment(r.Id.ToString(CultureInfo.InvariantCulture), r.Name, DateTimeOffset.FromUnixTimeMilliseconds(r.Created)))
             .OrderBy(e => e.Name, StringComparer.Ordinal)];
-    }
+    });
 
     /// <inheritdoc />
-    public async Task<Experiment> CreateExperimentAsync(string name, CancellationToken cancellationToken = default)
+    public Task<Experiment> CreateExperimentAsync(string name, CancellationToken cancellationToken = default) => GuardedAsync<Experiment>(async () =>
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         await using var connection = Connect();
@@ -370,10 +459,10 @@ public sealed class SqliteTrackingStore : ITrackingStore
         return inserted == 1
             ? (await GetExperimentByNameAsync(connection, name, cancellationToken).ConfigureAwait(false))!
             : throw new TrackingException($"There is already an experiment named '{name}'.");
-    }
+    });
 
     /// <inheritdoc />
-    public async Task RenameExperimentAsync(string experimentId, string newName, CancellationToken cancellationToken = default)
+    public Task RenameExperimentAsync(string experimentId, string newName, CancellationToken cancellationToken = default) => GuardedAsync(async () =>
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(newName);
         if (!long.TryParse(experimentId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
@@ -397,10 +486,10 @@ public sealed class SqliteTrackingStore : ITrackingStore
         {
             throw new TrackingException($"No experiment has the id '{experimentId}'.");
         }
-    }
+    });
 
     /// <inheritdoc />
-    public async Task RenameRunAsync(string runId, string newName, CancellationToken cancellationToken = default)
+    public Task RenameRunAsync(string runId, string newName, CancellationToken cancellationToken = default) => GuardedAsync(async () =>
     {
         ArgumentNullException.ThrowIfNull(newName);
         await using var connection = Connect();
@@ -410,10 +499,10 @@ public sealed class SqliteTrackingStore : ITrackingStore
         {
             throw new RunNotFoundException(runId);
         }
-    }
+    });
 
     /// <inheritdoc />
-    public async Task DeleteRunAsync(string runId, CancellationToken cancellationToken = default)
+    public Task DeleteRunAsync(string runId, CancellationToken cancellationToken = default) => GuardedAsync(async () =>
     {
         var root = await RunArtifactRootAsync(runId, cancellationToken).ConfigureAwait(false);
         await using (var connection = Connect())
@@ -434,10 +523,10 @@ public sealed class SqliteTrackingStore : ITrackingStore
         {
             Directory.Delete(root, recursive: true);
         }
-    }
+    });
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<string>> FindRunIdsAsync(string prefix, int maxResults, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<string>> FindRunIdsAsync(string prefix, int maxResults, CancellationToken cancellationToken = default) => GuardedAsync<IReadOnlyList<string>>(async () =>
     {
         ArgumentNullException.ThrowIfNull(prefix);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxResults, 1);
@@ -451,15 +540,15 @@ public sealed class SqliteTrackingStore : ITrackingStore
             "SELECT run_id FROM runs WHERE run_id GLOB @pattern ORDER BY run_id LIMIT @maxResults",
             new { pattern = prefix + "*", maxResults }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return [.. ids];
-    }
+    });
 
     /// <summary>The file of an artifact (see <see cref="ArtifactPaths"/> for the names allowed).</summary>
-    internal async Task<string> ArtifactPathAsync(string runId, string path, CancellationToken cancellationToken)
+    internal Task<string> ArtifactPathAsync(string runId, string path, CancellationToken cancellationToken) => GuardedAsync<string>(async () =>
     {
         var segments = ArtifactPaths.Split(path);
         var root = await RunArtifactRootAsync(runId, cancellationToken).ConfigureAwait(false);
         return Path.Combine([root, .. segments]);
-    }
+    });
 
     private async Task<string> RunArtifactRootAsync(string runId, CancellationToken cancellationToken)
     {
@@ -481,7 +570,7 @@ public sealed class SqliteTrackingStore : ITrackingStore
         }
     }
 
-    private static async Task<List<Run>> LoadRunsAsync(SqliteConnection connection, string where, object args, CancellationToken cancellationToken)
+    private async Task<List<Run>> LoadRunsAsync(SqliteConnection connection, string where, object args, CancellationToken cancellationToken)
     {
         var infos = (await connection.QueryAsync<RunRow>(new CommandDefinition(
             $"SELECT r.run_id AS RunId, r.experiment_id AS ExperimentId, r.name AS Name, r.status AS Status, r.start_time AS StartTime, r.end_time AS EndTime FROM runs r {where}",
@@ -503,7 +592,7 @@ public sealed class SqliteTrackingStore : ITrackingStore
                     SELECT m2.seq FROM metrics m2 WHERE m2.run_id = m.run_id AND m2.key = m.key ORDER BY m2.step DESC, m2.seq DESC LIMIT 1)
                 """, new { info.RunId }, cancellationToken: cancellationToken)).ConfigureAwait(false))
                 .ToDictionary(m => m.Key, m => m.ToMetric(), StringComparer.Ordinal);
-            result.Add(new Run(info.ToInfo(), parameters, metrics, tags));
+            result.Add(new Run(info.ToInfo(DataDirectory), parameters, metrics, tags));
         }
 
         return result;
@@ -513,8 +602,20 @@ public sealed class SqliteTrackingStore : ITrackingStore
 
     private sealed record RunRow(string RunId, long ExperimentId, string Name, string Status, long StartTime, long? EndTime)
     {
-        public RunInfo ToInfo() => new(RunId, ExperimentId.ToString(CultureInfo.InvariantCulture), Name,
-            Enum.Parse<RunStatus>(Status, ignoreCase: true), StartTime, EndTime);
+        public RunInfo ToInfo(string directory) => new(RunId, ExperimentId.ToString(CultureInfo.InvariantCulture), Name,
+            Status.ToUpperInvariant() switch
+            {
+                "RUNNING" => RunStatus.Running,
+                "FINISHED" => RunStatus.Finished,
+                "FAILED" => RunStatus.Failed,
+                "KILLED" => RunStatus.Killed,
+                _ => throw new TrackingStoreException(directory,
+                    $"The store in '{directory}' is damaged: run {RunId} has the status '{Printable(Status)}'; a status is RUNNING, FINISHED, FAILED or KILLED. Delete the run (kohonen runs delete) or repair kohonen.db."),
+            },
+            StartTime, EndTime);
+
+        private static string Printable(string text) =>
+            string.Concat(text.Take(40).Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
     }
 
     private sealed record MetricRow(string Key, double? Value, long IsNan, long Step, long Timestamp)

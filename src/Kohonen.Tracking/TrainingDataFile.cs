@@ -34,16 +34,16 @@ public static class TrainingDataFile
     /// <summary>Whether the file's extension is one of <see cref="Allowed"/>.</summary>
     public static bool IsKnown(string path) => CsvDelimiter(path) is not null || IsNpy(path);
 
-    /// <summary>Reads a whole file: a delimited text file with <paramref name="csv"/>'s columns and
-    /// label column (its delimiter set by the extension), or a <c>.npy</c> array.</summary>
+    /// <summary>Reads a whole file: a delimited text file read as <paramref name="csv"/> says (its
+    /// delimiter, when not given, detected among ',', ';' and tab), or a <c>.npy</c> array.</summary>
     /// <exception cref="ArgumentException">The extension is not one of <see cref="Allowed"/>.</exception>
     /// <exception cref="DataFormatException">The file is not valid data.</exception>
     public static CsvData Read(string path, CsvReadOptions? csv = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (CsvDelimiter(path) is { } delimiter)
+        if (CsvDelimiter(path) is not null)
         {
-            return CsvDataReader.Read(path, (csv ?? new CsvReadOptions()) with { Delimiter = delimiter });
+            return CsvDataReader.Read(path, csv ?? new CsvReadOptions());
         }
 
         return IsNpy(path)

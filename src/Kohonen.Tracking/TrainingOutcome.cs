@@ -28,4 +28,8 @@ public sealed record TrainingOutcome(
     /// <summary>The quantization and topographic errors measured during training (empty unless
     /// <see cref="SomOptions.MetricsEvery"/> was set): the map's own history.</summary>
     public IReadOnlyList<TrainingStep> History => Model.History;
+
+    /// <summary>The extra final metrics of <see cref="TrainingSession.FinalMetrics"/> by name (such as
+    /// <c>training_accuracy</c>); empty when none were asked for.</summary>
+    public IReadOnlyDictionary<string, double> Measured { get; init; } = new Dictionary<string, double>();
 }

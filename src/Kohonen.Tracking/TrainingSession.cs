@@ -48,10 +48,27 @@ public sealed class TrainingSession(SomOptions options, DataSource input)
     /// serialized, drawn and recorded; the final QE and TE are measured on the map as trained.</summary>
     public Func<SomModel, SomModel>? Complete { get; init; }
 
+    /// <summary>Fits the map somewhere other than this machine (a cluster): given the training
+    /// options (<see cref="TrainingOptions"/>, validated), the progress and the cancellation, it
+    /// returns the model, which must be the one <see cref="SomTrainer"/> would fit on
+    /// <see cref="Input"/>. Null (the default) fits here. Recording, metrics and pictures are the same
+    /// either way; a fitter that throws leaves the run FAILED with what was measured so far.</summary>
+    public Func<SomOptions, IProgress<TrainingProgress>?, CancellationToken, Task<SomModel>>? Fitter { get; init; }
+
     /// <summary>Keep with the model how many training rows each node wins (<see cref="SomModel.Hits"/>),
     /// counted over the input once more after training, before <see cref="Complete"/>; off by default,
     /// so the model file stays as it was.</summary>
     public bool KeepHits { get; init; }
+
+    /// <summary>Measures more final metrics on the finished map (after <see cref="Complete"/>), such as
+    /// the training rows' label accuracy; they are logged beside the final quantization and topographic
+    /// errors and returned in <see cref="TrainingOutcome.Measured"/>. Null: none.</summary>
+    public Func<SomModel, IReadOnlyDictionary<string, double>>? FinalMetrics { get; init; }
+
+    /// <summary>How the map is trained, given the trainer of <see cref="TrainingOptions"/> and
+    /// <see cref="Input"/>: to start from a given codebook or to continue a map
+    /// (<see cref="SomTrainer.Continue"/>). Null (the default) is <see cref="SomTrainer.Fit(DataSource, IProgress{TrainingProgress}?, CancellationToken)"/>.</summary>
+    public Func<SomTrainer, DataSource, IProgress<TrainingProgress>?, CancellationToken, SomModel>? Train { get; init; }
 
     /// <summary>Told the run's id as soon as the run exists, before training starts.</summary>
     public Action<string>? Started { get; init; }
@@ -99,6 +116,7 @@ public sealed class TrainingSession(SomOptions options, DataSource input)
         try
         {
             await store.LogParamsAsync(runId, trainer.Options.ToParameters(), cancellationToken).ConfigureAwait(false);
+            await store.SetTagsAsync(runId, RunOwner.CurrentTags(), cancellationToken).ConfigureAwait(false);
             if (recording.Tags is { Count: > 0 } tags)
             {
                 await store.SetTagsAsync(runId, tags, cancellationToken).ConfigureAwait(false);
@@ -138,7 +156,9 @@ public sealed class TrainingSession(SomOptions options, DataSource input)
     private async Task<(SomModel Model, TimeSpan Time)> FitAsync(SomTrainer trainer, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var model = await Task.Run(() => trainer.Fit(Input, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var model = Fitter is { } fit
+            ? await fit(trainer.Options, progress, cancellationToken).ConfigureAwait(false)
+            : await Task.Run(() => Train is null ? trainer.Fit(Input, progress, cancellationToken) : Train(trainer, Input, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
         return (model, clock.Elapsed);
     }
 
@@ -154,7 +174,8 @@ public sealed class TrainingSession(SomOptions options, DataSource input)
         model = Complete?.Invoke(model) ?? model;
         var bytes = keepBytes ? SomFile.ToBytes(model) : null;
         var pictures = Pictures?.Invoke(model) ?? [];
-        return new TrainingOutcome(model, bytes, qe, te, pictures, time, runId);
+        var measured = FinalMetrics?.Invoke(model) ?? new Dictionary<string, double>();
+        return new TrainingOutcome(model, bytes, qe, te, pictures, time, runId) { Measured = measured };
     }
 
     /// <summary>The final metrics (and the last step's, when training did not measure it), the
@@ -173,6 +194,7 @@ public sealed class TrainingSession(SomOptions options, DataSource input)
             new("final_topographic_error", outcome.TopographicError, final, stamp),
             new(RunProfile.DataQuantizationError, model.Scaler is null ? outcome.QuantizationError : DataUnits.QuantizationError(model, Input.Chunks()), final, stamp),
         };
+        finals.AddRange(outcome.Measured.Select(m => new Metric(m.Key, m.Value, final, stamp)));
         if (model.History.Count == 0 || model.History[^1].Iteration != final)
         {
             // The last step was not measured during training: log the final values as its step, so
@@ -192,11 +214,20 @@ public sealed class TrainingSession(SomOptions options, DataSource input)
         }
     }
 
-    /// <summary>Writes the queued metrics about once a second until stopped.</summary>
+    /// <summary>Writes the queued metrics about once a second, and the heartbeat every
+    /// <see cref="RunOwner.HeartbeatEvery"/>, until stopped.</summary>
     private static async Task FlushAsync(ITrackingStore store, string runId, ConcurrentQueue<Metric> pending, CancellationToken stop)
     {
+        var beat = Stopwatch.StartNew();
         while (!stop.IsCancellationRequested)
         {
+            if (beat.Elapsed >= RunOwner.HeartbeatEvery)
+            {
+                // The heartbeat: a run whose beats stop was killed (see RunOwner.Liveness).
+                await store.SetTagsAsync(runId, RunOwner.Heartbeat(), CancellationToken.None).ConfigureAwait(false);
+                beat.Restart();
+            }
+
             try
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), stop).ConfigureAwait(false);

@@ -90,7 +90,7 @@ public class CategoricalCommandTests : ScratchFolder
         var none = await CliRun.InvokeAsync("train", "--feature-weight", "x0=2", "--no-track", "--out", PathOf("m.som"));
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal($"error: --categorical applies to CSV and TSV files; '{npy}' is a .npy array (all columns are numbers).\n", run.Error);
+        Assert.Equal($"error: --columns, --label-column, --id-column and --categorical apply to CSV and Parquet files; '{npy}' is a .npy array (all columns are features).\n", run.Error);
         Assert.Equal(2, none.ExitCode);
         Assert.Equal("error: --categorical and --feature-weight apply to the columns of a --data file.\n", none.Error);
     }

@@ -78,7 +78,7 @@ public class LabelsAndSegmentsCommandTests : ScratchFolder
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("has no column 'nme'; the columns are: name, w", unknown.Error, StringComparison.Ordinal);
         Assert.Equal(2, binary.ExitCode);
-        Assert.Contains("--id-column applies to CSV and TSV files", binary.Error, StringComparison.Ordinal);
+        Assert.Contains("--id-column applies to CSV, TSV and Parquet files", binary.Error, StringComparison.Ordinal);
     }
 
     [Fact]

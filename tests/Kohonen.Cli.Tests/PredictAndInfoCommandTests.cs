@@ -32,13 +32,13 @@ public class PredictAndInfoCommandTests : ScratchFolder
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var lines = run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("bmu_x,bmu_y,distance", lines[0]);
-        Assert.Equal("0,0,0", lines[1]);
+        Assert.Equal("row,bmu_x,bmu_y,distance", lines[0]);
+        Assert.Equal("1,0,0,0", lines[1]);
         // (2.1, 1, 0) is closest to node (2, 1), 0.1 away.
-        Assert.StartsWith("2,1,", lines[2], StringComparison.Ordinal);
-        Assert.Equal(0.1, double.Parse(lines[2].Split(',')[2], CultureInfo.InvariantCulture), 5);
+        Assert.StartsWith("2,2,1,", lines[2], StringComparison.Ordinal);
+        Assert.Equal(0.1, double.Parse(lines[2].Split(',')[3], CultureInfo.InvariantCulture), 5);
         // (1, 0, 4) is closest to node (1, 0), 4 away.
-        Assert.Equal("1,0,4", lines[3]);
+        Assert.Equal("3,1,0,4", lines[3]);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public class PredictAndInfoCommandTests : ScratchFolder
         var run = await CliRun.InvokeAsync("predict", "--model", HandMadeModel(), "--data", data, "--out", PathOf("bmus.csv"));
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Equal("bmu_x,bmu_y,distance\n2,1,0\n0,1,0\n", File.ReadAllText(PathOf("bmus.csv")));
+        Assert.Equal("row,bmu_x,bmu_y,distance\n1,2,1,0\n2,0,1,0\n", File.ReadAllText(PathOf("bmus.csv")));
         Assert.Equal("", run.Out);
     }
 

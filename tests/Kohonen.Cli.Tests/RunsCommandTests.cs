@@ -56,6 +56,43 @@ public class RunsCommandTests : ScratchFolder
     }
 
     [Fact]
+    public async Task ALabelledTrainingLogsItsTrainingAccuracyAndKeepsTheHits()
+    {
+        // Two far-apart groups of identical rows on a 2×1 map: each node wins one group. Group (0, 0)
+        // holds a, a, a, b (its node says "a": 3 of its 4 rows right); group (10, 10) holds b ×4.
+        // Accuracy on the training rows: 7 of 8. Hits: 4 and 4.
+        var data = WriteFile("groups.csv", "x,y,kind\n0,0,a\n0,0,a\n0,0,a\n0,0,b\n10,10,b\n10,10,b\n10,10,b\n10,10,b\n");
+        var model = PathOf("groups.som");
+
+        var run = await CliRun.InvokeAsync(Environment, ["train", "--data", data, "--label-column", "kind", "--width", "2", "--height", "1", "--sigma", "1.5",
+            "--iterations", "20", "--seed", "1", "--scale", "none", "--out", model, "--json"]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var summary = JsonDocument.Parse(run.Out).RootElement;
+        Assert.Equal(0.875, summary.GetProperty("training_accuracy").GetDouble());
+        var store = Kohonen.Tracking.SqliteTrackingStore.Open(PathOf("store"));
+        var recorded = await store.GetRunAsync(summary.GetProperty("run_id").GetString()!, TestContext.Current.CancellationToken);
+        Assert.Equal(0.875, recorded.Metrics["training_accuracy"].Value);
+        var hits = SomFile.Load(model).Hits;
+        Assert.NotNull(hits);
+        Assert.Equal([4, 4], new[] { hits[0, 0], hits[1, 0] });
+        SqliteConnection.ClearAllPools();
+    }
+
+    [Fact]
+    public async Task AnUnlabelledTrainingLogsNoAccuracy()
+    {
+        var data = WriteFile("plain.csv", "x,y\n0,0\n1,1\n2,2\n3,3\n");
+        var summary = await JsonOf("train", "--data", data, "--seed", "4", "--width", "3", "--height", "3", "--iterations", "10", "--no-plots", "--json");
+
+        Assert.False(summary.TryGetProperty("training_accuracy", out var shown) && shown.ValueKind != JsonValueKind.Null);
+        var store = Kohonen.Tracking.SqliteTrackingStore.Open(PathOf("store"));
+        var recorded = await store.GetRunAsync(summary.GetProperty("run_id").GetString()!, TestContext.Current.CancellationToken);
+        Assert.False(recorded.Metrics.ContainsKey("training_accuracy"));
+        SqliteConnection.ClearAllPools();
+    }
+
+    [Fact]
     public async Task TwoRunsWithDifferentOptionsAndRunsBestPicksTheLowerQuantizationError()
     {
         var tiny = await TrainAsync("--width", "2", "--height", "1", "--sigma", "1.5", "--seed", "1", "--run-name", "tiny");

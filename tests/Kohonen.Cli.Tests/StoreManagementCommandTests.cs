@@ -60,7 +60,7 @@ public class StoreManagementCommandTests : ScratchFolder
         var bestWine = await OkAsync("runs", "best", "--data", wineTrain, "--json");
 
         Assert.Equal(6, onWine.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-        Assert.Matches(@"^Using the model of run [0-9a-f]{8} \(wine_train\): lowest data_quantization_error [0-9.]+ \(in the data's units: the runs differ in scaling\) of 2 comparable runs on wine_train\.csv \(whose features wine_test\.csv has\) in experiment 'kohonen'; 1 other run not compared\.\n$", onWine.Error);
+        Assert.Matches(@"^Using the model of run [0-9a-f]{8} \(wine_train\): lowest data_quantization_error [0-9.]+ \(in the data's units: the runs differ in scaling\) of 2 comparable runs on wine_train\.csv \(whose features wine_test\.csv has\) in experiment 'kohonen'; 1 other run not compared\.\n.*wine_test\.csv: took the first row as the header \(.*\); give --header no if it is data\.\n$", onWine.Error);
         Assert.StartsWith($"Using the model of run {cancerRun[..8]} (cancer_train): lowest quantization_error ", onCancer.Error, StringComparison.Ordinal);
         Assert.Contains("of 1 comparable run on cancer_train.csv (whose features cancer_test.csv has) in experiment 'kohonen'; 2 other runs not compared.", onCancer.Error, StringComparison.Ordinal);
         Assert.StartsWith($"{cancerRun}  cancer_train  quantization_error = ", best.Out, StringComparison.Ordinal);

@@ -101,14 +101,17 @@ public class TrainCommandTests : ScratchFolder
 
         var noData = await CliRun.InvokeAsync("train", "--data", PathOf("nope.csv"), "--out", PathOf("m.som"));
         var noFolder = await CliRun.InvokeAsync("train", "--data", data, "--label-column", "name", "--out", PathOf("missing/m.som"));
-        var badExtension = await CliRun.InvokeAsync("train", "--data", WriteFile("x.parquet", "?"), "--out", PathOf("m.som"));
+        var badExtension = await CliRun.InvokeAsync("train", "--data", WriteFile("x.json", "?"), "--out", PathOf("m.som"));
+        var notParquet = await CliRun.InvokeAsync("train", "--data", WriteFile("x.parquet", "?"), "--out", PathOf("m.som"));
         var missingRequired = await CliRun.InvokeAsync("train", "--out", PathOf("m.som"), "--data");
         var keptNowhere = await CliRun.InvokeAsync("train", "--data", data, "--label-column", "name", "--no-track");
 
         Assert.Equal((2, $"error: --data: the file '{PathOf("nope.csv")}' does not exist.\n"), (noData.ExitCode, noData.Error));
         Assert.Equal((2, $"error: --out: the folder of '{PathOf("missing/m.som")}' does not exist.\n"), (noFolder.ExitCode, noFolder.Error));
         Assert.Equal(2, badExtension.ExitCode);
-        Assert.Contains("unknown extension '.parquet'; allowed: .csv, .tsv, .txt, .npy", badExtension.Error, StringComparison.Ordinal);
+        Assert.Contains("unknown extension '.json'; allowed: .csv, .tsv, .txt, .npy, .parquet", badExtension.Error, StringComparison.Ordinal);
+        Assert.Equal(2, notParquet.ExitCode);
+        Assert.StartsWith($"error: {PathOf("x.parquet")}: not a readable Parquet file", notParquet.Error, StringComparison.Ordinal);
         Assert.Equal(2, missingRequired.ExitCode);
         Assert.Contains("Required argument missing for option: '--data'.", missingRequired.Error, StringComparison.Ordinal);
         Assert.Contains("Run 'kohonen train --help' for usage.", missingRequired.Error, StringComparison.Ordinal);
@@ -248,12 +251,12 @@ public class StreamedTrainCommandTests : ScratchFolder
         var zero = await CliRun.InvokeAsync("train", "--data", data, "--batch-size", "0", "--no-track", "--out", PathOf("m.som"));
         var noData = await CliRun.InvokeAsync("train", "--batch-size", "10", "--no-track", "--out", PathOf("m.som"));
 
-        Assert.Equal((2, $"error: --data: '{json}' has an unknown extension '.json'; allowed: .csv, .tsv, .txt, .npy.\n"), (unknown.ExitCode, unknown.Error));
+        Assert.Equal((2, $"error: --data: '{json}' has an unknown extension '.json'; allowed: .csv, .tsv, .txt, .npy, .parquet.\n"), (unknown.ExitCode, unknown.Error));
         Assert.Equal((2, "error: --batch-size streams the data through the batch algorithm; drop --algorithm online.\n"), (online.ExitCode, online.Error));
         Assert.Equal(2, pca.ExitCode);
         Assert.Contains("error: --init pca needs the data in memory", pca.Error, StringComparison.Ordinal);
         Assert.Equal((2, "error: --batch-size must be 1 or more; got 0.\n"), (zero.ExitCode, zero.Error));
-        Assert.Equal((2, "error: --batch-size streams a data file: give it as --data FILE (.npy, .csv, .tsv or .txt).\n"), (noData.ExitCode, noData.Error));
+        Assert.Equal((2, "error: --batch-size streams a data file: give it as --data FILE (.npy, .csv, .tsv, .txt or .parquet).\n"), (noData.ExitCode, noData.Error));
         Assert.False(File.Exists(PathOf("m.som")));
     }
 }

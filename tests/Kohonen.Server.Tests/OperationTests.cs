@@ -200,6 +200,7 @@ public sealed class OperationTests : StoreFolder
     [InlineData("""{"data_file": "../../etc/passwd"}""", "This server reads no data files (no training-data folder is configured); send the rows as \"data\".")]
     [InlineData("""{"neighborhood": "gauss", "data": [[1, 2]]}""", "Unknown neighborhood 'gauss'; allowed: gaussian, bubble, mexican-hat, triangle.")]
     [InlineData("""{"data": [[1, 2]], "feature_names": ["a"]}""", "\"feature_names\" has 1 names; the rows have 2 values.")]
+    [InlineData("""{"distance": "chebyshev", "data": [[1, 2]]}""", "Unknown distance 'chebyshev'; allowed: euclidean, manhattan, cosine.")]
     [InlineData("""{"width": "wide"}""", null)]
     public async Task BadTrainingRequestsAre400(string body, string? detail)
     {
@@ -281,6 +282,41 @@ public sealed class OperationTests : StoreFolder
 
         Assert.Equal("\"data_file\" 'colors.dat' has an unknown extension; allowed: .csv, .tsv, .txt, .npy.", unknown.GetProperty("detail").GetString());
         var runId = tsv.GetProperty("run_id").GetString()!;
+        while ((await client.GetFromJsonAsync<JsonElement>($"/runs/{runId}", Token)).GetProperty("status").GetString() == "RUNNING")
+        {
+            await Task.Delay(20, Token);
+        }
+
+        var run = await Store.GetRunAsync(runId, Token);
+        Assert.Equal((RunStatus.Finished, "3", "3"), (run.Info.Status, run.Tags["data_rows"], run.Tags["data_columns"]));
+    }
+
+    [Fact]
+    public async Task ADataFileIsReadWithTheRequestsHeaderDelimiterAndMissingOptions()
+    {
+        await TrainAsync(3, 1);
+        var folder = Directory.CreateDirectory(Path.Combine(Folder, "train-data")).FullName;
+        File.WriteAllText(Path.Combine(folder, "semi.csv"), "1;0;0\n0;1;0\n0;;1\n0.5;0.5;0.5\n");
+        await using var factory = Factory(o => o with { TrainingDataDirectory = folder });
+        using var client = await factory.StartedClientAsync();
+
+        async Task<string?> RefusalAsync(string options)
+        {
+            var body = $$"""{"data_file": "semi.csv", "width": 3, "height": 3, "iterations": 20, {{options}}}""";
+            var problem = await BodyAsync(await client.SendAsync(WithKey(HttpMethod.Post, "/train", body: body), Token), HttpStatusCode.BadRequest);
+            return problem.GetProperty("detail").GetString();
+        }
+
+        Assert.Equal("\"header\" is 'maybe'; allowed: auto, yes, no.", await RefusalAsync("\"header\": \"maybe\""));
+        Assert.Equal("\"delimiter\" is 'ab'; allowed: one character such as ',', ';' or '|' (not a letter, digit, quote, '.', '-' or '+'), or \"tab\".", await RefusalAsync("\"delimiter\": \"ab\""));
+        Assert.Equal("\"missing\" is 'skip'; allowed: allow, error.", await RefusalAsync("\"missing\": \"skip\""));
+        Assert.Equal("\"max_missing\" is 2; allowed: a share in [0, 1].", await RefusalAsync("\"max_missing\": 2"));
+        Assert.Equal("semi.csv, line 3, column 2 (index 1): the cell is empty; missing values are refused here, every feature value must be a number.",
+            Path.GetFileName(await RefusalAsync("\"missing\": \"error\"")));
+
+        var accepted = await BodyAsync(await client.SendAsync(WithKey(HttpMethod.Post, "/train",
+            body: """{"data_file": "semi.csv", "width": 3, "height": 3, "iterations": 20, "header": "no", "delimiter": ";", "max_missing": 0}"""), Token), HttpStatusCode.Accepted);
+        var runId = accepted.GetProperty("run_id").GetString()!;
         while ((await client.GetFromJsonAsync<JsonElement>($"/runs/{runId}", Token)).GetProperty("status").GetString() == "RUNNING")
         {
             await Task.Delay(20, Token);

@@ -28,12 +28,26 @@ public sealed class TrainingDataFileTests : StoreFolder
     }
 
     [Fact]
-    public void ATsvFileIsReadWithTabs()
+    public void ATsvFileIsReadWithTabsDetected()
     {
         var path = Path.Combine(Folder, "rows.tsv");
         File.WriteAllText(path, "x\ty\tname\n1\t2\tone\n3.5\t4\ttwo\n");
 
-        var read = TrainingDataFile.Read(path, new CsvReadOptions { LabelColumn = "name", Delimiter = ',' });
+        var read = TrainingDataFile.Read(path, new CsvReadOptions { LabelColumn = "name" });
+
+        Assert.Equal('\t', read.Delimiter);
+        Assert.Equal(["x", "y"], read.Data.ColumnNames);
+        Assert.Equal([1f, 2f, 3.5f, 4f], read.Data.Values.ToArray());
+        Assert.Equal(["one", "two"], read.Labels);
+    }
+
+    [Fact]
+    public void AGivenDelimiterIsUsedWhateverTheExtension()
+    {
+        var path = Path.Combine(Folder, "rows.csv");
+        File.WriteAllText(path, "x|y|name\n1|2|one\n3.5|4|two\n");
+
+        var read = TrainingDataFile.Read(path, new CsvReadOptions { LabelColumn = "name", Delimiter = '|' });
 
         Assert.Equal(["x", "y"], read.Data.ColumnNames);
         Assert.Equal([1f, 2f, 3.5f, 4f], read.Data.Values.ToArray());

@@ -62,7 +62,7 @@ public sealed class TrainingRecorderTests : StoreFolder
     public async Task AFailedTrainingEndsFailed()
     {
         var store = SqliteTrackingStore.Open(Folder);
-        var bad = DataMatrix.FromRows([[1f, 2f], [float.NaN, 0f]]);
+        var bad = DataMatrix.FromRows([[1f, 2f], [float.PositiveInfinity, 0f]]);
 
         await Assert.ThrowsAsync<ArgumentException>(() => TrainingRecorder.TrainAsync(store, "e", "bad", new SomTrainer(new SomOptions()), bad, cancellationToken: Token));
 

@@ -22,12 +22,14 @@ internal static class ClusterCommand
         {
             modelPath, k, minK, maxK, method, data, columns, seed, output,
         };
+        var reading = new DataOptions();
+        reading.AddTo(command);
         command.SetAction((r, _) => CommandRunner.RunAsync(console, r.GetValue(CommonOptions.Verbose), () =>
         {
             var path = r.GetValue(modelPath)!;
             var model = PredictCommand.LoadModel(path);
             var chosenMethod = EnumOption.Value(r, method, SegmentMethod.KMeans);
-            var rows = r.GetValue(data) is { } dataPath ? ReadFeatures(model, dataPath, r.GetValue(columns)) : null;
+            var rows = r.GetValue(data) is { } dataPath ? ReadFeatures(model, dataPath, r.GetValue(columns), reading.From(r)) : null;
             var nodes = model.Grid.NodeCount;
             var count = r.GetValue(k);
             if (count is { } fixedK && (fixedK < 1 || fixedK > nodes))
@@ -68,9 +70,9 @@ internal static class ClusterCommand
     }
 
     /// <summary>The rows of a data file with the model's features.</summary>
-    internal static DataMatrix ReadFeatures(SomModel model, string dataPath, string[]? columns)
+    internal static DataMatrix ReadFeatures(SomModel model, string dataPath, string[]? columns, DataReading reading)
     {
-        var rows = PredictEncoding.ReadTable(model, dataPath, DataFiles.Columns(columns), labelColumn: null, console: null).Data;
+        var rows = PredictEncoding.ReadTable(model, dataPath, DataFiles.Columns(columns), labelColumn: null, reading, console: null).Data;
         return rows.Columns == model.Dimension
             ? rows
             : throw new UsageException(

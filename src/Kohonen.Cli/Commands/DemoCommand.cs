@@ -80,6 +80,7 @@ internal static class DemoCommand
                         ? [new("pictures/colors.png", MapPictures.ColorDemo(m, data))]
                         : [new("pictures/colors.png", MapPictures.ColorDemo(m, data)), new("pictures/hits.png", MapPictures.HitMap(m, data))],
                     KeepModelBytes = true,
+                    KeepHits = true,
                 };
                 outcome = await ProgressDisplay.ShowAsync(progress => session.RunAsync(progress, cancellationToken),
                     console, result.GetValue(quiet) || result.GetValue(json), "colors", options.Iterations).ConfigureAwait(false);

@@ -44,9 +44,11 @@ internal sealed class EncodingOptions
     /// </summary>
     /// <exception cref="UsageException">A weight is not a number above 0, names no column, or a
     /// categorical column has only empty cells.</exception>
-    public (CsvData Table, FeatureEncoder? Encoder) Encode(ParseResult r, CsvData table)
+    /// <exception cref="DataFormatException">A category is missing and <paramref name="reading"/>
+    /// refuses missing values.</exception>
+    public (CsvData Table, FeatureEncoder? Encoder) Encode(ParseResult r, CsvData table, DataReading reading, string source)
     {
-        var text = table.Text ?? new Dictionary<string, IReadOnlyList<string?>>();
+        var text = CategoryText.Of(table, CategoricalColumns(r) ?? [], reading, source);
         var categoricalWeight = r.GetValue(CategoricalWeight) ?? FeatureEncoder.DefaultCategoricalWeight;
         if (!double.IsFinite(categoricalWeight) || categoricalWeight <= 0)
         {
@@ -72,7 +74,7 @@ internal sealed class EncodingOptions
             throw new UsageException($"--categorical: {e.Message.Split(" (Parameter", 2)[0]}");
         }
 
-        return (table with { Data = encoder.Encode(table.Data, text), Text = null }, encoder);
+        return (table with { Data = encoder.Encode(table.Data, text), TextColumns = new Dictionary<string, IReadOnlyList<string>>() }, encoder);
     }
 
     /// <summary>The encoder for streamed numeric rows (feature weights only), or null when every

@@ -20,8 +20,11 @@ internal static class EvaluateCommand
         {
             modelPath, data, columns, labelColumn, json,
         };
-        command.SetAction((r, _) => CommandRunner.RunAsync(console, r.GetValue(CommonOptions.Verbose), () =>
+        var reading = new DataOptions();
+        reading.AddTo(command);
+        command.SetAction((r, cancellationToken) => CommandRunner.RunAsync(console, r.GetValue(CommonOptions.Verbose), async () =>
         {
+            var read = reading.From(r);
             var model = PredictCommand.LoadModel(r.GetValue(modelPath)!);
             var dataPath = r.GetValue(data)!;
             var truthColumn = r.GetValue(labelColumn);
@@ -30,7 +33,15 @@ internal static class EvaluateCommand
                 throw new UsageException($"--label-column: {r.GetValue(modelPath)} keeps no labels or target to compare with; train it with --label-column or --target-column.");
             }
 
-            var table = PredictEncoding.ReadTable(model, dataPath, DataFiles.Columns(r.GetValue(columns)), truthColumn, console);
+            var table = await PredictEncoding.ReadTableAsync(model, dataPath, DataFiles.Columns(r.GetValue(columns)), truthColumn, read, [], console, cancellationToken).ConfigureAwait(false);
+            if (!r.GetValue(json))
+            {
+                foreach (var notice in DataFiles.Notices(dataPath, table, read))
+                {
+                    console.Error.WriteLine(notice);
+                }
+            }
+
             if (table.Data.Columns != model.Dimension)
             {
                 throw new UsageException(

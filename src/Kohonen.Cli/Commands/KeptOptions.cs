@@ -68,6 +68,42 @@ internal sealed class KeptOptions
     /// <param name="options">The training options.</param>
     public TrainingPlan Plan(CsvData? table, DataFiles.Streamed? stream, SomOptions options)
     {
+        var plan = PlanCore(table, stream, options);
+        if (LabelColumn is null)
+        {
+            return plan;
+        }
+
+        // The labelled map's accuracy on its own training rows: how often a row's BMU carries the row's
+        // label (one more BMU pass over the features, read whole or streamed).
+        var labels = stream is not null ? stream.Labels : table?.Labels;
+        IEnumerable<DataMatrix> Features() => stream is not null ? stream.Source.Chunks() : table is null ? [] : [table.Data];
+        return labels is null ? plan : plan with { Measure = m => TrainingAccuracy(m, Features(), labels) };
+    }
+
+    /// <summary>The share of rows whose BMU's label is the row's own label, as
+    /// <c>training_accuracy</c>; nothing when the map keeps no labels.</summary>
+    private static Dictionary<string, double> TrainingAccuracy(SomModel model, IEnumerable<DataMatrix> features, IReadOnlyList<string> labels)
+    {
+        if (model.Labels is not { } nodeLabels || labels.Count == 0)
+        {
+            return [];
+        }
+
+        int row = 0, correct = 0;
+        foreach (var chunk in features)
+        {
+            foreach (var bmu in model.FindBmus(chunk))
+            {
+                correct += nodeLabels.LabelOf(bmu.Index) == labels[row++] ? 1 : 0;
+            }
+        }
+
+        return row == labels.Count ? new() { ["training_accuracy"] = (double)correct / row } : [];
+    }
+
+    private TrainingPlan PlanCore(CsvData? table, DataFiles.Streamed? stream, SomOptions options)
+    {
         var streamed = stream is not null;
         if (Clusters is { } k && k > options.Width * options.Height)
         {
@@ -154,5 +190,8 @@ internal sealed class KeptOptions
 }
 
 /// <summary>The options and rows a training runs with (null: the data as read) and what is added to
-/// the trained map.</summary>
-internal sealed record TrainingPlan(SomOptions Options, DataSource? Input, Func<SomModel, SomModel> Complete);
+/// the trained map; <see cref="Measure"/> measures extra final metrics on the finished map (null: none).</summary>
+internal sealed record TrainingPlan(SomOptions Options, DataSource? Input, Func<SomModel, SomModel> Complete)
+{
+    public Func<SomModel, IReadOnlyDictionary<string, double>>? Measure { get; init; }
+}

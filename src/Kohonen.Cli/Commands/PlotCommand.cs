@@ -32,8 +32,11 @@ internal static class PlotCommand
         {
             modelPath, kind, data, labels, columns, features, width, output,
         };
-        command.SetAction((r, _) => CommandRunner.RunAsync(console, r.GetValue(CommonOptions.Verbose), () =>
+        var reading = new DataOptions();
+        reading.AddTo(command);
+        command.SetAction((r, cancellationToken) => CommandRunner.RunAsync(console, r.GetValue(CommonOptions.Verbose), async () =>
         {
+            var read = reading.From(r);
             var path = r.GetValue(modelPath)!;
             var model = PredictCommand.LoadModel(path);
             var what = r.GetValue(kind)!;
@@ -51,8 +54,8 @@ internal static class PlotCommand
                 "rgb" => MapPictures.RgbMap(model, options, r.GetValue(features) is { Length: > 0 } f ? f : null),
                 "umatrix" => MapPictures.UMatrix(model, options),
                 "planes" => r.GetValue(features) is { Length: > 0 } chosen ? MapPictures.ComponentPlanes(model, chosen, options) : MapPictures.ComponentPlanes(model, options),
-                "hits" => MapPictures.HitMap(model, ReadRows(model, r.GetValue(data), r.GetValue(columns), null, "hits").Data, options),
-                "labels" => Labels(model, r.GetValue(data), r.GetValue(columns), r.GetValue(labels), options),
+                "hits" => MapPictures.HitMap(model, (await ReadRowsAsync(model, r.GetValue(data), r.GetValue(columns), null, "hits", read, console, cancellationToken).ConfigureAwait(false)).Data, options),
+                "labels" => await LabelsAsync(model, r.GetValue(data), r.GetValue(columns), r.GetValue(labels), options, read, console, cancellationToken).ConfigureAwait(false),
                 "segments" => model.Segments is not null
                     ? MapPictures.SegmentMap(model, options)
                     : throw new UsageException($"{path} keeps no segments; make them with kohonen cluster --model {path} --k K."),
@@ -68,7 +71,7 @@ internal static class PlotCommand
         return command;
     }
 
-    private static byte[] Labels(SomModel model, string? dataPath, string[]? columns, string? labelColumn, PictureOptions options)
+    private static async Task<byte[]> LabelsAsync(SomModel model, string? dataPath, string[]? columns, string? labelColumn, PictureOptions options, DataReading reading, CliConsole console, CancellationToken cancellationToken)
     {
         if (labelColumn is null && model.Labels is not null && dataPath is null)
         {
@@ -82,18 +85,23 @@ internal static class PlotCommand
                 : "--kind labels with --data needs --labels, the CSV column that holds the labels; without --data it draws the labels the model keeps.");
         }
 
-        var table = ReadRows(model, dataPath, columns, labelColumn, "labels");
+        var table = await ReadRowsAsync(model, dataPath, columns, labelColumn, "labels", reading, console, cancellationToken).ConfigureAwait(false);
         return MapPictures.LabelMap(model, table.Data, table.Labels!, options);
     }
 
-    private static CsvData ReadRows(SomModel model, string? dataPath, string[]? columns, string? labelColumn, string kind)
+    private static async Task<CsvData> ReadRowsAsync(SomModel model, string? dataPath, string[]? columns, string? labelColumn, string kind, DataReading reading, CliConsole console, CancellationToken cancellationToken)
     {
         if (dataPath is null)
         {
             throw new UsageException($"--kind {kind} needs --data, the rows to place on the map.");
         }
 
-        var table = PredictEncoding.ReadTable(model, dataPath, DataFiles.Columns(columns), labelColumn, console: null);
+        var table = await PredictEncoding.ReadTableAsync(model, dataPath, DataFiles.Columns(columns), labelColumn, reading, [], console: null, cancellationToken).ConfigureAwait(false);
+        foreach (var notice in DataFiles.Notices(dataPath, table, reading))
+        {
+            console.Error.WriteLine(notice);
+        }
+
         return table.Data.Columns == model.Dimension
             ? table
             : throw new UsageException(

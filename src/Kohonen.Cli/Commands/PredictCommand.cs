@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text;
 using Kohonen.Cli.Settings;
 using Kohonen.Tracking;
@@ -22,14 +23,17 @@ internal static class PredictCommand
         };
         var idColumns = new Option<string[]>("--id-column")
         {
-            Description = "A CSV/TSV input column to carry through to the output unchanged, after row and before the BMU columns (repeatable).",
+            Description = "An input column (CSV/TSV header name or 0-based index, or a Parquet column) to carry through to the output unchanged, after row and before the BMU columns; not a feature (repeatable).",
             AllowMultipleArgumentsPerToken = true,
         };
         var output = new Option<string?>("--out") { Description = "Write the CSV here instead of standard output." };
+        var reading = new DataOptions();
 
-        var command = new Command("predict", "Print bmu_x,bmu_y,distance for every row of a data file; with a model that keeps them, also the row number, label and label_confidence, target and target_spread, and segment.") { modelPath, run, forceBest, tracking.Store, tracking.Experiment, data, columns, idColumns, output };
+        var command = new Command("predict", "Print the row number and bmu_x,bmu_y,distance for every row of a data file; with a model that keeps them, also label and label_confidence, target and target_spread, and segment.") { modelPath, run, forceBest, tracking.Store, tracking.Experiment, data, columns, idColumns, output };
+        reading.AddTo(command);
         command.SetAction((r, cancellationToken) => CommandRunner.RunAsync(console, CommonOptions.IsVerbose(r, environment), async () =>
         {
+            var read = reading.From(r);
             SomModel model;
             if (r.GetValue(modelPath) is { } file)
             {
@@ -46,7 +50,7 @@ internal static class PredictCommand
                         RunId = r.GetValue(run) ?? settings.Selection.RunId,
                         ForceBest = r.GetValue(forceBest) || settings.Selection.ForceBest,
                         ExperimentName = r.GetValue(tracking.Experiment) ?? settings.ExperimentName,
-                        Data = await DataReferences.OfAsync(r.GetValue(data)!, "--data", DataFiles.Columns(r.GetValue(columns)), cancellationToken).ConfigureAwait(false),
+                        Data = await DataReferences.OfAsync(r.GetValue(data)!, "--data", DataFiles.Columns(r.GetValue(columns)), cancellationToken, read).ConfigureAwait(false),
                     };
                     var choice = await ModelSelector.ChooseAsync(store, rules, cancellationToken).ConfigureAwait(false);
                     var selected = choice.Run;
@@ -68,46 +72,33 @@ internal static class PredictCommand
             }
 
             var idNames = DataFiles.Columns(r.GetValue(idColumns)) ?? [];
-            if (idNames.Count > 0 && !File.Exists(dataPath))
-            {
-                throw new UsageException($"--data: the file '{dataPath}' does not exist.");
-            }
-
-            if (idNames.Count > 0 && DataFiles.CsvDelimiter(dataPath) is null)
-            {
-                throw new UsageException($"--id-column applies to CSV and TSV files; '{dataPath}' is not one (a .npy array has no named columns).");
-            }
-
-            if (idNames.Count > 0)
-            {
-                var header = CsvDataReader.ReadHeader(dataPath, new CsvReadOptions { Delimiter = DataFiles.CsvDelimiter(dataPath)!.Value })
-                    ?? throw new UsageException($"--id-column: '{dataPath}' has no header, so it has no named columns.");
-                if (idNames.FirstOrDefault(n => !header.Contains(n)) is { } unknown)
-                {
-                    throw new UsageException($"--id-column: '{dataPath}' has no column '{unknown}'; the columns are: {string.Join(", ", header)}.");
-                }
-            }
-
-            var categorical = PredictEncoding.CategoricalColumns(model);
-            var chosen = DataFiles.Columns(r.GetValue(columns)) ?? PredictEncoding.NumericColumns(model) ?? ModelColumnsInHeader(model, dataPath) ?? HeaderWithout(dataPath, idNames);
-            var rows = PredictEncoding.Encode(model, DataFiles.Read(dataPath, "--data", chosen, labelColumn: null, categorical), console);
+            CheckIdColumns(dataPath, idNames, read);
+            var table = await PredictEncoding.ReadTableAsync(model, dataPath, DataFiles.Columns(r.GetValue(columns)), null, read, idNames, console, cancellationToken).ConfigureAwait(false);
+            var rows = table.Data;
             if (rows.Columns != model.Dimension)
             {
                 throw new UsageException(
                     $"the model expects {model.Dimension} features ({string.Join(", ", model.FeatureNames)}); {dataPath} gives {rows.Columns} ({string.Join(", ", rows.ColumnNames)}). Choose them with --columns.");
             }
 
-            var bmus = model.FindBmus(rows);
-
-            // Read after the checked feature read, so the file has passed its limits (regular file,
-            // bounded lines) before its id columns are read as text.
-            var ids = PredictionCsv.ReadIds(dataPath, idNames);
-            if (ids.Any(id => id.Values.Count != bmus.Length))
+            Bmu[] bmus;
+            try
             {
-                throw new UsageException($"--id-column: '{dataPath}' has lines the id columns cannot be matched to rows; check its quoting.");
+                bmus = model.FindBmus(rows);
+            }
+            catch (ArgumentException e)
+            {
+                // A value the map cannot measure (the core's range rule): name the file it came from.
+                throw new DataFormatException($"{dataPath}: {CommandRunner.PlainMessage(e)}", dataPath);
             }
 
-            var csv = PredictionCsv.Write(model, bmus, ids);
+            foreach (var notice in DataFiles.Notices(dataPath, table, read))
+            {
+                console.Error.WriteLine(notice);
+            }
+
+            var ids = idNames.Select(n => (n, table.TextColumns[n])).ToList();
+            var csv = PredictionCsv.Write(model, bmus, ids, table.RowNumbers);
 
             if (outPath is null)
             {
@@ -124,31 +115,71 @@ internal static class PredictCommand
         return command;
     }
 
+    /// <summary>Refuses id columns a file cannot have, before its rows are read: any of a .npy array,
+    /// and names that a CSV/TSV header lacks (or, without a header, that are not 0-based indices).</summary>
+    private static void CheckIdColumns(string dataPath, IReadOnlyList<string> idNames, DataReading reading)
+    {
+        if (idNames.Count == 0 || !File.Exists(dataPath))
+        {
+            return;
+        }
+
+        if (TrainingDataFile.IsNpy(dataPath))
+        {
+            throw new UsageException($"--id-column applies to CSV, TSV and Parquet files; '{dataPath}' is a .npy array (it has no named columns).");
+        }
+
+        if (DataFiles.CsvDelimiter(dataPath) is null)
+        {
+            return;
+        }
+
+        var header = CsvDataReader.ReadHeader(dataPath, reading.Csv(textColumns: idNames));
+        foreach (var name in idNames)
+        {
+            if (header is not null && !header.Contains(name) && !int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                throw new UsageException($"--id-column: '{dataPath}' has no column '{name}'; the columns are: {string.Join(", ", header)}.");
+            }
+
+            if (header is null && !int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                throw new UsageException($"--id-column: '{dataPath}' has no header, so its columns are chosen by 0-based index; '{name}' is not one.");
+            }
+        }
+    }
+
     /// <summary>Loads a model; a missing file is a usage error.</summary>
     internal static SomModel LoadModel(string path) =>
         File.Exists(path) ? SomFile.Load(path) : throw new UsageException($"--model: the file '{path}' does not exist.");
 
-    /// <summary>Every header column but the id columns, when id columns are asked for; null otherwise.</summary>
-    private static IReadOnlyList<string>? HeaderWithout(string dataPath, IReadOnlyList<string> idNames)
+    /// <summary>The model's feature names when a CSV header has all of them; null otherwise.</summary>
+    internal static IReadOnlyList<string>? ModelColumnsInHeader(SomModel model, string dataPath) =>
+        ModelColumnsInHeader(model, dataPath, DataReading.Default, []);
+
+    /// <summary>The model's feature names when a CSV header (read as <paramref name="reading"/> says,
+    /// <paramref name="textColumns"/> not features) has all of them; null otherwise.</summary>
+    internal static IReadOnlyList<string>? ModelColumnsInHeader(SomModel model, string dataPath, DataReading reading, IReadOnlyList<string> textColumns)
     {
-        if (idNames.Count == 0 || DataFiles.CsvDelimiter(dataPath) is not { } delimiter)
+        if (DataFiles.CsvDelimiter(dataPath) is null || !File.Exists(dataPath))
         {
             return null;
         }
 
-        var header = CsvDataReader.ReadHeader(dataPath, new CsvReadOptions { Delimiter = delimiter });
-        return header is null ? null : [.. header.Where(h => !idNames.Contains(h))];
+        var header = CsvDataReader.ReadHeader(dataPath, reading.Csv(textColumns: textColumns));
+        return header is not null && model.FeatureNames.All(header.Contains) ? model.FeatureNames : null;
     }
 
-    /// <summary>The model's feature names when a CSV header has all of them; null otherwise.</summary>
-    internal static IReadOnlyList<string>? ModelColumnsInHeader(SomModel model, string dataPath)
+    /// <summary>The model's feature names when the file (CSV header or Parquet schema) has all of
+    /// them; null otherwise.</summary>
+    internal static async Task<IReadOnlyList<string>?> ModelColumnsAsync(SomModel model, string dataPath, DataReading reading, IReadOnlyList<string> textColumns, CancellationToken cancellationToken)
     {
-        if (DataFiles.CsvDelimiter(dataPath) is not { } delimiter || !File.Exists(dataPath))
+        if (!DataFiles.IsParquet(dataPath) || !File.Exists(dataPath))
         {
-            return null;
+            return ModelColumnsInHeader(model, dataPath, reading, textColumns);
         }
 
-        var header = CsvDataReader.ReadHeader(dataPath, new CsvReadOptions { Delimiter = delimiter });
-        return header is not null && model.FeatureNames.All(header.Contains) ? model.FeatureNames : null;
+        var names = await ParquetDataReader.ReadColumnNamesAsync(dataPath, cancellationToken).ConfigureAwait(false);
+        return model.FeatureNames.All(names.Contains) ? model.FeatureNames : null;
     }
 }

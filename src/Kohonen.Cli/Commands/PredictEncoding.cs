@@ -18,21 +18,41 @@ internal static class PredictEncoding
         model.Encoder is { HasCategories: true } encoder && Columns(encoder, FeatureKind.Numeric).Any() ? [.. Columns(encoder, FeatureKind.Numeric)] : null;
 
     /// <summary>
-    /// A data file's rows in the model's features, with the label column's text: the chosen columns
-    /// (else the model's input columns, else its feature names when the header has them all), the
-    /// categorical ones read as text and encoded (<see cref="Encode"/>).
+    /// A data file's rows in the model's features, with the label column's text and the id columns'
+    /// (<paramref name="idColumns"/>) in <see cref="CsvData.TextColumns"/>: the chosen columns (else the
+    /// model's numeric input columns when it has categorical ones, else its feature names when the file
+    /// has them all), read as <paramref name="reading"/> says, the categorical ones read as text and
+    /// encoded (<see cref="Encode"/>). Rows of a text file without a header keep no names
+    /// (<see cref="DataFiles.ForModel"/>).
     /// </summary>
-    public static CsvData ReadTable(SomModel model, string dataPath, IReadOnlyList<string>? columns, string? labelColumn, CliConsole? console)
+    public static async Task<CsvData> ReadTableAsync(SomModel model, string dataPath, IReadOnlyList<string>? columns, string? labelColumn, DataReading reading, IReadOnlyList<string> idColumns, CliConsole? console, CancellationToken cancellationToken)
     {
-        var chosen = columns ?? NumericColumns(model) ?? PredictCommand.ModelColumnsInHeader(model, dataPath);
-        var table = DataFiles.Read(dataPath, "--data", chosen, labelColumn, CategoricalColumns(model));
-        return table with { Data = Encode(model, table, console), Text = null };
+        var text = TextColumns(model, idColumns);
+        var chosen = columns ?? NumericColumns(model) ?? await PredictCommand.ModelColumnsAsync(model, dataPath, reading, labelColumn is null ? text : [.. text, labelColumn], cancellationToken).ConfigureAwait(false);
+        var table = await DataFiles.ReadAsync(dataPath, "--data", chosen, labelColumn, reading, text, cancellationToken).ConfigureAwait(false);
+        return Encoded(model, dataPath, table, reading, console);
     }
 
-    /// <summary>The table's rows in the model's features; unseen categories are said on standard
-    /// error (when a console is given).</summary>
+    /// <summary>As <see cref="ReadTableAsync"/>, for a CSV, TSV or .npy file, without id columns.</summary>
+    public static CsvData ReadTable(SomModel model, string dataPath, IReadOnlyList<string>? columns, string? labelColumn, DataReading reading, CliConsole? console)
+    {
+        var text = TextColumns(model, []);
+        var chosen = columns ?? NumericColumns(model) ?? PredictCommand.ModelColumnsInHeader(model, dataPath, reading, labelColumn is null ? text : [.. text, labelColumn]);
+        var table = DataFiles.Read(dataPath, "--data", chosen, labelColumn, reading, text);
+        return Encoded(model, dataPath, table, reading, console);
+    }
+
+    /// <summary>The text columns to read: the id columns, then the model's categorical columns.</summary>
+    private static List<string> TextColumns(SomModel model, IReadOnlyList<string> idColumns) =>
+        [.. idColumns, .. (CategoricalColumns(model) ?? []).Where(c => !idColumns.Contains(c))];
+
+    private static CsvData Encoded(SomModel model, string dataPath, CsvData table, DataReading reading, CliConsole? console) =>
+        table with { Data = Encode(model, table with { Data = DataFiles.ForModel(dataPath, table) }, reading, dataPath, console) };
+
+    /// <summary>The table's rows in the model's features; an unseen category is a missing value, said
+    /// on standard error (when a console is given).</summary>
     /// <exception cref="UsageException">The table's columns do not fit the model's encoder.</exception>
-    public static DataMatrix Encode(SomModel model, CsvData table, CliConsole? console)
+    public static DataMatrix Encode(SomModel model, CsvData table, DataReading reading, string source, CliConsole? console)
     {
         if (model.Encoder is not { HasCategories: true })
         {
@@ -43,7 +63,7 @@ internal static class PredictEncoding
         DataMatrix rows;
         try
         {
-            rows = model.Encode(table.Data, table.Text, unseen);
+            rows = model.Encode(table.Data, CategoryText.Of(table, CategoricalColumns(model) ?? [], reading, source), unseen);
         }
         catch (ArgumentException e)
         {
@@ -52,7 +72,7 @@ internal static class PredictEncoding
 
         if (unseen.Count > 0 && console is not null)
         {
-            var listed = string.Join(", ", unseen.Take(Listed).Select(u => $"row {u.Row + 1} {u.Column} = '{u.Value}'"));
+            var listed = string.Join(", ", unseen.Take(Listed).Select(u => $"row {(table.RowNumbers is { } numbers ? numbers[u.Row] : u.Row + 1)} {u.Column} = '{u.Value}'"));
             console.Error.WriteLine(
                 $"warning: {unseen.Count} cell(s) hold a category the model did not learn, treated as missing: {listed}{(unseen.Count > Listed ? ", …" : "")}.");
         }

@@ -7,10 +7,10 @@ using Spectre.Console;
 
 namespace Kohonen.Cli.Commands;
 
-/// <summary><c>kohonen runs list|show|best|compare|export|delete|tag|rename</c>: what the store remembers.</summary>
+/// <summary><c>kohonen runs list|show|best|compare|export|delete|tag|rename|gc</c>: what the store remembers.</summary>
 internal static partial class RunsCommand
 {
-    public static Command Create(CliConsole console, CliEnvironment environment) => new("runs", "List, show, rank, compare, export, tag, rename and delete recorded runs.")
+    public static Command Create(CliConsole console, CliEnvironment environment) => new("runs", "List, show, rank, compare, export, tag, rename, delete and clean up recorded runs.")
     {
         List(console, environment),
         Show(console, environment),
@@ -20,6 +20,7 @@ internal static partial class RunsCommand
         Delete(console, environment),
         Tag(console, environment),
         Rename(console, environment),
+        Gc(console, environment),
     };
 
     private static Command List(CliConsole console, CliEnvironment environment)
@@ -89,7 +90,7 @@ internal static partial class RunsCommand
                     names.GetValueOrDefault(run.Info.ExperimentId) ?? run.Info.ExperimentId,
                     run.Info.RunName,
                     RunProfile.Of(run).DataName,
-                    run.Info.Status.ToName(),
+                    StatusText(run),
                     run.Info.StartedAt.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture),
                     run.Metrics.TryGetValue(metric, out var v) ? Number(v.Value, "0.####") : "–");
             }

@@ -20,6 +20,8 @@ internal static class SegmentsCommand
         {
             modelPath, data, columns, output, width,
         };
+        var reading = new DataOptions();
+        reading.AddTo(command);
         command.SetAction((r, _) => CommandRunner.RunAsync(console, r.GetValue(CommonOptions.Verbose), () =>
         {
             var path = r.GetValue(modelPath)!;
@@ -35,7 +37,7 @@ internal static class SegmentsCommand
                 throw new UsageException($"--width must be in {PictureOptions.MinWidth}..{PictureOptions.MaxWidth} pixels; got {pixels}.");
             }
 
-            var rows = ClusterCommand.ReadFeatures(model, r.GetValue(data)!, r.GetValue(columns));
+            var rows = ClusterCommand.ReadFeatures(model, r.GetValue(data)!, r.GetValue(columns), reading.From(r));
             var profile = SegmentProfile.Compute(model, rows);
             var csv = new StringBuilder();
             csv.Append("segment,rows,share");

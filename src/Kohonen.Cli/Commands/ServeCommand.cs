@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Kohonen.Cli.Settings;
 using Kohonen.Server;
+using Kohonen.Tracking;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
@@ -25,7 +26,18 @@ internal static class ServeCommand
             var settings = KohonenSettings.Load(environment);
             var addresses = r.GetValue(urls) ?? $"http://0.0.0.0:{settings.Port}";
             ServeChecks.Check(settings, addresses, r.GetValue(urls) is null ? "PORT" : "--urls");
-            var store = TrackingStores.Open(settings, r.GetValue(tracking.Store));
+            ITrackingStore store;
+            try
+            {
+                store = TrackingStores.Open(settings, r.GetValue(tracking.Store));
+            }
+            catch (TrackingStoreException e) when (e.StorePath.Length > 0)
+            {
+                // The service stays up and says why on /health (503) and in every answer that needs the store.
+                console.Error.WriteLine($"warning: {e.Message}");
+                store = SqliteTrackingStore.Unopened(e.StorePath);
+            }
+
             try
             {
                 var experiment = r.GetValue(tracking.Experiment) ?? settings.ExperimentName;
@@ -44,6 +56,7 @@ internal static class ServeCommand
                     RateLimitPerSecond = settings.RateLimit,
                     MaxConcurrentTrainings = settings.MaxTrainings,
                     TrainingDataDirectory = settings.TrainDataDirectory,
+                    ClusterFit = ClusterTraining.ForService(settings),
                 };
                 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = environment.WorkingDirectory });
                 builder.WebHost.UseUrls(addresses.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

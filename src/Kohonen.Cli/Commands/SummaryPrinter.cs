@@ -34,7 +34,8 @@ internal static class SummaryPrinter
             qe,
             double.IsNaN(te) ? null : te,
             [.. pictures.Select(Path.GetFullPath)],
-            PeakWorkingSet());
+            PeakWorkingSet(),
+            TrainingAccuracy: outcome.Measured.TryGetValue("training_accuracy", out var accuracy) ? accuracy : null);
     }
 
     /// <summary>The process's peak resident memory (VmHWM on Linux).</summary>
@@ -60,6 +61,17 @@ internal static class SummaryPrinter
         console.Out.WriteLine(s.TopographicError is { } te
             ? string.Create(CultureInfo.InvariantCulture, $"  topographic error   {te:0.000000}")
             : "  topographic error   n/a (one node)");
+        if (s.TrainingAccuracy is { } accuracy)
+        {
+            console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  training accuracy   {accuracy:0.0000} (rows whose BMU carries their label)"));
+        }
+
+        if (s.Cluster is { } cluster)
+        {
+            console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  cluster             {cluster.Workers} workers, {cluster.Partitions} partitions, {cluster.BytesPerEpoch:N0} bytes per epoch, {cluster.Retries} calls tried again"));
+        }
+
         if (s.Output is not null)
         {
             console.Out.WriteLine($"  model               {s.Output}");

@@ -40,6 +40,7 @@ internal static class TrainCommand
         var learningRateDecay = EnumOption.Create<Decay>("--learning-rate-decay", "Decay of α alone, overriding --decay");
         var init = EnumOption.Create<Initialization>("--init", $"Codebook initialisation; default {OptionText.ToText(Defaults.Initialization)}");
         var scale = EnumOption.Create<Scaling>("--scale", $"Feature scaling kept in the model; default {OptionText.ToText(Defaults.Scaling)}");
+        var distance = EnumOption.Create<DistanceMetric>("--distance", $"Distance of the BMU search and the quantization error (default: SOM_DISTANCE, else {OptionText.ToText(Defaults.Distance)})");
         var shuffle = new Option<bool>("--shuffle") { Description = "Online: visit samples in a new random order every iteration." };
         var batchSize = new Option<int?>("--batch-size") { Description = "Stream the data file this many rows at a time (batch algorithm; memory bounded by the chunk, not the file; a CSV or TSV file is first converted, chunk by chunk, into a temporary .npy). Default: SOM_BATCH_SIZE, else the whole file in memory." };
         var exact = new Option<bool>("--exact") { Description = "Online: update every node, with no cut-off of steps below 2^-24 (slower late in training)." };
@@ -51,12 +52,20 @@ internal static class TrainCommand
         var json = CommonOptions.Json();
         var quietFlag = CommonOptions.Quiet();
         var encoding = new EncodingOptions();
+        var sigmaEnd = new Option<double?>("--sigma-end") { Description = "σ at the end of the schedule (default: SOM_SIGMA_END, else where the decay ends by itself): linear reaches it at the last iteration; exponential-classic becomes σ₀·(end/σ₀)^(t/T); inverse and asymptotic σ₀/(1 + (σ₀/end − 1)·t/T)." };
+        var learningRateEnd = new Option<double?>("--learning-rate-end") { Description = "α at the end of the schedule, in (0, 1] (default: SOM_LEARNING_RATE_END, else where the decay ends by itself); the same rules as --sigma-end." };
+        var initFrom = new Option<string?>("--init-from") { Description = "Start from this codebook instead of --init: a model (.som) with the same grid and features, its weights carried over in the data's units; or a .npy array [height, width, features] or [nodes, features] (node y·width + x) of weights in the training's units (scaled when --scale is given)." };
+        var continueFrom = new Option<string?>("--continue") { Description = "Train a model further on --data: a .som file or a run id (or its first 6+ characters) of the store. Its grid, features and scaler are kept; the algorithm, passes and neighbourhood are the model's unless given; σ and α are held at the model's final values unless --sigma, --sigma-end, --learning-rate, --learning-rate-end or the decays are given (start defaults to the final value, end to the start, decay to linear)." };
+        var refitScaler = new Option<bool>("--refit-scaler") { Description = "--continue: fit the scaler again on --data (the model's kind, or --scale) and carry the codebook over in the data's units, instead of keeping the model's scaler." };
+        var reading = new DataOptions();
 
         var command = new Command("train", "Train a self-organizing map on a data file and save the model.")
         {
             data, columns, labelColumn, targetColumn, supervised, labelWeight, clusters, clusterMethod, width, height, iterations, epochs, algorithm, topology, toroidal, neighborhood,
             learningRate, sigma, decay, sigmaDecay, learningRateDecay, init, scale, shuffle, exact, batchSize, seed, threads, output, noPlots, json, quietFlag,
+            sigmaEnd, learningRateEnd, initFrom, continueFrom, refitScaler,
         };
+        command.Options.Add(distance);
         foreach (var option in recording.All)
         {
             command.Options.Add(option);
@@ -66,6 +75,13 @@ internal static class TrainCommand
         {
             command.Options.Add(option);
         }
+
+        var clusterFlags = new ClusterTrainOptions();
+        foreach (var option in clusterFlags.All)
+        {
+            command.Options.Add(option);
+        }
+        reading.AddTo(command);
 
         command.SetAction((r, cancellationToken) => CommandRunner.RunAsync(console, CommonOptions.IsVerbose(r, environment), async () =>
         {
@@ -91,7 +107,47 @@ internal static class TrainCommand
                 ExactNeighborhood = r.GetValue(exact),
                 Seed = r.GetValue(seed) ?? settings.RandomState ?? Random.Shared.Next(),
                 MaxDegreeOfParallelism = r.GetValue(threads),
+                SigmaEnd = r.GetValue(sigmaEnd) ?? settings.SigmaEnd,
+                LearningRateEnd = r.GetValue(learningRateEnd) ?? settings.LearningRateEnd,
+                Distance = EnumOption.Value(r, distance, settings.Distance),
             };
+            if (r.GetValue(init) is { } initText && OptionText.Parse<Initialization>(initText, "--init") == Initialization.Given)
+            {
+                throw new UsageException("--init given: the codebook is given with --init-from FILE or --continue MODEL.");
+            }
+
+            var start = await TrainStart.OpenAsync(r.GetValue(initFrom), r.GetValue(continueFrom), r.GetValue(refitScaler), settings, r.GetValue(recording.Tracking.Store), cancellationToken).ConfigureAwait(false);
+            if (start is not null && r.GetValue(init) is not null)
+            {
+                throw new UsageException($"--init and {start.Flag}: give one (the codebook comes from {start.Flag}).");
+            }
+
+            if (start is not null && r.GetValue(supervised))
+            {
+                throw new UsageException($"--supervised trains an extra label layer the model's codebook does not have; drop it with {start.Flag}.");
+            }
+
+            if (start is { Continued: true })
+            {
+                if (r.GetValue(data) is null)
+                {
+                    throw new UsageException("--continue trains the model further on --data FILE: give it.");
+                }
+
+                var named = r.GetValue(algorithm) is { } algorithmText ? OptionText.Parse<TrainingAlgorithm>(algorithmText, "--algorithm") : (TrainingAlgorithm?)null;
+                options = start.ContinueOptions(options, new ContinueFlags(
+                    r.GetValue(width), r.GetValue(height), r.GetValue(topology) is null ? null : options.Topology, r.GetValue(toroidal),
+                    r.GetValue(epochs) is not null ? TrainingAlgorithm.Batch : named, r.GetValue(iterations) ?? r.GetValue(epochs),
+                    r.GetValue(neighborhood) is null ? null : options.Neighborhood,
+                    r.GetValue(sigma), r.GetValue(sigmaEnd), r.GetValue(sigmaDecay) is null && r.GetValue(decay) is null ? null : options.SigmaDecay,
+                    r.GetValue(learningRate), r.GetValue(learningRateEnd), r.GetValue(learningRateDecay) is null && r.GetValue(decay) is null ? null : options.LearningRateDecay,
+                    r.GetValue(scale) is null ? null : options.Scaling));
+            }
+            else if (start is not null)
+            {
+                options = options with { Initialization = Initialization.Given };
+            }
+
             var path = r.GetValue(output);
             var track = !r.GetValue(recording.NoTrack);
             if (path is null && !track)
@@ -114,16 +170,28 @@ internal static class TrainCommand
             var kept = KeptOptions.From(r.GetValue(labelColumn), r.GetValue(targetColumn), r.GetValue(supervised), r.GetValue(labelWeight), r.GetValue(clusters), EnumOption.Value(r, clusterMethod, SegmentMethod.KMeans));
             var rowsPerChunk = r.GetValue(batchSize) ?? settings.BatchSize;
             var quiet = r.GetValue(quietFlag) || r.GetValue(json);
+            var read = reading.From(r);
+            var cluster = ClusterTraining.From(r, clusterFlags, settings, dataPath, options, rowsPerChunk is not null, kept, r.GetValue(columns));
+            if (cluster is not null && encoding.Given(r))
+            {
+                throw new UsageException("--categorical and --feature-weight are not trained across a cluster; drop --cluster or them.");
+            }
+
             if (rowsPerChunk is not null)
             {
                 encoding.CheckStreaming(r);
             }
 
-            using var streamed = rowsPerChunk is null ? null : OpenStream(dataPath, rowsPerChunk.Value, r.GetValue(columns), kept.Column,
-                quiet ? null : temporary => console.Error.WriteLine($"Reading {dataPath} {rowsPerChunk:N0} rows at a time into {temporary} (deleted at the end) ..."));
+            using var clusterInput = cluster?.OpenInput();
+            using var streamed = rowsPerChunk is null || cluster is not null ? null : await OpenStreamAsync(dataPath, rowsPerChunk.Value, r.GetValue(columns), kept.Column, read,
+                quiet ? null : temporary => console.Error.WriteLine($"Reading {dataPath} {rowsPerChunk:N0} rows at a time into {temporary} (deleted at the end) ..."), cancellationToken).ConfigureAwait(false);
             CsvData? table = null;
             DataSource input;
-            if (streamed is not null)
+            if (clusterInput is not null)
+            {
+                input = clusterInput;
+            }
+            else if (streamed is not null)
             {
                 if (r.GetValue(algorithm) is { } named && OptionText.Parse<TrainingAlgorithm>(named, "--algorithm") == TrainingAlgorithm.Online)
                 {
@@ -137,19 +205,19 @@ internal static class TrainCommand
             {
                 table = dataPath is null
                     ? new CsvData(SampleData.Uniform(settings.Samples, settings.InputDim, options.Seed!.Value), null)
-                    : DataFiles.Read(dataPath, "--data", DataFiles.Columns(r.GetValue(columns)), kept.Column, encoding.CategoricalColumns(r));
+                    : await DataFiles.ReadAsync(dataPath, "--data", DataFiles.Columns(r.GetValue(columns)), kept.Column, read, encoding.CategoricalColumns(r), cancellationToken).ConfigureAwait(false);
                 if (dataPath is null && encoding.Given(r))
                 {
                     throw new UsageException("--categorical and --feature-weight apply to the columns of a --data file.");
                 }
 
-                (table, var encoder) = encoding.Encode(r, table);
+                (table, var encoder) = encoding.Encode(r, table, read, dataPath ?? "--data");
                 if (encoder is not null && kept.Supervised)
                 {
                     throw new UsageException("--supervised cannot be combined with --categorical or --feature-weight; train without one of them.");
                 }
 
-                input = DataSource.FromMatrix(table.Data).WithEncoder(encoder);
+                input = DataSource.FromCsv(table).WithEncoder(encoder);
                 if (encoder is not null && !quiet)
                 {
                     console.Error.WriteLine(EncodingOptions.Describe(encoder));
@@ -162,9 +230,22 @@ internal static class TrainCommand
 
             // Checked before anything is said or stored: options that cannot train leave nothing behind.
             options.Validate();
+            start?.Check(options, input);
+
+            var readCounts = dataPath is null ? null : streamed?.Counts ?? table;
+            if (!quiet && readCounts is not null)
+            {
+                foreach (var notice in DataFiles.Notices(dataPath!, readCounts, read))
+                {
+                    console.Error.WriteLine(notice);
+                }
+            }
+
             if (!quiet)
             {
-                console.Error.WriteLine(streamed is not null
+                console.Error.WriteLine(cluster is not null
+                    ? $"Training {input.Rows} rows × {input.Columns} features from {dataPath} across the cluster at {r.GetValue(clusterFlags.Cluster)}."
+                    : streamed is not null
                     ? $"Streaming {input.Rows} rows × {input.Columns} features from {dataPath}, {rowsPerChunk} rows at a time."
                     : dataPath is null
                         ? $"No --data: training on {input.Rows} random rows × {input.Columns} uniform features (SOM_SAMPLES × SOM_INPUT_DIM)."
@@ -181,12 +262,21 @@ internal static class TrainCommand
                 var session = new TrainingSession(options, input)
                 {
                     MeasureCurve = plots,
-                    Recording = Recording.Run(store, experiment, runName, Recording.DataTags(dataPath, input.Rows, input.Columns)),
+                    Recording = Recording.Run(store, experiment, runName, start is null ? Recording.DataTags(dataPath, input.Rows, input.Columns) : new Dictionary<string, string>(Recording.DataTags(dataPath, input.Rows, input.Columns).Concat(start.Tags), StringComparer.Ordinal)),
                     Pictures = plots ? m => Pictures(m, table?.Data) : null,
                     Complete = plan.Complete,
+                    FinalMetrics = plan.Measure,
+                    KeepHits = true,
                     KeepModelBytes = path is not null,
+                    Train = start is null ? null : start.Train,
+                    Fitter = cluster is null ? null : cluster.FitAsync,
                 };
                 outcome = await ProgressDisplay.ShowAsync(progress => session.RunAsync(progress, cancellationToken), console, quiet, "train", options.Iterations).ConfigureAwait(false);
+            }
+            catch (ArgumentException e) when (dataPath is not null && e.Message.StartsWith("The training data", StringComparison.Ordinal))
+            {
+                // A value the map cannot measure: name the file it came from.
+                throw new DataFormatException($"{dataPath}: {CommandRunner.PlainMessage(e)}", dataPath);
             }
             finally
             {
@@ -209,7 +299,12 @@ internal static class TrainCommand
                 }
             }
 
-            SummaryPrinter.Print(console, SummaryPrinter.Summarize("train", path, outcome, input.Rows, written) with { Experiment = outcome.RunId is null ? null : experiment }, r.GetValue(json));
+            SummaryPrinter.Print(console, SummaryPrinter.Summarize("train", path, outcome, input.Rows, written) with
+            {
+                Experiment = outcome.RunId is null ? null : experiment,
+                Cluster = cluster?.Summary,
+                Data = readCounts is null ? null : DataSummary.Of(dataPath!, readCounts, read),
+            }, r.GetValue(json));
             return ExitCodes.Success;
         }));
         return command;
@@ -239,9 +334,9 @@ internal static class TrainCommand
         return data is null ? pictures : [.. pictures, new("pictures/hits.png", MapPictures.HitMap(model, data))];
     }
 
-    /// <summary>The file --batch-size streams (.npy as it is, CSV or TSV converted to a temporary .npy
-    /// a chunk at a time); anything else is a usage error saying what to do.</summary>
-    private static DataFiles.Streamed OpenStream(string? path, int rowsPerChunk, string[]? columns, string? labelColumn, Action<string>? converting)
+    /// <summary>The file --batch-size streams (.npy as it is, CSV, TSV or Parquet converted to a
+    /// temporary .npy a chunk at a time); anything else is a usage error saying what to do.</summary>
+    private static Task<DataFiles.Streamed> OpenStreamAsync(string? path, int rowsPerChunk, string[]? columns, string? labelColumn, DataReading reading, Action<string>? converting, CancellationToken cancellationToken)
     {
         if (rowsPerChunk < 1)
         {
@@ -250,10 +345,10 @@ internal static class TrainCommand
 
         if (path is null)
         {
-            throw new UsageException("--batch-size streams a data file: give it as --data FILE (.npy, .csv, .tsv or .txt).");
+            throw new UsageException("--batch-size streams a data file: give it as --data FILE (.npy, .csv, .tsv, .txt or .parquet).");
         }
 
-        return DataFiles.Streamed.Open(path, "--data", rowsPerChunk, DataFiles.Columns(columns), labelColumn, converting);
+        return DataFiles.Streamed.OpenAsync(path, "--data", rowsPerChunk, DataFiles.Columns(columns), labelColumn, reading, converting, cancellationToken);
     }
 
     /// <summary>--iterations counts online passes, --epochs batch epochs; together they conflict.</summary>

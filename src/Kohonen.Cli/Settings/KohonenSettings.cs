@@ -21,10 +21,13 @@ internal sealed class KohonenSettings
         new("SOM_ITERATIONS", Invariant($"1..{SomOptions.MaxIterations}"), Invariant($"Online passes (or batch epochs) for `kohonen train` (flags --iterations/--epochs). Default {SomOptions.Default.Iterations}.")),
         new("SOM_LEARNING_RATE", "a number in (0, 1]", Invariant($"Initial learning rate α₀ (flag --learning-rate). Default {SomOptions.Default.LearningRate}.")),
         new("SOM_SIGMA", "a number > 0", "Initial neighbourhood radius σ₀ in grid cells (flag --sigma). Default max(width, height)/2."),
+        new("SOM_SIGMA_END", Invariant($"a number in (0, {SomOptions.MaxSide}]"), "Neighbourhood radius σ at the end of the schedule (flag --sigma-end). Default: where the decay ends by itself."),
+        new("SOM_LEARNING_RATE_END", "a number in (0, 1]", "Learning rate α at the end of the schedule (flag --learning-rate-end). Default: where the decay ends by itself."),
         new("SOM_RANDOM_STATE", "a whole number in 0..2147483647", "Seed of every random choice (flag --seed). Default: drawn and reported."),
         new("SOM_INPUT_DIM", "1..4096", "Features of the random data `kohonen train` uses when no --data is given. Default 3."),
         new("SOM_SAMPLES", "1..10000000", "Rows of the random data `kohonen train` uses when no --data is given. Default 1000."),
         new("SOM_BATCH_SIZE", "1..10000000", "Rows per chunk when `kohonen train` streams its data file (.npy as it is; CSV or TSV through a temporary .npy) through the batch algorithm (flag --batch-size). Default: the whole file in memory."),
+        new("SOM_DISTANCE", "euclidean, manhattan or cosine", "Distance of the BMU search and the quantization error (flag --distance). Default euclidean."),
         new("SOM_RUN_NAME", "any text", "Name of the run that `kohonen train` records (flag --run-name). Default: the data file's name, or 'random'."),
         new("SOM_VERBOSE", "true or false", "Print stack traces with errors (flag --verbose). Default false."),
         new("SOM_RUN_ID", "a run id", "The run whose model to serve or use (flag --run). Wins over SOM_RUN_ID_FILE."),
@@ -44,6 +47,12 @@ internal sealed class KohonenSettings
         new("KOHONEN_RATE_LIMIT", "0..1000000", "Requests per second one client (IP address) may make (429 above); 0 for no limit. Default 0."),
         new("KOHONEN_MAX_TRAININGS", "1..64", "Trainings POST /train may run at once (429 above). Default 1."),
         new("KOHONEN_TRAIN_DATA_DIR", "a folder path", "A folder whose CSV or .npy files POST /train may name as data_file. Default: none (inline data only)."),
+        new("KOHONEN_CLUSTER", "redis://HOST:PORT", "The cluster (its Redis membership) `kohonen worker` joins and the service's POST /train trains across (`kohonen train` only with --cluster). Default: none (one machine)."),
+        new("KOHONEN_CLUSTER_PARTITIONS", "1..65536", "Partitions a cluster training cuts the rows into (flag --partitions). Default: 4 per worker."),
+        new("KOHONEN_CLUSTER_TIMEOUT", "1..86400", "Seconds one call to a partition may take before it counts as failed (flag --call-timeout). Default 300."),
+        new("KOHONEN_CLUSTER_RETRIES", "0..100", "Times a failed call is tried again, its partition moved to a surviving worker, before the training fails (flag --retries). Default 5."),
+        new("KOHONEN_WORKER_DATA_ROOT", "a folder path", "The folder `kohonen worker` reads data from: relative paths start there and no path may leave it (flag --data-root). Default: any path."),
+        new("KOHONEN_WORKER_HOST", "a host name or address", "The address the other workers and the trainer reach this worker at (flag --host). Default: this machine's address."),
     ];
 
     /// <summary>The largest appsettings.json or .env read: 1 MiB.</summary>
@@ -60,10 +69,15 @@ internal sealed class KohonenSettings
         Iterations = Int("SOM_ITERATIONS", 1, SomOptions.MaxIterations) ?? SomOptions.Default.Iterations;
         LearningRate = Double("SOM_LEARNING_RATE", v => v is > 0 and <= 1) ?? SomOptions.Default.LearningRate;
         Sigma = Double("SOM_SIGMA", v => v > 0);
+        SigmaEnd = Double("SOM_SIGMA_END", v => v is > 0 and <= SomOptions.MaxSide);
+        LearningRateEnd = Double("SOM_LEARNING_RATE_END", v => v is > 0 and <= 1);
         RandomState = Int("SOM_RANDOM_STATE", 0, int.MaxValue);
         InputDim = Int("SOM_INPUT_DIM", 1, 4096) ?? 3;
         Samples = Int("SOM_SAMPLES", 1, 10_000_000) ?? 1000;
         BatchSize = Int("SOM_BATCH_SIZE", 1, 10_000_000);
+        Distance = Text("SOM_DISTANCE") is not { } distance ? SomOptions.Default.Distance
+            : OptionText.TryParse<DistanceMetric>(distance, out var metric) ? metric
+            : throw Refuse("SOM_DISTANCE");
         RunName = Text("SOM_RUN_NAME");
         Verbose = Bool("SOM_VERBOSE") ?? false;
         Selection = new SelectionRules
@@ -86,7 +100,31 @@ internal sealed class KohonenSettings
         RateLimit = Int("KOHONEN_RATE_LIMIT", 0, 1_000_000) ?? 0;
         MaxTrainings = Int("KOHONEN_MAX_TRAININGS", 1, 64) ?? 1;
         TrainDataDirectory = PathText("KOHONEN_TRAIN_DATA_DIR") is { } dir ? Path.GetFullPath(dir, workingDirectory) : null;
+        Cluster = Text("KOHONEN_CLUSTER");
+        ClusterPartitions = Int("KOHONEN_CLUSTER_PARTITIONS", 1, 65536);
+        ClusterTimeoutSeconds = Int("KOHONEN_CLUSTER_TIMEOUT", 1, 86400) ?? 300;
+        ClusterRetries = Int("KOHONEN_CLUSTER_RETRIES", 0, 100) ?? 5;
+        WorkerDataRoot = PathText("KOHONEN_WORKER_DATA_ROOT") is { } root ? Path.GetFullPath(root, workingDirectory) : null;
+        WorkerHost = Text("KOHONEN_WORKER_HOST");
     }
+
+    /// <summary>KOHONEN_CLUSTER: the cluster's redis:// address, or null.</summary>
+    public string? Cluster { get; }
+
+    /// <summary>KOHONEN_CLUSTER_PARTITIONS, or null for 4 per worker.</summary>
+    public int? ClusterPartitions { get; }
+
+    /// <summary>KOHONEN_CLUSTER_TIMEOUT in seconds, else 300.</summary>
+    public int ClusterTimeoutSeconds { get; }
+
+    /// <summary>KOHONEN_CLUSTER_RETRIES, else 5.</summary>
+    public int ClusterRetries { get; }
+
+    /// <summary>KOHONEN_WORKER_DATA_ROOT, absolute, or null.</summary>
+    public string? WorkerDataRoot { get; }
+
+    /// <summary>KOHONEN_WORKER_HOST, or null.</summary>
+    public string? WorkerHost { get; }
 
     public string WorkingDirectory { get; }
 
@@ -105,6 +143,12 @@ internal sealed class KohonenSettings
     /// <summary>SOM_SIGMA, else null: the core's default, max(width, height)/2.</summary>
     public double? Sigma { get; }
 
+    /// <summary>SOM_SIGMA_END, else null: each decay's own end.</summary>
+    public double? SigmaEnd { get; }
+
+    /// <summary>SOM_LEARNING_RATE_END, else null: each decay's own end.</summary>
+    public double? LearningRateEnd { get; }
+
     public int? RandomState { get; }
 
     public int InputDim { get; }
@@ -114,6 +158,9 @@ internal sealed class KohonenSettings
     public int? BatchSize { get; }
 
     public string? RunName { get; }
+
+    /// <summary>SOM_DISTANCE, else the core's default (euclidean).</summary>
+    public DistanceMetric Distance { get; }
 
     public bool Verbose { get; }
 

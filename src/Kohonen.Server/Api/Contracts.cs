@@ -9,14 +9,14 @@ namespace Kohonen.Server.Api;
 /// <summary>One input vector.</summary>
 /// <param name="Data">The vector, one number per feature of the model, in the model's order.</param>
 public sealed record PredictBmuRequest(
-    [property: Description("The vector: one finite number per feature, in the model's order.")]
+    [property: Description("The vector: one finite number per feature, in the model's order; null for a missing value.")]
     [property: JsonNumberHandling(JsonNumberHandling.Strict)]
     IReadOnlyList<float> Data);
 
 /// <summary>Many input vectors.</summary>
 /// <param name="Data">The vectors; each has one number per feature.</param>
 public sealed record PredictBatchRequest(
-    [property: Description("The vectors: each one finite number per feature, in the model's order.")]
+    [property: Description("The vectors: each one finite number per feature, in the model's order; null for a missing value.")]
     IReadOnlyList<IReadOnlyList<float>> Data);
 
 /// <summary>The best-matching unit of a vector.</summary>
@@ -142,6 +142,14 @@ public sealed record TrainRequest
     /// <summary>Initial radius; default max(width, height)/2.</summary>
     public double? Sigma { get; set; }
 
+    /// <summary>The radius at the end of the schedule, in (0, 65536]; default: where the decay ends by
+    /// itself. The exponential-classic decay becomes σ₀·(end/σ₀)^(t/T).</summary>
+    public double? SigmaEnd { get; set; }
+
+    /// <summary>The learning rate at the end of the schedule, in (0, 1]; default: where the decay ends
+    /// by itself. The exponential-classic decay becomes α₀·(end/α₀)^(t/T).</summary>
+    public double? LearningRateEnd { get; set; }
+
     /// <summary><c>none</c> (default), <c>minmax</c>, <c>zscore</c>.</summary>
     public string? Scaling { get; set; }
 
@@ -150,6 +158,10 @@ public sealed record TrainRequest
 
     /// <summary>The run's name. Default "api".</summary>
     public string? RunName { get; set; }
+
+    /// <summary>Distance of the BMU search and the quantization error: <c>euclidean</c> (default),
+    /// <c>manhattan</c>, <c>cosine</c>.</summary>
+    public string? Distance { get; set; }
 
     /// <summary>Inline rows (each one number per feature). Give this or <see cref="DataFile"/>.</summary>
     public IReadOnlyList<IReadOnlyList<float>>? Data { get; set; }
@@ -162,6 +174,24 @@ public sealed record TrainRequest
 
     /// <summary>Serve the trained model when the training finishes.</summary>
     public bool Activate { get; set; }
+
+    /// <summary>For a CSV/TSV <see cref="DataFile"/>: whether its first row is a header, <c>auto</c>
+    /// (default: data when every cell is a number or missing, a header when none is a number, a row
+    /// mixing both refused), <c>yes</c> or <c>no</c>.</summary>
+    public string? Header { get; set; }
+
+    /// <summary>For a CSV/TSV <see cref="DataFile"/>: the field separator, one character or
+    /// <c>tab</c> (default: detected among ',', ';' and tab).</summary>
+    public string? Delimiter { get; set; }
+
+    /// <summary>Missing values in a <see cref="DataFile"/> (an empty cell, NA, NaN or null in any
+    /// case): <c>allow</c> (default: read as missing) or <c>error</c> (refused, naming line and
+    /// column).</summary>
+    public string? Missing { get; set; }
+
+    /// <summary>Rows of a <see cref="DataFile"/> with more than this share of their features missing,
+    /// in [0, 1], are skipped. Default 0.5.</summary>
+    public double? MaxMissing { get; set; }
 }
 
 /// <summary>The state of a training run.</summary>

@@ -32,6 +32,12 @@ internal sealed class JsonBody<TContract> : IEndpointParameterMetadataProvider, 
     /// <summary>Reads the request's body (the binding ASP.NET Core calls for a handler's parameter).</summary>
     public static async ValueTask<JsonBody<TContract>?> BindAsync(HttpContext context)
     {
+        if (OperatorAccess.IsRefused(context))
+        {
+            // Not read: the route answers 401 or 403 before the handler runs.
+            return new JsonBody<TContract>(null, null);
+        }
+
         var limit = context.RequestServices.GetRequiredService<KohonenServerOptions>().MaxRequestBodyBytes;
         var (body, problem) = await RequestBody.ReadJsonAsync(context, limit).ConfigureAwait(false);
         return new JsonBody<TContract>(body, problem);

@@ -45,7 +45,7 @@ internal sealed class MapPictureCache(KohonenServerOptions options, int capacity
         {
             png = await lazy.Value.ConfigureAwait(false);
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is ArgumentException or UnusableModelException)
         {
             _pictures.TryRemove(key, out _);
             throw;

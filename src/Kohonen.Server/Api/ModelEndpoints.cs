@@ -137,7 +137,7 @@ internal static partial class ModelEndpoints
     /// <response code="401">The server has an API key and the request did not give it.</response>
     /// <response code="403">The key is wrong, or (no key configured) the request came from another machine.</response>
     /// <response code="404">There is no run with that id (or unique prefix of 6 or more characters).</response>
-    /// <response code="409">The prefix names several runs (they are listed), or the run did not finish, so it has no model to serve.</response>
+    /// <response code="409">The prefix names several runs (they are listed), the run did not finish, so it has no model to serve, or its model file is missing or damaged (the detail says why).</response>
     public static async Task<Results<Ok<ActivateResponse>, NotFoundProblem, ConflictProblem>> ActivateAsync(
         [FromRoute(Name = "run_id")] string runId, KohonenServerOptions options, ModelHolder holder, CancellationToken cancellationToken)
     {
@@ -161,7 +161,16 @@ internal static partial class ModelEndpoints
             return unfinished;
         }
 
-        var served = await ModelLoading.LoadAsync(options.Store, run, cancellationToken, "activated through POST /models/{id}/activate").ConfigureAwait(false);
+        ServedModel served;
+        try
+        {
+            served = await ModelLoading.LoadAsync(options.Store, run, cancellationToken, "activated through POST /models/{id}/activate").ConfigureAwait(false);
+        }
+        catch (UnusableModelException e)
+        {
+            return Problems.Conflict($"The model of {e.Message} The served model is unchanged.");
+        }
+
         holder.Serve(served);
         return TypedResults.Ok(new ActivateResponse(run.Info.RunId, run.Info.RunName, served.Model.Width, served.Model.Height, served.Model.Dimension));
     }

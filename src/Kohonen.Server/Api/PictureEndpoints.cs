@@ -28,7 +28,7 @@ internal static class PictureEndpoints
     /// <response code="200">The picture.</response>
     /// <response code="400">The picture cannot be drawn from this run's model; the detail says why.</response>
     /// <response code="404">No such kind or run, or hits of a run that kept none.</response>
-    /// <response code="409">The prefix names several runs, or the run did not finish, so it has no model to draw.</response>
+    /// <response code="409">The prefix names several runs, the run did not finish, so it has no model to draw, or its model file is missing or damaged (the detail says why).</response>
     public static async Task<Results<PngPicture, BadRequestProblem, NotFoundProblem, ConflictProblem>> RunPictureAsync(
         [FromRoute(Name = "run_id")] string runId, string kind, [FromQuery] string? width, [FromQuery] string? features, KohonenServerOptions options, MapPictureCache cache, HttpContext context, CancellationToken cancellationToken)
     {
@@ -93,6 +93,10 @@ internal static class PictureEndpoints
         catch (ArgumentException e)
         {
             return Problems.BadRequest(WithoutParameter(e));
+        }
+        catch (UnusableModelException e)
+        {
+            return Problems.Conflict($"No picture can be drawn: the model of {e.Message}");
         }
 
         return png is null

@@ -25,9 +25,9 @@ internal static class PredictionEndpoints
     }
 
     /// <summary>The best-matching unit of one vector.</summary>
-    /// <remarks>Finds the node of the served map nearest to the vector (after the model's own scaling). The vector needs one finite number per feature, in the model's order (see GET /model-info). A model with categorical columns takes its input columns instead, as an array in their order or an object by name, a category as a string (e.g. {"data": {"length": 1.2, "colour": "red"}}); a category it did not learn is treated as missing and named in unseen_categories.</remarks>
+    /// <remarks>Finds the node of the served map nearest to the vector (after the model's own scaling). The vector needs one finite number per feature, in the model's order (see GET /model-info), or null for a missing value: the BMU is then the nearest node over the present features, its distance scaled by total/present features. A vector with every value null is refused. A model with categorical columns takes its input columns instead, as an array in their order or an object by name, a category as a string (e.g. {"data": {"length": 1.2, "colour": "red"}}); a category it did not learn, or null, is a missing value (named in unseen_categories when it was not learned).</remarks>
     /// <response code="200">The node nearest to the vector: its column, row and distance.</response>
-    /// <response code="400">The vector is not one finite number per feature; the detail says which value and why.</response>
+    /// <response code="400">The vector is not one finite number (or null) per feature, or every value is null; the detail says which value and why.</response>
     /// <response code="413">The body is larger than the service accepts.</response>
     /// <response code="415">The body is not JSON.</response>
     /// <response code="503">No model is served; the detail says why.</response>
@@ -59,14 +59,30 @@ internal static class PredictionEndpoints
                 return Problems.BadRequest(problem);
             }
 
-            return new PrewrittenJson<BmuResponse>(VectorJson.WriteBmu(served.Model.FindBmu(vector), served.Model));
+            if (AllMissing(vector))
+            {
+                return Problems.BadRequest("\"data\" has every value missing (null); a BMU needs at least one number.");
+            }
+
+            Bmu bmu;
+            try
+            {
+                bmu = served.Model.FindBmu(vector);
+            }
+            catch (ArgumentException e)
+            {
+                // A value beyond the range the map measures in (the core's rule names it).
+                return Problems.BadRequest($"\"data\": {e.Message}");
+            }
+
+            return new PrewrittenJson<BmuResponse>(VectorJson.WriteBmu(bmu, served.Model));
         }
     }
 
     /// <summary>The best-matching units of many vectors.</summary>
-    /// <remarks>Like /predict-bmu for each vector, with the same answers, in order. The whole batch is searched in one call, which lets the model search the vectors together.</remarks>
+    /// <remarks>Like /predict-bmu for each vector (null for a missing value), with the same answers, in order. The whole batch is searched in one call, which lets the model search the vectors together.</remarks>
     /// <response code="200">The nearest node of each vector, in the order of the vectors.</response>
-    /// <response code="400">A vector is not one finite number per feature (the detail says which), or there are more vectors than one request may hold.</response>
+    /// <response code="400">A vector is not one finite number (or null) per feature, or has every value null (the detail says which), or there are more vectors than one request may hold.</response>
     /// <response code="413">The body is larger than the service accepts.</response>
     /// <response code="415">The body is not JSON.</response>
     /// <response code="503">No model is served; the detail says why.</response>
@@ -97,8 +113,40 @@ internal static class PredictionEndpoints
                 return Problems.BadRequest(problem);
             }
 
-            var bmus = model.FindBmus(new DataMatrix(values.AsSpan(0, rows * model.Dimension), rows, model.Dimension, model.FeatureNames));
+            for (var r = 0; r < rows; r++)
+            {
+                if (AllMissing(values.AsSpan(r * model.Dimension, model.Dimension)))
+                {
+                    return Problems.BadRequest($"data[{r}] has every value missing (null); a BMU needs at least one number.");
+                }
+            }
+
+            Bmu[] bmus;
+            try
+            {
+                bmus = model.FindBmus(new DataMatrix(values.AsSpan(0, rows * model.Dimension), rows, model.Dimension, model.FeatureNames));
+            }
+            catch (ArgumentException e)
+            {
+                // A value beyond the range the map measures in (the core's rule names its row and column).
+                return Problems.BadRequest($"\"data\": {e.Message}");
+            }
+
             return new PrewrittenJson<BatchResponse>(VectorJson.WriteBatch(bmus, model));
         }
+    }
+
+    /// <summary>Whether every value is missing (NaN, read from <c>null</c>).</summary>
+    private static bool AllMissing(ReadOnlySpan<float> vector)
+    {
+        foreach (var v in vector)
+        {
+            if (!float.IsNaN(v))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

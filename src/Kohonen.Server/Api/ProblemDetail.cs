@@ -23,9 +23,12 @@ internal static partial class ProblemDetail
             return;
         }
 
-        context.ProblemDetails.Detail = context.Exception is BadHttpRequestException bad
-            ? ForBadRequest(bad)
-            : ForStatus(context.HttpContext);
+        context.ProblemDetails.Detail = context.Exception switch
+        {
+            BadHttpRequestException bad => ForBadRequest(bad),
+            Kohonen.Tracking.TrackingStoreException store => store.Message,
+            _ => ForStatus(context.HttpContext),
+        };
     }
 
     /// <summary>The detail of a bare status: 404, 405 and the rest.</summary>

@@ -31,6 +31,8 @@ internal static class Problems
 
     public static TooManyRequestsProblem Busy(string detail) => new(detail);
 
+    public static DemoBusyProblem DemoBusy(string detail) => new(detail);
+
     public static UnauthorizedProblem Unauthorized(string detail) => new(detail);
 
     public static ForbiddenProblem Forbidden(string detail) => new(detail);
@@ -100,6 +102,19 @@ internal sealed class TooManyRequestsProblem(string detail)
     : ProblemResult(StatusCodes.Status429TooManyRequests, "Too many requests.", detail), IEndpointMetadataProvider
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Problems.Describe(builder, StatusCodes.Status429TooManyRequests);
+}
+
+/// <summary>503 with Retry-After: the colour demo's one training slot and its queue are full.</summary>
+internal sealed class DemoBusyProblem(string detail)
+    : ProblemResult(StatusCodes.Status503ServiceUnavailable, "The colour demo is busy.", detail), IResult, IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Problems.Describe(builder, StatusCodes.Status503ServiceUnavailable);
+
+    Task IResult.ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.Headers.RetryAfter = "1";
+        return ExecuteAsync(httpContext);
+    }
 }
 
 /// <summary>401: an operator route without the API key.</summary>

@@ -72,7 +72,8 @@ internal static class TrainingEndpoints
             ["data_columns"] = data.Columns.ToString(CultureInfo.InvariantCulture),
             ["trained_by"] = "POST /train",
         };
-        var job = await jobs.StartAsync(somOptions!, data, request.RunName ?? "api", request.Activate, tags).ConfigureAwait(false);
+        var dataFile = request.DataFile is { } name ? ResolveDataFile(name, options) : null;
+        var job = await jobs.StartAsync(somOptions!, data, request.RunName ?? "api", request.Activate, tags, dataFile).ConfigureAwait(false);
         if (job is null)
         {
             return Problems.Busy($"A training is already running; at most {options.MaxConcurrentTrainings} at a time. Try again when it has finished (GET /runs/{{id}}).");
@@ -104,6 +105,21 @@ internal static class TrainingEndpoints
 
             if (request.Data is { } rows)
             {
+                if (IndexOfNull(rows) is { } nullRow)
+                {
+                    return (null, null, $"data[{nullRow}] is null; every row must be a list of numbers.");
+                }
+
+                if (request.FeatureNames is { } given && IndexOfNull(given) is { } nullName)
+                {
+                    return (null, null, $"feature_names[{nullName}] is null; every feature name must be a string.");
+                }
+
+                if (request.FeatureNames?.FirstOrDefault(n => n.Length > SomModel.MaxFeatureNameLength) is { } tooLong)
+                {
+                    return (null, null, $"feature_names[{request.FeatureNames.ToList().IndexOf(tooLong)}] has {tooLong.Length} characters; at most {SomModel.MaxFeatureNameLength} are allowed.");
+                }
+
                 if (rows.Count == 0 || rows[0].Count == 0)
                 {
                     return (null, null, "\"data\" is empty.");
@@ -141,11 +157,18 @@ internal static class TrainingEndpoints
                     return (null, null, $"\"data_file\" '{request.DataFile}' has an unknown extension; allowed: {TrainingDataFile.Allowed}.");
                 }
 
-                data = TrainingDataFile.Read(path).Data;
-                if ((long)data.Rows * data.Columns > limits.MaxTrainingValues)
+                var (readOptions, refused) = ReadOptions(request);
+                if (refused is not null)
                 {
-                    return (null, null, $"'{request.DataFile}' has {(long)data.Rows * data.Columns} values; at most {limits.MaxTrainingValues} are allowed.");
+                    return (null, null, refused);
                 }
+
+                if (ReadBounded(path, limits.MaxTrainingValues, readOptions) is not { } read)
+                {
+                    return (null, null, $"'{request.DataFile}' has more than {limits.MaxTrainingValues} values; at most {limits.MaxTrainingValues} are allowed.");
+                }
+
+                data = read;
             }
 
             data.EnsureFinite();
@@ -160,8 +183,11 @@ internal static class TrainingEndpoints
                 Neighborhood = request.Neighborhood is null ? SomOptions.Default.Neighborhood : OptionText.Parse<Neighborhood>(request.Neighborhood, "neighborhood"),
                 LearningRate = request.LearningRate,
                 Sigma = request.Sigma,
+                SigmaEnd = request.SigmaEnd,
+                LearningRateEnd = request.LearningRateEnd,
                 Scaling = request.Scaling is null ? SomOptions.Default.Scaling : OptionText.Parse<Scaling>(request.Scaling, "scaling"),
                 Seed = request.Seed ?? Random.Shared.Next(),
+                Distance = request.Distance is null ? SomOptions.Default.Distance : OptionText.Parse<DistanceMetric>(request.Distance, "distance"),
             };
             options.Validate();
             return (options, data, null);
@@ -171,6 +197,121 @@ internal static class TrainingEndpoints
             // SomOptionsException and OptionText's refusals carry messages without a C# parameter name.
             return (null, null, e.Message);
         }
+    }
+
+    /// <summary>The position of the first null item (JSON <c>null</c> inside a list), or null.</summary>
+    private static int? IndexOfNull<T>(IReadOnlyList<T> items)
+        where T : class
+    {
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] is null)
+            {
+                return i;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A data file's rows, or null as soon as it is known to hold more than <paramref name="maxValues"/>
+    /// values: a text file is read a few rows at a time and counted as it is read, a <c>.npy</c> file
+    /// is refused by its size (at most 8 bytes a value) before it is read, so an oversized file is never
+    /// read whole.
+    /// </summary>
+    private static DataMatrix? ReadBounded(string path, long maxValues, CsvReadOptions csv)
+    {
+        if (TrainingDataFile.IsNpy(path))
+        {
+            const long HeaderBytes = 1 << 16;
+            return new FileInfo(path).Length > HeaderBytes + (maxValues * 8) ? null : TrainingDataFile.Read(path).Data;
+        }
+
+        var chunks = new List<DataMatrix>();
+        long values = 0;
+        foreach (var chunk in CsvDataReader.ReadChunks(path, csv, 256))
+        {
+            values += (long)chunk.Data.Rows * chunk.Data.Columns;
+            if (values > maxValues)
+            {
+                return null;
+            }
+
+            chunks.Add(chunk.Data);
+        }
+
+        if (chunks.Count == 0)
+        {
+            return TrainingDataFile.Read(path, csv).Data;
+        }
+
+        var all = new float[values];
+        var offset = 0;
+        foreach (var chunk in chunks)
+        {
+            chunk.Values.CopyTo(all.AsSpan(offset));
+            offset += chunk.Values.Length;
+        }
+
+        return new DataMatrix(all, (int)(values / chunks[0].Columns), chunks[0].Columns, chunks[0].ColumnNames);
+    }
+
+    /// <summary>How a request's data file is read: its <c>header</c>, <c>delimiter</c>, <c>missing</c>
+    /// and <c>max_missing</c>, or the problem with one of them.</summary>
+    private static (CsvReadOptions Options, string? Problem) ReadOptions(TrainRequest request)
+    {
+        var options = new CsvReadOptions();
+        switch (request.Header?.ToLowerInvariant())
+        {
+            case null or "auto":
+                break;
+            case "yes":
+                options = options with { HasHeader = true };
+                break;
+            case "no":
+                options = options with { HasHeader = false };
+                break;
+            default:
+                return (options, $"\"header\" is '{request.Header}'; allowed: auto, yes, no.");
+        }
+
+        switch (request.Delimiter)
+        {
+            case null:
+                break;
+            case "tab" or "\t":
+                options = options with { Delimiter = '\t' };
+                break;
+            case { Length: 1 } d when d[0] is not ('"' or '\r' or '\n' or '.' or '-' or '+') && !char.IsLetterOrDigit(d[0]):
+                options = options with { Delimiter = d[0] };
+                break;
+            default:
+                return (options, $"\"delimiter\" is '{request.Delimiter}'; allowed: one character such as ',', ';' or '|' (not a letter, digit, quote, '.', '-' or '+'), or \"tab\".");
+        }
+
+        switch (request.Missing?.ToLowerInvariant())
+        {
+            case null or "allow":
+                break;
+            case "error":
+                options = options with { Missing = MissingValuePolicy.Error };
+                break;
+            default:
+                return (options, $"\"missing\" is '{request.Missing}'; allowed: allow, error.");
+        }
+
+        if (request.MaxMissing is { } share)
+        {
+            if (share is not (>= 0 and <= 1))
+            {
+                return (options, $"\"max_missing\" is {share.ToString(CultureInfo.InvariantCulture)}; allowed: a share in [0, 1].");
+            }
+
+            options = options with { MaxMissing = share };
+        }
+
+        return (options, null);
     }
 
     /// <summary>The file a request names, when it is a regular file inside the training-data folder
@@ -292,7 +433,15 @@ internal static class TrainingEndpoints
             progress,
             run?.LatestValues() ?? new Dictionary<string, double>(),
             run?.Params ?? new Dictionary<string, string>(),
-            job?.Error,
+            job?.Error ?? Abandoned(run),
             $"/runs/{runId}/events");
     }
+
+    /// <summary>Why a RUNNING run of the store will never end by itself (its training was killed), or null.</summary>
+    private static string? Abandoned(Run? run) => run is null ? null : RunOwner.Liveness(run) switch
+    {
+        RunLiveness.OwnerGone => $"The training's process ({run.Tags.GetValueOrDefault(RunOwner.ProcessTag)} on {run.Tags.GetValueOrDefault(RunOwner.HostTag)}) is gone; the run will not end by itself (kohonen runs gc marks it).",
+        RunLiveness.Stale => $"The training has sent no heartbeat for over {RunOwner.StaleAfter.TotalMinutes:0} minutes; it was probably killed (kohonen runs gc marks it).",
+        _ => null,
+    };
 }

@@ -6,7 +6,8 @@ namespace Kohonen.Server.Api;
 /// <summary>
 /// The predictions' JSON, by hand, for speed. Requests are read straight into floats:
 /// <c>{"data":[1,2,3]}</c> (<see cref="PredictBmuRequest"/>) and <c>{"data":[[1,2,3],[4,5,6]]}</c>
-/// (<see cref="PredictBatchRequest"/>); other properties are ignored; every refusal says what is wrong
+/// (<see cref="PredictBatchRequest"/>), <c>null</c> for a missing value (read as NaN); other
+/// properties are ignored; every refusal says what is wrong
 /// and where (index, expected count), for a 400. Answers are written as <see cref="BmuResponse"/> and
 /// <see cref="BatchResponse"/> would be serialized (the tests hold both directions to those records).
 /// </summary>
@@ -234,10 +235,17 @@ internal static class VectorJson
         return false;
     }
 
-    /// <summary>The current token as a finite float; false when it is not one (the message is made
+    /// <summary>The current token as a finite float, or NaN for <c>null</c> (a missing value); false
+    /// when it is neither (the message is made
     /// only then, by <see cref="NotANumber"/>, so the common case builds no strings).</summary>
     private static bool ReadNumber(ref Utf8JsonReader reader, out float value)
     {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            value = float.NaN; // a missing value
+            return true;
+        }
+
         if (reader.TokenType == JsonTokenType.Number && !reader.HasValueSequence && TryParseShortDecimal(reader.ValueSpan, out var quick))
         {
             value = (float)quick;

@@ -44,7 +44,9 @@ internal static class View
     /// <summary>The final TE: the final metric when logged, else the latest measured.</summary>
     public static double? Te(Run run) => Metric(run, "final_topographic_error") ?? Metric(run, "topographic_error");
 
-    public static double? Accuracy(Run run) => Metric(run, "accuracy");
+    /// <summary>The accuracy: a measured <c>accuracy</c> metric when logged, else the labelled map's
+    /// accuracy on its own training rows.</summary>
+    public static double? Accuracy(Run run) => Metric(run, "accuracy") ?? Metric(run, "training_accuracy");
 
     public static string Invariant(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 }

@@ -11,8 +11,9 @@ public static class MapAnalysis
     /// <summary>
     /// The U-matrix: for each node, the mean Euclidean distance between its weights and the weights of
     /// its neighbours (<see cref="Grid.NeighborsOf"/>: 8 on a rectangular grid, 6 on a hexagonal one,
-    /// fewer at the edges of a flat map). High values mark cluster borders. Not normalised. A
-    /// one-node map has no neighbours and gets 0.
+    /// fewer at the edges of a flat map); for a map trained with another <see cref="SomModel.Distance"/>,
+    /// the mean distance in it. High values mark cluster borders. Not normalised. A one-node map has
+    /// no neighbours and gets 0.
     /// </summary>
     /// <param name="model">The map.</param>
     /// <returns>The mean distance of node (x, y) to its neighbours, in the space the map was trained
@@ -31,7 +32,9 @@ public static class MapAnalysis
             var sum = 0.0;
             for (var i = 0; i < count; i++)
             {
-                sum += Math.Sqrt(SquaredDistance.Scalar(codebook.Slice(node * dim, dim), codebook.Slice(neighbors[i] * dim, dim)));
+                sum += model.Distance == DistanceMetric.Euclidean
+                    ? Math.Sqrt(SquaredDistance.Scalar(codebook.Slice(node * dim, dim), codebook.Slice(neighbors[i] * dim, dim)))
+                    : DistanceSearch.Between(model.Distance, codebook.Slice(node * dim, dim), codebook.Slice(neighbors[i] * dim, dim));
             }
 
             result[node] = count == 0 ? 0f : (float)(sum / count);

@@ -33,7 +33,8 @@ public sealed class SegmentProfile
     /// <summary>Each feature's population standard deviation over all rows.</summary>
     public IReadOnlyList<double> OverallSpread { get; }
 
-    /// <summary>The mean of a feature over a segment's rows; NaN for a segment with no row.</summary>
+    /// <summary>The mean of a feature over a segment's rows that have it (a missing value is left out);
+    /// NaN for a segment with no such row.</summary>
     /// <param name="segment">0..Count−1.</param>
     /// <param name="feature">0..Features.Count−1.</param>
     public double Mean(int segment, int feature) => _means[(segment * Features.Count) + feature];
@@ -53,6 +54,7 @@ public sealed class SegmentProfile
         var k = segments.Count;
         var sizes = new int[k];
         var sums = new double[k * dim];
+        var present = new int[k * dim]; // per segment and feature, the rows that have the feature
         var total = new double[dim];
         var squares = new double[dim];
         for (var r = 0; r < bmus.Length; r++)
@@ -62,6 +64,12 @@ public sealed class SegmentProfile
             var row = matched.Row(r);
             for (var f = 0; f < dim; f++)
             {
+                if (float.IsNaN(row[f]))
+                {
+                    continue; // a missing value
+                }
+
+                present[(s * dim) + f]++;
                 sums[(s * dim) + f] += row[f];
                 total[f] += row[f];
                 squares[f] += (double)row[f] * row[f];
@@ -73,13 +81,14 @@ public sealed class SegmentProfile
         {
             for (var f = 0; f < dim; f++)
             {
-                means[(s * dim) + f] = sizes[s] > 0 ? sums[(s * dim) + f] / sizes[s] : double.NaN;
+                var n = present[(s * dim) + f];
+                means[(s * dim) + f] = n > 0 ? sums[(s * dim) + f] / n : double.NaN;
             }
         }
 
-        var n = bmus.Length;
-        var overall = total.Select(t => t / n).ToArray();
-        var spread = Enumerable.Range(0, dim).Select(f => Math.Sqrt(Math.Max(0, (squares[f] / n) - (overall[f] * overall[f])))).ToArray();
+        var counts = Enumerable.Range(0, dim).Select(f => Enumerable.Range(0, k).Sum(s => present[(s * dim) + f])).ToArray();
+        var overall = Enumerable.Range(0, dim).Select(f => counts[f] > 0 ? total[f] / counts[f] : double.NaN).ToArray();
+        var spread = Enumerable.Range(0, dim).Select(f => counts[f] > 0 ? Math.Sqrt(Math.Max(0, (squares[f] / counts[f]) - (overall[f] * overall[f]))) : double.NaN).ToArray();
         return new SegmentProfile([.. model.FeatureNames], sizes, means, overall, spread);
     }
 }

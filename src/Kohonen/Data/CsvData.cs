@@ -6,7 +6,26 @@ namespace Kohonen;
 /// <param name="Labels">One label per row, or null.</param>
 public sealed record CsvData(DataMatrix Data, IReadOnlyList<string>? Labels)
 {
-    /// <summary>The text of each column named in <see cref="CsvReadOptions.TextColumns"/>, one value per
-    /// row (empty where the cell is), by column name; null when none was named.</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<string?>>? Text { get; init; }
+    /// <summary>The header row, or null when the file has none (its first row is data).</summary>
+    public IReadOnlyList<string>? Header { get; init; }
+
+    /// <summary>The field separator used (given or detected); ',' for a file that is not text.</summary>
+    public char Delimiter { get; init; } = ',';
+
+    /// <summary>For each row of <see cref="Data"/>, its 1-based number among the file's data rows (the
+    /// header and blank lines not counted): the row's own number, even when rows before it were
+    /// skipped. Null when not known.</summary>
+    public IReadOnlyList<int>? RowNumbers { get; init; }
+
+    /// <summary>The number of missing feature values read as NaN in the rows kept.</summary>
+    public long MissingCells { get; init; }
+
+    /// <summary>The number of rows skipped because more than
+    /// <see cref="CsvReadOptions.MaxMissing"/> of their features were missing.</summary>
+    public long SkippedRows { get; init; }
+
+    /// <summary>The text of the columns asked for in <see cref="CsvReadOptions.TextColumns"/> (and the
+    /// text columns of a Parquet file), keyed by the column's name as asked, one value per row of
+    /// <see cref="Data"/>; empty when none.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> TextColumns { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 }

@@ -7,8 +7,9 @@ namespace Kohonen;
 /// <remarks>
 /// Data built without names gets x0, x1, …, which count as no names: a model matches named columns to
 /// its features by name and unnamed ones by position (<see cref="SomModel.FindBmus(DataMatrix, int?)"/>).
-/// A matrix may hold NaN or infinite values; training and prediction refuse them, naming the row and
-/// column (<see cref="EnsureFinite"/>).
+/// A NaN is a missing value: training and prediction use the present values of a row only. An
+/// infinite value is refused by training and prediction, naming the row and column
+/// (<see cref="EnsureFinite"/>).
 /// </remarks>
 public sealed class DataMatrix
 {
@@ -225,18 +226,78 @@ public sealed class DataMatrix
     /// <summary>The backing array, for kernels inside the library (never handed out).</summary>
     internal float[] RawValues => _values;
 
+    /// <summary>
+    /// The largest magnitude a value may have where a map measures distances (its own units, or after
+    /// the model's scaling when it scales): 10¹³. Within it, and with a map's weights within
+    /// <see cref="MaxWeight"/>, a squared distance cannot overflow float32 for any number of features,
+    /// so every input has a correct BMU; beyond it the input is refused.
+    /// </summary>
+    public const float MaxMagnitude = 1e13f;
+
+    /// <summary>The largest magnitude a weight of a map with <paramref name="dimension"/> features may
+    /// have: √(float.MaxValue / (4·dimension)) − <see cref="MaxMagnitude"/> (about 5·10¹⁸ for 3 features,
+    /// 2·10¹⁴ for 2³¹), so that dimension·(input + weight)² stays within float.</summary>
+    internal static float MaxWeight(int dimension) =>
+        (float)(Math.Sqrt(float.MaxValue / (4.0 * Math.Max(dimension, 1))) - MaxMagnitude);
+
+    /// <summary>The position of the first value beyond ±<see cref="MaxMagnitude"/> (infinities included,
+    /// NaN not), or −1: the range rule, kept apart from <see cref="EnsureFinite"/>.</summary>
+    internal static int FirstBeyondRange(ReadOnlySpan<float> values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (Math.Abs(values[i]) > MaxMagnitude)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the row, column and value of the first
-    /// NaN or infinite value, in row order; does nothing when all are finite.</summary>
+    /// infinite value, in row order; does nothing when there is none. NaN is a missing value and is
+    /// allowed (<see cref="CountMissing"/>).</summary>
     public void EnsureFinite()
     {
         var span = _values.AsSpan();
         for (var i = 0; i < span.Length; i++)
         {
-            if (!float.IsFinite(span[i]))
+            if (float.IsInfinity(span[i]))
             {
                 throw new ArgumentException(
-                    $"Row {i / Columns}, column {i % Columns} ('{ColumnNames[i % Columns]}') is {span[i]}; only finite numbers are allowed.");
+                    $"Row {i / Columns}, column {i % Columns} ('{ColumnNames[i % Columns]}') is {span[i]}; only finite numbers, or NaN for a missing value, are allowed.");
             }
         }
+    }
+
+    /// <summary>The number of missing values (NaN) in the matrix.</summary>
+    public long CountMissing()
+    {
+        long missing = 0;
+        foreach (var v in _values)
+        {
+            missing += float.IsNaN(v) ? 1 : 0;
+        }
+
+        return missing;
+    }
+
+    /// <summary>The number of rows with every value missing (NaN): training skips them, and prediction
+    /// refuses them.</summary>
+    public int CountEmptyRows()
+    {
+        if (!MissingValues.HasAny(_values))
+        {
+            return 0;
+        }
+
+        var empty = 0;
+        for (var r = 0; r < Rows; r++)
+        {
+            empty += MissingValues.CountPresent(Row(r)) == 0 ? 1 : 0;
+        }
+
+        return empty;
     }
 }

@@ -31,6 +31,14 @@ public abstract class DataSource : IDisposable
     /// memory.</summary>
     public abstract bool IsStreamed { get; }
 
+    /// <summary>The number of missing feature values (NaN) the rows hold, as the reader counted them;
+    /// 0 when not counted (a source made from a matrix).</summary>
+    public long MissingCells { get; init; }
+
+    /// <summary>The number of rows the reader skipped for having too many missing features (they are
+    /// not among <see cref="Rows"/>); 0 when not counted.</summary>
+    public long SkippedRows { get; init; }
+
     /// <summary>All the rows at once, or null when they are streamed.</summary>
     internal abstract DataMatrix? Whole { get; }
 
@@ -42,11 +50,20 @@ public abstract class DataSource : IDisposable
         return new InMemory(data);
     }
 
+    /// <summary>The rows a reader read (<see cref="CsvDataReader"/>, <see cref="ParquetDataReader"/>),
+    /// held in memory, with the reader's counts of missing cells and skipped rows.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
+    public static DataSource FromCsv(CsvData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return new InMemory(data.Data) { MissingCells = data.MissingCells, SkippedRows = data.SkippedRows };
+    }
+
     /// <summary>
     /// Rows of a NumPy <c>.npy</c> file (a 2-D array of float32 or float64, either byte order, C order),
     /// read <paramref name="rowsPerChunk"/> at a time: working memory during training is one chunk of
     /// rows plus the codebook-sized sums, whatever the size of the file. float64 values are rounded to
-    /// the nearest float32. Only the header is read here; a NaN or infinite value is a
+    /// the nearest float32; a NaN is a missing value. Only the header is read here; an infinite value is a
     /// <see cref="DataFormatException"/> naming its row and column when training reaches it.
     /// </summary>
     /// <param name="path">The file. It stays open until the source is disposed.</param>
@@ -69,7 +86,8 @@ public abstract class DataSource : IDisposable
     /// their own units. Each enumeration reads the rows again.</summary>
     public abstract IEnumerable<DataMatrix> Chunks();
 
-    /// <summary>Checks every value is finite where that can be done before training.</summary>
+    /// <summary>Checks no value is infinite where that can be done before training (NaN, a missing
+    /// value, is allowed).</summary>
     internal abstract void EnsureFinite();
 
     /// <summary>The scaler of the given kind fitted on these rows in their order, or null for none;

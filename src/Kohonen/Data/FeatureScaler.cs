@@ -30,6 +30,14 @@ public sealed partial class FeatureScaler
             }
         }
 
+        foreach (var f in factor)
+        {
+            if (Math.Abs(f) > MaxFactor)
+            {
+                throw new ArgumentException($"A factor of {f:R} is beyond ±{MaxFactor:R}: it would send inputs a hair from the offset beyond the values a map measures.", nameof(factor));
+            }
+        }
+
         foreach (var o in offset)
         {
             if (!float.IsFinite(o))
@@ -42,6 +50,10 @@ public sealed partial class FeatureScaler
         _offset = offset.ToArray();
         _factor = factor.ToArray();
     }
+
+    /// <summary>The largest factor a scaler may have: 10²⁴ (a range or spread below 10⁻²⁴ is treated as
+    /// a constant feature, factor 1).</summary>
+    public const float MaxFactor = 1e24f;
 
     /// <summary>MinMax or ZScore.</summary>
     public Scaling Kind { get; }
@@ -56,9 +68,10 @@ public sealed partial class FeatureScaler
     public ReadOnlySpan<float> Factor => _factor;
 
     /// <summary>Fits a scaler on the columns of <paramref name="data"/> (min, max, mean and population
-    /// standard deviation computed in double, in row order; a constant column gets factor 1). Returns
-    /// null for <see cref="Scaling.None"/>. The values are expected finite (training checks them
-    /// first).</summary>
+    /// standard deviation computed in double, in row order, over each column's present values: a
+    /// missing value, NaN, is left out; a constant column gets factor 1, a column with no present
+    /// value offset 0 and factor 1). Returns null for <see cref="Scaling.None"/>. The values are
+    /// expected finite or NaN (training checks them first).</summary>
     /// <exception cref="ArgumentException">The data has no rows.</exception>
     public static FeatureScaler? Fit(DataMatrix data, Scaling kind)
     {
@@ -85,6 +98,7 @@ public sealed partial class FeatureScaler
         var min = new double[dim];
         var max = new double[dim];
         var sum = new double[dim];
+        var present = new long[dim];
         Array.Fill(min, double.PositiveInfinity);
         Array.Fill(max, double.NegativeInfinity);
         long rows = 0;
@@ -96,6 +110,12 @@ public sealed partial class FeatureScaler
                 for (var c = 0; c < dim; c++)
                 {
                     double v = row[c];
+                    if (double.IsNaN(v))
+                    {
+                        continue; // a missing value
+                    }
+
+                    present[c]++;
                     min[c] = Math.Min(min[c], v);
                     max[c] = Math.Max(max[c], v);
                     sum[c] += v;
@@ -116,13 +136,18 @@ public sealed partial class FeatureScaler
         {
             for (var c = 0; c < dim; c++)
             {
-                offset[c] = (float)min[c];
+                offset[c] = present[c] > 0 ? (float)min[c] : 0f;
                 factor[c] = max[c] > min[c] ? (float)(1.0 / (max[c] - min[c])) : 1f;
             }
         }
         else
         {
-            var mean = sum.Select(s => s / rows).ToArray();
+            var mean = new double[dim];
+            for (var c = 0; c < dim; c++)
+            {
+                mean[c] = present[c] > 0 ? sum[c] / present[c] : 0.0;
+            }
+
             var squares = new double[dim];
             foreach (var chunk in chunks())
             {
@@ -132,14 +157,17 @@ public sealed partial class FeatureScaler
                     for (var c = 0; c < dim; c++)
                     {
                         var d = row[c] - mean[c];
-                        squares[c] += d * d;
+                        if (!double.IsNaN(d))
+                        {
+                            squares[c] += d * d;
+                        }
                     }
                 }
             }
 
             for (var c = 0; c < dim; c++)
             {
-                var std = Math.Sqrt(squares[c] / rows);
+                var std = present[c] > 0 ? Math.Sqrt(squares[c] / present[c]) : 0.0;
                 offset[c] = (float)mean[c];
                 factor[c] = std > 0 ? (float)(1.0 / std) : 1f;
             }
@@ -147,8 +175,9 @@ public sealed partial class FeatureScaler
 
         for (var c = 0; c < dim; c++)
         {
-            // A range or spread below float resolution would give an infinite factor.
-            if (!float.IsFinite(factor[c]))
+            // A range or spread below float resolution would give an infinite factor, and one below
+            // 1/MaxFactor a factor that sends every other input beyond the values a map measures.
+            if (!float.IsFinite(factor[c]) || factor[c] > MaxFactor)
             {
                 factor[c] = 1f;
             }
@@ -157,7 +186,7 @@ public sealed partial class FeatureScaler
         return new FeatureScaler(kind, offset, factor);
     }
 
-    /// <summary>destination = (source − Offset)·Factor.</summary>
+    /// <summary>destination = (source − Offset)·Factor; a missing value (NaN) stays NaN.</summary>
     public void Transform(ReadOnlySpan<float> source, Span<float> destination)
     {
         CheckLengths(source, destination);

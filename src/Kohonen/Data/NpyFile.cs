@@ -7,7 +7,7 @@ namespace Kohonen;
 /// <summary>
 /// NumPy's <c>.npy</c> format (versions 1.0, 2.0 and 3.0): float32 or float64 (either byte order),
 /// C order, one or two dimensions. A 1-D array of n values reads as n rows of one feature. float64
-/// values are rounded to float32. A NaN or infinite value, or a float64 beyond the float32 range, is a
+/// values are rounded to float32. A NaN is a missing value; an infinite value, or a float64 beyond the float32 range, is a
 /// <see cref="DataFormatException"/> naming the file, row and column. Only a regular file is read. Written files are float32 little-endian, version 1.0, with the
 /// header padded to a multiple of 64 bytes as NumPy does.
 /// </summary>
@@ -135,7 +135,7 @@ public static class NpyFile
 
     /// <summary>Magic, version 1.0 and the header dictionary, padded with spaces to a multiple of 64
     /// bytes, or to exactly <paramref name="headerBytes"/> when that is not 0.</summary>
-    private static void WriteHeader(Stream stream, int rows, int columns, int headerBytes)
+    internal static void WriteHeader(Stream stream, int rows, int columns, int headerBytes)
     {
         var dict = string.Create(CultureInfo.InvariantCulture,
             $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({rows}, {columns}), }}");
@@ -152,7 +152,7 @@ public static class NpyFile
     }
 
     /// <summary>The values as little-endian float32.</summary>
-    private static void WriteValues(Stream stream, ReadOnlySpan<float> values)
+    internal static void WriteValues(Stream stream, ReadOnlySpan<float> values)
     {
         var bytes = new byte[4 * Math.Min(Math.Max(values.Length, 1), 1 << 14)];
         for (var start = 0; start < values.Length; start += bytes.Length / 4)
@@ -167,17 +167,17 @@ public static class NpyFile
         }
     }
 
-    /// <summary>One value as float32: a NaN or infinite value, or a float64 beyond the float32 range, is
-    /// refused with the file, the 0-based row and column, and the value as it is in the file.</summary>
+    /// <summary>One value as float32 (NaN, a missing value, stays NaN): an infinite value, or a float64
+    /// beyond the float32 range, is refused with the file, the 0-based row and column, and the value as it is in the file.</summary>
     internal static float Value(ReadOnlySpan<byte> bytes, bool littleEndian, string sourceName, long index, int columns)
     {
         double value = bytes.Length == 4
             ? (littleEndian ? BinaryPrimitives.ReadSingleLittleEndian(bytes) : BinaryPrimitives.ReadSingleBigEndian(bytes))
             : (littleEndian ? BinaryPrimitives.ReadDoubleLittleEndian(bytes) : BinaryPrimitives.ReadDoubleBigEndian(bytes));
-        if (!double.IsFinite(value))
+        if (double.IsInfinity(value))
         {
             throw new DataFormatException(
-                $"{sourceName}: row {index / columns}, column {index % columns} is {value.ToString(CultureInfo.InvariantCulture)}; only finite numbers are allowed.", sourceName);
+                $"{sourceName}: row {index / columns}, column {index % columns} is {value.ToString(CultureInfo.InvariantCulture)}; only finite numbers, or NaN for a missing value, are allowed.", sourceName);
         }
 
         if (Math.Abs(value) > float.MaxValue)

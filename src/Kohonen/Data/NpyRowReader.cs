@@ -3,7 +3,7 @@ namespace Kohonen;
 /// <summary>
 /// Reads a <c>.npy</c> file (the dtypes and shapes <see cref="NpyFile"/> reads) a chunk of rows at a
 /// time, never holding more than one chunk: for data larger than memory. Values are checked as they
-/// are read: a NaN or infinite value, or a float64 beyond the float32 range, is a <see cref="DataFormatException"/> naming its row and column.
+/// are read (a NaN is a missing value): an infinite value, or a float64 beyond the float32 range, is a <see cref="DataFormatException"/> naming its row and column.
 /// </summary>
 internal sealed class NpyRowReader : IDisposable
 {
@@ -74,7 +74,7 @@ internal sealed class NpyRowReader : IDisposable
     }
 
     /// <summary>Reads rows [first, first + destination.Length / Columns) into <paramref name="destination"/>.</summary>
-    /// <exception cref="DataFormatException">A value is NaN or infinite (row and column named).</exception>
+    /// <exception cref="DataFormatException">A value is infinite (row and column named).</exception>
     public void Read(long first, Span<float> destination)
     {
         var count = destination.Length / Columns;

@@ -33,6 +33,9 @@ internal sealed class NearestNode
 
     public int Dimension { get; }
 
+    /// <summary>The node-major codebook searched (for the masked search of rows with missing values).</summary>
+    public float[] Codebook => _codebook;
+
     public int NodeCount { get; }
 
     /// <summary>The search a single row goes through.</summary>

@@ -43,9 +43,29 @@ internal static class SearchPlanner
         dim < BmuSearch.PlanarBelowDimension ? BmuSearchKind.Planar : BmuSearchKind.NodeByNode;
 
     /// <summary>The search for each row's best and second-best node (the quality metrics): the
-    /// blocked one when <see cref="ForFixedCodebook"/> would take it, else node by node.</summary>
+    /// blocked one when <see cref="ForFixedCodebook"/> would take it, bounded blocks where
+    /// <see cref="ForOneRow"/> would take them (below <see cref="BmuSearch.PlanarBelowDimension"/>
+    /// features, two nodes or more), else node by node.</summary>
     public static BmuSearchKind ForBestTwo(int dim, int nodes, int rowsPerCall) =>
-        ForFixedCodebook(dim, nodes, rowsPerCall) == BmuSearchKind.Blocked ? BmuSearchKind.Blocked : BmuSearchKind.NodeByNode;
+        ForFixedCodebook(dim, nodes, rowsPerCall) switch
+        {
+            BmuSearchKind.Blocked => BmuSearchKind.Blocked,
+            BmuSearchKind.BoundedBlocks when nodes >= 2 => BmuSearchKind.BoundedBlocks,
+            _ => BmuSearchKind.NodeByNode,
+        };
+
+    /// <summary>The search for <paramref name="distance"/> over a fixed codebook: the Manhattan distance
+    /// has no expansion into a matrix product (‖x‖² − 2x·w + ‖w‖² is the Euclidean one's), so it runs
+    /// across nodes on planes at any dimension (<see cref="ManhattanDistance"/>); the cosine distance is
+    /// the Euclidean search of unit vectors (<see cref="CosineNormal"/>), so it gets
+    /// <see cref="ForFixedCodebook"/>'s choice, the blocked search included.</summary>
+    public static BmuSearchKind ForDistance(DistanceMetric distance, int dim, int nodes, int rowsPerCall) =>
+        distance == DistanceMetric.Manhattan ? BmuSearchKind.Planar : ForFixedCodebook(dim, nodes, rowsPerCall);
+
+    /// <summary>The search of <c>ForChangingCodebook(dim)</c> for <paramref name="distance"/>: planes at any
+    /// dimension for the Manhattan distance.</summary>
+    public static BmuSearchKind ForChangingCodebookIn(DistanceMetric distance, int dim) =>
+        distance == DistanceMetric.Manhattan ? BmuSearchKind.Planar : ForChangingCodebook(dim);
 
     /// <summary>Whether online training with the Gaussian runs the fused step (update and next search
     /// in one pass: <see cref="FusedOnlineStep"/>); otherwise its search is

@@ -5,10 +5,10 @@ public sealed partial class SomModel
 {
     /// <summary>The BMU of one input given as doubles: each value is rounded to the nearest float, then
     /// as <see cref="FindBmu(ReadOnlySpan{float})"/>.</summary>
-    /// <param name="input"><see cref="Dimension"/> finite values within the range of float, in the
-    /// model's feature order and the data's own units.</param>
-    /// <exception cref="ArgumentException">A wrong length, or a NaN, infinite or too large value (its
-    /// position and feature named).</exception>
+    /// <param name="input"><see cref="Dimension"/> finite values within the range of float, or NaN for
+    /// a missing value, in the model's feature order and the data's own units.</param>
+    /// <exception cref="ArgumentException">A wrong length, an infinite or too large value (its
+    /// position and feature named), or every value missing.</exception>
     public Bmu FindBmu(ReadOnlySpan<double> input)
     {
         Span<float> single = input.Length <= 1024 ? stackalloc float[input.Length] : new float[input.Length];
@@ -84,7 +84,8 @@ public sealed partial class SomModel
 
     private static string Quoted(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"'{n}'"));
 
-    /// <summary>Rounds doubles to floats, refusing NaN, infinite and too large values by position.</summary>
+    /// <summary>Rounds doubles to floats (NaN, a missing value, stays NaN), refusing infinite and too
+    /// large values by position.</summary>
     private void ToSingle(ReadOnlySpan<double> input, Span<float> destination, string what)
     {
         if (input.Length != Dimension)
@@ -95,11 +96,11 @@ public sealed partial class SomModel
         for (var i = 0; i < input.Length; i++)
         {
             var value = (float)input[i];
-            if (!float.IsFinite(value))
+            if (float.IsInfinity(value))
             {
                 throw new ArgumentException(double.IsFinite(input[i])
                     ? $"{what}'s value {i} ('{FeatureNames[i]}') is {input[i]}, beyond the range of float (±{float.MaxValue})."
-                    : $"{what}'s value {i} ('{FeatureNames[i]}') is {input[i]}; only finite numbers are allowed.");
+                    : $"{what}'s value {i} ('{FeatureNames[i]}') is {input[i]}; only finite numbers, or NaN for a missing value, are allowed.");
             }
 
             destination[i] = value;

@@ -9,7 +9,10 @@ public sealed partial class SomModel
     /// The Euclidean distance from one input to every node: <c>result[i] = ‖s(input) − wᵢ‖</c> for node
     /// i = y·Width + x, with s the model's scaler (so in the space the map was trained in, the units of
     /// <see cref="Bmu.Distance"/>). The least of them is the BMU's distance, and its lowest index the
-    /// BMU's (scikit-learn's <c>transform</c>, MiniSom's <c>activate</c>).
+    /// BMU's (scikit-learn's <c>transform</c>, MiniSom's <c>activate</c>). A map trained with another
+    /// <see cref="Distance"/> gives its distances instead, as its BMU search measures them. An input with
+    /// missing values (NaN) is measured over its present features, the squared distance scaled by
+    /// total/present features (Euclidean maps only).
     /// </summary>
     /// <param name="input"><see cref="Dimension"/> finite values, in the model's feature order and the
     /// data's own units.</param>
@@ -44,6 +47,7 @@ public sealed partial class SomModel
             vector = scaled;
         }
 
+        CheckMeasurable(input, vector, "The input");
         DistancesTo(vector, destination);
     }
 
@@ -91,7 +95,28 @@ public sealed partial class SomModel
     /// BMU search measures them.</summary>
     private void DistancesTo(ReadOnlySpan<float> vector, Span<float> destination)
     {
+        if (OtherSearch is { } other)
+        {
+            RefuseMissingValues(vector);
+            other.DistancesTo(vector, destination);
+            return;
+        }
+
         var codebook = _codebook.AsSpan();
+        if (MissingValues.HasAny(vector))
+        {
+            // Over the present features, scaled by total/present.
+            var negated = new float[Dimension];
+            var mask = new float[Dimension];
+            var present = MaskedDistance.Prepare(vector, negated, mask);
+            for (var node = 0; node < Grid.NodeCount; node++)
+            {
+                destination[node] = MathF.Sqrt(MaskedDistance.Scale(MaskedDistance.Compute(codebook.Slice(node * Dimension, Dimension), negated, mask), Dimension, present));
+            }
+
+            return;
+        }
+
         for (var node = 0; node < Grid.NodeCount; node++)
         {
             destination[node] = MathF.Sqrt(SquaredDistance.Compute(codebook.Slice(node * Dimension, Dimension), vector));

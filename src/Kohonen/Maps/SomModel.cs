@@ -10,7 +10,10 @@ namespace Kohonen;
 /// <remarks>
 /// Inputs are given in the data's own units: every method applies the scaler first, so the codebook
 /// and all distances are in the scaled space the map was trained in. Inputs must have
-/// <see cref="Dimension"/> finite values; anything else is an <see cref="ArgumentException"/>.
+/// <see cref="Dimension"/> values, each finite or NaN for a missing value; an input with a missing
+/// value is measured over its present features, the squared distance scaled by total/present
+/// features (as R's kohonen does). An infinite value, or an input with every value missing, is an
+/// <see cref="ArgumentException"/>.
 /// </remarks>
 public sealed partial class SomModel
 {
@@ -36,16 +39,24 @@ public sealed partial class SomModel
             throw new ArgumentException($"{dimension} features need {dimension} names; got {featureNames.Count}.", nameof(featureNames));
         }
 
+        CheckFeatureNames(featureNames);
+
         if (scaler is not null && scaler.Dimension != dimension)
         {
             throw new ArgumentException($"The scaler has {scaler.Dimension} features; the map has {dimension}.", nameof(scaler));
         }
 
+        var maxWeight = DataMatrix.MaxWeight(dimension);
         for (var i = 0; i < codebook.Length; i++)
         {
             if (!float.IsFinite(codebook[i]))
             {
                 throw new ArgumentException($"Weight {i % dimension} of node {i / dimension} is {codebook[i]}; weights must be finite.", nameof(codebook));
+            }
+
+            if (Math.Abs(codebook[i]) > maxWeight)
+            {
+                throw new ArgumentException($"Weight {i % dimension} of node {i / dimension} is {codebook[i]:R}; weights of a map of {dimension} features must be within ±{maxWeight:R}.", nameof(codebook));
             }
         }
 
@@ -58,6 +69,23 @@ public sealed partial class SomModel
         Options = options;
         History = history is null ? [] : [.. history];
         Search = new NearestNode(codebook, dimension);
+        OtherSearch = Distance == DistanceMetric.Euclidean ? null : new DistanceSearch(codebook, dimension, Distance);
+    }
+
+    /// <summary>The longest feature name a map takes: 256 characters (so that a picture's labels and a
+    /// model file's header stay small); a longer one is refused at training and at load.</summary>
+    public const int MaxFeatureNameLength = 256;
+
+    /// <summary>Refuses a feature name longer than <see cref="MaxFeatureNameLength"/>, naming its position.</summary>
+    internal static void CheckFeatureNames(IReadOnlyList<string>? names)
+    {
+        for (var i = 0; names is not null && i < names.Count; i++)
+        {
+            if (names[i] is { Length: > MaxFeatureNameLength } name)
+            {
+                throw new ArgumentException($"Feature {i}'s name has {name.Length} characters; at most {MaxFeatureNameLength} are allowed.");
+            }
+        }
     }
 
     /// <summary>A model from a codebook given as [node][feature] floats (copied).</summary>
@@ -98,18 +126,27 @@ public sealed partial class SomModel
     /// <summary>The BMU search over this codebook, in the layout fastest for its dimension.</summary>
     internal NearestNode Search { get; }
 
+    /// <summary>The distance the BMU search and the quantization error use: the training options'
+    /// <see cref="SomOptions.Distance"/>, <see cref="DistanceMetric.Euclidean"/> for a map not made by
+    /// training.</summary>
+    public DistanceMetric Distance => Options?.Distance ?? DistanceMetric.Euclidean;
+
+    /// <summary>The BMU search in <see cref="Distance"/> when it is not Euclidean, else null.</summary>
+    internal DistanceSearch? OtherSearch { get; }
+
     /// <summary>A copy of the weights of node (x, y), in the scaled space.</summary>
     public float[] GetWeights(int x, int y) => _codebook.AsSpan(Grid.IndexOf(x, y) * Dimension, Dimension).ToArray();
 
     /// <summary>
-    /// The BMU of one input: the node whose weights are nearest to the scaled input in Euclidean
-    /// distance, ties to the lowest node index. The distance is in the space the map was trained in
-    /// (after the model's scaler).
+    /// The BMU of one input: the node whose weights are nearest to the scaled input in the model's
+    /// <see cref="Distance"/> (Euclidean unless trained otherwise), ties to the lowest node index. The
+    /// distance is in the space the map was trained in (after the model's scaler).
     /// </summary>
-    /// <param name="input"><see cref="Dimension"/> finite values, in the model's feature order
-    /// (<see cref="FeatureNames"/>) and the data's own units.</param>
-    /// <exception cref="ArgumentException">A wrong length or a NaN or infinite value (its position and
-    /// feature named).</exception>
+    /// <param name="input"><see cref="Dimension"/> values, in the model's feature order
+    /// (<see cref="FeatureNames"/>) and the data's own units; NaN for a missing value (the BMU is then
+    /// the nearest node over the present features, its distance scaled by total/present features).</param>
+    /// <exception cref="ArgumentException">A wrong length, an infinite value (its position and feature
+    /// named), or every value missing.</exception>
     public Bmu FindBmu(ReadOnlySpan<float> input)
     {
         CheckInput(input, "The input");
@@ -121,7 +158,17 @@ public sealed partial class SomModel
             vector = scaled;
         }
 
-        var index = Search.FindBest(vector, Options?.MaxDegreeOfParallelism ?? Environment.ProcessorCount, out var d2);
+        CheckMeasurable(input, vector, "The input");
+        if (OtherSearch is { } other)
+        {
+            RefuseMissingValues(vector);
+            var node = other.FindBest(vector, Options?.MaxDegreeOfParallelism ?? Environment.ProcessorCount, out var distance);
+            return new Bmu(node % Width, node / Width, node, distance);
+        }
+
+        var index = MissingValues.HasAny(vector)
+            ? MaskedSearch.FindBest(_codebook, Dimension, vector, out var d2)
+            : Search.FindBest(vector, Options?.MaxDegreeOfParallelism ?? Environment.ProcessorCount, out d2);
         return new Bmu(index % Width, index / Width, index, MathF.Sqrt(d2));
     }
 
@@ -136,13 +183,20 @@ public sealed partial class SomModel
     /// <see cref="ArgumentException"/> that lists them. Otherwise columns are taken by position and
     /// there must be <see cref="Dimension"/> of them.
     /// </remarks>
-    /// <param name="data">At least one row; every value finite.</param>
+    /// <param name="data">At least one row; every value finite or NaN (missing), at least one present
+    /// per row.</param>
     /// <param name="maxThreads">The most threads to use; default all cores.</param>
     /// <exception cref="ArgumentException">The columns do not match the features, the data is empty,
-    /// or it holds a NaN or infinite value (row and column named).</exception>
+    /// holds an infinite value (row and column named), or a row has every value missing (row
+    /// named).</exception>
     public Bmu[] FindBmus(DataMatrix data, int? maxThreads = null)
     {
         var scaled = PrepareInput(data);
+        if (OtherSearch is not null)
+        {
+            RefuseMissingValues(scaled.Values);
+        }
+
         var result = new Bmu[scaled.Rows];
         Parallel.For(0, (scaled.Rows + 255) / 256, new ParallelOptions { MaxDegreeOfParallelism = maxThreads ?? Environment.ProcessorCount }, c =>
         {
@@ -150,7 +204,27 @@ public sealed partial class SomModel
             var count = Math.Min(scaled.Rows, start + 256) - start;
             Span<int> index = stackalloc int[256];
             Span<float> d2 = stackalloc float[256];
-            Search.FindBest(scaled.Values.Slice(start * Dimension, count * Dimension), index, d2);
+            var rows = scaled.Values.Slice(start * Dimension, count * Dimension);
+            if (OtherSearch is { } other)
+            {
+                other.FindBest(rows, index, d2);
+                for (var r = 0; r < count; r++)
+                {
+                    result[start + r] = new Bmu(index[r] % Width, index[r] / Width, index[r], d2[r]);
+                }
+
+                return;
+            }
+
+            if (MissingValues.HasAny(rows))
+            {
+                FindBestWithHoles(rows, index, d2);
+            }
+            else
+            {
+                Search.FindBest(rows, index, d2);
+            }
+
             for (var r = 0; r < count; r++)
             {
                 result[start + r] = new Bmu(index[r] % Width, index[r] / Width, index[r], MathF.Sqrt(d2[r]));
@@ -192,8 +266,9 @@ public sealed partial class SomModel
     public GridValues<string?> LabelMap(DataMatrix data, IReadOnlyList<string> labels) => MapAnalysis.LabelMap(this, data, labels);
 
     /// <summary>Matches the columns of input data to the features, checks its values and applies the
-    /// scaler.</summary>
-    internal DataMatrix PrepareInput(DataMatrix data)
+    /// scaler. A row with every value missing is refused unless <paramref name="keepEmptyRows"/> (the
+    /// measures of a training, which leave such rows out, as training skips them).</summary>
+    internal DataMatrix PrepareInput(DataMatrix data, bool keepEmptyRows = false)
     {
         ArgumentNullException.ThrowIfNull(data);
         data = MatchColumns(data);
@@ -203,7 +278,59 @@ public sealed partial class SomModel
         }
 
         data.EnsureFinite();
-        return Scaler is null ? data : Scaler.Transform(data);
+        var empty = keepEmptyRows ? -1 : MissingValues.FirstEmptyRow(data);
+        if (empty >= 0)
+        {
+            throw new ArgumentException($"Row {empty} has every value missing; a BMU needs at least one value.", nameof(data));
+        }
+
+        var scaled = Scaler is null ? data : Scaler.Transform(data);
+        var index = DataMatrix.FirstBeyondRange(scaled.Values);
+        if (index >= 0)
+        {
+            var (row, column) = (index / Dimension, index % Dimension);
+            throw new ArgumentException(Scaler is null
+                ? $"Row {row}, column {column} ('{FeatureNames[column]}') is {data.Values[index]:R}; values must be within ±{DataMatrix.MaxMagnitude:R}."
+                : $"Row {row}, column {column} ('{FeatureNames[column]}') is {data.Values[index]:R}, {scaled.Values[index]:R} after the map's scaling; scaled values must be within ±{DataMatrix.MaxMagnitude:R}.");
+        }
+
+        return scaled;
+    }
+
+    /// <summary>Refuses an input whose value, where distances are measured (after the scaler), is beyond
+    /// ±<see cref="DataMatrix.MaxMagnitude"/>, so that no distance overflows.</summary>
+    private void CheckMeasurable(ReadOnlySpan<float> input, ReadOnlySpan<float> measured, string what)
+    {
+        var i = DataMatrix.FirstBeyondRange(measured);
+        if (i >= 0)
+        {
+            throw new ArgumentException(Scaler is null
+                ? $"{what}'s value {i} ('{FeatureNames[i]}') is {input[i]:R}; values must be within ±{DataMatrix.MaxMagnitude:R}."
+                : $"{what}'s value {i} ('{FeatureNames[i]}') is {input[i]:R}, {measured[i]:R} after the map's scaling; scaled values must be within ±{DataMatrix.MaxMagnitude:R}.");
+        }
+    }
+
+    /// <summary>The BMUs of rows some of which have missing values: those over their present features
+    /// (<see cref="MaskedSearch"/>), complete ones through <see cref="Search"/>.</summary>
+    internal void FindBestWithHoles(ReadOnlySpan<float> rows, Span<int> best, Span<float> distanceSquared)
+    {
+        for (var r = 0; r < rows.Length / Dimension; r++)
+        {
+            var row = rows.Slice(r * Dimension, Dimension);
+            best[r] = MissingValues.HasAny(row)
+                ? MaskedSearch.FindBest(_codebook, Dimension, row, out distanceSquared[r])
+                : Search.FindBest(row, out distanceSquared[r]);
+        }
+    }
+
+    /// <summary>Refuses missing values (NaN) for a map of another distance: its searches need every
+    /// value.</summary>
+    private void RefuseMissingValues(ReadOnlySpan<float> values)
+    {
+        if (MissingValues.HasAny(values))
+        {
+            throw new ArgumentException($"This map measures {OptionText.ToText(Distance)} distances, which need every value; missing values (NaN) are searched with the Euclidean distance only. Fill or drop the incomplete rows first.");
+        }
     }
 
     private void CheckInput(ReadOnlySpan<float> input, string what)
@@ -215,10 +342,15 @@ public sealed partial class SomModel
 
         for (var i = 0; i < input.Length; i++)
         {
-            if (!float.IsFinite(input[i]))
+            if (float.IsInfinity(input[i]))
             {
-                throw new ArgumentException($"{what}'s value {i} ('{FeatureNames[i]}') is {input[i]}; only finite numbers are allowed.");
+                throw new ArgumentException($"{what}'s value {i} ('{FeatureNames[i]}') is {input[i]}; only finite numbers, or NaN for a missing value, are allowed.");
             }
+        }
+
+        if (MissingValues.CountPresent(input) == 0)
+        {
+            throw new ArgumentException($"{what} has every value missing; a BMU needs at least one of the map's features ({string.Join(", ", FeatureNames)}).");
         }
     }
 }

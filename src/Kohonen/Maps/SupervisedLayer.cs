@@ -179,14 +179,24 @@ public sealed class SupervisedLayer
         for (var c = 0; c < scaled.Columns; c++)
         {
             double sum = 0, squares = 0;
+            var present = 0;
             for (var r = 0; r < rows; r++)
             {
                 double v = scaled[r, c];
+                if (double.IsNaN(v))
+                {
+                    continue; // a missing value
+                }
+
                 sum += v;
                 squares += v * v;
+                present++;
             }
 
-            variance += Math.Max(0, (squares / rows) - ((sum / rows) * (sum / rows)));
+            if (present > 0)
+            {
+                variance += Math.Max(0, (squares / present) - ((sum / present) * (sum / present)));
+            }
         }
 
         return variance;

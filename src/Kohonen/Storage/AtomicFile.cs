@@ -8,7 +8,9 @@ namespace Kohonen;
 /// </summary>
 internal static class AtomicFile
 {
-    /// <summary>The infix of temporary names: <c>model.som.tmp-1a2b3c…</c>.</summary>
+    /// <summary>The infix of temporary names: <c>model.som.tmp-4242-1a2b3c…</c>, the writer's process id
+    /// then 12 random hex digits, so that a cleaner (<c>kohonen runs gc</c>) can tell a file being
+    /// written from one a killed process left behind.</summary>
     public const string TemporaryInfix = ".tmp-";
 
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>.</summary>
@@ -23,7 +25,7 @@ internal static class AtomicFile
             throw new DirectoryNotFoundException($"Cannot write '{path}': the folder '{folder}' does not exist.");
         }
 
-        var temporary = full + TemporaryInfix + Guid.NewGuid().ToString("N")[..12];
+        var temporary = full + TemporaryInfix + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..12];
         try
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))

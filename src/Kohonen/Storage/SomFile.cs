@@ -20,7 +20,8 @@ namespace Kohonen;
 /// <c>format_version</c> = "1", <c>width</c>, <c>height</c>, <c>dim</c>, <c>topology</c>
 /// (rectangular | hexagonal), <c>toroidal</c> (true | false), <c>feature_names</c> (a JSON array),
 /// <c>scaler</c> (none | minmax | zscore), <c>options</c> (a JSON object, or "null" for a map not
-/// made by training), <c>training_history</c> (optional: a JSON array of the measured steps),
+/// made by training), <c>distance</c> (only when not euclidean: manhattan | cosine, the BMU search's
+/// distance), <c>training_history</c> (optional: a JSON array of the measured steps),
 /// <c>data_sha256</c> (hex SHA-256 of all tensor bytes), <c>metadata_sha256</c> (hex SHA-256 of every
 /// other metadata entry, sorted by key, each as key, 0, value, 0), <c>library</c>.</para>
 /// <para>Optional, only when the model keeps them: <c>labels.weights</c> F32 [height, width, classes]
@@ -139,6 +140,7 @@ public static partial class SomFile
                 new("scaler", OptionText.ToText(model.Scaler?.Kind ?? Scaling.None)),
                 new("options", model.Options is null ? "null" : SomOptionsJson.Write(model.Options)),
             };
+            AddDistanceMetadata(model, metadata);
             if (model.History.Count > 0)
             {
                 metadata.Add(new("training_history", SomOptionsJson.WriteHistory(model.History)));
@@ -329,6 +331,7 @@ public static partial class SomFile
                 throw new SomFormatException(sourceName, $"the metadata is damaged: {Printable(e.Message)}");
             }
 
+            options = ReadDistance(meta, options, sourceName);
             var grid = Wrap(() => new Grid(width, height, topology, toroidal), sourceName, "grid");
             var model = Wrap(() => new SomModel(grid, dim, codebook, names, scaler, options, history) { Encoder = encoder }, sourceName, "model");
             return ReadKept(model, meta, tensors, data, sourceName);
@@ -538,7 +541,8 @@ public static partial class SomFile
         }
         catch (ArgumentException e)
         {
-            throw new SomFormatException(sourceName, $"the {what} it describes is not valid: {Printable(e.Message)}");
+            var message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+            throw new SomFormatException(sourceName, $"the {what} it describes is not valid: {Printable(message)}");
         }
     }
 }

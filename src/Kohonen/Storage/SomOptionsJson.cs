@@ -39,6 +39,22 @@ internal static class SomOptionsJson
             WriteNullable(w, "seed", o.Seed);
             WriteNullable(w, "max_degree_of_parallelism", o.MaxDegreeOfParallelism);
             w.WriteNumber("metrics_every", o.MetricsEvery);
+            // Written only when set, so files trained without them keep their bytes.
+            if (o.SigmaEnd is { } sigmaEnd)
+            {
+                w.WriteNumber("sigma_end", sigmaEnd);
+            }
+
+            if (o.LearningRateEnd is { } learningRateEnd)
+            {
+                w.WriteNumber("learning_rate_end", learningRateEnd);
+            }
+
+            if (o.Distance != DistanceMetric.Euclidean)
+            {
+                w.WriteString("distance", OptionText.ToText(o.Distance));
+            }
+
             w.WriteEndObject();
         }
 
@@ -76,6 +92,9 @@ internal static class SomOptionsJson
                 "seed" => o with { Seed = v.ValueKind == JsonValueKind.Null ? null : v.GetInt32() },
                 "max_degree_of_parallelism" => o with { MaxDegreeOfParallelism = v.ValueKind == JsonValueKind.Null ? null : v.GetInt32() },
                 "metrics_every" => o with { MetricsEvery = v.GetInt32() },
+                "sigma_end" => o with { SigmaEnd = v.ValueKind == JsonValueKind.Null ? null : v.GetDouble() },
+                "learning_rate_end" => o with { LearningRateEnd = v.ValueKind == JsonValueKind.Null ? null : v.GetDouble() },
+                "distance" => o with { Distance = Name<DistanceMetric>(v, p.Name) },
                 _ => o, // a newer writer's extra option: ignored, the format version guards real changes
             };
         }

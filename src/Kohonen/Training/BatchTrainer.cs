@@ -37,15 +37,13 @@ internal static class BatchTrainer
         var data = run.Rows;
         var dim = data.Columns;
         var nodes = grid.NodeCount;
-        var width = grid.Width;
         int[] bmus = [];
         var sums = new double[(long)nodes * dim];
         var counts = new double[nodes];
+        double[]? missing = null; // per node and feature, the rows missing it (made at the first hole)
         var parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = run.MaxThreads };
-        var gridRowsPerChunk = Math.Max(1, BmuSearch.ChunkNodes / width);
-        var nodeChunks = (grid.Height + gridRowsPerChunk - 1) / gridRowsPerChunk;
         var inMemory = data.Whole is not null; // one chunk, so each row's BMU stays at its place in bmus
-        var plan = planned ? SearchPlanner.ForFixedCodebook(dim, nodes, Math.Min(RowsPerChunk, data.Rows)) : SearchPlanner.ForOneRow(dim);
+        var plan = Plan(dim, nodes, data.Rows, planned);
 
         for (var epoch = 0; epoch < run.Options.Iterations; epoch++)
         {
@@ -53,8 +51,12 @@ internal static class BatchTrainer
             var sigma = run.Schedule.Sigma(epoch);
             Array.Clear(sums);
             Array.Clear(counts);
-            var prepared = plan == BmuSearchKind.Blocked ? new BlockedBmuSearch.Prepared(codebook, dim) : null;
-            var search = prepared is null ? new NearestNode(codebook, dim) : null;
+            if (missing is not null)
+            {
+                Array.Clear(missing);
+            }
+
+            var search = new EpochSearch(codebook, dim, plan, run.Options.Distance);
 
             // The rows in order, a chunk at a time (one chunk when in memory): BMUs in parallel, then
             // the sums in row order, so the sums do not depend on the chunking or the threads.
@@ -65,61 +67,145 @@ internal static class BatchTrainer
                     bmus = new int[chunk.Rows];
                 }
 
-                var found = bmus;
-                var sampleChunks = (chunk.Rows + RowsPerChunk - 1) / RowsPerChunk;
-                if (prepared is not null)
+                if (MissingValues.HasAny(chunk.Values))
                 {
-                    // Rows against the whole codebook as a blocked matrix product (the exact BMUs).
-                    // Data in one chunk keeps last epoch's BMUs in place, and they serve as hints:
-                    // panels of nodes too far to hold a BMU are passed over (the same answers).
-                    var values = chunk.RawValues;
-                    var hinted = epoch > 0 && inMemory;
-                    Parallel.For(0, sampleChunks, parallelOptions, c =>
+                    if (search.Measured is not null)
                     {
-                        var start = c * RowsPerChunk;
-                        var end = Math.Min(chunk.Rows, start + RowsPerChunk);
-                        var rowBmus = found.AsSpan(start, end - start);
-                        BlockedBmuSearch.FindBest(prepared, values.AsSpan(start * dim, (end - start) * dim), rowBmus, hinted ? rowBmus : []);
-                    });
-                }
-                else
-                {
-                    Parallel.For(0, sampleChunks, parallelOptions, c =>
-                    {
-                        var end = Math.Min(chunk.Rows, (c + 1) * RowsPerChunk);
-                        for (var r = c * RowsPerChunk; r < end; r++)
-                        {
-                            found[r] = search!.FindBest(chunk.Row(r), out _);
-                        }
-                    });
+                        throw new SomOptionsException(nameof(SomOptions.Distance), $"The data have missing values, which are searched with the Euclidean distance only; {OptionText.ToText(run.Options.Distance)} needs complete rows (fill them with kohonen impute, or train with --distance euclidean).");
+                    }
+
+                    // Rows with holes: BMUs over their present features, sums per feature.
+                    missing ??= new double[(long)nodes * dim];
+                    MaskedBatch.FindBest(chunk, codebook, search.Blocked, search.RowByRow, bmus, epoch > 0 && inMemory, parallelOptions);
+                    run.CancellationToken.ThrowIfCancellationRequested();
+                    MaskedBatch.Accumulate(chunk, bmus, sums, counts, missing);
+                    continue;
                 }
 
+                // Data in one chunk keeps last epoch's BMUs in place, and they serve as hints.
+                FindBmus(search, chunk, bmus, epoch > 0 && inMemory, parallelOptions);
                 run.CancellationToken.ThrowIfCancellationRequested();
-                for (var r = 0; r < chunk.Rows; r++)
-                {
-                    var b = bmus[r];
-                    counts[b] += 1;
-                    AddWidened(sums.AsSpan(b * dim, dim), chunk.Row(r));
-                }
+                AddRows(chunk, bmus, sums, counts);
             }
 
-            if (IsSeparable(grid, run.Options.Neighborhood))
+            if (missing is not null)
             {
-                SmoothSeparable(codebook, grid, sigma, dim, sums, counts, parallelOptions);
+                MaskedBatch.Smooth(codebook, grid, run.Options.Neighborhood, sigma, dim, sums, counts, missing, parallelOptions);
             }
             else
             {
-                var occupied = Enumerable.Range(0, nodes).Where(c => counts[c] > 0).ToArray();
-                Parallel.For(0, nodeChunks, parallelOptions, chunk =>
-                {
-                    var firstRow = chunk * gridRowsPerChunk;
-                    var endRow = Math.Min(grid.Height, firstRow + gridRowsPerChunk);
-                    Smooth(codebook, grid, run.Options.Neighborhood, sigma, dim, sums, counts, occupied, firstRow, endRow);
-                });
+                SmoothInto(codebook, grid, run.Options.Neighborhood, sigma, sums, counts, parallelOptions);
             }
 
             run.Report(epoch, () => codebook, sigma, double.NaN);
         }
+    }
+
+    /// <summary>The BMU search an epoch uses for <paramref name="rows"/> rows at a time (the planner's
+    /// choice, or row by row when <paramref name="planned"/> is false).</summary>
+    internal static BmuSearchKind Plan(int dim, int nodes, int rows, bool planned = true) =>
+        planned ? SearchPlanner.ForFixedCodebook(dim, nodes, Math.Min(RowsPerChunk, rows)) : SearchPlanner.ForOneRow(dim);
+
+    /// <summary>
+    /// The first half of an epoch for a range of rows (a chunk on one machine, a partition on a
+    /// cluster): each row's BMU against the epoch's codebook, in parallel, into
+    /// <paramref name="bmus"/>[0..rows). With <paramref name="hinted"/>, <paramref name="bmus"/> holds
+    /// these rows' BMUs of the previous epoch, which let the blocked search pass over nodes too far
+    /// to be a BMU (the same answers).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void FindBmus(EpochSearch search, DataMatrix rows, int[] bmus, bool hinted, ParallelOptions parallelOptions)
+    {
+        var dim = rows.Columns;
+        var count = rows.Rows;
+        var sampleChunks = (count + RowsPerChunk - 1) / RowsPerChunk;
+        if (search.Measured is { } measured)
+        {
+            // Another distance: its own search, a block of rows at a time (DistanceSearch).
+            var values = rows.RawValues;
+            Parallel.For(0, sampleChunks, parallelOptions, c =>
+            {
+                var start = c * RowsPerChunk;
+                var end = Math.Min(count, start + RowsPerChunk);
+                Span<float> distances = stackalloc float[RowsPerChunk];
+                measured.FindBest(values.AsSpan(start * dim, (end - start) * dim), bmus.AsSpan(start, end - start), distances);
+            });
+        }
+        else if (search.Blocked is { } prepared)
+        {
+            // Rows against the whole codebook as a blocked matrix product (the exact BMUs).
+            var values = rows.RawValues;
+            Parallel.For(0, sampleChunks, parallelOptions, c =>
+            {
+                var start = c * RowsPerChunk;
+                var end = Math.Min(count, start + RowsPerChunk);
+                var rowBmus = bmus.AsSpan(start, end - start);
+                BlockedBmuSearch.FindBest(prepared, values.AsSpan(start * dim, (end - start) * dim), rowBmus, hinted ? rowBmus : []);
+            });
+        }
+        else
+        {
+            var nearest = search.RowByRow!;
+            Parallel.For(0, sampleChunks, parallelOptions, c =>
+            {
+                var end = Math.Min(count, (c + 1) * RowsPerChunk);
+                for (var r = c * RowsPerChunk; r < end; r++)
+                {
+                    bmus[r] = nearest.FindBest(rows.Row(r), out _);
+                }
+            });
+        }
+    }
+
+    /// <summary>
+    /// The second half: adds each row to the sum of its BMU and 1 to its count, one row after the
+    /// other in row order, onto whatever <paramref name="sums"/> and <paramref name="counts"/> already
+    /// hold. A double sum depends on its order, so the rows of an epoch must arrive in file order onto
+    /// one running sum (zero at the epoch's start) for the same bits: ranges of rows are carried on,
+    /// not summed apart and added.
+    /// </summary>
+    internal static void AddRows(DataMatrix rows, int[] bmus, double[] sums, double[] counts)
+    {
+        var dim = rows.Columns;
+        for (var r = 0; r < rows.Rows; r++)
+        {
+            var b = bmus[r];
+            counts[b] += 1;
+            AddWidened(sums.AsSpan(b * dim, dim), rows.Row(r));
+        }
+    }
+
+    /// <summary>The end of an epoch: the neighbourhood-weighted means of the sums become the codebook
+    /// (a node with no sample within reach keeps its weights), separable where it can be.</summary>
+    internal static void SmoothInto(float[] codebook, Grid grid, Neighborhood kind, double sigma, double[] sums, double[] counts, ParallelOptions parallelOptions)
+    {
+        var dim = sums.Length / grid.NodeCount;
+        if (IsSeparable(grid, kind))
+        {
+            SmoothSeparable(codebook, grid, sigma, dim, sums, counts, parallelOptions);
+            return;
+        }
+
+        var gridRowsPerChunk = Math.Max(1, BmuSearch.ChunkNodes / grid.Width);
+        var nodeChunks = (grid.Height + gridRowsPerChunk - 1) / gridRowsPerChunk;
+        var occupied = Enumerable.Range(0, grid.NodeCount).Where(c => counts[c] > 0).ToArray();
+        Parallel.For(0, nodeChunks, parallelOptions, chunk =>
+        {
+            var firstRow = chunk * gridRowsPerChunk;
+            var endRow = Math.Min(grid.Height, firstRow + gridRowsPerChunk);
+            Smooth(codebook, grid, kind, sigma, dim, sums, counts, occupied, firstRow, endRow);
+        });
+    }
+
+    /// <summary>An epoch's search over its codebook: another distance's own search, the blocked
+    /// search's prepared codebook, or the row-by-row search (exactly one of the three).</summary>
+    internal sealed class EpochSearch(float[] codebook, int dim, BmuSearchKind plan, DistanceMetric distance = DistanceMetric.Euclidean)
+    {
+        public DistanceSearch? Measured { get; } = distance == DistanceMetric.Euclidean ? null : new DistanceSearch(codebook, dim, distance);
+
+        public BlockedBmuSearch.Prepared? Blocked { get; } = distance == DistanceMetric.Euclidean && plan == BmuSearchKind.Blocked ? new BlockedBmuSearch.Prepared(codebook, dim) : null;
+
+        public NearestNode? RowByRow { get; } = distance == DistanceMetric.Euclidean && plan != BmuSearchKind.Blocked ? new NearestNode(codebook, dim) : null;
     }
 
     /// <summary>Whether the smoothing of this grid and neighbourhood is separable: the Gaussian on a

@@ -46,9 +46,20 @@ internal static class CodebookInitializer
                 var row = chunk.Row(r);
                 for (var f = 0; f < dim; f++)
                 {
-                    min[f] = Math.Min(min[f], row[f]);
-                    max[f] = Math.Max(max[f], row[f]);
+                    if (!float.IsNaN(row[f]))
+                    {
+                        min[f] = Math.Min(min[f], row[f]);
+                        max[f] = Math.Max(max[f], row[f]);
+                    }
                 }
+            }
+        }
+
+        for (var f = 0; f < dim; f++)
+        {
+            if (min[f] > max[f])
+            {
+                (min[f], max[f]) = (0, 0); // a feature missing in every row
             }
         }
 
@@ -81,6 +92,19 @@ internal static class CodebookInitializer
                 data.CopyRow(random.NextInt(data.Rows), codebook.AsSpan(k * dim, dim));
             }
         }
+
+        if (MissingValues.HasAny(codebook))
+        {
+            // A sample's missing values become the feature's mean over the present values.
+            var (mean, _) = PresentMeans(data);
+            for (var i = 0; i < codebook.Length; i++)
+            {
+                if (float.IsNaN(codebook[i]))
+                {
+                    codebook[i] = (float)mean[i % dim];
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -92,18 +116,27 @@ internal static class CodebookInitializer
         var dim = data.Columns;
         var n = data.Rows;
         var mean = new double[dim];
-        for (var r = 0; r < n; r++)
+        if (MissingValues.HasAny(data.Values))
         {
-            var row = data.Row(r);
+            // Missing values count as the feature's mean over the present values (no deviation).
+            (mean, var filled) = PresentMeans(new TrainingData.InMemory(data));
+            data = filled;
+        }
+        else
+        {
+            for (var r = 0; r < n; r++)
+            {
+                var row = data.Row(r);
+                for (var f = 0; f < dim; f++)
+                {
+                    mean[f] += row[f];
+                }
+            }
+
             for (var f = 0; f < dim; f++)
             {
-                mean[f] += row[f];
+                mean[f] /= n;
             }
-        }
-
-        for (var f = 0; f < dim; f++)
-        {
-            mean[f] /= n;
         }
 
         var (e1, l1) = PowerIteration(data, mean, deflate: null);
@@ -127,6 +160,49 @@ internal static class CodebookInitializer
                 }
             }
         }
+    }
+
+    /// <summary>Each feature's mean over its present values (0 when none), and for rows in memory the
+    /// rows with each missing value replaced by that mean.</summary>
+    private static (double[] Mean, DataMatrix Filled) PresentMeans(TrainingData data)
+    {
+        var dim = data.Columns;
+        var sum = new double[dim];
+        var count = new long[dim];
+        foreach (var chunk in data.Chunks())
+        {
+            var values = chunk.Values;
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (!float.IsNaN(values[i]))
+                {
+                    sum[i % dim] += values[i];
+                    count[i % dim]++;
+                }
+            }
+        }
+
+        var mean = new double[dim];
+        for (var f = 0; f < dim; f++)
+        {
+            mean[f] = count[f] > 0 ? sum[f] / count[f] : 0.0;
+        }
+
+        if (data.Whole is not { } whole)
+        {
+            return (mean, DataMatrix.Wrap([], 0, dim));
+        }
+
+        var copy = whole.Values.ToArray();
+        for (var i = 0; i < copy.Length; i++)
+        {
+            if (float.IsNaN(copy[i]))
+            {
+                copy[i] = (float)mean[i % dim];
+            }
+        }
+
+        return (mean, DataMatrix.Wrap(copy, whole.Rows, dim, whole.ColumnNames));
     }
 
     /// <summary>i-th of n points evenly over [−1, 1] (0 when n is 1).</summary>
@@ -240,4 +316,93 @@ internal static class CodebookInitializer
 
         return true;
     }
+
+    /// <summary>A copy of a codebook given as width·height·dim finite weights, node-major.</summary>
+    /// <exception cref="ArgumentException">The wrong length, or a NaN or infinite weight.</exception>
+    public static float[] Given(ReadOnlySpan<float> codebook, int width, int height, int dim)
+    {
+        var expected = (long)width * height * dim;
+        if (codebook.Length != expected)
+        {
+            throw new ArgumentException(
+                $"The initial codebook has {codebook.Length} weights; a {width}×{height} map of {dim} features needs {expected} ({width * height} nodes × {dim}).");
+        }
+
+        for (var i = 0; i < codebook.Length; i++)
+        {
+            if (!float.IsFinite(codebook[i]))
+            {
+                throw new ArgumentException($"The initial codebook's weight {i % dim} of node {i / dim} is {codebook[i]}; weights must be finite.");
+            }
+        }
+
+        return codebook.ToArray();
+    }
+
+    /// <summary>Checks that a map can start a training with these options on this data: the same grid
+    /// (width, height, topology, toroidal) and the same features (count, and names when both sides name
+    /// them).</summary>
+    /// <exception cref="SomOptionsException">The grids differ; every difference is named.</exception>
+    /// <exception cref="ArgumentException">The features differ.</exception>
+    public static void CheckSameMap(SomModel model, SomOptions options, DataSource data)
+    {
+        var grid = model.Grid;
+        var differences = new List<string>();
+        if (grid.Width != options.Width || grid.Height != options.Height)
+        {
+            differences.Add($"the map is {grid.Width}×{grid.Height}, the options {options.Width}×{options.Height}");
+        }
+
+        if (grid.Topology != options.Topology)
+        {
+            differences.Add($"the map is {OptionText.ToText(grid.Topology)}, the options {OptionText.ToText(options.Topology)}");
+        }
+
+        if (grid.Toroidal != options.Toroidal)
+        {
+            differences.Add(grid.Toroidal ? "the map is toroidal, the options flat" : "the map is flat, the options toroidal");
+        }
+
+        if (differences.Count > 0)
+        {
+            throw new SomOptionsException(nameof(SomOptions.Width), $"The starting map's grid differs from the training's: {string.Join("; ", differences)}.");
+        }
+
+        if (data.Columns != model.Dimension)
+        {
+            throw new ArgumentException($"The starting map has {model.Dimension} features ({string.Join(", ", model.FeatureNames)}); the data has {data.Columns} ({string.Join(", ", data.ColumnNames)}).");
+        }
+
+        if (!DataMatrix.AreDefaultNames(model.FeatureNames) && !DataMatrix.AreDefaultNames(data.ColumnNames)
+            && !model.FeatureNames.SequenceEqual(data.ColumnNames, StringComparer.Ordinal))
+        {
+            throw new ArgumentException($"The starting map's features are {string.Join(", ", model.FeatureNames)}; the data's columns are {string.Join(", ", data.ColumnNames)} (the same names in the same order are needed).");
+        }
+    }
+
+    /// <summary>The map's codebook in the units of a new scaler: unscaled by the map's scaler, scaled by
+    /// <paramref name="scaler"/>; copied as it is when the two scalers are the same.</summary>
+    public static float[] CarriedOver(SomModel start, FeatureScaler? scaler)
+    {
+        var codebook = start.Codebook.ToArray();
+        if (SameScaler(start.Scaler, scaler))
+        {
+            return codebook;
+        }
+
+        var dim = start.Dimension;
+        for (var node = 0; node < start.Grid.NodeCount; node++)
+        {
+            var weights = codebook.AsSpan(node * dim, dim);
+            start.Scaler?.InverseTransform(weights, weights);
+            scaler?.Transform(weights, weights);
+        }
+
+        return codebook;
+    }
+
+    private static bool SameScaler(FeatureScaler? a, FeatureScaler? b) =>
+        a is null || b is null
+            ? a is null && b is null
+            : a.Kind == b.Kind && a.Offset.SequenceEqual(b.Offset) && a.Factor.SequenceEqual(b.Factor);
 }

@@ -2,7 +2,10 @@ namespace Kohonen;
 
 /// <summary>
 /// How a value x (the learning rate α or the radius σ) shrinks over iterations t = 0..T−1, from its
-/// initial value x₀.
+/// initial value x₀. The formulas below are each decay's own end; with an end value given
+/// (<see cref="SomOptions.SigmaEnd"/>, <see cref="SomOptions.LearningRateEnd"/>) the decay runs to it
+/// instead: linear x₀ + (x_end − x₀)·t/(T − 1) (x_end at the last iteration), exponential
+/// x₀·(x_end/x₀)^(t/T), inverse and asymptotic x₀/(1 + (x₀/x_end − 1)·t/T).
 /// </summary>
 public enum Decay
 {

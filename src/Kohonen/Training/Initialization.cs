@@ -15,4 +15,10 @@ public enum Initialization
     /// gets mean + a·√λ₁·e₁ + b·√λ₂·e₂ with a, b running evenly over [−1, 1] along the longer and the
     /// shorter side. Deterministic given the data.</summary>
     Pca,
+
+    /// <summary>The codebook was given: <see cref="SomTrainer.Fit(DataSource, ReadOnlyMemory{float}, IProgress{TrainingProgress}?, CancellationToken)"/>,
+    /// <see cref="SomTrainer.Fit(DataSource, SomModel, IProgress{TrainingProgress}?, CancellationToken)"/> or
+    /// <see cref="SomTrainer.Continue"/>. The trainer records it in the model; a training without a
+    /// codebook refuses it.</summary>
+    Given,
 }

@@ -40,19 +40,28 @@ internal static class OnlineTrainer
         var nodes = grid.NodeCount;
         var order = Identity(data.Rows);
         var threads = (long)nodes * dim >= ParallelWorkThreshold ? run.MaxThreads : 1;
-        if (fuse && run.Options.Neighborhood == Neighborhood.Gaussian && SearchPlanner.FusesOnlineStep(dim))
+        var distance = run.Options.Distance;
+        var holes = MissingValues.HasAny(data.Values); // samples with holes take MaskedOnline's step
+        if (holes && distance != DistanceMetric.Euclidean)
+        {
+            throw new SomOptionsException(nameof(SomOptions.Distance), $"The data have missing values, which are searched with the Euclidean distance only; {OptionText.ToText(run.Options.Distance)} needs complete rows (fill them with kohonen impute, or train with --distance euclidean).");
+        }
+
+        if (fuse && !holes && distance == DistanceMetric.Euclidean && run.Options.Neighborhood == Neighborhood.Gaussian && SearchPlanner.FusesOnlineStep(dim))
         {
             FusedOnlineTraining.Train(codebook, grid, run, random);
             return;
         }
 
-        var planes = SearchPlanner.ForChangingCodebook(dim) == BmuSearchKind.Planar ? CodebookLayout.ToPlanes(codebook, dim) : null;
+        var planes = SearchPlanner.ForChangingCodebookIn(distance, dim) == BmuSearchKind.Planar ? CodebookLayout.ToPlanes(codebook, dim) : null;
+        var otherSearch = distance == DistanceMetric.Euclidean ? null : new ChangingDistanceSearch(distance, dim, nodes);
         var table = new NeighborhoodTable(grid, run.Options.Neighborhood);
         var rowSteps = new float[width];
         var rowsPerChunk = Math.Max(1, BmuSearch.ChunkNodes / width);
         var chunks = (grid.Height + rowsPerChunk - 1) / rowsPerChunk;
         var parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = threads };
         var sample = new float[dim];
+        var scratch = holes ? new float[nodes] : [];
         var cutoff = run.Options.ExactNeighborhood ? 0f : SomOptions.NeighborhoodCutoff;
         float[] NodeMajor()
         {
@@ -83,7 +92,14 @@ internal static class OnlineTrainer
                 }
 
                 data.Row(order[i]).CopyTo(sample);
-                var bmu = planes is null
+                if (holes && MissingValues.HasAny(sample))
+                {
+                    MaskedOnline.Step(codebook, planes, dim, grid, sample, table, alpha, cutoff, scratch, rowSteps);
+                    continue;
+                }
+
+                var bmu = otherSearch is not null ? otherSearch.FindBest(codebook, planes, sample, threads)
+                    : planes is null
                     ? BmuSearch.FindBest(codebook, dim, sample, threads, out _)
                     : BmuSearch.FindBestPlanar(planes, nodes, sample, threads, out _);
                 table.Prepare(bmu);

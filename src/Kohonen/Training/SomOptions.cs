@@ -37,6 +37,9 @@ public sealed record SomOptions
     private readonly Scaling _scaling = Scaling.None;
     private readonly int? _maxDegreeOfParallelism;
     private readonly int _metricsEvery;
+    private readonly double? _sigmaEnd;
+    private readonly double? _learningRateEnd;
+    private readonly DistanceMetric _distance = DistanceMetric.Euclidean;
 
     /// <summary>Number of columns, 1..65536. Default 10.</summary>
     public int Width { get => _width; init => _width = InRange(value, 1, MaxSide, nameof(Width)); }
@@ -128,18 +131,62 @@ public sealed record SomOptions
     /// <summary>Measure the quantization and topographic errors every this many iterations (and after
     /// the last one), report them with the progress and keep them in the model's
     /// <see cref="SomModel.History"/>; 0 (the default) never measures during training. Each
-    /// measurement costs a pass over the data.</summary>
+    /// measurement costs a pass over the data; above 65,536 rows the steps before the last are
+    /// measured on 65,536 rows spread evenly over the data (the last step on every row).</summary>
     public int MetricsEvery
     {
         get => _metricsEvery;
         init => _metricsEvery = InRange(value, 0, MaxIterations, nameof(MetricsEvery));
     }
 
+    /// <summary>The distance of the BMU search and the quantization error (<see cref="DistanceMetric"/>).
+    /// Default <see cref="DistanceMetric.Euclidean"/>. The updates do not change with it: the online
+    /// step moves W towards the input as before, and the batch map's nodes stay means.</summary>
+    public DistanceMetric Distance { get => _distance; init => _distance = Defined(value, nameof(Distance)); }
+
+    /// <summary>
+    /// σ at the end of the schedule, in (0, 65536]. Null (the default) keeps each decay's own end
+    /// (<see cref="Decay"/>). Given, the decays become: <see cref="Decay.Linear"/> runs from σ₀ at the
+    /// first iteration to exactly this value at the last, σₜ = σ₀ + (σ_end − σ₀)·t/(T − 1);
+    /// <see cref="Decay.ExponentialClassic"/> is σ₀·(σ_end/σ₀)^(t/T) (no λ, so σ₀ ≤ 1 is allowed);
+    /// <see cref="Decay.Inverse"/> and <see cref="Decay.Asymptotic"/> are both σ₀/(1 + (σ₀/σ_end − 1)·t/T).
+    /// The exponential and hyperbolic forms reach σ_end at t = T, one step after the last iteration
+    /// (as Somoclu's exponential cooling and MiniSom's decays to one do).
+    /// </summary>
+    public double? SigmaEnd
+    {
+        get => _sigmaEnd;
+        init => _sigmaEnd = value is null || (double.IsFinite(value.Value) && value > 0 && value <= MaxSide)
+            ? value
+            : throw new SomOptionsException(nameof(SigmaEnd), $"SigmaEnd must be in (0, {MaxSide}]; got {value}.");
+    }
+
+    /// <summary>α at the end of the schedule, in (0, 1]; the same rules as <see cref="SigmaEnd"/>,
+    /// applied to α with <see cref="LearningRateDecay"/>. Null (the default) keeps each decay's own
+    /// end. Online training only: the batch algorithm has no learning rate.</summary>
+    public double? LearningRateEnd
+    {
+        get => _learningRateEnd;
+        init => _learningRateEnd = value is null || (double.IsFinite(value.Value) && value > 0 && value <= 1)
+            ? value
+            : throw new SomOptionsException(nameof(LearningRateEnd), $"LearningRateEnd must be in (0, 1]; got {value}.");
+    }
+
+    /// <summary>σ of the last iteration (t = T − 1) of the schedule these options give, the radius a
+    /// continued training starts from by default. NaN when the exponential-classic decay has no λ
+    /// (σ₀ ≤ 1 with no end given), which <see cref="Validate"/> refuses.</summary>
+    public double FinalSigma => new TrainingSchedule(this, validate: false).Sigma(Iterations - 1);
+
+    /// <summary>α of the last iteration (t = T − 1) of the schedule these options give; NaN as for
+    /// <see cref="FinalSigma"/>.</summary>
+    public double FinalLearningRate => new TrainingSchedule(this, validate: false).LearningRate(Iterations - 1);
+
     /// <summary>
     /// The options that decide the map, as text by snake_case name (the names of the model file's
     /// options): width, height, topology, toroidal, algorithm, iterations, neighborhood,
     /// learning_rate, sigma (the σ₀ in use), sigma_decay, learning_rate_decay, initialization,
-    /// scaling, shuffle, exact_neighborhood, and seed when one is set. Numbers use the invariant
+    /// scaling, shuffle, exact_neighborhood, sigma_end and learning_rate_end when they are set, seed
+    /// when one is set, and distance when it is not euclidean. Numbers use the invariant
     /// culture and round-trip. Threads and measuring are left out: they do not change the map.
     /// </summary>
     public IReadOnlyDictionary<string, string> ToParameters()
@@ -163,9 +210,24 @@ public sealed record SomOptions
             ["shuffle"] = Shuffle ? "true" : "false",
             ["exact_neighborhood"] = ExactNeighborhood ? "true" : "false",
         };
+        if (SigmaEnd is { } sigmaEnd)
+        {
+            parameters["sigma_end"] = sigmaEnd.ToString("R", invariant);
+        }
+
+        if (LearningRateEnd is { } learningRateEnd)
+        {
+            parameters["learning_rate_end"] = learningRateEnd.ToString("R", invariant);
+        }
+
         if (Seed is { } seed)
         {
             parameters["seed"] = seed.ToString(invariant);
+        }
+
+        if (Distance != DistanceMetric.Euclidean)
+        {
+            parameters["distance"] = OptionText.ToText(Distance);
         }
 
         return parameters;
@@ -181,7 +243,7 @@ public sealed record SomOptions
     /// <summary>
     /// Checks the rules that involve several options: the node count (at most
     /// <see cref="Grid.MaxNodes"/>), an even height for a hexagonal torus, σ₀ &gt; 1 when a decay is
-    /// <see cref="Decay.ExponentialClassic"/> (λ = T / ln σ₀ must be positive), and no
+    /// <see cref="Decay.ExponentialClassic"/> with no end given (λ = T / ln σ₀ must be positive), and no
     /// <see cref="Neighborhood.MexicanHat"/> with the batch algorithm.
     /// </summary>
     /// <exception cref="SomOptionsException">A rule is broken; the message says which and what is
@@ -200,14 +262,14 @@ public sealed record SomOptions
                 $"A hexagonal toroidal map needs an even Height so that odd rows stay offset across the wrap; got {Height}.");
         }
 
-        var needsLog = SigmaDecay == Decay.ExponentialClassic
-            || (Algorithm == TrainingAlgorithm.Online && LearningRateDecay == Decay.ExponentialClassic);
+        var needsLog = (SigmaDecay == Decay.ExponentialClassic && SigmaEnd is null)
+            || (Algorithm == TrainingAlgorithm.Online && LearningRateDecay == Decay.ExponentialClassic && LearningRateEnd is null);
         if (needsLog && EffectiveSigma <= 1.0)
         {
             throw new SomOptionsException(nameof(Sigma),
                 $"The exponential-classic decay needs Sigma > 1 (λ = T / ln σ₀); σ₀ is {EffectiveSigma}"
                 + (Sigma is null ? $" (max(Width, Height)/2 of a {Width}×{Height} map)" : "")
-                + ". Set a larger Sigma or choose another decay (linear, inverse, asymptotic).");
+                + ". Set a larger Sigma, give the end value (SigmaEnd, LearningRateEnd) or choose another decay (linear, inverse, asymptotic).");
         }
 
         if (Algorithm == TrainingAlgorithm.Batch && Neighborhood == Neighborhood.MexicanHat)

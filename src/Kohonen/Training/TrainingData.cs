@@ -43,12 +43,32 @@ internal abstract class TrainingData
         public override int Columns => reader.Columns;
 
         public override IEnumerable<DataMatrix> Chunks() =>
-            reader.Chunks(rowsPerChunk).Select(c => scaler is null ? c.Rows : scaler.Transform(c.Rows));
+            reader.Chunks(rowsPerChunk).Select(c => Measurable(c.First, scaler is null ? c.Rows : scaler.Transform(c.Rows)));
 
         public override void CopyRow(int row, Span<float> destination)
         {
             reader.Read(row, destination);
             scaler?.Transform(destination, destination);
+            Measurable(row, destination);
+        }
+
+        /// <summary>Refuses rows with a value beyond ±<see cref="DataMatrix.MaxMagnitude"/> after the scaler.</summary>
+        private DataMatrix Measurable(long first, DataMatrix rows)
+        {
+            Measurable(first, rows.Values);
+            return rows;
+        }
+
+        private void Measurable(long first, ReadOnlySpan<float> values)
+        {
+            var index = DataMatrix.FirstBeyondRange(values);
+            if (index >= 0)
+            {
+                var (row, column) = (first + (index / Columns), index % Columns);
+                throw new DataFormatException(
+                    $"{reader.Path}: row {row}, column {column} ('{reader.ColumnNames[column]}') is {values[index]:R}{(scaler is null ? "" : " after scaling")}; values must be within ±{DataMatrix.MaxMagnitude:R}{(scaler is null ? " (or scaled)" : "")}.",
+                    reader.Path);
+            }
         }
     }
 }

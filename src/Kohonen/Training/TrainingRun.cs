@@ -28,6 +28,12 @@ internal sealed class TrainingRun(
 
     public CancellationToken CancellationToken { get; } = cancellationToken;
 
+    /// <summary>Rows above which the history's steps before the last are measured on an evenly spaced
+    /// sample of this many rows (the last step, which gives the final QE and TE, always on every row).</summary>
+    public const int HistorySampleRows = 65_536;
+
+    private DataMatrix? _historySample;
+
     /// <summary>The measured steps so far.</summary>
     public List<TrainingStep> History { get; } = [];
 
@@ -44,7 +50,7 @@ internal sealed class TrainingRun(
         if (every > 0 && ((t + 1) % every == 0 || t == Options.Iterations - 1))
         {
             var weights = codebook();
-            (qe, te) = QualityMetrics.OfCodebook(weights, grid, Rows.Columns, Rows.Chunks(), MaxThreads);
+            (qe, te) = QualityMetrics.OfCodebook(weights, grid, Rows.Columns, MeasuredRows(t == Options.Iterations - 1), MaxThreads, Options.Distance);
             History.Add(new TrainingStep(t + 1, sigma, learningRate, qe.Value, te.Value));
             if (double.IsNaN(te.Value))
             {
@@ -53,5 +59,24 @@ internal sealed class TrainingRun(
         }
 
         progress?.Report(new TrainingProgress(t + 1, Options.Iterations, sigma, learningRate, _clock.Elapsed, qe, te));
+    }
+
+    /// <summary>The rows a history step is measured on: every row for the last step or up to
+    /// <see cref="HistorySampleRows"/> rows, else the sample (made once).</summary>
+    private IEnumerable<DataMatrix> MeasuredRows(bool last) =>
+        last || Rows.Rows <= HistorySampleRows ? Rows.Chunks() : [_historySample ??= HistorySample(Rows)];
+
+    /// <summary><see cref="HistorySampleRows"/> rows spread evenly over the data, in file order: row
+    /// ⌊i·n / <see cref="HistorySampleRows"/>⌋ for each i.</summary>
+    internal static DataMatrix HistorySample(TrainingData rows)
+    {
+        var columns = rows.Columns;
+        var values = new float[(long)HistorySampleRows * columns];
+        for (var i = 0; i < HistorySampleRows; i++)
+        {
+            rows.CopyRow((int)((long)i * rows.Rows / HistorySampleRows), values.AsSpan(i * columns, columns));
+        }
+
+        return new DataMatrix(values, HistorySampleRows, columns);
     }
 }

@@ -95,7 +95,7 @@ public sealed class HostileFilesTests : ScratchFolder
         ("empty.csv", ""),
         ("header-only.csv", "a,b,c\n"),
         ("ragged.csv", "a,b,c\n1,2,3\n4,5\n"),
-        ("nan.csv", "a,b,c\n1,2,NaN\n"),
+        ("infinity.csv", "a,b,c\n1,2,Infinity\n"),
         ("huge.csv", "a,b,c\n1,2,1e39\n"),
         ("open-quote.csv", "a,b,c\n1,2,\"3\n"),
         ("control.csv", "a,b\u0007,c\n1,2,3\n"),
@@ -141,6 +141,25 @@ public sealed class HostileFilesTests : ScratchFolder
         }
 
         Report("data files", count);
+    }
+
+    [Fact]
+    public async Task ValuesBeyondTheRangeAMapMeasuresAreRefusedNamingTheFile()
+    {
+        var big = WriteFile("big.csv", "0.1,0.2,0.3\n1e20,0.5,0.6\n");
+        var model = GoodModel();
+        var huge = WriteFile("far.csv", "a,b,c\n0,3e38,0\n");
+
+        await AssertRefusedAsync(big, "training on 1e20", "train", "--data", big, "--out", PathOf("big.som"), "--no-track", "--no-plots", "--quiet");
+        await AssertRefusedAsync(huge, "predicting 3e38", "predict", "--model", model, "--data", huge);
+        var run = await CliRun.InvokeAsync("train", "--data", big, "--out", PathOf("big.som"), "--no-track", "--no-plots", "--quiet");
+        Assert.Contains("row 1, column 0 ('x0') is 1E+20; values must be within ±1E+13", run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(PathOf("big.som")));
+
+        // Scaled, the same file trains: the rule is on the values the map measures.
+        var scaled = await CliRun.InvokeAsync("train", "--data", big, "--out", PathOf("scaled.som"), "--scale", "minmax", "--width", "3", "--height", "3", "--no-track", "--no-plots", "--quiet");
+        Assert.True(scaled.ExitCode == 0, scaled.ToString());
+        Report("values beyond the measured range", 2);
     }
 
     private static class Data

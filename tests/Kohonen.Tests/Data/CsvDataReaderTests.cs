@@ -46,15 +46,15 @@ public class CsvDataReaderTests
 
     [Theory]
     [InlineData("a,b\n1,2\n3,abc\n", "data.csv, line 3, column 2 ('b'): 'abc' is not a number", 3, 2)]
-    [InlineData("a,b\n1,2\n\n3,NaN\n", "data.csv, line 4, column 2 ('b'): 'NaN' is not a finite number", 4, 2)]
+    [InlineData("a,b\n1,2\n\n3,NaN\n", "data.csv, line 4, column 2 ('b'): 'NaN' marks a missing value; missing values are refused here", 4, 2)]
     [InlineData("a,b\n1,2\n-Infinity,1\n", "data.csv, line 3, column 1 ('a'): '-Infinity' is not a finite number", 3, 1)]
-    [InlineData("a,b\n1,\n", "data.csv, line 2, column 2 ('b'): the cell is empty", 2, 2)]
+    [InlineData("a,b\n1,\n", "data.csv, line 2, column 2 ('b'): the cell is empty; missing values are refused here", 2, 2)]
     [InlineData("a,b\n1,2,3\n", "data.csv, line 2: 3 field(s), but line 1 has 2", 2, 0)]
     [InlineData("a,b\n1,1e39\n", "data.csv, line 2, column 2 ('b'): '1e39' is outside the float32 range", 2, 2)]
     [InlineData("a,b\n1,\"2\n", "data.csv, line 2, column 2: a quoted field is not closed", 2, 2)]
     public void BadCellsAreReportedWithTheirLineAndColumn(string text, string message, int line, int column)
     {
-        var error = Assert.Throws<DataFormatException>(() => Read(text));
+        var error = Assert.Throws<DataFormatException>(() => Read(text, new CsvReadOptions { Missing = MissingValuePolicy.Error }));
 
         Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
         Assert.Equal((line, column), (error.Line, error.Column));
@@ -121,13 +121,13 @@ public class CsvDataReaderTests
         File.WriteAllText(path, "a,b\n" + string.Join("\n", Enumerable.Range(0, 30).Select(i => i == 22 ? "1,NaN" : $"{i},1")) + "\n");
         try
         {
-            using var chunks = CsvDataReader.ReadChunks(path, null, 10).GetEnumerator();
+            using var chunks = CsvDataReader.ReadChunks(path, new CsvReadOptions { Missing = MissingValuePolicy.Error }, 10).GetEnumerator();
             Assert.True(chunks.MoveNext());
             Assert.True(chunks.MoveNext());
 
             var error = Assert.Throws<DataFormatException>(() => chunks.MoveNext());
 
-            Assert.Contains("line 24, column 2 ('b'): 'NaN' is not a finite number", error.Message, StringComparison.Ordinal);
+            Assert.Contains("line 24, column 2 ('b'): 'NaN' marks a missing value", error.Message, StringComparison.Ordinal);
         }
         finally
         {

@@ -5,15 +5,15 @@ public sealed class CsvTextColumnsTests
     private static CsvData Read(string text, CsvReadOptions options) => CsvDataReader.Read(new StringReader(text), "data.csv", options);
 
     [Fact]
-    public void TextColumnsAreKeptByNameAndLeftOutOfTheFeatures()
+    public void TextColumnsAreKeptByTheirSelectorAndLeftOutOfTheFeatures()
     {
         var table = Read("a,colour,b,shape\n1,red,2,round\n3,,4,square\n", new CsvReadOptions { TextColumns = ["colour", "3"] });
 
         Assert.Equal(["a", "b"], table.Data.ColumnNames);
         Assert.Equal([1f, 2f, 3f, 4f], table.Data.Values.ToArray());
-        Assert.Equal(["colour", "shape"], table.Text!.Keys);
-        Assert.Equal(["red", ""], table.Text["colour"]);
-        Assert.Equal(["round", "square"], table.Text["shape"]);
+        Assert.Equal(["colour", "3"], table.TextColumns.Keys);
+        Assert.Equal(["red", ""], table.TextColumns["colour"]);
+        Assert.Equal(["round", "square"], table.TextColumns["3"]);
     }
 
     [Fact]
@@ -21,8 +21,8 @@ public sealed class CsvTextColumnsTests
     {
         var chunks = CsvDataReader.ReadChunks(WriteTemp("a,c\n1,x\n2,y\n3,z\n"), new CsvReadOptions { TextColumns = ["c"] }, 2).ToList();
 
-        Assert.Equal(["x", "y"], chunks[0].Text!["c"]);
-        Assert.Equal(["z"], chunks[1].Text!["c"]);
+        Assert.Equal(["x", "y"], chunks[0].TextColumns["c"]);
+        Assert.Equal(["z"], chunks[1].TextColumns["c"]);
     }
 
     [Fact]
@@ -32,9 +32,9 @@ public sealed class CsvTextColumnsTests
         var asLabel = Assert.Throws<DataFormatException>(() => Read("a,c\n1,x\n", new CsvReadOptions { LabelColumn = "c", TextColumns = ["c"] }));
         var unknown = Assert.Throws<DataFormatException>(() => Read("a,c\n1,x\n", new CsvReadOptions { TextColumns = ["d"] }));
 
-        Assert.Equal("data.csv: column 'c' cannot be both a categorical column and a feature.", asFeature.Message);
-        Assert.Equal("data.csv: column 'c' cannot be both a categorical column and a label column.", asLabel.Message);
-        Assert.Equal("data.csv: unknown categorical column 'd'; the columns are: a, c (or a 0-based index).", unknown.Message);
+        Assert.Equal("data.csv: column 'c' cannot be both a text column and a feature.", asFeature.Message);
+        Assert.Equal("data.csv: column 'c' cannot be both a text column and a label column.", asLabel.Message);
+        Assert.Equal("data.csv: unknown text column 'd'; the columns are: a, c (or a 0-based index).", unknown.Message);
     }
 
     [Fact]

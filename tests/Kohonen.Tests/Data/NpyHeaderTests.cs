@@ -83,11 +83,11 @@ public sealed class NpyHeaderTests
     }
 
     [Fact]
-    public void ANaNNamesTheFileRowAndColumn()
+    public void AnInfinityNamesTheFileRowAndColumn()
     {
-        var message = Refusal(WithHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }", Floats(1, 2, 3, float.NaN)));
+        var message = Refusal(WithHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }", Floats(1, 2, 3, float.NegativeInfinity)));
 
-        Assert.Equal("x.npy: row 1, column 1 is NaN; only finite numbers are allowed.", message);
+        Assert.Equal("x.npy: row 1, column 1 is -Infinity; only finite numbers, or NaN for a missing value, are allowed.", message);
     }
 
     [Fact]

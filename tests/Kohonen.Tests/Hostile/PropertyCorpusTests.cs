@@ -92,7 +92,9 @@ public sealed class PropertyCorpusTests
             try
             {
                 var data = CsvDataReader.Read(new StringReader(text), "x.csv");
-                Assert.All(data.Data.Values.ToArray(), v => Assert.True(float.IsFinite(v)));
+                // A value read is a finite number or a missing one (NaN), counted; never infinite.
+                Assert.All(data.Data.Values.ToArray(), v => Assert.False(float.IsInfinity(v)));
+                Assert.Equal(data.MissingCells, data.Data.Values.ToArray().Count(float.IsNaN));
             }
             catch (DataFormatException e)
             {

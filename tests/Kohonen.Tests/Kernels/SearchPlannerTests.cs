@@ -29,7 +29,8 @@ public class SearchPlannerTests
         Assert.Equal(BmuSearchKind.NodeByNode, SearchPlanner.ForFixedCodebook(16, 1, 256));
         Assert.Equal(oneRow, SearchPlanner.ForFixedCodebook(3, 300, 256));
         Assert.Equal(oneRow, SearchPlanner.ForFixedCodebook(7, 300, 1));
-        Assert.Equal(BmuSearchKind.NodeByNode, SearchPlanner.ForBestTwo(3, 300, 256));
+        Assert.Equal(oneRow == BmuSearchKind.BoundedBlocks ? BmuSearchKind.BoundedBlocks : BmuSearchKind.NodeByNode, SearchPlanner.ForBestTwo(3, 300, 256));
+        Assert.Equal(BmuSearchKind.NodeByNode, SearchPlanner.ForBestTwo(3, 1, 256));
         Assert.Equal(BmuSearchKind.NodeByNode, SearchPlanner.ForBestTwo(16, 300, 4));
     }
 

@@ -80,7 +80,7 @@ public class SomModelTests
         var model = SomModel.Create(new Grid(2, 2), new float[8], 2, ["a", "b"]);
 
         Assert.Throws<ArgumentException>(() => model.Transform([1f]));
-        Assert.Contains("('b') is NaN", Assert.Throws<ArgumentException>(() => model.Transform([1f, float.NaN])).Message, StringComparison.Ordinal);
+        Assert.Contains("('b') is Infinity", Assert.Throws<ArgumentException>(() => model.Transform([1f, float.PositiveInfinity])).Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => model.Transform([1f, 2f], new float[3]));
     }
 

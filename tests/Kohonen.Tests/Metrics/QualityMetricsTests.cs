@@ -68,12 +68,12 @@ public class QualityMetricsTests
     }
 
     [Fact]
-    public void DataWithTheWrongWidthOrANaNIsRefusedWithAMessage()
+    public void DataWithTheWrongWidthOrAnInfinityIsRefusedWithAMessage()
     {
         var model = SomModel.Create(new Grid(2, 1), [0f, 0f, 3f, 4f], 2);
 
         var wrongWidth = Assert.Throws<ArgumentException>(() => model.QuantizationError(Rows([1f, 2f, 3f])));
-        var nan = Assert.Throws<ArgumentException>(() => model.QuantizationError(Rows([1f, 2f], [float.NaN, 0f])));
+        var nan = Assert.Throws<ArgumentException>(() => model.QuantizationError(Rows([1f, 2f], [float.PositiveInfinity, 0f])));
 
         Assert.Contains("2 features", wrongWidth.Message, StringComparison.Ordinal);
         Assert.Contains("Row 1, column 0", nan.Message, StringComparison.Ordinal);

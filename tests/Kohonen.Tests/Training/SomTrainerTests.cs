@@ -87,13 +87,13 @@ public class SomTrainerTests
     }
 
     [Fact]
-    public void TrainingDataWithANaNIsRefusedNamingTheCell()
+    public void TrainingDataWithAnInfinityIsRefusedNamingTheCell()
     {
         var data = DataMatrix.FromRows([[1f, 2f], [3f, float.PositiveInfinity]]);
 
         var error = Assert.Throws<ArgumentException>(() => new SomTrainer(new SomOptions()).Fit(data));
 
-        Assert.StartsWith("Row 1, column 1 ('x1') is Infinity; only finite numbers are allowed.", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Row 1, column 1 ('x1') is Infinity; only finite numbers, or NaN for a missing value, are allowed.", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

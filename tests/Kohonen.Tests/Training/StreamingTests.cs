@@ -96,7 +96,7 @@ public sealed class StreamingTests : IDisposable
     public void ANonFiniteValueIsRefusedWithItsRowAndColumn()
     {
         var payload = new byte[6 * 4];
-        float[] values = [1, 2, 3, 4, float.NaN, 6];
+        float[] values = [1, 2, 3, 4, float.PositiveInfinity, 6];
         for (var i = 0; i < values.Length; i++)
         {
             BinaryPrimitives.WriteSingleLittleEndian(payload.AsSpan(i * 4), values[i]);
@@ -107,7 +107,7 @@ public sealed class StreamingTests : IDisposable
         using var source = DataSource.FromNpy(path, 2);
 
         var e = Assert.Throws<DataFormatException>(() => new SomTrainer(new SomOptions { Width = 3, Height = 3, Iterations = 2, Algorithm = TrainingAlgorithm.Batch }).Fit(source));
-        Assert.Equal($"{path}: row 2, column 0 is NaN; only finite numbers are allowed.", e.Message);
+        Assert.Equal($"{path}: row 2, column 0 is Infinity; only finite numbers, or NaN for a missing value, are allowed.", e.Message);
     }
 
     [Fact]

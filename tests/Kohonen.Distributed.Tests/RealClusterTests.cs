@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Kohonen.Distributed.Tests;
+
+/// <summary>
+/// The real thing: Redis (KOHONEN_TEST_REDIS=redis://HOST:PORT, which CI starts), three
+/// <c>kohonen worker</c> processes and <c>kohonen train --cluster</c>, one worker killed by its process
+/// id during training; the model file is the one <c>kohonen train</c> writes on one machine. Skipped
+/// without KOHONEN_TEST_REDIS unless KOHONEN_REQUIRE_REDIS=1 (CI), where it fails instead.
+/// </summary>
+public sealed partial class RealClusterTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly List<Process> _workers = [];
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int kill(int pid, int signal);
+
+    [Fact]
+    public async Task Three_worker_processes_with_one_killed_write_the_one_machine_bytes()
+    {
+        var redis = Environment.GetEnvironmentVariable("KOHONEN_TEST_REDIS");
+        if (Environment.GetEnvironmentVariable("KOHONEN_REQUIRE_REDIS") == "1")
+        {
+            Assert.False(string.IsNullOrEmpty(redis), "KOHONEN_REQUIRE_REDIS=1 but KOHONEN_TEST_REDIS names no Redis");
+        }
+
+        Assert.SkipWhen(string.IsNullOrEmpty(redis), "KOHONEN_TEST_REDIS is not set (CI starts a Redis and sets it).");
+        Assert.SkipUnless(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "SIGTERM is a POSIX signal.");
+        var cancel = TestContext.Current.CancellationToken;
+        var data = _folder.File("rows.npy");
+        const int rows = 40_000, columns = 8;
+        NpyWriter.Write(data, NpyWriter.Skewed(rows, columns, seed: 21), rows, columns);
+        string[] options = ["--data", data, "--epochs", "12", "--width", "16", "--height", "16", "--scale", "zscore", "--init", "sample", "--seed", "8", "--threads", "1", "--no-track", "--no-plots"];
+
+        for (var i = 0; i < 3; i++)
+        {
+            _workers.Add(Start(["worker", "--cluster", redis!, "--threads", "1"]));
+        }
+
+        foreach (var worker in _workers)
+        {
+            var line = await worker.StandardError.ReadLineAsync(cancel);
+            Assert.StartsWith("kohonen worker: joined", line, StringComparison.Ordinal);
+        }
+
+        var (code, said) = await RunAsync(["train", .. options, "--quiet", "--out", _folder.File("one.som")], cancel);
+        Assert.True(code == 0, said);
+
+        using var train = Start(["train", "--cluster", redis!, "--partitions", "9", "--retries", "6", "--out", _folder.File("cluster.som"), .. options]);
+        var stdout = train.StandardOutput.ReadToEndAsync(cancel);
+        // Progress lines "train: N/12 ..." come on standard error; kill a worker once epoch 2 is done.
+        var killed = false;
+        var errors = new List<string>();
+        while (await train.StandardError.ReadLineAsync(cancel) is { } line)
+        {
+            errors.Add(line);
+            if (!killed && line.StartsWith("train: ", StringComparison.Ordinal) && !line.StartsWith("train: 1/", StringComparison.Ordinal))
+            {
+                _workers[1].Kill();
+                killed = true;
+            }
+        }
+
+        await train.WaitForExitAsync(cancel);
+        Assert.True(train.ExitCode == 0, string.Join('\n', errors));
+        Assert.True(killed, "training ended before a worker could be killed: " + string.Join('\n', errors));
+        // "  cluster             3 workers, 9 partitions, 123,456 bytes per epoch, 2 calls tried again"
+        var summary = (await stdout).Split('\n').Single(l => l.StartsWith("  cluster ", StringComparison.Ordinal));
+        Assert.Contains(" 3 workers, 9 partitions, ", summary, StringComparison.Ordinal);
+        Assert.DoesNotContain(" 0 calls tried again", summary, StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllBytes(_folder.File("one.som")), File.ReadAllBytes(_folder.File("cluster.som")));
+
+        // The survivors leave the cluster cleanly on SIGTERM.
+        foreach (var worker in new[] { _workers[0], _workers[2] })
+        {
+            Assert.Equal(0, kill(worker.Id, 15));
+            var rest = await worker.StandardError.ReadToEndAsync(cancel);
+            await worker.WaitForExitAsync(cancel);
+            Assert.Equal(0, worker.ExitCode);
+            Assert.Contains("kohonen worker: left the cluster.", rest, StringComparison.Ordinal);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var worker in _workers)
+        {
+            if (!worker.HasExited)
+            {
+                worker.Kill();
+                worker.WaitForExit();
+            }
+
+            worker.Dispose();
+        }
+
+        _folder.Dispose();
+    }
+
+    private Process Start(string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = _folder.Path,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "kohonen.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(start)!;
+    }
+
+    private async Task<(int ExitCode, string Errors)> RunAsync(string[] arguments, CancellationToken cancel)
+    {
+        using var process = Start(arguments);
+        var errors = process.StandardError.ReadToEndAsync(cancel);
+        await process.StandardOutput.ReadToEndAsync(cancel);
+        await process.WaitForExitAsync(cancel);
+        return (process.ExitCode, await errors);
+    }
+}
