@@ -31,9 +31,9 @@ public class CategoricalCommandTests : ScratchFolder
             new DataMatrix([1.0f, 0.5f, 5.0f, 1.5f], 2, 2, ["length", "width"]),
             new Dictionary<string, IReadOnlyList<string?>> { ["colour"] = ["red", "blue"] });
         var lines = predicted.Out.TrimEnd('\n').Split('\n');
-        Assert.Equal("bmu_x,bmu_y,distance", lines[0]);
-        Assert.Equal([$"{expected[0].X},{expected[0].Y}", $"{expected[1].X},{expected[1].Y}"], lines[1..].Select(l => string.Join(',', l.Split(',')[..2])));
-        Assert.Equal("", predicted.Error);
+        Assert.Equal("row,bmu_x,bmu_y,distance", lines[0]);
+        Assert.Equal([$"1,{expected[0].X},{expected[0].Y}", $"2,{expected[1].X},{expected[1].Y}"], lines[1..].Select(l => string.Join(',', l.Split(',')[..3])));
+        Assert.Equal($"{input}: took the first row as the header (width, colour, length); give --header no if it is data.\n", predicted.Error);
     }
 
     [Fact]
@@ -48,6 +48,61 @@ public class CategoricalCommandTests : ScratchFolder
         var run = await CliRun.InvokeAsync("predict", "--model", model, "--data", input);
 
         Assert.Contains("warning: 1 cell(s) hold a category the model did not learn, treated as missing: row 2 colour = 'purple'.", run.Error, StringComparison.Ordinal);
+
+        // The row is answered, placed by its numbers alone: the node nearest over length and width.
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var loaded = SomFile.Load(model);
+        var lines = run.Out.TrimEnd('\n').Split('\n');
+        Assert.Equal(3, lines.Length);
+        Assert.Equal(NearestOverNumbers(loaded, 2.0f, 0.7f), lines[2].Split(',')[1..3].Select(int.Parse).ToArray() is [var x, var y] ? (x, y) : default);
+    }
+
+    [Fact]
+    public async Task AMissingTokenInACategoricalColumnIsAMissingCategoryUnlessRefused()
+    {
+        var data = WriteFile("t.csv", Table);
+        var model = PathOf("m.som");
+        var trained = await CliRun.InvokeAsync("train", "--data", data, "--categorical", "colour", "--width", "3", "--height", "2", "--iterations", "5", "--seed", "1", "--no-track", "--out", model, "--no-plots", "--quiet");
+        Assert.True(trained.ExitCode == 0, trained.ToString());
+        var input = WriteFile("p.csv", "length;colour;width\n2.0;NA;0.7\n");
+
+        var allowed = await CliRun.InvokeAsync("predict", "--model", model, "--data", input);
+        var refused = await CliRun.InvokeAsync("predict", "--model", model, "--data", input, "--missing", "error");
+
+        Assert.True(allowed.ExitCode == 0, allowed.ToString());
+        Assert.DoesNotContain("did not learn", allowed.Error, StringComparison.Ordinal);
+        Assert.Equal(NearestOverNumbers(SomFile.Load(model), 2.0f, 0.7f), allowed.Out.TrimEnd('\n').Split('\n')[1].Split(',')[1..3].Select(int.Parse).ToArray() is [var x, var y] ? (x, y) : default);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Equal($"error: {input}, data row 1, column 'colour': the category is missing; missing values are refused here (--missing error).\n", refused.Error);
+    }
+
+    /// <summary>The node nearest to (length, width) over those two features alone, by plain search
+    /// over the codebook in the model's scaled space.</summary>
+    private static (int X, int Y) NearestOverNumbers(SomModel model, float length, float width)
+    {
+        float[] raw = [length, width, 0, 0, 0];
+        var scaled = new float[raw.Length];
+        if (model.Scaler is { } scaler)
+        {
+            scaler.Transform(raw, scaled);
+        }
+        else
+        {
+            raw.CopyTo(scaled, 0);
+        }
+
+        var best = (Node: -1, Distance: double.MaxValue);
+        for (var node = 0; node < model.Grid.Width * model.Grid.Height; node++)
+        {
+            var w = model.Codebook.Slice(node * model.Dimension, model.Dimension);
+            var d = Math.Pow(scaled[0] - w[0], 2) + Math.Pow(scaled[1] - w[1], 2);
+            if (d < best.Distance)
+            {
+                best = (node, d);
+            }
+        }
+
+        return (best.Node % model.Grid.Width, best.Node / model.Grid.Width);
     }
 
     [Theory]

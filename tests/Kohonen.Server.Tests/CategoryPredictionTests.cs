@@ -78,6 +78,25 @@ public sealed class CategoryPredictionTests(CategoricalStore categorical) : ICla
         Assert.Equal([Expected(3.0f, "red").Index, Expected(5.4f, "green").Index], results.Select(r => (r.GetProperty("bmu_y").GetInt32() * 4) + r.GetProperty("bmu_x").GetInt32()));
     }
 
+    [Fact]
+    public async Task ARowWithAnUnseenCategoryIsAnsweredByItsOtherFeatures()
+    {
+        await using var factory = new ServerFactory(new KohonenServerOptions { Store = categorical.Store, Selection = new SelectionRules { RunId = categorical.Run.RunId } });
+        using var client = await factory.StartedClientAsync();
+
+        var response = await client.PostAsync("/predict-bmu", Json("""{"data": {"length": 4.2, "colour": "purple"}}"""), Token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var root = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Token)).RootElement;
+        Assert.Equal("purple", root.GetProperty("unseen_categories").GetProperty("colour").GetString());
+
+        // Plain search over the length feature alone, in the model's scaled space.
+        var scaled = new float[Model.Dimension];
+        Model.Scaler!.Transform([4.2f, 0, 0, 0], scaled);
+        var best = Enumerable.Range(0, Model.Width * Model.Height).MinBy(n => Math.Abs(scaled[0] - Model.Codebook[n * Model.Dimension]));
+        Assert.Equal((best % Model.Width, best / Model.Width), (root.GetProperty("bmu_x").GetInt32(), root.GetProperty("bmu_y").GetInt32()));
+    }
+
     [Theory]
     [InlineData("/predict-bmu", """{"data": [4.2, 3]}""", "data[1] ('colour') is a category: give it as a string (one of \"blue\", \"green\", \"red\") or null.")]
     [InlineData("/predict-bmu", """{"data": [4.2]}""", "data has 1 value; the model expects 2 (length, colour: a category).")]
