@@ -141,7 +141,7 @@ internal static class DataFiles
 
         if (columns is { Count: > 0 } || labelColumn is not null || textColumns is { Count: > 0 })
         {
-            throw new UsageException($"--columns, --label-column and --id-column apply to CSV and Parquet files; '{path}' is a .npy array (all columns are features).");
+            throw new UsageException($"--columns, --label-column, --id-column and --categorical apply to CSV and Parquet files; '{path}' is a .npy array (all columns are features).");
         }
 
         if (reading.HeaderGiven || reading.DelimiterGiven)

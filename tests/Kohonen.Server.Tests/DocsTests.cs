@@ -36,7 +36,7 @@ public sealed class DocsTests(TrainedStore trained) : IClassFixture<TrainedStore
 
         var schemas = document.GetProperty("components").GetProperty("schemas");
         var bmu = schemas.GetProperty("BmuResponse").GetProperty("properties");
-        Assert.Equal(["bmu_x", "bmu_y", "distance", "label", "label_confidence", "target", "target_spread", "segment"], bmu.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["bmu_x", "bmu_y", "distance", "label", "label_confidence", "target", "target_spread", "segment", "unseen_categories"], bmu.EnumerateObject().Select(p => p.Name));
         // The fields a model may lack are optional.
         Assert.Equal(["bmu_x", "bmu_y", "distance"], schemas.GetProperty("BmuResponse").GetProperty("required").EnumerateArray().Select(p => p.GetString()).Order(StringComparer.Ordinal));
         Assert.StartsWith("Column of the", bmu.GetProperty("bmu_x").GetProperty("description").GetString(), StringComparison.Ordinal);

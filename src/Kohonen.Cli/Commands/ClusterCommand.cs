@@ -72,8 +72,7 @@ internal static class ClusterCommand
     /// <summary>The rows of a data file with the model's features.</summary>
     internal static DataMatrix ReadFeatures(SomModel model, string dataPath, string[]? columns, DataReading reading)
     {
-        var chosen = DataFiles.Columns(columns) ?? PredictCommand.ModelColumnsInHeader(model, dataPath, reading, []);
-        var rows = DataFiles.ForModel(dataPath, DataFiles.Read(dataPath, "--data", chosen, labelColumn: null, reading));
+        var rows = PredictEncoding.ReadTable(model, dataPath, DataFiles.Columns(columns), labelColumn: null, reading, console: null).Data;
         return rows.Columns == model.Dimension
             ? rows
             : throw new UsageException(

@@ -33,9 +33,7 @@ internal static class EvaluateCommand
                 throw new UsageException($"--label-column: {r.GetValue(modelPath)} keeps no labels or target to compare with; train it with --label-column or --target-column.");
             }
 
-            var chosen = DataFiles.Columns(r.GetValue(columns)) ?? await PredictCommand.ModelColumnsAsync(model, dataPath, read, truthColumn is null ? [] : [truthColumn], cancellationToken).ConfigureAwait(false);
-            var table = await DataFiles.ReadAsync(dataPath, "--data", chosen, truthColumn, read, null, cancellationToken).ConfigureAwait(false);
-            table = table with { Data = DataFiles.ForModel(dataPath, table) };
+            var table = await PredictEncoding.ReadTableAsync(model, dataPath, DataFiles.Columns(r.GetValue(columns)), truthColumn, read, [], console, cancellationToken).ConfigureAwait(false);
             if (!r.GetValue(json))
             {
                 foreach (var notice in DataFiles.Notices(dataPath, table, read))

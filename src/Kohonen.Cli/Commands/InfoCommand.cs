@@ -18,7 +18,7 @@ internal static class InfoCommand
             var options = model.Options is null ? null : Describe(model.Options);
             var info = new ModelInfo(
                 Path.GetFullPath(path),
-                SomFile.FormatVersion,
+                SomFile.FormatVersionOf(model),
                 new FileInfo(path).Length,
                 model.Width,
                 model.Height,

@@ -96,9 +96,7 @@ internal static class PlotCommand
             throw new UsageException($"--kind {kind} needs --data, the rows to place on the map.");
         }
 
-        var chosen = DataFiles.Columns(columns) ?? await PredictCommand.ModelColumnsAsync(model, dataPath, reading, labelColumn is null ? [] : [labelColumn], cancellationToken).ConfigureAwait(false);
-        var table = await DataFiles.ReadAsync(dataPath, "--data", chosen, labelColumn, reading, null, cancellationToken).ConfigureAwait(false);
-        table = table with { Data = DataFiles.ForModel(dataPath, table) };
+        var table = await PredictEncoding.ReadTableAsync(model, dataPath, DataFiles.Columns(columns), labelColumn, reading, [], console: null, cancellationToken).ConfigureAwait(false);
         foreach (var notice in DataFiles.Notices(dataPath, table, reading))
         {
             console.Error.WriteLine(notice);

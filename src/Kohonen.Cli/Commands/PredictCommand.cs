@@ -73,9 +73,8 @@ internal static class PredictCommand
 
             var idNames = DataFiles.Columns(r.GetValue(idColumns)) ?? [];
             CheckIdColumns(dataPath, idNames, read);
-            var chosen = DataFiles.Columns(r.GetValue(columns)) ?? await ModelColumnsAsync(model, dataPath, read, idNames, cancellationToken).ConfigureAwait(false);
-            var table = await DataFiles.ReadAsync(dataPath, "--data", chosen, null, read, idNames, cancellationToken).ConfigureAwait(false);
-            var rows = DataFiles.ForModel(dataPath, table);
+            var table = await PredictEncoding.ReadTableAsync(model, dataPath, DataFiles.Columns(r.GetValue(columns)), null, read, idNames, console, cancellationToken).ConfigureAwait(false);
+            var rows = table.Data;
             if (rows.Columns != model.Dimension)
             {
                 throw new UsageException(

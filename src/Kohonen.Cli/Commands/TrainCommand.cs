@@ -51,6 +51,7 @@ internal static class TrainCommand
         var noPlots = new Option<bool>("--no-plots") { Description = "Do not write the U-matrix, component planes and training curve beside the model." };
         var json = CommonOptions.Json();
         var quietFlag = CommonOptions.Quiet();
+        var encoding = new EncodingOptions();
         var sigmaEnd = new Option<double?>("--sigma-end") { Description = "σ at the end of the schedule (default: SOM_SIGMA_END, else where the decay ends by itself): linear reaches it at the last iteration; exponential-classic becomes σ₀·(end/σ₀)^(t/T); inverse and asymptotic σ₀/(1 + (σ₀/end − 1)·t/T)." };
         var learningRateEnd = new Option<double?>("--learning-rate-end") { Description = "α at the end of the schedule, in (0, 1] (default: SOM_LEARNING_RATE_END, else where the decay ends by itself); the same rules as --sigma-end." };
         var initFrom = new Option<string?>("--init-from") { Description = "Start from this codebook instead of --init: a model (.som) with the same grid and features, its weights carried over in the data's units; or a .npy array [height, width, features] or [nodes, features] (node y·width + x) of weights in the training's units (scaled when --scale is given)." };
@@ -66,6 +67,11 @@ internal static class TrainCommand
         };
         command.Options.Add(distance);
         foreach (var option in recording.All)
+        {
+            command.Options.Add(option);
+        }
+
+        foreach (var option in encoding.All)
         {
             command.Options.Add(option);
         }
@@ -166,6 +172,16 @@ internal static class TrainCommand
             var quiet = r.GetValue(quietFlag) || r.GetValue(json);
             var read = reading.From(r);
             var cluster = ClusterTraining.From(r, clusterFlags, settings, dataPath, options, rowsPerChunk is not null, kept, r.GetValue(columns));
+            if (cluster is not null && encoding.Given(r))
+            {
+                throw new UsageException("--categorical and --feature-weight are not trained across a cluster; drop --cluster or them.");
+            }
+
+            if (rowsPerChunk is not null)
+            {
+                encoding.CheckStreaming(r);
+            }
+
             using var clusterInput = cluster?.OpenInput();
             using var streamed = rowsPerChunk is null || cluster is not null ? null : await OpenStreamAsync(dataPath, rowsPerChunk.Value, r.GetValue(columns), kept.Column, read,
                 quiet ? null : temporary => console.Error.WriteLine($"Reading {dataPath} {rowsPerChunk:N0} rows at a time into {temporary} (deleted at the end) ..."), cancellationToken).ConfigureAwait(false);
@@ -183,14 +199,29 @@ internal static class TrainCommand
                 }
 
                 options = options with { Algorithm = TrainingAlgorithm.Batch };
-                input = streamed.Source;
+                input = streamed.Source.WithEncoder(encoding.ForStream(r, streamed.Source.ColumnNames));
             }
             else
             {
                 table = dataPath is null
                     ? new CsvData(SampleData.Uniform(settings.Samples, settings.InputDim, options.Seed!.Value), null)
-                    : await DataFiles.ReadAsync(dataPath, "--data", DataFiles.Columns(r.GetValue(columns)), kept.Column, read, null, cancellationToken).ConfigureAwait(false);
-                input = DataSource.FromCsv(table);
+                    : await DataFiles.ReadAsync(dataPath, "--data", DataFiles.Columns(r.GetValue(columns)), kept.Column, read, encoding.CategoricalColumns(r), cancellationToken).ConfigureAwait(false);
+                if (dataPath is null && encoding.Given(r))
+                {
+                    throw new UsageException("--categorical and --feature-weight apply to the columns of a --data file.");
+                }
+
+                (table, var encoder) = encoding.Encode(r, table, read, dataPath ?? "--data");
+                if (encoder is not null && kept.Supervised)
+                {
+                    throw new UsageException("--supervised cannot be combined with --categorical or --feature-weight; train without one of them.");
+                }
+
+                input = DataSource.FromCsv(table).WithEncoder(encoder);
+                if (encoder is not null && !quiet)
+                {
+                    console.Error.WriteLine(EncodingOptions.Describe(encoder));
+                }
             }
 
             var plan = kept.Plan(table, streamed, options);

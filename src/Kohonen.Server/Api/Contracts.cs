@@ -54,6 +54,12 @@ public sealed record BmuResponse(
     [Description("The unit's segment, when the model keeps segments.")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? Segment { get; init; }
+
+    /// <summary>The categories of the input the model did not learn, by column; they were treated as
+    /// missing.</summary>
+    [Description("The input's categories the model did not learn, by column (treated as missing), when there are any.")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string>? UnseenCategories { get; init; }
 }
 
 /// <summary>The BMUs of a batch, in the order of the vectors.</summary>

@@ -25,7 +25,7 @@ internal static class PredictionEndpoints
     }
 
     /// <summary>The best-matching unit of one vector.</summary>
-    /// <remarks>Finds the node of the served map nearest to the vector (after the model's own scaling). The vector needs one finite number per feature, in the model's order (see GET /model-info), or null for a missing value: the BMU is then the nearest node over the present features, its distance scaled by total/present features. A vector with every value null is refused.</remarks>
+    /// <remarks>Finds the node of the served map nearest to the vector (after the model's own scaling). The vector needs one finite number per feature, in the model's order (see GET /model-info), or null for a missing value: the BMU is then the nearest node over the present features, its distance scaled by total/present features. A vector with every value null is refused. A model with categorical columns takes its input columns instead, as an array in their order or an object by name, a category as a string (e.g. {"data": {"length": 1.2, "colour": "red"}}); a category it did not learn, or null, is a missing value (named in unseen_categories when it was not learned).</remarks>
     /// <response code="200">The node nearest to the vector: its column, row and distance.</response>
     /// <response code="400">The vector is not one finite number (or null) per feature, or every value is null; the detail says which value and why.</response>
     /// <response code="413">The body is larger than the service accepts.</response>
@@ -44,6 +44,12 @@ internal static class PredictionEndpoints
             if (holder.Current is not { } served)
             {
                 return Problems.NoModel(holder.Problem);
+            }
+
+            if (served.Model.Encoder is { HasCategories: true } encoder)
+            {
+                var (one, reason) = EncodedJson.Predict(body.Utf8, served.Model, encoder, batch: false, maxRows: 1);
+                return one is { } answer ? new PrewrittenJson<BmuResponse>(answer) : Problems.BadRequest(reason!);
             }
 
             var dimension = served.Model.Dimension;
@@ -96,6 +102,12 @@ internal static class PredictionEndpoints
             }
 
             var model = served.Model;
+            if (model.Encoder is { HasCategories: true } encoder)
+            {
+                var (many, reason) = EncodedJson.Predict(body.Utf8, model, encoder, batch: true, options.MaxBatchVectors);
+                return many is { } answer ? new PrewrittenJson<BatchResponse>(answer) : Problems.BadRequest(reason!);
+            }
+
             if (VectorJson.ReadMatrix(body.Utf8, model.Dimension, served.Features, options.MaxBatchVectors, out var values, out var rows) is { } problem)
             {
                 return Problems.BadRequest(problem);

@@ -21,27 +21,27 @@ internal static class VectorJson
 
     /// <summary>One BMU as <see cref="BmuResponse"/>'s JSON, <c>{"bmu_x":…,"bmu_y":…,"distance":…}</c>,
     /// written with a writer reused on this thread.</summary>
-    public static byte[] WriteBmu(Bmu bmu, SomModel? model = null)
+    public static byte[] WriteBmu(Bmu bmu, SomModel? model = null, IReadOnlyList<UnseenCategory>? unseen = null)
     {
         var output = _output ??= new ArrayBufferWriter<byte>(128);
         output.ResetWrittenCount();
         var writer = _writer ??= new Utf8JsonWriter(output);
         writer.Reset(output);
-        WriteBmu(writer, bmu, model);
+        WriteBmu(writer, bmu, model, unseen);
         writer.Flush();
         return output.WrittenSpan.ToArray();
     }
 
     /// <summary>The BMUs of a batch, in order, as <see cref="BatchResponse"/>'s JSON, <c>{"results":[…]}</c>.</summary>
-    public static ReadOnlyMemory<byte> WriteBatch(ReadOnlySpan<Bmu> bmus, SomModel? model = null)
+    public static ReadOnlyMemory<byte> WriteBatch(ReadOnlySpan<Bmu> bmus, SomModel? model = null, IReadOnlyList<UnseenCategory>? unseen = null)
     {
         var output = new ArrayBufferWriter<byte>(bmus.Length * 48 + 16);
         using var writer = new Utf8JsonWriter(output);
         writer.WriteStartObject();
         writer.WriteStartArray("results"u8);
-        foreach (var bmu in bmus)
+        for (var i = 0; i < bmus.Length; i++)
         {
-            WriteBmu(writer, bmu, model);
+            WriteBmu(writer, bmus[i], model, unseen?.Where(u => u.Row == i).ToList());
         }
 
         writer.WriteEndArray();
@@ -52,7 +52,7 @@ internal static class VectorJson
 
     /// <summary>One BMU; with a model that keeps them, its node's label and confidence, target and
     /// spread, and segment.</summary>
-    private static void WriteBmu(Utf8JsonWriter writer, Bmu bmu, SomModel? model)
+    private static void WriteBmu(Utf8JsonWriter writer, Bmu bmu, SomModel? model, IReadOnlyList<UnseenCategory>? unseen = null)
     {
         writer.WriteStartObject();
         writer.WriteNumber("bmu_x"u8, bmu.X);
@@ -73,6 +73,17 @@ internal static class VectorJson
         if (model?.Segments is { } segments)
         {
             writer.WriteNumber("segment"u8, segments.SegmentOf(bmu.Index));
+        }
+
+        if (unseen is { Count: > 0 })
+        {
+            writer.WriteStartObject("unseen_categories"u8);
+            foreach (var u in unseen)
+            {
+                writer.WriteString(u.Column, u.Value);
+            }
+
+            writer.WriteEndObject();
         }
 
         writer.WriteEndObject();

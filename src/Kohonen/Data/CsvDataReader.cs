@@ -207,6 +207,11 @@ public static class CsvDataReader
             throw new DataFormatException($"{sourceName}: column {ColumnLabel(labelIndex, header)} cannot be both a feature and the label column.", sourceName);
         }
 
+        if (textIndices.FirstOrDefault(i => i == labelIndex || featureIndices.Contains(i), -1) is var both and >= 0)
+        {
+            throw new DataFormatException($"{sourceName}: column {ColumnLabel(both, header)} cannot be both a text column and a {(both == labelIndex ? "label column" : "feature")}.", sourceName);
+        }
+
         var names = featureIndices.Select(i => header is null ? $"x{i}" : header[i]).ToArray();
         var features = featureIndices.Length;
         var values = new List<float>();
@@ -444,8 +449,9 @@ public static class CsvDataReader
 
         if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
         {
-            throw new DataFormatException(
-                $"{source}, line {line}, column {index + 1} ({ColumnLabel(index, header)}): '{cell}' is not a number (use '.' for the decimal point, no thousands separators).",
+            throw new DataFormatException(cell.Any(char.IsLetter)
+                ? $"{source}, line {line}, column {index + 1} ({ColumnLabel(index, header)}): '{cell}' is not a number. A column of text can be a label (--label-column), an id carried through (--id-column) or a category one-hot encoded in the map (--categorical); or leave it out with --columns."
+                : $"{source}, line {line}, column {index + 1} ({ColumnLabel(index, header)}): '{cell}' is not a number (use '.' for the decimal point, no thousands separators).",
                 source, line, index + 1);
         }
 

@@ -90,8 +90,33 @@ public abstract class DataSource : IDisposable
     /// value, is allowed).</summary>
     internal abstract void EnsureFinite();
 
-    /// <summary>The scaler of the given kind fitted on these rows in their order, or null for none.</summary>
-    internal FeatureScaler? FitScaler(Scaling kind) => FeatureScaler.Fit(Chunks, Columns, kind);
+    /// <summary>The scaler of the given kind fitted on these rows in their order, or null for none;
+    /// with an <see cref="Encoder"/>, its weights folded in (<see cref="FeatureEncoder"/>).</summary>
+    internal FeatureScaler? FitScaler(Scaling kind) =>
+        Encoder is null ? FeatureScaler.Fit(Chunks, Columns, kind) : Encoder.Weigh(FeatureScaler.Fit(Chunks, Columns, kind));
+
+    /// <summary>The encoder that made these rows (their columns are its features), which a model
+    /// trained on them keeps; null for plain numeric rows.</summary>
+    public FeatureEncoder? Encoder { get; private set; }
+
+    /// <summary>
+    /// Says that these rows were made by <paramref name="encoder"/> (see
+    /// <see cref="FeatureEncoder.Encode(DataMatrix?, IReadOnlyDictionary{string, IReadOnlyList{string?}}?, ICollection{UnseenCategory}?)"/>):
+    /// training then weighs the features as the encoder says and the model keeps it. Returns this
+    /// source.
+    /// </summary>
+    /// <exception cref="ArgumentException">The columns are not the encoder's features, in order.</exception>
+    public DataSource WithEncoder(FeatureEncoder? encoder)
+    {
+        if (encoder is not null && !ColumnNames.SequenceEqual(encoder.FeatureNames, StringComparer.Ordinal))
+        {
+            throw new ArgumentException(
+                $"The rows' columns ({string.Join(", ", ColumnNames)}) are not the encoder's features ({string.Join(", ", encoder.FeatureNames)}).", nameof(encoder));
+        }
+
+        Encoder = encoder;
+        return this;
+    }
 
     /// <summary>The rows in the training space (scaled by <paramref name="scaler"/>).</summary>
     internal abstract TrainingData ToTraining(FeatureScaler? scaler);

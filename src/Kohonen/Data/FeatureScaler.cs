@@ -4,7 +4,7 @@ namespace Kohonen;
 /// Per-feature affine rescaling x' = (x − Offset)·Factor, fitted on training data and stored in the
 /// model so that predictions see the same transformation. Immutable.
 /// </summary>
-public sealed class FeatureScaler
+public sealed partial class FeatureScaler
 {
     private readonly float[] _offset;
     private readonly float[] _factor;

@@ -53,6 +53,6 @@ public sealed partial class SomModel
             }
         }
 
-        return new(Grid, Dimension, _codebook, FeatureNames, Scaler, Options, History) { Labels = Labels, Targets = Targets, Segments = Segments, Hits = hits };
+        return new(Grid, Dimension, _codebook, FeatureNames, Scaler, Options, History) { Labels = Labels, Targets = Targets, Segments = Segments, Hits = hits, Encoder = Encoder };
     }
 }

@@ -55,8 +55,9 @@ public sealed partial class SomModel
                     problems.Add($"named twice: {Quoted(repeated.Distinct(StringComparer.Ordinal))}");
                 }
 
+                var encode = Encoder is { HasCategories: true } ? " The map one-hot encodes categorical columns: give the table with its text to Encode or FindBmusWithCategories first." : "";
                 throw new ArgumentException(
-                    $"The data's columns are matched to the map's features by name, and they do not match: {string.Join("; ", problems)}. The map's features: {Quoted(FeatureNames)}.", nameof(data));
+                    $"The data's columns are matched to the map's features by name, and they do not match: {string.Join("; ", problems)}. The map's features: {Quoted(FeatureNames)}.{encode}", nameof(data));
             }
 
             var values = new float[(long)data.Rows * Dimension];

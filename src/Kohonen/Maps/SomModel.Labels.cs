@@ -90,5 +90,5 @@ public sealed partial class SomModel
     }
 
     private SomModel Copy(NodeLabels? labels, NodeTargets? targets, NodeSegments? segments) =>
-        new(Grid, Dimension, _codebook, FeatureNames, Scaler, Options, History) { Labels = labels, Targets = targets, Segments = segments, Hits = Hits };
+        new(Grid, Dimension, _codebook, FeatureNames, Scaler, Options, History) { Labels = labels, Targets = targets, Segments = segments, Hits = Hits, Encoder = Encoder };
 }

@@ -46,6 +46,11 @@ public static partial class SomFile
     /// <summary>The format version this build writes and reads.</summary>
     public const int FormatVersion = 1;
 
+    /// <summary>The format version written for a model with a <see cref="SomModel.Encoder"/>
+    /// (categories or feature weights); a model without one is written as
+    /// <see cref="FormatVersion"/>. This build reads both.</summary>
+    public const int EncoderFormatVersion = 2;
+
     /// <summary>The largest header (the JSON after the first 8 bytes) a file may have: 100 MiB.</summary>
     internal const long MaxHeaderBytes = 100 << 20;
 
@@ -124,7 +129,7 @@ public static partial class SomFile
             var metadata = new List<KeyValuePair<string, string>>
             {
                 new("format", FormatName),
-                new("format_version", FormatVersion.ToString(CultureInfo.InvariantCulture)),
+                new("format_version", FormatVersionOf(model).ToString(CultureInfo.InvariantCulture)),
                 new("library", $"Kohonen for .NET {typeof(SomFile).Assembly.GetName().Version?.ToString(3)}"),
                 new("width", model.Width.ToString(CultureInfo.InvariantCulture)),
                 new("height", model.Height.ToString(CultureInfo.InvariantCulture)),
@@ -142,6 +147,7 @@ public static partial class SomFile
             }
 
             AddKeptMetadata(model, metadata);
+            AddEncoderMetadata(model, metadata);
             metadata.Add(new("data_sha256", Convert.ToHexStringLower(SHA256.HashData(data))));
             metadata.Add(new(MetadataChecksumKey, MetadataChecksum(metadata)));
             w.WriteStartObject("__metadata__");
@@ -227,11 +233,11 @@ public static partial class SomFile
                 throw new SomFormatException(sourceName, "the format version is missing or not a whole number.");
             }
 
-            if (version != FormatVersion)
+            if (version is < FormatVersion or > EncoderFormatVersion)
             {
-                throw new SomFormatException(sourceName, version > FormatVersion
-                    ? $"written in model format {version} by a newer version; this build reads format {FormatVersion}. Upgrade to load it."
-                    : $"model format {version} is not supported; this build reads format {FormatVersion}.");
+                throw new SomFormatException(sourceName, version > EncoderFormatVersion
+                    ? $"written in model format {version} by a newer version; this build reads formats {FormatVersion} and {EncoderFormatVersion}. Upgrade to load it."
+                    : $"model format {version} is not supported; this build reads formats {FormatVersion} and {EncoderFormatVersion}.");
             }
 
             CheckMetadata(meta, sourceName);
@@ -302,6 +308,12 @@ public static partial class SomFile
                 var factor = Tensor(tensors, data, "scaler.factor", [dim], sourceName);
                 scaler = Wrap(() => new FeatureScaler(scaling, offset, factor), sourceName, "scaler");
             }
+            else if (version >= EncoderFormatVersion && tensors.ContainsKey("scaler.factor"))
+            {
+                scaler = ReadWeights(tensors, data, dim, sourceName);
+            }
+
+            var encoder = ReadEncoder(meta, version, sourceName);
 
             IReadOnlyList<string>? names;
             SomOptions? options;
@@ -321,7 +333,7 @@ public static partial class SomFile
 
             options = ReadDistance(meta, options, sourceName);
             var grid = Wrap(() => new Grid(width, height, topology, toroidal), sourceName, "grid");
-            var model = Wrap(() => new SomModel(grid, dim, codebook, names, scaler, options, history), sourceName, "model");
+            var model = Wrap(() => new SomModel(grid, dim, codebook, names, scaler, options, history) { Encoder = encoder }, sourceName, "model");
             return ReadKept(model, meta, tensors, data, sourceName);
         }
     }

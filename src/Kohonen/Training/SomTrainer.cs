@@ -202,7 +202,7 @@ public sealed class SomTrainer
                 $"The training diverged: weight {far % data.Columns} of node {far / data.Columns} reached {codebook[far]:R}, beyond ±{maxWeight:R}. Try a smaller learning rate, another neighborhood, or scaled data.");
         }
 
-        return new SomModel(grid, data.Columns, codebook, data.ColumnNames, scaler, options, run.History);
+        return new SomModel(grid, data.Columns, codebook, data.ColumnNames, scaler, options, run.History) { Encoder = data.Encoder };
     }
 
     /// <summary>Refuses in-memory training data with a value beyond ±<see cref="DataMatrix.MaxMagnitude"/>

@@ -140,11 +140,11 @@ public sealed class SomFileTests : IDisposable
     public void ANewerFormatVersionAsksForAnUpgrade()
     {
         var text = Encoding.Latin1.GetString(SomFile.ToBytes(Trained()));
-        var newer = Encoding.Latin1.GetBytes(text.Replace("\"format_version\":\"1\"", "\"format_version\":\"2\"", StringComparison.Ordinal));
+        var newer = Encoding.Latin1.GetBytes(text.Replace("\"format_version\":\"1\"", "\"format_version\":\"3\"", StringComparison.Ordinal));
 
         var error = Assert.Throws<SomFormatException>(() => SomFile.FromBytes(newer, "m.som"));
 
-        Assert.Contains("written in model format 2 by a newer version; this build reads format 1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("written in model format 3 by a newer version; this build reads formats 1 and 2", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,85 @@
+namespace Kohonen.Cli.Commands;
+
+/// <summary>How <c>predict</c> reads a table for a model with categorical columns: the numeric input
+/// columns as numbers, the categorical ones as text, encoded by the model's encoder, with a warning for
+/// every category the model did not learn (treated as missing).</summary>
+internal static class PredictEncoding
+{
+    /// <summary>The most unseen categories the warning lists one by one.</summary>
+    private const int Listed = 5;
+
+    /// <summary>The model's categorical input columns, or null when it has none.</summary>
+    public static IReadOnlyList<string>? CategoricalColumns(SomModel model) =>
+        model.Encoder is { HasCategories: true } encoder ? [.. Columns(encoder, FeatureKind.Categorical)] : null;
+
+    /// <summary>The model's numeric input columns when it has categorical ones (they are then not its
+    /// feature names), else null.</summary>
+    public static IReadOnlyList<string>? NumericColumns(SomModel model) =>
+        model.Encoder is { HasCategories: true } encoder && Columns(encoder, FeatureKind.Numeric).Any() ? [.. Columns(encoder, FeatureKind.Numeric)] : null;
+
+    /// <summary>
+    /// A data file's rows in the model's features, with the label column's text and the id columns'
+    /// (<paramref name="idColumns"/>) in <see cref="CsvData.TextColumns"/>: the chosen columns (else the
+    /// model's numeric input columns when it has categorical ones, else its feature names when the file
+    /// has them all), read as <paramref name="reading"/> says, the categorical ones read as text and
+    /// encoded (<see cref="Encode"/>). Rows of a text file without a header keep no names
+    /// (<see cref="DataFiles.ForModel"/>).
+    /// </summary>
+    public static async Task<CsvData> ReadTableAsync(SomModel model, string dataPath, IReadOnlyList<string>? columns, string? labelColumn, DataReading reading, IReadOnlyList<string> idColumns, CliConsole? console, CancellationToken cancellationToken)
+    {
+        var text = TextColumns(model, idColumns);
+        var chosen = columns ?? NumericColumns(model) ?? await PredictCommand.ModelColumnsAsync(model, dataPath, reading, labelColumn is null ? text : [.. text, labelColumn], cancellationToken).ConfigureAwait(false);
+        var table = await DataFiles.ReadAsync(dataPath, "--data", chosen, labelColumn, reading, text, cancellationToken).ConfigureAwait(false);
+        return Encoded(model, dataPath, table, reading, console);
+    }
+
+    /// <summary>As <see cref="ReadTableAsync"/>, for a CSV, TSV or .npy file, without id columns.</summary>
+    public static CsvData ReadTable(SomModel model, string dataPath, IReadOnlyList<string>? columns, string? labelColumn, DataReading reading, CliConsole? console)
+    {
+        var text = TextColumns(model, []);
+        var chosen = columns ?? NumericColumns(model) ?? PredictCommand.ModelColumnsInHeader(model, dataPath, reading, labelColumn is null ? text : [.. text, labelColumn]);
+        var table = DataFiles.Read(dataPath, "--data", chosen, labelColumn, reading, text);
+        return Encoded(model, dataPath, table, reading, console);
+    }
+
+    /// <summary>The text columns to read: the id columns, then the model's categorical columns.</summary>
+    private static List<string> TextColumns(SomModel model, IReadOnlyList<string> idColumns) =>
+        [.. idColumns, .. (CategoricalColumns(model) ?? []).Where(c => !idColumns.Contains(c))];
+
+    private static CsvData Encoded(SomModel model, string dataPath, CsvData table, DataReading reading, CliConsole? console) =>
+        table with { Data = Encode(model, table with { Data = DataFiles.ForModel(dataPath, table) }, reading, dataPath, console) };
+
+    /// <summary>The table's rows in the model's features; an unseen category is a missing value, said
+    /// on standard error (when a console is given).</summary>
+    /// <exception cref="UsageException">The table's columns do not fit the model's encoder.</exception>
+    public static DataMatrix Encode(SomModel model, CsvData table, DataReading reading, string source, CliConsole? console)
+    {
+        if (model.Encoder is not { HasCategories: true })
+        {
+            return table.Data;
+        }
+
+        var unseen = new List<UnseenCategory>();
+        DataMatrix rows;
+        try
+        {
+            rows = model.Encode(table.Data, CategoryText.Of(table, CategoricalColumns(model) ?? [], reading, source), unseen);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--data: {e.Message.Split(" (Parameter", 2)[0]} Choose the numeric columns with --columns.");
+        }
+
+        if (unseen.Count > 0 && console is not null)
+        {
+            var listed = string.Join(", ", unseen.Take(Listed).Select(u => $"row {(table.RowNumbers is { } numbers ? numbers[u.Row] : u.Row + 1)} {u.Column} = '{u.Value}'"));
+            console.Error.WriteLine(
+                $"warning: {unseen.Count} cell(s) hold a category the model did not learn, treated as missing: {listed}{(unseen.Count > Listed ? ", …" : "")}.");
+        }
+
+        return rows;
+    }
+
+    private static IEnumerable<string> Columns(FeatureEncoder encoder, FeatureKind kind) =>
+        encoder.Columns.Where((_, i) => encoder.Kinds[i] == kind);
+}
