@@ -16,17 +16,30 @@ internal static class ImputeCommand
             Description = "CSV feature columns (default: the model's feature names when the header has them all, else every column).",
             AllowMultipleArgumentsPerToken = true,
         };
-        var output = new Option<string>("--out") { Description = "The CSV to write: the same columns, each missing value filled from its row's BMU in the feature's own units.", Required = true };
+        var output = new Option<string>("--out") { Description = "The CSV to write: the same columns, each missing value filled from its row's BMU in the feature's own units (a categorical column's missing or unseen category: the one with the largest share at the BMU).", Required = true };
+        var reading = new DataOptions();
 
         var command = new Command("impute", "Fill each missing value of a data file with its row's BMU's weight for that feature (the SOM Toolbox's som_fillnans) and write the rows as CSV.") { modelPath, data, columns, output };
+        reading.AddTo(command);
         command.SetAction((r, _) => CommandRunner.RunAsync(console, r.GetValue(CommonOptions.Verbose), () =>
         {
+            var read = reading.From(r);
             var model = PredictCommand.LoadModel(r.GetValue(modelPath)!);
             var dataPath = r.GetValue(data)!;
             var outPath = r.GetValue(output)!;
             CommonOptions.EnsureFolderExists(outPath, "--out");
-            var chosen = DataFiles.Columns(r.GetValue(columns)) ?? PredictCommand.ModelColumnsInHeader(model, dataPath);
-            var rows = DataFiles.Read(dataPath, "--data", chosen, labelColumn: null).Data;
+            if (PredictEncoding.CategoricalColumns(model) is not null)
+            {
+                var result = CategoricalImpute.Run(model, dataPath, DataFiles.Columns(r.GetValue(columns)), read, console);
+                AtomicFile.WriteAllBytes(outPath, Encoding.UTF8.GetBytes(result.Csv.ToString()));
+                var total = result.NumericFilled + result.CategoricalFilled;
+                console.Error.WriteLine(
+                    $"Filled {total} missing value{(total == 1 ? "" : "s")} in {result.Rows} rows ({result.NumericFilled} numeric, {result.CategoricalFilled} categorical); wrote {outPath}.");
+                return ExitCodes.Success;
+            }
+
+            var chosen = DataFiles.Columns(r.GetValue(columns)) ?? PredictCommand.ModelColumnsInHeader(model, dataPath, read, []);
+            var rows = DataFiles.Read(dataPath, "--data", chosen, labelColumn: null, read).Data;
             if (rows.Columns != model.Dimension)
             {
                 throw new UsageException(
