@@ -48,5 +48,14 @@ internal static class View
     /// accuracy on its own training rows.</summary>
     public static double? Accuracy(Run run) => Metric(run, "accuracy") ?? Metric(run, "training_accuracy");
 
+    /// <summary>Why a RUNNING run is not training any more (its process is gone, or its heartbeat
+    /// stopped), or null: the store still says RUNNING until <c>kohonen runs gc</c> marks it.</summary>
+    public static string? Dead(Run run) => RunOwner.Liveness(run) switch
+    {
+        RunLiveness.OwnerGone => "dead: its training process is gone (kohonen runs gc marks it)",
+        RunLiveness.Stale => "stale: no heartbeat for 2 minutes (kohonen runs gc marks it)",
+        _ => null,
+    };
+
     public static string Invariant(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 }

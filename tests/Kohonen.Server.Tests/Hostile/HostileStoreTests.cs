@@ -113,6 +113,25 @@ public sealed class HostileStoreTests : IAsyncLifetime
 
         Assert.Equal("RUNNING", status.GetProperty("status").GetString());
         Assert.Contains($"The training's process ({gone.Id} on {Environment.MachineName}) is gone", status.GetProperty("error").GetString(), StringComparison.Ordinal);
+        // The dashboard's runs table and run page say so beside the stored status.
+        var table = await client.GetStringAsync("/", Token);
+        Assert.Contains("dead: its training process is gone", table, StringComparison.Ordinal);
+        var page = await client.GetStringAsync($"/dashboard/runs/{run.RunId}", Token);
+        Assert.Contains("(dead: its training process is gone (kohonen runs gc marks it))", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ALiveOrFinishedRunIsNotMarkedDead()
+    {
+        var experiment = await _store.GetOrCreateExperimentAsync("colors", Token);
+        var run = await _store.CreateRunAsync(experiment.ExperimentId, "alive", Token);
+        await _store.SetTagsAsync(run.RunId, RunOwner.CurrentTags(), Token);
+
+        await using var factory = new ServerFactory(new KohonenServerOptions { Store = _store, ApiKey = Key, Selection = new SelectionRules { RunId = _good } });
+        using var client = await factory.StartedClientAsync();
+
+        Assert.DoesNotContain("dead:", await client.GetStringAsync("/", Token), StringComparison.Ordinal);
+        Assert.DoesNotContain("dead:", await client.GetStringAsync($"/dashboard/runs/{run.RunId}", Token), StringComparison.Ordinal);
     }
 
     private static async Task AssertProblemAsync(HttpResponseMessage response, string runId)
