@@ -36,6 +36,34 @@ public class CategoricalCommandTests : ScratchFolder
         Assert.Equal($"{input}: took the first row as the header (width, colour, length); give --header no if it is data.\n", predicted.Error);
     }
 
+    [Theory]
+    [InlineData("--header", "no")]
+    [InlineData("--header", "auto")]
+    public async Task AMapTrainedOnAFileWithoutAHeaderPredictsAndImputesThatFile(string flag, string value)
+    {
+        // Trained without a header, the map names its columns x0, x1, x2 by position; predict and impute
+        // read the same file by those positions. The same rows under a header naming x0, x1, x2 are
+        // read by name: the answers must be the same.
+        const string Rows = "1.0,0.5,red\n1.2,0.4,red\n5.0,1.5,blue\n5.5,,blue\n3.0,0.9,green\n3.1,1.0,\n";
+        var bare = WriteFile("bare.csv", Rows);
+        var named = WriteFile("named.csv", "x0,x1,x2\n" + Rows);
+        var model = PathOf("bare.som");
+        var trained = await CliRun.InvokeAsync("train", "--data", bare, "--header", "no", "--categorical", "2", "--scale", "minmax",
+            "--width", "3", "--height", "2", "--iterations", "20", "--seed", "4", "--no-track", "--out", model, "--no-plots");
+        Assert.True(trained.ExitCode == 0, trained.ToString());
+
+        var byPosition = await CliRun.InvokeAsync("predict", "--model", model, "--data", bare, flag, value);
+        var byName = await CliRun.InvokeAsync("predict", "--model", model, "--data", named);
+        var imputed = await CliRun.InvokeAsync("impute", "--model", model, "--data", bare, flag, value, "--out", PathOf("filled.csv"));
+
+        Assert.True(byPosition.ExitCode == 0, byPosition.ToString());
+        Assert.True(byName.ExitCode == 0, byName.ToString());
+        Assert.Equal(byName.Out, byPosition.Out);
+        Assert.Equal(7, byPosition.Out.TrimEnd('\n').Split('\n').Length);
+        Assert.True(imputed.ExitCode == 0, imputed.ToString());
+        Assert.Equal(7, File.ReadAllLines(PathOf("filled.csv")).Length);
+    }
+
     [Fact]
     public async Task PredictWarnsOfACategoryTheModelDidNotLearn()
     {

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Kohonen.Cli.Commands;
 
 /// <summary>How <c>predict</c> reads a table for a model with categorical columns: the numeric input
@@ -27,32 +29,53 @@ internal static class PredictEncoding
     /// </summary>
     public static async Task<CsvData> ReadTableAsync(SomModel model, string dataPath, IReadOnlyList<string>? columns, string? labelColumn, DataReading reading, IReadOnlyList<string> idColumns, CliConsole? console, CancellationToken cancellationToken)
     {
-        var text = TextColumns(model, idColumns);
-        var chosen = columns ?? NumericColumns(model) ?? await PredictCommand.ModelColumnsAsync(model, dataPath, reading, labelColumn is null ? text : [.. text, labelColumn], cancellationToken).ConfigureAwait(false);
+        var asRead = AsRead(model, reading);
+        var text = TextColumns(model, idColumns, asRead);
+        var chosen = columns ?? asRead(NumericColumns(model)) ?? await PredictCommand.ModelColumnsAsync(model, dataPath, reading, labelColumn is null ? text : [.. text, labelColumn], cancellationToken).ConfigureAwait(false);
         var table = await DataFiles.ReadAsync(dataPath, "--data", chosen, labelColumn, reading, text, cancellationToken).ConfigureAwait(false);
-        return Encoded(model, dataPath, table, reading, console);
+        return Encoded(model, dataPath, table, reading, console, asRead);
     }
 
     /// <summary>As <see cref="ReadTableAsync"/>, for a CSV, TSV or .npy file, without id columns.</summary>
     public static CsvData ReadTable(SomModel model, string dataPath, IReadOnlyList<string>? columns, string? labelColumn, DataReading reading, CliConsole? console)
     {
-        var text = TextColumns(model, []);
-        var chosen = columns ?? NumericColumns(model) ?? PredictCommand.ModelColumnsInHeader(model, dataPath, reading, labelColumn is null ? text : [.. text, labelColumn]);
+        var asRead = AsRead(model, reading);
+        var text = TextColumns(model, [], asRead);
+        var chosen = columns ?? asRead(NumericColumns(model)) ?? PredictCommand.ModelColumnsInHeader(model, dataPath, reading, labelColumn is null ? text : [.. text, labelColumn]);
         var table = DataFiles.Read(dataPath, "--data", chosen, labelColumn, reading, text);
-        return Encoded(model, dataPath, table, reading, console);
+        return Encoded(model, dataPath, table, reading, console, asRead);
     }
 
-    /// <summary>The text columns to read: the id columns, then the model's categorical columns.</summary>
-    private static List<string> TextColumns(SomModel model, IReadOnlyList<string> idColumns) =>
-        [.. idColumns, .. (CategoricalColumns(model) ?? []).Where(c => !idColumns.Contains(c))];
+    /// <summary>
+    /// How the model's input columns are asked of the file. A map trained on a file without a header
+    /// names its columns x0, x1, … by position; when every input column is so named and the file is not
+    /// said to have a header, they are asked for by their 0-based index, so the map reads its own file
+    /// (and any file laid out like it) again. Otherwise by name.
+    /// </summary>
+    private static Func<IReadOnlyList<string>?, IReadOnlyList<string>?> AsRead(SomModel model, DataReading reading)
+    {
+        var names = model.Encoder?.Columns ?? model.FeatureNames;
+        var positional = reading.Header != true && names.Count > 0 && names.All(n => PositionOf(n) is not null);
+        return list => list is null || !positional ? list : [.. list.Select(n => PositionOf(n)?.ToString(CultureInfo.InvariantCulture) ?? n)];
+    }
 
-    private static CsvData Encoded(SomModel model, string dataPath, CsvData table, DataReading reading, CliConsole? console) =>
-        table with { Data = Encode(model, table with { Data = DataFiles.ForModel(dataPath, table) }, reading, dataPath, console) };
+    /// <summary>I for a positional column name xI, else null.</summary>
+    private static int? PositionOf(string name) =>
+        name.Length > 1 && name[0] == 'x' && int.TryParse(name.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : null;
+
+    /// <summary>The text columns to read: the id columns, then the model's categorical columns.</summary>
+    private static List<string> TextColumns(SomModel model, IReadOnlyList<string> idColumns, Func<IReadOnlyList<string>?, IReadOnlyList<string>?> asRead) =>
+        [.. idColumns, .. (asRead(CategoricalColumns(model)) ?? []).Where(c => !idColumns.Contains(c))];
+
+    private static CsvData Encoded(SomModel model, string dataPath, CsvData table, DataReading reading, CliConsole? console, Func<IReadOnlyList<string>?, IReadOnlyList<string>?> asRead) =>
+        table with { Data = Encode(model, table with { Data = DataFiles.ForModel(dataPath, table) }, reading, dataPath, console, asRead(CategoricalColumns(model))) };
 
     /// <summary>The table's rows in the model's features; an unseen category is a missing value, said
     /// on standard error (when a console is given).</summary>
     /// <exception cref="UsageException">The table's columns do not fit the model's encoder.</exception>
-    public static DataMatrix Encode(SomModel model, CsvData table, DataReading reading, string source, CliConsole? console)
+    /// <remarks><paramref name="categoricalAsRead"/>: the categorical columns as they were asked of the
+    /// file (by index for a file without a header); null: by the model's names.</remarks>
+    public static DataMatrix Encode(SomModel model, CsvData table, DataReading reading, string source, CliConsole? console, IReadOnlyList<string>? categoricalAsRead = null)
     {
         if (model.Encoder is not { HasCategories: true })
         {
@@ -63,7 +86,7 @@ internal static class PredictEncoding
         DataMatrix rows;
         try
         {
-            rows = model.Encode(table.Data, CategoryText.Of(table, CategoricalColumns(model) ?? [], reading, source), unseen);
+            rows = model.Encode(table.Data, CategoryText.Of(table, categoricalAsRead ?? CategoricalColumns(model) ?? [], reading, source), unseen);
         }
         catch (ArgumentException e)
         {
