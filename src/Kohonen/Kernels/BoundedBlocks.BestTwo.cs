@@ -80,25 +80,10 @@ internal sealed partial class BoundedBlocks
     {
         var lanes = TWidth.Lanes;
         var (x0, x1, x2, x3, x4, x5, x6) = VectorWidths.Broadcast<TDim, TVector, TWidth>(input);
-        ref var low = ref MemoryMarshal.GetArrayDataReference(_low);
-        ref var high = ref MemoryMarshal.GetArrayDataReference(_high);
+        // Every box's bound, and the least of them (as FindBest).
+        var least = BoxBounds<TDim, TVector, TWidth>((x0, x1, x2, x3, x4, x5, x6), bounds);
         ref var bound = ref MemoryMarshal.GetReference(bounds);
         var stride = (nuint)_boxStride;
-
-        // Every box's bound, and the least of them (as FindBest).
-        var least = TWidth.Create(float.PositiveInfinity);
-        for (nuint at = 0; at < stride; at += (nuint)lanes)
-        {
-            var g = Gap<TVector, TWidth>(ref low, ref high, at, x0);
-            var sum = TWidth.Multiply(g, g);
-            sum = TDim.Value > 1 ? AddGap<TVector, TWidth>(ref low, ref high, at + stride, x1, sum) : sum;
-            sum = TDim.Value > 2 ? AddGap<TVector, TWidth>(ref low, ref high, at + (2 * stride), x2, sum) : sum;
-            sum = TDim.Value > 3 ? AddGap<TVector, TWidth>(ref low, ref high, at + (3 * stride), x3, sum) : sum;
-            sum = TDim.Value > 4 ? AddGap<TVector, TWidth>(ref low, ref high, at + (4 * stride), x4, sum) : sum;
-            sum = TDim.Value > 5 ? AddGap<TVector, TWidth>(ref low, ref high, at + (5 * stride), x5, sum) : sum;
-            sum = TDim.Value > 6 ? AddGap<TVector, TWidth>(ref low, ref high, at + (6 * stride), x6, sum) : sum;
-            least = LeastLanes.Keep<TVector, TWidth>(sum, ref bound, at, least);
-        }
 
         ref var weights = ref MemoryMarshal.GetArrayDataReference(_weights);
         Span<float> lane = stackalloc float[16];

@@ -285,20 +285,21 @@ internal sealed partial class BoundedBlocks
         (order[a], order[b]) = (order[b], order[a]);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int Find<TDim, TVector, TWidth>(ReadOnlySpan<float> input, Span<float> bounds, out float distanceSquared)
+    /// <summary>Every box's bound (the squared distance from the broadcast input to the box, gap by gap) into
+    /// <paramref name="bounds"/>, and the least of them lane by lane. Shared by the best-one and the
+    /// best-two walks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private TVector BoxBounds<TDim, TVector, TWidth>((TVector X0, TVector X1, TVector X2, TVector X3, TVector X4, TVector X5, TVector X6) x, Span<float> bounds)
         where TDim : struct, IDimension
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
         var lanes = TWidth.Lanes;
-        var (x0, x1, x2, x3, x4, x5, x6) = VectorWidths.Broadcast<TDim, TVector, TWidth>(input);
+        var (x0, x1, x2, x3, x4, x5, x6) = x;
         ref var low = ref MemoryMarshal.GetArrayDataReference(_low);
         ref var high = ref MemoryMarshal.GetArrayDataReference(_high);
         ref var bound = ref MemoryMarshal.GetReference(bounds);
         var stride = (nuint)_boxStride;
-
-        // Every box's bound, and the least of them.
         var least = TWidth.Create(float.PositiveInfinity);
         for (nuint at = 0; at < stride; at += (nuint)lanes)
         {
@@ -312,6 +313,21 @@ internal sealed partial class BoundedBlocks
             sum = TDim.Value > 6 ? AddGap<TVector, TWidth>(ref low, ref high, at + (6 * stride), x6, sum) : sum;
             least = LeastLanes.Keep<TVector, TWidth>(sum, ref bound, at, least);
         }
+
+        return least;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int Find<TDim, TVector, TWidth>(ReadOnlySpan<float> input, Span<float> bounds, out float distanceSquared)
+        where TDim : struct, IDimension
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector>
+    {
+        var lanes = TWidth.Lanes;
+        var (x0, x1, x2, x3, x4, x5, x6) = VectorWidths.Broadcast<TDim, TVector, TWidth>(input);
+        var least = BoxBounds<TDim, TVector, TWidth>((x0, x1, x2, x3, x4, x5, x6), bounds);
+        ref var bound = ref MemoryMarshal.GetReference(bounds);
+        var stride = (nuint)_boxStride;
 
         // The nodes of the nearest box give a distance; every block whose bound is not above it is
         // measured (the nearest box's among them). Bounds of +∞ everywhere: every block is.

@@ -1,4 +1,5 @@
 using Kohonen.Kernels;
+using Kohonen.Tests.Reference;
 
 namespace Kohonen.Tests.Kernels;
 
@@ -42,7 +43,7 @@ public class BoundedBlocksBestTwoTests
                 _ => (random.NextSingle() * 60) - 30,
             }).ToArray();
 
-            Assert.Equal(PlainBestTwo(codebook, dim, input), blocks.FindBestTwo(input));
+            Assert.Equal(PlainScan.BestTwo(codebook, dim, input), blocks.FindBestTwo(input));
         }
     }
 
@@ -66,7 +67,7 @@ public class BoundedBlocksBestTwoTests
             for (var trial = 0; trial < 60; trial++)
             {
                 var input = Enumerable.Range(0, dim).Select(_ => trial % 2 == 0 ? random.Next(0, 2 * width) * 0.25f : (random.NextSingle() * width) - 1).ToArray();
-                var expected = PlainBestTwo(codebook, dim, input);
+                var expected = PlainScan.BestTwo(codebook, dim, input);
 
                 Assert.Equal(expected, blocks.FindBestTwo(input));
                 Assert.Equal((expected.Item1, expected.Item2), (blocks.FindBest(input, out var d2), d2));
@@ -97,7 +98,7 @@ public class BoundedBlocksBestTwoTests
         {
             var node = random.Next(400);
             var input = Enumerable.Range(0, dim).Select(f => codebook[(node * dim) + f] + ((random.NextSingle() - 0.5f) * 1e-6f)).ToArray();
-            Assert.Equal(PlainBestTwo(codebook, dim, input), blocks.FindBestTwo(input));
+            Assert.Equal(PlainScan.BestTwo(codebook, dim, input), blocks.FindBestTwo(input));
         }
     }
 
@@ -110,35 +111,6 @@ public class BoundedBlocksBestTwoTests
         var blocks = new BoundedBlocks(codebook, 1);
 
         Assert.Equal((7, 0f, 23), blocks.FindBestTwo([7f]));
-    }
-
-    /// <summary>The plainest scan: each node's distance as one fused multiply-add chain, the two least
-    /// (distance, index) pairs kept with strict comparisons in index order.</summary>
-    private static (int, float, int) PlainBestTwo(float[] codebook, int dim, float[] input)
-    {
-        int best = -1, second = -1;
-        float d1 = float.PositiveInfinity, d2 = float.PositiveInfinity;
-        for (var k = 0; k < codebook.Length / dim; k++)
-        {
-            var sum = 0f;
-            for (var f = 0; f < dim; f++)
-            {
-                var d = codebook[(k * dim) + f] - input[f];
-                sum = MathF.FusedMultiplyAdd(d, d, sum);
-            }
-
-            if (sum < d1)
-            {
-                (second, d2) = (best, d1);
-                (best, d1) = (k, sum);
-            }
-            else if (sum < d2)
-            {
-                (second, d2) = (k, sum);
-            }
-        }
-
-        return (Math.Max(best, 0), d1, second);
     }
 
     private static void SkipUnlessRuns(int lanes) =>

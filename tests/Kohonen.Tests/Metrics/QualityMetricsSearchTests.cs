@@ -1,3 +1,5 @@
+using Kohonen.Tests.Reference;
+
 namespace Kohonen.Tests.Metrics;
 
 /// <summary>The quality metrics through the planner's searches (bounded blocks below 8 features,
@@ -23,7 +25,7 @@ public class QualityMetricsSearchTests
         double distances = 0, apart = 0;
         foreach (var row in rows)
         {
-            var (best, d2, second) = PlainBestTwo(codebook, dim, row);
+            var (best, d2, second) = PlainScan.BestTwo(codebook, dim, row);
             distances += Math.Sqrt(d2);
             apart += grid.AreNeighbors(best, second) ? 0 : 1;
         }
@@ -77,32 +79,5 @@ public class QualityMetricsSearchTests
 
         Assert.Equal(4, model.History.Count);
         Assert.Equal(exact, (model.History[^1].QuantizationError, model.History[^1].TopographicError));
-    }
-
-    private static (int, float, int) PlainBestTwo(float[] codebook, int dim, float[] input)
-    {
-        int best = -1, second = -1;
-        float d1 = float.PositiveInfinity, d2 = float.PositiveInfinity;
-        for (var k = 0; k < codebook.Length / dim; k++)
-        {
-            var sum = 0f;
-            for (var f = 0; f < dim; f++)
-            {
-                var d = codebook[(k * dim) + f] - input[f];
-                sum = MathF.FusedMultiplyAdd(d, d, sum);
-            }
-
-            if (sum < d1)
-            {
-                (second, d2) = (best, d1);
-                (best, d1) = (k, sum);
-            }
-            else if (sum < d2)
-            {
-                (second, d2) = (k, sum);
-            }
-        }
-
-        return (best, d1, second);
     }
 }
