@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using Kohonen.Imaging;
-using Kohonen.Tracking;
 
 namespace Kohonen.Server.Api;
 
 /// <summary>
 /// The pictures of <c>GET /kohonen</c>: the colour demo trained on request. The route needs no key, so
-/// its CPU is budgeted apart from the predictions': one training at a time on one thread (the same
-/// picture as on every core: the codebook does not depend on the thread count), at most
+/// its CPU is budgeted apart from the predictions': one training at a time on one thread of its own at
+/// the lowest scheduling priority (<see cref="BackgroundThread"/>; the same picture as on every core: the
+/// codebook does not depend on the thread count), so predictions take the processor first; at most
 /// <see cref="MaxWaiting"/> more waiting; a request beyond that is refused at once (503 with
 /// Retry-After). A seeded picture is drawn once and remembered (the last 32).
 /// </summary>
@@ -69,11 +69,11 @@ internal sealed class ColorDemoPictures : IDisposable
             var chosen = seed ?? Random.Shared.Next();
             var options = new SomOptions { Width = width, Height = height, Iterations = iterations, Seed = chosen, Sigma = Math.Max(width, height) > 2 ? null : 1.5, MaxDegreeOfParallelism = 1 };
             var data = SampleData.RandomColors(colors, chosen);
-            var session = new TrainingSession(options, DataSource.FromMatrix(data))
+            return await BackgroundThread.RunAsync("kohonen colour demo", () =>
             {
-                Pictures = model => [new("pictures/colors.png", MapPictures.ColorDemo(model, data))],
-            };
-            return (await session.RunAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Pictures[0].Content;
+                var model = new SomTrainer(options).Fit(DataSource.FromMatrix(data), progress: null, cancellationToken);
+                return MapPictures.ColorDemo(model, data);
+            }).ConfigureAwait(false);
         }
         finally
         {
