@@ -37,12 +37,16 @@ internal sealed class ServerFactory(KohonenServerOptions options) : WebApplicati
         return base.CreateHost(builder);
     }
 
-    /// <summary>Waits until the model loader has finished (a model or a stated problem).</summary>
+    /// <summary>Waits until the model loader has finished (a model or a stated problem), for up to
+    /// three minutes: on an empty store the loader trains the colour demo first, which a Debug build on
+    /// a busy machine may take a while to do. The client waits as long for an answer.</summary>
     public async Task<HttpClient> StartedClientAsync()
     {
         var client = CreateClient();
+        client.Timeout = TimeSpan.FromMinutes(3);
         var holder = Services.GetRequiredService<ModelHolder>();
-        for (var i = 0; i < 600 && holder.Current is null && holder.Problem == "The model is still loading."; i++)
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromMinutes(3) && holder.Current is null && holder.Problem == "The model is still loading.")
         {
             await Task.Delay(50);
         }

@@ -168,7 +168,7 @@ public sealed class HostileRequestTests(TrainedStore trained) : IClassFixture<Tr
         await using var factory = new ServerFactory(new KohonenServerOptions { Store = trained.Store });
         using var client = await factory.StartedClientAsync();
 
-        var flood = Enumerable.Range(0, 16).Select(_ => client.GetAsync("/kohonen?input_size=20&width=30&height=30&iterations=5000", Token)).ToArray();
+        var flood = Enumerable.Range(0, 16).Select(_ => client.GetAsync("/kohonen?input_size=20&width=30&height=30&iterations=2000", Token)).ToArray();
         var answers = await Task.WhenAll(flood);
         using var prediction = await client.PostAsync("/predict-bmu", new StringContent("{\"data\":[0.1,0.2,0.3,0.4]}", Encoding.UTF8, "application/json"), Token);
 
