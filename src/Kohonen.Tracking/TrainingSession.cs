@@ -80,16 +80,22 @@ public sealed class TrainingSession(SomOptions options, DataSource input)
 
     /// <summary>
     /// How often to measure QE and TE for a training curve: up to <see cref="MaxCurvePoints"/> points,
-    /// fewer when the data is large, so that measuring (a pass over the data each time) stays small
-    /// beside training itself (about 2·10⁸ distance evaluations at most in all).
+    /// and fewer so that measuring stays small beside training itself: at most one point per
+    /// <see cref="IterationsPerCurvePoint"/> iterations (a point costs about what a training pass
+    /// costs), and about 2·10⁸ distance evaluations at most in all on large data.
     /// </summary>
     public static int CurveSpacing(SomOptions options, int rows)
     {
         ArgumentNullException.ThrowIfNull(options);
         var perMeasurement = Math.Max(1.0, (double)rows * options.Width * options.Height);
-        var points = (int)Math.Clamp(2e8 / perMeasurement, 2, MaxCurvePoints);
+        var affordable = Math.Min(2e8 / perMeasurement, options.Iterations / (double)IterationsPerCurvePoint);
+        var points = (int)Math.Clamp(affordable, 2, MaxCurvePoints);
         return Math.Max(1, (int)Math.Ceiling(options.Iterations / (double)points));
     }
+
+    /// <summary>The fewest iterations between two points of a training curve (at least two points
+    /// are measured however short the training).</summary>
+    public const int IterationsPerCurvePoint = 10;
 
     /// <summary>Trains, measures, serializes, draws and (with a <see cref="Recording"/>) records, once each.</summary>
     /// <param name="progress">Told of the training's progress, on the training thread.</param>

@@ -87,12 +87,14 @@ public sealed class TrainingSessionTests : StoreFolder
     }
 
     [Theory]
-    [InlineData(10, 10, 100, 300, 2)]      // 3·10⁴ per measurement: the full 50 points
+    [InlineData(10, 10, 100, 300, 10)]     // 3·10⁴ per measurement, but one point per ten iterations: 10 points
     [InlineData(40, 40, 100, 100_000, 50)] // 1.6·10⁸ per measurement: 2 points, the least
-    [InlineData(10, 10, 30, 300, 1)]       // fewer iterations than points: every iteration
-    [InlineData(20, 20, 1000, 5_000, 20)]  // 2·10⁶ per measurement: 100 points allowed, 50 kept
+    [InlineData(10, 10, 30, 300, 10)]      // 30 iterations: 3 points
+    [InlineData(10, 10, 10, 300, 5)]       // 10 iterations: still 2 points
+    [InlineData(20, 20, 1000, 5_000, 20)]  // 2·10⁶ per measurement and 1,000 iterations: 100 points allowed, 50 kept
+    [InlineData(20, 20, 2000, 50_000, 200)] // 2·10⁷ per measurement: 10 points
     [InlineData(50, 50, 90, 20_000, 23)]   // 5·10⁷ per measurement: 4 points, ⌈90/4⌉ apart
-    public void TheCurveHasAtMostFiftyPointsAndFewerOnLargeData(int width, int height, int iterations, int rows, int spacing)
+    public void TheCurveHasAtMostFiftyPointsAndFewerOnShortTrainingsOrLargeData(int width, int height, int iterations, int rows, int spacing)
     {
         Assert.Equal(spacing, TrainingSession.CurveSpacing(new SomOptions { Width = width, Height = height, Iterations = iterations }, rows));
     }
@@ -105,9 +107,9 @@ public sealed class TrainingSessionTests : StoreFolder
 
         var outcome = await session.RunAsync(cancellationToken: Token);
 
-        Assert.Equal(2, session.TrainingOptions.MetricsEvery);
+        Assert.Equal(10, session.TrainingOptions.MetricsEvery);
         Assert.Equal(0, session.Options.MetricsEvery);
-        Assert.Equal(Enumerable.Range(1, 50).Select(i => 2 * i), outcome.History.Select(h => h.Iteration));
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => 10 * i), outcome.History.Select(h => h.Iteration));
     }
 
     [Fact]
