@@ -43,6 +43,8 @@ public sealed class DistanceTests : StoreFolder
         using var client = await factory.StartedClientAsync();
         var model = trained.Model;
         Assert.Equal(DistanceMetric.Manhattan, model.Distance);
+        var info = JsonDocument.Parse(await client.GetStringAsync("/model-info", Token)).RootElement;
+        Assert.Equal("manhattan", info.GetProperty("distance").GetString());
 
         var random = new Random(8);
         var inputs = Enumerable.Range(0, 30).Select(_ => new[] { (float)random.NextDouble(), (float)random.NextDouble(), (float)random.NextDouble() }).ToArray();

@@ -82,6 +82,7 @@ public sealed record ModelInfoResponse(
     bool Toroidal,
     IReadOnlyList<string> FeatureNames,
     string Scaling,
+    [property: Description("The distance of the BMU search and of the distances answered: euclidean, manhattan or cosine.")] string Distance,
     string RunId,
     string RunName,
     string ExperimentName,

@@ -45,7 +45,7 @@ internal static partial class ModelEndpoints
         : new Unavailable<HealthResponse>(new HealthResponse("unhealthy", false, null, holder.Problem));
 
     /// <summary>The served model: grid, features, run and metrics.</summary>
-    /// <response code="200">The grid, the features in the order vectors give them, the scaling, the run and its latest metrics.</response>
+    /// <response code="200">The grid, the features in the order vectors give them, the scaling, the distance, the run and its latest metrics.</response>
     /// <response code="503">No model is served; the detail says why.</response>
     public static Results<Ok<ModelInfoResponse>, NoModelProblem> ModelInfo(ModelHolder holder)
     {
@@ -57,7 +57,7 @@ internal static partial class ModelEndpoints
         var m = served.Model;
         return TypedResults.Ok(new ModelInfoResponse(
             m.Width, m.Height, m.Dimension, OptionText.ToText(m.Grid.Topology), m.Grid.Toroidal, m.FeatureNames,
-            OptionText.ToText(m.Scaler?.Kind ?? Kohonen.Scaling.None),
+            OptionText.ToText(m.Scaler?.Kind ?? Kohonen.Scaling.None), OptionText.ToText(m.Distance),
             served.Run.Info.RunId, served.Run.Info.RunName, served.ExperimentName,
             served.Run.LatestValues()));
     }
