@@ -44,6 +44,15 @@ internal static class CategoryText
         return text;
     }
 
+    /// <summary>The number of missing categories in <see cref="Of"/>'s text.</summary>
+    public static long CountMissing(IReadOnlyDictionary<string, IReadOnlyList<string?>> text) =>
+        text.Values.Sum(cells => (long)cells.Count(c => c is null));
+
+    /// <summary>A column's categories as an encoder learns them: its distinct present values, in
+    /// ordinal order.</summary>
+    public static IReadOnlyList<string> Categories(IEnumerable<string?> cells) =>
+        [.. cells.Where(c => !string.IsNullOrEmpty(c)).Select(c => c!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+
     /// <summary>Whether a cell marks a missing value, as the readers decide for numbers.</summary>
     public static bool IsMissing(string cell) =>
         cell.Length == 0

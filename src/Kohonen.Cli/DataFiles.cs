@@ -97,21 +97,33 @@ internal static class DataFiles
 
     /// <summary>
     /// What the reading decided that a user should be told, one line each: a header found by detection
-    /// (so that a data row taken for one never goes unnoticed), missing values read and rows skipped.
+    /// (so that a data row taken for one never goes unnoticed), a header given with --header yes that
+    /// looks like data, and (unless <paramref name="counts"/> is false) the missing values read, numeric
+    /// and categorical, and the rows skipped.
     /// </summary>
-    public static IEnumerable<string> Notices(string path, CsvData table, DataReading reading)
+    public static IEnumerable<string> Notices(string path, CsvData table, DataReading reading, bool counts = true)
     {
         if (reading.Header is null && table.Header is { } header && !IsParquet(path) && !TrainingDataFile.IsNpy(path))
         {
             yield return $"{path}: took the first row as the header ({Shorten(header)}); give --header no if it is data.";
         }
 
-        if (table.MissingCells > 0 || table.SkippedRows > 0)
+        if (table.HeaderLooksLikeData && table.Header is { } given)
         {
+            yield return $"{path}: --header yes took the first row as the header ({Shorten(given)}), but its feature columns hold only numbers, so it looks like data; give --header no (or auto) if it is.";
+        }
+
+        var missing = table.MissingCells + table.MissingCategories;
+        if (counts && (missing > 0 || table.SkippedRows > 0))
+        {
+            var kinds = table.MissingCategories > 0 ? $" ({table.MissingCells} numeric, {table.MissingCategories} categorical)" : "";
             yield return string.Create(CultureInfo.InvariantCulture,
-                $"{path}: {table.MissingCells} missing value(s) in the rows kept; {table.SkippedRows} row(s) skipped for having more than {reading.MaxMissing:0.###} of their features missing (--max-missing).");
+                $"{path}: {missing} missing value(s){kinds} in the rows kept; {table.SkippedRows} row(s) skipped for having more than {reading.MaxMissing:0.###} of their features missing (--max-missing).");
         }
     }
+
+    /// <summary>The rows whose label is empty (unlabelled rows, <see cref="DataReading.EmptyLabels"/>).</summary>
+    public static int Unlabelled(IReadOnlyList<string>? labels) => labels?.Count(l => l.Length == 0) ?? 0;
 
     private static string Shorten(IReadOnlyList<string> header) =>
         header.Count <= 8 ? string.Join(", ", header) : $"{string.Join(", ", header.Take(8))}, … {header.Count} columns";
@@ -179,7 +191,7 @@ internal static class DataFiles
     {
         private readonly string? _temporary;
 
-        private Streamed(DataSource source, string? temporary, IReadOnlyList<string>? labels, CsvData? counts)
+        private Streamed(DataSource source, string? temporary, IReadOnlyList<string>? labels, CsvData? counts, FeatureEncoder? encoder = null)
         {
             Source = source;
             _temporary = temporary;
@@ -188,6 +200,9 @@ internal static class DataFiles
             Delimiter = counts?.Delimiter ?? ',';
             MissingCells = counts?.MissingCells ?? 0;
             SkippedRows = counts?.SkippedRows ?? 0;
+            MissingCategories = counts?.MissingCategories ?? 0;
+            HeaderLooksLikeData = counts?.HeaderLooksLikeData ?? false;
+            Encoder = encoder;
         }
 
         public DataSource Source { get; }
@@ -205,26 +220,52 @@ internal static class DataFiles
         /// <summary>The missing values read (in the rows kept).</summary>
         public long MissingCells { get; }
 
+        /// <summary>The missing categories read (in the rows kept).</summary>
+        public long MissingCategories { get; }
+
         /// <summary>The rows skipped for too many missing values.</summary>
         public long SkippedRows { get; }
 
+        /// <summary>Whether a header given with --header yes looks like data.</summary>
+        public bool HeaderLooksLikeData { get; }
+
+        /// <summary>The encoder the rows were encoded with (categorical columns), or null.</summary>
+        public FeatureEncoder? Encoder { get; }
+
         /// <summary>What the conversion read, for <see cref="Notices"/>.</summary>
-        public CsvData Counts => new(new DataMatrix(ReadOnlySpan<float>.Empty, 0, 1), null) { Header = Header, Delimiter = Delimiter, MissingCells = MissingCells, SkippedRows = SkippedRows };
+        public CsvData Counts => new(new DataMatrix(ReadOnlySpan<float>.Empty, 0, 1), Labels)
+        {
+            Header = Header,
+            Delimiter = Delimiter,
+            MissingCells = MissingCells,
+            SkippedRows = SkippedRows,
+            MissingCategories = MissingCategories,
+            HeaderLooksLikeData = HeaderLooksLikeData,
+        };
 
         /// <summary>Opens <paramref name="path"/>; <paramref name="converting"/> is told before a text
         /// or Parquet file is converted (it reads the whole file once).</summary>
+        /// <remarks>With <paramref name="categorical"/> columns (not for a .npy file), the file is read
+        /// twice: a first pass collects each column's categories over the whole file and
+        /// <paramref name="encoderFor"/> makes the encoder from the numeric columns' names and them;
+        /// the conversion then encodes each chunk as it is read, so the temporary file holds the
+        /// map's features.</remarks>
         /// <exception cref="UsageException">The file is missing or of an unknown kind, or a CSV option
         /// is given for a .npy file.</exception>
-        public static async Task<Streamed> OpenAsync(string path, string flag, int rowsPerChunk, IReadOnlyList<string>? columns, string? labelColumn, DataReading reading, Action<string>? converting, CancellationToken cancellationToken)
+        public static async Task<Streamed> OpenAsync(
+            string path, string flag, int rowsPerChunk, IReadOnlyList<string>? columns, string? labelColumn, DataReading reading, Action<string>? converting, CancellationToken cancellationToken,
+            IReadOnlyList<string>? categorical = null, Func<IReadOnlyList<string>, IReadOnlyDictionary<string, IReadOnlyList<string>>, FeatureEncoder?>? encoderFor = null)
         {
-            IAsyncEnumerable<CsvData> chunks;
+            categorical = categorical is { Count: > 0 } ? categorical : null;
+            Func<IAsyncEnumerable<CsvData>> chunks;
             if (IsParquet(path))
             {
-                chunks = ParquetDataReader.ReadRowGroupsAsync(path, ParquetOptions(path, flag, columns, labelColumn, reading, null), cancellationToken);
+                var options = ParquetOptions(path, flag, columns, labelColumn, reading, categorical);
+                chunks = () => ParquetDataReader.ReadRowGroupsAsync(path, options, cancellationToken);
             }
-            else if (TextOptions(path, flag, columns, labelColumn, reading, null) is { } options)
+            else if (TextOptions(path, flag, columns, labelColumn, reading, categorical) is { } options)
             {
-                chunks = CsvDataReader.ReadChunks(path, options, rowsPerChunk).ToAsyncEnumerable();
+                chunks = () => CsvDataReader.ReadChunks(path, options, rowsPerChunk).ToAsyncEnumerable();
             }
             else
             {
@@ -238,36 +279,87 @@ internal static class DataFiles
                 return new Streamed(DataSource.FromNpy(path, rowsPerChunk, named), null, null, null);
             }
 
+            var encoder = categorical is null || encoderFor is null ? null : await FitEncoderAsync(chunks(), categorical, reading, path, encoderFor).ConfigureAwait(false);
             var temporary = Path.Combine(Path.GetTempPath(), $"kohonen-stream-{Guid.NewGuid():N}.npy");
             converting?.Invoke(temporary);
             IReadOnlyList<string>? names = null;
             var labels = labelColumn is null ? null : new List<string>();
-            long missing = 0, skipped = 0;
+            long missing = 0, skipped = 0, missingCategories = 0;
             IReadOnlyList<string>? header = null;
             var delimiter = ',';
+            var looksLikeData = false;
             try
             {
                 using var writer = NpyChunkWriter.Create(temporary);
-                await foreach (var chunk in chunks.ConfigureAwait(false))
+                await foreach (var chunk in chunks().ConfigureAwait(false))
                 {
-                    names ??= chunk.Data.ColumnNames;
+                    var rows = chunk.Data;
+                    if (encoder is not null)
+                    {
+                        var text = CategoryText.Of(chunk, categorical!, reading, path);
+                        missingCategories += CategoryText.CountMissing(text);
+                        rows = encoder.Encode(chunk.Data, text);
+                    }
+
+                    names ??= rows.ColumnNames;
                     header ??= chunk.Header;
                     delimiter = chunk.Delimiter;
+                    looksLikeData |= chunk.HeaderLooksLikeData;
                     labels?.AddRange(chunk.Labels!);
                     missing += chunk.MissingCells;
                     skipped += chunk.SkippedRows;
-                    writer.Write(chunk.Data);
+                    writer.Write(rows);
                 }
 
                 writer.Complete();
-                var counts = new CsvData(new DataMatrix(ReadOnlySpan<float>.Empty, 0, 1), null) { Header = header, Delimiter = delimiter, MissingCells = missing, SkippedRows = skipped };
-                return new Streamed(DataSource.FromNpy(temporary, rowsPerChunk, names), temporary, labels, counts);
+                var counts = new CsvData(new DataMatrix(ReadOnlySpan<float>.Empty, 0, 1), null)
+                {
+                    Header = header,
+                    Delimiter = delimiter,
+                    MissingCells = missing,
+                    SkippedRows = skipped,
+                    MissingCategories = missingCategories,
+                    HeaderLooksLikeData = looksLikeData,
+                };
+                return new Streamed(DataSource.FromNpy(temporary, rowsPerChunk, names), temporary, labels, counts, encoder);
             }
             catch
             {
                 File.Delete(temporary);
                 throw;
             }
+        }
+
+        /// <summary>The first pass of a file with categorical columns: each column's categories over
+        /// every chunk (as <see cref="CategoryText.Of"/> reads them), then the encoder.</summary>
+        private static async Task<FeatureEncoder?> FitEncoderAsync(
+            IAsyncEnumerable<CsvData> chunks, IReadOnlyList<string> categorical, DataReading reading, string path, Func<IReadOnlyList<string>, IReadOnlyDictionary<string, IReadOnlyList<string>>, FeatureEncoder?> encoderFor)
+        {
+            IReadOnlyList<string>? numeric = null;
+            var seen = new List<(string Name, SortedSet<string> Categories)>();
+            await foreach (var chunk in chunks.ConfigureAwait(false))
+            {
+                numeric ??= chunk.Data.ColumnNames;
+                foreach (var (name, cells) in CategoryText.Of(chunk, categorical, reading, path))
+                {
+                    var at = seen.FindIndex(s => s.Name == name);
+                    if (at < 0)
+                    {
+                        seen.Add((name, new SortedSet<string>(StringComparer.Ordinal)));
+                        at = seen.Count - 1;
+                    }
+
+                    seen[at].Categories.UnionWith(cells.Where(c => !string.IsNullOrEmpty(c)).Select(c => c!));
+                }
+            }
+
+            var categories = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+            foreach (var (name, set) in seen)
+            {
+                categories[name] = [.. set];
+            }
+
+            return encoderFor(numeric ?? [], categories);
         }
 
         public void Dispose()

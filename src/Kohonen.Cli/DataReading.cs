@@ -18,6 +18,10 @@ internal sealed record DataReading(bool? Header, char? Delimiter, MissingValuePo
     /// <summary>Whether --delimiter was given (it applies to text files only).</summary>
     public bool DelimiterGiven { get; init; }
 
+    /// <summary>Whether an empty label cell is an unlabelled row rather than an error (see
+    /// <see cref="CsvReadOptions.AllowEmptyLabels"/>).</summary>
+    public bool EmptyLabels { get; init; }
+
     /// <summary>The CSV options with these settings.</summary>
     public CsvReadOptions Csv(IReadOnlyList<string>? columns = null, string? labelColumn = null, IReadOnlyList<string>? textColumns = null) => new()
     {
@@ -28,5 +32,6 @@ internal sealed record DataReading(bool? Header, char? Delimiter, MissingValuePo
         Delimiter = Delimiter,
         Missing = Missing,
         MaxMissing = MaxMissing,
+        AllowEmptyLabels = EmptyLabels,
     };
 }

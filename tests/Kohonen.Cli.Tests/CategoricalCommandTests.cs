@@ -139,7 +139,6 @@ public class CategoricalCommandTests : ScratchFolder
     [InlineData(new[] { "--feature-weight", "depth=2" }, "--feature-weight: 'depth' is not a column of the map; the columns are: length, width, colour.")]
     [InlineData(new[] { "--feature-weight", "width=2", "--feature-weight", "width=3" }, "--feature-weight: 'width' is given twice.")]
     [InlineData(new[] { "--categorical-weight", "-1" }, "--categorical-weight must be a number above 0; got -1.")]
-    [InlineData(new[] { "--batch-size", "4" }, "--categorical reads the whole table in memory to learn its categories; drop --batch-size.")]
     [InlineData(new[] { "--label-column", "length", "--supervised" }, "--supervised cannot be combined with --categorical or --feature-weight; train without one of them.")]
     public async Task BadEncodingFlagsAreRefusedWithTheirReason(string[] extra, string message)
     {

@@ -70,8 +70,13 @@ public class CategoricalImputeTests : ScratchFolder
             float.IsNaN(width) ? (float)own[4] : width);
     }
 
-    private static string[][] Cells(string csv) =>
-        [.. csv.TrimEnd('\n').Split('\n').Select(l => l.Split(','))];
+    /// <summary>The written rows' cells after the row column, which must number the rows 1, 2, … .</summary>
+    private static string[][] Cells(string csv)
+    {
+        var lines = csv.TrimEnd('\n').Split('\n').Select(l => l.Split(',')).ToArray();
+        Assert.Equal(["row", .. Enumerable.Range(1, lines.Length - 1).Select(i => i.ToString(CultureInfo.InvariantCulture))], lines.Select(l => l[0]));
+        return [.. lines.Select(l => l[1..])];
+    }
 
     private static void AssertNumber(float expected, string actual) =>
         Assert.Equal(expected, float.Parse(actual, CultureInfo.InvariantCulture), 4);

@@ -12,10 +12,12 @@ namespace Kohonen.Cli.Commands;
 /// </summary>
 internal static class CategoricalImpute
 {
-    /// <summary>The filled rows as CSV text and how many cells were filled.</summary>
-    internal sealed record Result(StringBuilder Csv, int Rows, int NumericFilled, int CategoricalFilled);
+    /// <summary>The filled rows as CSV text, how many cells were filled, and the input numbers of the
+    /// rows written with their holes left (every feature missing).</summary>
+    internal sealed record Result(StringBuilder Csv, int Rows, int NumericFilled, int CategoricalFilled, IReadOnlyList<int> Unfilled);
 
-    /// <summary>Reads, fills and formats the rows of <paramref name="dataPath"/>.</summary>
+    /// <summary>Reads, fills and formats the rows of <paramref name="dataPath"/>: every row, in order,
+    /// its input row number first.</summary>
     /// <exception cref="UsageException">The table's columns do not fit the model.</exception>
     public static Result Run(SomModel model, string dataPath, IReadOnlyList<string>? columns, DataReading reading, CliConsole console)
     {
@@ -28,38 +30,53 @@ internal static class CategoricalImpute
                 $"the model expects {model.Dimension} features ({string.Join(", ", model.FeatureNames)}); {dataPath} gives {rows.Columns} ({string.Join(", ", rows.ColumnNames)}). Choose them with --columns.");
         }
 
-        foreach (var notice in DataFiles.Notices(dataPath, table, reading))
+        foreach (var notice in DataFiles.Notices(dataPath, table, reading, counts: false))
         {
             console.Error.WriteLine(notice);
         }
 
-        var filled = model.Impute(rows);
+        var (filled, unfilled) = ImputeCommand.Fill(model, rows);
+        var holes = unfilled.ToHashSet();
+
+        // The categorical columns' text as read (the model's categorical columns are read first, in
+        // its order), written back as it is in a row that cannot be filled.
+        var texts = table.TextColumns.Values.ToList();
         var order = OutputOrder(encoder, table.Header);
         var first = FirstFeatures(encoder);
+        var categoricalIndex = CategoricalIndex(encoder);
         var csv = new StringBuilder();
-        csv.AppendJoin(',', order.Select(c => PredictionCsv.Quote(encoder.Columns[c]))).Append('\n');
+        csv.Append("row,").AppendJoin(',', order.Select(c => PredictionCsv.Quote(encoder.Columns[c]))).Append('\n');
         int numeric = 0, categorical = 0;
         for (var r = 0; r < rows.Rows; r++)
         {
             var read = rows.Row(r);
             var done = filled.Row(r);
-            for (var i = 0; i < order.Count; i++)
+            var hole = holes.Contains(r);
+            csv.Append(ImputeCommand.RowNumber(table.RowNumbers, r).ToString(CultureInfo.InvariantCulture));
+            foreach (var c in order)
             {
-                if (i > 0)
-                {
-                    csv.Append(',');
-                }
-
-                var c = order[i];
+                csv.Append(',');
                 var f = first[c];
                 if (encoder.Kinds[c] == FeatureKind.Numeric)
                 {
-                    numeric += float.IsNaN(read[f]) ? 1 : 0;
-                    csv.Append(done[f].ToString(CultureInfo.InvariantCulture));
+                    if (!hole)
+                    {
+                        numeric += float.IsNaN(read[f]) ? 1 : 0;
+                        csv.Append(done[f].ToString(CultureInfo.InvariantCulture));
+                    }
+
                     continue;
                 }
 
                 var categories = encoder.Categories[c];
+                if (hole)
+                {
+                    var k = categoricalIndex[c];
+                    var text = k < texts.Count && r < texts[k].Count ? texts[k][r] : "";
+                    csv.Append(CategoryText.IsMissing(text) ? "" : PredictionCsv.Quote(text));
+                    continue;
+                }
+
                 var wasMissing = float.IsNaN(read[f]);
                 categorical += wasMissing ? 1 : 0;
                 csv.Append(PredictionCsv.Quote(categories[Largest(wasMissing ? done.Slice(f, categories.Count) : read.Slice(f, categories.Count))]));
@@ -68,7 +85,20 @@ internal static class CategoricalImpute
             csv.Append('\n');
         }
 
-        return new Result(csv, rows.Rows, numeric, categorical);
+        return new Result(csv, rows.Rows, numeric, categorical, [.. unfilled.Select(i => ImputeCommand.RowNumber(table.RowNumbers, i))]);
+    }
+
+    /// <summary>For each categorical input column, its position among the categorical columns.</summary>
+    private static int[] CategoricalIndex(FeatureEncoder encoder)
+    {
+        var index = new int[encoder.Columns.Count];
+        var next = 0;
+        for (var c = 0; c < index.Length; c++)
+        {
+            index[c] = encoder.Kinds[c] == FeatureKind.Categorical ? next++ : -1;
+        }
+
+        return index;
     }
 
     /// <summary>The index of the largest value, the first on a tie: for a row's one-hot features the

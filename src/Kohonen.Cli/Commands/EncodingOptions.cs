@@ -49,56 +49,57 @@ internal sealed class EncodingOptions
     public (CsvData Table, FeatureEncoder? Encoder) Encode(ParseResult r, CsvData table, DataReading reading, string source)
     {
         var text = CategoryText.Of(table, CategoricalColumns(r) ?? [], reading, source);
+        var encoder = Build(r, table.Data.ColumnNames, text.ToDictionary(p => p.Key, p => CategoryText.Categories(p.Value), StringComparer.Ordinal));
+        return encoder is null
+            ? (table, null)
+            : (table with { Data = encoder.Encode(table.Data, text), TextColumns = new Dictionary<string, IReadOnlyList<string>>(), MissingCategories = CategoryText.CountMissing(text) }, encoder);
+    }
+
+    /// <summary>
+    /// The encoder of a table's columns: <paramref name="numeric"/> first, in their order, then the
+    /// categorical columns in the order of <paramref name="categories"/> (each with its categories in
+    /// ordinal order); null when no column is categorical and every weight is 1. A table read whole and
+    /// the same table streamed get the same encoder.
+    /// </summary>
+    /// <exception cref="UsageException">A weight is not a number above 0, names no column, or a
+    /// categorical column has only empty cells.</exception>
+    public FeatureEncoder? Build(ParseResult r, IReadOnlyList<string> numeric, IReadOnlyDictionary<string, IReadOnlyList<string>> categories)
+    {
         var categoricalWeight = r.GetValue(CategoricalWeight) ?? FeatureEncoder.DefaultCategoricalWeight;
         if (!double.IsFinite(categoricalWeight) || categoricalWeight <= 0)
         {
             throw new UsageException(Invariant($"--categorical-weight must be a number above 0; got {categoricalWeight}."));
         }
 
-        string[] columns = [.. table.Data.ColumnNames, .. text.Keys];
+        string[] columns = [.. numeric, .. categories.Keys];
         var weights = Weights(r, columns);
-        var kinds = columns.Select((_, i) => i < table.Data.Columns ? FeatureKind.Numeric : FeatureKind.Categorical).ToArray();
+        var kinds = columns.Select((_, i) => i < numeric.Count ? FeatureKind.Numeric : FeatureKind.Categorical).ToArray();
         var chosen = columns.Select((c, i) => weights.TryGetValue(c, out var w) ? w : kinds[i] == FeatureKind.Categorical ? categoricalWeight : 1.0).ToArray();
-        if (text.Count == 0 && chosen.All(w => w == 1.0))
+        if (categories.Count == 0 && chosen.All(w => w == 1.0))
         {
-            return (table, null);
+            return null;
         }
 
-        FeatureEncoder encoder;
+        if (categories.FirstOrDefault(p => p.Value.Count == 0) is { Key: { } empty })
+        {
+            throw new UsageException($"--categorical: Categorical column '{empty}' has no values, only empty cells.");
+        }
+
         try
         {
-            encoder = FeatureEncoder.Fit(columns, kinds, text, chosen);
+            return new FeatureEncoder(columns, kinds, [.. columns.Select((c, i) => kinds[i] == FeatureKind.Categorical ? categories[c] : [])], chosen);
         }
         catch (ArgumentException e)
         {
             throw new UsageException($"--categorical: {e.Message.Split(" (Parameter", 2)[0]}");
         }
-
-        return (table with { Data = encoder.Encode(table.Data, text), TextColumns = new Dictionary<string, IReadOnlyList<string>>() }, encoder);
     }
 
     /// <summary>The encoder for streamed numeric rows (feature weights only), or null when every
     /// weight is 1.</summary>
-    /// <exception cref="UsageException">A categorical column is named (streaming does not encode), or a
-    /// weight is bad.</exception>
-    public FeatureEncoder? ForStream(ParseResult r, IReadOnlyList<string> columns)
-    {
-        CheckStreaming(r);
-        var weights = Weights(r, columns);
-        return weights.Values.All(w => w == 1.0)
-            ? null
-            : new FeatureEncoder(columns, [.. columns.Select(_ => FeatureKind.Numeric)], [.. columns.Select(_ => (IReadOnlyList<string>)[])], [.. columns.Select(c => weights.TryGetValue(c, out var w) ? w : 1.0)]);
-    }
-
-    /// <summary>Refuses categorical columns when the data is streamed (<c>--batch-size</c>).</summary>
-    /// <exception cref="UsageException">A categorical column is named.</exception>
-    public void CheckStreaming(ParseResult r)
-    {
-        if (CategoricalColumns(r) is not null || r.GetValue(CategoricalWeight) is not null)
-        {
-            throw new UsageException("--categorical reads the whole table in memory to learn its categories; drop --batch-size.");
-        }
-    }
+    /// <exception cref="UsageException">A weight is bad.</exception>
+    public FeatureEncoder? ForStream(ParseResult r, IReadOnlyList<string> columns) =>
+        Build(r, columns, new Dictionary<string, IReadOnlyList<string>>());
 
     /// <summary>A line that says how the columns are encoded and weighted.</summary>
     public static string Describe(FeatureEncoder encoder)

@@ -24,10 +24,10 @@ internal static class EvaluateCommand
         reading.AddTo(command);
         command.SetAction((r, cancellationToken) => CommandRunner.RunAsync(console, r.GetValue(CommonOptions.Verbose), async () =>
         {
-            var read = reading.From(r);
+            var truthColumn = r.GetValue(labelColumn);
+            var read = reading.From(r) with { EmptyLabels = truthColumn is not null };
             var model = PredictCommand.LoadModel(r.GetValue(modelPath)!);
             var dataPath = r.GetValue(data)!;
-            var truthColumn = r.GetValue(labelColumn);
             if (truthColumn is not null && model.Labels is null && model.Targets is null)
             {
                 throw new UsageException($"--label-column: {r.GetValue(modelPath)} keeps no labels or target to compare with; train it with --label-column or --target-column.");
@@ -52,20 +52,37 @@ internal static class EvaluateCommand
             var te = model.TopographicError(table.Data);
             ClassificationReport? report = null;
             (double Rmse, double R2)? regression = null;
+            int? unlabelled = null;
             if (truthColumn is not null)
             {
-                var bmus = model.FindBmus(table.Data);
+                // A row whose label cell is empty has no truth to compare with: it is counted, not scored.
+                var truths = table.Labels!;
+                var scored = Enumerable.Range(0, truths.Count).Where(i => truths[i].Length > 0).ToArray();
+                unlabelled = truths.Count - scored.Length;
+                if (scored.Length == 0)
+                {
+                    throw new UsageException($"--label-column {truthColumn}: every row's label in {dataPath} is empty, so no row can be scored.");
+                }
+
+                if (unlabelled > 0 && !r.GetValue(json))
+                {
+                    console.Error.WriteLine($"{dataPath}: {unlabelled} row(s) have an empty label ({truthColumn}) and cannot be scored; the scores are over the other {scored.Length}.");
+                }
+
+                var all = model.FindBmus(table.Data);
+                var bmus = scored.Select(i => all[i]).ToArray();
+                string[] scoredTruths = [.. scored.Select(i => truths[i])];
                 if (model.Labels is { } labels)
                 {
-                    report = ClassificationReport.Compare(table.Labels!, [.. bmus.Select(b => labels.LabelOf(b.Index))]);
+                    report = ClassificationReport.Compare(scoredTruths, [.. bmus.Select(b => labels.LabelOf(b.Index))]);
                 }
                 else
                 {
-                    regression = Regression(table.Labels!, bmus, model.Targets!, truthColumn);
+                    regression = Regression(scoredTruths, bmus, model.Targets!, truthColumn);
                 }
             }
 
-            console.Out.Write(r.GetValue(json) ? Json(table.Data.Rows, qe, te, report, regression) : Text(table.Data.Rows, qe, te, report, regression));
+            console.Out.Write(r.GetValue(json) ? Json(table.Data.Rows, qe, te, report, regression, unlabelled) : Text(table.Data.Rows, qe, te, report, regression, unlabelled));
             return ExitCodes.Success;
         }));
         return command;
@@ -92,10 +109,15 @@ internal static class EvaluateCommand
         return (Math.Sqrt(squares / n), total > 0 ? 1 - (squares / total) : double.NaN);
     }
 
-    private static string Text(int rows, double qe, double te, ClassificationReport? report, (double Rmse, double R2)? regression)
+    private static string Text(int rows, double qe, double te, ClassificationReport? report, (double Rmse, double R2)? regression, int? unlabelled)
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"rows                 {rows}\n");
+        if (unlabelled is > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"unlabelled rows      {unlabelled} (empty label, not scored)\n");
+        }
+
         text.Append(CultureInfo.InvariantCulture, $"quantization error   {qe:0.######}\n");
         text.Append(CultureInfo.InvariantCulture, $"topographic error    {te:0.######}\n");
         if (regression is { } g)
@@ -143,13 +165,18 @@ internal static class EvaluateCommand
 
     private static string Share(double value) => double.IsNaN(value) ? "-" : value.ToString("0.000", CultureInfo.InvariantCulture);
 
-    private static string Json(int rows, double qe, double te, ClassificationReport? report, (double Rmse, double R2)? regression)
+    private static string Json(int rows, double qe, double te, ClassificationReport? report, (double Rmse, double R2)? regression, int? unlabelled)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             w.WriteStartObject();
             w.WriteNumber("rows", rows);
+            if (unlabelled is { } count)
+            {
+                w.WriteNumber("unlabelled_rows", count);
+            }
+
             Number(w, "quantization_error", qe);
             Number(w, "topographic_error", te);
             if (regression is { } g)

@@ -90,16 +90,22 @@ internal sealed class KeptOptions
             return [];
         }
 
-        int row = 0, correct = 0;
+        // A row without a label (an empty cell) is not scored.
+        int row = 0, correct = 0, scored = 0;
         foreach (var chunk in features)
         {
             foreach (var bmu in model.FindBmus(chunk))
             {
-                correct += nodeLabels.LabelOf(bmu.Index) == labels[row++] ? 1 : 0;
+                var label = labels[row++];
+                if (label.Length > 0)
+                {
+                    scored++;
+                    correct += nodeLabels.LabelOf(bmu.Index) == label ? 1 : 0;
+                }
             }
         }
 
-        return row == labels.Count ? new() { ["training_accuracy"] = (double)correct / row } : [];
+        return row == labels.Count && scored > 0 ? new() { ["training_accuracy"] = (double)correct / scored } : [];
     }
 
     private TrainingPlan PlanCore(CsvData? table, DataFiles.Streamed? stream, SomOptions options)
@@ -119,6 +125,19 @@ internal sealed class KeptOptions
         var read = streamed ? stream!.Labels : table?.Labels;
         var labels = LabelColumn is null ? null : read;
         var targets = TargetColumn is null || read is null ? null : Numbers(read);
+        if (labels is not null && DataFiles.Unlabelled(labels) is var unlabelled and > 0)
+        {
+            if (unlabelled == labels.Count)
+            {
+                throw new UsageException($"--label-column {LabelColumn}: every row's label is empty, so there is nothing to label the nodes with; choose the column that holds the labels.");
+            }
+
+            if (Supervised)
+            {
+                throw new UsageException($"--supervised trains with every row's label; {unlabelled} row(s) have an empty label ({LabelColumn}). Fill them, or train without --supervised (unlabelled rows then train the map and give no vote to the node labels).");
+            }
+        }
+
         var seed = options.Seed ?? 0;
         SomModel Segment(SomModel model) => Clusters is { } count
             ? model.WithSegments(CodebookClustering.Segment(model, count, Method, data, seed))
@@ -152,7 +171,7 @@ internal sealed class KeptOptions
                 }
 
                 m = labels is not null
-                    ? m.WithLabels(NodeLabels.Count(m.Grid, bmus, labels))
+                    ? m.WithLabels(CountLabels(m.Grid, bmus, labels))
                     : m.WithTargets(NodeTargets.Compute(m.Grid, TargetColumn!, bmus, targets!));
                 return Segment(m);
             });
@@ -162,7 +181,7 @@ internal sealed class KeptOptions
         {
             if (labels is not null)
             {
-                m = m.WithLabels(data!, labels);
+                m = m.WithLabels(CountLabels(m.Grid, [.. m.FindBmus(data!).Select(b => b.Index)], labels));
             }
 
             if (targets is not null)
@@ -172,6 +191,19 @@ internal sealed class KeptOptions
 
             return Segment(m);
         });
+    }
+
+    /// <summary>The node labels counted from the labelled rows: a row with an empty label gives no
+    /// vote.</summary>
+    private static NodeLabels CountLabels(Grid grid, IReadOnlyList<int> bmus, IReadOnlyList<string> labels)
+    {
+        if (DataFiles.Unlabelled(labels) == 0)
+        {
+            return NodeLabels.Count(grid, bmus, labels);
+        }
+
+        var labelled = Enumerable.Range(0, labels.Count).Where(i => labels[i].Length > 0).ToArray();
+        return NodeLabels.Count(grid, [.. labelled.Select(i => bmus[i])], [.. labelled.Select(i => labels[i])]);
     }
 
     private IReadOnlyList<double> Numbers(IReadOnlyList<string> texts)

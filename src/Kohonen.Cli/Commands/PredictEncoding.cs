@@ -67,16 +67,25 @@ internal static class PredictEncoding
     private static List<string> TextColumns(SomModel model, IReadOnlyList<string> idColumns, Func<IReadOnlyList<string>?, IReadOnlyList<string>?> asRead) =>
         [.. idColumns, .. (asRead(CategoricalColumns(model)) ?? []).Where(c => !idColumns.Contains(c))];
 
-    private static CsvData Encoded(SomModel model, string dataPath, CsvData table, DataReading reading, CliConsole? console, Func<IReadOnlyList<string>?, IReadOnlyList<string>?> asRead) =>
-        table with { Data = Encode(model, table with { Data = DataFiles.ForModel(dataPath, table) }, reading, dataPath, console, asRead(CategoricalColumns(model))) };
+    private static CsvData Encoded(SomModel model, string dataPath, CsvData table, DataReading reading, CliConsole? console, Func<IReadOnlyList<string>?, IReadOnlyList<string>?> asRead)
+    {
+        var data = EncodeCounting(model, table with { Data = DataFiles.ForModel(dataPath, table) }, reading, dataPath, console, out var missing, asRead(CategoricalColumns(model)));
+        return table with { Data = data, MissingCategories = missing };
+    }
 
     /// <summary>The table's rows in the model's features; an unseen category is a missing value, said
     /// on standard error (when a console is given).</summary>
     /// <exception cref="UsageException">The table's columns do not fit the model's encoder.</exception>
     /// <remarks><paramref name="categoricalAsRead"/>: the categorical columns as they were asked of the
     /// file (by index for a file without a header); null: by the model's names.</remarks>
-    public static DataMatrix Encode(SomModel model, CsvData table, DataReading reading, string source, CliConsole? console, IReadOnlyList<string>? categoricalAsRead = null)
+    public static DataMatrix Encode(SomModel model, CsvData table, DataReading reading, string source, CliConsole? console, IReadOnlyList<string>? categoricalAsRead = null) =>
+        EncodeCounting(model, table, reading, source, console, out _, categoricalAsRead);
+
+    /// <summary>As <see cref="Encode"/>; <paramref name="missingCategories"/> counts the missing
+    /// categories (an unseen one is not counted: it is warned of).</summary>
+    public static DataMatrix EncodeCounting(SomModel model, CsvData table, DataReading reading, string source, CliConsole? console, out long missingCategories, IReadOnlyList<string>? categoricalAsRead = null)
     {
+        missingCategories = 0;
         if (model.Encoder is not { HasCategories: true })
         {
             return table.Data;
@@ -86,7 +95,9 @@ internal static class PredictEncoding
         DataMatrix rows;
         try
         {
-            rows = model.Encode(table.Data, CategoryText.Of(table, categoricalAsRead ?? CategoricalColumns(model) ?? [], reading, source), unseen);
+            var text = CategoryText.Of(table, categoricalAsRead ?? CategoricalColumns(model) ?? [], reading, source);
+            missingCategories = CategoryText.CountMissing(text);
+            rows = model.Encode(table.Data, text, unseen);
         }
         catch (ArgumentException e)
         {

@@ -170,21 +170,17 @@ internal static class TrainCommand
             var kept = KeptOptions.From(r.GetValue(labelColumn), r.GetValue(targetColumn), r.GetValue(supervised), r.GetValue(labelWeight), r.GetValue(clusters), EnumOption.Value(r, clusterMethod, SegmentMethod.KMeans));
             var rowsPerChunk = r.GetValue(batchSize) ?? settings.BatchSize;
             var quiet = r.GetValue(quietFlag) || r.GetValue(json);
-            var read = reading.From(r);
+            var read = reading.From(r) with { EmptyLabels = kept.LabelColumn is not null };
             var cluster = ClusterTraining.From(r, clusterFlags, settings, dataPath, options, rowsPerChunk is not null, kept, r.GetValue(columns));
             if (cluster is not null && encoding.Given(r))
             {
                 throw new UsageException("--categorical and --feature-weight are not trained across a cluster; drop --cluster or them.");
             }
 
-            if (rowsPerChunk is not null)
-            {
-                encoding.CheckStreaming(r);
-            }
-
             using var clusterInput = cluster?.OpenInput();
             using var streamed = rowsPerChunk is null || cluster is not null ? null : await OpenStreamAsync(dataPath, rowsPerChunk.Value, r.GetValue(columns), kept.Column, read,
-                quiet ? null : temporary => console.Error.WriteLine($"Reading {dataPath} {rowsPerChunk:N0} rows at a time into {temporary} (deleted at the end) ..."), cancellationToken).ConfigureAwait(false);
+                quiet ? null : temporary => console.Error.WriteLine($"Reading {dataPath} {rowsPerChunk:N0} rows at a time into {temporary} (deleted at the end) ..."), cancellationToken,
+                encoding.CategoricalColumns(r), (numeric, categories) => encoding.Build(r, numeric, categories)).ConfigureAwait(false);
             CsvData? table = null;
             DataSource input;
             if (clusterInput is not null)
@@ -199,7 +195,11 @@ internal static class TrainCommand
                 }
 
                 options = options with { Algorithm = TrainingAlgorithm.Batch };
-                input = streamed.Source.WithEncoder(encoding.ForStream(r, streamed.Source.ColumnNames));
+                input = streamed.Source.WithEncoder(streamed.Encoder ?? encoding.ForStream(r, streamed.Source.ColumnNames));
+                if (streamed.Encoder is { } encoder && !quiet)
+                {
+                    console.Error.WriteLine(EncodingOptions.Describe(encoder));
+                }
             }
             else
             {
@@ -238,6 +238,11 @@ internal static class TrainCommand
                 foreach (var notice in DataFiles.Notices(dataPath!, readCounts, read))
                 {
                     console.Error.WriteLine(notice);
+                }
+
+                if (DataFiles.Unlabelled(kept.LabelColumn is null ? null : readCounts.Labels) is var unlabelled and > 0)
+                {
+                    console.Error.WriteLine($"{dataPath}: {unlabelled} row(s) have an empty label ({kept.LabelColumn}): they train the map but give no vote to the node labels.");
                 }
             }
 
@@ -336,7 +341,9 @@ internal static class TrainCommand
 
     /// <summary>The file --batch-size streams (.npy as it is, CSV, TSV or Parquet converted to a
     /// temporary .npy a chunk at a time); anything else is a usage error saying what to do.</summary>
-    private static Task<DataFiles.Streamed> OpenStreamAsync(string? path, int rowsPerChunk, string[]? columns, string? labelColumn, DataReading reading, Action<string>? converting, CancellationToken cancellationToken)
+    private static Task<DataFiles.Streamed> OpenStreamAsync(
+        string? path, int rowsPerChunk, string[]? columns, string? labelColumn, DataReading reading, Action<string>? converting, CancellationToken cancellationToken,
+        IReadOnlyList<string>? categorical, Func<IReadOnlyList<string>, IReadOnlyDictionary<string, IReadOnlyList<string>>, FeatureEncoder?> encoderFor)
     {
         if (rowsPerChunk < 1)
         {
@@ -348,7 +355,7 @@ internal static class TrainCommand
             throw new UsageException("--batch-size streams a data file: give it as --data FILE (.npy, .csv, .tsv, .txt or .parquet).");
         }
 
-        return DataFiles.Streamed.OpenAsync(path, "--data", rowsPerChunk, DataFiles.Columns(columns), labelColumn, reading, converting, cancellationToken);
+        return DataFiles.Streamed.OpenAsync(path, "--data", rowsPerChunk, DataFiles.Columns(columns), labelColumn, reading, converting, cancellationToken, categorical, encoderFor);
     }
 
     /// <summary>--iterations counts online passes, --epochs batch epochs; together they conflict.</summary>

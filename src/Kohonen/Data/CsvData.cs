@@ -28,4 +28,14 @@ public sealed record CsvData(DataMatrix Data, IReadOnlyList<string>? Labels)
     /// text columns of a Parquet file), keyed by the column's name as asked, one value per row of
     /// <see cref="Data"/>; empty when none.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> TextColumns { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>The number of missing categories (an empty cell, NA, NaN or null in a categorical
+    /// column) in the rows kept, for the reader of a table whose categories are encoded; the readers
+    /// read categories as text and leave it 0.</summary>
+    public long MissingCategories { get; init; }
+
+    /// <summary>True when the first row was taken as the header because
+    /// <see cref="CsvReadOptions.HasHeader"/> said so, although every cell of its feature columns is a
+    /// number or a missing value (at least one a number): a row that looks like data.</summary>
+    public bool HeaderLooksLikeData { get; init; }
 }

@@ -213,6 +213,7 @@ public static class CsvDataReader
         }
 
         var names = featureIndices.Select(i => header is null ? $"x{i}" : header[i]).ToArray();
+        var looksLikeData = options.HasHeader == true && header is not null && LooksLikeData(first, featureIndices);
         var features = featureIndices.Length;
         var values = new List<float>();
         var labels = labelIndex >= 0 ? new List<string>() : null;
@@ -260,7 +261,7 @@ public static class CsvDataReader
             if (labels is not null)
             {
                 var label = fields[labelIndex];
-                if (label.Length == 0)
+                if (label.Length == 0 && !options.AllowEmptyLabels)
                 {
                     throw new DataFormatException(
                         $"{sourceName}, line {at}, column {labelIndex + 1} ({ColumnLabel(labelIndex, header)}): the label is empty.", sourceName, at, labelIndex + 1);
@@ -294,6 +295,7 @@ public static class CsvDataReader
                 MissingCells = missingCells,
                 SkippedRows = skippedRows,
                 TextColumns = text,
+                HeaderLooksLikeData = looksLikeData,
             };
             values = [];
             labels = labels is null ? null : [];
@@ -405,6 +407,30 @@ public static class CsvDataReader
         throw new DataFormatException(
             $"{source}, line {line}: the first row mixes text (column {text + 1}: '{first[text]}') and numbers (column {number + 1}: '{first[number]}'), so it is neither clearly a header nor clearly data; say whether the file has a header (kohonen: --header yes or --header no).",
             source, line, text + 1);
+    }
+
+    /// <summary>Whether a row taken as the header holds, in the feature columns, only numbers and
+    /// missing values, at least one number: the cells of a data row.</summary>
+    private static bool LooksLikeData(List<string> first, int[] featureIndices)
+    {
+        var numbers = 0;
+        foreach (var i in featureIndices)
+        {
+            var cell = first[i];
+            if (IsMissing(cell))
+            {
+                continue;
+            }
+
+            if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            {
+                return false;
+            }
+
+            numbers++;
+        }
+
+        return numbers > 0;
     }
 
     private static bool IsIndex(string selector, out int index) =>

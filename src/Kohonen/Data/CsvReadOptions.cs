@@ -40,4 +40,9 @@ public sealed record CsvReadOptions
     /// <summary>Columns (header names or 0-based indices) read as text, unchanged, into
     /// <see cref="CsvData.TextColumns"/>: ids and other columns that are not features.</summary>
     public IReadOnlyList<string>? TextColumns { get; init; }
+
+    /// <summary>Whether an empty cell of <see cref="LabelColumn"/> (a null in Parquet) is read as an
+    /// unlabelled row, "" in <see cref="CsvData.Labels"/> (true), or refused naming its line and column
+    /// (false, the default).</summary>
+    public bool AllowEmptyLabels { get; init; }
 }

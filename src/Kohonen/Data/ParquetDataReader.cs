@@ -199,6 +199,8 @@ public static class ParquetDataReader
                 {
                     labels.Add(labelTexts![r] is { Length: > 0 } label
                         ? label
+                        : options.AllowEmptyLabels
+                        ? ""
                         : throw new DataFormatException($"{path}, row {rowNumber}, column '{names[labelIndex]}': the label is empty.", path, rowNumber, labelIndex + 1));
                 }
 
