@@ -1,3 +1,4 @@
+using Kohonen.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace Kohonen.Cli.Tests.Hostile;
@@ -43,7 +44,9 @@ public sealed class HostileStoreTests : ScratchFolder
             Assert.Equal(1, command.ExecuteNonQuery());
         }
 
-        await AssertStoreFailureAsync(store, "WEIRD", "has the status 'WEIRD'; a status is RUNNING, FINISHED, FAILED or KILLED", "runs", "list");
+        var tally = new HostileTally("stores / an unknown run status");
+        await tally.CheckAsync("WEIRD", () => AssertStoreFailureAsync(store, "WEIRD", "has the status 'WEIRD'; a status is RUNNING, FINISHED, FAILED or KILLED", "runs", "list"));
+        tally.Done();
     }
 
     [Theory]
@@ -64,7 +67,8 @@ public sealed class HostileStoreTests : ScratchFolder
         junk.CopyTo(bytes, offset);
         File.WriteAllBytes(db, bytes);
 
-        await AssertStoreFailureAsync(store, what, "cannot be used:", "runs", "list");
-        TestContext.Current.TestOutputHelper?.WriteLine($"hostile store, damaged database ({what}): exit 1 naming the store, 0 failures");
+        var tally = new HostileTally("stores / damaged databases");
+        await tally.CheckAsync(what, () => AssertStoreFailureAsync(store, what, "cannot be used:", "runs", "list"));
+        tally.Done();
     }
 }
