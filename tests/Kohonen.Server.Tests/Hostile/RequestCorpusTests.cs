@@ -225,6 +225,64 @@ public sealed class RequestCorpusTests(TrainedStore trained) : IClassFixture<Tra
         tally.Done();
     }
 
+    [Fact]
+    public async Task NoDataFilePathReachesAFileOutsideTheTrainingFolder()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Symbolic links and FIFOs as a Unix user makes them.");
+        var root = Directory.CreateTempSubdirectory("kohonen-data-file-corpus-").FullName;
+        try
+        {
+            const string Secret = "CANARY-9f3a,1,2";
+            var folder = Directory.CreateDirectory(System.IO.Path.Combine(root, "train")).FullName;
+            var outside = Directory.CreateDirectory(System.IO.Path.Combine(root, "outside")).FullName;
+            File.WriteAllText(System.IO.Path.Combine(outside, "secret.csv"), $"a,b,c\n{Secret}\n");
+            File.WriteAllText(System.IO.Path.Combine(outside, ".bashrc"), $"a,b,c\n{Secret}\n");
+            Directory.CreateSymbolicLink(System.IO.Path.Combine(folder, "linkdir"), outside);
+            Directory.CreateSymbolicLink(System.IO.Path.Combine(folder, "rootdir"), "/");
+            File.CreateSymbolicLink(System.IO.Path.Combine(folder, "secret.csv"), System.IO.Path.Combine(outside, "secret.csv"));
+            File.CreateSymbolicLink(System.IO.Path.Combine(folder, "relative.csv"), "../outside/secret.csv");
+            File.CreateSymbolicLink(System.IO.Path.Combine(folder, "dangling.csv"), System.IO.Path.Combine(root, "nothing.csv"));
+            using (var mkfifo = Process.Start("mkfifo", System.IO.Path.Combine(folder, "pipe.csv")))
+            {
+                await mkfifo.WaitForExitAsync(Token);
+            }
+
+            await using var factory = new ServerFactory(new KohonenServerOptions { Store = trained.Store, ApiKey = Key, TrainingDataDirectory = folder });
+            using var client = await factory.StartedClientAsync();
+            var tally = new HostileTally("HTTP requests / data_file paths");
+            string[] names =
+            [
+                "linkdir/secret.csv", "linkdir/.bashrc", "rootdir/etc/passwd", "secret.csv", "relative.csv", "dangling.csv", "pipe.csv", "../outside/secret.csv",
+                System.IO.Path.Combine(outside, "secret.csv"), "/etc/passwd", "linkdir/../../outside/secret.csv", "..%2Foutside%2Fsecret.csv", "linkdir",
+                ".", "", " ", "secret.csv\u0000.txt", "nothing.csv", "train/../secret.csv", "./linkdir/secret.csv", new string('a', 5000) + ".csv",
+            ];
+            foreach (var name in names)
+            {
+                await tally.CheckAsync($"data_file '{name[..Math.Min(name.Length, 40)]}'", async () =>
+                {
+                    var clock = Stopwatch.StartNew();
+                    using var request = new HttpRequestMessage(HttpMethod.Post, "/train") { Content = new StringContent(JsonSerializer.Serialize(new { data_file = name }), Encoding.UTF8, "application/json") };
+                    request.Headers.Add("X-Api-Key", Key);
+                    using var response = await client.SendAsync(request, Token);
+                    var text = await response.Content.ReadAsStringAsync(Token);
+
+                    Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{response.StatusCode}: {text}");
+                    Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                    Assert.False(string.IsNullOrWhiteSpace(JsonDocument.Parse(text).RootElement.GetProperty("detail").GetString()), text);
+                    Assert.DoesNotContain("CANARY", text, StringComparison.Ordinal);
+                    Assert.DoesNotContain("root:x", text, StringComparison.Ordinal);
+                    Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"{clock.Elapsed}");
+                });
+            }
+
+            tally.Done();
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     /// <summary>Reads a stream's events until its "end" event; returns that event's data.</summary>
     private static async Task<string> ReadUntilEndAsync(StreamReader reader)
     {
