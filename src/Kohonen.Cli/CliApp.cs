@@ -45,7 +45,7 @@ internal static class CliApp
         {
             foreach (var error in result.Errors)
             {
-                await console.Error.WriteLineAsync($"error: {error.Message}").ConfigureAwait(false);
+                await console.Error.WriteLineAsync($"error: {CommandRunner.Printable(error.Message)}").ConfigureAwait(false);
             }
 
             var path = string.Join(' ', result.CommandResult.Command.Name == root.Name ? [] : CommandPath(result.CommandResult.Command));

@@ -129,9 +129,28 @@ internal static class CommandRunner
             : $"{flag}: {e.Message}";
     }
 
+    /// <summary>A message as it may be printed on a terminal: a control character other than a line break
+    /// (an escape sequence in a value that came from a file, a setting or an argument) becomes a \uXXXX
+    /// escape, so no error can drive the terminal.</summary>
+    internal static string Printable(string message)
+    {
+        if (!message.Any(c => char.IsControl(c) && c != '\n'))
+        {
+            return message;
+        }
+
+        var builder = new System.Text.StringBuilder(message.Length + 16);
+        foreach (var c in message)
+        {
+            builder.Append(char.IsControl(c) && c != '\n' ? $"\\u{(int)c:X4}" : c.ToString());
+        }
+
+        return builder.ToString();
+    }
+
     private static int Fail(CliConsole console, Exception e, bool verbose, string message, int code)
     {
-        console.Error.WriteLine($"error: {message}");
+        console.Error.WriteLine($"error: {Printable(message)}");
         if (verbose)
         {
             console.Error.WriteLine(e.ToString());

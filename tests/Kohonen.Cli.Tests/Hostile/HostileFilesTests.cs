@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text;
+using Kohonen.Testing;
 
 namespace Kohonen.Cli.Tests.Hostile;
 
@@ -32,13 +33,6 @@ public sealed class HostileFilesTests : ScratchFolder
         Assert.DoesNotContain("unexpected", run.Error, StringComparison.Ordinal);
     }
 
-    private static void Report(string category, int count)
-    {
-        // In the test output: `Kohonen.Tests -showLiveOutput` (or a failing run) shows the counts.
-        var line = $"hostile files through the CLI, {category}: {count} inputs refused with exit 2, 0 failures";
-        TestContext.Current.TestOutputHelper?.WriteLine(line);
-    }
-
     private void MakeFifo(string path)
     {
         using var mkfifo = Process.Start("mkfifo", path);
@@ -67,15 +61,16 @@ public sealed class HostileFilesTests : ScratchFolder
 
         inputs.Add(("junk.som", Encoding.UTF8.GetBytes("this is not a model file at all")));
         var data = WriteFile("d.csv", "a,b,c\n0.1,0.2,0.3\n");
+        var tally = new HostileTally("model files / through info and predict");
         foreach (var (name, bytes) in inputs)
         {
             var path = PathOf(name);
             File.WriteAllBytes(path, bytes);
-            await AssertRefusedAsync(path, name, "info", "--model", path);
-            await AssertRefusedAsync(path, name, "predict", "--model", path, "--data", data);
+            await tally.CheckAsync($"info {name}", () => AssertRefusedAsync(path, name, "info", "--model", path));
+            await tally.CheckAsync($"predict {name}", () => AssertRefusedAsync(path, name, "predict", "--model", path, "--data", data));
         }
 
-        Report("model files", inputs.Count * 2);
+        tally.Done();
     }
 
     [Fact]
@@ -84,10 +79,11 @@ public sealed class HostileFilesTests : ScratchFolder
         Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix only.");
         var fifo = PathOf("pipe.som");
         MakeFifo(fifo);
+        var tally = new HostileTally("model files / special files");
 
-        await AssertRefusedAsync(fifo, "a FIFO", "info", "--model", fifo);
-        await AssertRefusedAsync("/dev/zero", "a device", "info", "--model", "/dev/zero");
-        Report("special files as models", 2);
+        await tally.CheckAsync("a FIFO", () => AssertRefusedAsync(fifo, "a FIFO", "info", "--model", fifo));
+        await tally.CheckAsync("/dev/zero", () => AssertRefusedAsync("/dev/zero", "a device", "info", "--model", "/dev/zero"));
+        tally.Done();
     }
 
     private static readonly (string Name, string Content)[] CsvFiles =
@@ -107,12 +103,11 @@ public sealed class HostileFilesTests : ScratchFolder
     public async Task MalformedDataFilesAreRefusedByPredict()
     {
         var model = GoodModel();
-        var count = 0;
+        var tally = new HostileTally("data files / through predict");
         foreach (var (name, content) in CsvFiles)
         {
             var path = WriteFile(name, content);
-            await AssertRefusedAsync(path, name, "predict", "--model", model, "--data", path);
-            count++;
+            await tally.CheckAsync(name, () => AssertRefusedAsync(path, name, "predict", "--model", model, "--data", path));
         }
 
         foreach (var (name, dict, payload) in new (string, string, byte[])[]
@@ -128,19 +123,17 @@ public sealed class HostileFilesTests : ScratchFolder
         {
             var path = PathOf(name);
             File.WriteAllBytes(path, dict.Length == 0 ? payload : Data.NpyBytes(dict, payload));
-            await AssertRefusedAsync(path, name, "predict", "--model", model, "--data", path);
-            count++;
+            await tally.CheckAsync(name, () => AssertRefusedAsync(path, name, "predict", "--model", model, "--data", path));
         }
 
         if (!OperatingSystem.IsWindows())
         {
             var fifo = PathOf("pipe.csv");
             MakeFifo(fifo);
-            await AssertRefusedAsync(fifo, "a FIFO", "predict", "--model", model, "--data", fifo);
-            count++;
+            await tally.CheckAsync("a FIFO", () => AssertRefusedAsync(fifo, "a FIFO", "predict", "--model", model, "--data", fifo));
         }
 
-        Report("data files", count);
+        tally.Done();
     }
 
     [Fact]
@@ -149,9 +142,11 @@ public sealed class HostileFilesTests : ScratchFolder
         var big = WriteFile("big.csv", "0.1,0.2,0.3\n1e20,0.5,0.6\n");
         var model = GoodModel();
         var huge = WriteFile("far.csv", "a,b,c\n0,3e38,0\n");
+        var tally = new HostileTally("data files / values out of range");
 
-        await AssertRefusedAsync(big, "training on 1e20", "train", "--data", big, "--out", PathOf("big.som"), "--no-track", "--no-plots", "--quiet");
-        await AssertRefusedAsync(huge, "predicting 3e38", "predict", "--model", model, "--data", huge);
+        await tally.CheckAsync("training on 1e20", () => AssertRefusedAsync(big, "training on 1e20", "train", "--data", big, "--out", PathOf("big.som"), "--no-track", "--no-plots", "--quiet"));
+        await tally.CheckAsync("predicting 3e38", () => AssertRefusedAsync(huge, "predicting 3e38", "predict", "--model", model, "--data", huge));
+        tally.Done();
         var run = await CliRun.InvokeAsync("train", "--data", big, "--out", PathOf("big.som"), "--no-track", "--no-plots", "--quiet");
         Assert.Contains("row 1, column 0 ('x0') is 1E+20; values must be within ±1E+13", run.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(PathOf("big.som")));
@@ -159,7 +154,6 @@ public sealed class HostileFilesTests : ScratchFolder
         // Scaled, the same file trains: the rule is on the values the map measures.
         var scaled = await CliRun.InvokeAsync("train", "--data", big, "--out", PathOf("scaled.som"), "--scale", "minmax", "--width", "3", "--height", "3", "--no-track", "--no-plots", "--quiet");
         Assert.True(scaled.ExitCode == 0, scaled.ToString());
-        Report("values beyond the measured range", 2);
     }
 
     private static class Data

@@ -1,3 +1,4 @@
+using Kohonen.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace Kohonen.Cli.Tests.Hostile;
@@ -43,7 +44,9 @@ public sealed class HostileStoreTests : ScratchFolder
             Assert.Equal(1, command.ExecuteNonQuery());
         }
 
-        await AssertStoreFailureAsync(store, "WEIRD", "has the status 'WEIRD'; a status is RUNNING, FINISHED, FAILED or KILLED", "runs", "list");
+        var tally = new HostileTally("stores / an unknown run status");
+        await tally.CheckAsync("WEIRD", () => AssertStoreFailureAsync(store, "WEIRD", "has the status 'WEIRD'; a status is RUNNING, FINISHED, FAILED or KILLED", "runs", "list"));
+        tally.Done();
     }
 
     [Theory]
@@ -64,7 +67,68 @@ public sealed class HostileStoreTests : ScratchFolder
         junk.CopyTo(bytes, offset);
         File.WriteAllBytes(db, bytes);
 
-        await AssertStoreFailureAsync(store, what, "cannot be used:", "runs", "list");
-        TestContext.Current.TestOutputHelper?.WriteLine($"hostile store, damaged database ({what}): exit 1 naming the store, 0 failures");
+        var tally = new HostileTally("stores / damaged databases");
+        await tally.CheckAsync(what, () => AssertStoreFailureAsync(store, what, "cannot be used:", "runs", "list"));
+        tally.Done();
+    }
+
+    [Fact]
+    public async Task AFullDiskAndAReadOnlyStoreAreOneLineEach()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "A tmpfs is Linux's.");
+        var disk = PathOf("disk");
+        Directory.CreateDirectory(disk);
+        Assert.SkipUnless(await CommandAsync("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", disk) == 0, "Mounting a small tmpfs is not allowed here (it needs root).");
+        var tally = new HostileTally("stores / a full disk and a read-only store");
+        try
+        {
+            var store = Path.Combine(disk, "store");
+            var data = WriteFile("full.csv", "a,b\n0.1,0.2\n0.3,0.4\n0.5,0.1\n");
+            string[] train = ["train", "--data", data, "--width", "3", "--height", "3", "--iterations", "20", "--no-plots", "--quiet"];
+            var first = await CliRun.InvokeAsync([.. train, "--store", store]);
+            Assert.True(first.ExitCode == 0, first.ToString());
+            SqliteConnection.ClearAllPools();
+
+            var filler = Path.Combine(disk, "filler");
+            try
+            {
+                using var stream = new FileStream(filler, FileMode.Create, FileAccess.Write, FileShare.None, 1);
+                var block = new byte[64 << 10];
+                while (true)
+                {
+                    stream.Write(block);
+                }
+            }
+            catch (IOException)
+            {
+                // The disk is full.
+            }
+
+            await tally.CheckAsync("train into a full disk", () => AssertStoreFailureAsync(store, "a full disk", "cannot be used:", train));
+            SqliteConnection.ClearAllPools();
+            File.Delete(filler);
+            Assert.Equal(0, await CommandAsync("mount", "-o", "remount,ro", disk));
+            await tally.CheckAsync("train into a read-only store", () => AssertStoreFailureAsync(store, "a read-only store", "read-only", train));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            await CommandAsync("umount", disk);
+        }
+
+        tally.Done();
+    }
+
+    private static async Task<int> CommandAsync(string name, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(name) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return process.ExitCode;
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Kohonen.Testing;
 using Kohonen.Tracking;
 using Microsoft.Data.Sqlite;
 
@@ -20,6 +21,7 @@ public sealed class KillFaultTests : ScratchFolder
         Assert.SkipUnless(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "SIGKILL is a POSIX signal.");
         var token = TestContext.Current.CancellationToken;
         var clock = Stopwatch.StartNew();
+        var tally = new HostileTally("kills / SIGKILL during training");
         var store = PathOf("store");
         var outputs = PathOf("out");
         Directory.CreateDirectory(outputs);
@@ -34,6 +36,8 @@ public sealed class KillFaultTests : ScratchFolder
         {
             var pair = Enumerable.Range(i, 2).Select(n => KillAfterAsync(data, store, Path.Combine(outputs, $"m{n}.som"), TimeSpan.FromMilliseconds(random.Next(200, 3000)), token)).ToArray();
             exits.AddRange(await Task.WhenAll(pair));
+            tally.Tried();
+            tally.Tried();
         }
 
         SqliteConnection.ClearAllPools();
@@ -43,28 +47,29 @@ public sealed class KillFaultTests : ScratchFolder
         SqliteConnection.ClearAllPools();
         var after = await RunsAsync(store, token);
 
-        Assert.Equal(before.Count, after.Count);
-        Assert.DoesNotContain(after, r => r.Info.Status == RunStatus.Running);
+        tally.Verify("no run lost", () => Assert.Equal(before.Count, after.Count));
+        tally.Verify("no run left RUNNING", () => Assert.DoesNotContain(after, r => r.Info.Status == RunStatus.Running));
         var opened = SqliteTrackingStore.Open(store);
         foreach (var run in after.Where(r => r.Info.Status == RunStatus.Finished))
         {
-            Assert.Contains("final_quantization_error", run.Metrics.Keys);
-            var model = SomFile.FromBytes(await opened.ReadArtifactAsync(run.Info.RunId, "model.som", token), run.Info.RunId);
-            Assert.Equal(3, model.Dimension);
+            tally.Verify($"finished run {run.Info.RunId} has its final metrics", () => Assert.Contains("final_quantization_error", run.Metrics.Keys));
+            var bytes = await opened.ReadArtifactAsync(run.Info.RunId, "model.som", token);
+            tally.Verify($"finished run {run.Info.RunId} has its model", () => Assert.Equal(3, SomFile.FromBytes(bytes, run.Info.RunId).Dimension));
         }
 
-        Assert.Empty(Directory.GetFiles(store, "*.tmp-*", SearchOption.AllDirectories));
-        Assert.Empty(Directory.GetFiles(outputs, "*.tmp-*"));
+        tally.Verify("no temporary file in the store", () => Assert.Empty(Directory.GetFiles(store, "*.tmp-*", SearchOption.AllDirectories)));
+        tally.Verify("no temporary file beside --out", () => Assert.Empty(Directory.GetFiles(outputs, "*.tmp-*")));
         var list = await CliRun.InvokeAsync("runs", "list", "--store", store, "--all-experiments");
-        Assert.True(list.ExitCode == 0, list.ToString());
-        Assert.DoesNotContain("RUNNING", list.Out, StringComparison.Ordinal);
+        tally.Verify("runs list", () => Assert.True(list.ExitCode == 0, list.ToString()));
+        tally.Verify("runs list shows no RUNNING run", () => Assert.DoesNotContain("RUNNING", list.Out, StringComparison.Ordinal));
         SqliteConnection.ClearAllPools();
 
         var line = $"fault suite: {Processes} trainings killed with SIGKILL ({string.Join(", ", exits.GroupBy(e => e).Select(g => $"{g.Count()} {g.Key}"))}); "
             + $"{before.Count(r => r.Info.Status == RunStatus.Running)} runs left RUNNING, after gc {after.Count(r => r.Info.Status == RunStatus.Finished)} FINISHED, "
             + $"{after.Count(r => r.Info.Status == RunStatus.Failed)} FAILED, 0 RUNNING; {clock.Elapsed.TotalSeconds:0.0} s";
         TestContext.Current.TestOutputHelper?.WriteLine(line);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), line);
+        tally.Verify("bounded time", () => Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), line));
+        tally.Done();
     }
 
     private static async Task<IReadOnlyList<Run>> RunsAsync(string folder, CancellationToken token)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Kohonen.Testing;
 
 namespace Kohonen.Server.Tests.Hostile;
 
@@ -54,23 +55,28 @@ public sealed class HostileRequestTests(TrainedStore trained) : IClassFixture<Tr
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");
         }
 
-        var clock = Stopwatch.StartNew();
-        using var response = await client.SendAsync(request, Token);
-        var text = await response.Content.ReadAsStringAsync(Token);
+        var tally = new HostileTally("HTTP requests / written by hand");
+        await tally.CheckAsync($"{method} {path}", async () =>
+        {
+            var clock = Stopwatch.StartNew();
+            using var response = await client.SendAsync(request, Token);
+            var text = await response.Content.ReadAsStringAsync(Token);
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"{clock.Elapsed} for {method} {path}");
-        Assert.Equal(status, (int)response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(text).RootElement;
-        Assert.Equal(status, problem.GetProperty("status").GetInt32());
-        var actual = problem.GetProperty("detail").GetString();
-        Assert.False(string.IsNullOrWhiteSpace(actual), text);
-        Assert.Contains(detail, actual, StringComparison.Ordinal);
-        Assert.DoesNotContain(" at Kohonen.", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("Int32", text, StringComparison.Ordinal);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"{clock.Elapsed} for {method} {path}");
+            Assert.Equal(status, (int)response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var problem = JsonDocument.Parse(text).RootElement;
+            Assert.Equal(status, problem.GetProperty("status").GetInt32());
+            var actual = problem.GetProperty("detail").GetString();
+            Assert.False(string.IsNullOrWhiteSpace(actual), text);
+            Assert.Contains(detail, actual, StringComparison.Ordinal);
+            Assert.DoesNotContain(" at Kohonen.", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Int32", text, StringComparison.Ordinal);
 
-        using var health = await client.GetAsync("/health", Token);
-        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+            using var health = await client.GetAsync("/health", Token);
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        });
+        tally.Done();
     }
 
     [Fact]
@@ -121,6 +127,8 @@ public sealed class HostileRequestTests(TrainedStore trained) : IClassFixture<Tr
         using var client = await factory.StartedClientAsync();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/train") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Add("X-Api-Key", "key");
+        var tally = new HostileTally("HTTP requests / training bodies");
+        tally.Tried();
 
         using var response = await client.SendAsync(request, Token);
         var text = await response.Content.ReadAsStringAsync(Token);
@@ -146,6 +154,7 @@ public sealed class HostileRequestTests(TrainedStore trained) : IClassFixture<Tr
 
         Assert.Contains(detail, text, StringComparison.Ordinal);
         Assert.DoesNotContain(" at Kohonen.", text, StringComparison.Ordinal);
+        tally.Done();
     }
 
     [Fact]
@@ -186,6 +195,13 @@ public sealed class HostileRequestTests(TrainedStore trained) : IClassFixture<Tr
 
             Assert.Equal(HttpStatusCode.OK, prediction.StatusCode);
             TestContext.Current.TestOutputHelper?.WriteLine($"/kohonen flood: {answers.Length} at once, {answers.Length - busy.Count} drawn, {busy.Count} told to retry (503, Retry-After)");
+            var tally = new HostileTally("HTTP requests / a flood of /kohonen");
+            foreach (var answer in answers)
+            {
+                tally.Tried();
+            }
+
+            tally.Done();
         }
         finally
         {

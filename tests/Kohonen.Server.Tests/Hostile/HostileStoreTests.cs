@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Kohonen.Testing;
 using Kohonen.Tracking;
 using Microsoft.Data.Sqlite;
 
@@ -52,26 +53,23 @@ public sealed class HostileStoreTests : IAsyncLifetime
     {
         await using var factory = new ServerFactory(new KohonenServerOptions { Store = _store, ApiKey = Key, Selection = new SelectionRules { RunId = _good } });
         using var client = await factory.StartedClientAsync();
-        var count = 0;
+        var tally = new HostileTally("stores / damaged models through the service");
         foreach (var runId in new[] { _flipped, _deleted })
         {
             using var activate = new HttpRequestMessage(HttpMethod.Post, $"/models/{runId}/activate");
             activate.Headers.Add("X-Api-Key", Key);
-            await AssertProblemAsync(await client.SendAsync(activate, Token), runId);
+            await tally.CheckAsync($"activate {runId}", async () => await AssertProblemAsync(await client.SendAsync(activate, Token), runId));
             foreach (var kind in new[] { "rgb", "umatrix", "planes" })
             {
                 // Twice: a failed drawing is not kept as the picture.
-                await AssertProblemAsync(await client.GetAsync($"/maps/{runId[..8]}/{kind}.png", Token), runId);
-                await AssertProblemAsync(await client.GetAsync($"/maps/{runId}/{kind}.png", Token), runId);
-                count += 2;
+                await tally.CheckAsync($"{kind} of {runId[..8]}", async () => await AssertProblemAsync(await client.GetAsync($"/maps/{runId[..8]}/{kind}.png", Token), runId));
+                await tally.CheckAsync($"{kind} of {runId}", async () => await AssertProblemAsync(await client.GetAsync($"/maps/{runId}/{kind}.png", Token), runId));
             }
-
-            count++;
         }
 
         var health = JsonDocument.Parse(await client.GetStringAsync("/health", Token)).RootElement;
-        Assert.Equal(_good, health.GetProperty("run_id").GetString());
-        TestContext.Current.TestOutputHelper?.WriteLine($"hostile store, damaged models: {count} requests answered 409 naming the run, 0 failures");
+        tally.Verify("the served model is unchanged", () => Assert.Equal(_good, health.GetProperty("run_id").GetString()));
+        tally.Done();
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
+using Kohonen.Testing;
 
 namespace Kohonen.Tests.Hostile;
 
@@ -18,13 +19,6 @@ public sealed class ModelFileCorpusTests
     {
         Width = 3, Height = 2, Iterations = 10, Seed = 1, Scaling = Scaling.MinMax, MetricsEvery = 5,
     }).Fit(DataMatrix.FromRows(TestData.Clusters(12, 3, 2, seed: 4), ["r", "g", "b"])));
-
-    private static void Report(string category, int count, TimeSpan elapsed)
-    {
-        // In the test output: `Kohonen.Tests -showLiveOutput` (or a failing run) shows the counts.
-        var line = $"hostile model files, {category}: {count} inputs refused, 0 failures, {elapsed.TotalMilliseconds:F0} ms";
-        TestContext.Current.TestOutputHelper?.WriteLine(line);
-    }
 
     private static void AssertRefused(byte[] file, string what)
     {
@@ -50,13 +44,13 @@ public sealed class ModelFileCorpusTests
     public void EveryTruncationIsRefused()
     {
         var file = Original();
-        var clock = Stopwatch.StartNew();
+        var tally = new HostileTally("model files / truncations");
         for (var length = 0; length < file.Length; length++)
         {
-            AssertRefused(file[..length], $"truncated to {length} bytes");
+            tally.Check($"truncated to {length} bytes", () => AssertRefused(file[..length], $"truncated to {length} bytes"));
         }
 
-        Report("truncations", file.Length, clock.Elapsed);
+        tally.Done();
     }
 
     [Fact]
@@ -64,20 +58,18 @@ public sealed class ModelFileCorpusTests
     {
         var file = Original();
         var headerEnd = 8 + (int)BitConverter.ToUInt64(file, 0);
-        var clock = Stopwatch.StartNew();
-        var count = 0;
+        var tally = new HostileTally("model files / header bit flips");
         for (var at = 0; at < headerEnd; at++)
         {
             for (var bit = 0; bit < 8; bit++)
             {
                 var damaged = (byte[])file.Clone();
                 damaged[at] ^= (byte)(1 << bit);
-                AssertRefused(damaged, $"bit {bit} of byte {at} flipped");
-                count++;
+                tally.Check($"bit {bit} of byte {at} flipped", () => AssertRefused(damaged, $"bit {bit} of byte {at} flipped"));
             }
         }
 
-        Report("header bit flips", count, clock.Elapsed);
+        tally.Done();
     }
 
     [Fact]
@@ -86,17 +78,15 @@ public sealed class ModelFileCorpusTests
         var file = Original();
         var headerEnd = 8 + (int)BitConverter.ToUInt64(file, 0);
         var random = new Random(15);
-        var clock = Stopwatch.StartNew();
-        var count = 0;
+        var tally = new HostileTally("model files / tensor bit flips");
         for (var at = headerEnd; at < file.Length; at += 1 + random.Next(3))
         {
             var damaged = (byte[])file.Clone();
             damaged[at] ^= (byte)(1 << random.Next(8));
-            AssertRefused(damaged, $"a bit of tensor byte {at} flipped");
-            count++;
+            tally.Check($"a bit of tensor byte {at} flipped", () => AssertRefused(damaged, $"a bit of tensor byte {at} flipped"));
         }
 
-        Report("tensor bit flips", count, clock.Elapsed);
+        tally.Done();
     }
 
     public static TheoryData<string> CraftedNames => [.. Crafted().Keys];
@@ -147,9 +137,14 @@ public sealed class ModelFileCorpusTests
     [MemberData(nameof(CraftedNames))]
     public void ACraftedHeaderIsRefused(string name)
     {
-        var clock = Stopwatch.StartNew();
-        AssertRefused(Crafted()[name](Original()), name);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"{name}: {clock.Elapsed}");
+        var tally = new HostileTally("model files / crafted headers");
+        tally.Check(name, () =>
+        {
+            var clock = Stopwatch.StartNew();
+            AssertRefused(Crafted()[name](Original()), name);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"{name}: {clock.Elapsed}");
+        });
+        tally.Done();
     }
 
     [Fact]

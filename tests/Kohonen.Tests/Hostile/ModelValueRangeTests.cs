@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Kohonen.Testing;
 
 namespace Kohonen.Tests.Hostile;
 
@@ -36,11 +37,16 @@ public sealed class ModelValueRangeTests
     [InlineData("codebook", -3e38f, "weights of a map of 2 features must be within")]
     public void AFiniteButUnmeasurableNumberIsRefusedAtLoad(string tensor, float value, string because)
     {
-        var e = Assert.Throws<SomFormatException>(() => SomFile.FromBytes(Forged(tensor, value), Name));
+        var tally = new HostileTally("model files / numbers out of range");
+        tally.Check($"{tensor} = {value}", () =>
+        {
+            var e = Assert.Throws<SomFormatException>(() => SomFile.FromBytes(Forged(tensor, value), Name));
 
-        Assert.Contains(Name, e.Message, StringComparison.Ordinal);
-        Assert.Contains(because, e.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("(Parameter", e.Message, StringComparison.Ordinal);
+            Assert.Contains(Name, e.Message, StringComparison.Ordinal);
+            Assert.Contains(because, e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("(Parameter", e.Message, StringComparison.Ordinal);
+        });
+        tally.Done();
     }
 
     [Fact]
@@ -59,13 +65,17 @@ public sealed class ModelValueRangeTests
     {
         var model = SomModel.Create(new Grid(2, 1), [0, 0, 1, 1], 2, ["a", "b"]);
         var column = first != 0 ? 0 : 1;
+        var tally = new HostileTally("data files / values out of range");
+        tally.Check($"[{first}, {second}]", () =>
+        {
+            var one = Assert.Throws<ArgumentException>(() => model.FindBmu([first, second]));
+            var many = Assert.Throws<ArgumentException>(() => model.FindBmus(DataMatrix.FromRows([[0.5, 0.5], [first, second]], ["a", "b"])));
 
-        var one = Assert.Throws<ArgumentException>(() => model.FindBmu([first, second]));
-        var many = Assert.Throws<ArgumentException>(() => model.FindBmus(DataMatrix.FromRows([[0.5, 0.5], [first, second]], ["a", "b"])));
-
-        Assert.Contains($"value {column} ('{(column == 0 ? "a" : "b")}')", one.Message, StringComparison.Ordinal);
-        Assert.Contains("within ±1E+13", one.Message, StringComparison.Ordinal);
-        Assert.Contains($"Row 1, column {column}", many.Message, StringComparison.Ordinal);
+            Assert.Contains($"value {column} ('{(column == 0 ? "a" : "b")}')", one.Message, StringComparison.Ordinal);
+            Assert.Contains("within ±1E+13", one.Message, StringComparison.Ordinal);
+            Assert.Contains($"Row 1, column {column}", many.Message, StringComparison.Ordinal);
+        });
+        tally.Done();
     }
 
     [Fact]

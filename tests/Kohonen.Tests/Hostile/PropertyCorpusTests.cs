@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using CsCheck;
+using Kohonen.Testing;
 
 namespace Kohonen.Tests.Hostile;
 
@@ -15,19 +15,32 @@ public sealed class PropertyCorpusTests
 
     private static readonly byte[] Model = SomFile.ToBytes(SomModel.Create(new Grid(3, 2), [.. Enumerable.Range(0, 18).Select(i => i / 17f)], 3, ["a", "b", "c"]));
 
-    private static void Report(string category, TimeSpan elapsed)
+    /// <summary>Runs a CsCheck property, counting every input it tries (shrinking included) and turning
+    /// its shrunk counterexample into the tally's failure.</summary>
+    private static void Sample<T>(string category, Gen<T> gen, Action<T> check)
     {
-        // In the test output: `Kohonen.Tests -showLiveOutput` (or a failing run) shows the counts.
-        var line = $"hostile property inputs, {category}: {Iterations} inputs, 0 failures, {elapsed.TotalMilliseconds:F0} ms";
-        TestContext.Current.TestOutputHelper?.WriteLine(line);
+        var tally = new HostileTally(category);
+        try
+        {
+            gen.Sample(value =>
+            {
+                tally.Tried();
+                check(value);
+            }, iter: Iterations);
+        }
+        catch (CsCheckException e)
+        {
+            tally.Failed(e.Message);
+        }
+
+        tally.Done();
     }
 
     [Fact]
     public void AnyChangedBytesAreRefusedOrChangeNothing()
     {
-        var clock = Stopwatch.StartNew();
         var original = SomFile.FromBytes(Model, "m.som");
-        Gen.Select(Gen.Int[0, Model.Length - 1], Gen.Byte).Array[1, 4].Sample(changes =>
+        Sample("model files / changed bytes (CsCheck)", Gen.Select(Gen.Int[0, Model.Length - 1], Gen.Byte).Array[1, 4], changes =>
         {
             var file = (byte[])Model.Clone();
             foreach (var (at, value) in changes)
@@ -50,14 +63,12 @@ public sealed class PropertyCorpusTests
             Assert.Equal(original.Codebook.ToArray(), loaded.Codebook.ToArray());
             Assert.Equal(original.FeatureNames, loaded.FeatureNames);
             Assert.Equal(original.Grid, loaded.Grid);
-        }, iter: Iterations);
-        Report("changed model bytes", clock.Elapsed);
+        });
     }
 
     [Fact]
     public void AnyNpyHeaderIsReadOrRefusedWithTheFileName()
     {
-        var clock = Stopwatch.StartNew();
         var token = Gen.OneOf<string>(
             "{", "}", "(", ")", "[", "]", ",", ":", " ", "'descr'", "'shape'", "'fortran_order'", "'<f4'", "'>f8'", "'<i8'",
             "True", "False", "None", "0", "1", "3", "-1", "99999999999999999999", "'", "\"", "\\", "'a'", "\u00e9", "2L");
@@ -66,8 +77,9 @@ public sealed class PropertyCorpusTests
             Gen.Select(Gen.OneOf<string>("'<f4'", "'<f8'", "'>f4'", "'|u1'", "[('a', '<f4')]"), Gen.OneOf<string>("True", "False", "1"),
                 Gen.OneOf<string>("()", "(2,)", "(2, 1)", "(1, 2, 3)", "(0, 3)", "(3, 0)", "(2147483648, 1)", "('a',)", "[2, 1]"))
                 .Select((descr, fortran, shape) => $"{{'descr': {descr}, 'fortran_order': {fortran}, 'shape': {shape}, }}"));
-        Gen.Select(dict, Gen.Byte.Array[0, 32]).Sample((text, payload) =>
+        Sample("data files / .npy headers (CsCheck)", Gen.Select(dict, Gen.Byte.Array[0, 32]), input =>
         {
+            var (text, payload) = input;
             var file = Data.NpyHeaderTests.WithHeader(text, payload);
             try
             {
@@ -78,16 +90,14 @@ public sealed class PropertyCorpusTests
             {
                 Assert.StartsWith("x.npy: ", e.Message, StringComparison.Ordinal);
             }
-        }, iter: Iterations);
-        Report(".npy headers", clock.Elapsed);
+        });
     }
 
     [Fact]
     public void AnyCsvTextIsReadOrRefusedWithTheFileName()
     {
-        var clock = Stopwatch.StartNew();
         var piece = Gen.OneOf<string>("1", "-2.5", "1e39", "NaN", "x", "", ",", ",", "\n", "\r\n", "\"", "\"\"", " ", "\u0007", "\t", "1e-50", "inf");
-        piece.Array[0, 40].Select(p => string.Concat(p)).Sample(text =>
+        Sample("data files / CSV texts (CsCheck)", piece.Array[0, 40].Select(p => string.Concat(p)), text =>
         {
             try
             {
@@ -100,7 +110,6 @@ public sealed class PropertyCorpusTests
             {
                 Assert.StartsWith("x.csv", e.Message, StringComparison.Ordinal);
             }
-        }, iter: Iterations);
-        Report("CSV texts", clock.Elapsed);
+        });
     }
 }
