@@ -29,7 +29,36 @@ internal static class DataFiles
         }
 
         var array = NpyFile.Read(path);
+        if ((reading ?? DataReading.Default).Missing == MissingValuePolicy.Error)
+        {
+            RefuseMissing(path, array, firstRow: 0);
+        }
+
         return new CsvData(NpyNames(path, array.Columns) is { } names ? new DataMatrix(array.Values, array.Rows, array.Columns, names) : array, null);
+    }
+
+    /// <summary>Refuses a NaN (a missing value in a .npy array) under <c>--missing error</c>, naming
+    /// its row (0-based, counted from the file's first) and column.</summary>
+    private static void RefuseMissing(string path, DataMatrix rows, long firstRow)
+    {
+        var at = FirstNaN(rows.Values);
+        if (at >= 0)
+        {
+            throw new UsageException($"{path}: row {firstRow + (at / rows.Columns)}, column {at % rows.Columns} is NaN, a missing value; missing values are refused here (--missing error).");
+        }
+    }
+
+    private static int FirstNaN(ReadOnlySpan<float> values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (float.IsNaN(values[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>The most bytes a names file beside a .npy array may have: 16 MiB.</summary>
@@ -270,6 +299,24 @@ internal static class DataFiles
             else
             {
                 var source = DataSource.FromNpy(path, rowsPerChunk);
+                if (reading.Missing == MissingValuePolicy.Error)
+                {
+                    try
+                    {
+                        long first = 0;
+                        foreach (var chunk in source.Chunks())
+                        {
+                            RefuseMissing(path, chunk, first);
+                            first += chunk.Rows;
+                        }
+                    }
+                    catch
+                    {
+                        source.Dispose();
+                        throw;
+                    }
+                }
+
                 if (NpyNames(path, source.Columns) is not { } named)
                 {
                     return new Streamed(source, null, null, null);

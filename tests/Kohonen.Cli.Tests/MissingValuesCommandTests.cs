@@ -72,4 +72,26 @@ public class MissingValuesCommandTests : ScratchFolder
             $"Filled 1 missing value in 3 rows; wrote {PathOf("filled.csv")}.\n{data}: 1 row(s) have every feature missing (row 2): a map cannot place them, so they are written with their holes left.\n",
             impute.Error);
     }
+
+    [Fact]
+    public async Task ANaNInANpyFileIsRefusedUnderMissingErrorWholeOrStreamed()
+    {
+        var data = PathOf("holes.npy");
+        var rows = Enumerable.Range(0, 40).Select(i => new[] { i / 40f, 1 - (i / 40f), 0.5f }).ToArray();
+        rows[33][2] = float.NaN;
+        NpyFile.Write(data, DataMatrix.FromRows(rows));
+        var expected = $"error: {data}: row 33, column 2 is NaN, a missing value; missing values are refused here (--missing error).\n";
+
+        var whole = await CliRun.InvokeAsync("train", "--data", data, "--width", "3", "--height", "3", "--iterations", "5", "--missing", "error", "--out", PathOf("whole.som"), "--no-track");
+        var streamed = await CliRun.InvokeAsync("train", "--data", data, "--width", "3", "--height", "3", "--iterations", "5", "--algorithm", "batch", "--batch-size", "16", "--missing", "error", "--out", PathOf("streamed.som"), "--no-track");
+        var predict = await CliRun.InvokeAsync("predict", "--model", HandMadeModel(), "--data", data, "--missing", "error");
+        var allowed = await CliRun.InvokeAsync("predict", "--model", HandMadeModel(), "--data", data);
+
+        Assert.Equal((2, expected), (whole.ExitCode, whole.Error));
+        Assert.Equal((2, expected), (streamed.ExitCode, streamed.Error));
+        Assert.Equal((2, expected), (predict.ExitCode, predict.Error));
+        Assert.False(File.Exists(PathOf("whole.som")) || File.Exists(PathOf("streamed.som")));
+        Assert.True(allowed.ExitCode == 0, allowed.ToString());
+        Assert.Equal(41, allowed.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
 }
