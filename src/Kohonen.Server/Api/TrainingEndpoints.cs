@@ -24,7 +24,7 @@ internal static class TrainingEndpoints
             .WithMetadata(new ApiExample("""{"width": 20, "height": 20, "iterations": 200, "seed": 1, "data": [[1, 0, 0], [0, 1, 0], [0, 0, 1]], "feature_names": ["red", "green", "blue"], "activate": true}""", null));
         training.MapGet("/runs/{run_id}", GetRunAsync);
         training.MapGet("/runs/{run_id}/events", Events);
-        training.MapDelete("/runs/{run_id}", Cancel).RequireOperator();
+        training.MapDelete("/runs/{run_id}", CancelAsync).RequireOperator();
         return app;
     }
 
@@ -402,7 +402,8 @@ internal static class TrainingEndpoints
     /// <response code="403">The key is wrong, or (no key configured) the request came from another machine.</response>
     /// <response code="404">No training started by this server has that run id.</response>
     /// <response code="409">The training has already ended.</response>
-    public static Results<Accepted<TrainingStatus>, NotFoundProblem, ConflictProblem> Cancel([FromRoute(Name = "run_id")] string runId, TrainingJobs jobs)
+    public static async Task<Results<Accepted<TrainingStatus>, NotFoundProblem, ConflictProblem>> CancelAsync(
+        [FromRoute(Name = "run_id")] string runId, KohonenServerOptions options, TrainingJobs jobs, CancellationToken cancellationToken)
     {
         if (!ModelEndpoints.IsRunId(runId) || jobs.Find(runId) is not { } job)
         {
@@ -412,6 +413,14 @@ internal static class TrainingEndpoints
         if (job.Completion.IsCompleted)
         {
             return Problems.Conflict($"The training of run {runId} has already ended ({job.Status.ToName()}).");
+        }
+
+        // The recorder ends the run in the store a moment before the job itself completes: once the
+        // store says so, the training has ended, whatever the job's task still has to do.
+        var recorded = (await options.Store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false)).Info.Status;
+        if (recorded != RunStatus.Running)
+        {
+            return Problems.Conflict($"The training of run {runId} has already ended ({recorded.ToName()}).");
         }
 
         job.Cancellation.Cancel();
