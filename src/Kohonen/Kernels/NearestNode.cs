@@ -66,17 +66,6 @@ internal sealed class NearestNode
             return;
         }
 
-        if (_blocks is { BlockCount: >= BoundedBlocks.GroupedFromBlocks } blocks)
-        {
-            // A large map: through groups of blocks (the same answers, fewer boxes measured a row).
-            for (var r = 0; r < count; r++)
-            {
-                best[r] = blocks.FindBestGrouped(rows.Slice(r * Dimension, Dimension), out distanceSquared[r]);
-            }
-
-            return;
-        }
-
         for (var r = 0; r < count; r++)
         {
             best[r] = FindBest(rows.Slice(r * Dimension, Dimension), out distanceSquared[r]);
