@@ -8,6 +8,10 @@ namespace Kohonen.Cli;
 /// </summary>
 internal sealed class CliConsole
 {
+    // Made on first use: most commands never draw a table or a progress bar, and Spectre's set-up
+    // is a noticeable part of a short command's start-up.
+    private readonly Lazy<IAnsiConsole> _outConsole, _errorConsole;
+
     public CliConsole(TextWriter output, TextWriter error, bool interactive, TextReader? input = null, int tableWidth = DefaultTableWidth)
     {
         Out = output;
@@ -15,8 +19,8 @@ internal sealed class CliConsole
         Interactive = interactive;
         In = input;
         TableWidth = Math.Max(MinTableWidth, tableWidth);
-        OutConsole = Create(output, interactive);
-        ErrorConsole = Create(error, interactive);
+        _outConsole = new Lazy<IAnsiConsole>(() => Create(output, interactive));
+        _errorConsole = new Lazy<IAnsiConsole>(() => Create(error, interactive));
     }
 
     /// <summary>The width of a terminal when it is not known (output to a file or a pipe).</summary>
@@ -40,10 +44,10 @@ internal sealed class CliConsole
     public bool Interactive { get; }
 
     /// <summary>Spectre console over <see cref="Out"/> (tables).</summary>
-    public IAnsiConsole OutConsole { get; }
+    public IAnsiConsole OutConsole => _outConsole.Value;
 
     /// <summary>Spectre console over <see cref="Error"/> (progress).</summary>
-    public IAnsiConsole ErrorConsole { get; }
+    public IAnsiConsole ErrorConsole => _errorConsole.Value;
 
     /// <summary>The process's own console: interactive when standard error is a terminal and not
     /// under CI or TERM=dumb.</summary>

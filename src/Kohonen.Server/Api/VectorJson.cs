@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Text.Json;
 
 namespace Kohonen.Server.Api;
@@ -35,6 +36,12 @@ internal static class VectorJson
     /// <summary>The BMUs of a batch, in order, as <see cref="BatchResponse"/>'s JSON, <c>{"results":[…]}</c>.</summary>
     public static ReadOnlyMemory<byte> WriteBatch(ReadOnlySpan<Bmu> bmus, SomModel? model = null, IReadOnlyList<UnseenCategory>? unseen = null)
     {
+        if (unseen is null && (model is null || (model.Labels is null && model.Targets is null && model.Segments is null))
+            && TryWritePlainBatch(bmus) is { } plain)
+        {
+            return plain;
+        }
+
         var output = new ArrayBufferWriter<byte>(bmus.Length * 48 + 16);
         using var writer = new Utf8JsonWriter(output);
         writer.WriteStartObject();
@@ -48,6 +55,52 @@ internal static class VectorJson
         writer.WriteEndObject();
         writer.Flush();
         return output.WrittenMemory;
+    }
+
+    /// <summary>The longest answer of one plain BMU: <c>{"bmu_x":</c>, an int, <c>,"bmu_y":</c>, an int,
+    /// <c>,"distance":</c>, a float (at most 15 characters in its shortest form), <c>}</c> and a comma.</summary>
+    private const int MaxPlainBmuBytes = 9 + 11 + 9 + 11 + 12 + 16 + 2;
+
+    /// <summary>
+    /// <see cref="WriteBatch"/>'s answer when each BMU is only its column, row and distance, written
+    /// straight into bytes: the same bytes as the <see cref="Utf8JsonWriter"/> path (numbers through
+    /// <see cref="Utf8Formatter"/>, as the writer formats them), without its per-value checks. Null
+    /// when a distance is not finite, which only the writer's path refuses as it always did.
+    /// </summary>
+    private static ReadOnlyMemory<byte>? TryWritePlainBatch(ReadOnlySpan<Bmu> bmus)
+    {
+        var output = GC.AllocateUninitializedArray<byte>((bmus.Length * MaxPlainBmuBytes) + 16);
+        var at = 0;
+        "{\"results\":["u8.CopyTo(output);
+        at += 12;
+        for (var i = 0; i < bmus.Length; i++)
+        {
+            var bmu = bmus[i];
+            if (!float.IsFinite(bmu.Distance))
+            {
+                return null;
+            }
+
+            var span = output.AsSpan(at);
+            var head = i == 0 ? "{\"bmu_x\":"u8 : ",{\"bmu_x\":"u8;
+            head.CopyTo(span);
+            var n = head.Length;
+            Utf8Formatter.TryFormat(bmu.X, span[n..], out var written);
+            n += written;
+            ",\"bmu_y\":"u8.CopyTo(span[n..]);
+            n += 9;
+            Utf8Formatter.TryFormat(bmu.Y, span[n..], out written);
+            n += written;
+            ",\"distance\":"u8.CopyTo(span[n..]);
+            n += 12;
+            Utf8Formatter.TryFormat(bmu.Distance, span[n..], out written);
+            n += written;
+            span[n++] = (byte)'}';
+            at += n;
+        }
+
+        "]}"u8.CopyTo(output.AsSpan(at));
+        return output.AsMemory(0, at + 2);
     }
 
     /// <summary>One BMU; with a model that keeps them, its node's label and confidence, target and
@@ -137,6 +190,11 @@ internal static class VectorJson
     /// <summary>Reads vectors of <paramref name="dimension"/> numbers each into a new row-major array.</summary>
     public static string? ReadMatrix(ReadOnlySpan<byte> json, int dimension, string features, int maxRows, out float[] values, out int rows)
     {
+        if (TryReadPlainMatrix(json, dimension, maxRows, out values, out rows))
+        {
+            return null;
+        }
+
         values = [];
         rows = 0;
         try
@@ -207,6 +265,172 @@ internal static class VectorJson
         {
             return $"The body is not valid JSON: {e.Message}";
         }
+    }
+
+    /// <summary>
+    /// The common batch, read in one pass over the bytes: exactly <c>{"data":[[…],…]}</c> (JSON
+    /// whitespace anywhere between tokens), at most <paramref name="maxRows"/> vectors of
+    /// <paramref name="dimension"/> values, each <c>null</c> or a plain decimal that
+    /// <see cref="TryParseShortDecimal"/> reads (valid JSON: no leading zero, digits after a point, at
+    /// most 15 digits, no exponent). False for any other body, valid or not, which the general reader
+    /// then reads or refuses: so a body this accepts gets the general reader's values, bit for bit.
+    /// </summary>
+    internal static bool TryReadPlainMatrix(ReadOnlySpan<byte> json, int dimension, int maxRows, out float[] values, out int rows)
+    {
+        values = [];
+        rows = 0;
+        var i = SkipSpace(json, 0);
+        if (!Take(json, ref i, (byte)'{') || !json[i..].StartsWith("\"data\""u8))
+        {
+            return false;
+        }
+
+        i = SkipSpace(json, i + 6);
+        if (!Take(json, ref i, (byte)':') || !Take(json, ref i, (byte)'['))
+        {
+            return false;
+        }
+
+        // Each value takes at least two bytes (a digit and a separator).
+        var buffer = GC.AllocateUninitializedArray<float>(Math.Max(dimension, Math.Min((json.Length / 2) + dimension, 1 << 20)));
+        var at = 0;
+        while (true)
+        {
+            if (rows == maxRows || !Take(json, ref i, (byte)'['))
+            {
+                return false;
+            }
+
+            if (at + dimension > buffer.Length)
+            {
+                Array.Resize(ref buffer, buffer.Length * 2);
+            }
+
+            for (var f = 0; f < dimension; f++)
+            {
+                if (f > 0 && !Take(json, ref i, (byte)','))
+                {
+                    return false;
+                }
+
+                if (!TakeValue(json, ref i, out buffer[at + f]))
+                {
+                    return false;
+                }
+            }
+
+            if (!Take(json, ref i, (byte)']'))
+            {
+                return false;
+            }
+
+            at += dimension;
+            rows++;
+            if (i < json.Length && json[i] == (byte)',')
+            {
+                i = SkipSpace(json, i + 1);
+                continue;
+            }
+
+            break;
+        }
+
+        if (!Take(json, ref i, (byte)']') || !Take(json, ref i, (byte)'}') || i != json.Length)
+        {
+            rows = 0;
+            return false;
+        }
+
+        values = buffer;
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="token"/> is at <paramref name="i"/>; if so, moves past it and
+    /// the whitespace after it.</summary>
+    private static bool Take(ReadOnlySpan<byte> json, ref int i, byte token)
+    {
+        if (i >= json.Length || json[i] != token)
+        {
+            return false;
+        }
+
+        i = SkipSpace(json, i + 1);
+        return true;
+    }
+
+    /// <summary>The first position from <paramref name="i"/> that is not JSON whitespace.</summary>
+    private static int SkipSpace(ReadOnlySpan<byte> json, int i)
+    {
+        while (i < json.Length && json[i] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    /// <summary>A <c>null</c> (NaN, a missing value) or a plain decimal at <paramref name="i"/>, valid
+    /// JSON and within <see cref="TryParseShortDecimal"/>'s reach, as <see cref="ReadNumber"/> reads it;
+    /// moves past it and the whitespace after it. False for anything else.</summary>
+    private static bool TakeValue(ReadOnlySpan<byte> json, ref int i, out float value)
+    {
+        value = 0;
+        var start = i;
+        if (json[start..].StartsWith("null"u8))
+        {
+            i += 4;
+            value = float.NaN;
+        }
+        else
+        {
+            if (i < json.Length && json[i] == (byte)'-')
+            {
+                i++;
+            }
+
+            var digits = i;
+            while (i < json.Length && json[i] - (uint)'0' <= 9)
+            {
+                i++;
+            }
+
+            // JSON's integer part: one digit or more, no leading zero.
+            if (i == digits || (json[digits] == (byte)'0' && i - digits > 1))
+            {
+                return false;
+            }
+
+            if (i < json.Length && json[i] == (byte)'.')
+            {
+                var fraction = ++i;
+                while (i < json.Length && json[i] - (uint)'0' <= 9)
+                {
+                    i++;
+                }
+
+                if (i == fraction)
+                {
+                    return false;
+                }
+            }
+
+            if (!TryParseShortDecimal(json[start..i], out var number))
+            {
+                return false;
+            }
+
+            value = (float)number;
+        }
+
+        // The value must end here: a separator, a bracket or whitespace (an exponent, a letter or
+        // anything else goes to the general reader).
+        if (i < json.Length && json[i] is not ((byte)',' or (byte)']' or (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t'))
+        {
+            return false;
+        }
+
+        i = SkipSpace(json, i);
+        return true;
     }
 
     /// <summary>Moves the reader to the value of the top-level "data" property.</summary>
