@@ -8,7 +8,6 @@
 // After touching it: dotnet run -c Release --project bench/Kohonen.Benchmarks -- --filter '*BlockedSearchBenchmarks*'
 // (and '*TrainerBenchmarks*' for the batch map's time).
 
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -22,7 +21,8 @@ internal static partial class BlockedBmuSearch
 
     /// <summary>Per tile and panel, whether the tile must visit the panel (1) or may pass it over
     /// (0): see <see cref="FindBest"/>.</summary>
-    private static ReadOnlySpan<byte> Visits(Prepared w, ReadOnlySpan<float> rows, ReadOnlySpan<int> hints, ReadOnlySpan<int> order, int tiles)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static ReadOnlySpan<byte> Visits(Prepared w, ReadOnlySpan<float> rows, ReadOnlySpan<int> hints, ReadOnlySpan<float> norms, ReadOnlySpan<int> order, int tiles)
     {
         var dim = w.Dim;
         var n = order.Length;
@@ -48,7 +48,7 @@ internal static partial class BlockedBmuSearch
             // ‖x − c‖² = ‖x‖² − 2x·c + ‖c‖² for every panel, less its rounding bound (the
             // blocked search's, four times over), so that the distance is never overstated.
             CentreDots(w, x, dots);
-            var xx = TensorPrimitives.SumOfSquares(x);
+            var xx = norms.IsEmpty ? RowNorm(x) : norms[r];
             for (var g = 0; g < panels; g++)
             {
                 var cc = w.CenterNorms[g];

@@ -6,6 +6,7 @@
 // After touching it: dotnet run -c Release --project bench/Kohonen.Benchmarks -- --filter '*BlockedSearchBenchmarks*'
 // (and '*TrainerBenchmarks*' for the batch map's time).
 
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Kohonen.Kernels;
@@ -57,6 +58,7 @@ internal static partial class BlockedBmuSearch
         /// the buffers made at construction: the same layout, bit for bit, as a new instance would make
         /// of it, without allocating. Not while a search runs on this instance.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Refill()
         {
             var codebook = Codebook;

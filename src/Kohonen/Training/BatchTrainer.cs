@@ -50,6 +50,7 @@ internal static class BatchTrainer
         EpochSearch? search = null;
         var separable = IsSeparable(grid, run.Options.Neighborhood) ? new SeparableSmoothing(grid, dim) : null;
         var holes = data.Whole is { } whole ? MissingValues.HasAny(whole.Values) : (bool?)null;
+        var norms = holes == false && plan == BmuSearchKind.Blocked && run.Options.Distance == DistanceMetric.Euclidean ? RowNorms(data.Whole!) : null;
 
         for (var epoch = 0; epoch < run.Options.Iterations; epoch++)
         {
@@ -89,7 +90,7 @@ internal static class BatchTrainer
                 }
 
                 // Data in one chunk keeps last epoch's BMUs in place, and they serve as hints.
-                FindBmus(search, chunk, bmus, epoch > 0 && inMemory, parallelOptions);
+                FindBmus(search, chunk, bmus, epoch > 0 && inMemory, parallelOptions, norms);
                 run.CancellationToken.ThrowIfCancellationRequested();
                 AddRows(chunk, bmus, sums, counts, parallelOptions);
             }
@@ -121,10 +122,11 @@ internal static class BatchTrainer
     /// cluster): each row's BMU against the epoch's codebook, in parallel, into
     /// <paramref name="bmus"/>[0..rows). With <paramref name="hinted"/>, <paramref name="bmus"/> holds
     /// these rows' BMUs of the previous epoch, which let the blocked search pass over nodes too far
-    /// to be a BMU (the same answers).
+    /// to be a BMU (the same answers). <paramref name="norms"/>, when given, holds ‖x‖² of each row
+    /// (<see cref="RowNorms"/>), for the blocked search to use instead of summing them again.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void FindBmus(EpochSearch search, DataMatrix rows, int[] bmus, bool hinted, ParallelOptions parallelOptions)
+    internal static void FindBmus(EpochSearch search, DataMatrix rows, int[] bmus, bool hinted, ParallelOptions parallelOptions, float[]? norms = null)
     {
         var dim = rows.Columns;
         var count = rows.Rows;
@@ -150,7 +152,8 @@ internal static class BatchTrainer
                 var start = c * RowsPerChunk;
                 var end = Math.Min(count, start + RowsPerChunk);
                 var rowBmus = bmus.AsSpan(start, end - start);
-                BlockedBmuSearch.FindBest(prepared, values.AsSpan(start * dim, (end - start) * dim), rowBmus, hinted ? rowBmus : []);
+                BlockedBmuSearch.FindBest(prepared, values.AsSpan(start * dim, (end - start) * dim), rowBmus, hinted ? rowBmus : [],
+                    norms is null ? [] : norms.AsSpan(start, end - start));
             });
         }
         else
@@ -165,6 +168,19 @@ internal static class BatchTrainer
                 }
             });
         }
+    }
+
+    /// <summary>‖x‖² of every row (<see cref="BlockedBmuSearch.RowNorm"/>), for
+    /// <see cref="FindBmus"/> to search the same rows epoch after epoch without summing them again.</summary>
+    internal static float[] RowNorms(DataMatrix rows)
+    {
+        var norms = new float[rows.Rows];
+        for (var r = 0; r < rows.Rows; r++)
+        {
+            norms[r] = BlockedBmuSearch.RowNorm(rows.Row(r));
+        }
+
+        return norms;
     }
 
     /// <summary>
