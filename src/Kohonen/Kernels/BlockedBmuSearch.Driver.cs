@@ -27,6 +27,7 @@ internal static partial class BlockedBmuSearch
     /// <param name="w">The prepared codebook.</param>
     /// <param name="rows">The rows, row-major.</param>
     /// <param name="hints">Empty, or a node per row: see <see cref="FindBest"/>.</param>
+    /// <param name="norms">Empty, or ‖x‖² per row (<see cref="RowNorm"/>).</param>
     /// <param name="lanes">Receives the lanes per field of a row's state: 16 at 512 bits; at 256, 24,
     /// a top two for each of a panel's three vectors apart (each lane sees every 24th node, so a lane
     /// that may have dropped a third near node, and is measured node by node, is a 24th of the nodes;
@@ -34,7 +35,7 @@ internal static partial class BlockedBmuSearch
     /// <param name="order">Receives the row at each position of the state (empty: the rows' own
     /// order).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static Span<float> Sweep(Prepared w, ReadOnlySpan<float> rows, ReadOnlySpan<int> hints, out int lanes, out ReadOnlySpan<int> order)
+    private static Span<float> Sweep(Prepared w, ReadOnlySpan<float> rows, ReadOnlySpan<int> hints, ReadOnlySpan<float> norms, out int lanes, out ReadOnlySpan<int> order)
     {
         var dim = w.Dim;
         var n = rows.Length / dim;
@@ -84,7 +85,7 @@ internal static partial class BlockedBmuSearch
         }
 
         var state = ThreadBuffer(ref _threadState, tiles * RowTile * 4 * lanes);
-        var visit = hints.IsEmpty ? [] : Visits(w, rows, hints, order, tiles);
+        var visit = hints.IsEmpty ? [] : Visits(w, rows, hints, norms, order, tiles);
         Run(w, packed, state, tiles, lanes, visit);
         return state;
     }
@@ -203,6 +204,7 @@ internal static partial class BlockedBmuSearch
 
     /// <summary>The first slots of the panels in [kb, kEnd) that tile <paramref name="t"/> visits
     /// (all of them without <paramref name="visit"/>), into <paramref name="starts"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ReadOnlySpan<int> Visited(Prepared w, ReadOnlySpan<byte> visit, int t, int kb, int kEnd, Span<int> starts)
     {
         var panels = w.Padded / w.Panel;

@@ -6,6 +6,7 @@
 // After touching it: dotnet run -c Release --project bench/Kohonen.Benchmarks -- --filter '*BlockedSearchBenchmarks*'
 // (and '*TrainerBenchmarks*' for the batch map's time).
 
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Kohonen.Kernels;
@@ -42,18 +43,37 @@ internal static partial class BlockedBmuSearch
             Norms = AlignedBuffer.Allocate(Padded);
             Ids = new int[Padded];
             var panels = Padded / Panel;
-            var centres = new float[panels * dim];
+            _centres = new float[panels * dim];
+            _centre = new double[dim];
+            _order = new int[Nodes];
+            _keys = new float[Nodes];
             Radii = new float[panels];
             CenterPlanes = new float[dim * ((panels + (2 * Lanes) - 1) / (2 * Lanes) * 2 * Lanes)];
             CenterNorms = new float[(panels + (2 * Lanes) - 1) / (2 * Lanes) * 2 * Lanes];
+            Refill();
+        }
+
+        /// <summary>
+        /// Lays the codebook out again after its weights changed (a batch epoch's new codebook), into
+        /// the buffers made at construction: the same layout, bit for bit, as a new instance would make
+        /// of it, without allocating. Not while a search runs on this instance.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Refill()
+        {
+            var codebook = Codebook;
+            var dim = Dim;
             Ids.AsSpan().Fill(-1);
             var planes = Planes.Span;
             var norms = Norms.Span;
             norms.Fill(float.PositiveInfinity);
+            MaxNorm = 0;
 
             // The nodes in panel order, Panel at a time; each panel's nodes then in index order.
-            var order = SplitOrder(codebook, dim, Nodes, Panel);
-            var centre = new double[dim];
+            var order = SplitOrder(codebook, dim, Nodes, Panel, _order, _keys, _blocks);
+            var centres = _centres;
+            var centre = _centre;
+            var panels = Padded / Panel;
             for (var g = 0; g < panels; g++)
             {
                 var count = Math.Min(Panel, Nodes - (g * Panel));
@@ -76,6 +96,15 @@ internal static partial class BlockedBmuSearch
 
                     norms[slot] = norm;
                     MaxNorm = Math.Max(MaxNorm, norm);
+                }
+
+                // The padding slots' weights are 0 (never read as a candidate: their norm is +∞).
+                for (var j = count; j < Panel; j++)
+                {
+                    for (var f = 0; f < dim; f++)
+                    {
+                        planes[(g * Panel * dim) + (f * Panel) + j] = 0f;
+                    }
                 }
 
                 var c = centres.AsSpan(g * dim, dim);
@@ -112,12 +141,23 @@ internal static partial class BlockedBmuSearch
 
         /// <summary>The nodes by recursive median splits along the widest feature
         /// (<see cref="BoundedBlocks.Split"/>), <paramref name="panel"/> at a time.</summary>
-        private static int[] SplitOrder(float[] codebook, int dim, int nodes, int panel)
+        private static int[] SplitOrder(float[] codebook, int dim, int nodes, int panel, int[] order, float[] keys, List<(int, int)> blocks)
         {
-            var order = Enumerable.Range(0, nodes).ToArray();
-            BoundedBlocks.Split(codebook, dim, panel, order, new float[nodes], 0, nodes, []);
+            for (var k = 0; k < nodes; k++)
+            {
+                order[k] = k;
+            }
+
+            blocks.Clear();
+            BoundedBlocks.Split(codebook, dim, panel, order, keys, 0, nodes, blocks);
             return order;
         }
+
+        private readonly float[] _centres;
+        private readonly double[] _centre;
+        private readonly int[] _order;
+        private readonly float[] _keys;
+        private readonly List<(int, int)> _blocks = [];
 
         /// <summary>The node at each slot of the panels, −1 for the padding. Weight f of the node at
         /// slot s is at <c>Planes[(s / P)·P·Dim + f·P + s mod P]</c> with P = <see cref="Panel"/>.</summary>
@@ -134,7 +174,7 @@ internal static partial class BlockedBmuSearch
         public float[] CenterNorms { get; }
 
         /// <summary>The largest ‖w‖² of a real node.</summary>
-        public float MaxNorm { get; }
+        public float MaxNorm { get; private set; }
 
         public float[] Codebook { get; }
 

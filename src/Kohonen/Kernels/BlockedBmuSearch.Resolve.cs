@@ -27,7 +27,7 @@ internal static partial class BlockedBmuSearch
     /// have dropped a third): the least exact distance wins, ties to the lower index, as in the scan.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int Resolve(Prepared w, ReadOnlySpan<float> x, ReadOnlySpan<float> best, ReadOnlySpan<float> second, ReadOnlySpan<int> bestIndex, ReadOnlySpan<int> secondIndex)
+    private static int Resolve(Prepared w, ReadOnlySpan<float> x, float xx, ReadOnlySpan<float> best, ReadOnlySpan<float> second, ReadOnlySpan<int> bestIndex, ReadOnlySpan<int> secondIndex)
     {
         float b = float.PositiveInfinity, s = float.PositiveInfinity;
         int bi = -1, si = -1;
@@ -48,7 +48,6 @@ internal static partial class BlockedBmuSearch
         }
 
         var dim = w.Dim;
-        var xx = TensorPrimitives.SumOfSquares(x);
         var limit = b + ((dim + 2) * (1f / (1 << 22)) * ((2 * xx) + w.Norms.Span[bi] + w.MaxNorm));
         if (s > limit)
         {
@@ -63,6 +62,7 @@ internal static partial class BlockedBmuSearch
     /// <summary>Offers the exact distance of every kept candidate whose score is at or below
     /// <paramref name="limit"/>, and of every node of a lane whose second place is (lane l saw the
     /// nodes at slots l, l + lanes, l + 2·lanes, … and kept its two least scores).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MeasureCandidates(Prepared w, ReadOnlySpan<float> x, double limit, ReadOnlySpan<float> best, ReadOnlySpan<float> second,
         ReadOnlySpan<int> bestIndex, ReadOnlySpan<int> secondIndex, ref ExactTopTwo top)
     {

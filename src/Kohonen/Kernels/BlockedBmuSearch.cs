@@ -12,6 +12,7 @@
 // tuning: any blocking or tile shape that offers every node's score to its row keeps the answers.
 
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -61,21 +62,28 @@ internal static partial class BlockedBmuSearch
     /// <param name="bmus">Receives one node index per row.</param>
     /// <param name="hints">Empty, or a node per row (may be <paramref name="bmus"/> itself: they are
     /// read before any answer is written).</param>
+    /// <param name="norms">Empty, or ‖x‖² per row as <see cref="RowNorm"/> gives it (a caller that
+    /// searches the same rows again, as the batch map does every epoch, computes them once).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void FindBest(Prepared w, ReadOnlySpan<float> rows, Span<int> bmus, ReadOnlySpan<int> hints = default)
+    public static void FindBest(Prepared w, ReadOnlySpan<float> rows, Span<int> bmus, ReadOnlySpan<int> hints = default, ReadOnlySpan<float> norms = default)
     {
         var dim = w.Dim;
         var n = rows.Length / dim;
-        Debug.Assert(bmus.Length >= n && (hints.IsEmpty || hints.Length >= n));
-        var state = Sweep(w, rows, hints, out var lanes, out var order);
+        Debug.Assert(bmus.Length >= n && (hints.IsEmpty || hints.Length >= n) && (norms.IsEmpty || norms.Length >= n));
+        var state = Sweep(w, rows, hints, norms, out var lanes, out var order);
         for (var p = 0; p < n; p++)
         {
             var r = order.IsEmpty ? p : order[p];
             var row = state.Slice(p * 4 * lanes, 4 * lanes);
-            bmus[r] = Resolve(w, rows.Slice(r * dim, dim), row[..lanes], row[lanes..(2 * lanes)],
+            var x = rows.Slice(r * dim, dim);
+            bmus[r] = Resolve(w, x, norms.IsEmpty ? RowNorm(x) : norms[r], row[..lanes], row[lanes..(2 * lanes)],
                 MemoryMarshal.Cast<float, int>(row[(2 * lanes)..(3 * lanes)]), MemoryMarshal.Cast<float, int>(row[(3 * lanes)..]));
         }
     }
+
+    /// <summary>‖x‖², summed in vectors (<see cref="TensorPrimitives.SumOfSquares{T}(ReadOnlySpan{T})"/>):
+    /// the row norm of the rounding bounds and the pruning.</summary>
+    public static float RowNorm(ReadOnlySpan<float> x) => TensorPrimitives.SumOfSquares(x);
 
     /// <summary>
     /// The best and second-best node of each row, exactly those of a sequential scan of exact
@@ -90,7 +98,7 @@ internal static partial class BlockedBmuSearch
         var dim = w.Dim;
         var n = rows.Length / dim;
         Debug.Assert(w.Nodes >= 2 && best.Length >= n && second.Length >= n && bestDistanceSquared.Length >= n);
-        var state = Sweep(w, rows, [], out var lanes, out _);
+        var state = Sweep(w, rows, [], [], out var lanes, out _);
         for (var r = 0; r < n; r++)
         {
             var row = state.Slice(r * 4 * lanes, 4 * lanes);

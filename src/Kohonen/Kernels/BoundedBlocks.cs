@@ -175,6 +175,7 @@ internal sealed partial class BoundedBlocks
     /// <summary>Orders the nodes of order[start..start+count) into blocks of <paramref name="lanes"/>:
     /// split along the feature of widest spread at a whole number of blocks (the lower values on one
     /// side), recursively.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Split(ReadOnlySpan<float> codebook, int dim, int lanes, int[] order, float[] keys, int start, int count, List<(int, int)> blocks)
     {
         if (count <= lanes)

@@ -19,7 +19,7 @@ namespace Kohonen;
 /// <see cref="NearestNode"/>, row by row), the sums
 /// are accumulated in sample order in double precision, and each node's smoothed sums run over
 /// their sources in ascending order. The Gaussian on a rectangular grid is smoothed in its separable
-/// form, a row pass and then a column pass (<see cref="SmoothSeparable"/>); every other case node by
+/// form, a row pass and then a column pass (<see cref="SeparableSmoothing"/>); every other case node by
 /// node (<see cref="Smooth"/>).
 /// </remarks>
 internal static class BatchTrainer
@@ -45,6 +45,13 @@ internal static class BatchTrainer
         var inMemory = data.Whole is not null; // one chunk, so each row's BMU stays at its place in bmus
         var plan = Plan(dim, nodes, data.Rows, planned);
 
+        // Made once per training: the search's layout (refilled each epoch), the smoothing's buffers
+        // and, for rows in memory, whether they have holes (they do not change between epochs).
+        EpochSearch? search = null;
+        var separable = IsSeparable(grid, run.Options.Neighborhood) ? new SeparableSmoothing(grid, dim) : null;
+        var holes = data.Whole is { } whole ? MissingValues.HasAny(whole.Values) : (bool?)null;
+        var norms = holes == false && plan == BmuSearchKind.Blocked && run.Options.Distance == DistanceMetric.Euclidean ? RowNorms(data.Whole!) : null;
+
         for (var epoch = 0; epoch < run.Options.Iterations; epoch++)
         {
             run.CancellationToken.ThrowIfCancellationRequested();
@@ -56,7 +63,7 @@ internal static class BatchTrainer
                 Array.Clear(missing);
             }
 
-            var search = new EpochSearch(codebook, dim, plan, run.Options.Distance);
+            search = search is null ? new EpochSearch(codebook, dim, plan, run.Options.Distance) : search.Next();
 
             // The rows in order, a chunk at a time (one chunk when in memory): BMUs in parallel, then
             // the sums in row order, so the sums do not depend on the chunking or the threads.
@@ -67,7 +74,7 @@ internal static class BatchTrainer
                     bmus = new int[chunk.Rows];
                 }
 
-                if (MissingValues.HasAny(chunk.Values))
+                if (holes ?? MissingValues.HasAny(chunk.Values))
                 {
                     if (search.Measured is not null)
                     {
@@ -83,14 +90,18 @@ internal static class BatchTrainer
                 }
 
                 // Data in one chunk keeps last epoch's BMUs in place, and they serve as hints.
-                FindBmus(search, chunk, bmus, epoch > 0 && inMemory, parallelOptions);
+                FindBmus(search, chunk, bmus, epoch > 0 && inMemory, parallelOptions, norms);
                 run.CancellationToken.ThrowIfCancellationRequested();
-                AddRows(chunk, bmus, sums, counts);
+                AddRows(chunk, bmus, sums, counts, parallelOptions);
             }
 
             if (missing is not null)
             {
                 MaskedBatch.Smooth(codebook, grid, run.Options.Neighborhood, sigma, dim, sums, counts, missing, parallelOptions);
+            }
+            else if (separable is not null)
+            {
+                separable.Smooth(codebook, sigma, sums, counts, parallelOptions);
             }
             else
             {
@@ -111,10 +122,11 @@ internal static class BatchTrainer
     /// cluster): each row's BMU against the epoch's codebook, in parallel, into
     /// <paramref name="bmus"/>[0..rows). With <paramref name="hinted"/>, <paramref name="bmus"/> holds
     /// these rows' BMUs of the previous epoch, which let the blocked search pass over nodes too far
-    /// to be a BMU (the same answers).
+    /// to be a BMU (the same answers). <paramref name="norms"/>, when given, holds ‖x‖² of each row
+    /// (<see cref="RowNorms"/>), for the blocked search to use instead of summing them again.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void FindBmus(EpochSearch search, DataMatrix rows, int[] bmus, bool hinted, ParallelOptions parallelOptions)
+    internal static void FindBmus(EpochSearch search, DataMatrix rows, int[] bmus, bool hinted, ParallelOptions parallelOptions, float[]? norms = null)
     {
         var dim = rows.Columns;
         var count = rows.Rows;
@@ -140,7 +152,8 @@ internal static class BatchTrainer
                 var start = c * RowsPerChunk;
                 var end = Math.Min(count, start + RowsPerChunk);
                 var rowBmus = bmus.AsSpan(start, end - start);
-                BlockedBmuSearch.FindBest(prepared, values.AsSpan(start * dim, (end - start) * dim), rowBmus, hinted ? rowBmus : []);
+                BlockedBmuSearch.FindBest(prepared, values.AsSpan(start * dim, (end - start) * dim), rowBmus, hinted ? rowBmus : [],
+                    norms is null ? [] : norms.AsSpan(start, end - start));
             });
         }
         else
@@ -157,6 +170,19 @@ internal static class BatchTrainer
         }
     }
 
+    /// <summary>‖x‖² of every row (<see cref="BlockedBmuSearch.RowNorm"/>), for
+    /// <see cref="FindBmus"/> to search the same rows epoch after epoch without summing them again.</summary>
+    internal static float[] RowNorms(DataMatrix rows)
+    {
+        var norms = new float[rows.Rows];
+        for (var r = 0; r < rows.Rows; r++)
+        {
+            norms[r] = BlockedBmuSearch.RowNorm(rows.Row(r));
+        }
+
+        return norms;
+    }
+
     /// <summary>
     /// The second half: adds each row to the sum of its BMU and 1 to its count, one row after the
     /// other in row order, onto whatever <paramref name="sums"/> and <paramref name="counts"/> already
@@ -164,14 +190,52 @@ internal static class BatchTrainer
     /// one running sum (zero at the epoch's start) for the same bits: ranges of rows are carried on,
     /// not summed apart and added.
     /// </summary>
-    internal static void AddRows(DataMatrix rows, int[] bmus, double[] sums, double[] counts)
+    internal static void AddRows(DataMatrix rows, int[] bmus, double[] sums, double[] counts) =>
+        AddRowRange(rows, bmus, sums, counts, 0, rows.Columns, true);
+
+    /// <summary>
+    /// <see cref="AddRows(DataMatrix, int[], double[], double[])"/> with the features split among the
+    /// threads when the rows are many: each thread carries its own features of every row, one row
+    /// after the other in row order, so every sum gets the same additions in the same order, and the
+    /// same bits, whatever the threads.
+    /// </summary>
+    internal static void AddRows(DataMatrix rows, int[] bmus, double[] sums, double[] counts, ParallelOptions parallelOptions)
     {
         var dim = rows.Columns;
+        var threads = parallelOptions.MaxDegreeOfParallelism > 0 ? parallelOptions.MaxDegreeOfParallelism : Environment.ProcessorCount;
+        var parts = (long)rows.Rows * dim < ParallelAdditions ? 1 : Math.Min(threads, dim / FeaturesPerPart);
+        if (parts <= 1)
+        {
+            AddRowRange(rows, bmus, sums, counts, 0, dim, true);
+            return;
+        }
+
+        Parallel.For(0, parts, parallelOptions, p =>
+            AddRowRange(rows, bmus, sums, counts, p * dim / parts, (p + 1) * dim / parts, p == 0));
+    }
+
+    /// <summary>Additions below this many (rows × features) are not worth a second thread.</summary>
+    private const long ParallelAdditions = 1 << 19;
+
+    /// <summary>The least features a thread of <see cref="AddRows(DataMatrix, int[], double[], double[], ParallelOptions)"/> carries.</summary>
+    private const int FeaturesPerPart = 16;
+
+    /// <summary>Features [first, end) of every row onto the sums of its BMU, in row order; and the
+    /// counts, when <paramref name="withCounts"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddRowRange(DataMatrix rows, int[] bmus, double[] sums, double[] counts, int first, int end, bool withCounts)
+    {
+        var dim = rows.Columns;
+        var values = rows.RawValues;
         for (var r = 0; r < rows.Rows; r++)
         {
             var b = bmus[r];
-            counts[b] += 1;
-            AddWidened(sums.AsSpan(b * dim, dim), rows.Row(r));
+            if (withCounts)
+            {
+                counts[b] += 1;
+            }
+
+            AddWidened(sums.AsSpan((b * dim) + first, end - first), values.AsSpan((r * dim) + first, end - first));
         }
     }
 
@@ -182,7 +246,7 @@ internal static class BatchTrainer
         var dim = sums.Length / grid.NodeCount;
         if (IsSeparable(grid, kind))
         {
-            SmoothSeparable(codebook, grid, sigma, dim, sums, counts, parallelOptions);
+            new SeparableSmoothing(grid, dim).Smooth(codebook, sigma, sums, counts, parallelOptions);
             return;
         }
 
@@ -206,6 +270,19 @@ internal static class BatchTrainer
         public BlockedBmuSearch.Prepared? Blocked { get; } = distance == DistanceMetric.Euclidean && plan == BmuSearchKind.Blocked ? new BlockedBmuSearch.Prepared(codebook, dim) : null;
 
         public NearestNode? RowByRow { get; } = distance == DistanceMetric.Euclidean && plan != BmuSearchKind.Blocked ? new NearestNode(codebook, dim) : null;
+
+        /// <summary>The search over the codebook's new weights (after an epoch moved them): the
+        /// blocked layout refilled in place, without allocating; the others made anew.</summary>
+        public EpochSearch Next()
+        {
+            if (Blocked is { } prepared)
+            {
+                prepared.Refill();
+                return this;
+            }
+
+            return new EpochSearch(codebook, dim, plan, distance);
+        }
     }
 
     /// <summary>Whether the smoothing of this grid and neighbourhood is separable: the Gaussian on a
@@ -214,59 +291,132 @@ internal static class BatchTrainer
     /// and the other neighbourhoods are not products.)</summary>
     internal static bool IsSeparable(Grid grid, Neighborhood kind) => kind == Neighborhood.Gaussian && grid.Topology == Topology.Rectangular;
 
+    /// <summary>The new weights by the separable form of the smoothing, once (a training smooths with
+    /// one <see cref="SeparableSmoothing"/> every epoch).</summary>
+    internal static void SmoothSeparable(float[] codebook, Grid grid, double sigma, int dim, double[] sums, double[] counts, ParallelOptions parallelOptions) =>
+        new SeparableSmoothing(grid, dim).Smooth(codebook, sigma, sums, counts, parallelOptions);
+
     /// <summary>
-    /// The new weights by the separable form of the smoothing: first along each grid row,
+    /// The separable form of the smoothing, with its buffers made once for a grid and a dimension
+    /// (a training makes one and smooths every epoch with it): first along each grid row,
     /// T(yc, xk) = Σ_xc gx(xk − xc)·(S, n)(yc, xc), then along each column,
     /// N(yk, xk) = Σ_yc gy(yk − yc)·T(yc, xk), numerators and denominator alike, in double precision;
     /// nodes·(width + height)·(dim + 1) multiply-adds instead of occupied nodes·nodes·(dim + 1). Equal to
     /// <see cref="Smooth"/> in real arithmetic; its θ are the double products gx·gy instead of a
     /// float32 θ, so the weights agree to float32 rounding. Each sum runs over its source in ascending
-    /// order, whatever the threads. A node whose denominator is 0 keeps its weights.
+    /// order, whatever the threads. A node whose denominator is 0 keeps its weights. A factor that is
+    /// 0 (beyond the Gaussian's reach in double precision) adds nothing and is passed over.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void SmoothSeparable(float[] codebook, Grid grid, double sigma, int dim, double[] sums, double[] counts, ParallelOptions parallelOptions)
+    internal sealed class SeparableSmoothing
     {
-        int width = grid.Width, height = grid.Height, span = dim + 1;
-        var table = new NeighborhoodTable(grid, Neighborhood.Gaussian);
-        table.SetSigma(sigma);
-        var gx = Enumerable.Range(0, width).Select(table.GaussianFactorAcrossColumns).ToArray();
-        var gy = Enumerable.Range(0, height).Select(table.GaussianFactorAcrossRows).ToArray();
-        var alongRows = new double[width * height * span];
-        var rowOccupied = new bool[height];
-        Parallel.For(0, height, parallelOptions, yc =>
+        /// <summary>Below this many multiply-adds a smoothing runs on the calling thread: a hand-off
+        /// to another thread would cost more than it saves.</summary>
+        private const long ParallelWork = 1 << 22;
+
+        private readonly Grid _grid;
+        private readonly int _dim;
+        private readonly NeighborhoodTable _table;
+        private readonly double[] _gx, _gy;
+        private readonly double[] _alongRows, _smoothed;
+        private readonly bool[] _rowOccupied;
+
+        /// <param name="grid">A rectangular grid (see <see cref="IsSeparable"/>).</param>
+        /// <param name="dim">Features per node.</param>
+        public SeparableSmoothing(Grid grid, int dim)
         {
-            Span<double> source = dim < 1024 ? stackalloc double[span] : new double[span];
+            _grid = grid;
+            _dim = dim;
+            _table = new NeighborhoodTable(grid, Neighborhood.Gaussian);
+            _gx = new double[grid.Width];
+            _gy = new double[grid.Height];
+            _alongRows = new double[(long)grid.NodeCount * (dim + 1)];
+            _smoothed = new double[(long)grid.NodeCount * (dim + 1)];
+            _rowOccupied = new bool[grid.Height];
+        }
+
+        /// <summary>The new weights from the sums and counts of an epoch, for radius
+        /// <paramref name="sigma"/>, into <paramref name="codebook"/>.</summary>
+        public void Smooth(float[] codebook, double sigma, double[] sums, double[] counts, ParallelOptions parallelOptions)
+        {
+            int width = _grid.Width, height = _grid.Height;
+            _table.SetSigma(sigma);
+            for (var x = 0; x < width; x++)
+            {
+                _gx[x] = _table.GaussianFactorAcrossColumns(x);
+            }
+
+            for (var y = 0; y < height; y++)
+            {
+                _gy[y] = _table.GaussianFactorAcrossRows(y);
+            }
+
+            var work = (long)_grid.NodeCount * (width + height) * (_dim + 1);
+            if (work < ParallelWork || parallelOptions.MaxDegreeOfParallelism == 1)
+            {
+                for (var yc = 0; yc < height; yc++)
+                {
+                    AlongRow(yc, sums, counts);
+                }
+
+                for (var yk = 0; yk < height; yk++)
+                {
+                    AlongColumn(yk, codebook);
+                }
+
+                return;
+            }
+
+            Parallel.For(0, height, parallelOptions, yc => AlongRow(yc, sums, counts));
+            Parallel.For(0, height, parallelOptions, yk => AlongColumn(yk, codebook));
+        }
+
+        /// <summary>Grid row <paramref name="yc"/>'s sums and counts spread along the row.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void AlongRow(int yc, double[] sums, double[] counts)
+        {
+            int width = _grid.Width, dim = _dim, span = dim + 1;
+            var target = _alongRows.AsSpan(yc * width * span, width * span);
+            target.Clear();
+            var occupied = false;
             for (var xc = 0; xc < width; xc++)
             {
                 var c = (yc * width) + xc;
-                if (counts[c] == 0)
+                var count = counts[c];
+                if (count == 0)
                 {
                     continue; // an empty node adds nothing: its sums are 0
                 }
 
-                rowOccupied[yc] = true;
-                sums.AsSpan(c * dim, dim).CopyTo(source);
-                source[dim] = counts[c];
+                occupied = true;
+                var sum = sums.AsSpan(c * dim, dim);
                 for (var xk = 0; xk < width; xk++)
                 {
-                    var h = gx[Math.Abs(xk - xc)];
+                    var h = _gx[Math.Abs(xk - xc)];
                     if (h != 0)
                     {
-                        AddScaled(alongRows.AsSpan(((yc * width) + xk) * span, span), h, source);
+                        var at = target.Slice(xk * span, span);
+                        AddScaled(at[..dim], h, sum);
+                        at[dim] += h * count;
                     }
                 }
             }
-        });
 
-        Parallel.For(0, height, parallelOptions, yk =>
+            _rowOccupied[yc] = occupied;
+        }
+
+        /// <summary>The column pass for grid row <paramref name="yk"/>, and its nodes' new weights.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void AlongColumn(int yk, float[] codebook)
         {
-            var row = new double[width * span];
+            int width = _grid.Width, height = _grid.Height, dim = _dim, span = dim + 1;
+            var row = _smoothed.AsSpan(yk * width * span, width * span);
+            row.Clear();
             for (var yc = 0; yc < height; yc++)
             {
-                var h = gy[Math.Abs(yk - yc)];
-                if (rowOccupied[yc] && h != 0)
+                var h = _gy[Math.Abs(yk - yc)];
+                if (_rowOccupied[yc] && h != 0)
                 {
-                    AddScaled(row, h, alongRows.AsSpan(yc * width * span, width * span));
+                    AddScaled(row, h, _alongRows.AsSpan(yc * width * span, width * span));
                 }
             }
 
@@ -283,7 +433,7 @@ internal static class BatchTrainer
                     }
                 }
             }
-        });
+        }
     }
 
     /// <summary>New weights for the nodes of grid rows [firstRow, endRow).</summary>
