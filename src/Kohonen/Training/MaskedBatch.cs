@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using Kohonen.Kernels;
 
@@ -20,8 +21,10 @@ internal static class MaskedBatch
     /// <summary>
     /// The BMU of every row of a chunk that has missing values: complete rows through
     /// <paramref name="prepared"/> (the blocked search, gathered into blocks) or
-    /// <paramref name="search"/>, rows with holes through the masked scan of the node-major codebook,
-    /// rows with every value missing −1.
+    /// <paramref name="search"/>, rows with holes through the masked blocked search of
+    /// <paramref name="prepared"/> (gathered the same way) or else the masked scan of the node-major
+    /// codebook, rows with every value missing −1. Every search gives the scan's answer, so the BMUs
+    /// do not depend on which one runs.
     /// </summary>
     /// <param name="chunk">The rows.</param>
     /// <param name="codebook">The node-major codebook.</param>
@@ -35,59 +38,87 @@ internal static class MaskedBatch
     {
         var dim = chunk.Columns;
         var rows = chunk.Rows;
-        var holed = new bool[rows];
+        var values = chunk.RawValues;
         var complete = new List<int>();
+        var holed = new List<int>();
+        var bmus = new int[rows];
         for (var r = 0; r < rows; r++)
         {
-            holed[r] = MissingValues.HasAny(chunk.Row(r));
-            if (!holed[r])
+            var row = chunk.Row(r);
+            if (!MissingValues.HasAny(row))
             {
                 complete.Add(r);
             }
+            else if (MissingValues.CountPresent(row) == 0)
+            {
+                bmus[r] = -1;
+            }
+            else
+            {
+                holed.Add(r);
+            }
         }
 
-        var values = chunk.RawValues;
-        var bmus = new int[rows];
-        var blocks = (rows + RowsPerBlock - 1) / RowsPerBlock;
-        Parallel.For(0, blocks, parallelOptions, c =>
+        if (prepared is null)
         {
-            var negated = new float[dim];
-            var mask = new float[dim];
-            var end = Math.Min(rows, (c + 1) * RowsPerBlock);
-            for (var r = c * RowsPerBlock; r < end; r++)
+            var blocks = (rows + RowsPerBlock - 1) / RowsPerBlock;
+            Parallel.For(0, blocks, parallelOptions, c =>
             {
-                if (holed[r])
+                var negated = new float[dim];
+                var mask = new float[dim];
+                var end = Math.Min(rows, (c + 1) * RowsPerBlock);
+                for (var r = c * RowsPerBlock; r < end; r++)
                 {
-                    var present = MaskedDistance.Prepare(values.AsSpan(r * dim, dim), negated, mask);
-                    bmus[r] = present == 0 ? -1 : MaskedSearch.FindBest(codebook, dim, negated, mask, present, out _, hinted ? found[r] : -1);
+                    var row = values.AsSpan(r * dim, dim);
+                    if (!MissingValues.HasAny(row))
+                    {
+                        bmus[r] = search!.FindBest(row, out _);
+                    }
+                    else
+                    {
+                        var present = MaskedDistance.Prepare(row, negated, mask);
+                        bmus[r] = present == 0 ? -1 : MaskedSearch.FindBest(codebook, dim, negated, mask, present, out _, hinted ? found[r] : -1);
+                    }
                 }
-                else if (prepared is null)
-                {
-                    bmus[r] = search!.FindBest(values.AsSpan(r * dim, dim), out _);
-                }
-            }
-        });
-
-        if (prepared is not null && complete.Count > 0)
+            });
+        }
+        else
         {
-            // The complete rows gathered into blocks for the blocked search (the exact BMUs).
+            // The rows with holes, then the complete rows, gathered into blocks for the blocked
+            // searches (the exact BMUs); last epoch's BMUs as the masked search's hints.
+            var holedBlocks = (holed.Count + RowsPerBlock - 1) / RowsPerBlock;
             var completeBlocks = (complete.Count + RowsPerBlock - 1) / RowsPerBlock;
-            Parallel.For(0, completeBlocks, parallelOptions, c =>
+            Parallel.For(0, holedBlocks + completeBlocks, parallelOptions, c =>
             {
-                var start = c * RowsPerBlock;
-                var count = Math.Min(complete.Count, start + RowsPerBlock) - start;
-                var gathered = new float[count * dim];
-                var best = new int[count];
+                var masked = c < holedBlocks;
+                var members = masked ? holed : complete;
+                var start = (masked ? c : c - holedBlocks) * RowsPerBlock;
+                var count = Math.Min(members.Count, start + RowsPerBlock) - start;
+                var gathered = ArrayPool<float>.Shared.Rent(count * dim);
+                var best = ArrayPool<int>.Shared.Rent(2 * count);
                 for (var i = 0; i < count; i++)
                 {
-                    values.AsSpan(complete[start + i] * dim, dim).CopyTo(gathered.AsSpan(i * dim, dim));
+                    values.AsSpan(members[start + i] * dim, dim).CopyTo(gathered.AsSpan(i * dim, dim));
+                    best[count + i] = found[members[start + i]];
                 }
 
-                BlockedBmuSearch.FindBest(prepared, gathered, best, []);
+                var hints = hinted ? best.AsSpan(count, count) : [];
+                if (masked)
+                {
+                    MaskedBlockedSearch.FindBest(prepared, gathered.AsSpan(0, count * dim), best.AsSpan(0, count), hints);
+                }
+                else
+                {
+                    BlockedBmuSearch.FindBest(prepared, gathered.AsSpan(0, count * dim), best.AsSpan(0, count), hints);
+                }
+
                 for (var i = 0; i < count; i++)
                 {
-                    bmus[complete[start + i]] = best[i];
+                    bmus[members[start + i]] = best[i];
                 }
+
+                ArrayPool<float>.Shared.Return(gathered);
+                ArrayPool<int>.Shared.Return(best);
             });
         }
 
