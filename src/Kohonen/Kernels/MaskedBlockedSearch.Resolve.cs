@@ -8,7 +8,6 @@
 // Held by: tests/Kohonen.Tests/Kernels/MaskedBlockedSearchTests.cs.
 // After touching it: dotnet run -c Release --project bench/Kohonen.Benchmarks -- --filter '*MissingValuesBenchmarks*'
 
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -21,19 +20,22 @@ internal static partial class MaskedBlockedSearch
     private const float Caution = 1e-4f;
 
     /// <summary>
-    /// The exact BMU of one row from its lanes' top twos. With X = Σ x² over the present features,
-    /// a score s = ‖w‖² − 2·(x̃·w + ½·Σ_M w²) is the masked squared distance less X; each of its
-    /// dim + 2 roundings is within 2⁻²³ (with or without fused multiply-adds) of a sum bounded by
-    /// X + 2‖w‖², and the scan's own distance (<see cref="MaskedDistance.Compute"/>) is within
-    /// (dim + 3)·2⁻²⁴ of a value at most 2(X + ‖w‖²). A node whose score is above
-    /// limit = b + (dim + 3)·2⁻²⁰·(X + 2·max ‖w‖²), twice those bounds summed for two nodes, is
-    /// farther than the best one by the scan's measure too. When some other kept score is at or below
-    /// the limit, every candidate there is measured exactly, and so is every node of a lane whose
-    /// second place is there too (the lane may have dropped a third): the least masked distance wins,
-    /// ties to the lower index, as in the scan.
+    /// The exact BMU of one row from its lanes' top twos. With X = Σ x² over the present features
+    /// and u = 2⁻²⁴, a score s = ‖w‖² − 2·(x̃·w + ½·Σ_M w²) is the masked squared distance less X
+    /// up to its rounding: ‖w‖² is within dim·u·‖w‖², the dot product chain within dim·u times the
+    /// sum of its terms' magnitudes, ½(X + ‖w‖²), and the last step within u·|s|, fused or not:
+    /// (dim + 1)·u·(X + 2‖w‖²) in all. The scan's distance (<see cref="MaskedDistance.Compute"/>: each
+    /// difference rounded once, eight lanes of dim/8 terms, three adds, up to seven more terms) is
+    /// within (dim/8 + 12)·u of a value at most 2(X + ‖w‖²). For two nodes that is
+    /// (2.5·dim + 50)·u·(X + 2·max ‖w‖²) at most, and the margin
+    /// (dim + 16)·2⁻²¹·(X + 2·max ‖w‖²) is over twice that: a node whose score is above
+    /// limit = b + margin is farther than the best one by the scan's measure too. When some other
+    /// kept score is at or below the limit, every candidate there is measured exactly, and so is every
+    /// node of a lane whose second place is there too (the lane may have dropped a third): the least
+    /// masked distance wins, ties to the lower index, as in the scan.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int Resolve(BlockedBmuSearch.Prepared w, ReadOnlySpan<float> x, Span<float> negated, Span<float> mask,
+    private static int Resolve(BlockedBmuSearch.Prepared w, ReadOnlySpan<float> x, float xx, Span<float> negated, Span<float> mask,
         ReadOnlySpan<float> best, ReadOnlySpan<float> second, ReadOnlySpan<int> bestIndex, ReadOnlySpan<int> secondIndex)
     {
         float b = float.PositiveInfinity, s = float.PositiveInfinity;
@@ -45,10 +47,10 @@ internal static partial class MaskedBlockedSearch
         }
 
         var dim = w.Dim;
-        var present = MaskedDistance.Prepare(x, negated, mask);
         if (bi < 0)
         {
             // No finite score (weights beyond float's range): the scan decides.
+            var present = MaskedDistance.Prepare(x, negated, mask);
             return MaskedSearch.FindBest(w.Codebook, dim, negated, mask, present, out _);
         }
 
@@ -57,13 +59,13 @@ internal static partial class MaskedBlockedSearch
             return bi;
         }
 
-        double xx = TensorPrimitives.SumOfSquares(negated);
-        var limit = b + ((dim + 3) * (1.0 / (1 << 20)) * (xx + (2.0 * w.MaxNorm)));
+        var limit = b + (Margin(dim) * (xx + (2.0 * w.MaxNorm)));
         if (s > limit)
         {
             return bi;
         }
 
+        MaskedDistance.Prepare(x, negated, mask);
         int first = -1;
         var firstD2 = float.PositiveInfinity;
         var lanes = best.Length;
@@ -88,6 +90,9 @@ internal static partial class MaskedBlockedSearch
 
         return first;
     }
+
+    /// <summary>The rounding margin of <see cref="Resolve"/> per unit of X + 2·max ‖w‖².</summary>
+    private static double Margin(int dim) => (dim + 16) * (1.0 / (1 << 21));
 
     /// <summary>Offers node <paramref name="k"/>'s masked distance: the least wins, ties to the lower
     /// index.</summary>
@@ -129,7 +134,8 @@ internal static partial class MaskedBlockedSearch
     /// tile's rows (U taken above and ‖P(x − c)‖ below by their rounding and 10⁻⁴ more) the panel's
     /// nodes are all strictly farther than the BMU, and the answers are those without hints.
     /// </summary>
-    private static ReadOnlySpan<byte> Visits(BlockedBmuSearch.Prepared w, ReadOnlySpan<float> rows, ReadOnlySpan<int> hints, ReadOnlySpan<int> order, int tiles)
+    private static ReadOnlySpan<byte> Visits(BlockedBmuSearch.Prepared w, ReadOnlySpan<float> rows, ReadOnlySpan<int> hints, ReadOnlySpan<int> order, int tiles,
+        ReadOnlySpan<float> packed, ReadOnlySpan<int> holes, ReadOnlySpan<int> holeStart, ReadOnlySpan<float> squares)
     {
         var dim = w.Dim;
         var n = order.Length;
@@ -140,6 +146,7 @@ internal static partial class MaskedBlockedSearch
         Span<float> negated = dim <= 512 ? stackalloc float[dim] : new float[dim];
         Span<float> mask = dim <= 512 ? stackalloc float[dim] : new float[dim];
         var rounding = (dim + 3) * (1.0 / (1 << 22));
+        var expansion = (dim + 3) * (1f / (1 << 20));
         for (var p = 0; p < n; p++)
         {
             var r = order[p];
@@ -152,12 +159,17 @@ internal static partial class MaskedBlockedSearch
             }
 
             MaskedDistance.Prepare(rows.Slice(r * dim, dim), negated, mask);
-            var reach = Math.Sqrt(MaskedDistance.Compute(w.Codebook.AsSpan(hint * dim, dim), negated, mask) * (1 + rounding)) * (1 + Caution);
-            CentreDistances(w, negated, mask, distances);
+            var reach = (float)(Math.Sqrt(MaskedDistance.Compute(w.Codebook.AsSpan(hint * dim, dim), negated, mask) * (1 + rounding)) * (1 + Caution));
+            var xx = squares[p];
+            CentreDistances(w, packed[((p / RowTile * RowTile * dim) + (p % RowTile))..], holes[holeStart[p]..holeStart[p + 1]], xx, distances);
             for (var g = 0; g < panels; g++)
             {
-                var gap = (Math.Sqrt(Math.Max(0, distances[g] * (1 - rounding))) * (1 - Caution)) - (w.Radii[g] * (1 + Caution));
-                if (!(gap > reach))
+                // ‖P(x − c)‖² less the expansion's rounding bound (four times over), so that it is
+                // never overstated; the panel is passed over when ‖P(x − c)‖·(1 − 10⁻⁴) − r·(1 + 10⁻⁴)
+                // exceeds the reach, compared squared.
+                var d2 = distances[g] - (expansion * (xx + w.CenterNorms[g]));
+                var beyond = reach + (w.Radii[g] * (1 + Caution));
+                if (!(d2 * ((1 - Caution) * (1 - Caution)) > beyond * beyond))
                 {
                     tileVisits[g] = 1;
                 }
@@ -167,34 +179,66 @@ internal static partial class MaskedBlockedSearch
         return visit;
     }
 
-    /// <summary>Σ over the present features of (c − x)² for every panel centre c, eight panels at a
-    /// time: each term (c·m − x)², m 1 where present and 0 where missing, so a missing feature adds
-    /// 0. A sum of terms that are not negative, within (dim + 3)·2⁻²⁴ of its exact value.</summary>
+    /// <summary>‖P(x − c)‖² = Σ_P x² − 2·x̃·c + ‖c‖² − Σ_M c² for every panel centre c, sixteen
+    /// panels (two vectors) at a time, x̃·c in four partial sums over the features (f mod 4) so that
+    /// eight multiply-add chains run side by side, Σ_M c² over the row's missing features
+    /// <paramref name="holes"/>. <paramref name="row"/> is the row with its holes as 0, one value every
+    /// four floats (a packed tile's column). Each rounding is within 2⁻²³ of a sum bounded by
+    /// x̃² + 2‖c‖², dim + 3 of them: within the bound <see cref="Visits"/> takes off.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CentreDistances(BlockedBmuSearch.Prepared w, ReadOnlySpan<float> negated, ReadOnlySpan<float> mask, Span<float> distances)
+    private static void CentreDistances(BlockedBmuSearch.Prepared w, ReadOnlySpan<float> row, ReadOnlySpan<int> holes, float xx, Span<float> distances)
     {
         var stride = distances.Length;
-        var dim = negated.Length;
+        var dim = w.Dim;
         ref var planes = ref MemoryMarshal.GetArrayDataReference(w.CenterPlanes);
-        ref var rx = ref MemoryMarshal.GetReference(negated);
-        ref var rm = ref MemoryMarshal.GetReference(mask);
+        ref var norms = ref MemoryMarshal.GetArrayDataReference(w.CenterNorms);
+        ref var x = ref MemoryMarshal.GetReference(row);
+        var minusTwo = Vector256.Create(-2f);
+        var squares = Vector256.Create(xx);
         for (var g = 0; g < stride; g += 2 * Lanes)
         {
-            Vector256<float> a0 = default, a1 = default;
+            Vector256<float> a0 = default, a1 = default, b0 = default, b1 = default, c0 = default, c1 = default, d0 = default, d1 = default;
             ref var column = ref Unsafe.Add(ref planes, g);
-            for (var f = 0; f < dim; f++)
+            var f = 0;
+            for (; f + 4 <= dim; f += 4)
             {
                 ref var at = ref Unsafe.Add(ref column, f * stride);
-                var m = Vector256.Create(Unsafe.Add(ref rm, f));
-                var x = Vector256.Create(Unsafe.Add(ref rx, f));
-                var d0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref at), m, x);
-                var d1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref at, Lanes), m, x);
-                a0 = Vector256.MultiplyAddEstimate(d0, d0, a0);
-                a1 = Vector256.MultiplyAddEstimate(d1, d1, a1);
+                var x0 = Vector256.Create(Unsafe.Add(ref x, f * RowTile));
+                a0 = Vector256.MultiplyAddEstimate(x0, Vector256.LoadUnsafe(ref at), a0);
+                a1 = Vector256.MultiplyAddEstimate(x0, Vector256.LoadUnsafe(ref at, Lanes), a1);
+                var x1 = Vector256.Create(Unsafe.Add(ref x, (f + 1) * RowTile));
+                b0 = Vector256.MultiplyAddEstimate(x1, Vector256.LoadUnsafe(ref at, (nuint)stride), b0);
+                b1 = Vector256.MultiplyAddEstimate(x1, Vector256.LoadUnsafe(ref at, (nuint)(stride + Lanes)), b1);
+                var x2 = Vector256.Create(Unsafe.Add(ref x, (f + 2) * RowTile));
+                c0 = Vector256.MultiplyAddEstimate(x2, Vector256.LoadUnsafe(ref at, (nuint)(2 * stride)), c0);
+                c1 = Vector256.MultiplyAddEstimate(x2, Vector256.LoadUnsafe(ref at, (nuint)((2 * stride) + Lanes)), c1);
+                var x3 = Vector256.Create(Unsafe.Add(ref x, (f + 3) * RowTile));
+                d0 = Vector256.MultiplyAddEstimate(x3, Vector256.LoadUnsafe(ref at, (nuint)(3 * stride)), d0);
+                d1 = Vector256.MultiplyAddEstimate(x3, Vector256.LoadUnsafe(ref at, (nuint)((3 * stride) + Lanes)), d1);
             }
 
-            a0.CopyTo(distances[g..]);
-            a1.CopyTo(distances[(g + Lanes)..]);
+            for (; f < dim; f++)
+            {
+                ref var at = ref Unsafe.Add(ref column, f * stride);
+                var xf = Vector256.Create(Unsafe.Add(ref x, f * RowTile));
+                a0 = Vector256.MultiplyAddEstimate(xf, Vector256.LoadUnsafe(ref at), a0);
+                a1 = Vector256.MultiplyAddEstimate(xf, Vector256.LoadUnsafe(ref at, Lanes), a1);
+            }
+
+            // ‖c‖² less the missing features' c², then − 2·x̃·c + Σ_P x².
+            var q0 = Vector256.LoadUnsafe(ref norms, (nuint)g);
+            var q1 = Vector256.LoadUnsafe(ref norms, (nuint)(g + Lanes));
+            foreach (var hole in holes)
+            {
+                ref var at = ref Unsafe.Add(ref column, hole * stride);
+                var h0 = Vector256.LoadUnsafe(ref at);
+                var h1 = Vector256.LoadUnsafe(ref at, Lanes);
+                q0 = Vector256.MultiplyAddEstimate(-h0, h0, q0);
+                q1 = Vector256.MultiplyAddEstimate(-h1, h1, q1);
+            }
+
+            (Vector256.MultiplyAddEstimate(minusTwo, (a0 + b0) + (c0 + d0), q0) + squares).CopyTo(distances[g..]);
+            (Vector256.MultiplyAddEstimate(minusTwo, (a1 + b1) + (c1 + d1), q1) + squares).CopyTo(distances[(g + Lanes)..]);
         }
     }
 }

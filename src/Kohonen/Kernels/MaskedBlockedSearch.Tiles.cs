@@ -87,7 +87,7 @@ internal static partial class MaskedBlockedSearch
     }
 
     /// <summary>½·Σ w² over a row's missing features for a 24-node panel (feature f's weights at
-    /// offset f·24 from <paramref name="panel"/>; <paramref name="holes"/> holds those offsets).</summary>
+    /// offset f·24 from <paramref name="panel"/>; <paramref name="holes"/> holds those features).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector256<float>, Vector256<float>, Vector256<float>) HalfSquares(ref float panel, ReadOnlySpan<int> holes)
     {
@@ -95,9 +95,10 @@ internal static partial class MaskedBlockedSearch
         var half = Vector256.Create(0.5f);
         foreach (var at in holes)
         {
-            var p0 = Vector256.LoadUnsafe(ref panel, (nuint)at);
-            var p1 = Vector256.LoadUnsafe(ref panel, (nuint)(at + Lanes));
-            var p2 = Vector256.LoadUnsafe(ref panel, (nuint)(at + (2 * Lanes)));
+            ref var plane = ref Unsafe.Add(ref panel, at * 3 * Lanes);
+            var p0 = Vector256.LoadUnsafe(ref plane);
+            var p1 = Vector256.LoadUnsafe(ref plane, Lanes);
+            var p2 = Vector256.LoadUnsafe(ref plane, 2 * Lanes);
             a0 = Vector256.MultiplyAddEstimate(p0 * half, p0, a0);
             a1 = Vector256.MultiplyAddEstimate(p1 * half, p1, a1);
             a2 = Vector256.MultiplyAddEstimate(p2 * half, p2, a2);
@@ -178,7 +179,7 @@ internal static partial class MaskedBlockedSearch
         (rows[12], rows[13], rows[14], rows[15]) = (b3, s3, bi3.AsSingle(), si3.AsSingle());
     }
 
-    /// <summary>½·Σ w² over a row's missing features for a 32-node panel (offsets f·32).</summary>
+    /// <summary>½·Σ w² over a row's missing features for a 32-node panel (feature f's at offset f·32).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector512<float>, Vector512<float>) HalfSquaresWide(ref float panel, ReadOnlySpan<int> holes)
     {
@@ -186,8 +187,9 @@ internal static partial class MaskedBlockedSearch
         var half = Vector512.Create(0.5f);
         foreach (var at in holes)
         {
-            var p0 = Vector512.LoadUnsafe(ref panel, (nuint)at);
-            var p1 = Vector512.LoadUnsafe(ref panel, (nuint)(at + WideLanes));
+            ref var plane = ref Unsafe.Add(ref panel, at * 2 * WideLanes);
+            var p0 = Vector512.LoadUnsafe(ref plane);
+            var p1 = Vector512.LoadUnsafe(ref plane, WideLanes);
             a0 = Vector512.MultiplyAddEstimate(p0 * half, p0, a0);
             a1 = Vector512.MultiplyAddEstimate(p1 * half, p1, a1);
         }

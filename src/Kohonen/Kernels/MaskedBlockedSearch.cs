@@ -83,37 +83,42 @@ internal static partial class MaskedBlockedSearch
 
         // The rows packed four at a time, feature-major, their holes as 0 (row 4t's feature f, then
         // row 4t + 1's, …, at (t·dim + f)·4); the last tile topped up with copies of the last row
-        // (their answers are dropped). Each position's missing features, as offsets f·Panel into a
-        // panel, run from holeStart[p] to holeStart[p + 1].
+        // (their answers are dropped). Each position's missing features run from holeStart[p] to
+        // holeStart[p + 1] in holes, and its Σ x² over the present features is squares[p].
         var tiles = (n + RowTile - 1) / RowTile;
         var packed = ThreadBuffer(ref _threadRows, tiles * RowTile * dim);
         var holeStart = ThreadBuffer(ref _threadHoleStart, (tiles * RowTile) + 1);
         var holes = ThreadBuffer(ref _threadHoles, tiles * RowTile * dim);
+        var squares = ThreadBuffer(ref _threadSquares, tiles * RowTile);
         var count = 0;
         for (var p = 0; p < tiles * RowTile; p++)
         {
             holeStart[p] = count;
             var row = rows.Slice(RowOf(order, p, n) * dim, dim);
             var at = ((p / RowTile) * RowTile * dim) + (p % RowTile);
+            var sum = 0f;
             for (var f = 0; f < dim; f++)
             {
                 var v = row[f];
                 if (float.IsNaN(v))
                 {
                     packed[at + (f * RowTile)] = 0;
-                    holes[count++] = f * w.Panel;
+                    holes[count++] = f;
                 }
                 else
                 {
                     packed[at + (f * RowTile)] = v;
+                    sum += v * v;
                 }
             }
+
+            squares[p] = sum;
         }
 
         holeStart[tiles * RowTile] = count;
 
         var state = ThreadBuffer(ref _threadState, tiles * RowTile * 4 * lanes);
-        var visit = hints.IsEmpty ? [] : Visits(w, rows, hints, order, tiles);
+        var visit = hints.IsEmpty ? [] : Visits(w, rows, hints, order, tiles, packed, holes, holeStart, squares);
         Run(w, packed, holes[..count], holeStart, state, tiles, lanes, visit);
 
         Span<float> negated = dim <= 512 ? stackalloc float[dim] : new float[dim];
@@ -122,7 +127,7 @@ internal static partial class MaskedBlockedSearch
         {
             var r = order.IsEmpty ? p : order[p];
             var rowState = state.Slice(p * 4 * lanes, 4 * lanes);
-            bmus[r] = Resolve(w, rows.Slice(r * dim, dim), negated, mask, rowState[..lanes], rowState[lanes..(2 * lanes)],
+            bmus[r] = Resolve(w, rows.Slice(r * dim, dim), squares[p], negated, mask, rowState[..lanes], rowState[lanes..(2 * lanes)],
                 MemoryMarshal.Cast<float, int>(rowState[(2 * lanes)..(3 * lanes)]), MemoryMarshal.Cast<float, int>(rowState[(3 * lanes)..]));
         }
     }
@@ -229,6 +234,9 @@ internal static partial class MaskedBlockedSearch
 
     [ThreadStatic]
     private static int[]? _threadHoleStart;
+
+    [ThreadStatic]
+    private static float[]? _threadSquares;
 
     [ThreadStatic]
     private static int[]? _threadOrder;

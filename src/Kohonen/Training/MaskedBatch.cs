@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Kohonen.Kernels;
 
 namespace Kohonen;
@@ -39,26 +41,7 @@ internal static class MaskedBatch
         var dim = chunk.Columns;
         var rows = chunk.Rows;
         var values = chunk.RawValues;
-        var complete = new List<int>();
-        var holed = new List<int>();
         var bmus = new int[rows];
-        for (var r = 0; r < rows; r++)
-        {
-            var row = chunk.Row(r);
-            if (!MissingValues.HasAny(row))
-            {
-                complete.Add(r);
-            }
-            else if (MissingValues.CountPresent(row) == 0)
-            {
-                bmus[r] = -1;
-            }
-            else
-            {
-                holed.Add(r);
-            }
-        }
-
         if (prepared is null)
         {
             var blocks = (rows + RowsPerBlock - 1) / RowsPerBlock;
@@ -84,6 +67,25 @@ internal static class MaskedBatch
         }
         else
         {
+            var complete = new List<int>();
+            var holed = new List<int>();
+            for (var r = 0; r < rows; r++)
+            {
+                var row = chunk.Row(r);
+                if (!MissingValues.HasAny(row))
+                {
+                    complete.Add(r);
+                }
+                else if (MissingValues.CountPresent(row) == 0)
+                {
+                    bmus[r] = -1;
+                }
+                else
+                {
+                    holed.Add(r);
+                }
+            }
+
             // The rows with holes, then the complete rows, gathered into blocks for the blocked
             // searches (the exact BMUs); last epoch's BMUs as the masked search's hints.
             var holedBlocks = (holed.Count + RowsPerBlock - 1) / RowsPerBlock;
@@ -139,19 +141,46 @@ internal static class MaskedBatch
             }
 
             counts[b] += 1;
-            var row = chunk.Row(r);
-            var at = b * dim;
-            for (var f = 0; f < dim; f++)
+            AddPresent(sums.AsSpan(b * dim, dim), missing.AsSpan(b * dim, dim), chunk.Row(r));
+        }
+    }
+
+    /// <summary>sumsᶠ += vᶠ where vᶠ is present, missingᶠ += 1 where it is not: eight features at a
+    /// time where the machine has the vectors (a missing value adds +0 to its sum and a present one +0
+    /// to its count, which leaves them as they are: a sum that starts at +0 never becomes −0), the same bits as one at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void AddPresent(Span<double> sums, Span<double> missing, ReadOnlySpan<float> row)
+    {
+        var f = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var rs = ref MemoryMarshal.GetReference(sums);
+            ref var rm = ref MemoryMarshal.GetReference(missing);
+            ref var rv = ref MemoryMarshal.GetReference(row);
+            for (; f + Vector256<float>.Count <= row.Length; f += Vector256<float>.Count)
             {
-                var v = row[f];
-                if (float.IsNaN(v))
-                {
-                    missing[at + f] += 1;
-                }
-                else
-                {
-                    sums[at + f] += v;
-                }
+                var v = Vector256.LoadUnsafe(ref rv, (nuint)f);
+                var holes = ~Vector256.Equals(v, v);
+                var (low, high) = Vector256.Widen(Vector256.AndNot(v, holes));
+                var (lowHoles, highHoles) = Vector256.Widen(Vector256.BitwiseAnd(holes, Vector256<float>.One));
+                var at = (nuint)f;
+                (Vector256.LoadUnsafe(ref rs, at) + low).StoreUnsafe(ref rs, at);
+                (Vector256.LoadUnsafe(ref rs, at + 4) + high).StoreUnsafe(ref rs, at + 4);
+                (Vector256.LoadUnsafe(ref rm, at) + lowHoles).StoreUnsafe(ref rm, at);
+                (Vector256.LoadUnsafe(ref rm, at + 4) + highHoles).StoreUnsafe(ref rm, at + 4);
+            }
+        }
+
+        for (; f < row.Length; f++)
+        {
+            var v = row[f];
+            if (float.IsNaN(v))
+            {
+                missing[f] += 1;
+            }
+            else
+            {
+                sums[f] += v;
             }
         }
     }
