@@ -8,6 +8,7 @@
 // Held by: tests/Kohonen.Tests/Kernels/MaskedBlockedSearchTests.cs.
 // After touching it: dotnet run -c Release --project bench/Kohonen.Benchmarks -- --filter '*MissingValuesBenchmarks*'
 
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -142,11 +143,17 @@ internal static partial class MaskedBlockedSearch
         var panels = w.Padded / w.Panel;
         var visit = ThreadBuffer(ref _threadVisits, tiles * panels);
         visit.Clear();
-        var distances = ThreadBuffer(ref _threadCentres, w.CenterNorms.Length);
+        // The radii taken 10⁻⁴ large, as many as the centres' columns (0 past the last panel).
+        var radii = ThreadBuffer(ref _threadCentres, w.CenterNorms.Length);
+        radii.Clear();
+        for (var g = 0; g < panels; g++)
+        {
+            radii[g] = w.Radii[g] * (1 + Caution);
+        }
+
         Span<float> negated = dim <= 512 ? stackalloc float[dim] : new float[dim];
         Span<float> mask = dim <= 512 ? stackalloc float[dim] : new float[dim];
         var rounding = (dim + 3) * (1.0 / (1 << 22));
-        var expansion = (dim + 3) * (1f / (1 << 20));
         for (var p = 0; p < n; p++)
         {
             var r = order[p];
@@ -160,42 +167,39 @@ internal static partial class MaskedBlockedSearch
 
             MaskedDistance.Prepare(rows.Slice(r * dim, dim), negated, mask);
             var reach = (float)(Math.Sqrt(MaskedDistance.Compute(w.Codebook.AsSpan(hint * dim, dim), negated, mask) * (1 + rounding)) * (1 + Caution));
-            var xx = squares[p];
-            CentreDistances(w, packed[((p / RowTile * RowTile * dim) + (p % RowTile))..], holes[holeStart[p]..holeStart[p + 1]], xx, distances);
-            for (var g = 0; g < panels; g++)
-            {
-                // ‖P(x − c)‖² less the expansion's rounding bound (four times over), so that it is
-                // never overstated; the panel is passed over when ‖P(x − c)‖·(1 − 10⁻⁴) − r·(1 + 10⁻⁴)
-                // exceeds the reach, compared squared.
-                var d2 = distances[g] - (expansion * (xx + w.CenterNorms[g]));
-                var beyond = reach + (w.Radii[g] * (1 + Caution));
-                if (!(d2 * ((1 - Caution) * (1 - Caution)) > beyond * beyond))
-                {
-                    tileVisits[g] = 1;
-                }
-            }
+            MarkVisits(w, packed[((p / RowTile * RowTile * dim) + (p % RowTile))..], holes[holeStart[p]..holeStart[p + 1]], squares[p], reach, radii, tileVisits);
         }
 
         return visit;
     }
 
-    /// <summary>‖P(x − c)‖² = Σ_P x² − 2·x̃·c + ‖c‖² − Σ_M c² for every panel centre c, sixteen
-    /// panels (two vectors) at a time, x̃·c in four partial sums over the features (f mod 4) so that
-    /// eight multiply-add chains run side by side, Σ_M c² over the row's missing features
-    /// <paramref name="holes"/>. <paramref name="row"/> is the row with its holes as 0, one value every
-    /// four floats (a packed tile's column). Each rounding is within 2⁻²³ of a sum bounded by
-    /// x̃² + 2‖c‖², dim + 3 of them: within the bound <see cref="Visits"/> takes off.</summary>
+    /// <summary>
+    /// Marks the panels one row must visit: ‖P(x − c)‖² = Σ_P x² − 2·x̃·c + ‖c‖² − Σ_M c² for every
+    /// panel centre c, sixteen panels (two vectors) at a time, x̃·c in four partial sums over the
+    /// features (f mod 4) so that eight multiply-add chains run side by side, Σ_M c² over the row's
+    /// missing features <paramref name="holes"/>. Each rounding is within 2⁻²⁴ of a sum bounded by
+    /// x̃² + 2‖c‖², about 3·dim of them; less (dim + 3)·2⁻²⁰·(Σ_P x² + ‖c‖²), over four times that, the
+    /// distance is never overstated. A panel is passed over when ‖P(x − c)‖·(1 − 10⁻⁴) exceeds
+    /// <paramref name="reach"/> + r·(1 + 10⁻⁴), compared squared. <paramref name="row"/> is the row
+    /// with its holes as 0, one value every four floats (a packed tile's column).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CentreDistances(BlockedBmuSearch.Prepared w, ReadOnlySpan<float> row, ReadOnlySpan<int> holes, float xx, Span<float> distances)
+    private static void MarkVisits(BlockedBmuSearch.Prepared w, ReadOnlySpan<float> row, ReadOnlySpan<int> holes, float xx, float reach,
+        ReadOnlySpan<float> radii, Span<byte> visits)
     {
-        var stride = distances.Length;
+        var stride = radii.Length;
         var dim = w.Dim;
+        var panels = visits.Length;
         ref var planes = ref MemoryMarshal.GetArrayDataReference(w.CenterPlanes);
         ref var norms = ref MemoryMarshal.GetArrayDataReference(w.CenterNorms);
+        ref var radius = ref MemoryMarshal.GetReference(radii);
         ref var x = ref MemoryMarshal.GetReference(row);
         var minusTwo = Vector256.Create(-2f);
         var squares = Vector256.Create(xx);
-        for (var g = 0; g < stride; g += 2 * Lanes)
+        var expansion = Vector256.Create((dim + 3) * (1f / (1 << 20)));
+        var keep = Vector256.Create((1 - Caution) * (1 - Caution));
+        var reached = Vector256.Create(reach);
+        for (var g = 0; g < panels; g += 2 * Lanes)
         {
             Vector256<float> a0 = default, a1 = default, b0 = default, b1 = default, c0 = default, c1 = default, d0 = default, d1 = default;
             ref var column = ref Unsafe.Add(ref planes, g);
@@ -225,9 +229,10 @@ internal static partial class MaskedBlockedSearch
                 a1 = Vector256.MultiplyAddEstimate(xf, Vector256.LoadUnsafe(ref at, Lanes), a1);
             }
 
-            // ‖c‖² less the missing features' c², then − 2·x̃·c + Σ_P x².
-            var q0 = Vector256.LoadUnsafe(ref norms, (nuint)g);
-            var q1 = Vector256.LoadUnsafe(ref norms, (nuint)(g + Lanes));
+            // ‖c‖² less the missing features' c², then − 2·x̃·c + Σ_P x², less the rounding bound.
+            var n0 = Vector256.LoadUnsafe(ref norms, (nuint)g);
+            var n1 = Vector256.LoadUnsafe(ref norms, (nuint)(g + Lanes));
+            var (q0, q1) = (n0, n1);
             foreach (var hole in holes)
             {
                 ref var at = ref Unsafe.Add(ref column, hole * stride);
@@ -237,8 +242,20 @@ internal static partial class MaskedBlockedSearch
                 q1 = Vector256.MultiplyAddEstimate(-h1, h1, q1);
             }
 
-            (Vector256.MultiplyAddEstimate(minusTwo, (a0 + b0) + (c0 + d0), q0) + squares).CopyTo(distances[g..]);
-            (Vector256.MultiplyAddEstimate(minusTwo, (a1 + b1) + (c1 + d1), q1) + squares).CopyTo(distances[(g + Lanes)..]);
+            var low0 = (Vector256.MultiplyAddEstimate(minusTwo, (a0 + b0) + (c0 + d0), q0) + squares) - (expansion * (squares + n0));
+            var low1 = (Vector256.MultiplyAddEstimate(minusTwo, (a1 + b1) + (c1 + d1), q1) + squares) - (expansion * (squares + n1));
+            var beyond0 = reached + Vector256.LoadUnsafe(ref radius, (nuint)g);
+            var beyond1 = reached + Vector256.LoadUnsafe(ref radius, (nuint)(g + Lanes));
+            var far = Vector256.GreaterThan(low0 * keep, beyond0 * beyond0).ExtractMostSignificantBits()
+                | (Vector256.GreaterThan(low1 * keep, beyond1 * beyond1).ExtractMostSignificantBits() << Lanes);
+            for (var near = ~far & 0xFFFFu; near != 0; near &= near - 1)
+            {
+                var at = g + BitOperations.TrailingZeroCount(near);
+                if (at < panels)
+                {
+                    visits[at] = 1;
+                }
+            }
         }
     }
 }
