@@ -302,7 +302,8 @@ public class MaskedBlockedSearchTests
     }
 
     /// <summary>A panel far from a row over all its features but near over its present ones must
-    /// still be visited: the hint is near the row's present values only.</summary>
+    /// still be visited: the hint is near the row's present values only. The nodes are well apart
+    /// (no near ties), so nothing but the visit finds the BMU.</summary>
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -310,27 +311,28 @@ public class MaskedBlockedSearchTests
     {
         Assert.SkipWhen(wide && !Vector512.IsHardwareAccelerated, "no 512-bit vectors on this machine");
         const int Dim = 16;
-        const int Nodes = 96;
+        const int Nodes = 192;
         var random = new Random(3);
         var codebook = new float[Nodes * Dim];
         for (var k = 0; k < Nodes; k++)
         {
             for (var f = 0; f < Dim; f++)
             {
-                // Nodes 0..47 near 0 everywhere; 48..95 near 0 in feature 0..7 and at 50 in 8..15.
-                codebook[(k * Dim) + f] = (float)(random.NextDouble() * 0.1) + (k >= 48 && f >= 8 ? 50 : 0);
+                // Nodes 0..95 at 0.5·k in features 0..7 and 0 in 8..15; nodes 96..191 the same in
+                // 0..7 (0.5·(k − 96)) and at 50 in 8..15: each half fills whole panels of 24 or 32.
+                codebook[(k * Dim) + f] = (float)(random.NextDouble() * 0.02) + (f < 8 ? 0.5f * (k % 96) : k >= 96 ? 50 : 0);
             }
         }
 
         var row = new float[Dim];
         for (var f = 0; f < Dim; f++)
         {
-            row[f] = f < 8 ? codebook[(90 * Dim) + f] : float.NaN;
+            row[f] = f < 8 ? codebook[(138 * Dim) + f] : float.NaN;
         }
 
         var bmus = new int[] { 3 }; // a hint in the other half
         MaskedBlockedSearch.FindBest(new BlockedBmuSearch.Prepared(codebook, Dim, wide), row, bmus, bmus);
 
-        Assert.Equal(90, bmus[0]);
+        Assert.Equal(138, bmus[0]);
     }
 }
