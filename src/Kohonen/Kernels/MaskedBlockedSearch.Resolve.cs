@@ -144,7 +144,7 @@ internal static partial class MaskedBlockedSearch
         var visit = ThreadBuffer(ref _threadVisits, tiles * panels);
         visit.Clear();
         // The radii taken 10⁻⁴ large, as many as the centres' columns (0 past the last panel).
-        var radii = ThreadBuffer(ref _threadCentres, w.CenterNorms.Length);
+        var radii = ThreadBuffer(ref _threadRadii, w.CenterNorms.Length);
         radii.Clear();
         for (var g = 0; g < panels; g++)
         {

@@ -245,5 +245,5 @@ internal static partial class MaskedBlockedSearch
     private static byte[]? _threadVisits;
 
     [ThreadStatic]
-    private static float[]? _threadCentres;
+    private static float[]? _threadRadii;
 }

@@ -8,7 +8,8 @@ namespace Kohonen;
 
 /// <summary>
 /// The batch map on rows with missing values (NaN). A row with holes finds its BMU over its present
-/// features (<see cref="MaskedSearch"/>); a complete row through the search it takes without holes.
+/// features (<see cref="MaskedBlockedSearch"/>, many rows at once, where the blocked search runs; else
+/// <see cref="MaskedSearch"/>, the same BMUs); a complete row through the search it takes without holes.
 /// Per node c and feature f the sums Sᶜ_f run over the present values only, with their counts
 /// nᶜ_f = nᶜ − (rows of c missing f); node k becomes W_kf = Σ_c θ·Sᶜ_f / Σ_c θ·nᶜ_f, feature by
 /// feature, and keeps its weight where that denominator is 0. A row with every value missing is
