@@ -198,6 +198,54 @@ public sealed class MissingValuesTrainingTests : IDisposable
         Assert.Equal(TrainBatch(options, data, planned: false), TrainBatch(options, data, planned: true));
     }
 
+    /// <summary>Enough features and rows for the masked blocked search (with last epoch's BMUs as
+    /// hints) on a map of several panels: the codebook is the row-by-row masked scan's, bit for bit,
+    /// on one thread and on four.</summary>
+    [Fact]
+    public void BatchWithHolesGivesTheSameBitsOnAnyThreadCountAndAsTheMaskedScan()
+    {
+        var data = TestData.Matrix(WithHoles(900, 24, 0.15, seed: 31));
+        var one = new SomOptions { Width = 12, Height = 10, Algorithm = TrainingAlgorithm.Batch, Iterations = 8, Seed = 5, MaxDegreeOfParallelism = 1 };
+        var four = new SomOptions { Width = 12, Height = 10, Algorithm = TrainingAlgorithm.Batch, Iterations = 8, Seed = 5, MaxDegreeOfParallelism = 4 };
+
+        var scan = TrainBatch(one, data, planned: false);
+
+        Assert.Equal(scan, TrainBatch(one, data, planned: true));
+        Assert.Equal(scan, TrainBatch(four, data, planned: true));
+    }
+
+    /// <summary>The batch sums of rows with holes, eight features at a time, against one value at a
+    /// time written here: present values into the sums, 1 into the missing counts.</summary>
+    [Fact]
+    public void BatchSumsInVectorsAreThoseOfOneValueAtATime()
+    {
+        var random = new Random(17);
+        for (var dim = 0; dim <= 40; dim++)
+        {
+            var sums = Enumerable.Range(0, dim).Select(_ => random.NextDouble() - 0.5).ToArray();
+            var missing = Enumerable.Range(0, dim).Select(_ => (double)random.Next(5)).ToArray();
+            float[] row = [.. Enumerable.Range(0, dim).Select(_ => random.NextDouble() < 0.3 ? float.NaN : (float)(random.NextDouble() - 0.5))];
+            var expectedSums = (double[])sums.Clone();
+            var expectedMissing = (double[])missing.Clone();
+            for (var f = 0; f < dim; f++)
+            {
+                if (float.IsNaN(row[f]))
+                {
+                    expectedMissing[f] += 1;
+                }
+                else
+                {
+                    expectedSums[f] += row[f];
+                }
+            }
+
+            MaskedBatch.AddPresent(sums, missing, row);
+
+            Assert.Equal(expectedSums, sums);
+            Assert.Equal(expectedMissing, missing);
+        }
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(7)]
