@@ -57,6 +57,83 @@ internal static class WideOnlineStep
         return SquaredDistance.Compute(weights, next);
     }
 
+    /// <summary>
+    /// <see cref="UpdateAndMeasure"/> for two nodes at once, both with a step that is not 0: the
+    /// sample's and the next sample's vectors are loaded once for both nodes (each node's arithmetic
+    /// is unchanged), which saves a third of the loads.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void UpdateAndMeasurePair(Span<float> first, float firstStep, Span<float> second, float secondStep,
+        ReadOnlySpan<float> sample, ReadOnlySpan<float> next, out float firstDistanceSquared, out float secondDistanceSquared)
+    {
+        Debug.Assert(first.Length == sample.Length && second.Length == sample.Length && next.Length == sample.Length);
+        if (firstStep != 0 && secondStep != 0 && sample.Length >= Lanes && Vector512.IsHardwareAccelerated)
+        {
+            Pair512(first, firstStep, second, secondStep, sample, next, out firstDistanceSquared, out secondDistanceSquared);
+            return;
+        }
+
+        firstDistanceSquared = UpdateAndMeasure(first, sample, firstStep, next);
+        secondDistanceSquared = UpdateAndMeasure(second, sample, secondStep, next);
+    }
+
+    /// <summary>The 512-bit path of <see cref="UpdateAndMeasurePair"/>: <see cref="Simd512"/> for
+    /// two nodes in one loop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Pair512(Span<float> first, float firstStep, Span<float> second, float secondStep,
+        ReadOnlySpan<float> sample, ReadOnlySpan<float> next, out float firstDistanceSquared, out float secondDistanceSquared)
+    {
+        Debug.Assert(sample.Length >= Lanes && first.Length == sample.Length && second.Length == sample.Length && next.Length == sample.Length);
+        ref var ra = ref MemoryMarshal.GetReference(first);
+        ref var rb = ref MemoryMarshal.GetReference(second);
+        ref var rs = ref MemoryMarshal.GetReference(sample);
+        ref var rn = ref MemoryMarshal.GetReference(next);
+        var n = (nuint)sample.Length;
+        var stepA = Vector512.Create(firstStep);
+        var stepB = Vector512.Create(secondStep);
+        nuint i = 0;
+        Vector512<float> lowA = Vector512<float>.Zero, highA = lowA, lowB = lowA, highB = lowA;
+        for (; i + (4 * Lanes) <= n; i += 4 * Lanes)
+        {
+            var s = Vector512.LoadUnsafe(ref rs, i);
+            var t = Vector512.LoadUnsafe(ref rn, i);
+            var a = Vector512.LoadUnsafe(ref ra, i);
+            var b = Vector512.LoadUnsafe(ref rb, i);
+            a = Vector512.FusedMultiplyAdd(stepA, s - a, a);
+            b = Vector512.FusedMultiplyAdd(stepB, s - b, b);
+            a.StoreUnsafe(ref ra, i);
+            b.StoreUnsafe(ref rb, i);
+            a -= t;
+            b -= t;
+            lowA = Vector512.FusedMultiplyAdd(a, a, lowA);
+            lowB = Vector512.FusedMultiplyAdd(b, b, lowB);
+
+            s = Vector512.LoadUnsafe(ref rs, i + (2 * Lanes));
+            t = Vector512.LoadUnsafe(ref rn, i + (2 * Lanes));
+            a = Vector512.LoadUnsafe(ref ra, i + (2 * Lanes));
+            b = Vector512.LoadUnsafe(ref rb, i + (2 * Lanes));
+            a = Vector512.FusedMultiplyAdd(stepA, s - a, a);
+            b = Vector512.FusedMultiplyAdd(stepB, s - b, b);
+            a.StoreUnsafe(ref ra, i + (2 * Lanes));
+            b.StoreUnsafe(ref rb, i + (2 * Lanes));
+            a -= t;
+            b -= t;
+            highA = Vector512.FusedMultiplyAdd(a, a, highA);
+            highB = Vector512.FusedMultiplyAdd(b, b, highB);
+        }
+
+        Vector256<float> accA = lowA.GetLower(), accB = lowB.GetLower();
+        Vector256<float> step256A = Vector256.Create(firstStep), step256B = Vector256.Create(secondStep);
+        for (; i + Lanes <= n; i += Lanes)
+        {
+            accA = Step256(ref ra, ref rs, ref rn, i, step256A, accA);
+            accB = Step256(ref rb, ref rs, ref rn, i, step256B, accB);
+        }
+
+        firstDistanceSquared = Tail(ref ra, ref rs, ref rn, i, n, firstStep, Vector256.Sum((accA + lowA.GetUpper()) + (highA.GetLower() + highA.GetUpper())));
+        secondDistanceSquared = Tail(ref rb, ref rs, ref rn, i, n, secondStep, Vector256.Sum((accB + lowB.GetUpper()) + (highB.GetLower() + highB.GetUpper())));
+    }
+
     /// <summary>The 256-bit path: <see cref="SquaredDistance.Simd"/>'s four accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Simd256(Span<float> weights, ReadOnlySpan<float> sample, float h, ReadOnlySpan<float> next)

@@ -224,22 +224,47 @@ internal sealed class WideOnlineTraining : IDisposable
                 }
             }
 
-            for (var c = 0; c < width; c++)
+            var c = 0;
+            if (moves)
+            {
+                // Two nodes at a time where both move: the samples' vectors are loaded once for both.
+                for (; c + 1 < width; c += 2)
+                {
+                    var x = reverse ? width - 1 - c : c;
+                    var y2 = reverse ? x - 1 : x + 1;
+                    var k = rowStart + x;
+                    var k2 = rowStart + y2;
+                    WideOnlineStep.UpdateAndMeasurePair(_codebook.AsSpan(k * dim, dim), rowSteps[x], _codebook.AsSpan(k2 * dim, dim), rowSteps[y2], sample, next, out var d2, out var d2Second);
+                    Keep(k, d2, ref best, ref bestD2);
+                    Keep(k2, d2Second, ref best, ref bestD2);
+                }
+            }
+
+            for (; c < width; c++)
             {
                 var x = reverse ? width - 1 - c : c;
                 var k = rowStart + x;
                 var weights = _codebook.AsSpan(k * dim, dim);
                 var d2 = moves ? WideOnlineStep.UpdateAndMeasure(weights, sample, rowSteps[x], next) : SquaredDistance.Compute(weights, next);
-                if (d2 < bestD2 || (d2 == bestD2 && k < best))
-                {
-                    best = k;
-                    bestD2 = d2;
-                }
+                Keep(k, d2, ref best, ref bestD2);
             }
         }
 
         bestDistanceSquared = bestD2;
         return best < 0 ? firstRow * width : best;
+    }
+
+    /// <summary>Makes node <paramref name="k"/> the best if it is closer, or as close with a lower
+    /// index: the lowest index wins a tie whatever the order the nodes are visited in. A NaN distance
+    /// never wins.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Keep(int k, float d2, ref int best, ref float bestD2)
+    {
+        if (d2 < bestD2 || (d2 == bestD2 && k < best))
+        {
+            best = k;
+            bestD2 = d2;
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
