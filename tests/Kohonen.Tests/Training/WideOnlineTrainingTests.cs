@@ -40,8 +40,10 @@ public class WideOnlineTrainingTests
     [Fact]
     public void TiesGoToTheLowestNodeWhicheverWayAPassWalks()
     {
-        // Every node starts at the same point, so the first samples' distances tie across the map (and
-        // across the two threads' halves); the unfused scan gives each tie to the lowest index.
+        // Every node starts at the data's mean. A sample moves only the nodes near its BMU (σ is small),
+        // and the next sample, from another cluster, is then closest to the nodes left at the mean: a
+        // tie among them all, across the two threads' halves, which the unfused scan gives to the
+        // lowest index (a walk from the last node must too, or the codebooks part).
         var options = new SomOptions { Width = 8, Height = 6, Iterations = 3, Seed = 2, MaxDegreeOfParallelism = 2, Sigma = 0.6, SigmaDecay = Decay.Linear, LearningRateDecay = Decay.Linear };
         var data = DataMatrix.FromRows(TestData.Clusters(30, 16, k: 3, seed: 9));
 
@@ -70,7 +72,19 @@ public class WideOnlineTrainingTests
         var codebook = CodebookInitializer.Create(rows, grid, options.Initialization, random);
         if (constantStart)
         {
-            codebook.AsSpan().Fill(0.25f);
+            for (var k = 0; k < grid.NodeCount; k++)
+            {
+                for (var f = 0; f < data.Columns; f++)
+                {
+                    var sum = 0.0;
+                    for (var r = 0; r < data.Rows; r++)
+                    {
+                        sum += data.Row(r)[f];
+                    }
+
+                    codebook[(k * data.Columns) + f] = (float)(sum / data.Rows);
+                }
+            }
         }
 
         var run = new TrainingRun(rows, options, grid, options.MaxDegreeOfParallelism!.Value, null, CancellationToken.None);
