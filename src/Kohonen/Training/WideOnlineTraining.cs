@@ -29,7 +29,9 @@ namespace Kohonen;
 /// <para>With two threads allowed and a map of at least <see cref="TwoThreadWork"/> weights, the step
 /// is split by grid rows: the calling thread does the lower half, a worker the upper half, and they
 /// meet once a sample when the halves' best nodes are compared (the lower half wins a tie). The
-/// handoff spins, as a step is tens of microseconds; every <see cref="WindowSteps"/> steps the training
+/// handoff spins, as a step is tens of microseconds, and a caller that finishes its half before the
+/// worker has started does the upper half itself (on a busy machine the worker may have lost its
+/// core); every <see cref="WindowSteps"/> steps the training
 /// times a few steps on one thread against a few on two and keeps the faster way (on a machine whose
 /// other core is busy, two threads wait on each other).</para>
 /// </remarks>
@@ -67,6 +69,10 @@ internal sealed class WideOnlineTraining : IDisposable
     // number (an acquire), then the inputs; its answer comes back the same way, each direction on a
     // cache line of its own.
     private Handoff _post, _answer;
+
+    /// <summary>The last step whose upper half a thread has taken: the worker when it starts on it, or
+    /// the caller when, its own half done, it finds the worker has not (each step is taken once).</summary>
+    private long _claimed;
     private Exception? _workerError;
     private volatile bool _stopping;
 
@@ -276,6 +282,13 @@ internal sealed class WideOnlineTraining : IDisposable
         var step = _post.Step + 1;
         Volatile.Write(ref _post.Step, step);
         var lower = Step(sampleRow, nextRow, 0, _split, reverse, _steps, out var lowerDistanceSquared);
+        if (Interlocked.CompareExchange(ref _claimed, step, step - 1) == step - 1)
+        {
+            // The worker has not started this step (it lost its core, say): the upper half here.
+            var upper = Step(sampleRow, nextRow, _split, _height, reverse, _steps, out var upperDistanceSquared);
+            return upperDistanceSquared < lowerDistanceSquared ? upper : lower;
+        }
+
         Await(ref _answer.Step, step, maySleep: false);
         if (_workerError is { } error)
         {
@@ -289,12 +302,19 @@ internal sealed class WideOnlineTraining : IDisposable
     private void WorkOnUpperRows()
     {
         var rowSteps = new float[_width];
-        for (var step = 1L; ; step++)
+        for (var seen = 0L; ;)
         {
-            Await(ref _post.Step, step, maySleep: true);
+            Await(ref _post.Step, seen + 1, maySleep: true);
             if (_stopping)
             {
                 return;
+            }
+
+            var step = Volatile.Read(ref _post.Step);
+            seen = step;
+            if (Interlocked.CompareExchange(ref _claimed, step, step - 1) != step - 1)
+            {
+                continue; // the caller did this step's upper half itself
             }
 
             try
