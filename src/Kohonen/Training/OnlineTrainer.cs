@@ -263,7 +263,7 @@ internal static class OnlineTrainer
 
     /// <summary>Whether every weight is finite: one pass over the codebook (per iteration, and only for
     /// the Mexican hat, whose negative steps can make weights grow without bound).</summary>
-    internal static bool AllFinite(float[] weights)
+    internal static bool AllFinite(ReadOnlySpan<float> weights)
     {
         var sum = 0f;
         foreach (var w in weights)

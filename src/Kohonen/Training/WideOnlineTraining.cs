@@ -55,7 +55,12 @@ internal sealed class WideOnlineTraining : IDisposable
     /// <summary>Yields after which the worker sleeps between polls (the caller is measuring the map).</summary>
     private const int YieldsBeforeSleep = 1 << 12;
 
+    /// <summary>The caller's codebook, written back when the map is measured and at the end.</summary>
     private readonly float[] _codebook;
+
+    /// <summary>The codebook being trained, from a 64-byte boundary: a node of a multiple of 16
+    /// features then starts on a cache line, and no vector of its weights straddles two.</summary>
+    private readonly Memory<float> _weights;
     private readonly float[] _values;
     private readonly int _dim, _width, _height;
     private readonly NeighborhoodTable _table;
@@ -79,6 +84,8 @@ internal sealed class WideOnlineTraining : IDisposable
     private WideOnlineTraining(float[] codebook, Grid grid, TrainingRun run, int threads)
     {
         _codebook = codebook;
+        _weights = AlignedBuffer.Allocate(codebook.Length);
+        codebook.CopyTo(_weights.Span);
         _values = run.Data.RawValues;
         _dim = run.Data.Columns;
         _width = grid.Width;
@@ -136,7 +143,13 @@ internal sealed class WideOnlineTraining : IDisposable
             random.Permutation(order);
         }
 
-        var bmu = BmuSearch.FindBest(_codebook, _dim, _values.AsSpan(order[0] * _dim, _dim), 0, _width * _height, out _);
+        float[] NodeMajor()
+        {
+            _weights.Span.CopyTo(_codebook);
+            return _codebook;
+        }
+
+        var bmu = BmuSearch.FindBest(_weights.Span, _dim, _values.AsSpan(order[0] * _dim, _dim), 0, _width * _height, out _);
         var choice = new ThreadChoice(_worker is not null, probe);
         var mayDiverge = options.Neighborhood == Neighborhood.MexicanHat;
         long steps = 0;
@@ -186,14 +199,16 @@ internal sealed class WideOnlineTraining : IDisposable
             }
 
             // Only the Mexican hat can diverge (see OnlineTrainer).
-            if (mayDiverge && !OnlineTrainer.AllFinite(_codebook))
+            if (mayDiverge && !OnlineTrainer.AllFinite(_weights.Span))
             {
                 throw new TrainingDivergedException(t + 1, options);
             }
 
             (order, nextOrder) = (nextOrder, order);
-            run.Report(t, () => _codebook, sigma, _alpha);
+            run.Report(t, NodeMajor, sigma, _alpha);
         }
+
+        NodeMajor();
     }
 
     /// <summary>
@@ -210,6 +225,7 @@ internal sealed class WideOnlineTraining : IDisposable
         var sample = _values.AsSpan(sampleRow * dim, dim);
         var next = _values.AsSpan(nextRow * dim, dim);
         var cutoff = _cutoff;
+        var codebook = _weights.Span;
         var best = -1;
         var bestD2 = float.PositiveInfinity;
         var rowCount = endRow - firstRow;
@@ -240,7 +256,7 @@ internal sealed class WideOnlineTraining : IDisposable
                     var y2 = reverse ? x - 1 : x + 1;
                     var k = rowStart + x;
                     var k2 = rowStart + y2;
-                    WideOnlineStep.UpdateAndMeasurePair(_codebook.AsSpan(k * dim, dim), rowSteps[x], _codebook.AsSpan(k2 * dim, dim), rowSteps[y2], sample, next, out var d2, out var d2Second);
+                    WideOnlineStep.UpdateAndMeasurePair(codebook.Slice(k * dim, dim), rowSteps[x], codebook.Slice(k2 * dim, dim), rowSteps[y2], sample, next, out var d2, out var d2Second);
                     Keep(k, d2, ref best, ref bestD2);
                     Keep(k2, d2Second, ref best, ref bestD2);
                 }
@@ -250,7 +266,7 @@ internal sealed class WideOnlineTraining : IDisposable
             {
                 var x = reverse ? width - 1 - c : c;
                 var k = rowStart + x;
-                var weights = _codebook.AsSpan(k * dim, dim);
+                var weights = codebook.Slice(k * dim, dim);
                 var d2 = moves ? WideOnlineStep.UpdateAndMeasure(weights, sample, rowSteps[x], next) : SquaredDistance.Compute(weights, next);
                 Keep(k, d2, ref best, ref bestD2);
             }
