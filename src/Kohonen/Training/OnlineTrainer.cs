@@ -11,7 +11,9 @@ namespace Kohonen;
 /// <remarks>
 /// Fast paths, all exact, chosen by <see cref="SearchPlanner"/>. The Gaussian with fewer than
 /// <see cref="BmuSearch.PlanarBelowDimension"/> features, on machines with vectors, goes to <see cref="FusedOnlineTraining"/>: each
-/// sample's update fused with the next sample's search, one pass over the codebook a sample. The other
+/// sample's update fused with the next sample's search, one pass over the codebook a sample. From
+/// <see cref="BmuSearch.PlanarBelowDimension"/> features, with the Euclidean distance and rows without
+/// holes, <see cref="WideOnlineTraining"/> fuses them node by node with SIMD across features. The other
 /// cases run here: θ comes from per-axis tables (<see cref="NeighborhoodTable"/>), one grid row at a
 /// time; a row whose steps are all 0 is skipped (the update would leave it unchanged). Below
 /// <see cref="BmuSearch.PlanarBelowDimension"/> features the codebook is kept feature-major during
@@ -50,6 +52,12 @@ internal static class OnlineTrainer
         if (fuse && !holes && distance == DistanceMetric.Euclidean && run.Options.Neighborhood == Neighborhood.Gaussian && SearchPlanner.FusesOnlineStep(dim))
         {
             FusedOnlineTraining.Train(codebook, grid, run, random);
+            return;
+        }
+
+        if (fuse && WideOnlineTraining.Applies(distance, dim, holes))
+        {
+            WideOnlineTraining.Train(codebook, grid, run, random);
             return;
         }
 
@@ -255,7 +263,7 @@ internal static class OnlineTrainer
 
     /// <summary>Whether every weight is finite: one pass over the codebook (per iteration, and only for
     /// the Mexican hat, whose negative steps can make weights grow without bound).</summary>
-    private static bool AllFinite(float[] weights)
+    internal static bool AllFinite(ReadOnlySpan<float> weights)
     {
         var sum = 0f;
         foreach (var w in weights)
