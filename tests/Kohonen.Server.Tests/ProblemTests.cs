@@ -77,7 +77,7 @@ public sealed class ProblemTests
     [InlineData("TrainingEndpoints.TrainAsync", new[] { 202, 400, 413, 415, 429 })]
     [InlineData("TrainingEndpoints.GetRunAsync", new[] { 200, 404 })]
     [InlineData("TrainingEndpoints.Events", new[] { 200, 404 })]
-    [InlineData("TrainingEndpoints.Cancel", new[] { 202, 404, 409 })]
+    [InlineData("TrainingEndpoints.CancelAsync", new[] { 202, 404, 409 })]
     [InlineData("DemoEndpoints.ColorDemoAsync", new[] { 200, 400, 503 })]
     public void TheTrainingAndDemoHandlersDeclareEachAnswerInTheirTypes(string handler, int[] statuses)
     {
