@@ -8,7 +8,10 @@ public static class DataUnits
     /// The quantization error in the data's own units: the mean over the rows of ‖x − S⁻¹(w)‖, where x
     /// is the row as given (before scaling), w the weights of its BMU (found, as always, in the scaled
     /// space) and S⁻¹ the inverse of the model's scaler (x = x′/factor + offset per feature), summed in
-    /// double. Without a scaler it is the quantization error itself. NaN when there are no rows.
+    /// double. Without a scaler it is the quantization error itself. A row with missing values (NaN)
+    /// is measured over its present features, the sum of squares scaled by total/present features
+    /// before the square root (as the map's own measures do); a row with none present is not counted.
+    /// NaN when there are no rows to count.
     /// </summary>
     /// <param name="model">The trained map.</param>
     /// <param name="chunks">The rows, unscaled, in one or more chunks.</param>
@@ -44,18 +47,34 @@ public static class DataUnits
             for (var i = 0; i < chunk.Rows; i++)
             {
                 var row = chunk.Row(i);
-                var w = codebook.AsSpan(bmus[i].Index * dim, dim);
-                double squares = 0;
-                for (var j = 0; j < dim; j++)
+                if (bmus[i].Index < 0)
                 {
-                    var d = (double)row[j] - w[j];
-                    squares += d * d;
+                    continue;
                 }
 
-                sum += Math.Sqrt(squares);
-            }
+                var w = codebook.AsSpan(bmus[i].Index * dim, dim);
+                double squares = 0;
+                var present = 0;
+                for (var j = 0; j < dim; j++)
+                {
+                    if (float.IsNaN(row[j]))
+                    {
+                        continue;
+                    }
 
-            rows += chunk.Rows;
+                    var d = (double)row[j] - w[j];
+                    squares += d * d;
+                    present++;
+                }
+
+                if (present == 0)
+                {
+                    continue;
+                }
+
+                sum += Math.Sqrt(present == dim ? squares : squares * dim / present);
+                rows++;
+            }
         }
 
         return rows == 0 ? double.NaN : sum / rows;

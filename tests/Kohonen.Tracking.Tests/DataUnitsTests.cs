@@ -21,6 +21,24 @@ public sealed class DataUnitsTests
     }
 
     [Fact]
+    public void ARowWithHolesIsMeasuredOverItsPresentFeaturesScaledToAllOfThem()
+    {
+        // The scaler of the test above; three features, the third unscaled. Nodes (0, 0, 0) and
+        // (1, 1, 1) in scaled units are (0, 100, 0) and (1, 200, 1) in the data's units.
+        var scaler = new FeatureScaler(Scaling.ZScore, [0f, 100f, 0f], [1f, 0.01f, 1f]);
+        var model = SomModel.Create(new Grid(2, 1), [0f, 0f, 0f, 1f, 1f, 1f], 3, ["x", "y", "z"], scaler);
+        var data = new DataMatrix([0.2f, float.NaN, 0.1f, float.NaN, 180f, 0.7f], 2, 3, ["x", "y", "z"]);
+
+        var qe = DataUnits.QuantizationError(model, [data]);
+
+        // Row 1, present x and z, scales to (0.2, _, 0.1): node 0 (0.05 against 1.45 over x and z);
+        // raw squares 0.2² + 0.1², times 3/2. Row 2, present y and z, scales to (_, 0.8, 0.7): node 1
+        // (0.13 against 1.13); raw squares 20² + 0.3², times 3/2.
+        var expected = (Math.Sqrt(((0.2 * 0.2) + (0.1 * 0.1)) * 1.5) + Math.Sqrt(((20.0 * 20.0) + (0.3 * 0.3)) * 1.5)) / 2;
+        Assert.Equal(expected, qe, 4);
+    }
+
+    [Fact]
     public void ChunksGiveTheSameErrorAsOneMatrix()
     {
         var model = SomModel.Create(new Grid(2, 1), [0f, 0f, 1f, 1f], 2, ["x", "y"], new FeatureScaler(Scaling.MinMax, [1f, 2f], [0.5f, 0.25f]));
