@@ -103,6 +103,9 @@ public sealed class CategoryPredictionTests(CategoricalStore categorical) : ICla
     [InlineData("/predict-bmu", """{"data": {"length": 4.2}}""", "data lacks 'colour'; give each input column (null when missing).")]
     [InlineData("/predict-bmu", """{"data": {"length": 4.2, "colour": "red", "size": 1}}""", "data has 'size', not an input column of the model (length, colour: a category).")]
     [InlineData("/predict-bmu", """{"data": ["long", "red"]}""", "data[0] ('length') is not a finite number.")]
+    [InlineData("/predict-bmu", """{"data": [null, null]}""", "\"data\" has every value missing (null); a BMU needs at least one value.")]
+    [InlineData("/predict-bmu", """{"data": [null, "purple"]}""", "\"data\" has every value missing (null); a BMU needs at least one value (a category the model did not learn, 'purple' in 'colour', is treated as missing).")]
+    [InlineData("/predict-batch", """{"data": [[4.2, "red"], [null, null]]}""", "data[1] has every value missing (null); a BMU needs at least one value.")]
     [InlineData("/predict-batch", """{"data": []}""", "\"data\" is empty; give at least one row.")]
     [InlineData("/predict-batch", """{"data": {"length": 1}}""", "\"data\" must be an array of rows, such as {\"data\": [[0.5, \"blue\"]]}.")]
     public async Task BadRowsAreRefusedWithWhatIsWrong(string route, string body, string detail)

@@ -20,6 +20,15 @@ internal static class EncodedJson
             return (null, problem);
         }
 
+        for (var r = 0; r < rows; r++)
+        {
+            if (AllMissing(values.AsSpan(r * encoder.Dimension, encoder.Dimension)))
+            {
+                var why = unseen.Count > 0 ? $" (a category the model did not learn, {string.Join(", ", unseen.Select(u => $"'{u.Value}' in '{u.Column}'"))}, is treated as missing)" : "";
+                return (null, $"{(batch ? $"data[{r}]" : "\"data\"")} has every value missing (null); a BMU needs at least one value{why}.");
+            }
+        }
+
         Bmu[] bmus;
         try
         {
@@ -32,6 +41,19 @@ internal static class EncodedJson
         }
 
         return batch ? (VectorJson.WriteBatch(bmus, model, unseen), null) : (VectorJson.WriteBmu(bmus[0], model, unseen), null);
+    }
+
+    private static bool AllMissing(ReadOnlySpan<float> row)
+    {
+        foreach (var v in row)
+        {
+            if (!float.IsNaN(v))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Reads one row (<paramref name="batch"/> false) or an array of rows into encoded
