@@ -26,11 +26,16 @@ internal static class DataReferences
 
         if (DataFiles.CsvDelimiter(path) is not null)
         {
-            // The first row is enough to know the header or the number of columns.
-            var table = CsvDataReader.ReadChunks(path, (reading ?? DataReading.Default).Csv() with { MaxMissing = 1 }, 1).First();
-            return table.Header is { } header
-                ? new DataReference(name, fingerprint, header, header.Count)
-                : new DataReference(name, fingerprint, null, table.Data.Columns);
+            // The header names the columns, text ones (labels, categories) among them; without one the
+            // first row is enough to know the number of columns.
+            var options = (reading ?? DataReading.Default).Csv() with { MaxMissing = 1 };
+            if (CsvDataReader.ReadHeader(path, options) is { } header)
+            {
+                return new DataReference(name, fingerprint, header, header.Count);
+            }
+
+            var table = CsvDataReader.ReadChunks(path, options, 1).First();
+            return new DataReference(name, fingerprint, null, table.Data.Columns);
         }
 
         if (DataFiles.IsParquet(path))

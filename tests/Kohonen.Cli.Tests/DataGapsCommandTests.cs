@@ -17,6 +17,28 @@ public class DataGapsCommandTests : ScratchFolder
     private static string[] Lines(string text) => text.TrimEnd('\n').Split('\n');
 
     [Fact]
+    public async Task ARunIsChosenByADataFileWithACategoryColumnAndItsHoles()
+    {
+        var data = WriteFile("holes.csv", Holes);
+        var store = PathOf("store");
+        string[] common = ["train", "--data", data, "--categorical", "colour", "--width", "3", "--height", "2", "--iterations", "5", "--seed", "1", "--store", store, "--no-plots", "-q"];
+        var minmax = await CliRun.InvokeAsync([.. common, "--scale", "minmax", "--json"]);
+        var zscore = await CliRun.InvokeAsync([.. common, "--scale", "zscore", "--json"]);
+        Assert.True(minmax.ExitCode == 0 && zscore.ExitCode == 0, minmax.ToString() + zscore);
+
+        var best = await CliRun.InvokeAsync("runs", "best", "--store", store, "--data", data);
+        var predicted = await CliRun.InvokeAsync("predict", "--store", store, "--data", data);
+
+        // Both runs are on this file, in different scalings: ranked by the QE in the data's units,
+        // which rows with holes (and a missing category) measure over their present features.
+        Assert.True(best.ExitCode == 0, best.ToString());
+        Assert.Contains("lowest data_quantization_error", best.Out, StringComparison.Ordinal);
+        Assert.Contains("of 2 comparable runs on holes.csv", best.Out, StringComparison.Ordinal);
+        Assert.True(predicted.ExitCode == 0, predicted.ToString());
+        Assert.Equal(7, Lines(predicted.Out).Length);
+    }
+
+    [Fact]
     public async Task MissingCategoriesAreCountedWithTheNumericCellsInTrainPredictAndJson()
     {
         var data = WriteFile("holes.csv", Holes);
