@@ -139,7 +139,7 @@ internal sealed partial class FusedOnlineTraining : IDisposable
     {
         if (_worker is not null)
         {
-            _stopping = true;
+            Volatile.Write(ref _stopping, 1);
             _worker.Join();
         }
     }

@@ -8,7 +8,6 @@
 
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Kohonen.Kernels;
 
 namespace Kohonen;
@@ -49,12 +48,6 @@ internal sealed class WideOnlineTraining : IDisposable
 
     private const int WarmSteps = 4;
 
-    /// <summary>Empty polls of a handoff counter before the waiting thread starts yielding.</summary>
-    private const int SpinsBeforeYield = 1 << 14;
-
-    /// <summary>Yields after which the worker sleeps between polls (the caller is measuring the map).</summary>
-    private const int YieldsBeforeSleep = 1 << 12;
-
     /// <summary>The caller's codebook, written back when the map is measured and at the end.</summary>
     private readonly float[] _codebook;
 
@@ -73,13 +66,13 @@ internal sealed class WideOnlineTraining : IDisposable
     // The handoff: the caller writes a step's inputs, then its number (a release); the worker reads the
     // number (an acquire), then the inputs; its answer comes back the same way, each direction on a
     // cache line of its own.
-    private Handoff _post, _answer;
+    private StepHandoff _post, _answer;
 
     /// <summary>The last step whose upper half a thread has taken: the worker when it starts on it, or
     /// the caller when, its own half done, it finds the worker has not (each step is taken once).</summary>
     private long _claimed;
     private Exception? _workerError;
-    private volatile bool _stopping;
+    private int _stopping;
 
     private WideOnlineTraining(float[] codebook, Grid grid, TrainingRun run, int threads)
     {
@@ -126,7 +119,7 @@ internal sealed class WideOnlineTraining : IDisposable
     {
         if (_worker is not null)
         {
-            _stopping = true;
+            Volatile.Write(ref _stopping, 1);
             _worker.Join();
         }
     }
@@ -305,7 +298,7 @@ internal sealed class WideOnlineTraining : IDisposable
             return upperDistanceSquared < lowerDistanceSquared ? upper : lower;
         }
 
-        Await(ref _answer.Step, step, maySleep: false);
+        StepHandoff.Await(ref _answer.Step, step, maySleep: false, ref _stopping);
         if (_workerError is { } error)
         {
             throw new InvalidOperationException("The training's second thread failed.", error);
@@ -320,8 +313,8 @@ internal sealed class WideOnlineTraining : IDisposable
         var rowSteps = new float[_width];
         for (var seen = 0L; ;)
         {
-            Await(ref _post.Step, seen + 1, maySleep: true);
-            if (_stopping)
+            StepHandoff.Await(ref _post.Step, seen + 1, maySleep: true, ref _stopping);
+            if (Volatile.Read(ref _stopping) != 0)
             {
                 return;
             }
@@ -344,48 +337,6 @@ internal sealed class WideOnlineTraining : IDisposable
 
             Volatile.Write(ref _answer.Step, step);
         }
-    }
-
-    /// <summary>Waits until <paramref name="counter"/> reaches <paramref name="value"/> (or the
-    /// training stops): polls, then yields between polls, and when <paramref name="maySleep"/> sleeps
-    /// once the wait is long (the worker, while the caller measures the map between iterations).</summary>
-    private void Await(ref long counter, long value, bool maySleep)
-    {
-        for (var polls = 0; Volatile.Read(ref counter) < value && !_stopping; polls++)
-        {
-            if (maySleep && polls >= SpinsBeforeYield + YieldsBeforeSleep)
-            {
-                Thread.Sleep(1);
-            }
-            else if (polls >= SpinsBeforeYield)
-            {
-                Thread.Yield();
-            }
-        }
-    }
-
-    /// <summary>One direction of the handoff: a step's number and its data, alone on a cache line.</summary>
-    [StructLayout(LayoutKind.Explicit, Size = 192)]
-    private struct Handoff
-    {
-        [FieldOffset(64)]
-        public long Step;
-
-        /// <summary>Answered: the best node of the upper rows.</summary>
-        [FieldOffset(72)]
-        public int Bmu;
-
-        [FieldOffset(76)]
-        public int SampleRow;
-
-        [FieldOffset(80)]
-        public int NextRow;
-
-        [FieldOffset(84)]
-        public float DistanceSquared;
-
-        [FieldOffset(88)]
-        public bool Reverse;
     }
 
     /// <summary>
