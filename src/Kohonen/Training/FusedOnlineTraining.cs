@@ -119,6 +119,9 @@ internal sealed partial class FusedOnlineTraining : IDisposable
             _worker = new Thread(WorkOnUpperRows) { IsBackground = true, Name = "Kohonen fused online step" };
             _worker.Start();
         }
+
+        // One thread steps through the samples: the other core measures the history meanwhile.
+        run.MeasureAside = _worker is null;
     }
 
     /// <param name="codebook">The initial codebook, node-major; trained in place.</param>

@@ -82,6 +82,7 @@ internal static class OnlineTrainer
         }
 
         var mayDiverge = run.Options.Neighborhood == Neighborhood.MexicanHat;
+        run.MeasureAside = threads == 1; // one thread steps through the samples: another measures the history
         for (var t = 0; t < run.Options.Iterations; t++)
         {
             var sigma = run.Schedule.Sigma(t);

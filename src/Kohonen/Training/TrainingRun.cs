@@ -37,28 +37,96 @@ internal sealed class TrainingRun(
     /// <summary>The measured steps so far.</summary>
     public List<TrainingStep> History { get; } = [];
 
+    /// <summary>
+    /// Set by a trainer whose loop runs on one thread while <see cref="MaxThreads"/> allows more: the
+    /// history's steps before the last are then measured on another thread, on a copy of the codebook,
+    /// while training goes on (one measurement at a time). The figures are the same either way (a
+    /// measurement's sums do not depend on its threads); the progress reports keep their order, those
+    /// after a measured step waiting until it is measured.
+    /// </summary>
+    public bool MeasureAside { get; set; }
+
+    /// <summary>The measurement running aside, with its step's report (QE and TE still to come).</summary>
+    private (Task<(double QuantizationError, double TopographicError)> Measuring, TrainingProgress Report)? _aside;
+
+    /// <summary>Reports made while a measurement runs aside, told once it ends, in order.</summary>
+    private readonly List<TrainingProgress> _held = [];
+
     /// <summary>Reports iteration t (0-based) as done, measuring QE and TE when the options ask for
-    /// it here (those measurements go into <see cref="History"/> too).</summary>
+    /// it here (those measurements go into <see cref="History"/> too). After the last iteration every
+    /// measurement is in <see cref="History"/> and every report told.</summary>
     /// <param name="t">The iteration just finished, 0-based.</param>
     /// <param name="codebook">Gives the node-major codebook; called only when a measurement is due.</param>
     /// <param name="sigma">σ of the iteration.</param>
     /// <param name="learningRate">α of the iteration (NaN for batch).</param>
     public void Report(int t, Func<float[]> codebook, double sigma, double learningRate)
     {
-        double? qe = null, te = null;
-        var every = Options.MetricsEvery;
-        if (every > 0 && ((t + 1) % every == 0 || t == Options.Iterations - 1))
+        if (_aside is { } aside && aside.Measuring.IsCompleted)
         {
-            var weights = codebook();
-            (qe, te) = QualityMetrics.OfCodebook(weights, grid, Rows.Columns, MeasuredRows(t == Options.Iterations - 1), MaxThreads, Options.Distance);
-            History.Add(new TrainingStep(t + 1, sigma, learningRate, qe.Value, te.Value));
-            if (double.IsNaN(te.Value))
-            {
-                te = null;
-            }
+            EndAside();
         }
 
-        progress?.Report(new TrainingProgress(t + 1, Options.Iterations, sigma, learningRate, _clock.Elapsed, qe, te));
+        var every = Options.MetricsEvery;
+        var last = t == Options.Iterations - 1;
+        var report = new TrainingProgress(t + 1, Options.Iterations, sigma, learningRate, _clock.Elapsed, null, null);
+        if (every <= 0 || ((t + 1) % every != 0 && !last))
+        {
+            Tell(report);
+            return;
+        }
+
+        var weights = codebook();
+        EndAside();
+        if (MeasureAside && !last && MaxThreads >= 2)
+        {
+            var copy = weights.ToArray();
+            var rows = MeasuredRows(last: false);
+            var threads = MaxThreads - 1;
+            _aside = (Task.Run(() => QualityMetrics.OfCodebook(copy, grid, Rows.Columns, rows, threads, Options.Distance)), report);
+            return;
+        }
+
+        Tell(Measured(report, QualityMetrics.OfCodebook(weights, grid, Rows.Columns, MeasuredRows(last), MaxThreads, Options.Distance)));
+    }
+
+    /// <summary>Waits for the measurement running aside, if any, then tells its report and those held.</summary>
+    private void EndAside()
+    {
+        if (_aside is not { } aside)
+        {
+            return;
+        }
+
+        _aside = null;
+        var measured = Measured(aside.Report, aside.Measuring.Result);
+        progress?.Report(measured);
+        foreach (var held in _held)
+        {
+            progress?.Report(held);
+        }
+
+        _held.Clear();
+    }
+
+    /// <summary>Adds a measured step to <see cref="History"/>; its report, with QE (and TE, unless NaN).</summary>
+    private TrainingProgress Measured(TrainingProgress report, (double QuantizationError, double TopographicError) measured)
+    {
+        var (qe, te) = measured;
+        History.Add(new TrainingStep(report.Iteration, report.Sigma, report.LearningRate, qe, te));
+        return report with { QuantizationError = qe, TopographicError = double.IsNaN(te) ? null : te };
+    }
+
+    /// <summary>Tells a report now, or holds it while a measurement runs aside (reports keep their order).</summary>
+    private void Tell(TrainingProgress report)
+    {
+        if (_aside is not null)
+        {
+            _held.Add(report);
+        }
+        else
+        {
+            progress?.Report(report);
+        }
     }
 
     /// <summary>The rows a history step is measured on: every row for the last step or up to

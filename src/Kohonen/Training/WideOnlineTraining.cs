@@ -111,6 +111,7 @@ internal sealed class WideOnlineTraining : IDisposable
         var work = (long)grid.NodeCount * run.Data.Columns;
         var two = threads == 2
             || (threads == 0 && run.MaxThreads >= 2 && Environment.ProcessorCount >= 2 && work >= TwoThreadWork);
+        run.MeasureAside = !two; // one thread steps through the samples: another measures the history
         using var training = new WideOnlineTraining(codebook, grid, run, two ? 2 : 1);
         training.Run(run, random, probe: threads == 0);
     }
