@@ -65,6 +65,20 @@ public class LabelsAndSegmentsCommandTests : ScratchFolder
     }
 
     [Fact]
+    public async Task AnIdColumnNamedLikePredictsOwnColumnsIsHeadedInput()
+    {
+        var data = WriteFile("named.csv", "label,v,segment,input_label\nx,0.1,s1,k\ny,2.2,s2,m\n");
+
+        var run = await CliRun.InvokeAsync("predict", "--model", HandMadeModel(), "--data", data,
+            "--id-column", "label", "--id-column", "segment", "--id-column", "input_label");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var lines = run.Out.Split('\n');
+        Assert.Equal("row,input_label,input_segment,input_input_label,bmu_x,bmu_y,distance,label,label_confidence,segment", lines[0]);
+        Assert.StartsWith("1,x,s1,k,0,0,", lines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PredictRefusesAnIdColumnOfANpyFileOrAnUnknownOne()
     {
         // A text column and a misspelt id: the id is named before the text fails as a feature.
