@@ -11,8 +11,9 @@ namespace Kohonen.Tracking;
 /// on the <see cref="SelectionRules.Data"/> file when one is given (or, when none was, runs whose
 /// features that file has), else every run — and keep the runs comparable with its most recent one:
 /// the same data fingerprint and feature schema (<see cref="RunProfile.IsComparableWith"/>). Rank them
-/// by the metric. The quantization error is measured in each run's scaled units, so when the
-/// comparable runs differ in scaling or encoder they are ranked by
+/// by the metric. The quantization error is measured in each run's scaled units and distance, so when
+/// the comparable runs differ in scaling, encoder or distance (<see cref="RunProfile.Distance"/>) they are
+/// ranked by
 /// <see cref="RunProfile.DataQuantizationError"/> (the same error in the data's units) instead; when
 /// some of them lack it (recorded by an older version) the choice is refused with a message that says
 /// what differs.
@@ -100,21 +101,21 @@ public static class ModelSelector
         var comparable = candidates.Where(p => p.Profile.IsComparableWith(reference)).ToList();
         var metric = rules.MetricKey;
         var note = "";
-        var scalings = comparable.Select(p => $"{p.Profile.Scaling ?? "unknown"}/{p.Profile.Encoder}").Distinct(StringComparer.Ordinal).ToList();
-        if (ScaledMetrics.Contains(metric) && scalings.Count > 1)
+        var differing = UnitsThatDiffer(comparable.Select(p => p.Profile).ToList());
+        if (ScaledMetrics.Contains(metric) && differing.Count > 0)
         {
             var withMetric = comparable.Where(p => Has(p.Run, metric)).ToList();
             var lacking = withMetric.Count(p => !Has(p.Run, RunProfile.DataQuantizationError));
             if (lacking > 0)
             {
-                var counts = string.Join(", ", comparable.GroupBy(p => p.Profile.Scaling ?? "unknown", StringComparer.Ordinal).Select(g => $"{g.Key}: {g.Count()}"));
+                var counts = string.Join(", ", comparable.GroupBy(p => string.Join('/', differing.Select(d => d.Of(p.Profile))), StringComparer.Ordinal).Select(g => $"{g.Key}: {g.Count()}"));
                 throw new TrackingException(
-                    $"The {comparable.Count} comparable runs on {reference.DataName} differ in scaling ({counts}), and {metric} is measured in each run's scaled units, so they cannot be ranked by it; "
+                    $"The {comparable.Count} comparable runs on {reference.DataName} differ in {Words(differing)} ({counts}), and {metric} is measured in each run's scaled units and distance, so they cannot be ranked by it; "
                     + $"{lacking} of them have no {RunProfile.DataQuantizationError} (the error in the data's units, recorded by newer versions). Rank by --metric {RunProfile.DataQuantizationError} among the runs that have it, or name a run.");
             }
 
             metric = RunProfile.DataQuantizationError;
-            note = $" (in the data's units: the runs differ in scaling)";
+            note = $" (in the data's units: the runs differ in {Words(differing)})";
         }
 
         var ranked = comparable.Where(p => Has(p.Run, metric))
@@ -158,4 +159,25 @@ public static class ModelSelector
         var text = await Task.Run(() => RunIdFile.Read(rules.RunIdFile), cancellationToken).ConfigureAwait(false);
         return (text, $"the run id file '{rules.RunIdFile}'");
     }
+
+    /// <summary>What sets a quantization error's units, by name, and its value in a profile.</summary>
+    private sealed record UnitsPart(string Name, Func<RunProfile, string> Of);
+
+    private static readonly UnitsPart[] UnitsParts =
+    [
+        new("scaling", p => p.Scaling ?? "unknown"),
+        new("encoding", p => p.Encoder),
+        new("distance", p => p.Distance),
+    ];
+
+    /// <summary>The parts of the quantization error's units in which the profiles differ.</summary>
+    private static List<UnitsPart> UnitsThatDiffer(List<RunProfile> profiles) =>
+        [.. UnitsParts.Where(part => profiles.Select(part.Of).Distinct(StringComparer.Ordinal).Skip(1).Any())];
+
+    /// <summary>"scaling", "scaling and distance", "scaling, encoding and distance".</summary>
+    private static string Words(List<UnitsPart> parts) => parts.Count switch
+    {
+        1 => parts[0].Name,
+        _ => $"{string.Join(", ", parts.Take(parts.Count - 1).Select(p => p.Name))} and {parts[^1].Name}",
+    };
 }

@@ -9,7 +9,8 @@ namespace Kohonen.Tracking;
 /// fingerprint, the SHA-256 of the file's bytes), the feature schema (the feature names, in order), and
 /// how the features were scaled and encoded. Two runs are <see cref="IsComparableWith">comparable</see>
 /// when they have the same data fingerprint and feature schema; a metric measured in the scaled units
-/// (the quantization error) can be ranked across them only when they also share the scaling and encoder.
+/// (the quantization error) can be ranked across them only when they also share the scaling, the encoder
+/// and the distance.
 /// </summary>
 /// <param name="Fingerprint">The <c>data_sha256</c> tag, or null when the data had no file (random or
 /// generated rows).</param>
@@ -27,6 +28,10 @@ public sealed record RunProfile(string? Fingerprint, string? DataFile, string? R
 
     /// <summary>Tag: the data file's name.</summary>
     public const string DataFileTag = "data_file";
+
+    /// <summary>The distance the map was trained and measured in: the <c>distance</c> param, recorded
+    /// when it is not the default, else <c>euclidean</c>.</summary>
+    public string Distance { get; init; } = "euclidean";
 
     /// <summary>Tag: the number of training rows.</summary>
     public const string RowsTag = "data_rows";
@@ -59,7 +64,10 @@ public sealed record RunProfile(string? Fingerprint, string? DataFile, string? R
             ?? (tags.GetValueOrDefault(ColumnsTag) is { } columns ? $"{columns} columns" : null);
         var scaling = tags.GetValueOrDefault(ScalingTag) ?? run.Params.GetValueOrDefault("scaling");
         return new RunProfile(tags.GetValueOrDefault(FingerprintTag), tags.GetValueOrDefault(DataFileTag), tags.GetValueOrDefault(RowsTag),
-            schema, scaling, tags.GetValueOrDefault(EncoderTag) ?? "none");
+            schema, scaling, tags.GetValueOrDefault(EncoderTag) ?? "none")
+        {
+            Distance = run.Params.GetValueOrDefault("distance") ?? "euclidean",
+        };
     }
 
     /// <summary>

@@ -17,11 +17,17 @@ public sealed class ComparableSelectionTests : StoreFolder
 
     /// <summary>Records a finished run as a training would: data tags, schema, scaling, QE (in scaled
     /// units) and, when given, the QE in the data's units; <paramref name="started"/> orders the runs.</summary>
-    private async Task<string> RunAsync(string experiment, string name, string sha, string file, string schema, string scaling, double qe, double? dataQe, long started)
+    private async Task<string> RunAsync(string experiment, string name, string sha, string file, string schema, string scaling, double qe, double? dataQe, long started, string? distance = null)
     {
         var e = await Store.GetOrCreateExperimentAsync(experiment, Token);
         var run = await Store.CreateRunAsync(e.ExperimentId, name, Token);
-        await Store.LogParamsAsync(run.RunId, new Dictionary<string, string> { ["scaling"] = scaling }, Token);
+        var parameters = new Dictionary<string, string> { ["scaling"] = scaling };
+        if (distance is not null)
+        {
+            parameters["distance"] = distance; // recorded, as by a training, only when not the default
+        }
+
+        await Store.LogParamsAsync(run.RunId, parameters, Token);
         var tags = new Dictionary<string, string> { ["data_sha256"] = sha, ["data_file"] = file, ["data_rows"] = "100", ["feature_schema"] = schema, ["scaling"] = scaling, ["encoder"] = "none" };
         await Store.SetTagsAsync(run.RunId, tags, Token);
         List<Metric> metrics = [new("quantization_error", qe, 10, 0)];
@@ -59,6 +65,34 @@ public sealed class ComparableSelectionTests : StoreFolder
 
         Assert.Equal(cancer, choice.Run.Info.RunId);
         Assert.Equal("lowest quantization_error 0.05 of 1 comparable run on cancer_train.csv in experiment 'kohonen'; 2 other runs not compared", choice.Reason);
+    }
+
+    [Fact]
+    public async Task RunsWithDifferentDistancesAreRankedInTheDataUnitsNotTheirOwnDistances()
+    {
+        // The same data and scaling; 1 − cos θ and L1 are not in L2's units: cosine's QE is lowest,
+        // the Euclidean map's error in the data's units is.
+        var euclidean = await RunAsync("kohonen", "wine_euclidean", WineSha, "wine_train.csv", Wine, "zscore", 2.83, 3.1, 1000);
+        await RunAsync("kohonen", "wine_manhattan", WineSha, "wine_train.csv", Wine, "zscore", 11.25, 3.4, 2000, "manhattan");
+        await RunAsync("kohonen", "wine_cosine", WineSha, "wine_train.csv", Wine, "zscore", 0.1674, 3.9, 3000, "cosine");
+
+        var choice = await ModelSelector.ChooseAsync(Store, new SelectionRules { ExperimentName = "kohonen" }, Token);
+
+        Assert.Equal(euclidean, choice.Run.Info.RunId);
+        Assert.StartsWith("lowest data_quantization_error 3.1 (in the data's units: the runs differ in distance) of 3 comparable runs", choice.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunsWithDifferentDistancesWithoutTheDataUnitsErrorAreRefused()
+    {
+        await RunAsync("kohonen", "wine_euclidean", WineSha, "wine_train.csv", Wine, "minmax", 2.83, null, 1000);
+        await RunAsync("kohonen", "wine_cosine", WineSha, "wine_train.csv", Wine, "zscore", 0.1674, null, 2000, "cosine");
+
+        var error = await Assert.ThrowsAsync<TrackingException>(() => ModelSelector.ChooseAsync(Store, new SelectionRules { ExperimentName = "kohonen" }, Token));
+
+        Assert.StartsWith("The 2 comparable runs on wine_train.csv differ in scaling and distance (", error.Message, StringComparison.Ordinal);
+        Assert.Contains("minmax/euclidean: 1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("zscore/cosine: 1", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
