@@ -169,6 +169,22 @@ public class TrainStartCommandTests : ScratchFolder
     }
 
     [Fact]
+    public async Task ContinuingAnOnlineMapHoldsItsFinalSigmaAndLearningRate()
+    {
+        var data = Data("a.npy", 40, 1);
+        // Linear from σ 3 to 1 and α 0.5 to 0.1 over 5 iterations: the last iteration's are the ends.
+        await TrainOk("--data", data, "--width", "5", "--height", "4", "--iterations", "5", "--sigma", "3", "--sigma-end", "1",
+            "--learning-rate", "0.5", "--learning-rate-end", "0.1", "--decay", "linear", "--seed", "2", "--no-track", "--out", PathOf("a.som"));
+
+        await TrainOk("--data", Data("b.npy", 40, 2), "--continue", PathOf("a.som"), "--seed", "2", "--no-track", "--out", PathOf("b.som"));
+
+        var o = SomFile.Load(PathOf("b.som")).Options!;
+        Assert.Equal((TrainingAlgorithm.Online, 5), (o.Algorithm, o.Iterations));
+        Assert.Equal((1.0, 1.0, 0.1, 0.1), (o.Sigma!.Value, o.SigmaEnd!.Value, o.LearningRate, o.LearningRateEnd!.Value));
+        Assert.Equal((Decay.Linear, Decay.Linear), (o.SigmaDecay, o.LearningRateDecay));
+    }
+
+    [Fact]
     public async Task ContinueFromARunRecordsTheParentRunAndRefitScalerFitsTheNewRows()
     {
         var first = Data("a.npy", 60, 1);
