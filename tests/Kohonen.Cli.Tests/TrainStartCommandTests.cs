@@ -169,6 +169,22 @@ public class TrainStartCommandTests : ScratchFolder
     }
 
     [Fact]
+    public async Task ContinuingAnOnlineMapHoldsItsFinalSigmaAndLearningRate()
+    {
+        var data = Data("a.npy", 40, 1);
+        // Linear from σ 3 to 1 and α 0.5 to 0.1 over 5 iterations: the last iteration's are the ends.
+        await TrainOk("--data", data, "--width", "5", "--height", "4", "--iterations", "5", "--sigma", "3", "--sigma-end", "1",
+            "--learning-rate", "0.5", "--learning-rate-end", "0.1", "--decay", "linear", "--seed", "2", "--no-track", "--out", PathOf("a.som"));
+
+        await TrainOk("--data", Data("b.npy", 40, 2), "--continue", PathOf("a.som"), "--seed", "2", "--no-track", "--out", PathOf("b.som"));
+
+        var o = SomFile.Load(PathOf("b.som")).Options!;
+        Assert.Equal((TrainingAlgorithm.Online, 5), (o.Algorithm, o.Iterations));
+        Assert.Equal((1.0, 1.0, 0.1, 0.1), (o.Sigma!.Value, o.SigmaEnd!.Value, o.LearningRate, o.LearningRateEnd!.Value));
+        Assert.Equal((Decay.Linear, Decay.Linear), (o.SigmaDecay, o.LearningRateDecay));
+    }
+
+    [Fact]
     public async Task ContinueFromARunRecordsTheParentRunAndRefitScalerFitsTheNewRows()
     {
         var first = Data("a.npy", 60, 1);
@@ -199,6 +215,40 @@ public class TrainStartCommandTests : ScratchFolder
 
         Assert.Equal(File.ReadAllBytes(PathOf("whole.som")), File.ReadAllBytes(PathOf("streamed.som")));
         Assert.Equal(0.8, SomFile.Load(PathOf("whole.som")).Options!.FinalSigma);
+    }
+
+    private string Colors(string name, int rows, int seed, params string[] colors)
+    {
+        var random = new Random(seed);
+        return WriteFile(name, "a,b,color\n" + string.Concat(Enumerable.Range(0, rows).Select(_ =>
+            FormattableString.Invariant($"{random.NextDouble():F3},{random.NextDouble():F3},{colors[random.Next(colors.Length)]}\n"))));
+    }
+
+    [Fact]
+    public async Task ContinueEncodesTheNewRowsWithTheModelsEncoder()
+    {
+        var first = Colors("a.csv", 60, 1, "red", "green", "blue");
+        // Two of the three colours, and one the model never saw (a missing category).
+        var second = Colors("b.csv", 40, 2, "red", "green", "purple");
+        await TrainOk("--data", first, "--categorical", "color", "--feature-weight", "a=2", "--width", "4", "--height", "3", "--epochs", "5", "--seed", "1", "--no-track", "--out", PathOf("a.som"));
+
+        // Not quiet: the unseen category is warned of.
+        var run = await CliRun.InvokeAsync(Environment(), ["train", "--data", second, "--continue", PathOf("a.som"), "--seed", "1", "--no-track", "--no-plots", "--out", PathOf("b.som")]);
+        await TrainOk("--data", second, "--continue", PathOf("a.som"), "--seed", "1", "--batch-size", "7", "--no-track", "--out", PathOf("streamed.som"));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("hold a category the model did not learn, treated as missing", run.Error, StringComparison.Ordinal);
+        var parent = SomFile.Load(PathOf("a.som"));
+        var child = SomFile.Load(PathOf("b.som"));
+        Assert.Equal(["a", "b", "color = blue", "color = green", "color = red"], child.FeatureNames);
+        Assert.Equal(parent.Encoder!.Categories, child.Encoder!.Categories);
+        Assert.Equal([2.0, 1.0, 1.0], child.Encoder.Weights);
+        Assert.Equal(parent.Scaler!.Factor.ToArray(), child.Scaler!.Factor.ToArray());
+        Assert.Equal(File.ReadAllBytes(PathOf("b.som")), File.ReadAllBytes(PathOf("streamed.som")));
+
+        var refused = await Train(Environment(), "--data", second, "--continue", PathOf("a.som"), "--categorical", "color", "--no-track", "--out", PathOf("c.som"));
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("--continue keeps the model's encoding (its categorical columns and feature weights); --categorical, --categorical-weight and --feature-weight go with --refit-scaler.", refused.Error, StringComparison.Ordinal);
     }
 
     [Fact]

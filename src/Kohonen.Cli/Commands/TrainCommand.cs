@@ -55,7 +55,7 @@ internal static class TrainCommand
         var sigmaEnd = new Option<double?>("--sigma-end") { Description = "σ at the end of the schedule (default: SOM_SIGMA_END, else where the decay ends by itself): linear reaches it at the last iteration; exponential-classic becomes σ₀·(end/σ₀)^(t/T); inverse and asymptotic σ₀/(1 + (σ₀/end − 1)·t/T)." };
         var learningRateEnd = new Option<double?>("--learning-rate-end") { Description = "α at the end of the schedule, in (0, 1] (default: SOM_LEARNING_RATE_END, else where the decay ends by itself); the same rules as --sigma-end." };
         var initFrom = new Option<string?>("--init-from") { Description = "Start from this codebook instead of --init: a model (.som) with the same grid and features, its weights carried over in the data's units; or a .npy array [height, width, features] or [nodes, features] (node y·width + x) of weights in the training's units (scaled when --scale is given)." };
-        var continueFrom = new Option<string?>("--continue") { Description = "Train a model further on --data: a .som file or a run id (or its first 6+ characters) of the store. Its grid, features and scaler are kept; the algorithm, passes and neighbourhood are the model's unless given; σ and α are held at the model's final values unless --sigma, --sigma-end, --learning-rate, --learning-rate-end or the decays are given (start defaults to the final value, end to the start, decay to linear)." };
+        var continueFrom = new Option<string?>("--continue") { Description = "Train a model further on --data: a .som file or a run id (or its first 6+ characters) of the store. Its grid, features, scaler and encoder (categorical columns, feature weights) are kept; the algorithm, passes and neighbourhood are the model's unless given; σ and α are held at the model's final values unless --sigma, --sigma-end, --learning-rate, --learning-rate-end or the decays are given (start defaults to the final value, end to the start, decay to linear)." };
         var refitScaler = new Option<bool>("--refit-scaler") { Description = "--continue: fit the scaler again on --data (the model's kind, or --scale) and carry the codebook over in the data's units, instead of keeping the model's scaler." };
         var reading = new DataOptions();
 
@@ -148,6 +148,15 @@ internal static class TrainCommand
                 options = options with { Initialization = Initialization.Given };
             }
 
+            // --continue keeps the model's encoder: its categorical columns are read as text and encoded by it.
+            var keptEncoder = start is { Continued: true, RefitScaler: false } ? start.Model!.Encoder : null;
+            if (start is { Continued: true, RefitScaler: false } && encoding.Given(r))
+            {
+                throw new UsageException("--continue keeps the model's encoding (its categorical columns and feature weights); --categorical, --categorical-weight and --feature-weight go with --refit-scaler.");
+            }
+
+            var keptCategories = keptEncoder is { HasCategories: true } ? start!.Model : null;
+
             var path = r.GetValue(output);
             var track = !r.GetValue(recording.NoTrack);
             if (path is null && !track)
@@ -180,7 +189,9 @@ internal static class TrainCommand
             using var clusterInput = cluster?.OpenInput();
             using var streamed = rowsPerChunk is null || cluster is not null ? null : await OpenStreamAsync(dataPath, rowsPerChunk.Value, r.GetValue(columns), kept.Column, read,
                 quiet ? null : temporary => console.Error.WriteLine($"Reading {dataPath} {rowsPerChunk:N0} rows at a time into {temporary} (deleted at the end) ..."), cancellationToken,
-                encoding.CategoricalColumns(r), (numeric, categories) => encoding.Build(r, numeric, categories)).ConfigureAwait(false);
+                keptCategories is null ? encoding.CategoricalColumns(r) : PredictEncoding.CategoricalColumns(keptCategories),
+                keptCategories is null ? (numeric, categories) => encoding.Build(r, numeric, categories) : (_, _) => keptCategories.Encoder,
+                keptCategories is null ? null : PredictEncoding.NumericColumns(keptCategories)).ConfigureAwait(false);
             CsvData? table = null;
             DataSource input;
             if (clusterInput is not null)
@@ -200,6 +211,11 @@ internal static class TrainCommand
                 {
                     console.Error.WriteLine(EncodingOptions.Describe(encoder));
                 }
+            }
+            else if (keptCategories is not null)
+            {
+                table = await PredictEncoding.ReadTableAsync(keptCategories, dataPath!, DataFiles.Columns(r.GetValue(columns)), kept.Column, read, [], quiet ? null : console, cancellationToken).ConfigureAwait(false);
+                input = DataSource.FromCsv(table).WithEncoder(keptCategories.Encoder);
             }
             else
             {
@@ -340,10 +356,12 @@ internal static class TrainCommand
     }
 
     /// <summary>The file --batch-size streams (.npy as it is, CSV, TSV or Parquet converted to a
-    /// temporary .npy a chunk at a time); anything else is a usage error saying what to do.</summary>
+    /// temporary .npy a chunk at a time); anything else is a usage error saying what to do.
+    /// <paramref name="defaultColumns"/>: the columns read when --columns is not given (null: all but the label).</summary>
     private static Task<DataFiles.Streamed> OpenStreamAsync(
         string? path, int rowsPerChunk, string[]? columns, string? labelColumn, DataReading reading, Action<string>? converting, CancellationToken cancellationToken,
-        IReadOnlyList<string>? categorical, Func<IReadOnlyList<string>, IReadOnlyDictionary<string, IReadOnlyList<string>>, FeatureEncoder?> encoderFor)
+        IReadOnlyList<string>? categorical, Func<IReadOnlyList<string>, IReadOnlyDictionary<string, IReadOnlyList<string>>, FeatureEncoder?> encoderFor,
+        IReadOnlyList<string>? defaultColumns = null)
     {
         if (rowsPerChunk < 1)
         {
@@ -355,7 +373,7 @@ internal static class TrainCommand
             throw new UsageException("--batch-size streams a data file: give it as --data FILE (.npy, .csv, .tsv, .txt or .parquet).");
         }
 
-        return DataFiles.Streamed.OpenAsync(path, "--data", rowsPerChunk, DataFiles.Columns(columns), labelColumn, reading, converting, cancellationToken, categorical, encoderFor);
+        return DataFiles.Streamed.OpenAsync(path, "--data", rowsPerChunk, DataFiles.Columns(columns) ?? defaultColumns, labelColumn, reading, converting, cancellationToken, categorical, encoderFor);
     }
 
     /// <summary>--iterations counts online passes, --epochs batch epochs; together they conflict.</summary>

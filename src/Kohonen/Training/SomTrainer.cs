@@ -124,7 +124,10 @@ public sealed class SomTrainer
     /// Sigma = SigmaEnd = the map's <see cref="SomOptions.FinalSigma"/> and LearningRate =
     /// LearningRateEnd = its <see cref="SomOptions.FinalLearningRate"/> with the linear decay. The new
     /// model keeps no labels, targets or segments (they belonged to the old codebook); its options
-    /// record <see cref="Initialization.Given"/>.
+    /// record <see cref="Initialization.Given"/>. It keeps the map's <see cref="SomModel.Encoder"/> (its
+    /// categorical columns and feature weights, folded into the kept scaler): give rows the map encoded
+    /// (<see cref="SomModel.Encode"/>), with no encoder or with one of the same columns, categories and
+    /// weights.
     /// </summary>
     /// <param name="model">The map to train further.</param>
     /// <param name="data">At least one row with the map's features; every value finite.</param>
@@ -146,15 +149,38 @@ public sealed class SomTrainer
                 $"Continuing keeps the map's scaler ({OptionText.ToText(kept)}); the options ask for {OptionText.ToText(Options.Scaling)}. Give Scaling {OptionText.ToText(kept)}, or fit from the map with a new scaler.");
         }
 
+        if (data.Encoder is { } encoder && (model.Encoder is null || !SameEncoding(encoder, model.Encoder)))
+        {
+            throw new ArgumentException(model.Encoder is null
+                ? "Continuing keeps the map's encoding: the map has no encoder (no categorical columns or feature weights), the data's rows come with one. Give the rows without it, or fit from the map to encode anew."
+                : "Continuing keeps the map's encoder; the data's encoder has other columns, categories or weights. Encode the rows with the map's (SomModel.Encode), or fit from the map to encode anew.");
+        }
+
+        if (model.Encoder is { } own && !own.FeatureNames.SequenceEqual(data.ColumnNames, StringComparer.Ordinal))
+        {
+            throw new ArgumentException(
+                $"The map encodes its features ({string.Join(", ", own.FeatureNames)}) and continuing keeps its encoder; the data's columns are {string.Join(", ", data.ColumnNames)}. Give the rows with the map's feature names (SomModel.Encode gives them).");
+        }
+
         return Train(data, Options with { Initialization = Initialization.Given }, model.Scaler, keepScaler: true,
-            (_, _, _, _) => model.Codebook.ToArray(), progress, cancellationToken);
+            (_, _, _, _) => model.Codebook.ToArray(), progress, cancellationToken, model.Encoder);
     }
+
+    /// <summary>Whether two encoders encode alike: the same columns, kinds, categories and weights.</summary>
+    private static bool SameEncoding(FeatureEncoder a, FeatureEncoder b) =>
+        ReferenceEquals(a, b)
+        || (a.Columns.SequenceEqual(b.Columns, StringComparer.Ordinal)
+            && a.Kinds.SequenceEqual(b.Kinds)
+            && a.Categories.Count == b.Categories.Count
+            && a.Categories.Select((c, i) => c.SequenceEqual(b.Categories[i], StringComparer.Ordinal)).All(same => same)
+            && a.Weights.SequenceEqual(b.Weights));
 
     /// <summary>One training: the seed drawn when missing, the scaler fitted (or kept), the codebook
     /// made by <paramref name="start"/> from the rows in the training space, then the online or batch
-    /// algorithm.</summary>
+    /// algorithm. The model keeps <paramref name="keptEncoder"/> when given, else the data's encoder.</summary>
     private static SomModel Train(DataSource data, SomOptions options, FeatureScaler? scaler, bool keepScaler,
-        Func<TrainingData, Grid, SomRandom, FeatureScaler?, float[]> start, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+        Func<TrainingData, Grid, SomRandom, FeatureScaler?, float[]> start, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken,
+        FeatureEncoder? keptEncoder = null)
     {
         if (data.IsStreamed && options.Algorithm != TrainingAlgorithm.Batch)
         {
@@ -202,7 +228,7 @@ public sealed class SomTrainer
                 $"The training diverged: weight {far % data.Columns} of node {far / data.Columns} reached {codebook[far]:R}, beyond ±{maxWeight:R}. Try a smaller learning rate, another neighborhood, or scaled data.");
         }
 
-        return new SomModel(grid, data.Columns, codebook, data.ColumnNames, scaler, options, run.History) { Encoder = data.Encoder };
+        return new SomModel(grid, data.Columns, codebook, data.ColumnNames, scaler, options, run.History) { Encoder = keptEncoder ?? data.Encoder };
     }
 
     /// <summary>Refuses in-memory training data with a value beyond ±<see cref="DataMatrix.MaxMagnitude"/>

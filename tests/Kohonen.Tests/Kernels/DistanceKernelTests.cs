@@ -249,6 +249,101 @@ public class DistanceKernelTests
         Assert.Equal(0.0, distance[0], tolerance: 1e-6);
     }
 
+    public static TheoryData<int, int, int, int> CosineWidthCases()
+    {
+        var cases = new TheoryData<int, int, int, int>();
+        foreach (var lanes in new[] { 16, 8 })
+        {
+            cases.Add(50, 3, 40, lanes);
+            cases.Add(257, 7, 64, lanes);
+            cases.Add(300, 8, 256, lanes);
+            cases.Add(400, 16, 100, lanes);
+            cases.Add(600, 64, 70, lanes);
+            cases.Add(37, 33, 17, lanes);
+            cases.Add(700, 300, 6, lanes);
+        }
+
+        return cases;
+    }
+
+    /// <summary>
+    /// The cosine search at each vector width (512 bits: 16 lanes, 256 bits: 8) through the searches it
+    /// runs on unit vectors: the blocked search (many rows, from 8 features) and the bounded blocks
+    /// (one row, below 8), against the plainest answer: the first node of greatest cos θ, each in double
+    /// precision from the raw vectors, and ½‖x̂ − ŵ‖² of the test's own unit vectors. Both widths give
+    /// the same nodes and distances as the search the machine picks.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(CosineWidthCases))]
+    public void CosineSearchAtEachWidthFindsThePlainNearestDirection(int nodes, int dim, int rows, int lanes)
+    {
+        Assert.SkipUnless(VectorWidths.Runs(lanes), $"this machine does not run {lanes * 32}-bit vectors natively");
+        var random = new Random((nodes * 5) + dim);
+        var codebook = Enumerable.Range(0, nodes * dim).Select(_ => (float)((random.NextDouble() * 2) - 1)).ToArray();
+        var data = Enumerable.Range(0, rows * dim).Select(_ => (float)((random.NextDouble() * 2) - 1)).ToArray();
+        // Node 5 is node 1 times 4 (the same unit vector: node 1 wins the exact tie), row 0 lies along
+        // them, row 1 along node 3 times −2 (its opposite: the farthest node), and row 2 is node 2 halved.
+        for (var f = 0; f < dim; f++)
+        {
+            codebook[(5 * dim) + f] = 4 * codebook[dim + f];
+            data[f] = 3 * codebook[dim + f];
+            data[dim + f] = -2 * codebook[(3 * dim) + f];
+            data[(2 * dim) + f] = 0.5f * codebook[(2 * dim) + f];
+        }
+
+        var unitCodebook = Enumerable.Range(0, nodes).SelectMany(k => Unit(codebook.AsSpan(k * dim, dim))).ToArray();
+        var unitRows = Enumerable.Range(0, rows).SelectMany(r => Unit(data.AsSpan(r * dim, dim))).ToArray();
+        var best = new int[rows];
+        var best2 = new int[rows];
+        var second = new int[rows];
+        var distance = new float[rows];
+        if (dim >= BmuSearch.PlanarBelowDimension)
+        {
+            var prepared = new BlockedBmuSearch.Prepared(unitCodebook, dim, wide: lanes == 16);
+            BlockedBmuSearch.FindBest(prepared, unitRows, best);
+            BlockedBmuSearch.FindBestTwo(prepared, unitRows, best2, second, distance);
+        }
+        else
+        {
+            var blocks = new BoundedBlocks(unitCodebook, dim, lanes);
+            for (var r = 0; r < rows; r++)
+            {
+                var row = unitRows.AsSpan(r * dim, dim);
+                best[r] = blocks.FindBest(row, out _);
+                (best2[r], distance[r], second[r]) = blocks.FindBestTwo(row);
+            }
+        }
+
+        var search = new DistanceSearch(codebook, dim, DistanceMetric.Cosine);
+        var chosen = new int[rows];
+        var chosenSecond = new int[rows];
+        var chosenDistance = new float[rows];
+        search.FindBestTwo(data, chosen, chosenSecond, chosenDistance);
+        for (var r = 0; r < rows; r++)
+        {
+            var row = data[(r * dim)..((r + 1) * dim)];
+            var cosines = Enumerable.Range(0, nodes).Select(k => CosineDistance(codebook.AsSpan(k * dim, dim), row)).ToArray();
+            var plainBest = Array.IndexOf(cosines, cosines.Min());
+            var plainSecond = Enumerable.Range(0, nodes).Where(k => k != plainBest).OrderBy(k => cosines[k]).ThenBy(k => k).FirstOrDefault(-1);
+            var unitDistance = 0.0;
+            for (var f = 0; f < dim; f++)
+            {
+                var diff = (double)unitRows[(r * dim) + f] - unitCodebook[(plainBest * dim) + f];
+                unitDistance += diff * diff;
+            }
+
+            Assert.Equal(plainBest, best[r]);
+            Assert.Equal((plainBest, plainSecond), (best2[r], second[r]));
+            Assert.Equal(0.5 * unitDistance, 0.5 * distance[r], tolerance: 1e-6);
+            Assert.Equal((best2[r], second[r], 0.5f * distance[r]), (chosen[r], chosenSecond[r], chosenDistance[r]));
+        }
+
+        Assert.Equal((1, 5), (best2[0], second[0]));
+        Assert.Equal(0.0, 0.5 * distance[0], tolerance: 1e-6);
+        Assert.Equal(2, best[2]);
+        Assert.Equal(2.0, CosineDistance(codebook.AsSpan(3 * dim, dim), data.AsSpan(dim, dim)), tolerance: 1e-6);
+    }
+
     [Fact]
     public void CosineRowsTakeTheBlockedSearchWhereThePlannerPicksIt()
     {

@@ -93,6 +93,38 @@ public class GivenCodebookTests
     }
 
     [Fact]
+    public void ContinueKeepsTheMapsEncoderAndRefusesAnother()
+    {
+        var encoder = new FeatureEncoder(["a", "color"], [FeatureKind.Numeric, FeatureKind.Categorical], [[], ["red", "blue"]], [1.0, 2.0]);
+        DataMatrix Encoded(int rows, int seed)
+        {
+            var random = new Random(seed);
+            var numbers = DataMatrix.FromRows([.. Enumerable.Range(0, rows).Select(_ => new[] { (float)random.NextDouble() })], ["a"]);
+            var colors = Enumerable.Range(0, rows).Select(_ => (string?)(random.Next(2) == 0 ? "red" : "blue")).ToArray();
+            return encoder.Encode(numbers, new Dictionary<string, IReadOnlyList<string?>> { ["color"] = colors });
+        }
+
+        var options = new SomOptions { Width = 3, Height = 2, Algorithm = TrainingAlgorithm.Batch, Iterations = 4, Seed = 1, Scaling = Scaling.MinMax };
+        var trained = new SomTrainer(options).Fit(DataSource.FromMatrix(Encoded(40, 1)).WithEncoder(encoder));
+        Assert.Equal(["a", "color = red", "color = blue"], trained.FeatureNames);
+
+        // Rows encoded by the map, given without an encoder: the continued map keeps the map's.
+        var continued = new SomTrainer(options).Continue(trained, DataSource.FromMatrix(Encoded(30, 2)));
+        Assert.Same(encoder, continued.Encoder);
+        Assert.Equal(trained.Scaler!.Factor.ToArray(), continued.Scaler!.Factor.ToArray());
+        Assert.Same(encoder, new SomTrainer(options).Continue(trained, DataSource.FromMatrix(Encoded(30, 2)).WithEncoder(encoder)).Encoder);
+
+        var reweighed = new FeatureEncoder(["a", "color"], [FeatureKind.Numeric, FeatureKind.Categorical], [[], ["red", "blue"]], [1.0, 1.0]);
+        var other = Assert.Throws<ArgumentException>(() => new SomTrainer(options).Continue(trained, DataSource.FromMatrix(Encoded(30, 2)).WithEncoder(reweighed)));
+        Assert.Equal("Continuing keeps the map's encoder; the data's encoder has other columns, categories or weights. Encode the rows with the map's (SomModel.Encode), or fit from the map to encode anew.", other.Message);
+        var unnamed = Assert.Throws<ArgumentException>(() => new SomTrainer(options).Continue(trained, DataSource.FromMatrix(DataMatrix.FromRows([[0.5f, 1f, 0f]]))));
+        Assert.Equal("The map encodes its features (a, color = red, color = blue) and continuing keeps its encoder; the data's columns are x0, x1, x2. Give the rows with the map's feature names (SomModel.Encode gives them).", unnamed.Message);
+        var plain = new SomTrainer(options).Fit(DataSource.FromMatrix(Encoded(40, 1)));
+        var none = Assert.Throws<ArgumentException>(() => new SomTrainer(options).Continue(plain, DataSource.FromMatrix(Encoded(30, 2)).WithEncoder(encoder)));
+        Assert.StartsWith("Continuing keeps the map's encoding: the map has no encoder", none.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ContinueRefusesAnotherGridOrScaling()
     {
         var start = SomModel.Create(new Grid(2, 1), [0, 0, 10, 10], 2);

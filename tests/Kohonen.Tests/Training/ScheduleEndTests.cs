@@ -1,3 +1,5 @@
+using Kohonen.Tests.Reference;
+
 namespace Kohonen.Tests.Training;
 
 /// <summary>The end values of the schedule (<see cref="SomOptions.SigmaEnd"/>,
@@ -45,6 +47,70 @@ public class ScheduleEndTests
         var schedule = new TrainingSchedule(Base with { Iterations = 4, Sigma = 3, SigmaEnd = 1, SigmaDecay = decay });
 
         Assert.Equal([3.0, 2.0, 1.5, 1.2], Enumerable.Range(0, 4).Select(t => Math.Round(schedule.Sigma(t), 12)));
+    }
+
+    [Theory]
+    [InlineData(Decay.Linear, 0.5 - (0.45 * 5 / 9), 0.05)]
+    [InlineData(Decay.ExponentialClassic, 0.15811388300841897, 0.06294627058970836)] // 0.5·0.1^(5/10), 0.5·0.1^(9/10)
+    [InlineData(Decay.Inverse, 0.5 / 5.5, 0.5 / 9.1)] // 0.5 / (1 + 9·t/10)
+    [InlineData(Decay.Asymptotic, 0.5 / 5.5, 0.5 / 9.1)]
+    public void EachDecayTakesTheLearningRateToItsEnd(Decay decay, double atFive, double atLast)
+    {
+        // α₀ = 0.5 → 0.05 over T = 10.
+        var schedule = new TrainingSchedule(Base with { Iterations = 10, LearningRate = 0.5, LearningRateEnd = 0.05, LearningRateDecay = decay });
+
+        Assert.Equal(0.5, schedule.LearningRate(0), 15);
+        Assert.Equal(atFive, schedule.LearningRate(5), 15);
+        Assert.Equal(atLast, schedule.LearningRate(9), 15);
+    }
+
+    /// <summary>σₜ or αₜ of a schedule with an end, written out from the table in docs/algorithm.md.</summary>
+    private static double Ended(Decay decay, double x0, double xEnd, int t, int T) => decay switch
+    {
+        Decay.Linear => x0 + ((xEnd - x0) * t / (T - 1)),
+        Decay.ExponentialClassic => x0 * Math.Pow(xEnd / x0, (double)t / T),
+        _ => x0 / (1 + (((x0 / xEnd) - 1) * t / T)),
+    };
+
+    [Theory]
+    [InlineData(Decay.ExponentialClassic, Decay.Linear)]
+    [InlineData(Decay.Linear, Decay.ExponentialClassic)]
+    [InlineData(Decay.Inverse, Decay.Asymptotic)]
+    [InlineData(Decay.Asymptotic, Decay.Inverse)]
+    public void OnlineTrainingFollowsTheEndedSchedule(Decay sigmaDecay, Decay learningRateDecay)
+    {
+        var options = new SomOptions
+        {
+            Width = 5, Height = 4, Iterations = 12, Sigma = 2.5, SigmaEnd = 0.7, SigmaDecay = sigmaDecay,
+            LearningRate = 0.4, LearningRateEnd = 0.02, LearningRateDecay = learningRateDecay,
+            Seed = 4, MaxDegreeOfParallelism = 1, ExactNeighborhood = true,
+        };
+        var rows = TestData.Uniform(30, 3, seed: 8);
+        var map = new ReferenceSom.Map(5, 4, false, false);
+        var w = TestData.Split(CodebookInitializer.Create(TestData.Matrix(rows), options.CreateGrid(), options.Initialization, new SomRandom(4)), 3);
+        for (var t = 0; t < options.Iterations; t++)
+        {
+            var sigma = Ended(sigmaDecay, 2.5, 0.7, t, options.Iterations);
+            var alpha = Ended(learningRateDecay, 0.4, 0.02, t, options.Iterations);
+            foreach (var v in rows)
+            {
+                var bmu = ReferenceSom.Bmu(w, v);
+                for (var k = 0; k < w.Length; k++)
+                {
+                    var h = (float)(alpha * ReferenceSom.Theta(Neighborhood.Gaussian, ReferenceSom.GridDistanceSquared(map, k, bmu), sigma));
+                    for (var i = 0; i < v.Length; i++)
+                    {
+                        w[k][i] = MathF.FusedMultiplyAdd(h, v[i] - w[k][i], w[k][i]);
+                    }
+                }
+            }
+        }
+
+        var model = new SomTrainer(options).Fit(TestData.Matrix(rows));
+        var unended = new SomTrainer(options with { SigmaEnd = null, LearningRateEnd = null, SigmaDecay = Decay.Linear, LearningRateDecay = Decay.Linear }).Fit(TestData.Matrix(rows));
+
+        Assert.True(TestData.MaxAbsDifference(w, TestData.Split(model.Codebook, 3)) <= 1e-5f, $"max difference {TestData.MaxAbsDifference(w, TestData.Split(model.Codebook, 3))}");
+        Assert.True(TestData.MaxAbsDifference(w, TestData.Split(unended.Codebook, 3)) > 1e-3f, "the ends changed nothing");
     }
 
     [Theory]
