@@ -412,7 +412,8 @@ public sealed class ClusterTrainer
     }
 
     /// <summary>Polls the cluster's active workers; <see cref="Lost"/> is cancelled when one that was
-    /// active is no longer (then a fresh token is handed out for the calls that follow).</summary>
+    /// active is no longer, or when the cluster stops answering (then a fresh token is handed out for
+    /// the calls that follow).</summary>
     private sealed class MembershipWatch : IAsyncDisposable
     {
         private readonly CancellationTokenSource _stop = new();
@@ -461,7 +462,14 @@ public sealed class ClusterTrainer
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
                 {
-                    // The cluster did not answer this time: the calls' own retries deal with it.
+                    // The cluster did not answer: count every worker seen so far as lost (once), or a
+                    // call to a worker that died with all the others would wait out its whole timeout.
+                    if (known.Count > 0)
+                    {
+                        var old = Interlocked.Exchange(ref _lost, new CancellationTokenSource());
+                        await old.CancelAsync().ConfigureAwait(false);
+                        known = [];
+                    }
                 }
             }
         }

@@ -6,7 +6,8 @@ namespace Kohonen.Distributed.Tests;
 /// <summary>
 /// The real thing: Redis (KOHONEN_TEST_REDIS=redis://HOST:PORT, which CI starts), three
 /// <c>kohonen worker</c> processes and <c>kohonen train --cluster</c>, one worker killed by its process
-/// id during training; the model file is the one <c>kohonen train</c> writes on one machine. Skipped
+/// id during training; the model file is the one <c>kohonen train</c> writes on one machine. Then every
+/// worker killed: the training fails after its retries and its run is FAILED with its curve so far. Skipped
 /// without KOHONEN_TEST_REDIS unless KOHONEN_REQUIRE_REDIS=1 (CI), where it fails instead.
 /// </summary>
 public sealed partial class RealClusterTests : IDisposable
@@ -82,6 +83,81 @@ public sealed partial class RealClusterTests : IDisposable
             Assert.Equal(0, worker.ExitCode);
             Assert.Contains("kohonen worker: left the cluster.", rest, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task Three_worker_processes_all_killed_fail_the_run_with_its_metrics_so_far()
+    {
+        var redis = Environment.GetEnvironmentVariable("KOHONEN_TEST_REDIS");
+        if (Environment.GetEnvironmentVariable("KOHONEN_REQUIRE_REDIS") == "1")
+        {
+            Assert.False(string.IsNullOrEmpty(redis), "KOHONEN_REQUIRE_REDIS=1 but KOHONEN_TEST_REDIS names no Redis");
+        }
+
+        Assert.SkipWhen(string.IsNullOrEmpty(redis), "KOHONEN_TEST_REDIS is not set (CI starts a Redis and sets it).");
+        var cancel = TestContext.Current.CancellationToken;
+        var data = _folder.File("rows.npy");
+        const int rows = 60_000, columns = 8;
+        NpyWriter.Write(data, NpyWriter.Skewed(rows, columns, seed: 22), rows, columns);
+        for (var i = 0; i < 3; i++)
+        {
+            _workers.Add(Start(["worker", "--cluster", redis!, "--threads", "1"]));
+        }
+
+        foreach (var worker in _workers)
+        {
+            var line = await worker.StandardError.ReadLineAsync(cancel);
+            Assert.StartsWith("kohonen worker: joined", line, StringComparison.Ordinal);
+        }
+
+        // Recorded, with its training curve (QE and TE every 10th epoch for this size); a call may
+        // take the default 300 s, so only the retries (2, waits of 2 and 4 s) end the training soon.
+        var store = _folder.File("store");
+        using var train = Start(["train", "--cluster", redis!, "--partitions", "6", "--retries", "2", "--data", data, "--epochs", "60", "--width", "16", "--height", "16",
+            "--scale", "zscore", "--init", "sample", "--seed", "8", "--threads", "1", "--store", store, "--out", _folder.File("never.som")]);
+        var stdout = train.StandardOutput.ReadToEndAsync(cancel);
+        Stopwatch? sinceKill = null;
+        var errors = new List<string>();
+        while (await train.StandardError.ReadLineAsync(cancel) is { } line)
+        {
+            errors.Add(line);
+            // "train: 24/60 ..." comes after the curve's points at epochs 10 and 20.
+            if (sinceKill is null && line.StartsWith("train: ", StringComparison.Ordinal) && int.Parse(line[7..line.IndexOf('/', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture) >= 24)
+            {
+                foreach (var worker in _workers)
+                {
+                    worker.Kill(); // SIGKILL, by the worker's own process id
+                }
+
+                sinceKill = Stopwatch.StartNew();
+            }
+        }
+
+        await train.WaitForExitAsync(cancel);
+        await stdout;
+
+        // Workers that died together leave their rows in the membership table (no survivor declared
+        // them dead): remove it, so the next test's workers meet a clean Redis.
+        using (var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(KohonenCluster.RedisEndpoint(redis!)))
+        {
+            await connection.GetDatabase().KeyDeleteAsync($"{KohonenCluster.ClusterId}/members/{KohonenCluster.ClusterId}");
+        }
+
+        var said = string.Join('\n', errors);
+        Assert.True(sinceKill is not null, "training ended before the workers could be killed: " + said);
+        Assert.Equal(1, train.ExitCode);
+        Assert.True(sinceKill.Elapsed < TimeSpan.FromSeconds(120), $"the training took {sinceKill.Elapsed} after the kill to fail:\n{said}");
+        Assert.Contains("failed 3 times: no worker of the cluster answered", said, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", said, StringComparison.Ordinal); // no stack trace
+        Assert.False(File.Exists(_folder.File("never.som")));
+
+        var tracking = Kohonen.Tracking.SqliteTrackingStore.Open(store);
+        var run = Assert.Single(await tracking.SearchRunsAsync(new Kohonen.Tracking.RunQuery(), cancel));
+        Assert.Equal(Kohonen.Tracking.RunStatus.Failed, run.Info.Status);
+        var curve = await tracking.GetMetricHistoryAsync(run.Info.RunId, "quantization_error", cancel);
+        Assert.Equal([10L, 20L], curve.Select(m => m.Step).Take(2));
+        Assert.All(curve, m => Assert.True(m.Value > 0 && double.IsFinite(m.Value)));
+        Assert.True(curve.Count < 6, "the curve reached the end although every worker died");
     }
 
     public void Dispose()
