@@ -86,7 +86,7 @@ public class PlotCommandTests : ScratchFolder
     [InlineData(new[] { "--kind", "hits" }, "error: --kind hits needs --data, the rows to place on the map.")]
     [InlineData(new[] { "--kind", "labels", "--data", "DATA" }, "error: --kind labels with --data needs --labels, the CSV column that holds the labels; without --data it draws the labels the model keeps.")]
     [InlineData(new[] { "--kind", "umatrix", "--width", "20" }, "error: --width must be in 120..8000 pixels; got 20.")]
-    [InlineData(new[] { "--kind", "rgb" }, "error: The map has 2 features; choose three of them (0..1) to show as red, green and blue.")]
+    [InlineData(new[] { "--kind", "rgb" }, "error: --kind rgb: the map has 2 features; choose three of them (0..1) for red, green and blue with --features, e.g. --features 0 1 2.")]
     public async Task PlotRefusesWhatItCannotDraw(string[] args, string message)
     {
         var data = WriteFile("flowers.csv", Flowers);

@@ -164,6 +164,8 @@ public class RunsCommandTests : ScratchFolder
         var table = await CliRun.InvokeAsync(Environment, "runs", "list");
         Assert.Contains(a.GetProperty("run_id").GetString()![..8] + "  kohonen", table.Out, StringComparison.Ordinal);
         Assert.DoesNotContain(a.GetProperty("run_id").GetString()!, table.Out, StringComparison.Ordinal);
+        var running = await CliRun.InvokeAsync(Environment, "runs", "list", "--status", "running");
+        Assert.StartsWith("No RUNNING runs in experiment 'kohonen' (", running.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -116,6 +116,7 @@ public class StoreManagementCommandTests : ScratchFolder
 
         var nobody = await CliRun.InvokeAsync(Environment, null, Token, "runs", "delete", drop[..8]);
         var no = await CliRun.InvokeAsync(Environment, new StringReader("n\n"), Token, "runs", "delete", drop[..8]);
+        var ended = await CliRun.InvokeAsync(Environment, new StringReader(""), Token, "runs", "delete", drop[..8]);
         Assert.True(File.Exists(Path.Combine(folder, "model.som")));
         var yes = await CliRun.InvokeAsync(Environment, new StringReader("y\n"), Token, "runs", "delete", drop[..8]);
         var again = await CliRun.InvokeAsync(Environment, "runs", "delete", "--yes", drop);
@@ -124,6 +125,8 @@ public class StoreManagementCommandTests : ScratchFolder
         Assert.Contains("add --yes", nobody.Error, StringComparison.Ordinal);
         Assert.Equal(0, no.ExitCode);
         Assert.Contains("Nothing deleted.", no.Error, StringComparison.Ordinal);
+        Assert.Equal(2, ended.ExitCode);
+        Assert.Contains("its input ended without an answer; nothing deleted. Add --yes", ended.Error, StringComparison.Ordinal);
         Assert.Equal(0, yes.ExitCode);
         Assert.Contains($"Delete run {drop[..8]} (d, FINISHED, 1 artifact) with their artifacts? [y/N]", yes.Error, StringComparison.Ordinal);
         Assert.Equal($"Deleted run {drop[..8]} (d) and its 1 artifact.\n", yes.Out);

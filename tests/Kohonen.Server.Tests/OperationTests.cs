@@ -197,7 +197,7 @@ public sealed class OperationTests : StoreFolder
     [InlineData("""{"iterations": 1000000, "data": [[1, 2]]}""", "iterations is 1000000; at most 100000 are allowed.")]
     [InlineData("""{"width": 5}""", "Give the training data as \"data\" (rows of numbers) or as \"data_file\" (a file in the server's training-data folder), not both or neither.")]
     [InlineData("""{"data": [[1, 2], [3]]}""", "data[1] has 1 values; data[0] has 2. Every row needs the same number.")]
-    [InlineData("""{"data_file": "../../etc/passwd"}""", "This server reads no data files (no training-data folder is configured); send the rows as \"data\".")]
+    [InlineData("""{"data_file": "../../etc/passwd"}""", "This server reads no data files (no training-data folder is configured: KOHONEN_TRAIN_DATA_DIR); send the rows as \"data\".")]
     [InlineData("""{"neighborhood": "gauss", "data": [[1, 2]]}""", "Unknown neighborhood 'gauss'; allowed: gaussian, bubble, mexican-hat, triangle.")]
     [InlineData("""{"data": [[1, 2]], "feature_names": ["a"]}""", "\"feature_names\" has 1 names; the rows have 2 values.")]
     [InlineData("""{"distance": "chebyshev", "data": [[1, 2]]}""", "Unknown distance 'chebyshev'; allowed: euclidean, manhattan, cosine.")]

@@ -6,7 +6,7 @@ using Kohonen.Tracking;
 
 namespace Kohonen.Server.Tests;
 
-/// <summary>POST /train with <c>sigma_end</c> and <c>learning_rate_end</c>.</summary>
+/// <summary>POST /train with <c>sigma_end</c> and <c>learning_rate_end</c>, and the fields it refuses.</summary>
 public sealed class TrainEndValuesTests : StoreFolder
 {
     private const string Key = "end-values-key";
@@ -57,6 +57,24 @@ public sealed class TrainEndValuesTests : StoreFolder
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Token);
-        Assert.Equal("SigmaEnd must be in (0, 65536]; got 0.", problem.GetProperty("detail").GetString());
+        Assert.Equal("\"sigma_end\" must be in (0, 65536]; got 0.", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task AMisspeltFieldIs400NamingItAndTheFields()
+    {
+        await using var factory = Factory();
+        using var client = await factory.StartedClientAsync();
+
+        var response = await client.SendAsync(Train("""{"data": [[1, 2], [3, 4]], "widht": 5}"""), Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var detail = (await response.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("detail").GetString()!;
+        Assert.StartsWith("\"widht\" is not a field of a training request; the fields are: ", detail, StringComparison.Ordinal);
+        var fields = detail.Split(": ", 2)[1].TrimEnd('.').Split(", ");
+        Assert.Contains("width", fields);
+        Assert.Contains("sigma_end", fields);
+        Assert.DoesNotContain("widht", fields);
+        Assert.Empty(await Store.SearchRunsAsync(new RunQuery(), Token));
     }
 }

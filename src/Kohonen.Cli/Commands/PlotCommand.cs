@@ -51,7 +51,9 @@ internal static class PlotCommand
             var options = new PictureOptions { Width = pixels };
             var png = what switch
             {
-                "rgb" => MapPictures.RgbMap(model, options, r.GetValue(features) is { Length: > 0 } f ? f : null),
+                "rgb" => MapPictures.RgbMap(model, options, r.GetValue(features) is { Length: > 0 } f ? f
+                    : model.Dimension == 3 ? null
+                    : throw new UsageException($"--kind rgb: the map has {model.Dimension} features; choose three of them (0..{model.Dimension - 1}) for red, green and blue with --features, e.g. --features 0 1 2.")),
                 "umatrix" => MapPictures.UMatrix(model, options),
                 "planes" => r.GetValue(features) is { Length: > 0 } chosen ? MapPictures.ComponentPlanes(model, chosen, options) : MapPictures.ComponentPlanes(model, options),
                 "hits" => MapPictures.HitMap(model, (await ReadRowsAsync(model, r.GetValue(data), r.GetValue(columns), null, "hits", read, console, cancellationToken).ConfigureAwait(false)).Data, options),

@@ -37,10 +37,16 @@ internal static partial class RunsCommand
 
                 console.Error.Write($"Delete {(runs.Count == 1 ? "run" : $"{runs.Count} runs")} {listing} with their artifacts? [y/N] ");
                 var answer = (await console.In.ReadLineAsync(cancellationToken))?.Trim();
+                if (answer is null)
+                {
+                    // No answer at all (end of input, as from a script): not a "no", a question nobody saw.
+                    console.Error.WriteLine();
+                    throw new UsageException($"runs delete asked before deleting {listing}, and its input ended without an answer; nothing deleted. Add --yes to delete without asking.");
+                }
+
                 if (answer is not ("y" or "Y" or "yes" or "YES" or "Yes"))
                 {
-                    // No answer at all (end of input) leaves the prompt's line open.
-                    console.Error.WriteLine(answer is null ? "\nNothing deleted." : "Nothing deleted.");
+                    console.Error.WriteLine("Nothing deleted.");
                     return;
                 }
             }

@@ -68,7 +68,8 @@ internal static partial class RunsCommand
             var scope = experiment is null ? "every experiment" : $"experiment '{experiment.Name}'";
             if (runs.Count == 0)
             {
-                console.Out.WriteLine($"No runs in {scope} ({TrackingStores.Describe(store)}).");
+                var wanted = r.GetValue(status) is { } asked ? $"{OptionText.Parse<RunStatus>(asked, "--status").ToName()} " : "";
+                console.Out.WriteLine($"No {wanted}runs in {scope} ({TrackingStores.Describe(store)}).");
                 return;
             }
 

@@ -48,6 +48,11 @@ internal static class TrainingEndpoints
                 return refused;
             }
 
+            if (UnknownField(body.Utf8) is { } unknown)
+            {
+                return Problems.BadRequest(unknown);
+            }
+
             try
             {
                 request = JsonSerializer.Deserialize(body.Utf8, ApiJsonContext.Default.TrainRequest)
@@ -148,7 +153,7 @@ internal static class TrainingEndpoints
                 if (ResolveDataFile(request.DataFile!, limits) is not { } path)
                 {
                     return (null, null, limits.TrainingDataDirectory is null
-                        ? "This server reads no data files (no training-data folder is configured); send the rows as \"data\"."
+                        ? "This server reads no data files (no training-data folder is configured: KOHONEN_TRAIN_DATA_DIR); send the rows as \"data\"."
                         : $"\"data_file\" must name a file inside the server's training-data folder, such as \"colors.csv\"; '{request.DataFile}' is not one.");
                 }
 
@@ -192,11 +197,50 @@ internal static class TrainingEndpoints
             options.Validate();
             return (options, data, null);
         }
+        catch (SomOptionsException e) when (e.ParamName is { } option && e.Message.StartsWith(option, StringComparison.Ordinal))
+        {
+            // "SigmaEnd must be in …" names the request's field as the JSON has it: "sigma_end".
+            return (null, null, $"\"{JsonNamingPolicy.SnakeCaseLower.ConvertName(option)}\"{e.Message[option.Length..].Split(" (Parameter '", 2)[0]}");
+        }
         catch (Exception e) when (e is DataFormatException or ArgumentException)
         {
-            // SomOptionsException and OptionText's refusals carry messages without a C# parameter name.
+            // OptionText's refusals and the data's carry messages without a C# parameter name.
             return (null, null, e.Message);
         }
+    }
+
+    /// <summary>Why a body names a field a training request does not have (a misspelt field would
+    /// otherwise be ignored and its default used), or null when every top-level field is known.</summary>
+    private static string? UnknownField(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null; // not an object: the deserializer says what is wrong
+            }
+
+            var known = ApiJsonContext.Default.TrainRequest.Properties.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString() ?? "";
+                if (!known.Contains(name))
+                {
+                    var shown = name.Length > 40 ? name[..40] + "…" : name;
+                    shown = new string([.. shown.Select(c => char.IsControl(c) ? '?' : c)]);
+                    return $"\"{shown}\" is not a field of a training request; the fields are: {string.Join(", ", known.Order(StringComparer.Ordinal))}.";
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+            // Malformed JSON: the deserializer says where.
+        }
+
+        return null;
     }
 
     /// <summary>The position of the first null item (JSON <c>null</c> inside a list), or null.</summary>
