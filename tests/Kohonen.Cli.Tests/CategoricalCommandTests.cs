@@ -159,7 +159,7 @@ public class CategoricalCommandTests : ScratchFolder
         var run = await CliRun.InvokeAsync("train", "--data", data, "--no-track", "--out", PathOf("m.som"));
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal($"error: {data}, line 2, column 2 ('colour'): 'red' is not a number. A column of text can be a label (--label-column), an id carried through (--id-column) or a category one-hot encoded in the map (--categorical); or leave it out with --columns.\n", run.Error);
+        Assert.Equal($"error: {data}, line 2, column 2 ('colour'): 'red' is not a number. A column of text can be a label (--label-column), a category one-hot encoded in the map (train --categorical) or an id carried through (predict --id-column); or leave it out by naming the features with --columns.\n", run.Error);
     }
 
     [Fact]

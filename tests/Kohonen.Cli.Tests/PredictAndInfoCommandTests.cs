@@ -23,6 +23,39 @@ public class PredictAndInfoCommandTests : ScratchFolder
     }
 
     [Fact]
+    public async Task PredictRefusesAFileWhoseHeaderLacksTheModelsFeaturesNamingBoth()
+    {
+        // Another map's file: a text column would otherwise be read as a feature and refused as "not a number".
+        var data = WriteFile("iris.csv", "sepal_length,sepal_width,species\n5.1,3.5,setosa\n");
+
+        var run = await CliRun.InvokeAsync("predict", "--model", HandMadeModel(), "--data", data);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"error: the model expects 3 features (r, g, b); the header of {data} has 3 columns (sepal_length, sepal_width, species) and lacks 3 of them (r, g, b). Is it the model for this file? Choose the columns with --columns.", run.Error.Split('\n')[0]);
+    }
+
+    [Fact]
+    public async Task InfoSaysWhatTheModelKeepsForPredict()
+    {
+        var grid = new Grid(3, 1);
+        var model = SomModel.Create(grid, [0f, 1f, 2f], 1, ["v"])
+            .WithLabels(new NodeLabels(grid, ["a", "b"], [3, 0, 1, 1, 0, 0]))
+            .WithSegments(new NodeSegments(grid, [0, 0, 1], SegmentMethod.KMeans));
+        SomFile.Save(model, PathOf("kept.som"));
+
+        var text = await CliRun.InvokeAsync("info", "--model", PathOf("kept.som"));
+        var json = JsonDocument.Parse((await CliRun.InvokeAsync("info", "--model", PathOf("kept.som"), "--json")).Out).RootElement;
+        var plain = await CliRun.InvokeAsync("info", "--model", HandMadeModel());
+
+        Assert.Contains("labels         2 classes (a, b): predict answers label and label_confidence\n", text.Out, StringComparison.Ordinal);
+        Assert.Contains("segments       2 (kmeans): predict answers segment\n", text.Out, StringComparison.Ordinal);
+        Assert.Contains("hits           not kept\n", text.Out, StringComparison.Ordinal);
+        Assert.Equal(["a", "b"], json.GetProperty("label_classes").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(2, json.GetProperty("segments").GetInt32());
+        Assert.Contains("labels         none\n", plain.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PredictPrintsBmuXYAndDistanceForEveryRowPickingTheModelsColumnsByName()
     {
         // Columns in another order, plus a text column: the model's names pick r, g, b.
@@ -62,7 +95,7 @@ public class PredictAndInfoCommandTests : ScratchFolder
         var run = await CliRun.InvokeAsync("predict", "--model", HandMadeModel(), "--data", data);
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal($"error: the model expects 3 features (r, g, b); {data} gives 2 (a, b). Choose them with --columns.\n", run.Error);
+        Assert.Equal($"error: the model expects 3 features (r, g, b); the header of {data} has 2 columns (a, b) and lacks 2 of them (r, g). Is it the model for this file? Choose the columns with --columns.\n", run.Error);
     }
 
     [Fact]

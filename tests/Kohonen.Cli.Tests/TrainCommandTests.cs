@@ -91,7 +91,7 @@ public class TrainCommandTests : ScratchFolder
         var run = await CliRun.InvokeAsync("train", "--data", data, "--out", PathOf("m.som"));
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal($"error: {data}, line 3, column 2 ('b'): 'x' is not a number. A column of text can be a label (--label-column), an id carried through (--id-column) or a category one-hot encoded in the map (--categorical); or leave it out with --columns.\n", run.Error);
+        Assert.Equal($"error: {data}, line 3, column 2 ('b'): 'x' is not a number. A column of text can be a label (--label-column), a category one-hot encoded in the map (train --categorical) or an id carried through (predict --id-column); or leave it out by naming the features with --columns.\n", run.Error);
     }
 
     [Fact]

@@ -27,7 +27,14 @@ internal static class InfoCommand
                 model.Grid.Toroidal,
                 model.FeatureNames,
                 OptionText.ToText(model.Scaler?.Kind ?? Kohonen.Scaling.None),
-                options);
+                options)
+            {
+                LabelClasses = model.Labels?.Classes,
+                Target = model.Targets?.Name,
+                Segments = model.Segments?.Count,
+                SegmentMethod = model.Segments is { } s ? OptionText.ToText(s.Method) : null,
+                HitsRows = model.Hits is { } hits ? HitsTotal(hits) : null,
+            };
             if (r.GetValue(json))
             {
                 console.Out.WriteLine(JsonSerializer.Serialize(info, CliJsonContext.Default.ModelInfo));
@@ -39,6 +46,14 @@ internal static class InfoCommand
             console.Out.WriteLine($"dimension      {info.Dim}");
             console.Out.WriteLine($"features       {string.Join(", ", info.FeatureNames)}");
             console.Out.WriteLine($"scaler         {info.Scaler}");
+            console.Out.WriteLine($"labels         {(info.LabelClasses is { } classes ? $"{classes.Count} classes ({string.Join(", ", classes.Take(10))}{(classes.Count > 10 ? ", …" : "")}): predict answers label and label_confidence" : "none")}");
+            if (info.Target is { } target)
+            {
+                console.Out.WriteLine($"target         {target}: predict answers target and target_spread");
+            }
+
+            console.Out.WriteLine($"segments       {(info.Segments is { } count ? $"{count} ({info.SegmentMethod}): predict answers segment" : "none")}");
+            console.Out.WriteLine($"hits           {(info.HitsRows is { } rows ? $"kept, over {rows:N0} training rows" : "not kept")}");
             if (options is null)
             {
                 console.Out.WriteLine("options        (not recorded: the map was not made by training)");
@@ -70,5 +85,20 @@ internal static class InfoCommand
         described.TryAdd("seed", "none");
         described["threads"] = o.MaxDegreeOfParallelism?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all cores";
         return described;
+    }
+
+    /// <summary>The rows the hits count: their sum over the nodes.</summary>
+    private static long HitsTotal(GridValues<int> hits)
+    {
+        long total = 0;
+        for (var y = 0; y < hits.Height; y++)
+        {
+            for (var x = 0; x < hits.Width; x++)
+            {
+                total += hits[x, y];
+            }
+        }
+
+        return total;
     }
 }

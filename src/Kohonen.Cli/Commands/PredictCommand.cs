@@ -73,6 +73,11 @@ internal static class PredictCommand
 
             var idNames = DataFiles.Columns(r.GetValue(idColumns)) ?? [];
             CheckIdColumns(dataPath, idNames, read);
+            if (r.GetValue(columns) is not { Length: > 0 })
+            {
+                CheckHeaderHasTheFeatures(model, dataPath, read, idNames);
+            }
+
             var table = await PredictEncoding.ReadTableAsync(model, dataPath, DataFiles.Columns(r.GetValue(columns)), null, read, idNames, console, cancellationToken).ConfigureAwait(false);
             var rows = table.Data;
             if (rows.Columns != model.Dimension)
@@ -147,6 +152,27 @@ internal static class PredictCommand
                 throw new UsageException($"--id-column: '{dataPath}' has no header, so its columns are chosen by 0-based index; '{name}' is not one.");
             }
         }
+    }
+
+    /// <summary>Refuses a CSV/TSV whose header lacks some of the features a model names (a file for
+    /// another map, most likely), naming both, before a text column is read as a number.</summary>
+    private static void CheckHeaderHasTheFeatures(SomModel model, string dataPath, DataReading reading, IReadOnlyList<string> idNames)
+    {
+        if (model.Encoder is not null || model.FeatureNames.All(n => n.Length > 1 && n[0] == 'x' && n[1..].All(char.IsAsciiDigit))
+            || DataFiles.CsvDelimiter(dataPath) is null || !File.Exists(dataPath)
+            || CsvDataReader.ReadHeader(dataPath, reading.Csv(textColumns: idNames)) is not { } header)
+        {
+            return;
+        }
+
+        var missing = model.FeatureNames.Where(n => !header.Contains(n)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new UsageException(
+                $"the model expects {model.Dimension} features ({Few(model.FeatureNames)}); the header of {dataPath} has {header.Count} columns ({Few(header)}) and lacks {missing.Count} of them ({Few(missing)}). Is it the model for this file? Choose the columns with --columns.");
+        }
+
+        static string Few(IReadOnlyList<string> names) => names.Count <= 6 ? string.Join(", ", names) : $"{string.Join(", ", names.Take(5))}, … ({names.Count - 5} more)";
     }
 
     /// <summary>Loads a model; a missing file is a usage error.</summary>

@@ -43,7 +43,7 @@ public sealed class CsvTextColumnsTests
         var error = Assert.Throws<DataFormatException>(() => Read("a,c\n1,x\n", new CsvReadOptions()));
 
         Assert.Equal(
-            "data.csv, line 2, column 2 ('c'): 'x' is not a number. A column of text can be a label (--label-column), an id carried through (--id-column) or a category one-hot encoded in the map (--categorical); or leave it out with --columns.",
+            "data.csv, line 2, column 2 ('c'): 'x' is not a number. A column of text can be a label (--label-column), a category one-hot encoded in the map (train --categorical) or an id carried through (predict --id-column); or leave it out by naming the features with --columns.",
             error.Message);
     }
 
