@@ -279,6 +279,22 @@
     return { names, rows };
   }
 
+  const ANSWER_EXTRAS = ['label', 'label_confidence', 'segment', 'target', 'target_spread'];
+
+  function csvField(v) {
+    const text = String(v);
+    return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+  }
+
+  // An answer's label, segment and target, when the model keeps them.
+  function kept(r) {
+    const parts = [];
+    if (r.label !== undefined) parts.push(`label ${r.label} (confidence ${fmt(r.label_confidence)})`);
+    if (r.segment !== undefined) parts.push(`segment ${r.segment}`);
+    if (r.target !== undefined) parts.push(`target ${fmt(r.target)}`);
+    return parts.length ? ', ' + parts.join(', ') : '';
+  }
+
   function predict() {
     const one = $('#predict-one');
     if (one) {
@@ -286,7 +302,7 @@
         e.preventDefault();
         const values = $('#vector').value.split(/[\s,;]+/).filter(v => v.length).map(Number);
         const result = await call('POST', '/predict-bmu', { data: values }, $('#predict-problem'));
-        $('#bmu-result').textContent = result ? `Best-matching node (${result.bmu_x}, ${result.bmu_y}), distance ${fmt(result.distance)}.` : '';
+        $('#bmu-result').textContent = result ? `Best-matching node (${result.bmu_x}, ${result.bmu_y}), distance ${fmt(result.distance)}${kept(result)}.` : '';
         if (result && window.kohonenLight) window.kohonenLight([result]);
       });
     }
@@ -300,12 +316,18 @@
         if (!rows.length) { showProblem($('#batch-problem'), 'Give a CSV file or paste rows first.'); return; }
         const result = await call('POST', '/predict-batch', { data: rows }, $('#batch-problem'));
         if (!result) return;
+        // The label, segment and target columns when the model keeps them.
+        const extra = ANSWER_EXTRAS.filter(k => result.results.some(r => r[k] !== undefined && r[k] !== null));
+        const columns = ['row', 'bmu_x', 'bmu_y', 'distance', ...extra];
+        const headRow = $('#batch-table thead tr');
+        headRow.replaceChildren(...columns.map(c => { const th = document.createElement('th'); th.scope = 'col'; th.textContent = c === 'row' ? 'Row' : c; return th; }));
         const tbody = $('#batch-table tbody');
-        const csv = ['row,bmu_x,bmu_y,distance'];
+        const csv = [columns.join(',')];
         tbody.replaceChildren(...result.results.map((r, i) => {
-          csv.push(`${i + 1},${r.bmu_x},${r.bmu_y},${r.distance}`);
+          const cells = [i + 1, r.bmu_x, r.bmu_y, r.distance, ...extra.map(k => r[k] === undefined || r[k] === null ? '' : r[k])];
+          csv.push(cells.map(csvField).join(','));
           const tr = document.createElement('tr');
-          [i + 1, r.bmu_x, r.bmu_y, fmt(r.distance)].forEach(v => { const td = document.createElement('td'); td.textContent = v; tr.append(td); });
+          cells.forEach(v => { const td = document.createElement('td'); td.textContent = fmt(v); tr.append(td); });
           return tr;
         }));
         const link = $('#batch-download');
