@@ -47,6 +47,20 @@ public sealed class DashboardTests(DashboardHost host) : IClassFixture<Dashboard
     }
 
     [Fact]
+    public async Task The_accuracy_column_shows_a_labelled_trainings_accuracy_and_sorts_by_it()
+    {
+        var page = await host.NewPageAsync();
+        await page.GotoAsync("/?sort=accuracy&dir=desc");
+        await Expect(page.Locator("#runs thead th[aria-sort=descending] a[data-sort=accuracy]")).ToBeVisibleAsync();
+        // The labelled run logged only training_accuracy (0.875); "small" logged accuracy 0.5 and
+        // training_accuracy 0.25, and shows the measured one; no other run has either.
+        Assert.Equal(["labelled", "small"], (await RunNamesAsync(page)).Take(2));
+        var accuracies = await page.Locator("#runs tbody tr td:nth-child(12)").AllInnerTextsAsync();
+        Assert.Equal(["0.875", "0.5"], accuracies.Take(2));
+        Assert.All(accuracies.Skip(2), a => Assert.Equal("", a));
+    }
+
+    [Fact]
     public async Task The_runs_table_pages_on_the_server_and_keeps_the_filter_and_order()
     {
         var page = await host.NewPageAsync();
@@ -205,6 +219,57 @@ public sealed class DashboardTests(DashboardHost host) : IClassFixture<Dashboard
             fills = await page.Locator("#map .cells > *").EvaluateAllAsync<string[]>("cells => cells.map(c => c.getAttribute('fill').toLowerCase())");
             Assert.Equal(Enumerable.Range(0, model.Grid.NodeCount).Select(i => okabeIto[segments.SegmentOf(i)]), fills);
             await host.ScreenshotAsync(page, "map-segments");
+        }
+        finally
+        {
+            await ActivateAsync(host.BestRunId);
+        }
+    }
+
+    [Fact]
+    public async Task A_labelled_maps_answers_carry_their_label_and_segment_and_its_run_page_draws_them()
+    {
+        var page = await host.NewPageAsync();
+        await page.GotoAsync($"/dashboard/runs/{host.LabelledRunId}");
+        Assert.Equal(["rgb", "umatrix", "planes", "labels", "segments"], await page.Locator(".pictures figure").EvaluateAllAsync<string[]>("fs => fs.map(f => f.dataset.kind)"));
+        foreach (var img in await page.Locator(".pictures img").AllAsync())
+        {
+            await img.ScrollIntoViewIfNeededAsync();
+            await Expect(img).ToHaveJSPropertyAsync("complete", true);
+            Assert.True(await img.EvaluateAsync<int>("i => i.naturalWidth") > 0, $"{await img.GetAttributeAsync("src")} did not load.");
+        }
+
+        await ActivateAsync(host.LabelledRunId);
+        try
+        {
+            var model = host.LabelledModel;
+            await page.GotoAsync("/dashboard/predict");
+            await page.FillAsync("#vector", "0.1, 0.2, 0.9");
+            await page.ClickAsync("#predict-one button[type=submit]");
+            using var answer = await host.Http.PostAsJsonAsync(new Uri("/predict-bmu", UriKind.Relative), new { data = new[] { 0.1, 0.2, 0.9 } }, Token);
+            var bmu = await answer.Content.ReadFromJsonAsync<JsonElement>(Token);
+            var node = model.Grid.IndexOf(bmu.GetProperty("bmu_x").GetInt32(), bmu.GetProperty("bmu_y").GetInt32());
+            await Expect(page.Locator("#bmu-result")).ToContainTextAsync($"label {model.Labels!.LabelOf(node)} (confidence");
+            await Expect(page.Locator("#bmu-result")).ToContainTextAsync($"segment {model.Segments!.SegmentOf(node)}");
+
+            await page.FillAsync("#csv-text", "0.9,0.1,0.1\n0.1,0.9,0.1\n0.1,0.2,0.9\n");
+            await page.ClickAsync("#predict-batch button[type=submit]");
+            await Expect(page.Locator("#batch-table tbody tr")).ToHaveCountAsync(3);
+            Assert.Equal(["Row", "bmu_x", "bmu_y", "distance", "label", "label_confidence", "segment"], await page.Locator("#batch-table thead th").AllInnerTextsAsync());
+            var rows = await page.Locator("#batch-table tbody tr").EvaluateAllAsync<string[][]>("rows => rows.map(r => Array.from(r.cells, c => c.textContent))");
+            foreach (var row in rows)
+            {
+                var index = model.Grid.IndexOf(int.Parse(row[1], CultureInfo.InvariantCulture), int.Parse(row[2], CultureInfo.InvariantCulture));
+                Assert.Equal(model.Labels!.LabelOf(index), row[4]);
+                Assert.Equal(model.Segments!.SegmentOf(index).ToString(CultureInfo.InvariantCulture), row[6]);
+            }
+
+            // The download carries the same columns.
+            var csv = await page.Locator("#batch-download").EvaluateAsync<string>("async a => await (await fetch(a.href)).text()");
+            var lines = csv.TrimEnd('\n').Split('\n');
+            Assert.Equal("row,bmu_x,bmu_y,distance,label,label_confidence,segment", lines[0]);
+            Assert.Equal(rows.Select(r => (r[4], r[6])), lines.Skip(1).Select(l => l.Split(',')).Select(f => (f[4], f[6])));
+            await host.ScreenshotAsync(page, "predict-labelled");
         }
         finally
         {
