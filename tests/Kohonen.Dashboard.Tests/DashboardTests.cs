@@ -350,6 +350,72 @@ public sealed class DashboardTests(DashboardHost host) : IClassFixture<Dashboard
         }
     }
 
+    [Theory]
+    [InlineData(210, 200, Topology.Rectangular)]
+    [InlineData(205, 205, Topology.Hexagonal)]
+    public async Task A_map_too_large_for_svg_cells_is_drawn_on_a_canvas_and_found_by_coordinates(int width, int height, Topology topology)
+    {
+        var run = await TrainingRecorder.TrainAsync(host.Store, "large", $"large-{width}x{height}", new SomTrainer(new SomOptions { Width = width, Height = height, Iterations = 2, Seed = 5, Topology = topology }), host.Colours, cancellationToken: Token);
+        await ActivateAsync(run.RunId);
+        try
+        {
+            var page = await host.NewPageAsync();
+            await page.GotoAsync("/dashboard/map");
+            var map = page.Locator("canvas#map");
+            await Expect(map).ToHaveAttributeAsync("data-topology", topology == Topology.Hexagonal ? "hexagonal" : "rectangular");
+            Assert.Equal(0, await page.Locator("#map .cells > *").CountAsync());
+
+            // The cells' geometry, written here: unit cells, hexagons pointy-top with odd rows half a
+            // cell to the right, rows √3/2 apart.
+            var hex = topology == Topology.Hexagonal;
+            var r = 1 / Math.Sqrt(3);
+            var unitsWide = hex ? width + 0.5 : width;
+            (double X, double Y) Centre(int x, int y) => hex ? (x + 0.5 * (y % 2) + 0.5, y * Math.Sqrt(3) / 2 + r) : (x + 0.5, y + 0.5);
+
+            // The lowest U-matrix node is viridis's dark end, the highest its yellow end.
+            var umatrix = MapAnalysis.UMatrix(run.Model).ToArray();
+            foreach (var (node, rgb) in new[] { (Array.IndexOf(umatrix, umatrix.Min()), new[] { 68, 1, 84 }), (Array.IndexOf(umatrix, umatrix.Max()), new[] { 253, 231, 37 }) })
+            {
+                var (cx, cy) = Centre(node % width, node / width);
+                var pixel = await map.EvaluateAsync<int[]>(
+                    "(c, p) => { const s = c.width / p[2]; return Array.from(c.getContext('2d').getImageData(Math.floor(p[0] * s), Math.floor(p[1] * s), 1, 1).data).slice(0, 3); }",
+                    new[] { cx, cy, unitsWide });
+                Assert.Equal(rgb, pixel);
+            }
+
+            // The pointer over a node's centre shows that node's weights, as /weights/{x}/{y} gives them.
+            var (x, y) = (width - 3, height / 2 + 1);
+            var box = (await map.BoundingBoxAsync())!;
+            var (ux, uy) = Centre(x, y);
+            var cssPerUnit = (box.Width - 2) / unitsWide;
+            await page.Mouse.MoveAsync((float)(box.X + 1 + ux * cssPerUnit), (float)(box.Y + 1 + uy * cssPerUnit));
+            await Expect(page.Locator("#node-weights")).ToHaveAttributeAsync("data-x", x.ToString(CultureInfo.InvariantCulture));
+            await Expect(page.Locator("#node-weights")).ToHaveAttributeAsync("data-y", y.ToString(CultureInfo.InvariantCulture));
+            var expected = (await host.GetJsonAsync($"/weights/{x}/{y}")).GetProperty("weights").EnumerateArray().Select(w => w.GetDouble()).ToArray();
+            var shown = await page.Locator("#node-weights tbody td").AllInnerTextsAsync();
+            Assert.Equal(expected, shown.Select(t => double.Parse(t, CultureInfo.InvariantCulture)));
+            await host.ScreenshotAsync(page, $"map-large-{topology.ToString().ToLowerInvariant()}");
+
+            // The keyboard walks it too.
+            await map.FocusAsync();
+            await page.Keyboard.PressAsync("ArrowLeft");
+            await Expect(page.Locator("#node-weights")).ToHaveAttributeAsync("data-x", (x - 1).ToString(CultureInfo.InvariantCulture));
+
+            // A pasted vector lights the cell /predict-bmu names.
+            await page.GotoAsync("/dashboard/predict");
+            await page.FillAsync("#vector", "0.2, 0.7, 0.4");
+            await page.ClickAsync("#predict-one button[type=submit]");
+            using var answer = await host.Http.PostAsJsonAsync(new Uri("/predict-bmu", UriKind.Relative), new { data = new[] { 0.2, 0.7, 0.4 } }, Token);
+            var bmu = await answer.Content.ReadFromJsonAsync<JsonElement>(Token);
+            var lit = bmu.GetProperty("bmu_y").GetInt32() * width + bmu.GetProperty("bmu_x").GetInt32();
+            await Expect(page.Locator("canvas#map")).ToHaveAttributeAsync("data-lit", lit.ToString(CultureInfo.InvariantCulture));
+        }
+        finally
+        {
+            await ActivateAsync(host.BestRunId);
+        }
+    }
+
     [Fact]
     public async Task A_pasted_vector_lights_up_the_cell_predict_bmu_names()
     {

@@ -128,11 +128,119 @@
   }
 
   // ---- the map: cells, the node panel, keyboard ----
-  function mapExplorer() {
-    const svg = $('#map');
-    if (!svg) return;
-    const width = +svg.dataset.width, height = +svg.dataset.height;
+  // SVG cells: each node an element; marks are copies drawn over every cell, so a neighbour drawn
+  // later never covers them.
+  function svgSurface(svg) {
     const cells = $$('.cells > *', svg);
+    const marks = document.createElementNS('http://www.w3.org/2000/svg', 'g');
+    marks.setAttribute('class', 'marks');
+    marks.setAttribute('aria-hidden', 'true');
+    svg.append(marks);
+    return {
+      count: cells.length,
+      indexAt: e => cells.indexOf(e.target),
+      mark(kind, indexes) {
+        $$('.cells > .' + kind, svg).forEach(c => c.classList.remove(kind));
+        $$('.' + kind, marks).forEach(m => m.remove());
+        for (const i of indexes) {
+          cells[i].classList.add(kind);
+          const copy = cells[i].cloneNode(false);
+          copy.removeAttribute('fill');
+          copy.setAttribute('class', kind);
+          marks.append(copy);
+        }
+      },
+    };
+  }
+
+  // A large map on a canvas: the same geometry as the SVG cells (cell units, hexagons with odd rows
+  // offset by half a cell), found under the pointer by its coordinates.
+  function canvasSurface(canvas, width, height) {
+    const hex = canvas.dataset.topology === 'hexagonal';
+    const rowHeight = Math.sqrt(3) / 2, radius = 1 / Math.sqrt(3);
+    const unitsWide = hex ? width + 0.5 : width;
+    const unitsHigh = hex ? (height - 1) * rowHeight + 2 * radius : height;
+    const scale = Math.max(2, Math.min(24, Math.floor(1600 / unitsWide)));
+    canvas.width = Math.ceil(unitsWide * scale);
+    canvas.height = Math.ceil(unitsHigh * scale);
+    const { palette, entries } = JSON.parse($('#map-colours').textContent);
+    const centre = i => {
+      const x = i % width, y = Math.floor(i / width);
+      return hex ? [x + 0.5 * (y & 1) + 0.5, y * rowHeight + radius] : [x + 0.5, y + 0.5];
+    };
+    function cellPath(ctx, i, grow) {
+      const [cx, cy] = centre(i);
+      ctx.beginPath();
+      if (hex) {
+        for (let k = 0; k < 6; k++) {
+          const angle = Math.PI / 180 * (60 * k - 30), r = (radius + grow) * scale;
+          const px = cx * scale + r * Math.cos(angle), py = cy * scale + r * Math.sin(angle);
+          if (k === 0) ctx.moveTo(px, py); else ctx.lineTo(px, py);
+        }
+        ctx.closePath();
+      } else {
+        const half = (0.5 + grow) * scale;
+        ctx.rect(cx * scale - half, cy * scale - half, 2 * half, 2 * half);
+      }
+    }
+    // The cells, drawn once; marks are drawn over a copy.
+    const base = document.createElement('canvas');
+    base.width = canvas.width; base.height = canvas.height;
+    const b = base.getContext('2d');
+    b.fillStyle = '#fff';
+    b.fillRect(0, 0, base.width, base.height);
+    for (let i = 0; i < entries.length; i++) {
+      b.fillStyle = palette[entries[i]];
+      if (hex) { cellPath(b, i, 0.02); b.fill(); }
+      else { const [cx, cy] = centre(i); b.fillRect((cx - 0.5) * scale, (cy - 0.5) * scale, scale, scale); }
+    }
+    const ctx = canvas.getContext('2d');
+    const marked = { lit: [], pinned: [], cursor: [] };
+    const styles = { lit: ['#e0005a', 0.2], pinned: ['#ff8c00', 0.14], cursor: ['#fff', 0.1] };
+    function draw() {
+      ctx.drawImage(base, 0, 0);
+      for (const kind of ['lit', 'pinned', 'cursor']) {
+        const [colour, line] = styles[kind];
+        ctx.strokeStyle = colour;
+        ctx.lineWidth = Math.max(1, line * scale);
+        for (const i of marked[kind]) { cellPath(ctx, i, 0); ctx.stroke(); }
+      }
+    }
+    draw();
+    return {
+      count: entries.length,
+      indexAt(e) {
+        const box = canvas.getBoundingClientRect();
+        const ux = (e.clientX - box.left - canvas.clientLeft) / canvas.clientWidth * unitsWide;
+        const uy = (e.clientY - box.top - canvas.clientTop) / canvas.clientHeight * unitsHigh;
+        let best = -1, bestD = Infinity;
+        const row = hex ? Math.round((uy - radius) / rowHeight) : Math.floor(uy);
+        for (let y = row - (hex ? 1 : 0); y <= row + (hex ? 1 : 0); y++) {
+          if (y < 0 || y >= height) continue;
+          const column = hex ? Math.round(ux - 0.5 - 0.5 * (y & 1)) : Math.floor(ux);
+          for (let x = column - (hex ? 1 : 0); x <= column + (hex ? 1 : 0); x++) {
+            if (x < 0 || x >= width) continue;
+            const [cx, cy] = centre(y * width + x);
+            const d = (cx - ux) ** 2 + (cy - uy) ** 2;
+            if (d < bestD) { bestD = d; best = y * width + x; }
+          }
+        }
+        return bestD <= (hex ? radius * radius : 0.5) ? best : -1;
+      },
+      mark(kind, indexes) {
+        marked[kind] = indexes.slice();
+        canvas.dataset[kind] = indexes.join(',');
+        draw();
+      },
+    };
+  }
+
+  function mapExplorer() {
+    const map = $('#map');
+    if (!map) return;
+    const width = +map.dataset.width, height = +map.dataset.height;
+    const surface = map.tagName.toLowerCase() === 'canvas' ? canvasSurface(map, width, height) : svgSurface(map);
+    const svg = map;
     const valuesEl = $('#map-values');
     const values = valuesEl ? JSON.parse(valuesEl.textContent) : [];
     const nodesEl = $('#map-nodes');
@@ -140,27 +248,11 @@
     const panel = $('#node-panel');
     const cache = new Map();
     let current = -1, pinned = -1, asked = 0;
-    // Outlines are drawn over every cell (a copy of the cell in its own group), so a neighbour drawn
-    // later never covers them.
-    const marks = document.createElementNS('http://www.w3.org/2000/svg', 'g');
-    marks.setAttribute('class', 'marks');
-    marks.setAttribute('aria-hidden', 'true');
-    svg.append(marks);
-    function mark(kind, indexes) {
-      $$('.' + kind, marks).forEach(m => m.remove());
-      for (const i of indexes) {
-        const copy = cells[i].cloneNode(false);
-        copy.removeAttribute('fill');
-        copy.setAttribute('class', kind);
-        marks.append(copy);
-      }
-    }
+    const mark = (kind, indexes) => surface.mark(kind, indexes);
 
     async function showNode(index) {
-      if (index < 0 || index >= cells.length || !panel) return;
-      if (current >= 0) cells[current].classList.remove('cursor');
+      if (index < 0 || index >= surface.count || !panel) return;
       current = index;
-      cells[index].classList.add('cursor');
       mark('cursor', [index]);
       const x = index % width, y = Math.floor(index / width);
       svg.setAttribute('aria-activedescendant', '');
@@ -222,14 +314,13 @@
       }
     }
 
-    const indexOf = target => cells.indexOf(target);
-    svg.addEventListener('mouseover', e => { if (pinned < 0) { const i = indexOf(e.target); if (i >= 0) showNode(i); } });
+    const hover = e => { if (pinned < 0) { const i = surface.indexAt(e); if (i >= 0 && i !== current) showNode(i); } };
+    svg.addEventListener('mouseover', hover);
+    if (svg.tagName.toLowerCase() === 'canvas') svg.addEventListener('mousemove', hover);
     svg.addEventListener('click', e => {
-      const i = indexOf(e.target);
+      const i = surface.indexAt(e);
       if (i < 0) return;
-      if (pinned >= 0) cells[pinned].classList.remove('pinned');
       pinned = pinned === i ? -1 : i;
-      if (pinned >= 0) cells[pinned].classList.add('pinned');
       mark('pinned', pinned >= 0 ? [pinned] : []);
       showNode(i);
     });
@@ -252,12 +343,7 @@
 
     // Predictions light their cells.
     window.kohonenLight = (answers) => {
-      $$('.lit', svg).forEach(c => c.classList.remove('lit'));
-      for (const a of answers) {
-        const cell = cells[a.bmu_y * width + a.bmu_x];
-        if (cell) { cell.classList.add('lit'); }
-      }
-      mark('lit', answers.map(a => a.bmu_y * width + a.bmu_x).filter(i => i >= 0 && i < cells.length));
+      mark('lit', answers.map(a => a.bmu_y * width + a.bmu_x).filter(i => i >= 0 && i < surface.count));
       if (answers.length) {
         svg.dataset.litX = answers[0].bmu_x; svg.dataset.litY = answers[0].bmu_y;
         showNode(answers[0].bmu_y * width + answers[0].bmu_x);
