@@ -185,8 +185,17 @@ public sealed class DashboardHost : IAsyncLifetime
         return page;
     }
 
-    public Task ScreenshotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
+    /// <summary>A full-page screenshot, once every picture below the fold (loaded lazily) has loaded.</summary>
+    public async Task ScreenshotAsync(IPage page, string name)
+    {
+        await page.EvaluateAsync("""
+            () => Promise.all(Array.from(document.images, i => {
+              i.loading = 'eager';
+              return i.complete ? null : new Promise(done => { i.addEventListener('load', done); i.addEventListener('error', done); });
+            }))
+            """);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
+    }
 
     public async Task<JsonElement> GetJsonAsync(string path) =>
         await Http.GetFromJsonAsync<JsonElement>(new Uri(path, UriKind.Relative));

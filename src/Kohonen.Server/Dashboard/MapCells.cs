@@ -89,7 +89,7 @@ internal static class MapCells
 
     /// <summary>A map too large for SVG cells, as a canvas the script draws: the same cell geometry as
     /// <see cref="Svg(Grid, IReadOnlyList{string}, string)"/>, the colours as a palette and each node's
-    /// entry in it (index = y·width + x), and its aspect ratio kept when the height is capped.</summary>
+    /// entry in it (index = y·width + x).</summary>
     public static string Canvas(Grid grid, IReadOnlyList<string> palette, IReadOnlyList<int> entries, string label)
     {
         var hex = grid.Topology == Topology.Hexagonal;
@@ -97,7 +97,17 @@ internal static class MapCells
         var height = hex ? (grid.Height - 1) * Grid.HexRowHeight + 2 / Math.Sqrt(3) : grid.Height;
         var c = CultureInfo.InvariantCulture;
         var colours = System.Text.Json.JsonSerializer.Serialize(new { palette, entries });
-        return string.Create(c, $"<canvas id=\"map\" class=\"map{(hex ? " hex" : "")}\" style=\"max-width: calc(80vh * {width / height:0.####})\" role=\"grid\" tabindex=\"0\" aria-label=\"{label}: {grid.Width}×{grid.Height} map; arrow keys move between nodes\" data-width=\"{grid.Width}\" data-height=\"{grid.Height}\" data-topology=\"{(hex ? "hexagonal" : "rectangular")}\"></canvas><script type=\"application/json\" id=\"map-colours\">{colours}</script>");
+        return string.Create(c, $"<canvas id=\"map\" class=\"map{(hex ? " hex" : "")}\" role=\"grid\" tabindex=\"0\" aria-label=\"{label}: {grid.Width}×{grid.Height} map; arrow keys move between nodes\" data-width=\"{grid.Width}\" data-height=\"{grid.Height}\" data-topology=\"{(hex ? "hexagonal" : "rectangular")}\"></canvas><script type=\"application/json\" id=\"map-colours\">{colours}</script>");
+    }
+
+    /// <summary>The style that keeps a canvas map (and its colour bar) within 80% of the window's
+    /// height at its own aspect ratio.</summary>
+    public static string CanvasMaxWidth(Grid grid)
+    {
+        var hex = grid.Topology == Topology.Hexagonal;
+        var width = hex ? grid.Width + 0.5 : grid.Width;
+        var height = hex ? (grid.Height - 1) * Grid.HexRowHeight + 2 / Math.Sqrt(3) : grid.Height;
+        return string.Create(CultureInfo.InvariantCulture, $"max-width: calc(80vh * {width / height:0.####})");
     }
 
     /// <summary>Viridis at <see cref="CanvasLevels"/> steps and each value's step (low to high).</summary>

@@ -77,7 +77,7 @@
   function pictures() {
     $$('img[data-problem-for]').forEach(img => {
       const fail = async () => {
-        const box = img.parentElement.querySelector('.problem');
+        const box = img.closest('figure').querySelector('.problem');
         try {
           const response = await fetch(img.src);
           showProblem(box, response.ok ? 'The picture could not be shown.' : await problemText(response));
@@ -202,7 +202,7 @@
       for (const kind of ['lit', 'pinned', 'cursor']) {
         const [colour, line] = styles[kind];
         ctx.strokeStyle = colour;
-        ctx.lineWidth = Math.max(1, line * scale);
+        ctx.lineWidth = Math.max(2, line * scale);
         for (const i of marked[kind]) { cellPath(ctx, i, 0); ctx.stroke(); }
       }
     }
