@@ -288,7 +288,8 @@
         const el = $('#node-hits');
         el.textContent = `Hits: ${nodes.hits[index]} training row${nodes.hits[index] === 1 ? '' : 's'}`;
         el.dataset.hits = nodes.hits[index];
-        el.hidden = false;
+        // Coloured by hits, the value line says it already.
+        el.hidden = !!$('#colour') && $('#colour').value === 'hits';
       }
       if (nodes.classes) {
         const c = nodes.label[index];
