@@ -600,6 +600,22 @@ public sealed class DashboardTests(DashboardHost host) : IClassFixture<Dashboard
     }
 
     [Fact]
+    public async Task Every_page_loads_from_the_service_alone()
+    {
+        var page = await host.NewPageAsync();
+        var requested = new List<string>();
+        page.Request += (_, request) => requested.Add(request.Url);
+        foreach (var path in new[] { "/", $"/dashboard/runs/{host.BestRunId}", $"/dashboard/compare?run={host.BestRunId}", "/dashboard/map", "/dashboard/predict", "/dashboard/train" })
+        {
+            await page.GotoAsync(path, new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
+        }
+
+        var origin = new Uri(host.BaseAddress).GetLeftPart(UriPartial.Authority);
+        Assert.Contains(requested, u => u.EndsWith("/dashboard/assets/app.js", StringComparison.Ordinal));
+        Assert.All(requested, u => Assert.True(u.StartsWith(origin + "/", StringComparison.Ordinal) || u.StartsWith("data:", StringComparison.Ordinal), $"{u} is not served by the service."));
+    }
+
+    [Fact]
     public async Task The_api_reference_stays_at_docs_and_the_dashboard_is_at_the_root()
     {
         using var root = await host.Http.GetAsync(new Uri("/", UriKind.Relative), Token);
