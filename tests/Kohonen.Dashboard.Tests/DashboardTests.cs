@@ -61,6 +61,27 @@ public sealed class DashboardTests(DashboardHost host) : IClassFixture<Dashboard
     }
 
     [Fact]
+    public async Task A_finished_runs_thumbnail_is_its_u_matrix_and_the_browser_may_keep_it()
+    {
+        var page = await host.NewPageAsync();
+        await page.GotoAsync($"/?q={host.BestRunId}");
+        var thumb = page.Locator($"#runs tr[data-run='{host.BestRunId}'] td.thumb img");
+        await Expect(thumb).ToHaveAttributeAsync("src", $"/dashboard/runs/{host.BestRunId}/thumbnail.png");
+        await Expect(thumb).ToHaveJSPropertyAsync("complete", true);
+        Assert.True(await thumb.EvaluateAsync<int>("i => i.naturalWidth") > 0);
+        Assert.Equal(0, await page.Locator($"#runs tr[data-run='{host.FailedRunId}'] td.thumb img").CountAsync());
+
+        using var response = await host.Http.GetAsync(new Uri($"/dashboard/runs/{host.BestRunId}/thumbnail.png", UriKind.Relative), Token);
+        Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TimeSpan.FromDays(1), response.Headers.CacheControl?.MaxAge);
+        Assert.Equal(await host.Http.GetByteArrayAsync(new Uri($"/maps/{host.BestRunId}/umatrix.png", UriKind.Relative), Token), await response.Content.ReadAsByteArrayAsync(Token));
+
+        using var failed = await host.Http.GetAsync(new Uri($"/dashboard/runs/{host.FailedRunId}/thumbnail.png", UriKind.Relative), Token);
+        Assert.Equal(HttpStatusCode.Conflict, failed.StatusCode);
+        Assert.Null(failed.Headers.CacheControl?.MaxAge);
+    }
+
+    [Fact]
     public async Task The_runs_table_pages_on_the_server_and_keeps_the_filter_and_order()
     {
         var page = await host.NewPageAsync();
