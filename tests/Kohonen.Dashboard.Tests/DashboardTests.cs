@@ -47,6 +47,41 @@ public sealed class DashboardTests(DashboardHost host) : IClassFixture<Dashboard
     }
 
     [Fact]
+    public async Task The_accuracy_column_shows_a_labelled_trainings_accuracy_and_sorts_by_it()
+    {
+        var page = await host.NewPageAsync();
+        await page.GotoAsync("/?sort=accuracy&dir=desc");
+        await Expect(page.Locator("#runs thead th[aria-sort=descending] a[data-sort=accuracy]")).ToBeVisibleAsync();
+        // The labelled run logged only training_accuracy (0.875); "small" logged accuracy 0.5 and
+        // training_accuracy 0.25, and shows the measured one; no other run has either.
+        Assert.Equal(["labelled", "small"], (await RunNamesAsync(page)).Take(2));
+        var accuracies = await page.Locator("#runs tbody tr td:nth-child(12)").AllInnerTextsAsync();
+        Assert.Equal(["0.875", "0.5"], accuracies.Take(2));
+        Assert.All(accuracies.Skip(2), a => Assert.Equal("", a));
+    }
+
+    [Fact]
+    public async Task A_finished_runs_thumbnail_is_its_u_matrix_and_the_browser_may_keep_it()
+    {
+        var page = await host.NewPageAsync();
+        await page.GotoAsync($"/?q={host.BestRunId}");
+        var thumb = page.Locator($"#runs tr[data-run='{host.BestRunId}'] td.thumb img");
+        await Expect(thumb).ToHaveAttributeAsync("src", $"/dashboard/runs/{host.BestRunId}/thumbnail.png");
+        await Expect(thumb).ToHaveJSPropertyAsync("complete", true);
+        Assert.True(await thumb.EvaluateAsync<int>("i => i.naturalWidth") > 0);
+        Assert.Equal(0, await page.Locator($"#runs tr[data-run='{host.FailedRunId}'] td.thumb img").CountAsync());
+
+        using var response = await host.Http.GetAsync(new Uri($"/dashboard/runs/{host.BestRunId}/thumbnail.png", UriKind.Relative), Token);
+        Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TimeSpan.FromDays(1), response.Headers.CacheControl?.MaxAge);
+        Assert.Equal(await host.Http.GetByteArrayAsync(new Uri($"/maps/{host.BestRunId}/umatrix.png", UriKind.Relative), Token), await response.Content.ReadAsByteArrayAsync(Token));
+
+        using var failed = await host.Http.GetAsync(new Uri($"/dashboard/runs/{host.FailedRunId}/thumbnail.png", UriKind.Relative), Token);
+        Assert.Equal(HttpStatusCode.Conflict, failed.StatusCode);
+        Assert.Null(failed.Headers.CacheControl?.MaxAge);
+    }
+
+    [Fact]
     public async Task The_runs_table_pages_on_the_server_and_keeps_the_filter_and_order()
     {
         var page = await host.NewPageAsync();
@@ -213,6 +248,57 @@ public sealed class DashboardTests(DashboardHost host) : IClassFixture<Dashboard
     }
 
     [Fact]
+    public async Task A_labelled_maps_answers_carry_their_label_and_segment_and_its_run_page_draws_them()
+    {
+        var page = await host.NewPageAsync();
+        await page.GotoAsync($"/dashboard/runs/{host.LabelledRunId}");
+        Assert.Equal(["rgb", "umatrix", "planes", "labels", "segments"], await page.Locator(".pictures figure").EvaluateAllAsync<string[]>("fs => fs.map(f => f.dataset.kind)"));
+        foreach (var img in await page.Locator(".pictures img").AllAsync())
+        {
+            await img.ScrollIntoViewIfNeededAsync();
+            await Expect(img).ToHaveJSPropertyAsync("complete", true);
+            Assert.True(await img.EvaluateAsync<int>("i => i.naturalWidth") > 0, $"{await img.GetAttributeAsync("src")} did not load.");
+        }
+
+        await ActivateAsync(host.LabelledRunId);
+        try
+        {
+            var model = host.LabelledModel;
+            await page.GotoAsync("/dashboard/predict");
+            await page.FillAsync("#vector", "0.1, 0.2, 0.9");
+            await page.ClickAsync("#predict-one button[type=submit]");
+            using var answer = await host.Http.PostAsJsonAsync(new Uri("/predict-bmu", UriKind.Relative), new { data = new[] { 0.1, 0.2, 0.9 } }, Token);
+            var bmu = await answer.Content.ReadFromJsonAsync<JsonElement>(Token);
+            var node = model.Grid.IndexOf(bmu.GetProperty("bmu_x").GetInt32(), bmu.GetProperty("bmu_y").GetInt32());
+            await Expect(page.Locator("#bmu-result")).ToContainTextAsync($"label {model.Labels!.LabelOf(node)} (confidence");
+            await Expect(page.Locator("#bmu-result")).ToContainTextAsync($"segment {model.Segments!.SegmentOf(node)}");
+
+            await page.FillAsync("#csv-text", "0.9,0.1,0.1\n0.1,0.9,0.1\n0.1,0.2,0.9\n");
+            await page.ClickAsync("#predict-batch button[type=submit]");
+            await Expect(page.Locator("#batch-table tbody tr")).ToHaveCountAsync(3);
+            Assert.Equal(["Row", "bmu_x", "bmu_y", "distance", "label", "label_confidence", "segment"], await page.Locator("#batch-table thead th").AllInnerTextsAsync());
+            var rows = await page.Locator("#batch-table tbody tr").EvaluateAllAsync<string[][]>("rows => rows.map(r => Array.from(r.cells, c => c.textContent))");
+            foreach (var row in rows)
+            {
+                var index = model.Grid.IndexOf(int.Parse(row[1], CultureInfo.InvariantCulture), int.Parse(row[2], CultureInfo.InvariantCulture));
+                Assert.Equal(model.Labels!.LabelOf(index), row[4]);
+                Assert.Equal(model.Segments!.SegmentOf(index).ToString(CultureInfo.InvariantCulture), row[6]);
+            }
+
+            // The download carries the same columns.
+            var csv = await page.Locator("#batch-download").EvaluateAsync<string>("async a => await (await fetch(a.href)).text()");
+            var lines = csv.TrimEnd('\n').Split('\n');
+            Assert.Equal("row,bmu_x,bmu_y,distance,label,label_confidence,segment", lines[0]);
+            Assert.Equal(rows.Select(r => (r[4], r[6])), lines.Skip(1).Select(l => l.Split(',')).Select(f => (f[4], f[6])));
+            await host.ScreenshotAsync(page, "predict-labelled");
+        }
+        finally
+        {
+            await ActivateAsync(host.BestRunId);
+        }
+    }
+
+    [Fact]
     public async Task The_hits_colouring_and_a_nodes_hits_are_the_training_rows_each_node_wins()
     {
         var page = await host.NewPageAsync();
@@ -282,6 +368,72 @@ public sealed class DashboardTests(DashboardHost host) : IClassFixture<Dashboard
             using var back = new HttpRequestMessage(HttpMethod.Post, new Uri($"/models/{host.BestRunId}/activate", UriKind.Relative));
             back.Headers.Add("X-Api-Key", DashboardHost.ApiKey);
             (await host.Http.SendAsync(back, Token)).EnsureSuccessStatusCode();
+        }
+    }
+
+    [Theory]
+    [InlineData(210, 200, Topology.Rectangular)]
+    [InlineData(205, 205, Topology.Hexagonal)]
+    public async Task A_map_too_large_for_svg_cells_is_drawn_on_a_canvas_and_found_by_coordinates(int width, int height, Topology topology)
+    {
+        var run = await TrainingRecorder.TrainAsync(host.Store, "large", $"large-{width}x{height}", new SomTrainer(new SomOptions { Width = width, Height = height, Iterations = 2, Seed = 5, Topology = topology }), host.Colours, cancellationToken: Token);
+        await ActivateAsync(run.RunId);
+        try
+        {
+            var page = await host.NewPageAsync();
+            await page.GotoAsync("/dashboard/map");
+            var map = page.Locator("canvas#map");
+            await Expect(map).ToHaveAttributeAsync("data-topology", topology == Topology.Hexagonal ? "hexagonal" : "rectangular");
+            Assert.Equal(0, await page.Locator("#map .cells > *").CountAsync());
+
+            // The cells' geometry, written here: unit cells, hexagons pointy-top with odd rows half a
+            // cell to the right, rows √3/2 apart.
+            var hex = topology == Topology.Hexagonal;
+            var r = 1 / Math.Sqrt(3);
+            var unitsWide = hex ? width + 0.5 : width;
+            (double X, double Y) Centre(int x, int y) => hex ? (x + 0.5 * (y % 2) + 0.5, y * Math.Sqrt(3) / 2 + r) : (x + 0.5, y + 0.5);
+
+            // The lowest U-matrix node is viridis's dark end, the highest its yellow end.
+            var umatrix = MapAnalysis.UMatrix(run.Model).ToArray();
+            foreach (var (node, rgb) in new[] { (Array.IndexOf(umatrix, umatrix.Min()), new[] { 68, 1, 84 }), (Array.IndexOf(umatrix, umatrix.Max()), new[] { 253, 231, 37 }) })
+            {
+                var (cx, cy) = Centre(node % width, node / width);
+                var pixel = await map.EvaluateAsync<int[]>(
+                    "(c, p) => { const s = c.width / p[2]; return Array.from(c.getContext('2d').getImageData(Math.floor(p[0] * s), Math.floor(p[1] * s), 1, 1).data).slice(0, 3); }",
+                    new[] { cx, cy, unitsWide });
+                Assert.Equal(rgb, pixel);
+            }
+
+            // The pointer over a node's centre shows that node's weights, as /weights/{x}/{y} gives them.
+            var (x, y) = (width - 3, height / 2 + 1);
+            var box = (await map.BoundingBoxAsync())!;
+            var (ux, uy) = Centre(x, y);
+            var cssPerUnit = (box.Width - 2) / unitsWide;
+            await page.Mouse.MoveAsync((float)(box.X + 1 + ux * cssPerUnit), (float)(box.Y + 1 + uy * cssPerUnit));
+            await Expect(page.Locator("#node-weights")).ToHaveAttributeAsync("data-x", x.ToString(CultureInfo.InvariantCulture));
+            await Expect(page.Locator("#node-weights")).ToHaveAttributeAsync("data-y", y.ToString(CultureInfo.InvariantCulture));
+            var expected = (await host.GetJsonAsync($"/weights/{x}/{y}")).GetProperty("weights").EnumerateArray().Select(w => w.GetDouble()).ToArray();
+            var shown = await page.Locator("#node-weights tbody td").AllInnerTextsAsync();
+            Assert.Equal(expected, shown.Select(t => double.Parse(t, CultureInfo.InvariantCulture)));
+            await host.ScreenshotAsync(page, $"map-large-{topology.ToString().ToLowerInvariant()}");
+
+            // The keyboard walks it too.
+            await map.FocusAsync();
+            await page.Keyboard.PressAsync("ArrowLeft");
+            await Expect(page.Locator("#node-weights")).ToHaveAttributeAsync("data-x", (x - 1).ToString(CultureInfo.InvariantCulture));
+
+            // A pasted vector lights the cell /predict-bmu names.
+            await page.GotoAsync("/dashboard/predict");
+            await page.FillAsync("#vector", "0.2, 0.7, 0.4");
+            await page.ClickAsync("#predict-one button[type=submit]");
+            using var answer = await host.Http.PostAsJsonAsync(new Uri("/predict-bmu", UriKind.Relative), new { data = new[] { 0.2, 0.7, 0.4 } }, Token);
+            var bmu = await answer.Content.ReadFromJsonAsync<JsonElement>(Token);
+            var lit = bmu.GetProperty("bmu_y").GetInt32() * width + bmu.GetProperty("bmu_x").GetInt32();
+            await Expect(page.Locator("canvas#map")).ToHaveAttributeAsync("data-lit", lit.ToString(CultureInfo.InvariantCulture));
+        }
+        finally
+        {
+            await ActivateAsync(host.BestRunId);
         }
     }
 
@@ -466,6 +618,22 @@ public sealed class DashboardTests(DashboardHost host) : IClassFixture<Dashboard
             Assert.True(overflow <= 0, $"{path} is {overflow} px wider than the screen.");
             await host.ScreenshotAsync(page, name);
         }
+    }
+
+    [Fact]
+    public async Task Every_page_loads_from_the_service_alone()
+    {
+        var page = await host.NewPageAsync();
+        var requested = new List<string>();
+        page.Request += (_, request) => requested.Add(request.Url);
+        foreach (var path in new[] { "/", $"/dashboard/runs/{host.BestRunId}", $"/dashboard/compare?run={host.BestRunId}", "/dashboard/map", "/dashboard/predict", "/dashboard/train" })
+        {
+            await page.GotoAsync(path, new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
+        }
+
+        var origin = new Uri(host.BaseAddress).GetLeftPart(UriPartial.Authority);
+        Assert.Contains(requested, u => u.EndsWith("/dashboard/assets/app.js", StringComparison.Ordinal));
+        Assert.All(requested, u => Assert.True(u.StartsWith(origin + "/", StringComparison.Ordinal) || u.StartsWith("data:", StringComparison.Ordinal), $"{u} is not served by the service."));
     }
 
     [Fact]

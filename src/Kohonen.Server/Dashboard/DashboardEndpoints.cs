@@ -35,6 +35,7 @@ public static class DashboardEndpoints
         pages.MapGet("/", RunsPage);
         pages.MapGet(Prefix + "/runs/{run_id}", RunPage);
         pages.MapGet(Prefix + "/runs/{run_id}/model.som", ModelFileAsync);
+        pages.MapGet(Prefix + "/runs/{run_id}/thumbnail.png", ThumbnailAsync);
         pages.MapGet(Prefix + "/compare", ComparePage);
         pages.MapGet(Prefix + "/map", MapPage);
         pages.MapGet(Prefix + "/predict", (string? colour) => Page<PredictPage>(new() { [nameof(PredictPage.Colour)] = colour }));
@@ -96,6 +97,21 @@ public static class DashboardEndpoints
         }
 
         return TypedResults.File(bytes, "application/octet-stream", $"{run.Info.RunName}-{runId[..8]}.som");
+    }
+
+    /// <summary>The runs table's picture of a run: its U-matrix as <c>/maps/{run_id}/umatrix.png</c>
+    /// draws it, which the browser may keep for a day (a finished run's model never changes), so the
+    /// table's pictures are fetched once, not on every visit.</summary>
+    private static async Task<IResult> ThumbnailAsync(
+        [FromRoute(Name = "run_id")] string runId, KohonenServerOptions options, MapPictureCache cache, HttpContext http, CancellationToken cancellationToken)
+    {
+        var picture = await PictureEndpoints.RunPictureAsync(runId, "umatrix", null, null, options, cache, http, cancellationToken).ConfigureAwait(false);
+        if (picture.Result is PngPicture)
+        {
+            http.Response.Headers.CacheControl = "private, max-age=86400";
+        }
+
+        return picture.Result;
     }
 
     private static readonly Dictionary<string, string> AssetTypes = new(StringComparer.Ordinal)

@@ -84,6 +84,42 @@ internal static class MapCells
         return svg.ToString();
     }
 
+    /// <summary>The levels of viridis a canvas-drawn map takes (one byte per node).</summary>
+    public const int CanvasLevels = 256;
+
+    /// <summary>A map too large for SVG cells, as a canvas the script draws: the same cell geometry as
+    /// <see cref="Svg(Grid, IReadOnlyList{string}, string)"/>, the colours as a palette and each node's
+    /// entry in it (index = y·width + x).</summary>
+    public static string Canvas(Grid grid, IReadOnlyList<string> palette, IReadOnlyList<int> entries, string label)
+    {
+        var hex = grid.Topology == Topology.Hexagonal;
+        var width = hex ? grid.Width + 0.5 : grid.Width;
+        var height = hex ? (grid.Height - 1) * Grid.HexRowHeight + 2 / Math.Sqrt(3) : grid.Height;
+        var c = CultureInfo.InvariantCulture;
+        var colours = System.Text.Json.JsonSerializer.Serialize(new { palette, entries });
+        return string.Create(c, $"<canvas id=\"map\" class=\"map{(hex ? " hex" : "")}\" role=\"grid\" tabindex=\"0\" aria-label=\"{label}: {grid.Width}×{grid.Height} map; arrow keys move between nodes\" data-width=\"{grid.Width}\" data-height=\"{grid.Height}\" data-topology=\"{(hex ? "hexagonal" : "rectangular")}\"></canvas><script type=\"application/json\" id=\"map-colours\">{colours}</script>");
+    }
+
+    /// <summary>The style that keeps a canvas map (and its colour bar) within 80% of the window's
+    /// height at its own aspect ratio.</summary>
+    public static string CanvasMaxWidth(Grid grid)
+    {
+        var hex = grid.Topology == Topology.Hexagonal;
+        var width = hex ? grid.Width + 0.5 : grid.Width;
+        var height = hex ? (grid.Height - 1) * Grid.HexRowHeight + 2 / Math.Sqrt(3) : grid.Height;
+        return string.Create(CultureInfo.InvariantCulture, $"max-width: calc(80vh * {width / height:0.####})");
+    }
+
+    /// <summary>Viridis at <see cref="CanvasLevels"/> steps and each value's step (low to high).</summary>
+    public static (IReadOnlyList<string> Palette, IReadOnlyList<int> Entries) Levels(IReadOnlyList<float> values)
+    {
+        var (min, max) = Range(values);
+        var span = max > min ? max - min : 1f;
+        var palette = Enumerable.Range(0, CanvasLevels).Select(k => Colour(k / (double)(CanvasLevels - 1))).ToArray();
+        var entries = values.Select(v => float.IsFinite(v) ? (int)Math.Round((v - min) / span * (CanvasLevels - 1)) : 0).ToArray();
+        return (palette, entries);
+    }
+
     /// <summary>The colour bar's ends for a legend.</summary>
     public static (float Min, float Max) Range(IReadOnlyList<float> values)
     {

@@ -77,7 +77,7 @@
   function pictures() {
     $$('img[data-problem-for]').forEach(img => {
       const fail = async () => {
-        const box = img.parentElement.querySelector('.problem');
+        const box = img.closest('figure').querySelector('.problem');
         try {
           const response = await fetch(img.src);
           showProblem(box, response.ok ? 'The picture could not be shown.' : await problemText(response));
@@ -128,11 +128,119 @@
   }
 
   // ---- the map: cells, the node panel, keyboard ----
-  function mapExplorer() {
-    const svg = $('#map');
-    if (!svg) return;
-    const width = +svg.dataset.width, height = +svg.dataset.height;
+  // SVG cells: each node an element; marks are copies drawn over every cell, so a neighbour drawn
+  // later never covers them.
+  function svgSurface(svg) {
     const cells = $$('.cells > *', svg);
+    const marks = document.createElementNS('http://www.w3.org/2000/svg', 'g');
+    marks.setAttribute('class', 'marks');
+    marks.setAttribute('aria-hidden', 'true');
+    svg.append(marks);
+    return {
+      count: cells.length,
+      indexAt: e => cells.indexOf(e.target),
+      mark(kind, indexes) {
+        $$('.cells > .' + kind, svg).forEach(c => c.classList.remove(kind));
+        $$('.' + kind, marks).forEach(m => m.remove());
+        for (const i of indexes) {
+          cells[i].classList.add(kind);
+          const copy = cells[i].cloneNode(false);
+          copy.removeAttribute('fill');
+          copy.setAttribute('class', kind);
+          marks.append(copy);
+        }
+      },
+    };
+  }
+
+  // A large map on a canvas: the same geometry as the SVG cells (cell units, hexagons with odd rows
+  // offset by half a cell), found under the pointer by its coordinates.
+  function canvasSurface(canvas, width, height) {
+    const hex = canvas.dataset.topology === 'hexagonal';
+    const rowHeight = Math.sqrt(3) / 2, radius = 1 / Math.sqrt(3);
+    const unitsWide = hex ? width + 0.5 : width;
+    const unitsHigh = hex ? (height - 1) * rowHeight + 2 * radius : height;
+    const scale = Math.max(2, Math.min(24, Math.floor(1600 / unitsWide)));
+    canvas.width = Math.ceil(unitsWide * scale);
+    canvas.height = Math.ceil(unitsHigh * scale);
+    const { palette, entries } = JSON.parse($('#map-colours').textContent);
+    const centre = i => {
+      const x = i % width, y = Math.floor(i / width);
+      return hex ? [x + 0.5 * (y & 1) + 0.5, y * rowHeight + radius] : [x + 0.5, y + 0.5];
+    };
+    function cellPath(ctx, i, grow) {
+      const [cx, cy] = centre(i);
+      ctx.beginPath();
+      if (hex) {
+        for (let k = 0; k < 6; k++) {
+          const angle = Math.PI / 180 * (60 * k - 30), r = (radius + grow) * scale;
+          const px = cx * scale + r * Math.cos(angle), py = cy * scale + r * Math.sin(angle);
+          if (k === 0) ctx.moveTo(px, py); else ctx.lineTo(px, py);
+        }
+        ctx.closePath();
+      } else {
+        const half = (0.5 + grow) * scale;
+        ctx.rect(cx * scale - half, cy * scale - half, 2 * half, 2 * half);
+      }
+    }
+    // The cells, drawn once; marks are drawn over a copy.
+    const base = document.createElement('canvas');
+    base.width = canvas.width; base.height = canvas.height;
+    const b = base.getContext('2d');
+    b.fillStyle = '#fff';
+    b.fillRect(0, 0, base.width, base.height);
+    for (let i = 0; i < entries.length; i++) {
+      b.fillStyle = palette[entries[i]];
+      if (hex) { cellPath(b, i, 0.02); b.fill(); }
+      else { const [cx, cy] = centre(i); b.fillRect((cx - 0.5) * scale, (cy - 0.5) * scale, scale, scale); }
+    }
+    const ctx = canvas.getContext('2d');
+    const marked = { lit: [], pinned: [], cursor: [] };
+    const styles = { lit: ['#e0005a', 0.2], pinned: ['#ff8c00', 0.14], cursor: ['#fff', 0.1] };
+    function draw() {
+      ctx.drawImage(base, 0, 0);
+      for (const kind of ['lit', 'pinned', 'cursor']) {
+        const [colour, line] = styles[kind];
+        ctx.strokeStyle = colour;
+        ctx.lineWidth = Math.max(2, line * scale);
+        for (const i of marked[kind]) { cellPath(ctx, i, 0); ctx.stroke(); }
+      }
+    }
+    draw();
+    return {
+      count: entries.length,
+      indexAt(e) {
+        const box = canvas.getBoundingClientRect();
+        const ux = (e.clientX - box.left - canvas.clientLeft) / canvas.clientWidth * unitsWide;
+        const uy = (e.clientY - box.top - canvas.clientTop) / canvas.clientHeight * unitsHigh;
+        let best = -1, bestD = Infinity;
+        const row = hex ? Math.round((uy - radius) / rowHeight) : Math.floor(uy);
+        for (let y = row - (hex ? 1 : 0); y <= row + (hex ? 1 : 0); y++) {
+          if (y < 0 || y >= height) continue;
+          const column = hex ? Math.round(ux - 0.5 - 0.5 * (y & 1)) : Math.floor(ux);
+          for (let x = column - (hex ? 1 : 0); x <= column + (hex ? 1 : 0); x++) {
+            if (x < 0 || x >= width) continue;
+            const [cx, cy] = centre(y * width + x);
+            const d = (cx - ux) ** 2 + (cy - uy) ** 2;
+            if (d < bestD) { bestD = d; best = y * width + x; }
+          }
+        }
+        return bestD <= (hex ? radius * radius : 0.5) ? best : -1;
+      },
+      mark(kind, indexes) {
+        marked[kind] = indexes.slice();
+        canvas.dataset[kind] = indexes.join(',');
+        draw();
+      },
+    };
+  }
+
+  function mapExplorer() {
+    const map = $('#map');
+    if (!map) return;
+    const width = +map.dataset.width, height = +map.dataset.height;
+    const surface = map.tagName.toLowerCase() === 'canvas' ? canvasSurface(map, width, height) : svgSurface(map);
+    const svg = map;
     const valuesEl = $('#map-values');
     const values = valuesEl ? JSON.parse(valuesEl.textContent) : [];
     const nodesEl = $('#map-nodes');
@@ -140,27 +248,11 @@
     const panel = $('#node-panel');
     const cache = new Map();
     let current = -1, pinned = -1, asked = 0;
-    // Outlines are drawn over every cell (a copy of the cell in its own group), so a neighbour drawn
-    // later never covers them.
-    const marks = document.createElementNS('http://www.w3.org/2000/svg', 'g');
-    marks.setAttribute('class', 'marks');
-    marks.setAttribute('aria-hidden', 'true');
-    svg.append(marks);
-    function mark(kind, indexes) {
-      $$('.' + kind, marks).forEach(m => m.remove());
-      for (const i of indexes) {
-        const copy = cells[i].cloneNode(false);
-        copy.removeAttribute('fill');
-        copy.setAttribute('class', kind);
-        marks.append(copy);
-      }
-    }
+    const mark = (kind, indexes) => surface.mark(kind, indexes);
 
     async function showNode(index) {
-      if (index < 0 || index >= cells.length || !panel) return;
-      if (current >= 0) cells[current].classList.remove('cursor');
+      if (index < 0 || index >= surface.count || !panel) return;
       current = index;
-      cells[index].classList.add('cursor');
       mark('cursor', [index]);
       const x = index % width, y = Math.floor(index / width);
       svg.setAttribute('aria-activedescendant', '');
@@ -196,7 +288,8 @@
         const el = $('#node-hits');
         el.textContent = `Hits: ${nodes.hits[index]} training row${nodes.hits[index] === 1 ? '' : 's'}`;
         el.dataset.hits = nodes.hits[index];
-        el.hidden = false;
+        // Coloured by hits, the value line says it already.
+        el.hidden = !!$('#colour') && $('#colour').value === 'hits';
       }
       if (nodes.classes) {
         const c = nodes.label[index];
@@ -222,14 +315,13 @@
       }
     }
 
-    const indexOf = target => cells.indexOf(target);
-    svg.addEventListener('mouseover', e => { if (pinned < 0) { const i = indexOf(e.target); if (i >= 0) showNode(i); } });
+    const hover = e => { if (pinned < 0) { const i = surface.indexAt(e); if (i >= 0 && i !== current) showNode(i); } };
+    svg.addEventListener('mouseover', hover);
+    if (svg.tagName.toLowerCase() === 'canvas') svg.addEventListener('mousemove', hover);
     svg.addEventListener('click', e => {
-      const i = indexOf(e.target);
+      const i = surface.indexAt(e);
       if (i < 0) return;
-      if (pinned >= 0) cells[pinned].classList.remove('pinned');
       pinned = pinned === i ? -1 : i;
-      if (pinned >= 0) cells[pinned].classList.add('pinned');
       mark('pinned', pinned >= 0 ? [pinned] : []);
       showNode(i);
     });
@@ -252,12 +344,7 @@
 
     // Predictions light their cells.
     window.kohonenLight = (answers) => {
-      $$('.lit', svg).forEach(c => c.classList.remove('lit'));
-      for (const a of answers) {
-        const cell = cells[a.bmu_y * width + a.bmu_x];
-        if (cell) { cell.classList.add('lit'); }
-      }
-      mark('lit', answers.map(a => a.bmu_y * width + a.bmu_x).filter(i => i >= 0 && i < cells.length));
+      mark('lit', answers.map(a => a.bmu_y * width + a.bmu_x).filter(i => i >= 0 && i < surface.count));
       if (answers.length) {
         svg.dataset.litX = answers[0].bmu_x; svg.dataset.litY = answers[0].bmu_y;
         showNode(answers[0].bmu_y * width + answers[0].bmu_x);
@@ -279,6 +366,22 @@
     return { names, rows };
   }
 
+  const ANSWER_EXTRAS = ['label', 'label_confidence', 'segment', 'target', 'target_spread'];
+
+  function csvField(v) {
+    const text = String(v);
+    return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+  }
+
+  // An answer's label, segment and target, when the model keeps them.
+  function kept(r) {
+    const parts = [];
+    if (r.label !== undefined) parts.push(`label ${r.label} (confidence ${fmt(r.label_confidence)})`);
+    if (r.segment !== undefined) parts.push(`segment ${r.segment}`);
+    if (r.target !== undefined) parts.push(`target ${fmt(r.target)}`);
+    return parts.length ? ', ' + parts.join(', ') : '';
+  }
+
   function predict() {
     const one = $('#predict-one');
     if (one) {
@@ -286,7 +389,7 @@
         e.preventDefault();
         const values = $('#vector').value.split(/[\s,;]+/).filter(v => v.length).map(Number);
         const result = await call('POST', '/predict-bmu', { data: values }, $('#predict-problem'));
-        $('#bmu-result').textContent = result ? `Best-matching node (${result.bmu_x}, ${result.bmu_y}), distance ${fmt(result.distance)}.` : '';
+        $('#bmu-result').textContent = result ? `Best-matching node (${result.bmu_x}, ${result.bmu_y}), distance ${fmt(result.distance)}${kept(result)}.` : '';
         if (result && window.kohonenLight) window.kohonenLight([result]);
       });
     }
@@ -300,12 +403,18 @@
         if (!rows.length) { showProblem($('#batch-problem'), 'Give a CSV file or paste rows first.'); return; }
         const result = await call('POST', '/predict-batch', { data: rows }, $('#batch-problem'));
         if (!result) return;
+        // The label, segment and target columns when the model keeps them.
+        const extra = ANSWER_EXTRAS.filter(k => result.results.some(r => r[k] !== undefined && r[k] !== null));
+        const columns = ['row', 'bmu_x', 'bmu_y', 'distance', ...extra];
+        const headRow = $('#batch-table thead tr');
+        headRow.replaceChildren(...columns.map(c => { const th = document.createElement('th'); th.scope = 'col'; th.textContent = c === 'row' ? 'Row' : c; return th; }));
         const tbody = $('#batch-table tbody');
-        const csv = ['row,bmu_x,bmu_y,distance'];
+        const csv = [columns.join(',')];
         tbody.replaceChildren(...result.results.map((r, i) => {
-          csv.push(`${i + 1},${r.bmu_x},${r.bmu_y},${r.distance}`);
+          const cells = [i + 1, r.bmu_x, r.bmu_y, r.distance, ...extra.map(k => r[k] === undefined || r[k] === null ? '' : r[k])];
+          csv.push(cells.map(csvField).join(','));
           const tr = document.createElement('tr');
-          [i + 1, r.bmu_x, r.bmu_y, fmt(r.distance)].forEach(v => { const td = document.createElement('td'); td.textContent = v; tr.append(td); });
+          cells.forEach(v => { const td = document.createElement('td'); td.textContent = fmt(v); tr.append(td); });
           return tr;
         }));
         const link = $('#batch-download');
