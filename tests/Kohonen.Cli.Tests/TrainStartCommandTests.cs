@@ -169,6 +169,28 @@ public class TrainStartCommandTests : ScratchFolder
     }
 
     [Fact]
+    public async Task ContinuingMakesTheSegmentsAgainAndSaysTheLabelsAreNotCarriedOver()
+    {
+        var csv = new System.Text.StringBuilder("a,b,kind\n");
+        var random = new Random(4);
+        for (var i = 0; i < 40; i++)
+        {
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{(i % 2) * 5 + random.NextDouble():0.###},{random.NextDouble():0.###},{(i % 2 == 0 ? "low" : "high")}\n");
+        }
+
+        File.WriteAllText(PathOf("k.csv"), csv.ToString());
+        await TrainOk("--data", PathOf("k.csv"), "--label-column", "kind", "--clusters", "3", "--cluster-method", "ward",
+            "--width", "5", "--height", "4", "--iterations", "5", "--seed", "2", "--no-track", "--out", PathOf("a.som"));
+
+        var run = await TrainOk("--data", PathOf("k.csv"), "--columns", "a,b", "--continue", PathOf("a.som"), "--seed", "2", "--no-track", "--out", PathOf("b.som"));
+
+        var continued = SomFile.Load(PathOf("b.som"));
+        Assert.Null(continued.Labels);
+        Assert.Equal((3, SegmentMethod.Ward), (continued.Segments!.Count, continued.Segments.Method));
+        Assert.Contains("The model's node labels (2 classes) are not carried over: continued training moves the nodes. Give --label-column to label them from --data.", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ContinuingAnOnlineMapHoldsItsFinalSigmaAndLearningRate()
     {
         var data = Data("a.npy", 40, 1);

@@ -176,7 +176,22 @@ internal static class TrainCommand
             }
 
             var dataPath = r.GetValue(data);
-            var kept = KeptOptions.From(r.GetValue(labelColumn), r.GetValue(targetColumn), r.GetValue(supervised), r.GetValue(labelWeight), r.GetValue(clusters), EnumOption.Value(r, clusterMethod, SegmentMethod.KMeans));
+            // A continued map's nodes move: its segments are made again (same count and method unless
+            // given); its labels and target come only from the new rows' columns, so say when they go.
+            var continued = start is { Continued: true } ? start.Model : null;
+            var segmentCount = r.GetValue(clusters) ?? continued?.Segments?.Count;
+            var segmentMethod = r.GetValue(clusterMethod) is null && r.GetValue(clusters) is null && continued?.Segments is { } segments
+                ? segments.Method : EnumOption.Value(r, clusterMethod, SegmentMethod.KMeans);
+            var kept = KeptOptions.From(r.GetValue(labelColumn), r.GetValue(targetColumn), r.GetValue(supervised), r.GetValue(labelWeight), segmentCount, segmentMethod);
+            if (continued?.Labels is { } oldLabels && kept.LabelColumn is null)
+            {
+                console.Error.WriteLine($"The model's node labels ({oldLabels.Classes.Count} classes) are not carried over: continued training moves the nodes. Give --label-column to label them from --data.");
+            }
+
+            if (continued?.Targets is { } oldTarget && kept.TargetColumn is null)
+            {
+                console.Error.WriteLine($"The model's target ({oldTarget.Name}) is not carried over: continued training moves the nodes. Give --target-column to keep one from --data.");
+            }
             var rowsPerChunk = r.GetValue(batchSize) ?? settings.BatchSize;
             var quiet = r.GetValue(quietFlag) || r.GetValue(json);
             var read = reading.From(r) with { EmptyLabels = kept.LabelColumn is not null };
