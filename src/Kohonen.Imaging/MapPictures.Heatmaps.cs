@@ -63,7 +63,9 @@ public static partial class MapPictures
         var titles = features.Select(f => Wrap(model.FeatureNames[f], panelWidth - Margin, nameSize, 3)).ToList();
         var titleLines = titles.Max(t => t.Count);
         var panelTitle = (titleLines * nameSize * 1.2f) + 4;
-        var rangeBand = ownBars ? 0 : (nameSize * 1.3f) + 2;
+        // Each plane's range under it: "min – max" on one line, or on two when that does not fit.
+        List<List<string>> ranges = ownBars ? [] : features.Select(f => RangeLines(model.ComponentPlane(f), panelWidth - Margin, nameSize)).ToList();
+        var rangeBand = ownBars ? 0 : (ranges.Max(r => r.Count) * nameSize * 1.2f) + 4;
         var barSpace = ownBars ? BarSpace(LabelSize - 2) : 0;
         var probe = new MapGeometry(model.Grid, SKRect.Create(0, 0, Math.Max(10, panelWidth - Margin - barSpace), 10_000), centred: false);
         var panelHeight = panelTitle + probe.Bounds.Height + rangeBand + Margin;
@@ -98,8 +100,10 @@ public static partial class MapPictures
                         var (x, y) = model.Grid.CoordinatesOf(node);
                         return ColorMaps.ViridisAt(max > min ? (plane[x, y] - min) / (max - min) : 0.5);
                     });
-                    var range = $"{Short(min)} – {Short(max)}";
-                    Chart.Text(canvas, Fit(range, panelWidth - Margin, nameSize), left, geometry.Bounds.Bottom + (nameSize * 1.15f), nameSize);
+                    for (var l = 0; l < ranges[i].Count; l++)
+                    {
+                        Chart.Text(canvas, ranges[i][l], left, geometry.Bounds.Bottom + (nameSize * (1.15f + (1.2f * l))), nameSize);
+                    }
                 }
             }
 
@@ -121,9 +125,32 @@ public static partial class MapPictures
         }
     }
 
-    /// <summary>Three significant digits; magnitudes below 0.001 written as 0.</summary>
-    private static string Short(double value) =>
-        Math.Abs(value) < 1e-3 ? "0" : value.ToString("G3", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>A plane's range as "min – max" in one line of the width, else "min –" and "max".</summary>
+    internal static List<string> RangeLines(GridValues<float> plane, float width, float size)
+    {
+        var (min, max) = (plane.Min(), plane.Max());
+        var one = $"{Short(min)} – {Short(max)}";
+        return Chart.TextWidth(one, size) <= width ? [one] : [$"{Short(min)} –", Short(max)];
+    }
+
+    /// <summary>Three significant digits, without an exponent from 0.001 up to a million (1540, not
+    /// 1.54E+03); magnitudes below 0.001 written as 0.</summary>
+    internal static string Short(double value)
+    {
+        var magnitude = Math.Abs(value);
+        if (magnitude < 1e-3)
+        {
+            return "0";
+        }
+
+        if (magnitude is >= 1e3 and < 1e6)
+        {
+            var unit = Math.Pow(10, Math.Floor(Math.Log10(magnitude)) - 2);
+            return (Math.Round(value / unit) * unit).ToString("0", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return value.ToString("G3", System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     /// <summary>The text in at most <paramref name="maxLines"/> lines of the width, broken after
     /// spaces, underscores, hyphens and dots where it can and anywhere where it must; the last line
