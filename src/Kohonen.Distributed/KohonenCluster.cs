@@ -123,7 +123,7 @@ public static class KohonenCluster
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             host.Dispose();
-            var why = e is OperationCanceledException ? $"no worker answered within {ConnectTimeout.TotalSeconds:0} s." : e.Message;
+            var why = e is OperationCanceledException ? $"no worker answered within {ConnectTimeout.TotalSeconds:0} s." : Explain(e);
             throw new ClusterTrainingException($"Could not join the cluster at {address}: {why} Is Redis reachable there, and is at least one 'kohonen worker' running?", e);
         }
     }
@@ -133,5 +133,22 @@ public static class KohonenCluster
         using var listener = new TcpListener(IPAddress.Any, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Why joining failed, in the user's terms: Redis refusing or not answering is said as
+    /// such (its client's own advice, about connection-string options of its API, is left out);
+    /// anything else is the exception's message.</summary>
+    public static string Explain(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is StackExchange.Redis.RedisConnectionException redis)
+            {
+                return $"Redis did not accept a connection ({redis.FailureType}).";
+            }
+        }
+
+        return error.Message;
     }
 }

@@ -68,7 +68,7 @@ internal static class WorkerCommand
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                throw new ClusterTrainingException($"Could not join the cluster at {address}: {e.Message} Is Redis reachable there?", e);
+                throw new ClusterTrainingException($"Could not join the cluster at {address}: {KohonenCluster.Explain(e)} Is Redis reachable there?", e);
             }
 
             var silo = app.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
