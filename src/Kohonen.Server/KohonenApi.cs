@@ -160,8 +160,16 @@ public static class KohonenApi
             context.HttpContext.GetRouteValue("documentName") is "v1"
                 ? await next(context).ConfigureAwait(false)
                 : Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: ProblemDetail.ForStatus(context.HttpContext, StatusCodes.Status404NotFound)));
+        // The reference of this service alone: no third-party AI chat, MCP, SDK or deploy buttons, no
+        // telemetry, and no fonts fetched from a CDN (it works offline).
         app.MapScalarApiReference("/docs", scalar => scalar
             .WithTitle("Kohonen for .NET: HTTP API")
-            .WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+            .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+            .DisableAgent()
+            .DisableMcp()
+            .DisableTelemetry()
+            .DisableDefaultFonts()
+            .HideClientButton()
+            .HideDeveloperTools());
     }
 }

@@ -57,5 +57,14 @@ public sealed class DocsTests(TrainedStore trained) : IClassFixture<TrainedStore
         Assert.Contains("\"url\":\"openapi/v1.json\"", html, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, script.StatusCode);
         Assert.True((await script.Content.ReadAsByteArrayAsync(Token)).Length > 100_000, "the reference's script is served by this service, not a CDN");
+
+        // Only this service's reference: no AI agent, MCP, telemetry, client button, developer tools or CDN fonts.
+        foreach (var setting in new[] { "\"hideClientButton\":true", "\"withDefaultFonts\":false", "\"telemetry\":false", "\"showDeveloperTools\":\"never\"" })
+        {
+            Assert.Contains(setting, html, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("\"agent\":{\"disabled\":true}", html, StringComparison.Ordinal);
+        Assert.Contains("\"mcp\":{\"disabled\":true}", html, StringComparison.Ordinal);
     }
 }

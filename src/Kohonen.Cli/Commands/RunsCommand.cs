@@ -244,7 +244,8 @@ internal static partial class RunsCommand
             Row("scaling", profiles.Select(p => p.Scaling ?? "–"));
             foreach (var key in runs.SelectMany(x => x.Params.Keys).Distinct().Where(k => k != "scaling").Order(StringComparer.Ordinal))
             {
-                Row(key, runs.Select(x => x.Params.TryGetValue(key, out var v) ? v : "–"));
+                // A param recorded only when not its default (the distance) shows the default.
+                Row(key, runs.Select(x => x.Params.TryGetValue(key, out var v) ? v : key == "distance" ? "euclidean" : "–"));
             }
 
             foreach (var key in runs.SelectMany(x => x.Metrics.Keys).Distinct().Order(StringComparer.Ordinal))

@@ -71,7 +71,7 @@ internal static class SegmentsCommand
             }
 
             MapPictures.Save(MapPictures.SegmentProfile(profile, new PictureOptions { Width = pixels }), picture);
-            console.Error.WriteLine($"{profile.Count} segments over {rows.Rows} rows; the profile picture is {picture}.");
+            console.Error.WriteLine($"{profile.Count} segments over {rows.Rows} rows; the profile picture is {Path.GetFullPath(picture)}.");
             return ExitCodes.Success;
         }));
         return command;

@@ -72,7 +72,7 @@ internal static class WorkerCommand
             }
 
             var silo = app.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
-            console.Error.WriteLine($"kohonen worker: joined {address} as {silo} (process {Environment.ProcessId}, {threadCount?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all"} threads, data {root ?? "any path"}). Ctrl+C leaves.");
+            console.Error.WriteLine($"kohonen worker: joined {address} as {silo} (process {Environment.ProcessId}, {threadCount switch { null => "all threads", 1 => "1 thread", _ => $"{threadCount.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)} threads" }}, data {root ?? "any path"}). Ctrl+C leaves.");
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
