@@ -129,6 +129,14 @@ public sealed class DashboardTests(DashboardHost host) : IClassFixture<Dashboard
         Assert.Contains($"step {last.Step}:", readout, StringComparison.Ordinal);
         var shown = double.Parse(readout[(readout.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);
         Assert.Equal(last.Value, shown, 4);
+
+        // The process's own tags (owner, heartbeat) are folded apart from the run's.
+        var run = await host.Store.GetRunAsync(host.BestRunId, Token);
+        var own = run.Tags.Keys.Where(k => k.StartsWith("kohonen.", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(own);
+        var shownTags = await page.Locator("#tags tbody th").AllInnerTextsAsync();
+        Assert.Equal(run.Tags.Keys.Except(own).Order(StringComparer.Ordinal), shownTags);
+        Assert.Equal(own.Order(StringComparer.Ordinal), await page.Locator("#process-tags th").AllTextContentsAsync());
         await Expect(page.Locator("#model-download")).ToHaveAttributeAsync("href", $"/dashboard/runs/{host.BestRunId}/model.som");
         await Expect(page.Locator("#served-state")).ToContainTextAsync("served now");
         await host.ScreenshotAsync(page, "run");
@@ -489,6 +497,29 @@ public sealed class DashboardTests(DashboardHost host) : IClassFixture<Dashboard
         await page.GotoAsync("/?q=from-the-form");
         var row = page.Locator($"#runs tbody tr[data-run='{runId}']");
         await Expect(row).ToHaveAttributeAsync("data-status", "FINISHED");
+    }
+
+    [Fact]
+    public async Task The_form_sends_the_end_values_and_the_distance_to_the_run()
+    {
+        var page = await host.NewPageAsync();
+        await page.GotoAsync("/dashboard/train");
+        await KeepKeyAsync(page, DashboardHost.ApiKey);
+        await page.SelectOptionAsync("#data_file", "colours.csv");
+        await page.FillAsync("#width", "6");
+        await page.FillAsync("#height", "5");
+        await page.FillAsync("#iterations", "20");
+        await page.FillAsync("#sigma", "3");
+        await page.FillAsync("#sigma_end", "0.5");
+        await page.FillAsync("#learning_rate_end", "0.02");
+        await page.SelectOptionAsync("#distance", "manhattan");
+        await page.FillAsync("#run_name", "ends-and-distance");
+        await page.ClickAsync("#train-start");
+        await Expect(page.Locator("#train-status")).ToHaveTextAsync("FINISHED", new() { Timeout = 120_000 });
+        var runId = await page.Locator("#train-run").InnerTextAsync();
+
+        var run = await host.Store.GetRunAsync(runId, Token);
+        Assert.Equal(("0.5", "0.02", "manhattan"), (run.Params["sigma_end"], run.Params["learning_rate_end"], run.Params["distance"]));
     }
 
     [Fact]

@@ -463,6 +463,7 @@
         width: number('width'), height: number('height'), iterations: number('iterations'),
         algorithm: text('algorithm'), topology: text('topology'), neighborhood: text('neighborhood'),
         learning_rate: number('learning_rate'), sigma: number('sigma'), scaling: text('scaling'),
+        sigma_end: number('sigma_end'), learning_rate_end: number('learning_rate_end'), distance: text('distance'),
         seed: number('seed'), run_name: text('run_name'), activate: $('#activate-after').checked,
       };
       const file = text('data_file');
