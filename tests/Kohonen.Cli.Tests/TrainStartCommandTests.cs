@@ -121,8 +121,11 @@ public class TrainStartCommandTests : ScratchFolder
             Assert.Contains(message, run.Error, StringComparison.Ordinal);
         }
 
-        await Refused($"--init-from: the model {PathOf("m.som")} is a 4×3 rectangular map; this training's is 5×3 rectangular. Give the model's --width, --height, --topology and --toroidal.",
+        await Refused($"--init-from: the model {PathOf("m.som")} is a 4×3 rectangular map; this training's is 5×3 rectangular. Without --width, --height, --topology and --toroidal a training takes the model's grid.",
             "--init-from", PathOf("m.som"), "--width", "5", "--height", "3");
+        var taken = await Train(Environment(), "--data", data, "--no-track", "--out", PathOf("taken.som"), "--init-from", PathOf("m.som"));
+        Assert.True(taken.ExitCode == 0, taken.ToString());
+        Assert.Equal((4, 3), (SomFile.Load(PathOf("taken.som")).Width, SomFile.Load(PathOf("taken.som")).Height));
         await Refused($"{PathOf("wide.npy")}: the codebook has shape (12, 2); a 4×3 map of 3 features needs (3, 4, 3) as [height, width, features] or (12, 3) as [nodes, features].",
             "--init-from", PathOf("wide.npy"), "--width", "4", "--height", "3");
         await Refused($"--init-from takes a model (.som) or a codebook (.npy); '{PathOf("cb.txt")}' is neither.", "--init-from", PathOf("cb.txt"));

@@ -146,6 +146,17 @@ internal static class TrainCommand
             else if (start is not null)
             {
                 options = options with { Initialization = Initialization.Given };
+                if (start.Model is { } given)
+                {
+                    // A model to start from gives its grid unless the command line says otherwise.
+                    options = options with
+                    {
+                        Width = r.GetValue(width) ?? given.Width,
+                        Height = r.GetValue(height) ?? given.Height,
+                        Topology = r.GetValue(topology) is null ? given.Grid.Topology : options.Topology,
+                        Toroidal = r.GetResult(toroidal) is null ? given.Grid.Toroidal : options.Toroidal,
+                    };
+                }
             }
 
             // --continue keeps the model's encoder: its categorical columns are read as text and encoded by it.

@@ -174,7 +174,7 @@ internal sealed class TrainStart
             if (model.Width != options.Width || model.Height != options.Height || model.Grid.Topology != options.Topology || model.Grid.Toroidal != options.Toroidal)
             {
                 throw new UsageException(
-                    $"{Flag}: the model {Path} is a {Describe(model.Grid)} map; this training's is {Describe(options.CreateGrid())}. Give the model's --width, --height, --topology and --toroidal.");
+                    $"{Flag}: the model {Path} is a {Describe(model.Grid)} map; this training's is {Describe(options.CreateGrid())}. Without --width, --height, --topology and --toroidal a training takes the model's grid.");
             }
 
             if (model.Dimension != input.Columns)
