@@ -213,6 +213,19 @@ public class DataGapsCommandTests : ScratchFolder
     }
 
     [Fact]
+    public async Task ImputeCarriesTheIdColumnsThroughUnchanged()
+    {
+        // A 2×1 map: node 0 at (0, 0), node 1 at (10, 10) in features a, b.
+        SomFile.Save(SomModel.Create(new Grid(2, 1), [0f, 0f, 10f, 10f], 2, ["a", "b"]), PathOf("m.som"));
+        var holes = WriteFile("holes.csv", "id,a,species,b\nk1,9.5,\"virginica, tall\",\nk2,,setosa,0.2\n");
+
+        var run = await CliRun.InvokeAsync("impute", "--model", PathOf("m.som"), "--data", holes, "--id-column", "id", "--id-column", "species", "--out", PathOf("filled.csv"));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("row,id,species,a,b\n1,k1,\"virginica, tall\",9.5,10\n2,k2,setosa,0,0.2\n", File.ReadAllText(PathOf("filled.csv")));
+    }
+
+    [Fact]
     public async Task ImputeRefusesMaxMissingSayingWhy()
     {
         var data = WriteFile("t.csv", "a,b\n1,2\n");

@@ -22,7 +22,12 @@ internal static class ImputeCommand
         var output = new Option<string>("--out") { Description = "The CSV to write: every input row, in order, its input row number first (row), then the same columns, each missing value filled from its row's BMU in the feature's own units (a categorical column's missing or unseen category: the one with the largest share at the BMU). A row with every feature missing cannot be placed: it is written with its holes left (empty cells) and counted.", Required = true };
         var reading = new DataOptions();
 
-        var command = new Command("impute", "Fill each missing value of a data file with its row's BMU's weight for that feature (the SOM Toolbox's som_fillnans) and write every row as CSV, with its row number.") { modelPath, data, columns, output };
+        var idColumns = new Option<string[]>("--id-column")
+        {
+            Description = "An input column (CSV/TSV header name or 0-based index, or a Parquet column) to carry through to the output unchanged, after row and before the features; not a feature (repeatable).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var command = new Command("impute", "Fill each missing value of a data file with its row's BMU's weight for that feature (the SOM Toolbox's som_fillnans) and write every row as CSV, with its row number.") { modelPath, data, columns, idColumns, output };
         reading.AddTo(command);
         command.SetAction((r, _) => CommandRunner.RunAsync(console, r.GetValue(CommonOptions.Verbose), () =>
         {
@@ -37,8 +42,15 @@ internal static class ImputeCommand
             var dataPath = r.GetValue(data)!;
             var outPath = r.GetValue(output)!;
             CommonOptions.EnsureFolderExists(outPath, "--out");
+            var idNames = DataFiles.Columns(r.GetValue(idColumns)) ?? [];
+            PredictCommand.CheckIdColumns(dataPath, idNames, read);
             if (PredictEncoding.CategoricalColumns(model) is not null)
             {
+                if (idNames.Count > 0)
+                {
+                    throw new UsageException("--id-column is not carried through imputing a model with categorical columns; impute without it (rows keep their order and their row numbers).");
+                }
+
                 var result = CategoricalImpute.Run(model, dataPath, DataFiles.Columns(r.GetValue(columns)), read, console);
                 AtomicFile.WriteAllBytes(outPath, Encoding.UTF8.GetBytes(result.Csv.ToString()));
                 var total = result.NumericFilled + result.CategoricalFilled;
@@ -48,8 +60,8 @@ internal static class ImputeCommand
                 return ExitCodes.Success;
             }
 
-            var chosen = DataFiles.Columns(r.GetValue(columns)) ?? PredictCommand.ModelColumnsInHeader(model, dataPath, read, []);
-            var table = DataFiles.Read(dataPath, "--data", chosen, labelColumn: null, read);
+            var chosen = DataFiles.Columns(r.GetValue(columns)) ?? PredictCommand.ModelColumnsInHeader(model, dataPath, read, idNames);
+            var table = DataFiles.Read(dataPath, "--data", chosen, labelColumn: null, read, idNames);
             var rows = table.Data;
             if (rows.Columns != model.Dimension)
             {
@@ -64,7 +76,8 @@ internal static class ImputeCommand
 
             var (filled, unfilled) = Fill(model, rows);
             var missing = rows.CountMissing() - filled.CountMissing();
-            AtomicFile.WriteAllBytes(outPath, Encoding.UTF8.GetBytes(ToCsv(filled, table.RowNumbers).ToString()));
+            var ids = idNames.Select(n => (n, table.TextColumns[n])).ToList();
+            AtomicFile.WriteAllBytes(outPath, Encoding.UTF8.GetBytes(ToCsv(filled, table.RowNumbers, ids).ToString()));
             console.Error.WriteLine($"Filled {missing} missing value{(missing == 1 ? "" : "s")} in {filled.Rows} rows; wrote {outPath}.");
             WriteUnfilled(console, dataPath, [.. unfilled.Select(i => RowNumber(table.RowNumbers, i))]);
             return ExitCodes.Success;
@@ -131,16 +144,29 @@ internal static class ImputeCommand
             $"{dataPath}: {rowNumbers.Count} row(s) have every feature missing (row {listed}{(rowNumbers.Count > Listed ? ", …" : "")}): a map cannot place them, so they are written with their holes left.");
     }
 
-    /// <summary>The rows as CSV: a header of <c>row</c> and the column names, then each row's input
-    /// number and its values, each as the shortest text that reads back as the same float, a missing
-    /// value as an empty cell.</summary>
-    internal static StringBuilder ToCsv(DataMatrix data, IReadOnlyList<int>? rowNumbers)
+    /// <summary>The rows as CSV: a header of <c>row</c>, the id columns (named as in the input, or
+    /// <c>input_</c> and the name when it is <c>row</c> or a feature's) and the feature names, then
+    /// each row's input number, its ids' text unchanged and its values, each as the shortest text that
+    /// reads back as the same float, a missing value as an empty cell.</summary>
+    internal static StringBuilder ToCsv(DataMatrix data, IReadOnlyList<int>? rowNumbers, IReadOnlyList<(string Name, IReadOnlyList<string> Values)>? ids = null)
     {
+        ids ??= [];
         var csv = new StringBuilder();
-        csv.Append("row,").AppendJoin(',', data.ColumnNames.Select(PredictionCsv.Quote)).Append('\n');
+        csv.Append("row,");
+        foreach (var header in PredictionCsv.IdHeaders(ids.Select(id => id.Name), ["row", .. data.ColumnNames]))
+        {
+            csv.Append(PredictionCsv.Quote(header)).Append(',');
+        }
+
+        csv.AppendJoin(',', data.ColumnNames.Select(PredictionCsv.Quote)).Append('\n');
         for (var r = 0; r < data.Rows; r++)
         {
             csv.Append(RowNumber(rowNumbers, r).ToString(CultureInfo.InvariantCulture));
+            foreach (var id in ids)
+            {
+                csv.Append(',').Append(PredictionCsv.Quote(id.Values[r]));
+            }
+
             foreach (var value in data.Row(r))
             {
                 csv.Append(',');

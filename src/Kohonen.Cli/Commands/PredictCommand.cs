@@ -122,7 +122,7 @@ internal static class PredictCommand
 
     /// <summary>Refuses id columns a file cannot have, before its rows are read: any of a .npy array,
     /// and names that a CSV/TSV header lacks (or, without a header, that are not 0-based indices).</summary>
-    private static void CheckIdColumns(string dataPath, IReadOnlyList<string> idNames, DataReading reading)
+    internal static void CheckIdColumns(string dataPath, IReadOnlyList<string> idNames, DataReading reading)
     {
         if (idNames.Count == 0 || !File.Exists(dataPath))
         {
