@@ -4,7 +4,8 @@ namespace Kohonen.Distributed;
 
 /// <summary>
 /// Kohonen's batch map across the workers of an Orleans cluster, coordinated from here (the client).
-/// The rows of a .npy file every worker can reach are cut into contiguous partitions in file order,
+/// The rows of a .npy, CSV, TSV or Parquet file every worker can reach are cut into contiguous
+/// partitions in file order,
 /// each held by a partition grain on some worker. Per epoch the codebook goes to every partition,
 /// which finds its rows' BMUs (all at once, with last epoch's BMUs as hints); then the epoch's sums
 /// pass through the partitions in row order, each adding its rows onto the running sums it is handed
@@ -50,7 +51,28 @@ public sealed class ClusterTrainer
     /// <exception cref="SomOptionsException">The online algorithm or the PCA initialisation.</exception>
     /// <exception cref="ClusterTrainingException">No worker answered within the retries, or a worker
     /// could not read the data (the message says which and why).</exception>
-    public async Task<ClusterTrainingResult> FitAsync(SomOptions options, string dataPath, IReadOnlyList<string>? columnNames = null,
+    public Task<ClusterTrainingResult> FitAsync(SomOptions options, string dataPath, IReadOnlyList<string>? columnNames = null,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        FitAsync(options, dataPath, null, columnNames, progress, cancellationToken);
+
+    /// <summary>
+    /// Fits a batch map on the data file at <paramref name="dataPath"/> (as the workers see it) across
+    /// the cluster: a .npy, CSV, TSV (<c>.csv</c>, <c>.tsv</c>, <c>.txt</c>) or Parquet file, the
+    /// partitions its rows in file order. The same model as <see cref="SomTrainer"/> fits on the rows
+    /// the core's reader reads from the whole file with the same choices. Every row must be complete:
+    /// a missing value is refused, naming its line (or row) and column.
+    /// </summary>
+    /// <param name="options">The batch algorithm, with a random or sample initialisation.</param>
+    /// <param name="dataPath">The file, absolute or relative to the workers' data root.</param>
+    /// <param name="reading">The feature columns, header and separator of a CSV, TSV or Parquet file
+    /// (null: every numeric column, the header and separator decided from the file); null for .npy.</param>
+    /// <param name="columnNames">The features' names (default: the file's).</param>
+    /// <param name="progress">Told after each epoch.</param>
+    /// <param name="cancellationToken">Stops the training between calls.</param>
+    /// <exception cref="SomOptionsException">The online algorithm or the PCA initialisation.</exception>
+    /// <exception cref="ClusterTrainingException">No worker answered within the retries, or a worker
+    /// could not read the data (the message says which and why).</exception>
+    public async Task<ClusterTrainingResult> FitAsync(SomOptions options, string dataPath, TableReading? reading, IReadOnlyList<string>? columnNames = null,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -79,7 +101,7 @@ public sealed class ClusterTrainer
         var clock = Stopwatch.StartNew();
         var job = Guid.NewGuid().ToString("N");
         var retries = new RetryCounter();
-        var shape = await CallAsync(() => Partition(job, 0).DescribeAsync(dataPath), $"reading {dataPath}", retries, cancellationToken).ConfigureAwait(false);
+        var shape = await CallAsync(() => Partition(job, 0).DescribeTableAsync(dataPath, reading), $"reading {dataPath}", retries, cancellationToken).ConfigureAwait(false);
         if (shape.Rows == 0)
         {
             throw new ArgumentException("The training data has no rows.", nameof(dataPath));
@@ -98,7 +120,15 @@ public sealed class ClusterTrainer
         {
             var first = (long)shape.Rows * p / count;
             var end = (long)shape.Rows * (p + 1) / count;
-            return new PartitionSpec { Path = dataPath, FirstRow = first, Rows = (int)(end - first), TotalRows = shape.Rows };
+            var near = shape.RowOffsets.Length == 0 ? -1 : (int)Math.Min(first / shape.RowStride, shape.RowOffsets.Length - 1);
+            return new PartitionSpec
+            {
+                Path = dataPath, FirstRow = first, Rows = (int)(end - first), TotalRows = shape.Rows,
+                Reading = Decided(dataPath, reading, shape),
+                SeekByte = near < 0 ? 0 : shape.RowOffsets[near],
+                SeekLine = near < 0 ? 1 : shape.RowLines[near],
+                SeekRow = near < 0 ? 0 : near * shape.RowStride,
+            };
         }).ToArray();
         try
         {
@@ -107,11 +137,7 @@ public sealed class ClusterTrainer
             var scaler = await FitScalerAsync(job, specs, dim, options.Scaling, retries, cancellationToken).ConfigureAwait(false);
             if (scaler is not null)
             {
-                specs = [.. specs.Select(s => new PartitionSpec
-                {
-                    Path = s.Path, FirstRow = s.FirstRow, Rows = s.Rows, TotalRows = s.TotalRows,
-                    Scaling = (int)scaler.Kind, Offset = scaler.Offset.ToArray(), Factor = scaler.Factor.ToArray(),
-                })];
+                specs = [.. specs.Select(s => s.WithScaler(scaler))];
             }
 
             var grid = options.CreateGrid();
@@ -133,6 +159,16 @@ public sealed class ClusterTrainer
     /// <paramref name="features"/> features over <paramref name="partitions"/> partitions.</summary>
     public static long BytesPerEpoch(long nodes, int features, int partitions) =>
         partitions * ((nodes * features * sizeof(float)) + (2 * nodes * (features + 1) * sizeof(double)));
+
+    /// <summary>How every partition reads a CSV, TSV or Parquet file: the columns asked for, with the
+    /// header and separator decided once for the whole file; null for a .npy file.</summary>
+    private static TableReading? Decided(string path, TableReading? reading, DataShape shape) =>
+        Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".csv" or ".tsv" or ".txt" => new TableReading { Columns = reading?.Columns, HasHeader = shape.HasHeader, Delimiter = shape.Delimiter },
+            ".parquet" => new TableReading { Columns = reading?.Columns },
+            _ => null,
+        };
 
     private IPartitionGrain Partition(string job, int index) => _grains.GetGrain<IPartitionGrain>($"{job}/{index}");
 
@@ -387,7 +423,7 @@ public sealed class ClusterTrainer
     }
 
     private static bool IsDataError(Exception e) =>
-        e is DataFormatException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
+        e is WorkerDataException or DataFormatException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
             || (e is ArgumentException && e is not ArgumentNullException);
 
     private static string Capitalized(string text) => char.ToUpperInvariant(text[0]) + text[1..];
