@@ -187,6 +187,8 @@ internal static class TrainCommand
             }
 
             using var clusterInput = cluster?.OpenInput();
+            using var clusterTable = cluster is null ? null : await cluster.OpenTableAsync(read,
+                quiet ? null : temporary => console.Error.WriteLine($"Reading {dataPath} into {temporary} (deleted at the end) for the final metrics; the workers read their rows themselves ..."), cancellationToken).ConfigureAwait(false);
             using var streamed = rowsPerChunk is null || cluster is not null ? null : await OpenStreamAsync(dataPath, rowsPerChunk.Value, r.GetValue(columns), kept.Column, read,
                 quiet ? null : temporary => console.Error.WriteLine($"Reading {dataPath} {rowsPerChunk:N0} rows at a time into {temporary} (deleted at the end) ..."), cancellationToken,
                 keptCategories is null ? encoding.CategoricalColumns(r) : PredictEncoding.CategoricalColumns(keptCategories),
@@ -197,6 +199,10 @@ internal static class TrainCommand
             if (clusterInput is not null)
             {
                 input = clusterInput;
+            }
+            else if (clusterTable is not null)
+            {
+                input = clusterTable.Source;
             }
             else if (streamed is not null)
             {
@@ -248,7 +254,7 @@ internal static class TrainCommand
             options.Validate();
             start?.Check(options, input);
 
-            var readCounts = dataPath is null ? null : streamed?.Counts ?? table;
+            var readCounts = dataPath is null ? null : streamed?.Counts ?? clusterTable?.Counts ?? table;
             if (!quiet && readCounts is not null)
             {
                 foreach (var notice in DataFiles.Notices(dataPath!, readCounts, read))
