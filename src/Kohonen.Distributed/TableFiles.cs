@@ -18,7 +18,7 @@ internal static class TableFiles
 
     /// <summary>A CSV or TSV file's rows, columns and names, its header and separator as decided, and
     /// where every <see cref="DataShape.RowStride"/>-th row starts (one pass over the bytes).</summary>
-    public static DataShape DescribeText(string path, TableReading reading)
+    public static DataShape DescribeText(string path, TableReading reading, int maxOffsets = MaxOffsets)
     {
         // The first rows through the reader itself: the header and the separator decided, the
         // columns chosen and the names, exactly as one machine reads them.
@@ -38,17 +38,18 @@ internal static class TableFiles
         {
             if (rows % stride == 0)
             {
-                if (offsets.Count == MaxOffsets)
+                if (offsets.Count == maxOffsets)
                 {
                     // Keep every other entry, twice as far apart.
-                    for (var i = 0; i < MaxOffsets / 2; i++)
+                    var kept = (maxOffsets + 1) / 2;
+                    for (var i = 0; i < kept; i++)
                     {
                         offsets[i] = offsets[2 * i];
                         lines[i] = lines[2 * i];
                     }
 
-                    offsets.RemoveRange(MaxOffsets / 2, MaxOffsets / 2);
-                    lines.RemoveRange(MaxOffsets / 2, MaxOffsets / 2);
+                    offsets.RemoveRange(kept, offsets.Count - kept);
+                    lines.RemoveRange(kept, lines.Count - kept);
                     stride *= 2;
                 }
 
