@@ -234,11 +234,11 @@ internal sealed class PartitionGrain(WorkerOptions worker) : Grain, IPartitionGr
         {
             using var reader = NpyRowReader.Open(worker.Resolve(spec.Path));
             var values = new float[(long)spec.Rows * reader.Columns];
-            reader.Read(spec.FirstRow, values);
+            reader.Read(spec.FirstRowInFile, values);
             if (MissingValues.HasAny(values))
             {
                 // The cluster's scaling, search and sums are those of complete rows.
-                throw new DataFormatException($"Rows {spec.FirstRow + 1}..{spec.FirstRow + spec.Rows} hold missing values (NaN); a cluster trains on complete rows only (fill them with kohonen impute, or train on one machine).", spec.Path);
+                throw new DataFormatException($"{spec.Path}: rows {spec.FirstRowInFile + 1}..{spec.FirstRowInFile + spec.Rows} hold missing values (NaN); a cluster trains on complete rows only (fill them with kohonen impute, or train on one machine).", spec.Path);
             }
 
             return DataMatrix.Wrap(values, spec.Rows, reader.Columns, reader.ColumnNames);

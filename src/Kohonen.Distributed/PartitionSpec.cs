@@ -14,7 +14,8 @@ public sealed class PartitionSpec
     [Id(0)]
     public required string Path { get; init; }
 
-    /// <summary>The partition's first row in the file, 0-based.</summary>
+    /// <summary>The partition's first row among the training's rows, 0-based (in the file, unless
+    /// <see cref="FileFirstRow"/> says otherwise).</summary>
     [Id(1)]
     public required long FirstRow { get; init; }
 
@@ -44,7 +45,7 @@ public sealed class PartitionSpec
     [Id(7)]
     public TableReading? Reading { get; init; }
 
-    /// <summary>A text file: the byte where a row at or before <see cref="FirstRow"/> starts (the
+    /// <summary>A text file: the byte where a row at or before the partition's first row starts (the
     /// partition reads on from there).</summary>
     [Id(8)]
     public long SeekByte { get; init; }
@@ -57,11 +58,19 @@ public sealed class PartitionSpec
     [Id(10)]
     public long SeekRow { get; init; }
 
+    /// <summary>The partition's first row in its file, 0-based, when the file is a shard of the
+    /// training's rows (its own file); null when it is <see cref="FirstRow"/> (one shared file).</summary>
+    [Id(11)]
+    public long? FileFirstRow { get; init; }
+
+    /// <summary>Where the partition's rows start in its file.</summary>
+    internal long FirstRowInFile => FileFirstRow ?? FirstRow;
+
     /// <summary>This partition with the scaler's values.</summary>
     internal PartitionSpec WithScaler(FeatureScaler scaler) => new()
     {
         Path = Path, FirstRow = FirstRow, Rows = Rows, TotalRows = TotalRows,
         Scaling = (int)scaler.Kind, Offset = scaler.Offset.ToArray(), Factor = scaler.Factor.ToArray(),
-        Reading = Reading, SeekByte = SeekByte, SeekLine = SeekLine, SeekRow = SeekRow,
+        Reading = Reading, SeekByte = SeekByte, SeekLine = SeekLine, SeekRow = SeekRow, FileFirstRow = FileFirstRow,
     };
 }

@@ -138,7 +138,7 @@ internal static class TableFiles
         }
 
         var scanner = new CsvLineScanner(stream, spec.SeekByte, spec.SeekLine);
-        for (var skip = spec.FirstRow - spec.SeekRow; skip > 0; skip--)
+        for (var skip = spec.FirstRowInFile - spec.SeekRow; skip > 0; skip--)
         {
             if (!scanner.NextRow(out _, out _, out _))
             {
@@ -166,8 +166,8 @@ internal static class TableFiles
     /// are passed over unread.</summary>
     public static async Task<DataMatrix> ReadParquetAsync(string path, PartitionSpec spec)
     {
-        var first = spec.FirstRow;
-        var end = spec.FirstRow + spec.Rows;
+        var first = spec.FirstRowInFile;
+        var end = first + spec.Rows;
         float[]? values = null;
         string[] names = [];
         var columns = 0;
