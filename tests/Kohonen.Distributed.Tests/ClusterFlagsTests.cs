@@ -19,6 +19,8 @@ public sealed class ClusterFlagsTests
         { ["train", "--cluster", "http://127.0.0.1:1", "--data", "rows.npy", "--epochs", "2", "--no-track", "--out", "m.som"], "is not redis://HOST:PORT" },
         { ["train", "--partitions", "3", "--data", "rows.npy", "--epochs", "2", "--no-track", "--out", "m.som"], "--partitions goes with --cluster" },
         { ["train", "--cluster", "redis://127.0.0.1:1", "--partitions", "0", "--data", "rows.npy", "--epochs", "2", "--no-track", "--out", "m.som"], "--partitions must be in 1..65536" },
+        { ["train", "--cluster", "redis://127.0.0.1:1", "--data", ".", "--epochs", "2", "--no-track", "--out", "m.som"], "mixes data files of several kinds (.csv, .parquet); shards must be of one kind" },
+        { ["train", "--cluster", "redis://127.0.0.1:1", "--data", "csvs", "--partitions", "2", "--epochs", "2", "--no-track", "--out", "m.som"], "--partitions does not go with a folder of shards" },
         { ["worker"], "kohonen worker needs a cluster to join" },
     };
 
@@ -29,6 +31,8 @@ public sealed class ClusterFlagsTests
         using var folder = new TempFolder();
         File.WriteAllText(folder.File("rows.csv"), "kind,a\nx,1\n");
         File.WriteAllBytes(folder.File("rows.parquet"), []);
+        Directory.CreateDirectory(folder.File("csvs"));
+        File.WriteAllText(folder.File("csvs/a.csv"), "a\n1\n");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = folder.Path };
         start.Environment.Remove("KOHONEN_CLUSTER");
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "kohonen.dll"));

@@ -221,6 +221,19 @@ public sealed partial class RealClusterTests : IDisposable
             Assert.Equal(one, File.ReadAllBytes(_folder.File($"{name}-cluster.som")));
         }
 
+        // A folder of shards, a partition each: the rows of rows.csv cut into three files with a header each.
+        var lines = File.ReadAllLines(csv);
+        var shards = Directory.CreateDirectory(_folder.File("shards")).FullName;
+        int[] cuts = [1, 1_700, 1_701, rows + 1];
+        for (var s = 0; s + 1 < cuts.Length; s++)
+        {
+            File.WriteAllLines(Path.Combine(shards, $"part-{s}.csv"), [lines[0], .. lines[cuts[s]..cuts[s + 1]]]);
+        }
+
+        var (shardCode, shardSaid) = await RunAsync(["train", "--cluster", redis!, "--data", shards, "--columns", "d,a,c", .. options, "--json", "--out", _folder.File("shards-cluster.som")], cancel);
+        Assert.True(shardCode == 0, shardSaid);
+        Assert.Equal(File.ReadAllBytes(_folder.File("csv-one.som")), File.ReadAllBytes(_folder.File("shards-cluster.som")));
+
         // A missing value is refused before the workers are asked (exit 2, the line and column named).
         File.WriteAllLines(_folder.File("gaps.csv"), ["a,b", "1,2", "3,", "5,6"]);
         var (refused, why) = await RunAsync(["train", "--cluster", redis!, "--data", _folder.File("gaps.csv"), .. options, "--out", _folder.File("gaps.som")], cancel);

@@ -35,12 +35,13 @@ internal sealed class ClusterTraining
     private readonly int _retries;
     private readonly int? _threads;
     private readonly IReadOnlyList<string>? _columns;
+    private readonly string[]? _shards;
     private TableReading? _reading;
     private IReadOnlyList<string>? _columnNames;
 
-    private ClusterTraining(string address, string dataPath, int? partitions, TimeSpan callTimeout, int retries, int? threads, IReadOnlyList<string>? columns = null)
+    private ClusterTraining(string address, string dataPath, int? partitions, TimeSpan callTimeout, int retries, int? threads, IReadOnlyList<string>? columns = null, string[]? shards = null)
     {
-        (_address, _dataPath, _partitions, _callTimeout, _retries, _threads, _columns) = (address, dataPath, partitions, callTimeout, retries, threads, columns);
+        (_address, _dataPath, _partitions, _callTimeout, _retries, _threads, _columns, _shards) = (address, dataPath, partitions, callTimeout, retries, threads, columns, shards);
     }
 
     /// <summary>Whether the data is a .npy array (else a CSV, TSV or Parquet file).</summary>
@@ -82,10 +83,18 @@ internal sealed class ClusterTraining
             throw new UsageException("--cluster trains the batch map: add --epochs N (or --algorithm batch).");
         }
 
-        var npy = dataPath is not null && string.Equals(Path.GetExtension(dataPath), ".npy", StringComparison.OrdinalIgnoreCase);
-        if (dataPath is null || !(npy || DataFiles.IsParquet(dataPath) || DataFiles.CsvDelimiter(dataPath) is not null))
+        // A folder: its data files are shards, a partition each.
+        var shards = dataPath is not null && Directory.Exists(dataPath) ? DataFiles.Shards(dataPath) : null;
+        if (shards is not null && r.GetResult(flags.Partitions) is not null)
         {
-            throw new UsageException("--cluster reads a data file every worker can reach: give it as --data FILE (.npy, .csv, .tsv, .txt or .parquet).");
+            throw new UsageException("--partitions does not go with a folder of shards: each file is a partition.");
+        }
+
+        var kind = shards?[0] ?? dataPath;
+        var npy = kind is not null && string.Equals(Path.GetExtension(kind), ".npy", StringComparison.OrdinalIgnoreCase);
+        if (dataPath is null || kind is null || !(npy || DataFiles.IsParquet(kind) || DataFiles.CsvDelimiter(kind) is not null))
+        {
+            throw new UsageException("--cluster reads a data file every worker can reach: give it as --data FILE (.npy, .csv, .tsv, .txt or .parquet), or a folder of such files (shards).");
         }
 
         if (streamed)
@@ -121,7 +130,7 @@ internal sealed class ClusterTraining
             throw new UsageException(Invariant($"--retries must be in 0..100; got {retries}."));
         }
 
-        return new ClusterTraining(address, dataPath, partitions, TimeSpan.FromSeconds(timeout), retries, options.MaxDegreeOfParallelism, DataFiles.Columns(columns));
+        return new ClusterTraining(address, dataPath, partitions, TimeSpan.FromSeconds(timeout), retries, options.MaxDegreeOfParallelism, DataFiles.Columns(columns), shards);
     }
 
     /// <summary>The service's POST /train fitter for KOHONEN_CLUSTER (null when it is not set).</summary>
@@ -150,7 +159,7 @@ internal sealed class ClusterTraining
 
     /// <summary>The data as the session sees it (read a chunk at a time, only for the rows, the
     /// columns and final metrics the training did not measure).</summary>
-    public DataSource? OpenInput() => IsNpy ? DataSource.FromNpy(_dataPath, BookkeepingRowsPerChunk) : null;
+    public DataSource? OpenInput() => IsNpy && _shards is null ? DataSource.FromNpy(_dataPath, BookkeepingRowsPerChunk) : null;
 
     /// <summary>
     /// A CSV, TSV or Parquet file as the session sees it (null for a .npy file): read once here, as
@@ -160,7 +169,7 @@ internal sealed class ClusterTraining
     /// </summary>
     public async Task<DataFiles.Streamed?> OpenTableAsync(DataReading reading, Action<string>? converting, CancellationToken cancellationToken)
     {
-        if (IsNpy)
+        if (IsNpy || _shards is not null)
         {
             return null;
         }
@@ -175,6 +184,61 @@ internal sealed class ClusterTraining
         };
         _columnNames = table.Source.ColumnNames;
         return table;
+    }
+
+    /// <summary>
+    /// A folder of shards as the session sees it (null for one file): every shard read here, one after
+    /// the other (as <c>--batch-size</c> reads a file), into one temporary .npy file for the rows, the
+    /// columns and the final metrics; a missing value is refused here already. Each text shard's header
+    /// and separator are decided from the shard (unless given), here and on the workers alike.
+    /// </summary>
+    public async Task<ShardRows?> OpenShardsAsync(DataReading reading, Action<string>? converting, CancellationToken cancellationToken)
+    {
+        if (_shards is null)
+        {
+            return null;
+        }
+
+        var temporary = Path.Combine(Path.GetTempPath(), $"kohonen-shards-{Guid.NewGuid():N}.npy");
+        converting?.Invoke(temporary);
+        IReadOnlyList<string>? names = null;
+        try
+        {
+            using (var writer = NpyChunkWriter.Create(temporary))
+            {
+                foreach (var shard in _shards)
+                {
+                    using var part = await DataFiles.Streamed.OpenAsync(shard, "--data", BookkeepingRowsPerChunk, _columns, null, reading with { Missing = MissingValuePolicy.Error }, null, cancellationToken).ConfigureAwait(false);
+                    if (names is null)
+                    {
+                        names = part.Source.ColumnNames;
+                    }
+                    else if (!names.SequenceEqual(part.Source.ColumnNames, StringComparer.Ordinal))
+                    {
+                        throw new UsageException($"--data: the shards differ in their columns: {_shards[0]} has {string.Join(", ", names)}; {shard} has {string.Join(", ", part.Source.ColumnNames)}.");
+                    }
+
+                    foreach (var chunk in part.Source.Chunks())
+                    {
+                        writer.Write(chunk);
+                    }
+                }
+
+                writer.Complete();
+            }
+
+            var text = DataFiles.CsvDelimiter(_shards[0]) is not null;
+            _reading = string.Equals(Path.GetExtension(_shards[0]), ".npy", StringComparison.OrdinalIgnoreCase)
+                ? null
+                : new TableReading { Columns = _columns is null ? null : [.. _columns], HasHeader = text ? reading.Header : null, Delimiter = text ? reading.Delimiter : null };
+            _columnNames = names;
+            return new ShardRows(DataSource.FromNpy(temporary, BookkeepingRowsPerChunk, names), temporary);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
     }
 
     /// <summary>Fits the map across the cluster.</summary>
@@ -198,10 +262,26 @@ internal sealed class ClusterTraining
             Retries = _retries,
             Threads = _threads,
         };
-        var result = await new ClusterTrainer(client, settings).FitAsync(options, _dataPath, _reading, columnNames, progress, cancellationToken).ConfigureAwait(false);
+        var trainer = new ClusterTrainer(client, settings);
+        var result = _shards is null
+            ? await trainer.FitAsync(options, _dataPath, _reading, columnNames, progress, cancellationToken).ConfigureAwait(false)
+            : await trainer.FitShardsAsync(options, _shards, _reading, columnNames, progress, cancellationToken).ConfigureAwait(false);
         Summary = new ClusterSummary(_address, result.Workers, result.Partitions, result.BytesPerEpoch, result.Epochs.Sum(e => e.Retries),
             [.. result.Epochs.Select(e => new ClusterEpoch(e.Epoch, Math.Round(e.Compute.TotalSeconds, 6), Math.Round(e.Transfer.TotalSeconds, 6), Math.Round(e.Reduce.TotalSeconds, 6), e.Retries))]);
         await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         return result.Model;
+    }
+}
+
+/// <summary>The rows of a folder of shards, gathered in a temporary .npy file (deleted on dispose).</summary>
+internal sealed class ShardRows(DataSource source, string temporary) : IDisposable
+{
+    /// <summary>The shards' rows, one after the other.</summary>
+    public DataSource Source { get; } = source;
+
+    public void Dispose()
+    {
+        Source.Dispose();
+        File.Delete(temporary);
     }
 }

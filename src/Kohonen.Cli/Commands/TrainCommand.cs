@@ -189,6 +189,8 @@ internal static class TrainCommand
             using var clusterInput = cluster?.OpenInput();
             using var clusterTable = cluster is null ? null : await cluster.OpenTableAsync(read,
                 quiet ? null : temporary => console.Error.WriteLine($"Reading {dataPath} into {temporary} (deleted at the end) for the final metrics; the workers read their rows themselves ..."), cancellationToken).ConfigureAwait(false);
+            using var clusterShards = cluster is null ? null : await cluster.OpenShardsAsync(read,
+                quiet ? null : temporary => console.Error.WriteLine($"Reading the shards in {dataPath} into {temporary} (deleted at the end) for the final metrics; the workers read their shards themselves ..."), cancellationToken).ConfigureAwait(false);
             using var streamed = rowsPerChunk is null || cluster is not null ? null : await OpenStreamAsync(dataPath, rowsPerChunk.Value, r.GetValue(columns), kept.Column, read,
                 quiet ? null : temporary => console.Error.WriteLine($"Reading {dataPath} {rowsPerChunk:N0} rows at a time into {temporary} (deleted at the end) ..."), cancellationToken,
                 keptCategories is null ? encoding.CategoricalColumns(r) : PredictEncoding.CategoricalColumns(keptCategories),
@@ -203,6 +205,10 @@ internal static class TrainCommand
             else if (clusterTable is not null)
             {
                 input = clusterTable.Source;
+            }
+            else if (clusterShards is not null)
+            {
+                input = clusterShards.Source;
             }
             else if (streamed is not null)
             {
