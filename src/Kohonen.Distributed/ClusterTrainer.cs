@@ -42,9 +42,11 @@ public sealed class ClusterTrainer
     /// <summary>
     /// Fits a batch map on the .npy file at <paramref name="dataPath"/> (as the workers see it) across
     /// the cluster: the same model as <c>new SomTrainer(options).Fit(DataSource.FromNpy(path, …))</c>.
+    /// A CSV, TSV or Parquet file is read with every numeric column and, for text, the header and
+    /// separator decided from the file (the overload with a <see cref="TableReading"/> chooses them).
     /// </summary>
     /// <param name="options">The batch algorithm, with a random or sample initialisation.</param>
-    /// <param name="dataPath">The .npy file, absolute or relative to the workers' data root.</param>
+    /// <param name="dataPath">The data file, absolute or relative to the workers' data root.</param>
     /// <param name="columnNames">The features' names (default: the file's).</param>
     /// <param name="progress">Told after each epoch.</param>
     /// <param name="cancellationToken">Stops the training between calls.</param>
