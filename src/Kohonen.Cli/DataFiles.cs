@@ -423,6 +423,28 @@ internal static class DataFiles
     /// .csv and .txt), or null when the file is not one.</summary>
     public static char? CsvDelimiter(string path) => TrainingDataFile.CsvDelimiter(path);
 
+    /// <summary>
+    /// The shard files of a folder, in the order of their names (ordinal): the files directly in it
+    /// with a data file's extension (.npy, .csv, .tsv, .txt or .parquet), all of one kind; names
+    /// starting with '.' are passed over.
+    /// </summary>
+    /// <exception cref="UsageException">The folder holds no data file, or data files of several kinds.</exception>
+    public static string[] Shards(string folder)
+    {
+        string[] shards = [.. Directory.EnumerateFiles(folder)
+            .Where(f => !Path.GetFileName(f).StartsWith('.') && (TrainingDataFile.IsNpy(f) || IsParquet(f) || CsvDelimiter(f) is not null))
+            .Order(StringComparer.Ordinal)];
+        if (shards.Length == 0)
+        {
+            throw new UsageException($"--data: the folder '{folder}' holds no data file ({Allowed}) to take as shards.");
+        }
+
+        var kinds = shards.Select(f => Path.GetExtension(f).ToLowerInvariant()).Distinct().ToArray();
+        return kinds.Length == 1
+            ? shards
+            : throw new UsageException($"--data: the folder '{folder}' mixes data files of several kinds ({string.Join(", ", kinds)}); shards must be of one kind.");
+    }
+
     /// <summary>Splits "a,b c" style column lists: each value may hold several names separated by
     /// commas.</summary>
     public static IReadOnlyList<string>? Columns(string[]? values) =>

@@ -29,7 +29,27 @@ internal static class Recording
             ["data_rows"] = rows.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["data_columns"] = columns.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        if (path is not null)
+        if (path is not null && Directory.Exists(path))
+        {
+            // A folder of shards: their bytes one after the other.
+            var shards = DataFiles.Shards(path);
+            using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            var buffer = new byte[1 << 16];
+            foreach (var shard in shards)
+            {
+                using var stream = File.OpenRead(shard);
+                int read;
+                while ((read = stream.Read(buffer)) > 0)
+                {
+                    hash.AppendData(buffer, 0, read);
+                }
+            }
+
+            tags["data_file"] = Path.GetFileName(Path.TrimEndingDirectorySeparator(path)) + "/";
+            tags["data_bytes"] = shards.Sum(f => new FileInfo(f).Length).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            tags["data_sha256"] = Convert.ToHexStringLower(hash.GetHashAndReset());
+        }
+        else if (path is not null)
         {
             var info = new FileInfo(path);
             tags["data_file"] = info.Name;

@@ -4,7 +4,8 @@ namespace Kohonen.Distributed;
 
 /// <summary>
 /// Kohonen's batch map across the workers of an Orleans cluster, coordinated from here (the client).
-/// The rows of a .npy file every worker can reach are cut into contiguous partitions in file order,
+/// The rows of a .npy, CSV, TSV or Parquet file every worker can reach are cut into contiguous
+/// partitions in file order,
 /// each held by a partition grain on some worker. Per epoch the codebook goes to every partition,
 /// which finds its rows' BMUs (all at once, with last epoch's BMUs as hints); then the epoch's sums
 /// pass through the partitions in row order, each adding its rows onto the running sums it is handed
@@ -41,20 +42,152 @@ public sealed class ClusterTrainer
     /// <summary>
     /// Fits a batch map on the .npy file at <paramref name="dataPath"/> (as the workers see it) across
     /// the cluster: the same model as <c>new SomTrainer(options).Fit(DataSource.FromNpy(path, …))</c>.
+    /// A CSV, TSV or Parquet file is read with every numeric column and, for text, the header and
+    /// separator decided from the file (the overload with a <see cref="TableReading"/> chooses them).
     /// </summary>
     /// <param name="options">The batch algorithm, with a random or sample initialisation.</param>
-    /// <param name="dataPath">The .npy file, absolute or relative to the workers' data root.</param>
+    /// <param name="dataPath">The data file, absolute or relative to the workers' data root.</param>
     /// <param name="columnNames">The features' names (default: the file's).</param>
     /// <param name="progress">Told after each epoch.</param>
     /// <param name="cancellationToken">Stops the training between calls.</param>
     /// <exception cref="SomOptionsException">The online algorithm or the PCA initialisation.</exception>
     /// <exception cref="ClusterTrainingException">No worker answered within the retries, or a worker
     /// could not read the data (the message says which and why).</exception>
-    public async Task<ClusterTrainingResult> FitAsync(SomOptions options, string dataPath, IReadOnlyList<string>? columnNames = null,
+    public Task<ClusterTrainingResult> FitAsync(SomOptions options, string dataPath, IReadOnlyList<string>? columnNames = null,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        FitAsync(options, dataPath, null, columnNames, progress, cancellationToken);
+
+    /// <summary>
+    /// Fits a batch map on the data file at <paramref name="dataPath"/> (as the workers see it) across
+    /// the cluster: a .npy, CSV, TSV (<c>.csv</c>, <c>.tsv</c>, <c>.txt</c>) or Parquet file, the
+    /// partitions its rows in file order. The same model as <see cref="SomTrainer"/> fits on the rows
+    /// the core's reader reads from the whole file with the same choices. Every row must be complete:
+    /// a missing value is refused, naming its line (or row) and column.
+    /// </summary>
+    /// <param name="options">The batch algorithm, with a random or sample initialisation.</param>
+    /// <param name="dataPath">The file, absolute or relative to the workers' data root.</param>
+    /// <param name="reading">The feature columns, header and separator of a CSV, TSV or Parquet file
+    /// (null: every numeric column, the header and separator decided from the file); null for .npy.</param>
+    /// <param name="columnNames">The features' names (default: the file's).</param>
+    /// <param name="progress">Told after each epoch.</param>
+    /// <param name="cancellationToken">Stops the training between calls.</param>
+    /// <exception cref="SomOptionsException">The online algorithm or the PCA initialisation.</exception>
+    /// <exception cref="ClusterTrainingException">No worker answered within the retries, or a worker
+    /// could not read the data (the message says which and why).</exception>
+    public async Task<ClusterTrainingResult> FitAsync(SomOptions options, string dataPath, TableReading? reading, IReadOnlyList<string>? columnNames = null,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(dataPath);
+        options = Checked(options);
+        var clock = Stopwatch.StartNew();
+        var job = Guid.NewGuid().ToString("N");
+        var retries = new RetryCounter();
+        var shape = await CallAsync(() => Partition(job, 0).DescribeTableAsync(dataPath, reading), $"reading {dataPath}", retries, cancellationToken).ConfigureAwait(false);
+        if (shape.Rows == 0)
+        {
+            throw new ArgumentException("The training data has no rows.", nameof(dataPath));
+        }
+
+        var count = Math.Min(_settings.Partitions, shape.Rows);
+        var specs = Enumerable.Range(0, count).Select(p =>
+        {
+            var first = (long)shape.Rows * p / count;
+            var end = (long)shape.Rows * (p + 1) / count;
+            var near = shape.RowOffsets.Length == 0 ? -1 : (int)Math.Min(first / shape.RowStride, shape.RowOffsets.Length - 1);
+            return new PartitionSpec
+            {
+                Path = dataPath, FirstRow = first, Rows = (int)(end - first), TotalRows = shape.Rows,
+                Reading = Decided(dataPath, reading, shape),
+                SeekByte = near < 0 ? 0 : shape.RowOffsets[near],
+                SeekLine = near < 0 ? 1 : shape.RowLines[near],
+                SeekRow = near < 0 ? 0 : near * shape.RowStride,
+            };
+        }).ToArray();
+        return await TrainPartitionsAsync(job, specs, count, shape, options, columnNames, clock, retries, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Fits a batch map on the rows of several files, one partition per file (shards: files of the
+    /// same columns, each reachable by the workers), in the order given: the same model as
+    /// <see cref="SomTrainer"/> fits on the files' rows one after the other (as if the files were one
+    /// file). A file without rows gives no partition. Each text shard's header and separator are
+    /// decided from the shard itself.
+    /// </summary>
+    /// <param name="options">The batch algorithm, with a random or sample initialisation.</param>
+    /// <param name="shardPaths">The files (.npy, CSV, TSV or Parquet), absolute or relative to the
+    /// workers' data root, in row order.</param>
+    /// <param name="reading">The feature columns, header and separator of CSV, TSV or Parquet shards;
+    /// null for .npy.</param>
+    /// <param name="columnNames">The features' names (default: the first file's).</param>
+    /// <param name="progress">Told after each epoch.</param>
+    /// <param name="cancellationToken">Stops the training between calls.</param>
+    /// <exception cref="SomOptionsException">The online algorithm or the PCA initialisation.</exception>
+    /// <exception cref="ClusterTrainingException">The shards' columns differ, no worker answered within
+    /// the retries, or a worker could not read the data (the message says which and why).</exception>
+    public async Task<ClusterTrainingResult> FitShardsAsync(SomOptions options, IReadOnlyList<string> shardPaths, TableReading? reading = null, IReadOnlyList<string>? columnNames = null,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(shardPaths);
+        if (shardPaths.Count == 0 || shardPaths.Any(string.IsNullOrEmpty))
+        {
+            throw new ArgumentException("Give one or more shard files, none empty.", nameof(shardPaths));
+        }
+
+        options = Checked(options);
+        var clock = Stopwatch.StartNew();
+        var job = Guid.NewGuid().ToString("N");
+        var retries = new RetryCounter();
+        var shapes = await Task.WhenAll(shardPaths.Select((path, p) =>
+            CallAsync(() => Partition(job, p).DescribeTableAsync(path, reading), $"reading {path}", retries, cancellationToken))).ConfigureAwait(false);
+        for (var p = 1; p < shapes.Length; p++)
+        {
+            if (!shapes[p].ColumnNames.SequenceEqual(shapes[0].ColumnNames, StringComparer.Ordinal))
+            {
+                throw new ClusterTrainingException(
+                    $"The shards differ in their columns: {shardPaths[0]} has {string.Join(", ", shapes[0].ColumnNames)}; {shardPaths[p]} has {string.Join(", ", shapes[p].ColumnNames)}. Shards must hold the same columns, in the same order.");
+            }
+        }
+
+        var total = shapes.Sum(s => (long)s.Rows);
+        if (total == 0)
+        {
+            throw new ArgumentException("The training data has no rows.", nameof(shardPaths));
+        }
+
+        if (total > int.MaxValue)
+        {
+            throw new ClusterTrainingException($"The shards hold {total} rows, more than a training takes ({int.MaxValue}).");
+        }
+
+        var specs = new List<PartitionSpec>();
+        long first = 0;
+        for (var p = 0; p < shapes.Length; p++)
+        {
+            var shape = shapes[p];
+            if (shape.Rows == 0)
+            {
+                continue;
+            }
+
+            specs.Add(new PartitionSpec
+            {
+                Path = shardPaths[p], FirstRow = first, Rows = shape.Rows, TotalRows = (int)total, FileFirstRow = 0,
+                Reading = Decided(shardPaths[p], reading, shape),
+                SeekByte = shape.RowOffsets.Length == 0 ? 0 : shape.RowOffsets[0],
+                SeekLine = shape.RowLines.Length == 0 ? 1 : shape.RowLines[0],
+            });
+            first += shape.Rows;
+        }
+
+        // Every shard's grain described its file: all of them are let go at the end.
+        return await TrainPartitionsAsync(job, [.. specs], shapes.Length, shapes[0], options, columnNames, clock, retries, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The options checked for what a cluster trains.</summary>
+    private static SomOptions Checked(SomOptions options)
+    {
         options = options.Validate();
         if (options.Algorithm != TrainingAlgorithm.Batch)
         {
@@ -76,30 +209,23 @@ public sealed class ClusterTrainer
             throw new SomOptionsException(nameof(SomOptions.Distance), $"A cluster trains with the Euclidean distance only; {OptionText.ToText(options.Distance)} trains on one machine.");
         }
 
-        var clock = Stopwatch.StartNew();
-        var job = Guid.NewGuid().ToString("N");
-        var retries = new RetryCounter();
-        var shape = await CallAsync(() => Partition(job, 0).DescribeAsync(dataPath), $"reading {dataPath}", retries, cancellationToken).ConfigureAwait(false);
-        if (shape.Rows == 0)
-        {
-            throw new ArgumentException("The training data has no rows.", nameof(dataPath));
-        }
+        return options;
+    }
 
+    /// <summary>Trains on the partitions, then lets the grains of the first <paramref name="grains"/>
+    /// partition indices go.</summary>
+    private async Task<ClusterTrainingResult> TrainPartitionsAsync(string job, PartitionSpec[] specs, int grains, DataShape shape, SomOptions options, IReadOnlyList<string>? columnNames,
+        Stopwatch clock, RetryCounter retries, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
         if (columnNames is not null && columnNames.Count != shape.Columns)
         {
             throw new ArgumentException($"{columnNames.Count} column names were given for {shape.Columns} columns.", nameof(columnNames));
         }
 
+        var count = specs.Length;
         var workers = await CountWorkersAsync().ConfigureAwait(false);
         await using var watch = new MembershipWatch(_grains, _settings.MembershipPoll);
         _watch = watch;
-        var count = Math.Min(_settings.Partitions, shape.Rows);
-        var specs = Enumerable.Range(0, count).Select(p =>
-        {
-            var first = (long)shape.Rows * p / count;
-            var end = (long)shape.Rows * (p + 1) / count;
-            return new PartitionSpec { Path = dataPath, FirstRow = first, Rows = (int)(end - first), TotalRows = shape.Rows };
-        }).ToArray();
         try
         {
             options = options.Seed is null ? options with { Seed = Random.Shared.Next() } : options;
@@ -107,11 +233,7 @@ public sealed class ClusterTrainer
             var scaler = await FitScalerAsync(job, specs, dim, options.Scaling, retries, cancellationToken).ConfigureAwait(false);
             if (scaler is not null)
             {
-                specs = [.. specs.Select(s => new PartitionSpec
-                {
-                    Path = s.Path, FirstRow = s.FirstRow, Rows = s.Rows, TotalRows = s.TotalRows,
-                    Scaling = (int)scaler.Kind, Offset = scaler.Offset.ToArray(), Factor = scaler.Factor.ToArray(),
-                })];
+                specs = [.. specs.Select(s => s.WithScaler(scaler))];
             }
 
             var grid = options.CreateGrid();
@@ -125,7 +247,7 @@ public sealed class ClusterTrainer
         }
         finally
         {
-            await ReleaseAsync(job, count).ConfigureAwait(false);
+            await ReleaseAsync(job, grains).ConfigureAwait(false);
         }
     }
 
@@ -133,6 +255,16 @@ public sealed class ClusterTrainer
     /// <paramref name="features"/> features over <paramref name="partitions"/> partitions.</summary>
     public static long BytesPerEpoch(long nodes, int features, int partitions) =>
         partitions * ((nodes * features * sizeof(float)) + (2 * nodes * (features + 1) * sizeof(double)));
+
+    /// <summary>How every partition reads a CSV, TSV or Parquet file: the columns asked for, with the
+    /// header and separator decided once for the whole file; null for a .npy file.</summary>
+    private static TableReading? Decided(string path, TableReading? reading, DataShape shape) =>
+        Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".csv" or ".tsv" or ".txt" => new TableReading { Columns = reading?.Columns, HasHeader = shape.HasHeader, Delimiter = shape.Delimiter },
+            ".parquet" => new TableReading { Columns = reading?.Columns },
+            _ => null,
+        };
 
     private IPartitionGrain Partition(string job, int index) => _grains.GetGrain<IPartitionGrain>($"{job}/{index}");
 
@@ -387,7 +519,7 @@ public sealed class ClusterTrainer
     }
 
     private static bool IsDataError(Exception e) =>
-        e is DataFormatException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
+        e is WorkerDataException or DataFormatException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
             || (e is ArgumentException && e is not ArgumentNullException);
 
     private static string Capitalized(string text) => char.ToUpperInvariant(text[0]) + text[1..];

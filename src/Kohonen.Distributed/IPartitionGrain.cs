@@ -10,6 +10,11 @@ public interface IPartitionGrain : IGrainWithStringKey
     /// <summary>The rows, columns and column names of the .npy file at <paramref name="path"/>.</summary>
     Task<DataShape> DescribeAsync(string path);
 
+    /// <summary>The rows, columns and column names of the data file at <paramref name="path"/>: a
+    /// .npy, CSV, TSV or Parquet file (by its extension), read as <paramref name="reading"/> says,
+    /// with what was decided for a text file (header, separator) and where its rows start.</summary>
+    Task<DataShape> DescribeTableAsync(string path, TableReading? reading);
+
     /// <summary>Adds this partition's raw rows, in row order, onto the scaler's first pass so far.</summary>
     Task<ColumnMoments> AddMomentsAsync(PartitionSpec spec, ColumnMoments incoming);
 

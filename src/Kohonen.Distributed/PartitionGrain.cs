@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Kohonen.Distributed;
 
 /// <summary>
-/// A partition's rows on the worker that activated it: read from the .npy file on first use, put in
+/// A partition's rows on the worker that activated it: read from the data file on first use, put in
 /// the training space once the scaler is known, and the BMUs of the last epoch it searched (the
 /// hints the next search passes over far nodes with). The arithmetic is the core's own, a range of
 /// rows at a time.
@@ -20,8 +20,48 @@ internal sealed class PartitionGrain(WorkerOptions worker) : Grain, IPartitionGr
 
     public Task<DataShape> DescribeAsync(string path)
     {
-        using var reader = NpyRowReader.Open(worker.Resolve(path));
-        return Task.FromResult(new DataShape { Rows = reader.Rows, Columns = reader.Columns, ColumnNames = [.. reader.ColumnNames] });
+        try
+        {
+            using var reader = NpyRowReader.Open(worker.Resolve(path));
+            return Task.FromResult(new DataShape { Rows = reader.Rows, Columns = reader.Columns, ColumnNames = [.. reader.ColumnNames] });
+        }
+        catch (Exception e) when (WorkerDataException.From(e) is WorkerDataException data)
+        {
+            throw data;
+        }
+    }
+
+    public async Task<DataShape> DescribeTableAsync(string path, TableReading? reading)
+    {
+        try
+        {
+            return await DescribeAnyAsync(path, reading);
+        }
+        catch (Exception e) when (WorkerDataException.From(e) is WorkerDataException data)
+        {
+            throw data;
+        }
+    }
+
+    private async Task<DataShape> DescribeAnyAsync(string path, TableReading? reading)
+    {
+        var full = worker.Resolve(path);
+        if (TableFiles.IsParquet(path))
+        {
+            return await TableFiles.DescribeParquetAsync(full, reading ?? new TableReading());
+        }
+
+        if (TableFiles.IsText(path))
+        {
+            return await Task.Run(() => TableFiles.DescribeText(full, reading ?? new TableReading()));
+        }
+
+        if (reading is { Columns: not null } or { HasHeader: not null } or { Delimiter: not null })
+        {
+            throw new ArgumentException($"{path} is a .npy array: every column is a feature, and it has no header or separator; the columns, header and separator apply to CSV, TSV and Parquet files.", nameof(reading));
+        }
+
+        return await DescribeAsync(path);
     }
 
     public async Task<ColumnMoments> AddMomentsAsync(PartitionSpec spec, ColumnMoments incoming)
@@ -167,15 +207,38 @@ internal sealed class PartitionGrain(WorkerOptions worker) : Grain, IPartitionGr
             return raw;
         }
 
+        try
+        {
+            return await ReadRawAsync(spec);
+        }
+        catch (Exception e) when (WorkerDataException.From(e) is WorkerDataException data)
+        {
+            throw data;
+        }
+    }
+
+    private async Task<DataMatrix> ReadRawAsync(PartitionSpec spec)
+    {
+
+        var full = worker.Resolve(spec.Path);
+        if (spec.Reading is not null)
+        {
+            // Missing values are refused by the reader itself, naming the line or row and the column.
+            _raw = TableFiles.IsParquet(spec.Path)
+                ? await Task.Run(() => TableFiles.ReadParquetAsync(full, spec))
+                : await Task.Run(() => TableFiles.ReadText(full, spec));
+            return _raw;
+        }
+
         _raw = await Task.Run(() =>
         {
             using var reader = NpyRowReader.Open(worker.Resolve(spec.Path));
             var values = new float[(long)spec.Rows * reader.Columns];
-            reader.Read(spec.FirstRow, values);
+            reader.Read(spec.FirstRowInFile, values);
             if (MissingValues.HasAny(values))
             {
                 // The cluster's scaling, search and sums are those of complete rows.
-                throw new DataFormatException($"Rows {spec.FirstRow + 1}..{spec.FirstRow + spec.Rows} hold missing values (NaN); a cluster trains on complete rows only (fill them with kohonen impute, or train on one machine).", spec.Path);
+                throw new DataFormatException($"{spec.Path}: rows {spec.FirstRowInFile + 1}..{spec.FirstRowInFile + spec.Rows} hold missing values (NaN); a cluster trains on complete rows only (fill them with kohonen impute, or train on one machine).", spec.Path);
             }
 
             return DataMatrix.Wrap(values, spec.Rows, reader.Columns, reader.ColumnNames);

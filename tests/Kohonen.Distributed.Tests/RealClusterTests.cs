@@ -160,6 +160,94 @@ public sealed partial class RealClusterTests : IDisposable
         Assert.True(curve.Count < 6, "the curve reached the end although every worker died");
     }
 
+    [Fact]
+    public async Task Csv_and_parquet_files_train_through_worker_processes_to_the_one_machine_bytes()
+    {
+        var redis = Environment.GetEnvironmentVariable("KOHONEN_TEST_REDIS");
+        if (Environment.GetEnvironmentVariable("KOHONEN_REQUIRE_REDIS") == "1")
+        {
+            Assert.False(string.IsNullOrEmpty(redis), "KOHONEN_REQUIRE_REDIS=1 but KOHONEN_TEST_REDIS names no Redis");
+        }
+
+        Assert.SkipWhen(string.IsNullOrEmpty(redis), "KOHONEN_TEST_REDIS is not set (CI starts a Redis and sets it).");
+        Assert.SkipUnless(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "SIGTERM is a POSIX signal.");
+        var cancel = TestContext.Current.CancellationToken;
+        const int rows = 5_000, columns = 4;
+        var values = NpyWriter.Skewed(rows, columns, seed: 23);
+        var csv = _folder.File("rows.csv");
+        File.WriteAllLines(csv, [
+            "id,a,b,c,d",
+            .. Enumerable.Range(0, rows).Select(r => $"row{r}," + string.Join(',', values.Skip(r * columns).Take(columns).Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))),
+        ]);
+        var parquet = _folder.File("rows.parquet");
+        await using (var stream = File.Create(parquet))
+        {
+            var fields = new[] { "a", "b", "c", "d" }.Select(n => new Parquet.Schema.DataField<float>(n)).ToArray();
+            await using var writer = await Parquet.ParquetWriter.CreateAsync(new Parquet.Schema.ParquetSchema(fields), stream, cancellationToken: cancel);
+            for (var first = 0; first < rows; first += 1_500)
+            {
+                using var group = writer.CreateRowGroup();
+                var size = Math.Min(1_500, rows - first);
+                for (var c = 0; c < columns; c++)
+                {
+                    await group.WriteAsync<float>(fields[c], Enumerable.Range(first, size).Select(r => values[(r * columns) + c]).ToArray().AsMemory());
+                }
+            }
+        }
+
+        for (var i = 0; i < 2; i++)
+        {
+            _workers.Add(Start(["worker", "--cluster", redis!, "--threads", "1"]));
+        }
+
+        foreach (var worker in _workers)
+        {
+            var line = await worker.StandardError.ReadLineAsync(cancel);
+            Assert.StartsWith("kohonen worker: joined", line, StringComparison.Ordinal);
+        }
+
+        string[] options = ["--epochs", "8", "--width", "12", "--height", "9", "--scale", "zscore", "--init", "sample", "--seed", "4", "--threads", "1", "--no-track", "--no-plots", "--quiet"];
+        foreach (var (name, data, choice) in new[] { ("csv", csv, new[] { "--columns", "d,a,c" }), ("parquet", parquet, Array.Empty<string>()) })
+        {
+            var (code, said) = await RunAsync(["train", "--data", data, .. choice, .. options, "--out", _folder.File($"{name}-one.som")], cancel);
+            Assert.True(code == 0, said);
+            (code, said) = await RunAsync(["train", "--data", data, .. choice, .. options, "--batch-size", "700", "--out", _folder.File($"{name}-streamed.som")], cancel);
+            Assert.True(code == 0, said);
+            (code, said) = await RunAsync(["train", "--cluster", redis!, "--partitions", "7", "--data", data, .. choice, .. options, "--out", _folder.File($"{name}-cluster.som")], cancel);
+            Assert.True(code == 0, said);
+
+            var one = File.ReadAllBytes(_folder.File($"{name}-one.som"));
+            Assert.Equal(one, File.ReadAllBytes(_folder.File($"{name}-streamed.som")));
+            Assert.Equal(one, File.ReadAllBytes(_folder.File($"{name}-cluster.som")));
+        }
+
+        // A folder of shards, a partition each: the rows of rows.csv cut into three files with a header each.
+        var lines = File.ReadAllLines(csv);
+        var shards = Directory.CreateDirectory(_folder.File("shards")).FullName;
+        int[] cuts = [1, 1_700, 1_701, rows + 1];
+        for (var s = 0; s + 1 < cuts.Length; s++)
+        {
+            File.WriteAllLines(Path.Combine(shards, $"part-{s}.csv"), [lines[0], .. lines[cuts[s]..cuts[s + 1]]]);
+        }
+
+        var (shardCode, shardSaid) = await RunAsync(["train", "--cluster", redis!, "--data", shards, "--columns", "d,a,c", .. options, "--json", "--out", _folder.File("shards-cluster.som")], cancel);
+        Assert.True(shardCode == 0, shardSaid);
+        Assert.Equal(File.ReadAllBytes(_folder.File("csv-one.som")), File.ReadAllBytes(_folder.File("shards-cluster.som")));
+
+        // A missing value is refused before the workers are asked (exit 2, the line and column named).
+        File.WriteAllLines(_folder.File("gaps.csv"), ["a,b", "1,2", "3,", "5,6"]);
+        var (refused, why) = await RunAsync(["train", "--cluster", redis!, "--data", _folder.File("gaps.csv"), .. options, "--out", _folder.File("gaps.som")], cancel);
+        Assert.Equal(2, refused);
+        Assert.Contains("line 3, column 2 ('b')", why, StringComparison.Ordinal);
+
+        foreach (var worker in _workers)
+        {
+            Assert.Equal(0, kill(worker.Id, 15));
+            await worker.StandardError.ReadToEndAsync(cancel);
+            await worker.WaitForExitAsync(cancel);
+        }
+    }
+
     public void Dispose()
     {
         foreach (var worker in _workers)

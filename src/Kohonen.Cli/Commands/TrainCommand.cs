@@ -213,6 +213,10 @@ internal static class TrainCommand
             }
 
             using var clusterInput = cluster?.OpenInput();
+            using var clusterTable = cluster is null ? null : await cluster.OpenTableAsync(read,
+                quiet ? null : temporary => console.Error.WriteLine($"Reading {dataPath} into {temporary} (deleted at the end) for the final metrics; the workers read their rows themselves ..."), cancellationToken).ConfigureAwait(false);
+            using var clusterShards = cluster is null ? null : await cluster.OpenShardsAsync(read,
+                quiet ? null : temporary => console.Error.WriteLine($"Reading the shards in {dataPath} into {temporary} (deleted at the end) for the final metrics; the workers read their shards themselves ..."), cancellationToken).ConfigureAwait(false);
             using var streamed = rowsPerChunk is null || cluster is not null ? null : await OpenStreamAsync(dataPath, rowsPerChunk.Value, r.GetValue(columns), kept.Column, read,
                 quiet ? null : temporary => console.Error.WriteLine($"Reading {dataPath} {rowsPerChunk:N0} rows at a time into {temporary} (deleted at the end) ..."), cancellationToken,
                 keptCategories is null ? encoding.CategoricalColumns(r) : PredictEncoding.CategoricalColumns(keptCategories),
@@ -223,6 +227,14 @@ internal static class TrainCommand
             if (clusterInput is not null)
             {
                 input = clusterInput;
+            }
+            else if (clusterTable is not null)
+            {
+                input = clusterTable.Source;
+            }
+            else if (clusterShards is not null)
+            {
+                input = clusterShards.Source;
             }
             else if (streamed is not null)
             {
@@ -274,7 +286,7 @@ internal static class TrainCommand
             options.Validate();
             start?.Check(options, input);
 
-            var readCounts = dataPath is null ? null : streamed?.Counts ?? table;
+            var readCounts = dataPath is null ? null : streamed?.Counts ?? clusterTable?.Counts ?? table;
             if (!quiet && readCounts is not null)
             {
                 foreach (var notice in DataFiles.Notices(dataPath!, readCounts, read))

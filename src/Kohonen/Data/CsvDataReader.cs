@@ -27,9 +27,9 @@ public static class CsvDataReader
     private static StreamReader Open(string path) =>
         new(SafeFile.OpenRead(path, long.MaxValue, reason => new DataFormatException($"{path}: {reason}", path)), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
 
-    private static BoundedLineReader Lines(TextReader reader, string sourceName) =>
+    private static BoundedLineReader Lines(TextReader reader, string sourceName, Func<int, int>? lineNumbers = null) =>
         new(reader, MaxLineChars, line => new DataFormatException(
-            $"{sourceName}, line {line}: the line is longer than {MaxLineChars} characters; a line may have at most {MaxColumns} fields.", sourceName, line));
+            $"{sourceName}, line {lineNumbers?.Invoke(line) ?? line}: the line is longer than {MaxLineChars} characters; a line may have at most {MaxColumns} fields.", sourceName, lineNumbers?.Invoke(line) ?? line));
 
     /// <summary>The most lines (and characters) read ahead to detect the delimiter.</summary>
     private const int SampleLines = 10;
@@ -62,7 +62,7 @@ public static class CsvDataReader
 
     /// <summary>Reads from a text reader; <paramref name="sourceName"/> names it in messages.</summary>
     public static CsvData Read(TextReader reader, string sourceName, CsvReadOptions? options = null) =>
-        ReadChunks(reader, sourceName, options, int.MaxValue).Single();
+        ReadChunks(reader, sourceName, options, int.MaxValue, null).Single();
 
     /// <summary>
     /// Reads a file <paramref name="rowsPerChunk"/> data rows at a time, holding one chunk: for files
@@ -74,7 +74,7 @@ public static class CsvDataReader
     {
         ArgumentNullException.ThrowIfNull(path);
         using var reader = Open(path);
-        foreach (var chunk in ReadChunks(reader, path, options, rowsPerChunk))
+        foreach (var chunk in ReadChunks(reader, path, options, rowsPerChunk, null))
         {
             yield return chunk;
         }
@@ -83,7 +83,7 @@ public static class CsvDataReader
     /// <summary>The first line's fields, where they are and what they were taken for.</summary>
     private sealed record Start(List<(string Line, int Number)> Sample, char Delimiter, List<string> First, int FirstLine, IReadOnlyList<string>? Header);
 
-    private static IEnumerable<(string Line, int Number)> NonBlankLines(BoundedLineReader lines)
+    private static IEnumerable<(string Line, int Number)> NonBlankLines(BoundedLineReader lines, Func<int, int>? lineNumbers = null)
     {
         var number = 0;
         while (lines.ReadLine() is { } line)
@@ -91,7 +91,7 @@ public static class CsvDataReader
             number++;
             if (!string.IsNullOrWhiteSpace(line))
             {
-                yield return (line, number);
+                yield return (line, lineNumbers?.Invoke(number) ?? number);
             }
         }
     }
@@ -174,12 +174,17 @@ public static class CsvDataReader
         return count;
     }
 
-    private static IEnumerable<CsvData> ReadChunks(TextReader reader, string sourceName, CsvReadOptions? options, int rowsPerChunk)
+    /// <summary>
+    /// Reads text that is a part of a file (a header line, then the rows from some line on), naming
+    /// the file's own line numbers in messages: <paramref name="lineNumbers"/> maps the text's 1-based
+    /// line number to the file's (null: the same).
+    /// </summary>
+    internal static IEnumerable<CsvData> ReadChunks(TextReader reader, string sourceName, CsvReadOptions? options, int rowsPerChunk, Func<int, int>? lineNumbers)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentOutOfRangeException.ThrowIfLessThan(rowsPerChunk, 1);
         options ??= new CsvReadOptions();
-        using var lines = NonBlankLines(Lines(reader, sourceName)).GetEnumerator();
+        using var lines = NonBlankLines(Lines(reader, sourceName, lineNumbers), lineNumbers).GetEnumerator();
         var start = Begin(lines, sourceName, options)
             ?? throw new DataFormatException($"{sourceName}: the file has no data rows.", sourceName);
         var (sample, delimiter, first, firstLine, header) = start;

@@ -49,7 +49,16 @@ public static class ParquetDataReader
     /// missing cells of its rows and the rows it skipped.
     /// </summary>
     /// <exception cref="DataFormatException">As <see cref="ReadAsync"/>.</exception>
-    public static async IAsyncEnumerable<CsvData> ReadRowGroupsAsync(string path, CsvReadOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static IAsyncEnumerable<CsvData> ReadRowGroupsAsync(string path, CsvReadOptions? options = null, CancellationToken cancellationToken = default) =>
+        ReadRowGroupsAsync(path, options, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ReadRowGroupsAsync(string, CsvReadOptions?, CancellationToken)"/>, reading only the
+    /// row groups <paramref name="readGroup"/> (given a group's index, the file's rows before it and its
+    /// rows, from the file's metadata) wants: the others are passed over unread, their rows still
+    /// counted in the row numbers. Null reads every group.
+    /// </summary>
+    internal static async IAsyncEnumerable<CsvData> ReadRowGroupsAsync(string path, CsvReadOptions? options, Func<int, long, long, bool>? readGroup, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
         options ??= new CsvReadOptions();
@@ -134,6 +143,12 @@ public static class ParquetDataReader
         for (var g = 0; g < reader.RowGroupCount; g++)
         {
             using var group = reader.OpenRowGroupReader(g);
+            if (readGroup is not null && !readGroup(g, rowsBefore, group.RowCount))
+            {
+                rowsBefore += (int)group.RowCount;
+                continue;
+            }
+
             if (group.RowCount > Array.MaxLength / Math.Max(1, featureIndices.Length))
             {
                 throw new DataFormatException($"{path}: row group {g + 1} has {group.RowCount} rows, too many to hold in memory at once.", path);
@@ -227,7 +242,7 @@ public static class ParquetDataReader
             };
         }
 
-        if (keptRows == 0)
+        if (keptRows == 0 && readGroup is null)
         {
             throw new DataFormatException(skippedTotal > 0
                 ? $"{path}: every row ({skippedTotal}) has more than {options.MaxMissing.ToString("0.###", CultureInfo.InvariantCulture)} of its features missing, so none is left (the maximum share of missing features can be raised up to 1)."

@@ -1,0 +1,98 @@
+using System.Globalization;
+using Parquet;
+using Parquet.Schema;
+
+namespace Kohonen.Distributed.Tests;
+
+/// <summary>A silo killed during training on a CSV or Parquet file: its partitions are activated on
+/// the survivors, read their row ranges of the file again, and the model is still the one machine's,
+/// byte for byte. Each test kills one of the fixture's two secondary silos.</summary>
+public sealed class TableSiloLossTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+{
+    private const int Rows = 3000, Columns = 5;
+
+    private static readonly SomOptions Options = new()
+    {
+        Width = 10, Height = 8, Scaling = Scaling.ZScore, Initialization = Initialization.Sample,
+        Algorithm = TrainingAlgorithm.Batch, Iterations = 6, Seed = 6, MetricsEvery = 3,
+    };
+
+    [Fact]
+    public async Task A_silo_killed_while_training_on_a_csv_file_changes_no_byte()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("rows.csv");
+        var values = NpyWriter.Skewed(Rows, Columns, seed: 12);
+        File.WriteAllLines(path, [
+            "v,w,x,y,z",
+            .. Enumerable.Range(0, Rows).Select(r => string.Join(',', values.Skip(r * Columns).Take(Columns).Select(v => v.ToString("R", CultureInfo.InvariantCulture)))),
+        ]);
+        var single = SomFile.ToBytes(new SomTrainer(Options).Fit(DataSource.FromCsv(CsvDataReader.Read(path)), cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Equal(single, await TrainKillingASiloAsync(path));
+    }
+
+    [Fact]
+    public async Task A_silo_killed_while_training_on_a_parquet_file_changes_no_byte()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("rows.parquet");
+        var values = NpyWriter.Skewed(Rows, Columns, seed: 13);
+        var fields = Enumerable.Range(0, Columns).Select(c => new DataField<float>($"f{c}")).ToArray();
+        await using (var stream = File.Create(path))
+        {
+            await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream, cancellationToken: TestContext.Current.CancellationToken);
+            for (var first = 0; first < Rows; first += 700)
+            {
+                using var group = writer.CreateRowGroup();
+                var size = Math.Min(700, Rows - first);
+                for (var c = 0; c < Columns; c++)
+                {
+                    await group.WriteAsync<float>(fields[c], Enumerable.Range(first, size).Select(r => values[(r * Columns) + c]).ToArray().AsMemory());
+                }
+            }
+        }
+
+        var table = await ParquetDataReader.ReadAsync(path, cancellationToken: TestContext.Current.CancellationToken);
+        var single = SomFile.ToBytes(new SomTrainer(Options).Fit(DataSource.FromCsv(table), cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Equal(single, await TrainKillingASiloAsync(path));
+    }
+
+    /// <summary>Trains across the cluster, killing a secondary silo that holds a partition after the
+    /// second epoch; the model's bytes.</summary>
+    private async Task<byte[]> TrainKillingASiloAsync(string path)
+    {
+        var cluster = fixture.Cluster;
+        Task? kill = null;
+        var victimHeldPartitions = 0;
+        var progress = new Reporter(p =>
+        {
+            if (p.Iteration == 2)
+            {
+                kill = Task.Run(async () =>
+                {
+                    var statistics = await cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+                    bool IsPartition(DetailedGrainStatistic s) => s.GrainType.Contains(nameof(PartitionGrain), StringComparison.Ordinal);
+                    var holders = statistics.Where(IsPartition).Select(s => s.SiloAddress).ToHashSet();
+                    var victim = cluster.SecondarySilos.FirstOrDefault(s => holders.Contains(s.SiloAddress)) ?? cluster.SecondarySilos[0];
+                    victimHeldPartitions = statistics.Count(s => IsPartition(s) && s.SiloAddress.Equals(victim.SiloAddress));
+                    await cluster.KillSiloAsync(victim);
+                });
+                Assert.True(kill.Wait(TimeSpan.FromSeconds(60)), "the silo was not killed within a minute");
+            }
+        });
+        var settings = new ClusterTrainingOptions { Partitions = 6, Retries = 8, RetryDelay = TimeSpan.FromMilliseconds(500), CallTimeout = TimeSpan.FromSeconds(20), Threads = 2 };
+
+        var result = await new ClusterTrainer(cluster.Client, settings).FitAsync(Options, path, progress: progress, cancellationToken: TestContext.Current.CancellationToken);
+        await kill!;
+
+        Assert.True(victimHeldPartitions > 0, "the killed silo held no partition");
+        return SomFile.ToBytes(result.Model);
+    }
+
+    private sealed class Reporter(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
