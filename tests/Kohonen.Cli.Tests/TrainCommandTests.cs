@@ -53,12 +53,12 @@ public class TrainCommandTests : ScratchFolder
     {
         var data = WriteFile("colors.csv", Colors);
 
-        var run = await CliRun.InvokeAsync("train", "--data", data, "--columns", "r,g", "b", "--label-column", "name", "--iterations", "20", "--out", PathOf("m.som"));
+        var run = await CliRun.InvokeAsync("train", "--data", data, "--columns", "r,g", "b", "--label-column", "name", "--iterations", "20", "--seed", "3", "--threads", "1", "--out", PathOf("m.som"));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("Read 6 rows × 3 features (r, g, b)", run.Error, StringComparison.Ordinal);
         Assert.Contains("train: 20/20 (100%)", run.Error, StringComparison.Ordinal);
-        Assert.StartsWith("Trained a 10×10 rectangular map on 6 rows × 3 features", run.Out, StringComparison.Ordinal);
+        Assert.StartsWith("Trained a 10×10 rectangular map on 6 rows × 3 features (online, 20 iterations, seed 3, 1 thread).", run.Out, StringComparison.Ordinal);
         Assert.Contains("quantization error", run.Out, StringComparison.Ordinal);
     }
 

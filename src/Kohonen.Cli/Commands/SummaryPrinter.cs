@@ -54,8 +54,11 @@ internal static class SummaryPrinter
         }
 
         var unit = s.Algorithm == "batch" ? "epochs" : "iterations";
+        var where = s.Cluster is { } across
+            ? $"across {across.Workers} worker{(across.Workers == 1 ? "" : "s")}"
+            : $"{s.Threads} thread{(s.Threads == 1 ? "" : "s")}";
         console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Trained a {s.Width}×{s.Height} {s.Topology}{(s.Toroidal ? " toroidal" : "")} map on {s.Rows} rows × {s.Dim} features ({s.Algorithm}, {s.Iterations} {unit}, seed {s.Seed}, {s.Threads} threads)."));
+            $"Trained a {s.Width}×{s.Height} {s.Topology}{(s.Toroidal ? " toroidal" : "")} map on {s.Rows} rows × {s.Dim} features ({s.Algorithm}, {s.Iterations} {unit}, seed {s.Seed}, {where})."));
         console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  train time          {s.TrainSeconds:0.000} s"));
         console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  quantization error  {s.QuantizationError:0.000000}"));
         console.Out.WriteLine(s.TopographicError is { } te

@@ -58,4 +58,9 @@ internal static class View
     };
 
     public static string Invariant(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+
+    /// <summary>A key (<c>data_quantization_error</c>, <c>kohonen.owner_pid</c>) that a narrow column may
+    /// break after its underscores and dots, and nowhere else: HTML-encoded, a &lt;wbr&gt; after each.</summary>
+    public static Microsoft.AspNetCore.Components.MarkupString Breakable(string key) =>
+        new(System.Net.WebUtility.HtmlEncode(key).Replace("_", "_<wbr>", StringComparison.Ordinal).Replace(".", ".<wbr>", StringComparison.Ordinal));
 }
