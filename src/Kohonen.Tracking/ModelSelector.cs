@@ -148,7 +148,7 @@ public static class ModelSelector
     {
         if (!string.IsNullOrWhiteSpace(rules.RunId))
         {
-            return (rules.RunId.Trim(), "the run id setting");
+            return (rules.RunId.Trim(), rules.RunIdSource ?? "the run id setting");
         }
 
         if (rules.RunIdFile is null)

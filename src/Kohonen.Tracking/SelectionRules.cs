@@ -13,6 +13,10 @@ public sealed record SelectionRules
     /// <summary>An explicit run id; wins over <see cref="RunIdFile"/>.</summary>
     public string? RunId { get; init; }
 
+    /// <summary>Where <see cref="RunId"/> came from, as messages name it (<c>--run</c>,
+    /// <c>SOM_RUN_ID</c>); null for "the run id setting".</summary>
+    public string? RunIdSource { get; init; }
+
     /// <summary>A file holding a run id (surrounding white space ignored).</summary>
     public string? RunIdFile { get; init; }
 

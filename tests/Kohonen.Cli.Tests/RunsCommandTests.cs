@@ -217,7 +217,7 @@ public class RunsCommandTests : ScratchFolder
 
         Assert.Equal((2, "error: No run has the id '0123456789abcdef0123456789abcdef'.\n"), (show.ExitCode, show.Error));
         Assert.Equal((2, "error: --experiment: there is no experiment named 'nope'.\n"), (list.ExitCode, list.Error));
-        Assert.Equal((2, "error: The run '0123456789abcdef0123456789abcdef' named by the run id setting does not exist.\n"), (predict.ExitCode, predict.Error));
+        Assert.Equal((2, "error: The run '0123456789abcdef0123456789abcdef' named by --run does not exist.\n"), (predict.ExitCode, predict.Error));
         Assert.Equal((2, "error: No finished run of experiment 'kohonen' has the metric 'accuracy' to choose by.\n"), (noMetric.ExitCode, noMetric.Error));
     }
 

@@ -48,6 +48,18 @@ public class TrainCommandTests : ScratchFolder
         Assert.Equal(12, json.RootElement.GetProperty("iterations").GetInt32());
     }
 
+    [Theory]
+    [InlineData(8, "an")]
+    [InlineData(11, "an")]
+    [InlineData(18, "an")]
+    [InlineData(80, "an")]
+    [InlineData(10, "a")]
+    [InlineData(1, "a")]
+    [InlineData(100, "a")]
+    [InlineData(1100, "a")]
+    public void TheSummarySaysAnBeforeANumberSaidWithAVowel(int width, string article) =>
+        Assert.Equal(article, Commands.SummaryPrinter.Article(width));
+
     [Fact]
     public async Task ProgressGoesToStandardErrorAsPlainLinesAndTheSummaryToStandardOutput()
     {

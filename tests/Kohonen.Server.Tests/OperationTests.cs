@@ -201,7 +201,9 @@ public sealed class OperationTests : StoreFolder
     [InlineData("""{"neighborhood": "gauss", "data": [[1, 2]]}""", "Unknown neighborhood 'gauss'; allowed: gaussian, bubble, mexican-hat, triangle.")]
     [InlineData("""{"data": [[1, 2]], "feature_names": ["a"]}""", "\"feature_names\" has 1 names; the rows have 2 values.")]
     [InlineData("""{"distance": "chebyshev", "data": [[1, 2]]}""", "Unknown distance 'chebyshev'; allowed: euclidean, manhattan, cosine.")]
-    [InlineData("""{"width": "wide"}""", null)]
+    [InlineData("""{"width": "wide"}""", "\"width\" does not hold the type a training request takes there (a number, text, true or false, or a list of rows); the schema is at /openapi/v1.json.")]
+    [InlineData("""{"data": [[1, "x"]]}""", "\"data[0][1]\" does not hold the type a training request takes there (a number, text, true or false, or a list of rows); the schema is at /openapi/v1.json.")]
+    [InlineData("""{"width": 5,""", null)]
     public async Task BadTrainingRequestsAre400(string body, string? detail)
     {
         await TrainAsync(3, 1);

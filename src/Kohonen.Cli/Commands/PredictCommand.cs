@@ -48,6 +48,7 @@ internal static class PredictCommand
                     var rules = settings.Selection with
                     {
                         RunId = r.GetValue(run) ?? settings.Selection.RunId,
+                        RunIdSource = r.GetValue(run) is not null ? "--run" : "SOM_RUN_ID",
                         ForceBest = r.GetValue(forceBest) || settings.Selection.ForceBest,
                         ExperimentName = r.GetValue(tracking.Experiment) ?? settings.ExperimentName,
                         Data = await DataReferences.OfAsync(r.GetValue(data)!, "--data", DataFiles.Columns(r.GetValue(columns)), cancellationToken, read).ConfigureAwait(false),

@@ -47,6 +47,7 @@ internal static class ServeCommand
                     Selection = settings.Selection with
                     {
                         RunId = r.GetValue(run) ?? settings.Selection.RunId,
+                        RunIdSource = r.GetValue(run) is not null ? "--run" : "SOM_RUN_ID",
                         ForceBest = r.GetValue(forceBest) || settings.Selection.ForceBest,
                         ExperimentName = experiment,
                     },

@@ -58,7 +58,7 @@ internal static class SummaryPrinter
             ? $"across {across.Workers} worker{(across.Workers == 1 ? "" : "s")}"
             : $"{s.Threads} thread{(s.Threads == 1 ? "" : "s")}";
         console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Trained a {s.Width}×{s.Height} {s.Topology}{(s.Toroidal ? " toroidal" : "")} map on {s.Rows} rows × {s.Dim} features ({s.Algorithm}, {s.Iterations} {unit}, seed {s.Seed}, {where})."));
+            $"Trained {Article(s.Width)} {s.Width}×{s.Height} {s.Topology}{(s.Toroidal ? " toroidal" : "")} map on {s.Rows} rows × {s.Dim} features ({s.Algorithm}, {s.Iterations} {unit}, seed {s.Seed}, {where})."));
         console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  train time          {s.TrainSeconds:0.000} s"));
         console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  quantization error  {s.QuantizationError:0.000000}"));
         console.Out.WriteLine(s.TopographicError is { } te
@@ -72,7 +72,7 @@ internal static class SummaryPrinter
         if (s.Cluster is { } cluster)
         {
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  cluster             {cluster.Workers} workers, {cluster.Partitions} partitions, {cluster.BytesPerEpoch:N0} bytes per epoch, {cluster.Retries} calls tried again"));
+                $"  cluster             {cluster.Workers} workers, {cluster.Partitions} partitions, {cluster.BytesPerEpoch:N0} bytes per epoch, {cluster.Retries} call{(cluster.Retries == 1 ? "" : "s")} tried again"));
         }
 
         if (s.Output is not null)
@@ -88,5 +88,13 @@ internal static class SummaryPrinter
         {
             console.Out.WriteLine($"  picture             {picture}");
         }
+    }
+
+    /// <summary>"an" before a number said with a vowel sound (8, 11, 18, 80…, 800…), else "a".</summary>
+    internal static string Article(int number)
+    {
+        var text = number.ToString(CultureInfo.InvariantCulture);
+        var said = text[0] == '8' || text is "11" or "18" || (text.Length is 5 or 8 && text.StartsWith("11", StringComparison.Ordinal)) || (text.Length is 5 or 8 && text.StartsWith("18", StringComparison.Ordinal));
+        return said ? "an" : "a";
     }
 }

@@ -58,6 +58,11 @@ internal static class TrainingEndpoints
                 request = JsonSerializer.Deserialize(body.Utf8, ApiJsonContext.Default.TrainRequest)
                     ?? throw new JsonException("The body is null.");
             }
+            catch (JsonException e) when (e.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) && e.LineNumber is not null && e.InnerException is null or InvalidOperationException or FormatException)
+            {
+                // A value of the wrong type ("width": "five"): named by its field, not by .NET's types.
+                return Problems.BadRequest($"\"{path[2..]}\" does not hold the type a training request takes there (a number, text, true or false, or a list of rows); the schema is at /openapi/v1.json.");
+            }
             catch (JsonException e)
             {
                 return Problems.BadRequest($"The body is not a valid training request: {e.Message}");

@@ -329,7 +329,7 @@ public sealed partial class SomModel
     {
         if (MissingValues.HasAny(values))
         {
-            throw new ArgumentException($"This map measures {OptionText.ToText(Distance)} distances, which need every value; missing values (NaN) are searched with the Euclidean distance only. Fill or drop the incomplete rows first.");
+            throw new ArgumentException($"This map measures {OptionText.ToText(Distance)} distances, which need every value; only a map in the Euclidean distance can place rows with missing values (NaN). Fill or drop the incomplete rows first (kohonen impute fills them with a Euclidean map).");
         }
     }
 

@@ -229,7 +229,7 @@ public static class QualityMetrics
 
     /// <summary>The rows, refused when they have missing values: other distances measure complete rows.</summary>
     private static DataMatrix Complete(DataMatrix rows, DistanceMetric distance) => MissingValues.HasAny(rows.Values)
-        ? throw new ArgumentException($"The {OptionText.ToText(distance)} distance needs every value; missing values (NaN) are measured with the Euclidean distance only.")
+        ? throw new ArgumentException($"The {OptionText.ToText(distance)} distance needs every value; only a map in the Euclidean distance can measure rows with missing values (NaN).")
         : rows;
 
     private static (int Best, float DistanceSquared, int Second) Best((int Best, float DistanceSquared, int Second, float SecondDistanceSquared) found) =>

@@ -78,7 +78,7 @@ internal static class BatchTrainer
                 {
                     if (search.Measured is not null)
                     {
-                        throw new SomOptionsException(nameof(SomOptions.Distance), $"The data have missing values, which are searched with the Euclidean distance only; {OptionText.ToText(run.Options.Distance)} needs complete rows (fill them with kohonen impute, or train with --distance euclidean).");
+                        throw new SomOptionsException(nameof(SomOptions.Distance), $"The data have missing values, which only the Euclidean distance can measure; {OptionText.ToText(run.Options.Distance)} needs complete rows (fill them with kohonen impute, or train with --distance euclidean).");
                     }
 
                     // Rows with holes: BMUs over their present features, sums per feature.

@@ -46,7 +46,7 @@ internal static class OnlineTrainer
         var holes = MissingValues.HasAny(data.Values); // samples with holes take MaskedOnline's step
         if (holes && distance != DistanceMetric.Euclidean)
         {
-            throw new SomOptionsException(nameof(SomOptions.Distance), $"The data have missing values, which are searched with the Euclidean distance only; {OptionText.ToText(run.Options.Distance)} needs complete rows (fill them with kohonen impute, or train with --distance euclidean).");
+            throw new SomOptionsException(nameof(SomOptions.Distance), $"The data have missing values, which only the Euclidean distance can measure; {OptionText.ToText(run.Options.Distance)} needs complete rows (fill them with kohonen impute, or train with --distance euclidean).");
         }
 
         if (fuse && !holes && distance == DistanceMetric.Euclidean && run.Options.Neighborhood == Neighborhood.Gaussian && SearchPlanner.FusesOnlineStep(dim))
