@@ -500,7 +500,7 @@ public sealed class DashboardTests(DashboardHost host) : IClassFixture<Dashboard
     }
 
     [Fact]
-    public async Task The_form_sends_the_end_values_and_the_distance_to_the_run()
+    public async Task The_form_sends_the_end_values_the_distance_and_the_columns_to_the_run()
     {
         var page = await host.NewPageAsync();
         await page.GotoAsync("/dashboard/train");
@@ -513,6 +513,7 @@ public sealed class DashboardTests(DashboardHost host) : IClassFixture<Dashboard
         await page.FillAsync("#sigma_end", "0.5");
         await page.FillAsync("#learning_rate_end", "0.02");
         await page.SelectOptionAsync("#distance", "manhattan");
+        await page.FillAsync("#columns", "red, 2");
         await page.FillAsync("#run_name", "ends-and-distance");
         await page.ClickAsync("#train-start");
         await Expect(page.Locator("#train-status")).ToHaveTextAsync("FINISHED", new() { Timeout = 120_000 });
@@ -520,6 +521,7 @@ public sealed class DashboardTests(DashboardHost host) : IClassFixture<Dashboard
 
         var run = await host.Store.GetRunAsync(runId, Token);
         Assert.Equal(("0.5", "0.02", "manhattan"), (run.Params["sigma_end"], run.Params["learning_rate_end"], run.Params["distance"]));
+        Assert.Equal("red,blue", run.Tags["feature_schema"]);
     }
 
     [Fact]

@@ -270,6 +270,36 @@ public sealed class OperationTests : StoreFolder
     }
 
     [Fact]
+    public async Task AFileWithTextColumnsTrainsOnTheColumnsNamedAndOtherwiseSaysHowInTheRequestsTerms()
+    {
+        await TrainAsync(3, 1);
+        var folder = Directory.CreateDirectory(Path.Combine(Folder, "train-data")).FullName;
+        File.WriteAllText(Path.Combine(folder, "wine.csv"), "id,alcohol,ash,cultivar\nw000,14.2,2.4,barolo\nw001,13.2,2.1,barolo\nw002,12.4,2.6,grignolino\n");
+        await using var factory = Factory(o => o with { TrainingDataDirectory = folder });
+        using var client = await factory.StartedClientAsync();
+
+        var refused = await BodyAsync(await client.SendAsync(WithKey(HttpMethod.Post, "/train", body: """{"data_file": "wine.csv"}"""), Token), HttpStatusCode.BadRequest);
+        var empty = await BodyAsync(await client.SendAsync(WithKey(HttpMethod.Post, "/train", body: """{"data_file": "wine.csv", "columns": []}"""), Token), HttpStatusCode.BadRequest);
+        var inline = await BodyAsync(await client.SendAsync(WithKey(HttpMethod.Post, "/train", body: """{"data": [[1, 2]], "columns": ["0"]}"""), Token), HttpStatusCode.BadRequest);
+        var chosen = await BodyAsync(await client.SendAsync(WithKey(HttpMethod.Post, "/train", body: """{"data_file": "wine.csv", "columns": ["alcohol", "2"], "width": 3, "height": 3, "iterations": 5}"""), Token), HttpStatusCode.Accepted);
+
+        var detail = refused.GetProperty("detail").GetString()!;
+        Assert.Equal("wine.csv, line 2, column 1 ('id'): text where a number must be. Name the numeric feature columns with \"columns\" (header names or 0-based indices).", detail);
+        Assert.DoesNotContain(folder, detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("w000", detail, StringComparison.Ordinal);
+        Assert.StartsWith("\"columns\" names the feature columns", empty.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("\"columns\" chooses the feature columns of a \"data_file\"", inline.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var runId = chosen.GetProperty("run_id").GetString()!;
+        while ((await client.GetFromJsonAsync<JsonElement>($"/runs/{runId}", Token)).GetProperty("status").GetString() == "RUNNING")
+        {
+            await Task.Delay(20, Token);
+        }
+
+        var model = SomFile.FromBytes(await Store.ReadArtifactAsync(runId, "model.som", Token), "model.som");
+        Assert.Equal(["alcohol", "ash"], model.FeatureNames);
+    }
+
+    [Fact]
     public async Task DataFilesAreReadByTheirExtensionAndAnUnknownOneIsRefused()
     {
         await TrainAsync(3, 1);

@@ -164,7 +164,7 @@ public sealed record TrainRequest
     /// <c>manhattan</c>, <c>cosine</c>.</summary>
     public string? Distance { get; set; }
 
-    /// <summary>Inline rows (each one number per feature). Give this or <see cref="DataFile"/>.</summary>
+    /// <summary>Inline rows (each one number per feature). Give this or <c>data_file</c>.</summary>
     public IReadOnlyList<IReadOnlyList<float>>? Data { get; set; }
 
     /// <summary>Feature names for inline data (default x0, x1, …).</summary>
@@ -176,21 +176,25 @@ public sealed record TrainRequest
     /// <summary>Serve the trained model when the training finishes.</summary>
     public bool Activate { get; set; }
 
-    /// <summary>For a CSV/TSV <see cref="DataFile"/>: whether its first row is a header, <c>auto</c>
+    /// <summary>For a CSV/TSV <c>data_file</c>: whether its first row is a header, <c>auto</c>
     /// (default: data when every cell is a number or missing, a header when none is a number, a row
     /// mixing both refused), <c>yes</c> or <c>no</c>.</summary>
     public string? Header { get; set; }
 
-    /// <summary>For a CSV/TSV <see cref="DataFile"/>: the field separator, one character or
+    /// <summary>For a CSV/TSV <c>data_file</c>: the field separator, one character or
     /// <c>tab</c> (default: detected among ',', ';' and tab).</summary>
     public string? Delimiter { get; set; }
 
-    /// <summary>Missing values in a <see cref="DataFile"/> (an empty cell, NA, NaN or null in any
+    /// <summary>Missing values in a <c>data_file</c> (an empty cell, NA, NaN or null in any
     /// case): <c>allow</c> (default: read as missing) or <c>error</c> (refused, naming line and
     /// column).</summary>
     public string? Missing { get; set; }
 
-    /// <summary>Rows of a <see cref="DataFile"/> with more than this share of their features missing,
+    /// <summary>For a CSV/TSV <c>data_file</c>: the feature columns, by header name or 0-based index
+    /// (default: every column; a column of text must be left out this way).</summary>
+    public IReadOnlyList<string>? Columns { get; set; }
+
+    /// <summary>Rows of a <c>data_file</c> with more than this share of their features missing,
     /// in [0, 1], are skipped. Default 0.5.</summary>
     public double? MaxMissing { get; set; }
 }

@@ -115,6 +115,11 @@ internal static class TrainingEndpoints
 
             if (request.Data is { } rows)
             {
+                if (request.Columns is not null)
+                {
+                    return (null, null, "\"columns\" chooses the feature columns of a \"data_file\"; every value of inline \"data\" rows is a feature.");
+                }
+
                 if (IndexOfNull(rows) is { } nullRow)
                 {
                     return (null, null, $"data[{nullRow}] is null; every row must be a list of numbers.");
@@ -173,7 +178,25 @@ internal static class TrainingEndpoints
                     return (null, null, refused);
                 }
 
-                if (ReadBounded(path, limits.MaxTrainingValues, readOptions) is not { } read)
+                if (request.Columns is not null && TrainingDataFile.IsNpy(path))
+                {
+                    return (null, null, $"\"columns\" chooses columns of a CSV or TSV file; '{request.DataFile}' is a .npy array (all its columns are features).");
+                }
+
+                DataMatrix? read;
+                try
+                {
+                    read = ReadBounded(path, limits.MaxTrainingValues, readOptions);
+                }
+                catch (DataFormatException e) when (e.Line > 0 && e.Message.Contains("' is not a number. A column of text", StringComparison.Ordinal)
+                    && e.Message.IndexOf(", line ", StringComparison.Ordinal) is var at and >= 0 && e.Message.IndexOf("): ", at, StringComparison.Ordinal) is var end and > 0)
+                {
+                    // A text column: said in the request's terms (its file name, the request's own field
+                    // for choosing columns, not the command line's flags), without the cell's text.
+                    return (null, null, $"{request.DataFile}{e.Message[at..(end + 1)]}: text where a number must be. Name the numeric feature columns with \"columns\" (header names or 0-based indices).");
+                }
+
+                if (read is null)
                 {
                     return (null, null, $"'{request.DataFile}' has more than {limits.MaxTrainingValues} values; at most {limits.MaxTrainingValues} are allowed.");
                 }
@@ -358,6 +381,16 @@ internal static class TrainingEndpoints
             }
 
             options = options with { MaxMissing = share };
+        }
+
+        if (request.Columns is { } columns)
+        {
+            if (columns.Count == 0 || columns.Any(string.IsNullOrWhiteSpace))
+            {
+                return (options, "\"columns\" names the feature columns: a list of header names or 0-based indices, none empty.");
+            }
+
+            options = options with { Columns = columns };
         }
 
         return (options, null);

@@ -467,7 +467,11 @@
         seed: number('seed'), run_name: text('run_name'), activate: $('#activate-after').checked,
       };
       const file = text('data_file');
-      if (file) body.data_file = file;
+      if (file) {
+        body.data_file = file;
+        const columns = text('columns');
+        if (columns) body.columns = columns.split(',').map(c => c.trim()).filter(c => c);
+      }
       else {
         const { names, rows } = parseRows($('#data').value);
         body.data = rows;
