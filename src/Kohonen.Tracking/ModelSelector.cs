@@ -160,6 +160,16 @@ public static class ModelSelector
         return (text, $"the run id file '{rules.RunIdFile}'");
     }
 
+    /// <summary>The metric that ranks runs already known to be comparable: <paramref name="metric"/>, or
+    /// <see cref="RunProfile.DataQuantizationError"/> when <paramref name="metric"/> is measured in each
+    /// run's scaled units and distance and the runs differ in scaling, encoding or distance (the rule
+    /// <see cref="ChooseAsync"/> follows).</summary>
+    public static string RankingMetric(IEnumerable<RunProfile> comparable, string metric)
+    {
+        ArgumentNullException.ThrowIfNull(comparable);
+        return ScaledMetrics.Contains(metric) && UnitsThatDiffer([.. comparable]).Count > 0 ? RunProfile.DataQuantizationError : metric;
+    }
+
     /// <summary>What sets a quantization error's units, by name, and its value in a profile.</summary>
     private sealed record UnitsPart(string Name, Func<RunProfile, string> Of);
 

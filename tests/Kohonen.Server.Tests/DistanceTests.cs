@@ -98,4 +98,31 @@ public sealed class DistanceTests : StoreFolder
         Assert.Equal("FINISHED", status.GetProperty("status").GetString());
         Assert.Equal("cosine", status.GetProperty("params").GetProperty("distance").GetString());
     }
+
+    [Fact]
+    public async Task ModelsRanksRunsOfDifferentDistancesInTheDataUnitsAsTheBestRunChoiceDoes()
+    {
+        var data = SampleData.RandomColors(80, 5);
+        var store = SqliteTrackingStore.Open(Folder);
+        var runs = new List<string>();
+        foreach (var distance in new[] { DistanceMetric.Euclidean, DistanceMetric.Manhattan, DistanceMetric.Cosine })
+        {
+            var trained = await TrainingRecorder.TrainAsync(store, "colors", distance.ToString(),
+                new SomTrainer(new SomOptions { Width = 5, Height = 4, Iterations = 20, Seed = 2, Distance = distance }), data);
+            runs.Add(trained.RunId);
+        }
+
+        await using var factory = new ServerFactory(new KohonenServerOptions { Store = store, Selection = new SelectionRules { ForceBest = true } });
+        using var client = await factory.StartedClientAsync();
+
+        var models = JsonDocument.Parse(await client.GetStringAsync("/models", Token)).RootElement;
+
+        Assert.Equal("data_quantization_error", models.GetProperty("metric_key").GetString());
+        var listed = models.GetProperty("models").EnumerateArray().ToList();
+        Assert.Equal(runs.Order(StringComparer.Ordinal), listed.Select(m => m.GetProperty("run_id").GetString()!).Order(StringComparer.Ordinal));
+        var inDataUnits = listed.Select(m => m.GetProperty("metrics").GetProperty("data_quantization_error").GetDouble()).ToList();
+        Assert.Equal(inDataUnits.Order(), inDataUnits);
+        // The best run served is the first listed, as the choice of the best run ranks them.
+        Assert.True(listed[0].GetProperty("active").GetBoolean());
+    }
 }

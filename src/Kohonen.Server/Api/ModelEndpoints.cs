@@ -92,7 +92,7 @@ internal static partial class ModelEndpoints
     }
 
     /// <summary>Finished runs with their metrics, best first.</summary>
-    /// <remarks>Ranked by the selection metric (SOM_METRIC_KEY, lowest first unless SOM_METRIC_ASCENDING=false); runs without it come last. max_results: 1..1000, default 100.</remarks>
+    /// <remarks>The finished runs comparable with the served one (the same data and features), ranked as the choice of the best run ranks them: by the selection metric (SOM_METRIC_KEY, lowest first unless SOM_METRIC_ASCENDING=false), or by data_quantization_error when the quantization error's units differ between them (scaling, encoding or distance; metric_key says which); runs without it come last. max_results: 1..1000, default 100.</remarks>
     /// <response code="200">The runs, best first; the one served is marked active.</response>
     /// <response code="400">max_results is not a number in 1..1000.</response>
     public static async Task<Results<Ok<ModelsResponse>, BadRequestProblem>> ModelsAsync(
@@ -116,8 +116,13 @@ internal static partial class ModelEndpoints
         var active = served?.Run.Info.RunId;
         // Ranked only against the served run's comparable runs (same data and features).
         var reference = served is null ? null : RunProfile.Of(served.Run);
-        var ranked = runs.Where(r => reference is null || RunProfile.Of(r).IsComparableWith(reference)).Take(count);
-        return TypedResults.Ok(new ModelsResponse(rules.MetricKey, rules.Ascending, [.. ranked.Select(r => Summary(r, r.Info.RunId == active))], active, served?.Reason));
+        var comparable = runs.Where(r => reference is null || RunProfile.Of(r).IsComparableWith(reference)).ToList();
+        var metric = reference is null ? rules.MetricKey : ModelSelector.RankingMetric(comparable.Select(RunProfile.Of), rules.MetricKey);
+        IEnumerable<Run> ranked = metric == rules.MetricKey
+            ? comparable
+            : comparable.OrderBy(r => r.Metrics.TryGetValue(metric, out var m) && !double.IsNaN(m.Value) ? 0 : 1)
+                .ThenBy(r => r.Metrics.TryGetValue(metric, out var m) && !double.IsNaN(m.Value) ? (rules.Ascending ? m.Value : -m.Value) : 0);
+        return TypedResults.Ok(new ModelsResponse(metric, rules.Ascending, [.. ranked.Take(count).Select(r => Summary(r, r.Info.RunId == active))], active, served?.Reason));
     }
 
     private static RunSummary Summary(Run run, bool active) => new(
