@@ -188,12 +188,11 @@ internal static class TrainingEndpoints
                 {
                     read = ReadBounded(path, limits.MaxTrainingValues, readOptions);
                 }
-                catch (DataFormatException e) when (e.Line > 0 && e.Message.Contains("' is not a number. A column of text", StringComparison.Ordinal)
-                    && e.Message.IndexOf(", line ", StringComparison.Ordinal) is var at and >= 0 && e.Message.IndexOf("): ", at, StringComparison.Ordinal) is var end and > 0)
+                catch (DataFormatException e) when (e.IsTextWhereANumberMustBe)
                 {
                     // A text column: said in the request's terms (its file name, the request's own field
                     // for choosing columns, not the command line's flags), without the cell's text.
-                    return (null, null, $"{request.DataFile}{e.Message[at..(end + 1)]}: text where a number must be. Name the numeric feature columns with \"columns\" (header names or 0-based indices).");
+                    return (null, null, $"{request.DataFile}, line {e.Line}, column {e.Column} ({e.ColumnLabel}): text where a number must be. Name the numeric feature columns with \"columns\" (header names or 0-based indices).");
                 }
 
                 if (read is null)

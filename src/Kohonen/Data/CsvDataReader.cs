@@ -483,7 +483,11 @@ public static class CsvDataReader
             throw new DataFormatException(cell.Any(char.IsLetter)
                 ? $"{source}, line {line}, column {index + 1} ({ColumnLabel(index, header)}): '{cell}' is not a number. A column of text can be a label (--label-column), a category one-hot encoded in the map (train --categorical) or an id carried through (predict --id-column); or leave it out by naming the features with --columns."
                 : $"{source}, line {line}, column {index + 1} ({ColumnLabel(index, header)}): '{cell}' is not a number (use '.' for the decimal point, no thousands separators).",
-                source, line, index + 1);
+                source, line, index + 1)
+            {
+                ColumnLabel = ColumnLabel(index, header),
+                IsTextWhereANumberMustBe = cell.Any(char.IsLetter),
+            };
         }
 
         if (!double.IsFinite(value))

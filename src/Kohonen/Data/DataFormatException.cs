@@ -46,4 +46,12 @@ public sealed class DataFormatException : FormatException
 
     /// <summary>1-based column, 0 when the error is not about one column.</summary>
     public int Column { get; }
+
+    /// <summary>How the message names the column (<c>'alcohol'</c>, or <c>index 3</c> without a header);
+    /// null when the error is not about one column.</summary>
+    public string? ColumnLabel { get; init; }
+
+    /// <summary>Whether the cell holds text where a feature's number must be (a column of text that is
+    /// neither a label, an id, a category nor left out): callers can word their own advice.</summary>
+    public bool IsTextWhereANumberMustBe { get; init; }
 }

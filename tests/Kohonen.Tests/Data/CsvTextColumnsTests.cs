@@ -45,6 +45,15 @@ public sealed class CsvTextColumnsTests
         Assert.Equal(
             "data.csv, line 2, column 2 ('c'): 'x' is not a number. A column of text can be a label (--label-column), a category one-hot encoded in the map (train --categorical) or an id carried through (predict --id-column); or leave it out by naming the features with --columns.",
             error.Message);
+        Assert.Equal((2, 2, "'c'", true), (error.Line, error.Column, error.ColumnLabel, error.IsTextWhereANumberMustBe));
+    }
+
+    [Fact]
+    public void AMistypedNumberIsNotTakenForAColumnOfText()
+    {
+        var error = Assert.Throws<DataFormatException>(() => Read("1,2\n3,4;5\n", new CsvReadOptions { HasHeader = false }));
+
+        Assert.Equal((2, 2, "index 1", false), (error.Line, error.Column, error.ColumnLabel, error.IsTextWhereANumberMustBe));
     }
 
     private static string WriteTemp(string text)
