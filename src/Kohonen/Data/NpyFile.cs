@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Kohonen;
@@ -45,8 +46,24 @@ public static class NpyFile
                 $"{sourceName}: the file has {stream.Length - stream.Position} bytes of values; its header announces {rows}×{columns} values ({count * bytesPerValue} bytes). It is truncated.", sourceName);
         }
 
-        var values = new float[count];
-        var buffer = new byte[1 << 16];
+        var values = GC.AllocateUninitializedArray<float>((int)count);
+        if (bytesPerValue == 4 && littleEndian == BitConverter.IsLittleEndian)
+        {
+            // float32 in this machine's byte order: read straight into the values, then look for infinities.
+            ReadExactly(stream, MemoryMarshal.AsBytes(values.AsSpan()), sourceName, count);
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (float.IsInfinity(values[i]))
+                {
+                    // Refused there, with the row and column, as on the general path.
+                    Value(MemoryMarshal.AsBytes(values.AsSpan(i, 1)), BitConverter.IsLittleEndian, sourceName, i, columns);
+                }
+            }
+
+            return DataMatrix.Wrap(values, rows, columns);
+        }
+
+        var buffer = new byte[(int)Math.Min(1 << 16, Math.Max(count * bytesPerValue, bytesPerValue))];
         long done = 0;
         while (done < count)
         {
@@ -73,6 +90,23 @@ public static class NpyFile
         }
 
         return DataMatrix.Wrap(values, rows, columns);
+    }
+
+    /// <summary>Fills <paramref name="destination"/> from the stream; a stream that ends first is a
+    /// truncated file, named with how many of the <paramref name="count"/> float32 values it held.</summary>
+    private static void ReadExactly(Stream stream, Span<byte> destination, string sourceName, long count)
+    {
+        var got = 0;
+        while (got < destination.Length)
+        {
+            var n = stream.Read(destination[got..]);
+            if (n == 0)
+            {
+                throw new DataFormatException($"{sourceName}: the file ends after {got / 4} of {count} values; it is truncated.", sourceName);
+            }
+
+            got += n;
+        }
     }
 
     /// <summary>Writes a matrix as float32 (atomically: a temporary file renamed into place).</summary>

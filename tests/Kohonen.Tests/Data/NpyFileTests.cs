@@ -49,6 +49,43 @@ public class NpyFileTests
         Assert.Equal([0.5f, 1.5f, 2.5f], data.Values.ToArray());
     }
 
+    /// <summary>A stream that gives at most 7 bytes a read and cannot seek (as a network body can).</summary>
+    private sealed class Trickle(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+
+        public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(buffer.Length, 7)]);
+
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, 7));
+    }
+
+    [Fact]
+    public void LittleEndianFloat32IsReadBitForBitInPiecesAndItsInfinitiesAndEndAreRefused()
+    {
+        float[] values = [1.5f, -0f, float.Epsilon, float.NaN, -3.25e38f, 1e-3f];
+        var little = new byte[values.Length * 4];
+        var big = new byte[values.Length * 4];
+        for (var i = 0; i < values.Length; i++)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(little.AsSpan(i * 4), values[i]);
+            BinaryPrimitives.WriteSingleBigEndian(big.AsSpan(i * 4), values[i]);
+        }
+
+        var data = NpyFile.Read(new Trickle(Handmade("<f4", "(3, 2)", little)), "x.npy");
+        var fromBig = NpyFile.Read(new Trickle(Handmade(">f4", "(3, 2)", big)), "x.npy");
+
+        Assert.Equal((3, 2), (data.Rows, data.Columns));
+        Assert.Equal(values.Select(BitConverter.SingleToInt32Bits), data.Values.ToArray().Select(BitConverter.SingleToInt32Bits));
+        Assert.Equal(fromBig.Values.ToArray().Select(BitConverter.SingleToInt32Bits), data.Values.ToArray().Select(BitConverter.SingleToInt32Bits));
+
+        BinaryPrimitives.WriteSingleLittleEndian(little.AsSpan(3 * 4), float.NegativeInfinity);
+        var infinite = Assert.Throws<DataFormatException>(() => NpyFile.Read(new Trickle(Handmade("<f4", "(3, 2)", little)), "x.npy"));
+        Assert.Contains("row 1, column 1 is -Infinity", infinite.Message, StringComparison.Ordinal);
+
+        var shortOne = Assert.Throws<DataFormatException>(() => NpyFile.Read(new Trickle(Handmade("<f4", "(3, 2)", little[..18])), "x.npy"));
+        Assert.Contains("ends after 4 of 6 values", shortOne.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void WrittenFilesRoundTripAndHaveA64ByteAlignedHeader()
     {
