@@ -57,6 +57,8 @@ measure() {
 
 # Warm both up (JIT, numpy), then measure.
 measure "http://127.0.0.1:$ours_port/predict-bmu" predict-bmu.lua 16 > /dev/null
+measure "http://127.0.0.1:$ours_port/predict-batch" predict-batch.lua 4 > /dev/null
+measure "http://127.0.0.1:$ours_port/predict-batch" predict-batch-npy.lua 4 > /dev/null
 [[ $peer == 1 ]] && measure "http://127.0.0.1:$peer_port/predict-bmu" predict-bmu.lua 16 > /dev/null
 
 echo "| route | server | connections | requests/s | vectors/s | p50 ms | p90 ms | p99 ms | non-2xx |"
@@ -70,4 +72,5 @@ row predict-bmu "kohonen serve" $ours_port predict-bmu.lua 16 1
 [[ $peer == 1 ]] && row predict-bmu "FastAPI + numpy" $peer_port predict-bmu.lua 16 1
 row predict-batch "kohonen serve" $ours_port predict-batch.lua 4 1000
 [[ $peer == 1 ]] && row predict-batch "FastAPI + numpy" $peer_port predict-batch.lua 4 1000
+row predict-batch "kohonen serve, .npy in and out" $ours_port predict-batch-npy.lua 4 1000
 exit 0

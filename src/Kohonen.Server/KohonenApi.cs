@@ -109,9 +109,9 @@ public static class KohonenApi
         app.UseStatusCodePages(async context =>
         {
             var http = context.HttpContext;
-            // Routing answers 415 itself when a JSON route gets another content type: say what it needs.
+            // Routing answers 415 itself when a route gets another content type: say what it needs.
             var result = http.Response.StatusCode == StatusCodes.Status415UnsupportedMediaType
-                ? Problems.UnsupportedMediaType(http.Request.ContentType)
+                ? Problems.UnsupportedMediaType(http.Request.ContentType, npyToo: PredictionEndpoints.TakesNpy(http.Request.Path))
                 : Results.Problem(statusCode: http.Response.StatusCode, detail: ProblemDetail.ForStatus(http));
             await result.ExecuteAsync(http).ConfigureAwait(false);
         });

@@ -42,7 +42,8 @@ public sealed class ProblemTests
     public void EachProblemIsDocumentedWithTheStatusItAnswers(string factory, int status)
     {
         var method = typeof(Problems).GetMethod(factory)!;
-        object?[] arguments = method.GetParameters()[0].ParameterType == typeof(long) ? [4096L] : ["what is wrong"];
+        var parameters = method.GetParameters();
+        object?[] arguments = [parameters[0].ParameterType == typeof(long) ? 4096L : "what is wrong", .. parameters.Skip(1).Select(p => p.DefaultValue)];
         var problem = (ProblemResult)method.Invoke(null, arguments)!;
 
         var declared = Declared(problem.GetType());

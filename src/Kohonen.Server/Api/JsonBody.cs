@@ -39,7 +39,7 @@ internal sealed class JsonBody<TContract> : IEndpointParameterMetadataProvider, 
         }
 
         var limit = context.RequestServices.GetRequiredService<KohonenServerOptions>().MaxRequestBodyBytes;
-        var (body, problem) = await RequestBody.ReadJsonAsync(context, limit).ConfigureAwait(false);
+        var (body, problem) = await RequestBody.ReadAsync(context, limit).ConfigureAwait(false);
         return new JsonBody<TContract>(body, problem);
     }
 

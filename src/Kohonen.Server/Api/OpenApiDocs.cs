@@ -58,6 +58,29 @@ internal static class OpenApiDocs
                 }
             }
 
+            // A route that takes a .npy file (/predict-batch) answers with one too when asked: both are bytes.
+            if (operation.RequestBody?.Content is { } bodies && bodies.TryGetValue(RequestBody.NpyMediaType, out var npyBody))
+            {
+                npyBody.Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String,
+                    Format = "binary",
+                    Description = "A NumPy .npy file: a float32 or float64 array of shape (n, features), C order, NaN for a missing value.",
+                };
+                if (operation.Responses?.TryGetValue("200", out var answered) == true && answered.Content is { } answers)
+                {
+                    answers[RequestBody.NpyMediaType] = new OpenApiMediaType
+                    {
+                        Schema = new OpenApiSchema
+                        {
+                            Type = JsonSchemaType.String,
+                            Format = "binary",
+                            Description = "With Accept: application/x-npy, a NumPy .npy structured array of one record a vector, with the JSON answer's fields (bmu_x, bmu_y as int32, distance as float32, and label, label_confidence, target, target_spread, segment when the model keeps them).",
+                        },
+                    };
+                }
+            }
+
             if (context.Description.ActionDescriptor.EndpointMetadata.OfType<ApiExample>().FirstOrDefault() is not { } example)
             {
                 return Task.CompletedTask;

@@ -80,14 +80,14 @@ internal static class PredictionEndpoints
     }
 
     /// <summary>The best-matching units of many vectors.</summary>
-    /// <remarks>Like /predict-bmu for each vector (null for a missing value), with the same answers, in order. The whole batch is searched in one call, which lets the model search the vectors together.</remarks>
+    /// <remarks>Like /predict-bmu for each vector (null for a missing value), with the same answers, in order. The whole batch is searched in one call, which lets the model search the vectors together. The vectors may also come as a NumPy .npy file (Content-Type: application/x-npy): a float32 or float64 array of shape (n, features), NaN for a missing value. With Accept: application/x-npy the answer is a .npy structured array of n records with the JSON answer's fields (bmu_x, bmu_y, distance, and label, label_confidence, target, target_spread, segment when the model keeps them), for numpy.load. A model with categorical columns takes JSON only.</remarks>
     /// <response code="200">The nearest node of each vector, in the order of the vectors.</response>
-    /// <response code="400">A vector is not one finite number (or null) per feature, or has every value null (the detail says which), or there are more vectors than one request may hold.</response>
+    /// <response code="400">A vector is not one finite number (or null) per feature, or has every value null (the detail says which), or there are more vectors than one request may hold, or the .npy file cannot be read (the detail says why).</response>
     /// <response code="413">The body is larger than the service accepts.</response>
-    /// <response code="415">The body is not JSON.</response>
+    /// <response code="415">The body is neither JSON nor a .npy file, or is a .npy file for a model with categorical columns.</response>
     /// <response code="503">No model is served; the detail says why.</response>
-    public static Results<PrewrittenJson<BatchResponse>, BadRequestProblem, BodyProblem, NoModelProblem> PredictBatch(
-        JsonBody<PredictBatchRequest> body, ModelHolder holder, KohonenServerOptions options)
+    public static Results<PrewrittenJson<BatchResponse>, PrewrittenNpy, BadRequestProblem, BodyProblem, NoModelProblem> PredictBatch(
+        BatchBody body, HttpRequest request, ModelHolder holder, KohonenServerOptions options)
     {
         using (body)
         {
@@ -104,27 +104,50 @@ internal static class PredictionEndpoints
             var model = served.Model;
             if (model.Encoder is { HasCategories: true } encoder)
             {
-                var (many, reason) = EncodedJson.Predict(body.Utf8, model, encoder, batch: true, options.MaxBatchVectors);
+                if (body.IsNpy)
+                {
+                    return new BodyProblem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.",
+                        $"The served model has categorical columns ({string.Join(", ", encoder.Columns.Where((_, c) => encoder.Kinds[c] == FeatureKind.Categorical))}), which a .npy file of numbers cannot hold; send the vectors as JSON (Content-Type: application/json).");
+                }
+
+                var (many, reason) = EncodedJson.Predict(body.Bytes, model, encoder, batch: true, options.MaxBatchVectors);
                 return many is { } answer ? new PrewrittenJson<BatchResponse>(answer) : Problems.BadRequest(reason!);
             }
 
-            if (VectorJson.ReadMatrix(body.Utf8, model.Dimension, served.Features, options.MaxBatchVectors, out var values, out var rows) is { } problem)
+            DataMatrix vectors;
+            if (body.IsNpy)
             {
-                return Problems.BadRequest(problem);
+                if (VectorNpy.ReadMatrix(body.Segment, served, options.MaxBatchVectors, out var read) is { } problem)
+                {
+                    return Problems.BadRequest(problem);
+                }
+
+                vectors = read!;
+            }
+            else
+            {
+                if (VectorJson.ReadMatrix(body.Bytes, model.Dimension, served.Features, options.MaxBatchVectors, out var values, out var rows) is { } problem)
+                {
+                    return Problems.BadRequest(problem);
+                }
+
+                vectors = new DataMatrix(values.AsSpan(0, rows * model.Dimension), rows, model.Dimension, model.FeatureNames);
             }
 
-            for (var r = 0; r < rows; r++)
+            for (var r = 0; r < vectors.Rows; r++)
             {
-                if (AllMissing(values.AsSpan(r * model.Dimension, model.Dimension)))
+                if (AllMissing(vectors.Row(r)))
                 {
-                    return Problems.BadRequest($"data[{r}] has every value missing (null); a BMU needs at least one number.");
+                    return Problems.BadRequest(body.IsNpy
+                        ? $"Row {r} of the array has every value missing (NaN); a BMU needs at least one number."
+                        : $"data[{r}] has every value missing (null); a BMU needs at least one number.");
                 }
             }
 
             Bmu[] bmus;
             try
             {
-                bmus = model.FindBmus(new DataMatrix(values.AsSpan(0, rows * model.Dimension), rows, model.Dimension, model.FeatureNames));
+                bmus = model.FindBmus(vectors);
             }
             catch (ArgumentException e)
             {
@@ -132,8 +155,41 @@ internal static class PredictionEndpoints
                 return Problems.BadRequest($"\"data\": {e.Message}");
             }
 
-            return new PrewrittenJson<BatchResponse>(VectorJson.WriteBatch(bmus, model));
+            return WantsNpy(request)
+                ? new PrewrittenNpy(VectorNpy.WriteBatch(bmus, model))
+                : new PrewrittenJson<BatchResponse>(VectorJson.WriteBatch(bmus, model));
         }
+    }
+
+    /// <summary>Whether the route takes a .npy body as well as JSON (for the 415 routing answers itself).</summary>
+    public static bool TakesNpy(PathString path) => path.Equals("/predict-batch", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether the Accept header asks for a .npy answer: it names application/x-npy, and no JSON
+    /// type (application/json, application/*, */*) at a higher quality.</summary>
+    private static bool WantsNpy(HttpRequest request)
+    {
+        if (request.Headers.Accept.Count == 0)
+        {
+            return false;
+        }
+
+        double npy = 0, json = 0;
+        foreach (var type in request.GetTypedHeaders().Accept)
+        {
+            var quality = type.Quality ?? 1;
+            if (type.MediaType.Equals(RequestBody.NpyMediaType, StringComparison.OrdinalIgnoreCase))
+            {
+                npy = Math.Max(npy, quality);
+            }
+            else if (type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+                || type.MediaType.Equals("application/*", StringComparison.OrdinalIgnoreCase)
+                || type.MediaType.Equals("*/*", StringComparison.Ordinal))
+            {
+                json = Math.Max(json, quality);
+            }
+        }
+
+        return npy > 0 && npy >= json;
     }
 
     /// <summary>Whether every value is missing (NaN, read from <c>null</c>).</summary>

@@ -25,9 +25,11 @@ internal static class Problems
         StatusCodes.Status413PayloadTooLarge, "Request body too large.",
         string.Create(CultureInfo.InvariantCulture, $"The body is larger than the {limit} bytes this service accepts."));
 
-    public static BodyProblem UnsupportedMediaType(string? contentType) => new(
+    public static BodyProblem UnsupportedMediaType(string? contentType, bool npyToo = false) => new(
         StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.",
-        $"The body must be JSON (Content-Type: application/json); got '{contentType ?? "none"}'.");
+        npyToo
+            ? $"The body must be JSON (Content-Type: application/json) or a NumPy .npy file (Content-Type: {RequestBody.NpyMediaType}); got '{contentType ?? "none"}'."
+            : $"The body must be JSON (Content-Type: application/json); got '{contentType ?? "none"}'.");
 
     public static TooManyRequestsProblem Busy(string detail) => new(detail);
 

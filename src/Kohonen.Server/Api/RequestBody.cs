@@ -19,12 +19,23 @@ internal sealed class RequestBody : IDisposable
 
     public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, Length);
 
-    /// <summary>Reads a JSON body: 415 unless the content type is JSON, 413 over the limit.</summary>
-    public static async Task<(RequestBody? Body, BodyProblem? Error)> ReadJsonAsync(HttpContext context, long limit)
+    /// <summary>The body's bytes as a segment of the pooled buffer (for a stream over them).</summary>
+    public ArraySegment<byte> Segment => new(_buffer ?? [], 0, Length);
+
+    /// <summary>The media type of a NumPy <c>.npy</c> file, as NumPy-speaking services name it.</summary>
+    public const string NpyMediaType = "application/x-npy";
+
+    /// <summary>Whether the body is a <c>.npy</c> file (<see cref="NpyMediaType"/>) rather than JSON.</summary>
+    public bool IsNpy { get; private init; }
+
+    /// <summary>Reads a JSON body (or, when <paramref name="npyToo"/>, a <c>.npy</c> file): 415 for
+    /// another content type, 413 over the limit.</summary>
+    public static async Task<(RequestBody? Body, BodyProblem? Error)> ReadAsync(HttpContext context, long limit, bool npyToo = false)
     {
-        if (!context.Request.HasJsonContentType())
+        var isNpy = npyToo && IsNpyContentType(context.Request.ContentType);
+        if (!isNpy && !context.Request.HasJsonContentType())
         {
-            return (null, Problems.UnsupportedMediaType(context.Request.ContentType));
+            return (null, Problems.UnsupportedMediaType(context.Request.ContentType, npyToo));
         }
 
         var declared = context.Request.ContentLength;
@@ -67,8 +78,14 @@ internal sealed class RequestBody : IDisposable
             return (null, Problems.TooLarge(limit));
         }
 
-        return (new RequestBody(buffer, length), null);
+        return (new RequestBody(buffer, length) { IsNpy = isNpy }, null);
     }
+
+    /// <summary>Whether a Content-Type names <see cref="NpyMediaType"/> (parameters allowed).</summary>
+    public static bool IsNpyContentType(string? contentType) =>
+        contentType is not null
+        && contentType.AsSpan().Trim().StartsWith(NpyMediaType, StringComparison.OrdinalIgnoreCase)
+        && (contentType.AsSpan().Trim().Length == NpyMediaType.Length || contentType.AsSpan().Trim()[NpyMediaType.Length] is ';' or ' ');
 
     public void Dispose()
     {
