@@ -70,13 +70,15 @@ public static class KohonenCluster
         return silo;
     }
 
-    /// <summary>The partition grains' services and the membership timing, without clustering or
-    /// endpoints (tests host silos in-process with their own).</summary>
+    /// <summary>The partition grains' services (their placement, evenly over the workers, included)
+    /// and the membership timing, without clustering or endpoints (tests host silos in-process with
+    /// their own).</summary>
     public static ISiloBuilder ConfigureWorkerServices(ISiloBuilder silo, WorkerOptions worker)
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(worker);
         silo.Services.AddSingleton(worker);
+        silo.AddPlacementDirector<PartitionPlacement, PartitionPlacementDirector>();
         silo.Configure<ClusterMembershipOptions>(o =>
         {
             o.ProbeTimeout = TimeSpan.FromSeconds(1);

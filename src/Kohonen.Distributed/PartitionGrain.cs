@@ -7,7 +7,9 @@ namespace Kohonen.Distributed;
 /// the training space once the scaler is known, and the BMUs of the last epoch it searched (the
 /// hints the next search passes over far nodes with). The arithmetic is the core's own, a range of
 /// rows at a time.
+/// Partitions are spread evenly over the workers (<see cref="PartitionPlacement"/>).
 /// </summary>
+[PartitionPlacement]
 internal sealed class PartitionGrain(WorkerOptions worker) : Grain, IPartitionGrain
 {
     private DataMatrix? _raw;
