@@ -20,7 +20,9 @@ namespace Kohonen.Kernels;
 /// lie close together, and each block keeps its bounding box. A
 /// search measures the input's distance to every box (a lower bound for every node in it), then the
 /// nodes of the nearest box, and then only the blocks whose bound is not above the distance found.
-/// On a trained 50×50 map of 3 features that is a handful of the 157 blocks of 16.
+/// On a trained 50×50 map of 3 features that is a handful of the 157 blocks of 16. The measured
+/// blocks are merged lane by lane (the least distance and the lowest node index at it, by compares
+/// and selects), and reduced to one node once at the end.
 /// </summary>
 /// <remarks>
 /// <para>Why it is exact. A box's bound is computed with the very operations of a node's distance:
@@ -54,6 +56,10 @@ internal sealed partial class BoundedBlocks
     private readonly float[] _low, _high;
 
     private readonly int _blockCount, _boxStride;
+
+    /// <summary><see cref="_nodes"/> as floats (exact below 2²⁴ nodes), +∞ in the padding lanes: the
+    /// search keeps a lane-wise best node beside the lane-wise least distance in vectors.</summary>
+    private readonly float[] _nodeKeys;
 
     [ThreadStatic]
     private static Memory<float> _bounds;
@@ -123,6 +129,8 @@ internal sealed partial class BoundedBlocks
 
             members.CopyTo(_nodes.AsSpan(b * Lanes, count));
         }
+
+        _nodeKeys = [.. _nodes.Select(n => n == int.MaxValue ? float.PositiveInfinity : n)];
     }
 
     public int Dim { get; }
@@ -338,8 +346,12 @@ internal sealed partial class BoundedBlocks
             ? float.PositiveInfinity
             : TWidth.Least(Distances<TDim, TVector, TWidth>(ref weights, nearest, x0, x1, x2, x3, x4, x5, x6));
         var threshold = TWidth.Create(limit);
-        var bestDistance = float.PositiveInfinity;
-        var bestNode = int.MaxValue;
+
+        // Lane by lane, the least distance and, among the nodes at it, the lowest index (as a float):
+        // the candidates' blocks merged with compares and selects, one reduction at the end.
+        ref var keys = ref MemoryMarshal.GetArrayDataReference(_nodeKeys);
+        var best = TWidth.Create(float.PositiveInfinity);
+        var bestKeys = TWidth.Create(float.PositiveInfinity);
         for (nuint at = 0; at < stride; at += (nuint)lanes)
         {
             var candidates = TWidth.LessThanOrEqualMask(TWidth.Load(ref bound, at), threshold);
@@ -354,18 +366,28 @@ internal sealed partial class BoundedBlocks
                 var block = (int)at + BitOperations.TrailingZeroCount(candidates);
                 candidates &= candidates - 1;
                 var distances = Distances<TDim, TVector, TWidth>(ref weights, block, x0, x1, x2, x3, x4, x5, x6);
-                var blockBest = TWidth.Least(distances);
-                if (blockBest <= bestDistance)
-                {
-                    // The block's nodes are in index order: its first lane at the least is its lowest
-                    // index among the closest. (No lane is NaN here: a NaN input has no candidates.)
-                    var lane = BitOperations.TrailingZeroCount(TWidth.EqualsMask(distances, TWidth.Create(blockBest)));
-                    var node = _nodes[(block * lanes) + lane];
-                    if (blockBest < bestDistance || node < bestNode)
-                    {
-                        (bestDistance, bestNode) = (blockBest, node);
-                    }
-                }
+                var blockKeys = TWidth.Load(ref keys, (nuint)(block * lanes));
+                var closer = TWidth.LessThan(distances, best);
+                var farther = TWidth.LessThan(best, distances);
+                var lower = TWidth.LessThan(blockKeys, bestKeys);
+                bestKeys = TWidth.Select(closer, blockKeys, TWidth.Select(farther, bestKeys, TWidth.Select(lower, blockKeys, bestKeys)));
+                best = TWidth.Min(distances, best);
+            }
+        }
+
+        // (No lane is NaN here: a NaN input has no candidates.)
+        var bestDistance = TWidth.Least(best);
+        var bestNode = int.MaxValue;
+        if (bestDistance < float.PositiveInfinity)
+        {
+            Span<float> laneKeys = stackalloc float[16];
+            TWidth.Store(bestKeys, ref MemoryMarshal.GetReference(laneKeys), 0);
+            var at = TWidth.EqualsMask(best, TWidth.Create(bestDistance));
+            while (at != 0)
+            {
+                var key = (int)laneKeys[BitOperations.TrailingZeroCount(at)];
+                at &= at - 1;
+                bestNode = Math.Min(bestNode, key);
             }
         }
 
