@@ -1,4 +1,6 @@
 using Kohonen.Cli;
 using Kohonen.Cli.Settings;
 
-return await CliApp.RunAsync(args, CliConsole.ForProcess(), CliEnvironment.ForProcess(), handleSignals: true).ConfigureAwait(false);
+var environment = CliEnvironment.ForProcess();
+JitProfile.Start(args, environment.Variables);
+return await CliApp.RunAsync(args, CliConsole.ForProcess(), environment, handleSignals: true).ConfigureAwait(false);
