@@ -32,6 +32,16 @@ public class RunsCommandTests : ScratchFolder
         return JsonDocument.Parse(run.Out).RootElement.Clone();
     }
 
+    [Theory]
+    [InlineData("kohonen.heartbeat", "1796664264526", "2026-12-07 17:24:24 UTC (1796664264526)")]
+    [InlineData("kohonen.owner_started", "0", "1970-01-01 00:00:00 UTC (0)")]
+    [InlineData("kohonen.heartbeat", "soon", "soon")]
+    [InlineData("kohonen.heartbeat", "-5", "-5")]
+    [InlineData("kohonen.heartbeat", "99999999999999999", "99999999999999999")]
+    [InlineData("data_rows", "1796664264526", "1796664264526")]
+    public void TheOwnersTimesAreShownAsUtcBesideTheStoredNumber(string key, string value, string shown) =>
+        Assert.Equal(shown, Commands.RunsCommand.TagText(key, value));
+
     [Fact]
     public async Task ARecordedTrainingWithOutWritesTheBytesThePicturesAndTheFiguresTheRunKeeps()
     {

@@ -128,7 +128,7 @@ internal static partial class RunsCommand
             console.Out.WriteLine($"ended        {run.EndTime?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC" ?? "(running)"}");
             Section(console, "params", run.Params.Select(p => (p.Key, p.Value)));
             Section(console, "metrics (latest)", run.Metrics.Select(m => (m.Key, Number(m.Value))));
-            Section(console, "tags", run.Tags.Select(t => (t.Key, t.Value)));
+            Section(console, "tags", run.Tags.Select(t => (t.Key, TagText(t.Key, t.Value))));
             var stepped = details.History.Where(h => h.Value.Count > 1).Select(h => h.Key).ToList();
             if (stepped.Count > 0)
             {
@@ -152,6 +152,15 @@ internal static partial class RunsCommand
         }));
         return command;
     }
+
+    /// <summary>A tag's value as shown: the owner's start and heartbeat (Unix milliseconds) as UTC times
+    /// beside the stored number; every other tag as it is.</summary>
+    internal static string TagText(string key, string value) =>
+        key is RunOwner.HeartbeatTag or RunOwner.StartedTag
+        && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+        && ms <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()
+            ? $"{DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC ({value})"
+            : value;
 
     private static Command Best(CliConsole console, CliEnvironment environment)
     {
