@@ -267,6 +267,13 @@ public sealed class OperationTests : StoreFolder
 
         var run = await Store.GetRunAsync(runId, Token);
         Assert.Equal((RunStatus.Finished, "colors.csv", "4"), (run.Info.Status, run.Tags["data_file"], run.Tags["data_rows"]));
+
+        // The file's size and fingerprint, as the command line tags a run on it: runs on the same bytes
+        // compare whichever way they were trained.
+        var bytes = File.ReadAllBytes(Path.Combine(folder, "colors.csv"));
+        Assert.Equal(bytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), run.Tags["data_bytes"]);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), run.Tags["data_sha256"]);
+        Assert.False(string.IsNullOrEmpty(run.Tags["tool_version"]));
     }
 
     [Fact]

@@ -75,14 +75,16 @@ internal static class TrainingEndpoints
             return Problems.BadRequest(problem);
         }
 
-        var tags = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["data_file"] = request.DataFile ?? "inline",
-            ["data_rows"] = data!.Rows.ToString(CultureInfo.InvariantCulture),
-            ["data_columns"] = data.Columns.ToString(CultureInfo.InvariantCulture),
-            ["trained_by"] = "POST /train",
-        };
         var dataFile = request.DataFile is { } name ? ResolveDataFile(name, options) : null;
+        // A file's name, size and fingerprint as the command line tags them, so that runs on the same
+        // bytes compare whichever way they were trained.
+        var tags = dataFile is null
+            ? new Dictionary<string, string>(StringComparer.Ordinal) { ["data_file"] = "inline" }
+            : DataFileTags.Of(request.DataFile!, [dataFile]);
+        tags["data_rows"] = data!.Rows.ToString(CultureInfo.InvariantCulture);
+        tags["data_columns"] = data.Columns.ToString(CultureInfo.InvariantCulture);
+        tags["trained_by"] = "POST /train";
+        tags[DataFileTags.ToolVersionTag] = DataFileTags.ToolVersion;
         var job = await jobs.StartAsync(somOptions!, data, request.RunName ?? "api", request.Activate, tags, dataFile).ConfigureAwait(false);
         if (job is null)
         {
