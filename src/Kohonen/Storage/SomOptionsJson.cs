@@ -37,7 +37,9 @@ internal static class SomOptionsJson
             w.WriteBoolean("shuffle", o.Shuffle);
             w.WriteBoolean("exact_neighborhood", o.ExactNeighborhood);
             WriteNullable(w, "seed", o.Seed);
-            WriteNullable(w, "max_degree_of_parallelism", o.MaxDegreeOfParallelism);
+            // How many threads trained a map is not part of it (any count gives the same map): always
+            // null, so a file's bytes do not depend on --threads. The key keeps the files' shape.
+            w.WriteNull("max_degree_of_parallelism");
             w.WriteNumber("metrics_every", o.MetricsEvery);
             // Written only when set, so files trained without them keep their bytes.
             if (o.SigmaEnd is { } sigmaEnd)

@@ -31,6 +31,18 @@ public class DeterminismTests
     }
 
     [Fact]
+    public void TheModelFileIsTheSameBytesWhateverTheThreads()
+    {
+        var data = TestData.Matrix(TestData.Clusters(200, 5, k: 4, seed: 2));
+        var options = new SomOptions { Width = 9, Height = 7, Iterations = 3, Seed = 6 };
+
+        var unset = SomFile.ToBytes(new SomTrainer(options).Fit(data));
+
+        Assert.Equal(unset, SomFile.ToBytes(new SomTrainer(options with { MaxDegreeOfParallelism = 1 }).Fit(data)));
+        Assert.Equal(unset, SomFile.ToBytes(new SomTrainer(options with { MaxDegreeOfParallelism = 2 }).Fit(data)));
+    }
+
+    [Fact]
     public void SameSeedGivesTheSameMapAndAnotherSeedAnotherMap()
     {
         var data = TestData.Matrix(TestData.Uniform(50, 3, seed: 1));
