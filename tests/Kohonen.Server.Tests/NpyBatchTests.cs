@@ -238,6 +238,8 @@ public sealed class NpyBatchTests(TrainedStore trained, LabelledStore labelled, 
         { "empty", "the array has no rows" },
         { "too many", "the array has 6 vectors; one request may hold at most 5" },
         { "integers", "dtype '<i4' is not supported" },
+        { "one-dimensional", "the array has one value a row (a 1-D array of 3 values reads as 3 rows of one); the model expects 3" },
+        { "trailing bytes", "4 bytes follow the array's values" },
     };
 
     [Theory]
@@ -258,6 +260,8 @@ public sealed class NpyBatchTests(TrainedStore trained, LabelledStore labelled, 
                 "all missing" => NpyOf([.. good.Select((r, i) => i == 1 ? [float.NaN, float.NaN, float.NaN] : r)]),
                 "empty" => NpyOf([], shape: "(0, 3)"),
                 "too many" => NpyOf(RandomRows(6, 3, 3)),
+                "one-dimensional" => NpyOf([.. good[0].Select(v => new[] { v })], shape: "(3,)"),
+                "trailing bytes" => [.. NpyOf(good), 1, 2, 3, 4],
                 _ => NpyOf(good, "<i4"),
             };
             var response = await PostAsync(client, NpyContent(body));

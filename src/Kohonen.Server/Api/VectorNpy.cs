@@ -27,6 +27,11 @@ internal static class VectorNpy
         {
             using var stream = new MemoryStream(npy.Array!, npy.Offset, npy.Count, writable: false);
             read = NpyFile.Read(stream, Source);
+            if (stream.Position < stream.Length)
+            {
+                // Not a file NumPy wrote: two arrays, or a truncated upload of something else.
+                return $"{Source}: {stream.Length - stream.Position} bytes follow the array's values; a .npy body ends where its values end.";
+            }
         }
         catch (DataFormatException e)
         {
@@ -41,8 +46,9 @@ internal static class VectorNpy
 
         if (read.Columns != model.Dimension)
         {
-            return $"{Source}: the array's rows have {read.Columns} value{(read.Columns == 1 ? "" : "s")} (shape ({read.Rows}, {read.Columns})); "
-                + $"the model expects {served.Features}: an array of shape (n, {model.Dimension}){(read.Columns == 1 ? " (a 1-D array reads as one value a row)" : "")}.";
+            return read.Columns == 1
+                ? $"{Source}: the array has one value a row (a 1-D array of {read.Rows} values reads as {read.Rows} rows of one); the model expects {served.Features}: an array of shape (n, {model.Dimension}), e.g. vector.reshape(1, -1) for one vector."
+                : $"{Source}: the array's rows have {read.Columns} values (shape ({read.Rows}, {read.Columns})); the model expects {served.Features}: an array of shape (n, {model.Dimension}).";
         }
 
         if (read.Rows > maxRows)
