@@ -34,6 +34,8 @@ public static class KohonenApi
         services.AddHostedService<ModelLoader>();
         services.AddDashboard();
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ProblemDetail.Fill);
+        // After the framework's writer, for the requests whose Accept header it declines.
+        services.AddSingleton<IProblemDetailsWriter, AnyAcceptProblemWriter>();
         // A query value that does not bind (width=abc, seed=2147483648) is thrown, so that the problem
         // writer can say which value and what is allowed; otherwise it is an empty 400.
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);

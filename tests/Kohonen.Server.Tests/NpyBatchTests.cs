@@ -274,6 +274,40 @@ public sealed class NpyBatchTests(TrainedStore trained, LabelledStore labelled, 
     }
 
     [Fact]
+    public async Task AProblemAnsweredToAClientAskingForNpyHasTheShapeOfEveryOther()
+    {
+        var (factory, client) = await ServeAsync(trained.Best.RunId, maxBytes: 1000);
+        await using (factory)
+        using (client)
+        {
+            var answers = new List<JsonElement>();
+            foreach (var accept in new[] { Npy, "application/json" })
+            {
+                foreach (var body in new[] { NpyOf(RandomRows(4, 3, 3))[..^5], NpyOf(RandomRows(100, 3, 1)) })
+                {
+                    var response = await PostAsync(client, NpyContent(body), accept);
+                    Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                    answers.Add(JsonDocument.Parse(await response.Content.ReadAsStringAsync(Token)).RootElement.Clone());
+                }
+            }
+
+            // The truncated body (400) and the oversized one (413), asked for .npy and for JSON.
+            Assert.All(answers, a => Assert.False(string.IsNullOrEmpty(a.GetProperty("trace_id").GetString())));
+            Assert.Equal(
+                answers.Skip(2).Select(a => (a.GetProperty("type").GetString(), a.GetProperty("title").GetString(), a.GetProperty("status").GetInt32())),
+                answers.Take(2).Select(a => (a.GetProperty("type").GetString(), a.GetProperty("title").GetString(), a.GetProperty("status").GetInt32())));
+            Assert.Equal((400, 413), (answers[0].GetProperty("status").GetInt32(), answers[1].GetProperty("status").GetInt32()));
+            Assert.Equal("https://tools.ietf.org/html/rfc9110#section-15.5.14", answers[1].GetProperty("type").GetString());
+
+            // A route that does not exist has the title of a run that does not.
+            var route = JsonDocument.Parse(await (await client.GetAsync("/no-such-route", Token)).Content.ReadAsStringAsync(Token)).RootElement;
+            var run = JsonDocument.Parse(await (await client.GetAsync("/runs/0123456789abcdef0123456789abcdef", Token)).Content.ReadAsStringAsync(Token)).RootElement;
+            Assert.Equal(run.GetProperty("title").GetString(), route.GetProperty("title").GetString());
+            Assert.Equal("Not found.", route.GetProperty("title").GetString());
+        }
+    }
+
+    [Fact]
     public async Task OtherContentTypesAndOversizedFilesAreRefusedSayingWhatIsTaken()
     {
         var (factory, client) = await ServeAsync(trained.Best.RunId, maxBytes: 1000);

@@ -416,5 +416,9 @@ public sealed class OperationTests : StoreFolder
         Assert.NotNull(limited);
         Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
         Assert.Equal(TimeSpan.FromSeconds(1), limited.Headers.RetryAfter?.Delta);
+        var problem = JsonDocument.Parse(await limited.Content.ReadAsStringAsync(Token)).RootElement;
+        Assert.Equal("https://tools.ietf.org/html/rfc6585#section-4", problem.GetProperty("type").GetString());
+        Assert.Equal("Too many requests.", problem.GetProperty("title").GetString());
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("trace_id").GetString()));
     }
 }

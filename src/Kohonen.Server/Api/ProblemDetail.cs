@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Kohonen.Server.Api;
 
@@ -14,16 +15,51 @@ internal static partial class ProblemDetail
     /// <summary>The longest piece of a request quoted back in a detail.</summary>
     private const int MaxQuoted = 80;
 
-    /// <summary>Fills in a problem's detail when the framework left it empty (an exception it threw
-    /// for a bad request, or a bare status).</summary>
+    /// <summary>The type of the statuses ASP.NET Core leaves without one.</summary>
+    private static readonly Dictionary<int, string> Types = new()
+    {
+        [StatusCodes.Status413PayloadTooLarge] = "https://tools.ietf.org/html/rfc9110#section-15.5.14",
+        [StatusCodes.Status429TooManyRequests] = "https://tools.ietf.org/html/rfc6585#section-4",
+        [StatusCodes.Status431RequestHeaderFieldsTooLarge] = "https://tools.ietf.org/html/rfc6585#section-5",
+    };
+
+    /// <summary>The service's titles of the problems the framework writes with its own ("Not Found"),
+    /// so that a status has one title whoever answers it.</summary>
+    private static readonly Dictionary<int, string> Titles = new()
+    {
+        [StatusCodes.Status400BadRequest] = "The request cannot be carried out as sent.",
+        [StatusCodes.Status404NotFound] = "Not found.",
+        [StatusCodes.Status405MethodNotAllowed] = "Method not allowed.",
+        [StatusCodes.Status413PayloadTooLarge] = "Request body too large.",
+        [StatusCodes.Status415UnsupportedMediaType] = "Unsupported media type.",
+        [StatusCodes.Status429TooManyRequests] = "Too many requests.",
+        [StatusCodes.Status431RequestHeaderFieldsTooLarge] = "Request headers too large.",
+        [StatusCodes.Status500InternalServerError] = "The service failed.",
+    };
+
+    /// <summary>Completes a problem: the type of a status the framework has none for, the service's
+    /// title where the framework put its own, and the detail when the framework left it empty (an
+    /// exception it threw for a bad request, or a bare status).</summary>
     public static void Fill(ProblemDetailsContext context)
     {
-        if (!string.IsNullOrEmpty(context.ProblemDetails.Detail))
+        var problem = context.ProblemDetails;
+        var status = problem.Status ?? context.HttpContext.Response.StatusCode;
+        if (problem.Type is null && Types.TryGetValue(status, out var type))
+        {
+            problem.Type = type;
+        }
+
+        if ((problem.Title is null || problem.Title == ReasonPhrases.GetReasonPhrase(status)) && Titles.TryGetValue(status, out var title))
+        {
+            problem.Title = title;
+        }
+
+        if (!string.IsNullOrEmpty(problem.Detail))
         {
             return;
         }
 
-        context.ProblemDetails.Detail = context.Exception switch
+        problem.Detail = context.Exception switch
         {
             BadHttpRequestException bad => ForBadRequest(bad),
             Kohonen.Tracking.TrackingStoreException store => store.Message,
