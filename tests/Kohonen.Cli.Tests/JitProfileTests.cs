@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Kohonen.Cli.Tests;
 
 /// <summary>The multicore JIT's startup profiles: where they go, when they are off, and that the
@@ -39,31 +37,10 @@ public sealed class JitProfileTests : ScratchFolder
         Assert.Null(JitProfile.Folder(Variables(), windows: false));
     }
 
-    private async Task<(int Code, string Output)> KohonenAsync(Dictionary<string, string?> environment, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Folder };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "kohonen.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var name in new[] { "XDG_CACHE_HOME", "KOHONEN_JIT_CACHE", "LOCALAPPDATA" })
-        {
-            start.Environment.Remove(name);
-        }
-
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await output + await error);
-    }
+    /// <summary>`kohonen` as a process, without the test process's cache settings.</summary>
+    private Task<(int Code, string Output)> KohonenAsync(Dictionary<string, string?> environment, params string[] args) =>
+        ProcessRun.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "kohonen.dll"), .. args], Folder,
+            new Dictionary<string, string?>(environment) { ["XDG_CACHE_HOME"] = null, ["LOCALAPPDATA"] = null, ["KOHONEN_JIT_CACHE"] = environment.GetValueOrDefault("KOHONEN_JIT_CACHE") });
 
     [Fact]
     public async Task TheProcessWritesTheCommandsProfileAndGivesTheSameModelWithOrWithoutIt()

@@ -30,25 +30,8 @@ public partial class PublishedAppTests : ScratchFolder
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task<(int Code, string Output)> RunAsync(string file, string[] args, string workingDirectory, Dictionary<string, string>? environment = null)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in environment ?? [])
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await output + await error);
-    }
+    private static Task<(int Code, string Output)> RunAsync(string file, string[] args, string workingDirectory, Dictionary<string, string>? environment = null) =>
+        ProcessRun.RunAsync(file, args, workingDirectory, environment?.ToDictionary(e => e.Key, e => (string?)e.Value));
 
     [Fact]
     public async Task ThePublishedAppServesHealthAndTheColourDemoOnItsPort()
