@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 
 namespace Kohonen.Distributed;
@@ -513,7 +514,10 @@ public sealed class ClusterTrainer
                 }
 
                 retries.Add();
-                await Task.Delay(_settings.RetryDelay * (1 << Math.Min(attempt, 3)), cancellationToken).ConfigureAwait(false);
+                var wait = _settings.RetryDelay * (1 << Math.Min(attempt, 3));
+                _settings.OnRetry?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                    $"{Capitalized(what)} failed ({e.GetType().Name}); tried again in {wait.TotalSeconds:0.#} s on a surviving worker, attempt {attempt + 2} of {_settings.Retries + 1}."));
+                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -31,4 +31,9 @@ public sealed class ClusterTrainingOptions
     /// <summary>The folder the trainer's data path is given relative to on the workers (see
     /// <see cref="WorkerOptions.DataRoot"/>); the path is sent as given.</summary>
     public string? DataPath { get; init; }
+
+    /// <summary>Told, in one line, each time a failed call is tried again (which call, why, which
+    /// attempt comes next), so that a lost worker is seen while the training goes on. Called on any
+    /// thread; null to say nothing. The count is also in each epoch's timing.</summary>
+    public Action<string>? OnRetry { get; init; }
 }

@@ -72,6 +72,8 @@ public sealed partial class RealClusterTests : IDisposable
         var summary = (await stdout).Split('\n').Single(l => l.StartsWith("  cluster ", StringComparison.Ordinal));
         Assert.Contains(" 3 workers, 9 partitions, ", summary, StringComparison.Ordinal);
         Assert.DoesNotContain(" 0 calls tried again", summary, StringComparison.Ordinal);
+        // The lost worker was told while the training went on, not only counted at its end.
+        Assert.Contains(errors, l => l.StartsWith("cluster: Partition ", StringComparison.Ordinal) && l.Contains("tried again in", StringComparison.Ordinal));
         Assert.Equal(File.ReadAllBytes(_folder.File("one.som")), File.ReadAllBytes(_folder.File("cluster.som")));
 
         // The survivors leave the cluster cleanly on SIGTERM.
@@ -148,6 +150,7 @@ public sealed partial class RealClusterTests : IDisposable
         Assert.Equal(1, train.ExitCode);
         Assert.True(sinceKill.Elapsed < TimeSpan.FromSeconds(120), $"the training took {sinceKill.Elapsed} after the kill to fail:\n{said}");
         Assert.Contains("failed 3 times: no worker of the cluster answered", said, StringComparison.Ordinal);
+        Assert.Contains("attempt 3 of 3.", said, StringComparison.Ordinal); // the two tries before it were told
         Assert.DoesNotContain("   at ", said, StringComparison.Ordinal); // no stack trace
         Assert.False(File.Exists(_folder.File("never.som")));
 

@@ -43,7 +43,8 @@ public sealed class SiloLossTests(ClusterFixture fixture) : IClassFixture<Cluste
                 Assert.True(kill.Wait(TimeSpan.FromSeconds(60)), "the silo was not killed within a minute");
             }
         });
-        var settings = new ClusterTrainingOptions { Partitions = 6, Retries = 8, RetryDelay = TimeSpan.FromMilliseconds(500), CallTimeout = TimeSpan.FromSeconds(20), Threads = 2 };
+        var told = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var settings = new ClusterTrainingOptions { Partitions = 6, Retries = 8, RetryDelay = TimeSpan.FromMilliseconds(500), CallTimeout = TimeSpan.FromSeconds(20), Threads = 2, OnRetry = told.Enqueue };
 
         var result = await new ClusterTrainer(cluster.Client, settings).FitAsync(options, path, progress: progress, cancellationToken: TestContext.Current.CancellationToken);
         await kill!;
@@ -55,6 +56,11 @@ public sealed class SiloLossTests(ClusterFixture fixture) : IClassFixture<Cluste
         // The killed silo's partitions (their rows and BMU hints died with it) ran the later epochs on
         // new activations on the survivors; the bytes are still the one machine's.
         Assert.Equal(single, SomFile.ToBytes(result.Model));
+
+        // Each call tried again was told as it happened, naming the call (the epochs count theirs; a
+        // measurement between epochs may add more).
+        Assert.True(told.Count >= result.Epochs.Sum(e => e.Retries), $"{told.Count} told, {result.Epochs.Sum(e => e.Retries)} counted");
+        Assert.All(told, line => Assert.Matches(@"^Partition \d+'s .+ failed \(\w+\); tried again in [\d.]+ s on a surviving worker, attempt \d+ of 9\.$", line));
     }
 
     private sealed class Reporter(Action<TrainingProgress> report) : IProgress<TrainingProgress>

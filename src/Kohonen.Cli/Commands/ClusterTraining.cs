@@ -241,6 +241,9 @@ internal sealed class ClusterTraining
         }
     }
 
+    /// <summary>Where to say that a call was tried again (a worker lost); null to say nothing.</summary>
+    public Action<string>? OnRetry { get; set; }
+
     /// <summary>Fits the map across the cluster.</summary>
     public Task<SomModel> FitAsync(SomOptions options, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken) =>
         FitAsync(options, progress, cancellationToken, _columnNames);
@@ -261,6 +264,7 @@ internal sealed class ClusterTraining
             CallTimeout = _callTimeout,
             Retries = _retries,
             Threads = _threads,
+            OnRetry = OnRetry,
         };
         var trainer = new ClusterTrainer(client, settings);
         var result = _shards is null

@@ -207,6 +207,12 @@ internal static class TrainCommand
             var quiet = r.GetValue(quietFlag) || r.GetValue(json);
             var read = reading.From(r) with { EmptyLabels = kept.LabelColumn is not null };
             var cluster = ClusterTraining.From(r, clusterFlags, settings, dataPath, options, rowsPerChunk is not null, kept, r.GetValue(columns));
+            if (cluster is not null && !r.GetValue(quietFlag))
+            {
+                // A lost worker is a warning, not progress: said with --json too (on standard error).
+                cluster.OnRetry = line => console.Error.WriteLine($"cluster: {line}");
+            }
+
             if (cluster is not null && encoding.Given(r))
             {
                 throw new UsageException("--categorical and --feature-weight are not trained across a cluster; drop --cluster or them.");
