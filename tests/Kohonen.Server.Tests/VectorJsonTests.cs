@@ -139,6 +139,9 @@ public sealed class VectorJsonTests
     [InlineData("""{"data":[[1,2,3],[4,5,0.6E1]]}""", true)]
     [InlineData("""{"data":[[1,2,3],[4,5,1234567890.1234567]]}""", true)]
     [InlineData("""{"data":[[1,2,3]],"other":1}""", true)]
+    [InlineData("""{"data":[[1,2,3]],"other":{"data":1}}""", true)]
+    [InlineData("""{"data":[[1,2,3]],"data":[[4,5,6]]}""", false)]
+    [InlineData("""{"data":[[1,2,3]],"x":2,"\u0064ata":[[4,5,6]]}""", false)]
     [InlineData("""{"other":[1],"data":[[1,2,3]]}""", true)]
     [InlineData("""{"\u0064ata":[[1,2,3]]}""", true)]
     [InlineData("""{"data":[[01,2,3]]}""", false)]
@@ -164,6 +167,11 @@ public sealed class VectorJsonTests
         Assert.False(VectorJson.TryReadPlainMatrix(utf8, 3, 2, out _, out _));
         Assert.Equal(generalReadsIt, VectorJson.ReadMatrix(utf8, 3, "3", 2, out _, out _) is null);
     }
+
+    [Fact]
+    public void ARepeatedDataPropertyIsRefusedRatherThanOneTakenSilently() =>
+        Assert.Equal("The body has \"data\" more than once; give the vectors once.",
+            VectorJson.ReadMatrix("""{"data":[[1,2,3]],"data":[[4,5,6]]}"""u8, 3, "3", 10, out _, out _));
 
     [Fact]
     public void APlainBatchAnswerIsTheJsonWritersBytes()

@@ -563,6 +563,12 @@ internal static class VectorJson
     {
         while (reader.Read())
         {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("data"u8))
+            {
+                // JSON leaves a repeated name to the reader; taking one of the two silently would guess.
+                return "The body has \"data\" more than once; give the vectors once.";
+            }
+
             reader.Skip();
         }
 
