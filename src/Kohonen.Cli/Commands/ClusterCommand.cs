@@ -55,6 +55,12 @@ internal static class ClusterCommand
 
                 count = curve.Where(p => double.IsFinite(p.Value)).MinBy(p => p.Value).Key;
                 console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"chosen k = {count} (lowest Davies–Bouldin index)"));
+                if (count == high && high < nodes - 1)
+                {
+                    // The best k is the edge of the range: a larger one may be better yet.
+                    console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"note: k = {count} is the largest tried, and a larger k may score better; try a wider range (--max-k {Math.Min(nodes - 1, 2 * high)}) or choose k with --k."));
+                }
             }
 
             var segmented = model.WithSegments(CodebookClustering.Segment(model, count.Value, chosenMethod, rows, r.GetValue(seed)));
