@@ -593,6 +593,13 @@ public sealed class DashboardTests(DashboardHost host) : IClassFixture<Dashboard
         Assert.Contains("≠ width", differing);
         Assert.Contains("≠ height", differing);
         Assert.DoesNotContain(differing, d => d.EndsWith(" topology", StringComparison.Ordinal));
+        // The data come first: the same colours, but only "big" was tagged with a file name; the
+        // accuracy among the metrics ("small" logged 0.5, "big" none).
+        var rows = await page.Locator("#compare-params tbody th").AllInnerTextsAsync();
+        Assert.Equal(["data file", "data", "features", "data fingerprint"], rows.Take(4).Select(r => r.Replace("≠ ", "", StringComparison.Ordinal)));
+        Assert.Contains("≠ data file", differing);
+        Assert.DoesNotContain("≠ features", differing);
+        Assert.Contains("≠ accuracy", differing);
         Assert.Equal(2, await page.Locator("figure[data-chart=quantization_error] polyline").CountAsync());
         await host.ScreenshotAsync(page, "compare");
     }
