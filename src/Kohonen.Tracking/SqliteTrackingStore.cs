@@ -366,7 +366,7 @@ public sealed class SqliteTrackingStore : ITrackingStore
         await using var connection = Connect();
         await EnsureRunAsync(connection, null, runId, cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<MetricRow>(new CommandDefinition(
-            "SELECT key AS Key, value AS Value, is_nan AS IsNan, step AS Step, timestamp AS Timestamp FROM metrics WHERE run_id = @runId AND key = @key ORDER BY step, seq",
+            "SELECT run_id AS RunId, key AS Key, value AS Value, is_nan AS IsNan, step AS Step, timestamp AS Timestamp FROM metrics WHERE run_id = @runId AND key = @key ORDER BY step, seq",
             new { runId, key }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return [.. rows.Select(r => r.ToMetric())];
     });
@@ -570,32 +570,51 @@ public sealed class SqliteTrackingStore : ITrackingStore
         }
     }
 
+    /// <summary>The runs <paramref name="where"/> selects (a WHERE clause over <c>runs r</c>, or empty),
+    /// with their params, tags and latest metrics: four queries whatever the number of runs.</summary>
     private async Task<List<Run>> LoadRunsAsync(SqliteConnection connection, string where, object args, CancellationToken cancellationToken)
     {
         var infos = (await connection.QueryAsync<RunRow>(new CommandDefinition(
             $"SELECT r.run_id AS RunId, r.experiment_id AS ExperimentId, r.name AS Name, r.status AS Status, r.start_time AS StartTime, r.end_time AS EndTime FROM runs r {where}",
             args, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
-        var result = new List<Run>(infos.Count);
-        foreach (var info in infos)
+        if (infos.Count == 0)
         {
-            var parameters = (await connection.QueryAsync<(string Key, string Value)>(new CommandDefinition(
-                "SELECT key, value FROM params WHERE run_id = @RunId", new { info.RunId }, cancellationToken: cancellationToken)).ConfigureAwait(false))
-                .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-            var tags = (await connection.QueryAsync<(string Key, string Value)>(new CommandDefinition(
-                "SELECT key, value FROM tags WHERE run_id = @RunId", new { info.RunId }, cancellationToken: cancellationToken)).ConfigureAwait(false))
-                .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-            // The latest value of each key: the highest step, the last logged at that step.
-            var metrics = (await connection.QueryAsync<MetricRow>(new CommandDefinition(
-                """
-                SELECT m.key AS Key, m.value AS Value, m.is_nan AS IsNan, m.step AS Step, m.timestamp AS Timestamp FROM metrics m
-                WHERE m.run_id = @RunId AND m.seq = (
-                    SELECT m2.seq FROM metrics m2 WHERE m2.run_id = m.run_id AND m2.key = m.key ORDER BY m2.step DESC, m2.seq DESC LIMIT 1)
-                """, new { info.RunId }, cancellationToken: cancellationToken)).ConfigureAwait(false))
-                .ToDictionary(m => m.Key, m => m.ToMetric(), StringComparer.Ordinal);
-            result.Add(new Run(info.ToInfo(DataDirectory), parameters, metrics, tags));
+            return [];
         }
 
-        return result;
+        async Task<Dictionary<string, Dictionary<string, string>>> PairsAsync(string table)
+        {
+            var rows = await connection.QueryAsync<(string RunId, string Key, string Value)>(new CommandDefinition(
+                $"SELECT t.run_id, t.key, t.value FROM {table} t JOIN runs r ON r.run_id = t.run_id {where}", args, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var byRun = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+            foreach (var (runId, key, value) in rows)
+            {
+                (byRun.TryGetValue(runId, out var pairs) ? pairs : byRun[runId] = new Dictionary<string, string>(StringComparer.Ordinal))[key] = value;
+            }
+
+            return byRun;
+        }
+
+        var parameters = await PairsAsync("params").ConfigureAwait(false);
+        var tags = await PairsAsync("tags").ConfigureAwait(false);
+        // The latest value of each key: the highest step, the last logged at that step.
+        var metricRows = await connection.QueryAsync<MetricRow>(new CommandDefinition(
+            $"""
+            SELECT m.run_id AS RunId, m.key AS Key, m.value AS Value, m.is_nan AS IsNan, m.step AS Step, m.timestamp AS Timestamp
+            FROM (SELECT DISTINCT k.run_id, k.key FROM metrics k JOIN runs r ON r.run_id = k.run_id {where}) keys
+            JOIN metrics m ON m.seq = (
+                SELECT m2.seq FROM metrics m2 WHERE m2.run_id = keys.run_id AND m2.key = keys.key ORDER BY m2.step DESC, m2.seq DESC LIMIT 1)
+            """, args, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var metrics = new Dictionary<string, Dictionary<string, Metric>>(StringComparer.Ordinal);
+        foreach (var row in metricRows)
+        {
+            (metrics.TryGetValue(row.RunId, out var latest) ? latest : metrics[row.RunId] = new Dictionary<string, Metric>(StringComparer.Ordinal))[row.Key] = row.ToMetric();
+        }
+
+        return [.. infos.Select(info => new Run(info.ToInfo(DataDirectory),
+            parameters.GetValueOrDefault(info.RunId) ?? new Dictionary<string, string>(StringComparer.Ordinal),
+            metrics.GetValueOrDefault(info.RunId) ?? new Dictionary<string, Metric>(StringComparer.Ordinal),
+            tags.GetValueOrDefault(info.RunId) ?? new Dictionary<string, string>(StringComparer.Ordinal)))];
     }
 
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -618,7 +637,7 @@ public sealed class SqliteTrackingStore : ITrackingStore
             string.Concat(text.Take(40).Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
     }
 
-    private sealed record MetricRow(string Key, double? Value, long IsNan, long Step, long Timestamp)
+    private sealed record MetricRow(string RunId, string Key, double? Value, long IsNan, long Step, long Timestamp)
     {
         public Metric ToMetric() => new(Key, IsNan != 0 ? double.NaN : Value ?? double.NaN, Step, Timestamp);
     }

@@ -108,6 +108,50 @@ public sealed class SqliteTrackingStoreTests : StoreFolder
     }
 
     [Fact]
+    public async Task OneSearchGivesEachRunItsOwnParamsTagsAndLatestMetrics()
+    {
+        var store = SqliteTrackingStore.Open(Folder);
+        var one = (await store.GetOrCreateExperimentAsync("one", Token)).ExperimentId;
+        var two = (await store.GetOrCreateExperimentAsync("two", Token)).ExperimentId;
+        var expected = new Dictionary<string, (string Experiment, double Qe, long Step, int Params)>();
+        for (var i = 0; i < 12; i++)
+        {
+            var experiment = i % 3 == 0 ? two : one;
+            var run = await store.CreateRunAsync(experiment, $"run{i}", Token);
+            await store.LogParamsAsync(run.RunId, Enumerable.Range(0, i % 4).ToDictionary(k => $"p{k}", k => $"{i}-{k}"), Token);
+            await store.SetTagsAsync(run.RunId, new Dictionary<string, string> { ["who"] = $"run{i}" }, Token);
+            // Steps logged out of order, and the highest step twice: the latest is the last logged at
+            // the highest step, whatever the order of logging.
+            await store.LogMetricsAsync(run.RunId, [M("quantization_error", 10 + i, 5), M("quantization_error", 20 + i, 9), M("quantization_error", 30 + i, 2), M("quantization_error", 40 + i, 9)], Token);
+            if (i % 2 == 0)
+            {
+                await store.LogMetricsAsync(run.RunId, [M("topographic_error", i / 100.0, 1)], Token);
+            }
+
+            expected[run.RunId] = (experiment, 40 + i, 9, i % 4);
+        }
+
+        var all = await store.SearchRunsAsync(new RunQuery { MaxResults = 100 }, Token);
+        var onlyTwo = await store.SearchRunsAsync(new RunQuery { ExperimentIds = [two] }, Token);
+
+        Assert.Equal(12, all.Count);
+        Assert.Equal(4, onlyTwo.Count);
+        Assert.All(onlyTwo, r => Assert.Equal(two, r.Info.ExperimentId));
+        foreach (var run in all)
+        {
+            var (experiment, qe, step, count) = expected[run.Info.RunId];
+            var i = int.Parse(run.Info.RunName[3..], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(experiment, run.Info.ExperimentId);
+            Assert.Equal((qe, step), (run.Metrics["quantization_error"].Value, run.Metrics["quantization_error"].Step));
+            Assert.Equal(i % 2 == 0, run.Metrics.ContainsKey("topographic_error"));
+            Assert.Equal(count, run.Params.Count);
+            Assert.All(run.Params, p => Assert.StartsWith($"{i}-", p.Value, StringComparison.Ordinal));
+            Assert.Equal($"run{i}", run.Tags["who"]);
+            Assert.Equal(run.Metrics["quantization_error"].Value, (await store.GetRunAsync(run.Info.RunId, Token)).Metrics["quantization_error"].Value);
+        }
+    }
+
+    [Fact]
     public async Task AKilledRunKeepsTheMetricsLoggedBeforeItStopped()
     {
         var store = SqliteTrackingStore.Open(Folder);
