@@ -60,45 +60,6 @@ public sealed class TableSiloLossTests(ClusterFixture fixture) : IClassFixture<C
         Assert.Equal(single, await TrainKillingASiloAsync(path));
     }
 
-    /// <summary>Trains across the cluster, killing a secondary silo after the second epoch, and
-    /// starts a silo in its place; the model's bytes. The six partitions are spread two to a silo, so
-    /// the killed silo held two, whose later epochs ran on new activations on the survivors.</summary>
-    private async Task<byte[]> TrainKillingASiloAsync(string path)
-    {
-        var cluster = fixture.Cluster;
-        Task? kill = null;
-        Dictionary<SiloAddress, int> held = [];
-        SiloAddress? victim = null;
-        var progress = new Reporter(p =>
-        {
-            if (p.Iteration == 2)
-            {
-                kill = Task.Run(async () =>
-                {
-                    var statistics = await cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
-                    held = statistics.Where(s => s.GrainType.Contains(nameof(PartitionGrain), StringComparison.Ordinal))
-                        .GroupBy(s => s.SiloAddress).ToDictionary(g => g.Key, g => g.Count());
-                    var silo = cluster.SecondarySilos[0];
-                    victim = silo.SiloAddress;
-                    await cluster.KillSiloAsync(silo);
-                });
-                Assert.True(kill.Wait(TimeSpan.FromSeconds(60)), "the silo was not killed within a minute");
-            }
-        });
-        var settings = new ClusterTrainingOptions { Partitions = 6, Retries = 8, RetryDelay = TimeSpan.FromMilliseconds(500), CallTimeout = TimeSpan.FromSeconds(20), Threads = 2 };
-
-        var result = await new ClusterTrainer(cluster.Client, settings).FitAsync(Options, path, progress: progress, cancellationToken: TestContext.Current.CancellationToken);
-        await kill!;
-        await fixture.ReplaceKilledSiloAsync();
-
-        Assert.Equal(3, held.Count);
-        Assert.All(held.Values, count => Assert.Equal(2, count));
-        Assert.Equal(2, held.GetValueOrDefault(victim!));
-        return SomFile.ToBytes(result.Model);
-    }
-
-    private sealed class Reporter(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
-    }
+    private async Task<byte[]> TrainKillingASiloAsync(string path) =>
+        SomFile.ToBytes((await fixture.TrainKillingASiloAsync(Options, path)).Result.Model);
 }
