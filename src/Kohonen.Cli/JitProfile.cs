@@ -15,7 +15,7 @@ namespace Kohonen.Cli;
 internal static class JitProfile
 {
     /// <summary>The commands with a profile of their own; anything else (a typo, <c>--help</c>) shares one.</summary>
-    private static readonly HashSet<string> Commands = new(StringComparer.Ordinal)
+    internal static readonly HashSet<string> Commands = new(StringComparer.Ordinal)
     {
         "demo", "train", "runs", "experiments", "predict", "info", "plot", "evaluate", "cluster", "segments",
         "serve", "worker", "healthcheck", "bench", "impute",

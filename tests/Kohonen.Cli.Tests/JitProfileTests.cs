@@ -21,6 +21,15 @@ public sealed class JitProfileTests : ScratchFolder
     }
 
     [Fact]
+    public void EveryCommandOfTheToolHasAProfileOfItsOwn()
+    {
+        // The profile starts before the command tree is built, so it keeps its own list of names.
+        var root = CliApp.Create(new CliConsole(new StringWriter(), new StringWriter(), interactive: false, TextReader.Null), new Settings.CliEnvironment(Folder, new Dictionary<string, string?>()));
+
+        Assert.Equal(root.Subcommands.Select(c => c.Name).Order(StringComparer.Ordinal), JitProfile.Commands.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void TheFolderIsTheUsersCacheUnlessChosenOrTurnedOff()
     {
         Assert.Equal("/home/ada/.cache/kohonen/jit", JitProfile.Folder(Variables(("HOME", "/home/ada")), windows: false));

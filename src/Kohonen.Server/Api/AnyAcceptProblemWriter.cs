@@ -9,8 +9,8 @@ namespace Kohonen.Server.Api;
 /// Writes a problem whatever the request's Accept header asks for (a client that wants a <c>.npy</c>
 /// answer, say): ASP.NET Core's own writer declines when Accept names no JSON type, and the problem
 /// then went out without its trace id and the service's completions. Registered after that writer,
-/// so it writes only what the other declined, with the same completions: the status's type, a
-/// <c>trace_id</c>, and <see cref="ProblemDetail.Fill"/>. An error is always
+/// so it writes only what the other declined, with the same completions: a <c>trace_id</c>, and
+/// <see cref="ProblemDetail.Fill"/> (type, title, detail). An error is always
 /// <c>application/problem+json</c> (RFC 9110 lets an error ignore Accept).
 /// </summary>
 internal sealed class AnyAcceptProblemWriter(IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : IProblemDetailsWriter
@@ -22,15 +22,6 @@ internal sealed class AnyAcceptProblemWriter(IOptions<Microsoft.AspNetCore.Http.
         var http = context.HttpContext;
         var problem = context.ProblemDetails;
         problem.Status ??= http.Response.StatusCode;
-        problem.Type ??= http.Response.StatusCode switch
-        {
-            StatusCodes.Status400BadRequest => "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-            StatusCodes.Status404NotFound => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
-            StatusCodes.Status415UnsupportedMediaType => "https://tools.ietf.org/html/rfc9110#section-15.5.16",
-            StatusCodes.Status500InternalServerError => "https://tools.ietf.org/html/rfc9110#section-15.6.1",
-            StatusCodes.Status503ServiceUnavailable => "https://tools.ietf.org/html/rfc9110#section-15.6.4",
-            _ => null,
-        };
         // Named as the framework's writer names it in this service's snake_case answers.
         problem.Extensions.TryAdd("trace_id", Activity.Current?.Id ?? http.TraceIdentifier);
         ProblemDetail.Fill(context);

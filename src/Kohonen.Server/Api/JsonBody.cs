@@ -2,7 +2,6 @@ using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Kohonen.Server.Api;
 
@@ -32,14 +31,7 @@ internal sealed class JsonBody<TContract> : IEndpointParameterMetadataProvider, 
     /// <summary>Reads the request's body (the binding ASP.NET Core calls for a handler's parameter).</summary>
     public static async ValueTask<JsonBody<TContract>?> BindAsync(HttpContext context)
     {
-        if (OperatorAccess.IsRefused(context))
-        {
-            // Not read: the route answers 401 or 403 before the handler runs.
-            return new JsonBody<TContract>(null, null);
-        }
-
-        var limit = context.RequestServices.GetRequiredService<KohonenServerOptions>().MaxRequestBodyBytes;
-        var (body, problem) = await RequestBody.ReadAsync(context, limit).ConfigureAwait(false);
+        var (body, problem) = await RequestBody.BindAsync(context, npyToo: false).ConfigureAwait(false);
         return new JsonBody<TContract>(body, problem);
     }
 

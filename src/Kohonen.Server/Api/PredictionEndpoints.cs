@@ -106,7 +106,7 @@ internal static class PredictionEndpoints
             {
                 if (body.IsNpy)
                 {
-                    return new BodyProblem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.",
+                    return Problems.Unsupported(
                         $"The served model has categorical columns ({string.Join(", ", encoder.Columns.Where((_, c) => encoder.Kinds[c] == FeatureKind.Categorical))}), which a .npy file of numbers cannot hold; send the vectors as JSON (Content-Type: application/json).");
                 }
 

@@ -15,16 +15,30 @@ internal static partial class ProblemDetail
     /// <summary>The longest piece of a request quoted back in a detail.</summary>
     private const int MaxQuoted = 80;
 
-    /// <summary>The type of the statuses ASP.NET Core leaves without one.</summary>
+    /// <summary>Each status's type (RFC 9110's section, RFC 6585's for 429 and 431): what ASP.NET Core's
+    /// writer sets, and the types it leaves out (413, 429, 431); the only table of them, read by
+    /// <see cref="Fill"/> on either writer's path.</summary>
     private static readonly Dictionary<int, string> Types = new()
     {
+        [StatusCodes.Status400BadRequest] = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+        [StatusCodes.Status401Unauthorized] = "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+        [StatusCodes.Status403Forbidden] = "https://tools.ietf.org/html/rfc9110#section-15.5.4",
+        [StatusCodes.Status404NotFound] = "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+        [StatusCodes.Status405MethodNotAllowed] = "https://tools.ietf.org/html/rfc9110#section-15.5.6",
+        [StatusCodes.Status409Conflict] = "https://tools.ietf.org/html/rfc9110#section-15.5.10",
         [StatusCodes.Status413PayloadTooLarge] = "https://tools.ietf.org/html/rfc9110#section-15.5.14",
+        [StatusCodes.Status415UnsupportedMediaType] = "https://tools.ietf.org/html/rfc9110#section-15.5.16",
         [StatusCodes.Status429TooManyRequests] = "https://tools.ietf.org/html/rfc6585#section-4",
         [StatusCodes.Status431RequestHeaderFieldsTooLarge] = "https://tools.ietf.org/html/rfc6585#section-5",
+        [StatusCodes.Status500InternalServerError] = "https://tools.ietf.org/html/rfc9110#section-15.6.1",
+        [StatusCodes.Status503ServiceUnavailable] = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
     };
 
-    /// <summary>The service's titles of the problems the framework writes with its own ("Not Found"),
-    /// so that a status has one title whoever answers it.</summary>
+    /// <summary>The service's title of a status that has one title whoever answers it: the problem
+    /// types of <see cref="Problems"/> take theirs from here, and <see cref="Fill"/> puts it where the
+    /// framework wrote its reason phrase ("Not Found").</summary>
+    public static string Title(int status) => Titles[status];
+
     private static readonly Dictionary<int, string> Titles = new()
     {
         [StatusCodes.Status400BadRequest] = "The request cannot be carried out as sent.",

@@ -22,14 +22,17 @@ internal static class Problems
     public static NoModelProblem NoModel(string? why) => new(why ?? "No model is loaded.");
 
     public static BodyProblem TooLarge(long limit) => new(
-        StatusCodes.Status413PayloadTooLarge, "Request body too large.",
+        StatusCodes.Status413PayloadTooLarge, ProblemDetail.Title(StatusCodes.Status413PayloadTooLarge),
         string.Create(CultureInfo.InvariantCulture, $"The body is larger than the {limit} bytes this service accepts."));
 
-    public static BodyProblem UnsupportedMediaType(string? contentType, bool npyToo = false) => new(
-        StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.",
+    public static BodyProblem UnsupportedMediaType(string? contentType, bool npyToo = false) => Unsupported(
         npyToo
             ? $"The body must be JSON (Content-Type: application/json) or a NumPy .npy file (Content-Type: {RequestBody.NpyMediaType}); got '{contentType ?? "none"}'."
             : $"The body must be JSON (Content-Type: application/json); got '{contentType ?? "none"}'.");
+
+    /// <summary>415 with its own detail (a body of a type the route takes, but not for this model).</summary>
+    public static BodyProblem Unsupported(string detail) =>
+        new(StatusCodes.Status415UnsupportedMediaType, ProblemDetail.Title(StatusCodes.Status415UnsupportedMediaType), detail);
 
     public static TooManyRequestsProblem Busy(string detail) => new(detail);
 
@@ -63,14 +66,14 @@ internal abstract class ProblemResult(int status, string title, string detail) :
 
 /// <summary>400: the request cannot be carried out as sent (a bad vector, query value or option).</summary>
 internal sealed class BadRequestProblem(string detail)
-    : ProblemResult(StatusCodes.Status400BadRequest, "The request cannot be carried out as sent.", detail), IEndpointMetadataProvider
+    : ProblemResult(StatusCodes.Status400BadRequest, ProblemDetail.Title(StatusCodes.Status400BadRequest), detail), IEndpointMetadataProvider
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Problems.Describe(builder, StatusCodes.Status400BadRequest);
 }
 
 /// <summary>404: no such run, node, picture kind or training.</summary>
 internal sealed class NotFoundProblem(string detail)
-    : ProblemResult(StatusCodes.Status404NotFound, "Not found.", detail), IEndpointMetadataProvider
+    : ProblemResult(StatusCodes.Status404NotFound, ProblemDetail.Title(StatusCodes.Status404NotFound), detail), IEndpointMetadataProvider
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Problems.Describe(builder, StatusCodes.Status404NotFound);
 }
@@ -101,7 +104,7 @@ internal sealed class BodyProblem(int status, string title, string detail) : Pro
 
 /// <summary>429: over the rate limit, or a training while the most allowed run.</summary>
 internal sealed class TooManyRequestsProblem(string detail)
-    : ProblemResult(StatusCodes.Status429TooManyRequests, "Too many requests.", detail), IEndpointMetadataProvider
+    : ProblemResult(StatusCodes.Status429TooManyRequests, ProblemDetail.Title(StatusCodes.Status429TooManyRequests), detail), IEndpointMetadataProvider
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Problems.Describe(builder, StatusCodes.Status429TooManyRequests);
 }

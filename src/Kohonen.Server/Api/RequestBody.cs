@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Kohonen.Server.Api;
 
@@ -27,6 +28,20 @@ internal sealed class RequestBody : IDisposable
 
     /// <summary>Whether the body is a <c>.npy</c> file (<see cref="NpyMediaType"/>) rather than JSON.</summary>
     public bool IsNpy { get; private init; }
+
+    /// <summary>The binding of a handler's body parameter: nothing read when the route will refuse the
+    /// caller (401, 403, before the handler runs), else <see cref="ReadAsync"/> within
+    /// <see cref="KohonenServerOptions.MaxRequestBodyBytes"/>.</summary>
+    public static async ValueTask<(RequestBody? Body, BodyProblem? Error)> BindAsync(HttpContext context, bool npyToo)
+    {
+        if (OperatorAccess.IsRefused(context))
+        {
+            return (null, null);
+        }
+
+        var limit = context.RequestServices.GetRequiredService<KohonenServerOptions>().MaxRequestBodyBytes;
+        return await ReadAsync(context, limit, npyToo).ConfigureAwait(false);
+    }
 
     /// <summary>Reads a JSON body (or, when <paramref name="npyToo"/>, a <c>.npy</c> file): 415 for
     /// another content type, 413 over the limit.</summary>
