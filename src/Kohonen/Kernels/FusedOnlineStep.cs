@@ -79,6 +79,41 @@ internal static class FusedOnlineStep
         };
     }
 
+    /// <summary>
+    /// The step on a codebook laid out as one row of all the nodes of a rectangular grid (planes of
+    /// <see cref="RowPlanes.Height"/> 1, node k at position k), with the neighbourhood in two tables
+    /// read lane by lane: node k's step is h = rowFactors[k]·columnFactors[k mod period], the float32
+    /// product the grid-row step forms from its row scale and x factor. Only the vectors
+    /// [<paramref name="moveFrom"/>, <paramref name="moveEnd"/>) move; the others are measured only
+    /// (the caller knows which rows have a scale of 0). A grid row need not be whole vectors: only the
+    /// last vector of all is partly padding.
+    /// </summary>
+    /// <param name="rowFactors">Per position, the row scale of that position's grid row (at least
+    /// <see cref="RowPlanes.Stride"/> values).</param>
+    /// <param name="columnFactors">The x factors of positions 0, 1, …, repeating after its length, a
+    /// whole number of vectors (and of grid rows): the period of the columns along the vectors.</param>
+    /// <param name="planes">The codebook, one row of all nodes; updated in place.</param>
+    /// <param name="sample">The input the nodes move towards.</param>
+    /// <param name="cutoff">Steps below this are not applied (0: every step is).</param>
+    /// <param name="next">The input whose BMU is wanted after the move.</param>
+    /// <param name="moveFrom">The first vector that moves.</param>
+    /// <param name="moveEnd">The vector after the last that moves.</param>
+    /// <param name="bestDistanceSquared">The BMU's squared distance to <paramref name="next"/>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int UpdateTiledAndFindNext(RowPlanes planes, ReadOnlySpan<float> sample, ReadOnlySpan<float> rowFactors,
+        ReadOnlySpan<float> columnFactors, float cutoff, ReadOnlySpan<float> next, int moveFrom, int moveEnd, out float bestDistanceSquared)
+    {
+        Debug.Assert(Runs(planes) && planes.Height == 1 && sample.Length == planes.Dim && next.Length == planes.Dim);
+        Debug.Assert(rowFactors.Length >= planes.Stride && columnFactors.Length > 0 && columnFactors.Length % planes.Lanes == 0);
+        Debug.Assert(0 <= moveFrom && moveFrom <= moveEnd && moveEnd <= planes.Stride / planes.Lanes);
+        return planes.Lanes switch
+        {
+            16 => TiledAtWidth<Vector512<float>, Bits512>(planes, sample, rowFactors, columnFactors, cutoff, next, moveFrom, moveEnd, out bestDistanceSquared),
+            8 => TiledAtWidth<Vector256<float>, Bits256>(planes, sample, rowFactors, columnFactors, cutoff, next, moveFrom, moveEnd, out bestDistanceSquared),
+            _ => TiledAtWidth<Vector128<float>, Bits128>(planes, sample, rowFactors, columnFactors, cutoff, next, moveFrom, moveEnd, out bestDistanceSquared),
+        };
+    }
+
     /// <summary>The BMU of <paramref name="input"/> alone (no move): the first sample's search.</summary>
     public static int FindBest(RowPlanes planes, ReadOnlySpan<float> input, out float bestDistanceSquared)
     {
@@ -144,38 +179,7 @@ internal static class FusedOnlineStep
                 {
                     var at = (nuint)(v * lanes);
                     var h = TWidth.ZeroBelow(TWidth.Multiply(rowScale, TWidth.Load(ref gx, at)), cut);
-
-                    var acc = Move<TVector, TWidth>(ref row, at, h, x0, n0);
-                    if (dim > 1)
-                    {
-                        acc = MoveAndAdd<TVector, TWidth>(ref row, at + plane, h, x1, n1, acc);
-                    }
-
-                    if (dim > 2)
-                    {
-                        acc = MoveAndAdd<TVector, TWidth>(ref row, at + (2 * plane), h, x2, n2, acc);
-                    }
-
-                    if (dim > 3)
-                    {
-                        acc = MoveAndAdd<TVector, TWidth>(ref row, at + (3 * plane), h, x3, n3, acc);
-                    }
-
-                    if (dim > 4)
-                    {
-                        acc = MoveAndAdd<TVector, TWidth>(ref row, at + (4 * plane), h, x4, n4, acc);
-                    }
-
-                    if (dim > 5)
-                    {
-                        acc = MoveAndAdd<TVector, TWidth>(ref row, at + (5 * plane), h, x5, n5, acc);
-                    }
-
-                    if (dim > 6)
-                    {
-                        acc = MoveAndAdd<TVector, TWidth>(ref row, at + (6 * plane), h, x6, n6, acc);
-                    }
-
+                    var acc = MoveAndMeasure<TDim, TVector, TWidth>(ref row, at, plane, h, x0, x1, x2, x3, x4, x5, x6, n0, n1, n2, n3, n4, n5, n6);
                     least = LeastLanes.Keep<TVector, TWidth>(v == vectors - 1 ? TWidth.InfinityFrom(acc, realInLast) : acc, ref rowDistances, at, least);
                 }
             }
@@ -184,37 +188,7 @@ internal static class FusedOnlineStep
                 for (var v = 0; v < vectors; v++)
                 {
                     var at = (nuint)(v * lanes);
-                    var acc = Measure<TVector, TWidth>(ref row, at, n0);
-                    if (dim > 1)
-                    {
-                        acc = MeasureAndAdd<TVector, TWidth>(ref row, at + plane, n1, acc);
-                    }
-
-                    if (dim > 2)
-                    {
-                        acc = MeasureAndAdd<TVector, TWidth>(ref row, at + (2 * plane), n2, acc);
-                    }
-
-                    if (dim > 3)
-                    {
-                        acc = MeasureAndAdd<TVector, TWidth>(ref row, at + (3 * plane), n3, acc);
-                    }
-
-                    if (dim > 4)
-                    {
-                        acc = MeasureAndAdd<TVector, TWidth>(ref row, at + (4 * plane), n4, acc);
-                    }
-
-                    if (dim > 5)
-                    {
-                        acc = MeasureAndAdd<TVector, TWidth>(ref row, at + (5 * plane), n5, acc);
-                    }
-
-                    if (dim > 6)
-                    {
-                        acc = MeasureAndAdd<TVector, TWidth>(ref row, at + (6 * plane), n6, acc);
-                    }
-
+                    var acc = Measure<TDim, TVector, TWidth>(ref row, at, plane, n0, n1, n2, n3, n4, n5, n6);
                     least = LeastLanes.Keep<TVector, TWidth>(v == vectors - 1 ? TWidth.InfinityFrom(acc, realInLast) : acc, ref rowDistances, at, least);
                 }
             }
@@ -241,6 +215,165 @@ internal static class FusedOnlineStep
         }
 
         return firstRow * width;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int TiledAtWidth<TVector, TWidth>(RowPlanes planes, ReadOnlySpan<float> sample, ReadOnlySpan<float> rowFactors,
+        ReadOnlySpan<float> columnFactors, float cutoff, ReadOnlySpan<float> next, int moveFrom, int moveEnd, out float bestDistanceSquared)
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector> =>
+        planes.Dim switch
+        {
+            1 => RunTiled<One, TVector, TWidth>(planes, sample, rowFactors, columnFactors, cutoff, next, moveFrom, moveEnd, out bestDistanceSquared),
+            2 => RunTiled<Two, TVector, TWidth>(planes, sample, rowFactors, columnFactors, cutoff, next, moveFrom, moveEnd, out bestDistanceSquared),
+            3 => RunTiled<Three, TVector, TWidth>(planes, sample, rowFactors, columnFactors, cutoff, next, moveFrom, moveEnd, out bestDistanceSquared),
+            4 => RunTiled<Four, TVector, TWidth>(planes, sample, rowFactors, columnFactors, cutoff, next, moveFrom, moveEnd, out bestDistanceSquared),
+            5 => RunTiled<Five, TVector, TWidth>(planes, sample, rowFactors, columnFactors, cutoff, next, moveFrom, moveEnd, out bestDistanceSquared),
+            6 => RunTiled<Six, TVector, TWidth>(planes, sample, rowFactors, columnFactors, cutoff, next, moveFrom, moveEnd, out bestDistanceSquared),
+            _ => RunTiled<Seven, TVector, TWidth>(planes, sample, rowFactors, columnFactors, cutoff, next, moveFrom, moveEnd, out bestDistanceSquared),
+        };
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int RunTiled<TDim, TVector, TWidth>(RowPlanes planes, ReadOnlySpan<float> sample, ReadOnlySpan<float> rowFactors,
+        ReadOnlySpan<float> columnFactors, float cutoff, ReadOnlySpan<float> next, int moveFrom, int moveEnd, out float bestDistanceSquared)
+        where TDim : struct, IDimension
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector>
+    {
+        var lanes = TWidth.Lanes;
+        var stride = planes.Stride;
+        var vectors = stride / lanes;
+        var plane = (nuint)stride;
+        var period = columnFactors.Length;
+        ref var p = ref MemoryMarshal.GetReference(planes.Weights);
+        ref var distances = ref MemoryMarshal.GetReference(planes.Distances);
+        ref var rows = ref MemoryMarshal.GetReference(rowFactors);
+        ref var columns = ref MemoryMarshal.GetReference(columnFactors);
+        var (x0, x1, x2, x3, x4, x5, x6) = VectorWidths.Broadcast<TDim, TVector, TWidth>(sample);
+        var (n0, n1, n2, n3, n4, n5, n6) = VectorWidths.Broadcast<TDim, TVector, TWidth>(next);
+        var cut = TWidth.Create(cutoff);
+        var realInLast = planes.Width - ((vectors - 1) * lanes);
+        var least = TWidth.Create(float.PositiveInfinity);
+        for (var v = 0; v < moveFrom; v++)
+        {
+            var at = (nuint)(v * lanes);
+            var acc = Measure<TDim, TVector, TWidth>(ref p, at, plane, n0, n1, n2, n3, n4, n5, n6);
+            least = LeastLanes.Keep<TVector, TWidth>(v == vectors - 1 ? TWidth.InfinityFrom(acc, realInLast) : acc, ref distances, at, least);
+        }
+
+        var column = moveFrom * lanes % period;
+        for (var v = moveFrom; v < moveEnd; v++)
+        {
+            var at = (nuint)(v * lanes);
+            var h = TWidth.ZeroBelow(TWidth.Multiply(TWidth.Load(ref rows, at), TWidth.Load(ref columns, (nuint)column)), cut);
+            var acc = MoveAndMeasure<TDim, TVector, TWidth>(ref p, at, plane, h, x0, x1, x2, x3, x4, x5, x6, n0, n1, n2, n3, n4, n5, n6);
+            least = LeastLanes.Keep<TVector, TWidth>(v == vectors - 1 ? TWidth.InfinityFrom(acc, realInLast) : acc, ref distances, at, least);
+            column += lanes;
+            if (column == period)
+            {
+                column = 0;
+            }
+        }
+
+        for (var v = moveEnd; v < vectors; v++)
+        {
+            var at = (nuint)(v * lanes);
+            var acc = Measure<TDim, TVector, TWidth>(ref p, at, plane, n0, n1, n2, n3, n4, n5, n6);
+            least = LeastLanes.Keep<TVector, TWidth>(v == vectors - 1 ? TWidth.InfinityFrom(acc, realInLast) : acc, ref distances, at, least);
+        }
+
+        // The first node at the least; none closer than +∞: node 0, as a scan answers.
+        bestDistanceSquared = TWidth.Least(least);
+        return Math.Max(0, LeastLanes.First<TVector, TWidth>(planes.Distances[..stride], bestDistanceSquared));
+    }
+
+    /// <summary>Moves one vector of nodes, every feature's plane <paramref name="plane"/> floats after
+    /// the one before, towards x by h and returns their squared distances to n (the reference's
+    /// arithmetic, feature by feature).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector MoveAndMeasure<TDim, TVector, TWidth>(ref float row, nuint at, nuint plane, TVector h,
+        TVector x0, TVector x1, TVector x2, TVector x3, TVector x4, TVector x5, TVector x6,
+        TVector n0, TVector n1, TVector n2, TVector n3, TVector n4, TVector n5, TVector n6)
+        where TDim : struct, IDimension
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector>
+    {
+        var dim = TDim.Value;
+        var acc = Move<TVector, TWidth>(ref row, at, h, x0, n0);
+        if (dim > 1)
+        {
+            acc = MoveAndAdd<TVector, TWidth>(ref row, at + plane, h, x1, n1, acc);
+        }
+
+        if (dim > 2)
+        {
+            acc = MoveAndAdd<TVector, TWidth>(ref row, at + (2 * plane), h, x2, n2, acc);
+        }
+
+        if (dim > 3)
+        {
+            acc = MoveAndAdd<TVector, TWidth>(ref row, at + (3 * plane), h, x3, n3, acc);
+        }
+
+        if (dim > 4)
+        {
+            acc = MoveAndAdd<TVector, TWidth>(ref row, at + (4 * plane), h, x4, n4, acc);
+        }
+
+        if (dim > 5)
+        {
+            acc = MoveAndAdd<TVector, TWidth>(ref row, at + (5 * plane), h, x5, n5, acc);
+        }
+
+        if (dim > 6)
+        {
+            acc = MoveAndAdd<TVector, TWidth>(ref row, at + (6 * plane), h, x6, n6, acc);
+        }
+
+        return acc;
+    }
+
+    /// <summary>The squared distances of one vector of nodes to n, without moving them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Measure<TDim, TVector, TWidth>(ref float row, nuint at, nuint plane,
+        TVector n0, TVector n1, TVector n2, TVector n3, TVector n4, TVector n5, TVector n6)
+        where TDim : struct, IDimension
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector>
+    {
+        var dim = TDim.Value;
+        var acc = Measure<TVector, TWidth>(ref row, at, n0);
+        if (dim > 1)
+        {
+            acc = MeasureAndAdd<TVector, TWidth>(ref row, at + plane, n1, acc);
+        }
+
+        if (dim > 2)
+        {
+            acc = MeasureAndAdd<TVector, TWidth>(ref row, at + (2 * plane), n2, acc);
+        }
+
+        if (dim > 3)
+        {
+            acc = MeasureAndAdd<TVector, TWidth>(ref row, at + (3 * plane), n3, acc);
+        }
+
+        if (dim > 4)
+        {
+            acc = MeasureAndAdd<TVector, TWidth>(ref row, at + (4 * plane), n4, acc);
+        }
+
+        if (dim > 5)
+        {
+            acc = MeasureAndAdd<TVector, TWidth>(ref row, at + (5 * plane), n5, acc);
+        }
+
+        if (dim > 6)
+        {
+            acc = MeasureAndAdd<TVector, TWidth>(ref row, at + (6 * plane), n6, acc);
+        }
+
+        return acc;
     }
 
     /// <summary>Moves a vector of weights of one feature towards x by h (w + h·(x − w), one rounding),

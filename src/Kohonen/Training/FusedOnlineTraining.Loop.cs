@@ -40,7 +40,11 @@ internal sealed partial class FusedOnlineTraining
             _table.SetSigma(sigma);
             if (_rectangular)
             {
-                _rectangularCutoff = _table.SetCentredScales(alpha, _cutoff, _planes.Stride) ? _cutoff : 0f;
+                _rectangularCutoff = _table.SetCentredScales(alpha, _cutoff, _tiled ? _gridWidth : _planes.Stride) ? _cutoff : 0f;
+                if (_tiled)
+                {
+                    FillTiledRows();
+                }
             }
 
             _fillStepsOnDemand = _flat && rows < _flatStepsIteration.Length;

@@ -121,6 +121,14 @@ internal sealed partial class FusedOnlineTraining
             return FusedOnlineStep.UpdateAndFindNext(_planes, sample, UnitRowScale, steps, steps, _rectangularCutoff, next, 0, 1, out bestDistanceSquared);
         }
 
+        if (_tiled)
+        {
+            var bmuRow = _rowOf[bmu];
+            var rows = _tiledRows.AsSpan((_table.CentredRowScalesByOffset.Length / 2 - bmuRow) * _gridWidth, _planes.Stride);
+            return FusedOnlineStep.UpdateTiledAndFindNext(_planes, sample, rows, TiledColumns(_columnOf[bmu]), _rectangularCutoff, next,
+                _moveFrom[bmuRow], _moveEnd[bmuRow], out bestDistanceSquared);
+        }
+
         if (_rectangular)
         {
             var columns = _table.CentredColumns(_columnOf[bmu]);

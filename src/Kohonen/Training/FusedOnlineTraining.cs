@@ -78,6 +78,18 @@ internal sealed partial class FusedOnlineTraining : IDisposable
     private readonly int _gridWidth;
     private int _iteration;
 
+    /// <summary>Whether the map is tiled (<see cref="Layout.Tiled"/>): laid out as one row, with
+    /// <see cref="_tiledRows"/> (see <see cref="FillTiledRows"/>), each BMU row's moving vectors
+    /// [<see cref="_moveFrom"/>, <see cref="_moveEnd"/>), and per BMU column a table of
+    /// <see cref="_tiledPeriod"/> x factors in <see cref="_tiledColumns"/>, filled for this iteration
+    /// where <see cref="_tiledColumnsIteration"/> is <see cref="_iteration"/>.</summary>
+    private readonly bool _tiled;
+    private readonly float[] _tiledRows;
+    private readonly int[] _moveFrom, _moveEnd;
+    private readonly Memory<float> _tiledColumns;
+    private readonly int[] _tiledColumnsIteration;
+    private readonly int _tiledPeriod;
+
     /// <summary>Whether this iteration fills BMUs' steps when a step first needs them (fewer samples
     /// than nodes) rather than all at its start.</summary>
     private bool _fillStepsOnDemand;
@@ -91,10 +103,20 @@ internal sealed partial class FusedOnlineTraining : IDisposable
     {
         _data = run.Data;
         _rectangular = grid.Topology == Topology.Rectangular;
-        _flat = _rectangular && grid.NodeCount <= FlatNodes;
-        _planes = _flat
-            ? new RowPlanes(codebook, grid.NodeCount, 1, _data.Columns, lanes)
-            : new RowPlanes(codebook, grid.Width, grid.Height, _data.Columns, lanes);
+        var twoThreads = run.MaxThreads >= 2 && Environment.ProcessorCount >= 2 && grid.NodeCount >= TwoThreadNodes && grid.Height >= 2;
+        var layout = LayoutFor(grid, lanes, twoThreads);
+        _flat = layout == Layout.Flat;
+        _tiled = layout == Layout.Tiled;
+        _planes = layout == Layout.GridRows
+            ? new RowPlanes(codebook, grid.Width, grid.Height, _data.Columns, lanes)
+            : new RowPlanes(codebook, grid.NodeCount, 1, _data.Columns, lanes);
+        _tiledPeriod = _tiled ? Period(grid.Width, lanes) : 0;
+        _tiledRows = new float[_tiled ? ((2 * grid.Height) - 1) * grid.Width + (_planes.Stride - grid.NodeCount) : 0];
+        _moveFrom = new int[_tiled ? grid.Height : 0];
+        _moveEnd = new int[_tiled ? grid.Height : 0];
+        _tiledColumns = _tiled ? AlignedBuffer.Allocate(grid.Width * _tiledPeriod) : Memory<float>.Empty;
+        _tiledColumnsIteration = new int[_tiled ? grid.Width : 0];
+        _tiledColumnsIteration.AsSpan().Fill(-1);
         _flatSteps = _flat ? AlignedBuffer.Allocate(grid.NodeCount * _planes.Stride) : Memory<float>.Empty;
         _gridWidth = grid.Width;
         _flatStepsIteration = new int[_flat ? grid.NodeCount : 0];
@@ -113,7 +135,7 @@ internal sealed partial class FusedOnlineTraining : IDisposable
         _hexagonalOdd = new float[_planes.Stride];
         _cutoff = run.Options.ExactNeighborhood ? 0f : SomOptions.NeighborhoodCutoff;
         _split = grid.Height;
-        if (!_flat && run.MaxThreads >= 2 && Environment.ProcessorCount >= 2 && grid.NodeCount >= TwoThreadNodes && grid.Height >= 2)
+        if (layout == Layout.GridRows && twoThreads)
         {
             _split = grid.Height / 2;
             _worker = new Thread(WorkOnUpperRows) { IsBackground = true, Name = "Kohonen fused online step" };

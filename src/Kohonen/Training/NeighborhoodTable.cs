@@ -145,6 +145,10 @@ internal sealed class NeighborhoodTable
     public ReadOnlySpan<float> CentredRowScales(int bmuRow) =>
         _centredRowScales.AsSpan(_grid.Height - 1 - bmuRow, _grid.Height);
 
+    /// <summary>The row scales of <see cref="SetCentredScales"/> by signed row offset from the BMU:
+    /// offset o at o + Height − 1 (2·Height − 1 values; <see cref="CentredRowScales"/> slices it).</summary>
+    public ReadOnlySpan<float> CentredRowScalesByOffset => _centredRowScales;
+
     /// <summary>The Gaussian factor exp(−d²/2σ²) of <paramref name="columns"/> columns apart, for the
     /// radius of <see cref="SetSigma"/>, d taken the shorter way round on a torus: the tabulated value
     /// every Gaussian path here uses. For a rectangular grid (hexagonal rows are offset by half a cell).</summary>

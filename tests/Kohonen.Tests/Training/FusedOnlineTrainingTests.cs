@@ -18,11 +18,19 @@ public class FusedOnlineTrainingTests
             cases.Add(40, 4, 7, Topology.Hexagonal, true, false, false, lanes);
             cases.Add(6, 6, 4, Topology.Rectangular, false, false, true, lanes);
             // Up to 256 nodes a rectangular map runs as one row with a table of steps per BMU (the
-            // cases above); from 257 on as grid rows, one thread below 4,096 nodes.
+            // cases above); from 257 on, one thread below 4,096 nodes, as one row with a row and a
+            // column table where grid rows would be much padding (13×21 at every width; 20×15, 33×9,
+            // 37×23 and 50×50 at 16 and 8 lanes), else as grid rows (257×1, whose column table would
+            // be too long; the others at 4 lanes, where their rows are little padding).
             cases.Add(16, 16, 3, Topology.Rectangular, true, false, false, lanes);
             cases.Add(257, 1, 2, Topology.Rectangular, false, true, false, lanes);
             cases.Add(20, 15, 3, Topology.Rectangular, true, true, false, lanes);
             cases.Add(33, 9, 6, Topology.Rectangular, false, false, true, lanes);
+            cases.Add(13, 21, 4, Topology.Rectangular, true, true, false, lanes);
+            cases.Add(37, 23, 3, Topology.Rectangular, false, true, false, lanes);
+            cases.Add(37, 23, 1, Topology.Rectangular, true, false, true, lanes);
+            cases.Add(50, 50, 2, Topology.Rectangular, true, true, false, lanes);
+            cases.Add(50, 50, 7, Topology.Rectangular, false, false, false, lanes);
             // From 4,096 nodes the fused step runs on two threads, split at a grid row. Thirty
             // iterations take σ down to 1, where far x factors are subnormal and the cut-off zeroes
             // them (no node moves differently for that).
@@ -49,6 +57,21 @@ public class FusedOnlineTrainingTests
         var unfused = Train(options, data, lanes: 0);
 
         Assert.Equal(unfused, fused);
+    }
+
+    [Theory]
+    [InlineData(16)]
+    [InlineData(8)]
+    [InlineData(4)]
+    public void TheCasesRunEveryLayout(int lanes)
+    {
+        var layouts = Cases().Select(c => c.Data).Select(c =>
+        {
+            var grid = new Grid(c.Item1, c.Item2, c.Item4, c.Item5);
+            return FusedOnlineTraining.LayoutFor(grid, lanes, twoThreads: grid.NodeCount >= FusedOnlineTraining.TwoThreadNodes);
+        }).ToHashSet();
+
+        Assert.Equal(Enum.GetValues<FusedOnlineTraining.Layout>().ToHashSet(), layouts);
     }
 
     /// <summary>The trained codebook: fused at <paramref name="lanes"/> floats per vector, or by the
