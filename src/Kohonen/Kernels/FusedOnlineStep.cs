@@ -247,6 +247,7 @@ internal static class FusedOnlineStep
         var period = columnFactors.Length;
         ref var p = ref MemoryMarshal.GetReference(planes.Weights);
         ref var distances = ref MemoryMarshal.GetReference(planes.Distances);
+        ref var chunks = ref MemoryMarshal.GetReference(planes.ChunkLeast);
         ref var rows = ref MemoryMarshal.GetReference(rowFactors);
         ref var columns = ref MemoryMarshal.GetReference(columnFactors);
         var (x0, x1, x2, x3, x4, x5, x6) = VectorWidths.Broadcast<TDim, TVector, TWidth>(sample);
@@ -259,15 +260,28 @@ internal static class FusedOnlineStep
             var at = (nuint)(v * lanes);
             var acc = Measure<TDim, TVector, TWidth>(ref p, at, plane, n0, n1, n2, n3, n4, n5, n6);
             least = LeastLanes.Keep<TVector, TWidth>(v == vectors - 1 ? TWidth.InfinityFrom(acc, realInLast) : acc, ref distances, at, least);
+            if (v % RowPlanes.ChunkVectors == RowPlanes.ChunkVectors - 1)
+            {
+                TWidth.Store(least, ref chunks, (nuint)(v / RowPlanes.ChunkVectors * lanes));
+            }
         }
 
         var column = moveFrom * lanes % period;
         for (var v = moveFrom; v < moveEnd; v++)
         {
             var at = (nuint)(v * lanes);
-            var h = TWidth.ZeroBelow(TWidth.Multiply(TWidth.Load(ref rows, at), TWidth.Load(ref columns, (nuint)column)), cut);
+            var h = TWidth.Multiply(TWidth.Load(ref rows, at), TWidth.Load(ref columns, (nuint)column));
+            if (cutoff > 0f)
+            {
+                h = TWidth.ZeroBelow(h, cut);
+            }
+
             var acc = MoveAndMeasure<TDim, TVector, TWidth>(ref p, at, plane, h, x0, x1, x2, x3, x4, x5, x6, n0, n1, n2, n3, n4, n5, n6);
             least = LeastLanes.Keep<TVector, TWidth>(v == vectors - 1 ? TWidth.InfinityFrom(acc, realInLast) : acc, ref distances, at, least);
+            if (v % RowPlanes.ChunkVectors == RowPlanes.ChunkVectors - 1)
+            {
+                TWidth.Store(least, ref chunks, (nuint)(v / RowPlanes.ChunkVectors * lanes));
+            }
             column += lanes;
             if (column == period)
             {
@@ -280,11 +294,30 @@ internal static class FusedOnlineStep
             var at = (nuint)(v * lanes);
             var acc = Measure<TDim, TVector, TWidth>(ref p, at, plane, n0, n1, n2, n3, n4, n5, n6);
             least = LeastLanes.Keep<TVector, TWidth>(v == vectors - 1 ? TWidth.InfinityFrom(acc, realInLast) : acc, ref distances, at, least);
+            if (v % RowPlanes.ChunkVectors == RowPlanes.ChunkVectors - 1)
+            {
+                TWidth.Store(least, ref chunks, (nuint)(v / RowPlanes.ChunkVectors * lanes));
+            }
         }
 
-        // The first node at the least; none closer than +∞: node 0, as a scan answers.
+        if (vectors % RowPlanes.ChunkVectors != 0)
+        {
+            TWidth.Store(least, ref chunks, (nuint)(vectors / RowPlanes.ChunkVectors * lanes));
+        }
+
+        // The first node at the least: in the first chunk whose running least reaches it (the least
+        // so far is the least itself from the chunk of its first vector on). None closer than +∞:
+        // node 0, as a scan answers.
         bestDistanceSquared = TWidth.Least(least);
-        return Math.Max(0, LeastLanes.First<TVector, TWidth>(planes.Distances[..stride], bestDistanceSquared));
+        var inChunks = LeastLanes.First<TVector, TWidth>(planes.ChunkLeast, bestDistanceSquared);
+        if (inChunks < 0)
+        {
+            return 0;
+        }
+
+        var from = inChunks / lanes * RowPlanes.ChunkVectors * lanes;
+        var length = Math.Min(RowPlanes.ChunkVectors * lanes, stride - from);
+        return from + LeastLanes.First<TVector, TWidth>(planes.Distances.Slice(from, length), bestDistanceSquared);
     }
 
     /// <summary>Moves one vector of nodes, every feature's plane <paramref name="plane"/> floats after

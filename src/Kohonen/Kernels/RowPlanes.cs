@@ -19,6 +19,10 @@ internal sealed class RowPlanes
 {
     private readonly Memory<float> _weights;
     private readonly Memory<float> _distances;
+    private readonly Memory<float> _chunkLeast;
+
+    /// <summary>Vectors of <see cref="Distances"/> per entry of <see cref="ChunkLeast"/>.</summary>
+    public const int ChunkVectors = 8;
 
     /// <param name="codebook">Node-major weights (<c>[node·dim + f]</c>).</param>
     /// <param name="width">Columns of the grid.</param>
@@ -35,6 +39,7 @@ internal sealed class RowPlanes
         Stride = (width + Lanes - 1) / Lanes * Lanes;
         _weights = AlignedBuffer.Allocate(height * dim * Stride);
         _distances = AlignedBuffer.Allocate(height * Stride);
+        _chunkLeast = AlignedBuffer.Allocate((((height * Stride / Lanes) + ChunkVectors - 1) / ChunkVectors) * Lanes);
         var weights = Weights;
         for (var k = 0; k < width * height; k++)
         {
@@ -66,6 +71,12 @@ internal sealed class RowPlanes
     /// row by row (node (x, y) at <c>[y·Stride + x]</c>; +∞ in the padding lanes), from a 64-byte
     /// boundary. Steps over disjoint row ranges write disjoint parts.</summary>
     public Span<float> Distances => _distances.Span;
+
+    /// <summary>The fused step's scratch for finding the BMU among <see cref="Distances"/>: entry c
+    /// (<see cref="Lanes"/> floats) is the lane-wise least of the distances up to the end of chunk c
+    /// of <see cref="ChunkVectors"/> vectors, so that the first chunk holding the least is found
+    /// without reading every distance again.</summary>
+    public Span<float> ChunkLeast => _chunkLeast.Span;
 
     /// <summary>Writes the weights back in the stored node-major order (<c>[node·dim + f]</c>).</summary>
     public void CopyTo(Span<float> codebook)

@@ -142,6 +142,98 @@ public class FusedOnlineStepTests
         Assert.Equal((expectedUpper, upperD2), (upper, actualUpperD2));
     }
 
+    public static TheoryData<int, int, int, int> TiledShapes()
+    {
+        var cases = new TheoryData<int, int, int, int>();
+        foreach (var lanes in new[] { 16, 8, 4 })
+        {
+            // Rows shorter and longer than a vector, a period of several rows (13 and 16 lanes:
+            // 208), and maps of more than eight vectors (the chunks the BMU is looked for in).
+            foreach (var (width, height) in new[] { (5, 3), (13, 9), (17, 4), (20, 15), (50, 7), (37, 23) })
+            {
+                foreach (var dim in new[] { 1, 3, 7 })
+                {
+                    cases.Add(width, height, dim, lanes);
+                }
+            }
+        }
+
+        return cases;
+    }
+
+    [Theory]
+    [MemberData(nameof(TiledShapes))]
+    public void TheTiledStepMovesTheWeightsAndFindsTheNextBmuAsThePlainLoopsDo(int width, int height, int dim, int lanes)
+    {
+        SkipUnlessRuns(lanes);
+        var random = new Random((width * 1000) + (height * 10) + dim);
+        var codebook = Enumerable.Range(0, width * height * dim).Select(_ => random.NextSingle()).ToArray();
+        var planes = new RowPlanes(codebook, width * height, 1, dim, lanes);
+        for (var trial = 0; trial < 12; trial++)
+        {
+            var sample = RandomVector(random, dim);
+            var next = RandomVector(random, dim);
+            // A band of moving rows (some within it at 0), or none at all.
+            var first = random.Next(height);
+            var last = trial == 5 ? -1 : random.Next(first, height);
+            var rowScales = Enumerable.Range(0, height)
+                .Select(y => y < first || y > last || random.Next(5) == 0 ? 0f : random.NextSingle() * 0.3f).ToArray();
+            var gx = ColumnFactors(random, width);
+            var cutoff = trial % 3 == 0 ? 0f : 1e-3f;
+            var (rows, columns, moveFrom, moveEnd) = TiledTables(rowScales, gx, width, lanes, planes.Stride);
+
+            PlainStep(codebook, width, height, dim, sample, rowScales, gx, gx, cutoff);
+            var expected = PlainSearch(codebook, dim, next, out var expectedD2);
+            var actual = FusedOnlineStep.UpdateTiledAndFindNext(planes, sample, rows, columns, cutoff, next, moveFrom, moveEnd, out var actualD2);
+
+            var moved = new float[codebook.Length];
+            planes.CopyTo(moved);
+            Assert.Equal(codebook, moved);
+            Assert.Equal((expected, expectedD2), (actual, actualD2));
+        }
+    }
+
+    [Theory]
+    [InlineData(16)]
+    [InlineData(8)]
+    [InlineData(4)]
+    public void TheTiledStepGivesTiesToTheLowestNodeAndNeverANaNOrAPaddingLane(int lanes)
+    {
+        SkipUnlessRuns(lanes);
+        const int width = 37, height = 23, dim = 3, nodes = width * height;
+        var random = new Random(3);
+        var codebook = Enumerable.Range(0, nodes * dim).Select(_ => 2 + random.NextSingle()).ToArray();
+        // The same closest weights in a late chunk, two in one vector, and one in an earlier chunk;
+        // a NaN nearer still; the padding lanes past the last node hold 0, the input itself.
+        foreach (var node in new[] { nodes - 1, 700, 401, 400, 263 })
+        {
+            codebook.AsSpan(node * dim, dim).Fill(0.5f);
+        }
+
+        codebook.AsSpan(100 * dim, dim).Fill(0f);
+        codebook[(100 * dim) + 1] = float.NaN;
+        var planes = new RowPlanes(codebook, nodes, 1, dim, lanes);
+        var none = new float[planes.Stride];
+        var input = new float[dim];
+
+        var best = FusedOnlineStep.UpdateTiledAndFindNext(planes, input, none, new float[lanes * width], 0f, input, 0, 0, out var d2);
+
+        Assert.Equal((263, 0.25f * dim), (best, d2));
+    }
+
+    [Theory]
+    [InlineData(16)]
+    [InlineData(8)]
+    public void WhenNoNodeIsCloserThanInfinityTheTiledStepAnswersTheFirstNode(int lanes)
+    {
+        SkipUnlessRuns(lanes);
+        var planes = new RowPlanes(Enumerable.Repeat(1e30f, 300 * 3).ToArray(), 300, 1, 3, lanes);
+
+        var best = FusedOnlineStep.UpdateTiledAndFindNext(planes, new float[3], new float[planes.Stride], new float[lanes * 15], 0f, new float[3], 0, 0, out var d2);
+
+        Assert.Equal((0, float.PositiveInfinity), (best, d2));
+    }
+
     [Theory]
     [InlineData(16, 32)]
     [InlineData(8, 24)]
@@ -197,6 +289,31 @@ public class FusedOnlineStepTests
 
     /// <summary>Factors in [0, 1], the padding included (it must not matter).</summary>
     private static float[] ColumnFactors(Random random, int stride) => Enumerable.Range(0, stride).Select(_ => random.NextSingle()).ToArray();
+
+    /// <summary>The tiled step's tables as the training forms them, written plainly: each position's
+    /// row scale (0 past the nodes), one period of lcm(width, lanes) x factors, and the vectors from
+    /// the first moving row's to the last's.</summary>
+    private static (float[] Rows, float[] Columns, int MoveFrom, int MoveEnd) TiledTables(float[] rowScales, float[] gx, int width, int lanes, int stride)
+    {
+        var rows = new float[stride];
+        for (var k = 0; k < rowScales.Length * width; k++)
+        {
+            rows[k] = rowScales[k / width];
+        }
+
+        var period = lanes;
+        while (period % width != 0)
+        {
+            period += lanes;
+        }
+
+        var columns = Enumerable.Range(0, period).Select(j => gx[j % width]).ToArray();
+        var first = Array.FindIndex(rowScales, s => s != 0);
+        var last = Array.FindLastIndex(rowScales, s => s != 0);
+        return first < 0
+            ? (rows, columns, 0, 0)
+            : (rows, columns, first * width / lanes, (((last + 1) * width) + lanes - 1) / lanes);
+    }
 
     /// <summary>The reference step: every node of a moving row, node by node and feature by feature.</summary>
     private static void PlainStep(float[] codebook, int width, int height, int dim, float[] sample, float[] rowScales, float[] gxEven, float[] gxOdd, float cutoff)
