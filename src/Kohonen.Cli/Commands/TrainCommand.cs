@@ -291,6 +291,14 @@ internal static class TrainCommand
             // Checked before anything is said or stored: options that cannot train leave nothing behind.
             options.Validate();
             start?.Check(options, input);
+            if (cluster is null)
+            {
+                // The training's code compiled on the other core while the store is opened and the
+                // run recorded (see SomTrainer.Prepare).
+                var features = input.Columns;
+                var preparing = new SomTrainer(options);
+                _ = Task.Run(() => preparing.Prepare(features), CancellationToken.None);
+            }
 
             var readCounts = dataPath is null ? null : streamed?.Counts ?? clusterTable?.Counts ?? table;
             if (!quiet && readCounts is not null)

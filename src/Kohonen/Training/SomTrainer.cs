@@ -20,6 +20,47 @@ public sealed class SomTrainer
     public SomOptions Options { get; }
 
     /// <summary>
+    /// Compiles the code that fitting rows of <paramref name="features"/> features with these options
+    /// runs, so that the first <c>Fit</c> does not wait for the JIT compiler: trains a copy of the map
+    /// for one iteration on a few made-up rows, measuring it as a training with history does, and
+    /// throws the result away. The kernels are compiled for this machine when first called, and a short
+    /// training can spend a large part of its time waiting for that; call this on another thread while
+    /// the data is read (the <c>kohonen</c> tool does). It changes nothing a later <c>Fit</c> returns,
+    /// and a failure here is ignored: it only means the first training compiles what it needs itself.
+    /// </summary>
+    /// <param name="features">The columns of the rows the map will be fitted on (at least 1).</param>
+    public void Prepare(int features) => _ = TryPrepare(features);
+
+    /// <summary><see cref="Prepare"/>: null when the made-up training ran, else why it did not.</summary>
+    internal Exception? TryPrepare(int features)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(features, 1);
+        const int rows = 32;
+        try
+        {
+            var random = new SomRandom(1);
+            var values = new float[rows * features];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = (float)random.NextDouble();
+            }
+
+            var options = Options with
+            {
+                Iterations = 1, MetricsEvery = 1, Seed = 1,
+                Initialization = Options.Initialization == Initialization.Given ? Initialization.Random : Options.Initialization,
+            };
+            _ = new SomTrainer(options).Fit(new DataMatrix(values, rows, features));
+            return null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Only the speed of the first training depends on this.
+            return e;
+        }
+    }
+
+    /// <summary>
     /// Fits a map on rows in memory: <c>Fit(DataSource.FromMatrix(data), progress, cancellationToken)</c>.
     /// </summary>
     /// <param name="data">At least one row; every value finite or NaN (missing).</param>

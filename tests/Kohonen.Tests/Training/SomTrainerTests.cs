@@ -105,4 +105,35 @@ public class SomTrainerTests
         Assert.Throws<ArgumentException>(() => model.FindBmu([1f, 2f]));
         Assert.Throws<ArgumentException>(() => model.FindBmu([float.NaN]));
     }
+
+    public static TheoryData<SomOptions, int> Preparations() => new()
+    {
+        { new SomOptions { Width = 50, Height = 50, Iterations = 3, Seed = 4 }, 3 },
+        { new SomOptions { Width = 9, Height = 8, Iterations = 4, Seed = 4, Topology = Topology.Hexagonal, Toroidal = true }, 2 },
+        { new SomOptions { Width = 12, Height = 10, Iterations = 3, Seed = 4, Algorithm = TrainingAlgorithm.Batch, Initialization = Initialization.Pca }, 20 },
+        { new SomOptions { Width = 8, Height = 8, Iterations = 3, Seed = 4, Initialization = Initialization.Given }, 9 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Preparations))]
+    public void PreparingChangesNothingAFitReturns(SomOptions options, int features)
+    {
+        var data = TestData.Matrix(TestData.Uniform(60, features, 7));
+        var codebook = Enumerable.Range(0, options.Width * options.Height * features).Select(i => (i % 13) / 13f).ToArray();
+        byte[] Fit(SomTrainer trainer) => SomFile.ToBytes(options.Initialization == Initialization.Given
+            ? trainer.Fit(DataSource.FromMatrix(data), codebook)
+            : trainer.Fit(data));
+        var before = Fit(new SomTrainer(options));
+        var trainer = new SomTrainer(options);
+
+        Assert.Null(trainer.TryPrepare(features));
+        trainer.Prepare(features + 1);
+
+        Assert.Equal(before, Fit(trainer));
+        Assert.Same(options, trainer.Options);
+    }
+
+    [Fact]
+    public void PreparingForNoFeaturesIsRefused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SomTrainer(new SomOptions()).Prepare(0));
 }
