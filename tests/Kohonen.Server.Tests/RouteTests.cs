@@ -188,7 +188,7 @@ public sealed class RouteTests(TrainedStore trained) : IClassFixture<TrainedStor
         await ProblemAsync(await _client.GetAsync("/runs/..%2F..%2Fetc", Token), HttpStatusCode.NotFound);
         await ProblemAsync(await _client.GetAsync("/maps/0123456789abcdef0123456789abcdef/umatrix.png", Token), HttpStatusCode.NotFound);
         var kind = await ProblemAsync(await _client.GetAsync($"/maps/{trained.Best.RunId}/secret.png", Token), HttpStatusCode.NotFound);
-        Assert.Equal("There is no picture 'secret.png'; the kinds are rgb, umatrix, planes, hits, labels, segments, curve.", kind.GetProperty("detail").GetString());
+        Assert.Equal("There is no picture 'secret.png'; the pictures are rgb.png, umatrix.png, planes.png, hits.png, labels.png, segments.png, curve.png.", kind.GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -35,7 +35,8 @@ internal static class PictureEndpoints
         // Route literals match in any case; the picture's name is exactly as written (rgb.png, not rgb.PNG).
         if (!MapPictureCache.Kinds.Contains(kind) || context.Request.Path.Value?.EndsWith(".png", StringComparison.Ordinal) != true)
         {
-            return Problems.NotFound($"There is no picture '{kind}.png'; the kinds are {string.Join(", ", MapPictureCache.Kinds)}.");
+            var asked = context.Request.Path.Value is { } path ? path[(path.LastIndexOf('/') + 1)..] : $"{kind}.png";
+            return Problems.NotFound($"There is no picture '{asked}'; the pictures are {string.Join(", ", MapPictureCache.Kinds.Select(k => k + ".png"))}.");
         }
 
         var pixels = PictureOptions.Default.Width;

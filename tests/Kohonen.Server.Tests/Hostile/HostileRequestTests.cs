@@ -33,7 +33,7 @@ public sealed class HostileRequestTests(TrainedStore trained) : IClassFixture<Tr
         { "GET", "/train", null, 405, "GET is not allowed here; allowed: POST" },
         { "PUT", "/predict-bmu", "{}", 405, "PUT is not allowed here; allowed: POST" },
         { "DELETE", "/health", null, 405, "DELETE is not allowed here; allowed: GET" },
-        { "GET", "/maps/x/rgb.PNG", null, 404, "There is no picture 'rgb.png'" },
+        { "GET", "/maps/x/rgb.PNG", null, 404, "There is no picture 'rgb.PNG'" },
         { "GET", "/maps/x/RGB.png", null, 404, "There is no picture 'RGB.png'" },
         { "POST", "/predict-bmu", "{\"data\":", 400, "" },
         { "POST", "/predict-bmu", "[1,2,3]", 400, "" },
