@@ -26,7 +26,9 @@ ours=src/Kohonen.Cli/bin/Release/net10.0/kohonen
 # The same tool published for this machine's runtime, precompiled (ReadyToRun).
 dotnet publish src/Kohonen.Cli -c Release -r linux-x64 --self-contained false -v q -nologo -o "$work/r2r" >/dev/null
 r2r="$work/r2r/kohonen"
-builds=(ours)
+# ours: the portable build (dotnet build); r2r: the tool as `dotnet tool install` gives it on
+# linux-x64 (ReadyToRun); baseline: another build to compare with.
+builds=(ours r2r)
 [[ -n "${BASELINE:-}" ]] && builds+=(baseline)
 binary() { case "$1" in ours) echo "$ours" ;; baseline) echo "$BASELINE" ;; r2r) echo "$r2r" ;; esac; }
 
@@ -96,10 +98,10 @@ workload "batch 100,000x64 40x40 10 epochs" --data "$work/g100k_64.npy" --width 
 workload "batch 16,000x300 25x15 100 epochs" --data "$work/g16k_300.npy" --width 25 --height 15 --epochs 100 --seed 1 --no-plots --no-track
 
 echo
-echo "## Whole processes (hyperfine, median of $rounds): portable build and ReadyToRun publish"
+echo "## Whole processes (hyperfine, median of $rounds): ${builds[*]}"
 if command -v hyperfine >/dev/null; then
   "$ours" train --data "$u" --width 10 --height 10 --iterations 10 --seed 1 --no-track --no-plots --out "$work/info.som" -q >/dev/null
-  for b in "${builds[@]}" r2r; do
+  for b in "${builds[@]}"; do
     k="$(binary "$b")"
     hyperfine -N -w 1 -r "$rounds" --export-json "$work/h.json" \
       -n "$b --version" "$k --version" \

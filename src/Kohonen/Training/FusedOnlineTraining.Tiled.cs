@@ -6,6 +6,8 @@
 // layout, at every vector width). The layout choice is tuning, safe to touch.
 // After touching it: dotnet run -c Release --project bench/Kohonen.Benchmarks -- --filter '*TrainerBenchmarks*'
 
+using System.Runtime.CompilerServices;
+
 namespace Kohonen;
 
 internal sealed partial class FusedOnlineTraining
@@ -92,22 +94,28 @@ internal sealed partial class FusedOnlineTraining
     }
 
     /// <summary>The column table of BMU column <paramref name="bmuColumn"/> for this iteration: position
-    /// j holds the x factor of column j mod Width around it, for one period.</summary>
+    /// j holds the x factor of column j mod Width around it, for one period. Inlined into the step's
+    /// loop, which is compiled optimised at once (a call would run unoptimised code once a sample).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Span<float> TiledColumns(int bmuColumn)
     {
-        var period = _tiledPeriod;
-        var table = _tiledColumns.Span.Slice(bmuColumn * period, period);
+        var table = _tiledColumns.Span.Slice(bmuColumn * _tiledPeriod, _tiledPeriod);
         if (_tiledColumnsIteration[bmuColumn] != _iteration)
         {
-            var columns = _table.CentredColumns(bmuColumn)[.._gridWidth];
-            for (var at = 0; at < period; at += columns.Length)
-            {
-                columns.CopyTo(table[at..]);
-            }
-
-            _tiledColumnsIteration[bmuColumn] = _iteration;
+            FillTiledColumns(bmuColumn, table);
         }
 
         return table;
+    }
+
+    private void FillTiledColumns(int bmuColumn, Span<float> table)
+    {
+        var columns = _table.CentredColumns(bmuColumn)[.._gridWidth];
+        for (var at = 0; at < table.Length; at += columns.Length)
+        {
+            columns.CopyTo(table[at..]);
+        }
+
+        _tiledColumnsIteration[bmuColumn] = _iteration;
     }
 }
