@@ -366,31 +366,39 @@ internal sealed partial class BoundedBlocks
                 var block = (int)at + BitOperations.TrailingZeroCount(candidates);
                 candidates &= candidates - 1;
                 var distances = Distances<TDim, TVector, TWidth>(ref weights, block, x0, x1, x2, x3, x4, x5, x6);
-                var blockKeys = TWidth.Load(ref keys, (nuint)(block * lanes));
-                var closer = TWidth.LessThan(distances, best);
-                var farther = TWidth.LessThan(best, distances);
-                var lower = TWidth.LessThan(blockKeys, bestKeys);
-                bestKeys = TWidth.Select(closer, blockKeys, TWidth.Select(farther, bestKeys, TWidth.Select(lower, blockKeys, bestKeys)));
-                best = TWidth.Min(distances, best);
+                (best, bestKeys) = Merge<TVector, TWidth>(distances, TWidth.Load(ref keys, (nuint)(block * lanes)), best, bestKeys);
             }
         }
 
         // (No lane is NaN here: a NaN input has no candidates.)
-        var bestDistance = TWidth.Least(best);
-        var bestNode = int.MaxValue;
-        if (bestDistance < float.PositiveInfinity)
-        {
-            Span<float> laneKeys = stackalloc float[16];
-            TWidth.Store(bestKeys, ref MemoryMarshal.GetReference(laneKeys), 0);
-            var at = TWidth.EqualsMask(best, TWidth.Create(bestDistance));
-            while (at != 0)
-            {
-                var key = (int)laneKeys[BitOperations.TrailingZeroCount(at)];
-                at &= at - 1;
-                bestNode = Math.Min(bestNode, key);
-            }
-        }
+        return Reduce<TVector, TWidth>(best, bestKeys, out distanceSquared);
+    }
 
+    /// <summary>A block's distances and node keys merged into the lane-wise least distances and, among
+    /// the nodes at them, the lowest keys: closer takes the lane, farther leaves it, equal keeps the
+    /// lower key (so the order the blocks come in does not matter).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (TVector Best, TVector BestKeys) Merge<TVector, TWidth>(TVector distances, TVector blockKeys, TVector best, TVector bestKeys)
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector>
+    {
+        var closer = TWidth.LessThan(distances, best);
+        var farther = TWidth.LessThan(best, distances);
+        var lower = TWidth.LessThan(blockKeys, bestKeys);
+        bestKeys = TWidth.Select(closer, blockKeys, TWidth.Select(farther, bestKeys, TWidth.Select(lower, blockKeys, bestKeys)));
+        return (TWidth.Min(distances, best), bestKeys);
+    }
+
+    /// <summary>The least of the lane-wise least distances and the lowest node key at it; node 0 at
+    /// +∞ when no distance is below +∞ (as a scan answers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Reduce<TVector, TWidth>(TVector best, TVector bestKeys, out float distanceSquared)
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector>
+    {
+        // The lowest key among the lanes at the least distance (the others' keys made +∞).
+        var bestDistance = TWidth.Least(best);
+        var bestNode = (int)TWidth.Least(TWidth.Select(TWidth.LessThan(TWidth.Create(bestDistance), best), TWidth.Create(float.PositiveInfinity), bestKeys));
         distanceSquared = bestDistance;
         return bestDistance < float.PositiveInfinity ? bestNode : 0;
     }
