@@ -38,10 +38,12 @@ namespace Kohonen.Kernels;
 /// </remarks>
 internal sealed partial class BoundedBlocks
 {
-    /// <summary>Rows searched through <see cref="FindBest(ReadOnlySpan{float}, Span{int}, Span{float})"/>
-    /// after which the grid is laid out (on a 50×50 map that takes about as long as searching this
-    /// many rows through the box bounds).</summary>
-    public const long CellsAfterRows = 32_768;
+    /// <summary>Rows searched through <see cref="FindBest(ReadOnlySpan{float}, Span{int}, Span{float})"/>,
+    /// per node, after which the grid is laid out: laying it out takes about as long as searching this
+    /// many rows through the box bounds, so a codebook searched for fewer rows (a quality measure
+    /// during training) never pays for it, and one searched for many (a served model) pays at most
+    /// twice what it would have from the start.</summary>
+    public const int CellsAfterRowsPerNode = 64;
 
     /// <summary>Cells per node of the grid (about).</summary>
     private const int CellsPerNode = 8;
@@ -117,10 +119,11 @@ internal sealed partial class BoundedBlocks
     }
 
     /// <summary>Counts the rows and lays out the grid on the call that passes
-    /// <see cref="CellsAfterRows"/> (one caller builds it; the others search on meanwhile).</summary>
+    /// <see cref="CellsAfterRowsPerNode"/> per node (one caller builds it; the others search on
+    /// meanwhile).</summary>
     private CellGrid? CellsWhenDue(int rows)
     {
-        if (!HasCellsDimension || Interlocked.Add(ref _rowsSearched, rows) < CellsAfterRows
+        if (!HasCellsDimension || Interlocked.Add(ref _rowsSearched, rows) < (long)CellsAfterRowsPerNode * NodeCount
             || Interlocked.Exchange(ref _cellsStarted, 1) != 0)
         {
             return null;
@@ -157,8 +160,8 @@ internal sealed partial class BoundedBlocks
     {
         var dim = TDim.Value;
         var count = rows.Length / dim;
-        ref var weights = ref MemoryMarshal.GetArrayDataReference(_weights);
-        ref var keys = ref MemoryMarshal.GetArrayDataReference(_nodeKeys);
+        ref var weights = ref Weights;
+        ref var keys = ref Keys;
         ref var starts = ref MemoryMarshal.GetArrayDataReference(cells.Starts);
         ref var lists = ref MemoryMarshal.GetArrayDataReference(cells.Blocks);
         var (o0, o1, o2) = (cells.Origin[0], dim > 1 ? cells.Origin[1] : 0f, dim > 2 ? cells.Origin[2] : 0f);
@@ -191,7 +194,7 @@ internal sealed partial class BoundedBlocks
 
             var (x0, x1, x2, x3, x4, x5, x6) = VectorWidths.Broadcast<TDim, TVector, TWidth>(x);
             var least = TWidth.Create(float.PositiveInfinity);
-            var leastKeys = TWidth.Create(float.PositiveInfinity);
+            var leastKeys = least;
             for (var at = first; at < end; at++)
             {
                 var block = (int)Unsafe.Add(ref lists, at);
@@ -434,7 +437,7 @@ internal sealed partial class BoundedBlocks
                         {
                             nodes[(((b * search.Lanes) + j) * 4) + f] = search._nodes[(b * search.Lanes) + j] == int.MaxValue
                                 ? double.PositiveInfinity
-                                : search._weights[(((b * search.Dim) + f) * search.Lanes) + j];
+                                : search._weights[search._weightsAt + (((b * search.Dim) + f) * search.Lanes) + j];
                         }
                     }
                 }

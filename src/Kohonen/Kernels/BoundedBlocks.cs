@@ -44,8 +44,12 @@ namespace Kohonen.Kernels;
 internal sealed partial class BoundedBlocks
 {
     /// <summary>Block b's weights of feature f are the <see cref="Lanes"/> floats from
-    /// (b·Dim + f)·Lanes; lanes past a block's nodes are +∞ (a distance of +∞ that never wins).</summary>
+    /// (b·Dim + f)·Lanes; lanes past a block's nodes are +∞ (a distance of +∞ that never wins). From a
+    /// 64-byte boundary (<see cref="AlignedBuffer"/>), so that no block's vector straddles two cache lines.</summary>
     private readonly float[] _weights;
+
+    /// <summary>Where the blocks start in <see cref="_weights"/> and <see cref="_nodeKeys"/>.</summary>
+    private readonly int _weightsAt, _keysAt;
 
     /// <summary>Block b's node indices, ascending, <see cref="Lanes"/> from b·Lanes;
     /// <see cref="int.MaxValue"/> in the padding lanes.</summary>
@@ -58,7 +62,8 @@ internal sealed partial class BoundedBlocks
     private readonly int _blockCount, _boxStride;
 
     /// <summary><see cref="_nodes"/> as floats (exact below 2²⁴ nodes), +∞ in the padding lanes: the
-    /// search keeps a lane-wise best node beside the lane-wise least distance in vectors.</summary>
+    /// search keeps a lane-wise best node beside the lane-wise least distance in vectors. From a
+    /// 64-byte boundary.</summary>
     private readonly float[] _nodeKeys;
 
     [ThreadStatic]
@@ -99,11 +104,12 @@ internal sealed partial class BoundedBlocks
 
         _blockCount = blocks.Count;
         _boxStride = (_blockCount + Lanes - 1) / Lanes * Lanes;
-        _weights = new float[_blockCount * dim * Lanes];
+        (_weights, _weightsAt) = Aligned(_blockCount * dim * Lanes);
         _nodes = new int[_blockCount * Lanes];
         _low = new float[dim * _boxStride];
         _high = new float[dim * _boxStride];
-        _weights.AsSpan().Fill(float.PositiveInfinity);
+        var weights = _weights.AsSpan(_weightsAt);
+        weights.Fill(float.PositiveInfinity);
         _nodes.AsSpan().Fill(int.MaxValue);
         _low.AsSpan().Fill(float.PositiveInfinity);
         _high.AsSpan().Fill(float.PositiveInfinity);
@@ -118,7 +124,7 @@ internal sealed partial class BoundedBlocks
                 for (var j = 0; j < count; j++)
                 {
                     var w = codebook[(members[j] * dim) + f];
-                    _weights[(((b * dim) + f) * Lanes) + j] = w;
+                    weights[(((b * dim) + f) * Lanes) + j] = w;
                     low = Math.Min(low, w);
                     high = Math.Max(high, w);
                 }
@@ -130,10 +136,29 @@ internal sealed partial class BoundedBlocks
             members.CopyTo(_nodes.AsSpan(b * Lanes, count));
         }
 
-        _nodeKeys = [.. _nodes.Select(n => n == int.MaxValue ? float.PositiveInfinity : n)];
+        (_nodeKeys, _keysAt) = Aligned(_nodes.Length);
+        for (var k = 0; k < _nodes.Length; k++)
+        {
+            _nodeKeys[_keysAt + k] = _nodes[k] == int.MaxValue ? float.PositiveInfinity : _nodes[k];
+        }
     }
 
     public int Dim { get; }
+
+    /// <summary>The blocks' weights, from their 64-byte boundary.</summary>
+    private ref float Weights => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_weights), _weightsAt);
+
+    /// <summary>The blocks' node keys, from their 64-byte boundary.</summary>
+    private ref float Keys => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_nodeKeys), _keysAt);
+
+    /// <summary><paramref name="length"/> floats from a 64-byte boundary: the pinned array and where
+    /// they start in it.</summary>
+    private static (float[] Array, int At) Aligned(int length)
+    {
+        var memory = AlignedBuffer.Allocate(length);
+        MemoryMarshal.TryGetArray<float>(memory, out var segment);
+        return (segment.Array!, segment.Offset);
+    }
 
     public int NodeCount { get; }
 
@@ -340,7 +365,7 @@ internal sealed partial class BoundedBlocks
 
         // The nodes of the nearest box give a distance; every block whose bound is not above it is
         // measured (the nearest box's among them). Bounds of +∞ everywhere: every block is.
-        ref var weights = ref MemoryMarshal.GetArrayDataReference(_weights);
+        ref var weights = ref Weights;
         var nearest = LeastLanes.First<TVector, TWidth>(bounds, TWidth.Least(least));
         var limit = nearest < 0
             ? float.PositiveInfinity
@@ -349,7 +374,7 @@ internal sealed partial class BoundedBlocks
 
         // Lane by lane, the least distance and, among the nodes at it, the lowest index (as a float):
         // the candidates' blocks merged with compares and selects, one reduction at the end.
-        ref var keys = ref MemoryMarshal.GetArrayDataReference(_nodeKeys);
+        ref var keys = ref Keys;
         var best = TWidth.Create(float.PositiveInfinity);
         var bestKeys = TWidth.Create(float.PositiveInfinity);
         for (nuint at = 0; at < stride; at += (nuint)lanes)
