@@ -48,6 +48,9 @@ internal sealed partial class BoundedBlocks
     /// <summary>Cells per node of the grid (about).</summary>
     private const int CellsPerNode = 8;
 
+    /// <summary>The most cells of a grid (its layout's time and memory grow with them).</summary>
+    private const int MostCells = 1 << 18;
+
     /// <summary>A cell whose list would hold more blocks than this searches through the box bounds.</summary>
     private const int MostBlocksPerCell = 48;
 
@@ -66,8 +69,8 @@ internal sealed partial class BoundedBlocks
     public double BlocksPerCell => Volatile.Read(ref _cells) is { } cells ? cells.AverageListLength : 0;
 
     /// <summary>Lays out the grid now, whatever the rows searched so far, with
-    /// <paramref name="perAxis"/> cells on each feature's axis (a multiple of 4; 0 for about
-    /// <see cref="CellsPerNode"/> per node). Whether there is a grid afterwards (not for 4 features or
+    /// <paramref name="perAxis"/> cells on each feature's axis (0 for about <see cref="CellsPerNode"/> per
+    /// node, at most <see cref="MostCells"/>). Whether there is a grid afterwards (not for 4 features or
     /// more, more than 65,535 blocks, or weights so large that distances could overflow).</summary>
     public bool PrepareCells(int perAxis = 0)
     {
@@ -259,8 +262,8 @@ internal sealed partial class BoundedBlocks
             var origin = new float[dim];
             var scale = new float[dim];
             var counts = new int[dim];
-            Debug.Assert(perAxis % 4 == 0);
-            var each = perAxis > 0 ? perAxis : Math.Max(4, (int)Math.Round(Math.Pow(search.NodeCount * (double)CellsPerNode, 1.0 / dim) / 4) * 4);
+            var cellsWanted = Math.Min(MostCells, search.NodeCount * (double)CellsPerNode);
+            var each = perAxis > 0 ? perAxis : Math.Max(4, (int)Math.Round(Math.Pow(cellsWanted, 1.0 / dim)));
             for (var f = 0; f < dim; f++)
             {
                 double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
@@ -290,29 +293,35 @@ internal sealed partial class BoundedBlocks
 
             var grid = new Geometry(search, origin, scale, counts);
 
-            // Cells of four and of two cells' side, then the cells, each from the list of the cell of twice
-            // (or four times) its side that holds it, its bound never above that cell's.
+            // Cells of a power of two cells' side from at most about 8 a side down to 2, then the cells: each
+            // from the list of the cell of twice its side that holds it, its bound never above that cell's.
             var buffer = new int[blocks];
             int[][] lists = [[.. Enumerable.Range(0, blocks)]];
             double[] ceilings = [double.PositiveInfinity];
-            var above = new int[dim];
-            Array.Fill(above, 1);
+            var above = Enumerable.Repeat(1, dim).ToArray();
+            var aboveSpan = int.MaxValue;
             Span<int> at = stackalloc int[3];
-            foreach (var span in (ReadOnlySpan<int>)[4, 2])
+            var top = 1;
+            while (top * 8 < each)
             {
-                var level = counts.Select(n => n / span).ToArray();
+                top *= 2;
+            }
+
+            for (var span = top; span >= 2; span /= 2)
+            {
+                var level = counts.Select(n => (n + span - 1) / span).ToArray();
                 var cellCount = level.Aggregate(1, (x, n) => x * n);
                 var levelLists = new int[cellCount][];
                 var levelCeilings = new double[cellCount];
                 for (var c = 0; c < cellCount; c++)
                 {
                     Position(c, level, at);
-                    var up = Parent(at, level, above);
+                    var up = Parent(at, span, above, aboveSpan);
                     var (found, bound) = grid.Candidates(at, span, lists[up], ceilings[up], buffer);
                     (levelLists[c], levelCeilings[c]) = (buffer[..found], bound);
                 }
 
-                (lists, ceilings, above) = (levelLists, levelCeilings, level);
+                (lists, ceilings, above, aboveSpan) = (levelLists, levelCeilings, level, span);
             }
 
             var cells = counts.Aggregate(1, (x, n) => x * n);
@@ -321,7 +330,7 @@ internal sealed partial class BoundedBlocks
             for (var c = 0; c < cells; c++)
             {
                 Position(c, counts, at);
-                var up = Parent(at, counts, above);
+                var up = Parent(at, 1, above, aboveSpan);
                 var (found, _) = grid.Candidates(at, 1, lists[up], ceilings[up], buffer);
                 if (found <= MostBlocksPerCell)
                 {
@@ -337,14 +346,20 @@ internal sealed partial class BoundedBlocks
             return new CellGrid(origin, scale, counts, starts, [.. listed]);
         }
 
-        /// <summary>The index of the cell of the level above (<paramref name="above"/> cells per axis) that
-        /// holds cell <paramref name="at"/> of a level of <paramref name="level"/> cells per axis.</summary>
-        private static int Parent(ReadOnlySpan<int> at, int[] level, int[] above)
+        /// <summary>The index of the cell of <paramref name="aboveSpan"/> cells' side (<paramref name="above"/>
+        /// of them per axis; one cell of all when that side is <see cref="int.MaxValue"/>) that holds cell
+        /// <paramref name="at"/> of <paramref name="span"/> cells' side.</summary>
+        private static int Parent(ReadOnlySpan<int> at, int span, int[] above, int aboveSpan)
         {
-            var up = 0;
-            for (var f = level.Length - 1; f >= 0; f--)
+            if (aboveSpan == int.MaxValue)
             {
-                up = (up * above[f]) + (at[f] / (level[f] / above[f]));
+                return 0;
+            }
+
+            var up = 0;
+            for (var f = above.Length - 1; f >= 0; f--)
+            {
+                up = (up * above[f]) + (at[f] * span / aboveSpan);
             }
 
             return up;

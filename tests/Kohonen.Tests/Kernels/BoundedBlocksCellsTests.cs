@@ -14,7 +14,7 @@ public class BoundedBlocksCellsTests
         var cases = new TheoryData<int, int, int>();
         foreach (var lanes in new[] { 16, 8, 4 })
         {
-            foreach (var nodes in new[] { 2, 9, 17, 100, 257, 2500 })
+            foreach (var nodes in new[] { 1, 2, 9, 17, 100, 257, 2500 })
             {
                 foreach (var dim in new[] { 1, 2, 3 })
                 {
