@@ -48,6 +48,9 @@ internal sealed partial class BoundedBlocks
     /// <summary>Cells per node of the grid (about).</summary>
     private const int CellsPerNode = 8;
 
+    /// <summary>Rows whose cells are found together, ahead of their searches.</summary>
+    private const int RowsAhead = 32;
+
     /// <summary>The most cells of a grid (its layout's time and memory grow with them).</summary>
     private const int MostCells = 1 << 18;
 
@@ -171,23 +174,33 @@ internal sealed partial class BoundedBlocks
         var (s0, s1, s2) = (cells.Scale[0], dim > 1 ? cells.Scale[1] : 0f, dim > 2 ? cells.Scale[2] : 0f);
         var (n0, n1, n2) = ((float)cells.PerAxis[0], dim > 1 ? (float)cells.PerAxis[1] : 1f, dim > 2 ? (float)cells.PerAxis[2] : 1f);
         var (g0, g1) = (cells.PerAxis[0], dim > 1 ? cells.PerAxis[1] : 1);
+        Span<int> firsts = stackalloc int[RowsAhead];
+        Span<int> ends = stackalloc int[RowsAhead];
         for (var r = 0; r < count; r++)
         {
             var x = rows.Slice(r * dim, dim);
-
-            // The cell: x − origin times cells per unit, every axis in [0, cells) (a NaN fails too).
-            var t0 = (x[0] - o0) * s0;
-            var t1 = dim > 1 ? (x[1] - o1) * s1 : 0f;
-            var t2 = dim > 2 ? (x[2] - o2) * s2 : 0f;
-            var first = 0;
-            var end = 0;
-            if (t0 >= 0f && t0 < n0 && t1 >= 0f && t1 < n1 && t2 >= 0f && t2 < n2)
+            if (r % RowsAhead == 0)
             {
-                var cell = (int)t0 + (g0 * ((int)t1 + (g1 * (int)t2)));
-                first = Unsafe.Add(ref starts, cell);
-                end = Unsafe.Add(ref starts, cell + 1);
+                // The cells of the next rows first, in a loop of their own: their lists' ranges are then
+                // loaded side by side rather than each after the previous row's search.
+                for (var i = 0; i < RowsAhead && r + i < count; i++)
+                {
+                    // The cell: x − origin times cells per unit, every axis in [0, cells) (a NaN fails too).
+                    var y = rows.Slice((r + i) * dim, dim);
+                    var t0 = (y[0] - o0) * s0;
+                    var t1 = dim > 1 ? (y[1] - o1) * s1 : 0f;
+                    var t2 = dim > 2 ? (y[2] - o2) * s2 : 0f;
+                    (firsts[i], ends[i]) = (0, 0);
+                    if (t0 >= 0f && t0 < n0 && t1 >= 0f && t1 < n1 && t2 >= 0f && t2 < n2)
+                    {
+                        var cell = (int)t0 + (g0 * ((int)t1 + (g1 * (int)t2)));
+                        (firsts[i], ends[i]) = (Unsafe.Add(ref starts, cell), Unsafe.Add(ref starts, cell + 1));
+                    }
+                }
             }
 
+            var first = firsts[r % RowsAhead];
+            var end = ends[r % RowsAhead];
             if (first == end)
             {
                 // Outside the grid, or a cell of too many blocks: through the box bounds.
@@ -195,14 +208,34 @@ internal sealed partial class BoundedBlocks
                 continue;
             }
 
+            // Lane by lane the least distance and the key of the first block that reached it: a strictly
+            // closer node takes the lane (one compare and one select a block, off the chain of minima).
+            // Where a block's distance equals a lane's least so far the lower key must win, which this
+            // does not see: such a row (rare but on lattices) is merged again with the full rule. The lanes
+            // start at the largest float, so the +∞ of a block's padding lanes never ties.
             var (x0, x1, x2, x3, x4, x5, x6) = VectorWidths.Broadcast<TDim, TVector, TWidth>(x);
-            var least = TWidth.Create(float.PositiveInfinity);
-            var leastKeys = least;
+            var least = TWidth.Create(float.MaxValue);
+            var leastKeys = TWidth.Create(float.PositiveInfinity);
+            var ties = 0u;
             for (var at = first; at < end; at++)
             {
                 var block = (int)Unsafe.Add(ref lists, at);
                 var distances = Distances<TDim, TVector, TWidth>(ref weights, block, x0, x1, x2, x3, x4, x5, x6);
-                (least, leastKeys) = Merge<TVector, TWidth>(distances, TWidth.Load(ref keys, (nuint)(block * TWidth.Lanes)), least, leastKeys);
+                ties |= TWidth.EqualsMask(distances, least);
+                leastKeys = TWidth.Select(TWidth.LessThan(distances, least), TWidth.Load(ref keys, (nuint)(block * TWidth.Lanes)), leastKeys);
+                least = TWidth.Min(distances, least);
+            }
+
+            if (ties != 0)
+            {
+                least = TWidth.Create(float.PositiveInfinity);
+                leastKeys = least;
+                for (var at = first; at < end; at++)
+                {
+                    var block = (int)Unsafe.Add(ref lists, at);
+                    var distances = Distances<TDim, TVector, TWidth>(ref weights, block, x0, x1, x2, x3, x4, x5, x6);
+                    (least, leastKeys) = Merge<TVector, TWidth>(distances, TWidth.Load(ref keys, (nuint)(block * TWidth.Lanes)), least, leastKeys);
+                }
             }
 
             best[r] = Reduce<TVector, TWidth>(least, leastKeys, out distanceSquared[r]);
