@@ -23,7 +23,8 @@ namespace Kohonen.Kernels;
 /// corner's distance to a node near the cell's centre), and every block whose box comes within U of
 /// the cell. A row in a cell measures the nodes of its cell's blocks and nothing else: no box bounds,
 /// and no branches on them. The lists are found coarse to fine (a cell's blocks are among those of
-/// the cell of four times its side that holds it).</para>
+/// the cell of twice its side that holds it). The cells of a batch's rows are found a few dozen rows
+/// ahead of their searches, so that their lists' ranges load side by side.</para>
 /// <para>Why it is exact. For an input x in a cell, the nearest node is within U as real numbers.
 /// A node's float32 squared distance is its real one within a relative 6·2⁻²⁴ (three rounded
 /// differences, three rounded squares and sums, all terms non-negative; on a range where nothing
@@ -32,9 +33,11 @@ namespace Kohonen.Kernels;
 /// within that distance of the cell: every node that can be the scan's answer, or tie with it, is in
 /// the cell's blocks (a margin of 10⁻⁵ relative, 10⁻⁴⁰ absolute, is kept). The cell of x is found in
 /// float32 (x − origin, times the cells per unit), whose rounding moves x by far less than the 10⁻³ of
-/// a cell each cell is widened by on every side. The cells' geometry is computed in double. The merge
-/// is <see cref="FindBest(ReadOnlySpan{float}, out float)"/>'s, which does not depend on the order of
-/// the blocks.</para>
+/// a cell each cell is widened by on every side. The cells' geometry is computed in double. Among the
+/// measured nodes, lane by lane a strictly closer node takes the lane; a row where a distance equals a
+/// lane's least so far is merged again with <see cref="FindBest(ReadOnlySpan{float}, out float)"/>'s
+/// rule (equal distances go to the lower node index), which does not depend on the order of the
+/// blocks.</para>
 /// </remarks>
 internal sealed partial class BoundedBlocks
 {
