@@ -43,9 +43,9 @@ internal sealed partial class BoundedBlocks
 {
     /// <summary>Rows searched through <see cref="FindBest(ReadOnlySpan{float}, Span{int}, Span{float})"/>,
     /// per node, after which the grid is laid out: laying it out takes about as long as searching this
-    /// many rows through the box bounds, so a codebook searched for fewer rows (a quality measure
-    /// during training) never pays for it, and one searched for many (a served model) pays at most
-    /// twice what it would have from the start.</summary>
+    /// many rows through the box bounds, so a codebook searched for fewer rows (a quality measure of
+    /// a few thousand rows during training) never pays for it, and one searched for many (a served
+    /// model, a large data set) pays at most about twice what it would have from the start.</summary>
     public const int CellsAfterRowsPerNode = 64;
 
     /// <summary>Cells per node of the grid (about).</summary>
