@@ -6,9 +6,12 @@ namespace Kohonen.Benchmarks;
 /// <summary>
 /// Predictions on a trained 50×50 map of 3 features (the 1,000 × 3 uniform workload, 100 iterations):
 /// 1,000,000 uniform rows through <see cref="SomModel.FindBmus"/> on every core and on one, and
-/// the two searches it can use on one thread: the planar scan of every
-/// node (the baseline) and the bounded blocks that measure only the nodes near the input. Both give
-/// the scan's answers bit for bit (tests in <c>BoundedBlocksTests</c>).
+/// the searches it can use on one thread: the planar scan of every
+/// node (the baseline), the bounded blocks that measure only the nodes near the input (row by row,
+/// through every box's bound), and the same blocks through their grid of cells, 1,000 rows a call
+/// (each row measures its cell's blocks only; <see cref="SomModel.FindBmus"/> goes through it once a
+/// model has searched enough rows). All give the scan's answers bit for bit (tests in
+/// <c>BoundedBlocksTests</c> and <c>BoundedBlocksCellsTests</c>).
 /// </summary>
 public class PredictionBenchmarks
 {
@@ -17,7 +20,9 @@ public class PredictionBenchmarks
     private DataMatrix _rows = null!;
     private float[] _planes = [];
     private BoundedBlocks? _blocks;
+    private BoundedBlocks? _cells;
     private int[] _best = [];
+    private float[] _distances = [];
 
     [GlobalSetup]
     public void Setup()
@@ -28,7 +33,10 @@ public class PredictionBenchmarks
         _rows = new DataMatrix([.. Enumerable.Range(0, Rows * 3).Select(_ => random.NextSingle())], Rows, 3);
         _planes = CodebookLayout.ToPlanes(_model.CodebookArray, 3);
         _blocks = BoundedBlocks.IsSupported(3) ? new BoundedBlocks(_model.Codebook, 3) : null;
+        _cells = BoundedBlocks.IsSupported(3) ? new BoundedBlocks(_model.Codebook, 3) : null;
+        _cells?.PrepareCells();
         _best = new int[Rows];
+        _distances = new float[Rows];
     }
 
     [Benchmark(Description = "1M FindBmus, all cores")]
@@ -56,6 +64,18 @@ public class PredictionBenchmarks
         for (var r = 0; r < Rows; r++)
         {
             _best[r] = _blocks!.FindBest(values.AsSpan(r * 3, 3), out _);
+        }
+
+        return _best[^1];
+    }
+
+    [Benchmark(Description = "1M bounded-block searches through the grid of cells, 1,000 a call, one thread")]
+    public int BoundedBlockCellSearch()
+    {
+        var values = _rows.RawValues;
+        for (var r = 0; r < Rows; r += 1000)
+        {
+            _cells!.FindBest(values.AsSpan(r * 3, 3000), _best.AsSpan(r, 1000), _distances.AsSpan(r, 1000));
         }
 
         return _best[^1];

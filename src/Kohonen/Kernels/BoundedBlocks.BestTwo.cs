@@ -85,7 +85,7 @@ internal sealed partial class BoundedBlocks
         ref var bound = ref MemoryMarshal.GetReference(bounds);
         var stride = (nuint)_boxStride;
 
-        ref var weights = ref MemoryMarshal.GetArrayDataReference(_weights);
+        ref var weights = ref Weights;
         Span<float> lane = stackalloc float[16];
         ref var laneRef = ref MemoryMarshal.GetReference(lane);
         var pair = new Pair();

@@ -44,8 +44,12 @@ namespace Kohonen.Kernels;
 internal sealed partial class BoundedBlocks
 {
     /// <summary>Block b's weights of feature f are the <see cref="Lanes"/> floats from
-    /// (b·Dim + f)·Lanes; lanes past a block's nodes are +∞ (a distance of +∞ that never wins).</summary>
+    /// (b·Dim + f)·Lanes; lanes past a block's nodes are +∞ (a distance of +∞ that never wins). From a
+    /// 64-byte boundary (<see cref="AlignedBuffer"/>), so that no block's vector straddles two cache lines.</summary>
     private readonly float[] _weights;
+
+    /// <summary>Where the blocks start in <see cref="_weights"/> and <see cref="_nodeKeys"/>.</summary>
+    private readonly int _weightsAt, _keysAt;
 
     /// <summary>Block b's node indices, ascending, <see cref="Lanes"/> from b·Lanes;
     /// <see cref="int.MaxValue"/> in the padding lanes.</summary>
@@ -58,7 +62,8 @@ internal sealed partial class BoundedBlocks
     private readonly int _blockCount, _boxStride;
 
     /// <summary><see cref="_nodes"/> as floats (exact below 2²⁴ nodes), +∞ in the padding lanes: the
-    /// search keeps a lane-wise best node beside the lane-wise least distance in vectors.</summary>
+    /// search keeps a lane-wise best node beside the lane-wise least distance in vectors. From a
+    /// 64-byte boundary.</summary>
     private readonly float[] _nodeKeys;
 
     [ThreadStatic]
@@ -99,11 +104,12 @@ internal sealed partial class BoundedBlocks
 
         _blockCount = blocks.Count;
         _boxStride = (_blockCount + Lanes - 1) / Lanes * Lanes;
-        _weights = new float[_blockCount * dim * Lanes];
+        (_weights, _weightsAt) = Aligned(_blockCount * dim * Lanes);
         _nodes = new int[_blockCount * Lanes];
         _low = new float[dim * _boxStride];
         _high = new float[dim * _boxStride];
-        _weights.AsSpan().Fill(float.PositiveInfinity);
+        var weights = _weights.AsSpan(_weightsAt);
+        weights.Fill(float.PositiveInfinity);
         _nodes.AsSpan().Fill(int.MaxValue);
         _low.AsSpan().Fill(float.PositiveInfinity);
         _high.AsSpan().Fill(float.PositiveInfinity);
@@ -118,7 +124,7 @@ internal sealed partial class BoundedBlocks
                 for (var j = 0; j < count; j++)
                 {
                     var w = codebook[(members[j] * dim) + f];
-                    _weights[(((b * dim) + f) * Lanes) + j] = w;
+                    weights[(((b * dim) + f) * Lanes) + j] = w;
                     low = Math.Min(low, w);
                     high = Math.Max(high, w);
                 }
@@ -130,10 +136,29 @@ internal sealed partial class BoundedBlocks
             members.CopyTo(_nodes.AsSpan(b * Lanes, count));
         }
 
-        _nodeKeys = [.. _nodes.Select(n => n == int.MaxValue ? float.PositiveInfinity : n)];
+        (_nodeKeys, _keysAt) = Aligned(_nodes.Length);
+        for (var k = 0; k < _nodes.Length; k++)
+        {
+            _nodeKeys[_keysAt + k] = _nodes[k] == int.MaxValue ? float.PositiveInfinity : _nodes[k];
+        }
     }
 
     public int Dim { get; }
+
+    /// <summary>The blocks' weights, from their 64-byte boundary.</summary>
+    private ref float Weights => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_weights), _weightsAt);
+
+    /// <summary>The blocks' node keys, from their 64-byte boundary.</summary>
+    private ref float Keys => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_nodeKeys), _keysAt);
+
+    /// <summary><paramref name="length"/> floats from a 64-byte boundary: the pinned array and where
+    /// they start in it.</summary>
+    private static (float[] Array, int At) Aligned(int length)
+    {
+        var memory = AlignedBuffer.Allocate(length);
+        MemoryMarshal.TryGetArray<float>(memory, out var segment);
+        return (segment.Array!, segment.Offset);
+    }
 
     public int NodeCount { get; }
 
@@ -340,7 +365,7 @@ internal sealed partial class BoundedBlocks
 
         // The nodes of the nearest box give a distance; every block whose bound is not above it is
         // measured (the nearest box's among them). Bounds of +∞ everywhere: every block is.
-        ref var weights = ref MemoryMarshal.GetArrayDataReference(_weights);
+        ref var weights = ref Weights;
         var nearest = LeastLanes.First<TVector, TWidth>(bounds, TWidth.Least(least));
         var limit = nearest < 0
             ? float.PositiveInfinity
@@ -349,7 +374,7 @@ internal sealed partial class BoundedBlocks
 
         // Lane by lane, the least distance and, among the nodes at it, the lowest index (as a float):
         // the candidates' blocks merged with compares and selects, one reduction at the end.
-        ref var keys = ref MemoryMarshal.GetArrayDataReference(_nodeKeys);
+        ref var keys = ref Keys;
         var best = TWidth.Create(float.PositiveInfinity);
         var bestKeys = TWidth.Create(float.PositiveInfinity);
         for (nuint at = 0; at < stride; at += (nuint)lanes)
@@ -366,31 +391,39 @@ internal sealed partial class BoundedBlocks
                 var block = (int)at + BitOperations.TrailingZeroCount(candidates);
                 candidates &= candidates - 1;
                 var distances = Distances<TDim, TVector, TWidth>(ref weights, block, x0, x1, x2, x3, x4, x5, x6);
-                var blockKeys = TWidth.Load(ref keys, (nuint)(block * lanes));
-                var closer = TWidth.LessThan(distances, best);
-                var farther = TWidth.LessThan(best, distances);
-                var lower = TWidth.LessThan(blockKeys, bestKeys);
-                bestKeys = TWidth.Select(closer, blockKeys, TWidth.Select(farther, bestKeys, TWidth.Select(lower, blockKeys, bestKeys)));
-                best = TWidth.Min(distances, best);
+                (best, bestKeys) = Merge<TVector, TWidth>(distances, TWidth.Load(ref keys, (nuint)(block * lanes)), best, bestKeys);
             }
         }
 
         // (No lane is NaN here: a NaN input has no candidates.)
-        var bestDistance = TWidth.Least(best);
-        var bestNode = int.MaxValue;
-        if (bestDistance < float.PositiveInfinity)
-        {
-            Span<float> laneKeys = stackalloc float[16];
-            TWidth.Store(bestKeys, ref MemoryMarshal.GetReference(laneKeys), 0);
-            var at = TWidth.EqualsMask(best, TWidth.Create(bestDistance));
-            while (at != 0)
-            {
-                var key = (int)laneKeys[BitOperations.TrailingZeroCount(at)];
-                at &= at - 1;
-                bestNode = Math.Min(bestNode, key);
-            }
-        }
+        return Reduce<TVector, TWidth>(best, bestKeys, out distanceSquared);
+    }
 
+    /// <summary>A block's distances and node keys merged into the lane-wise least distances and, among
+    /// the nodes at them, the lowest keys: closer takes the lane, farther leaves it, equal keeps the
+    /// lower key (so the order the blocks come in does not matter).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (TVector Best, TVector BestKeys) Merge<TVector, TWidth>(TVector distances, TVector blockKeys, TVector best, TVector bestKeys)
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector>
+    {
+        var closer = TWidth.LessThan(distances, best);
+        var farther = TWidth.LessThan(best, distances);
+        var lower = TWidth.LessThan(blockKeys, bestKeys);
+        bestKeys = TWidth.Select(closer, blockKeys, TWidth.Select(farther, bestKeys, TWidth.Select(lower, blockKeys, bestKeys)));
+        return (TWidth.Min(distances, best), bestKeys);
+    }
+
+    /// <summary>The least of the lane-wise least distances and the lowest node key at it; node 0 at
+    /// +∞ when no distance is below +∞ (as a scan answers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Reduce<TVector, TWidth>(TVector best, TVector bestKeys, out float distanceSquared)
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<TVector>
+    {
+        // The lowest key among the lanes at the least distance (the others' keys made +∞).
+        var bestDistance = TWidth.Least(best);
+        var bestNode = (int)TWidth.Least(TWidth.Select(TWidth.LessThan(TWidth.Create(bestDistance), best), TWidth.Create(float.PositiveInfinity), bestKeys));
         distanceSquared = bestDistance;
         return bestDistance < float.PositiveInfinity ? bestNode : 0;
     }

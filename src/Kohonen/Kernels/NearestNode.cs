@@ -66,6 +66,13 @@ internal sealed class NearestNode
             return;
         }
 
+        if (_blocks is not null)
+        {
+            // Many rows at a time go through the blocks' grid of cells once it pays (1 to 3 features).
+            _blocks.FindBest(rows, best, distanceSquared);
+            return;
+        }
+
         for (var r = 0; r < count; r++)
         {
             best[r] = FindBest(rows.Slice(r * Dimension, Dimension), out distanceSquared[r]);
