@@ -32,7 +32,10 @@ namespace Kohonen;
 /// worker has started does the upper half itself (on a busy machine the worker may have lost its
 /// core); every <see cref="WindowSteps"/> steps the training
 /// times a few steps on one thread against a few on two and keeps the faster way (on a machine whose
-/// other core is busy, two threads wait on each other).</para>
+/// other core is busy, two threads wait on each other). The worker may sleep between polls through a
+/// window on one thread, but not from <see cref="WakeSteps"/> steps before the window's end to the
+/// end of the next probe: a worker still asleep there would leave the probe's two-thread steps to
+/// the caller alone, and one window on one thread would tend to keep the next on one thread too.</para>
 /// </remarks>
 internal sealed class WideOnlineTraining : IDisposable
 {
@@ -47,6 +50,11 @@ internal sealed class WideOnlineTraining : IDisposable
     private const int ProbeSteps = 12;
 
     private const int WarmSteps = 4;
+
+    /// <summary>Steps before a window's end from which the worker stops sleeping between polls, so that
+    /// the next window's probe times two threads rather than a worker still asleep (a sleep lasts about
+    /// a millisecond, the probe's two-thread steps less).</summary>
+    private const int WakeSteps = 64;
 
     /// <summary>The caller's codebook, written back when the map is measured and at the end.</summary>
     private readonly float[] _codebook;
@@ -73,6 +81,11 @@ internal sealed class WideOnlineTraining : IDisposable
     private long _claimed;
     private Exception? _workerError;
     private int _stopping;
+
+    /// <summary>1 while the worker must not sleep between polls: from <see cref="WakeSteps"/> before
+    /// a window's end to the end of the next probe (and from the start to the first probe's end), but
+    /// not while the caller measures the map. Written by the caller only.</summary>
+    private int _keepAwake;
 
     private WideOnlineTraining(float[] codebook, Grid grid, TrainingRun run, int threads)
     {
@@ -147,6 +160,7 @@ internal sealed class WideOnlineTraining : IDisposable
         var choice = new ThreadChoice(_worker is not null, probe);
         var mayDiverge = options.Neighborhood == Neighborhood.MexicanHat;
         long steps = 0;
+        KeepWorkerAwake(probe);
         for (var t = 0; t < options.Iterations; t++)
         {
             var sigma = run.Schedule.Sigma(t);
@@ -190,6 +204,7 @@ internal sealed class WideOnlineTraining : IDisposable
                 }
 
                 choice.End(steps);
+                KeepWorkerAwake(probe && Probing(steps + 1));
             }
 
             // Only the Mexican hat can diverge (see OnlineTrainer).
@@ -199,7 +214,9 @@ internal sealed class WideOnlineTraining : IDisposable
             }
 
             (order, nextOrder) = (nextOrder, order);
+            KeepWorkerAwake(false);
             run.Report(t, NodeMajor, sigma, _alpha);
+            KeepWorkerAwake(probe && Probing(steps));
         }
 
         NodeMajor();
@@ -314,7 +331,7 @@ internal sealed class WideOnlineTraining : IDisposable
         var rowSteps = new float[_width];
         for (var seen = 0L; ;)
         {
-            StepHandoff.Await(ref _post.Step, seen + 1, maySleep: true, ref _stopping);
+            AwaitPost(seen + 1);
             if (Volatile.Read(ref _stopping) != 0)
             {
                 return;
@@ -337,6 +354,43 @@ internal sealed class WideOnlineTraining : IDisposable
             }
 
             Volatile.Write(ref _answer.Step, step);
+        }
+    }
+
+    /// <summary>Whether step <paramref name="step"/> falls where the worker is to stay awake: from
+    /// <see cref="WakeSteps"/> before a window's end until its probe has timed two threads.</summary>
+    private static bool Probing(long step)
+    {
+        var phase = step % WindowSteps;
+        return phase >= WindowSteps - WakeSteps || phase < (2 * ProbeSteps) + WarmSteps;
+    }
+
+    /// <summary>Lets the worker sleep between polls or not (with a worker; a write only when it
+    /// changes).</summary>
+    private void KeepWorkerAwake(bool awake)
+    {
+        var value = awake && _worker is not null ? 1 : 0;
+        if (_keepAwake != value)
+        {
+            Volatile.Write(ref _keepAwake, value);
+        }
+    }
+
+    /// <summary>The worker's wait for step <paramref name="step"/> (or the end): polls, then yields the
+    /// processor between polls, and once the wait is long sleeps between them unless it is to stay
+    /// awake (<see cref="_keepAwake"/>).</summary>
+    private void AwaitPost(long step)
+    {
+        for (var polls = 0; Volatile.Read(ref _post.Step) < step && Volatile.Read(ref _stopping) == 0; polls++)
+        {
+            if (polls >= StepHandoff.SpinsBeforeYield + StepHandoff.YieldsBeforeSleep && Volatile.Read(ref _keepAwake) == 0)
+            {
+                Thread.Sleep(1);
+            }
+            else if (polls >= StepHandoff.SpinsBeforeYield)
+            {
+                Thread.Yield();
+            }
         }
     }
 

@@ -54,6 +54,21 @@ public class WideOnlineTrainingTests
     }
 
     [Fact]
+    public void AMapLargeEnoughForTwoThreadsGivesTheUnfusedCodebookAcrossProbeWindows()
+    {
+        // 16×16 nodes × 512 features is the size from which the step is split over two threads: with
+        // the thread choice probing, 2,400 steps cross a window's end (where the worker is kept awake
+        // for the next probe) and 19 iterations' ends (where it may sleep while the map is measured).
+        var options = new SomOptions { Width = 16, Height = 16, Iterations = 20, Seed = 6, MaxDegreeOfParallelism = 2, Shuffle = true };
+        var data = DataMatrix.FromRows(TestData.Clusters(120, 512, k: 6, seed: 12));
+
+        var unfused = Train(options, data, threads: -1);
+
+        Assert.Equal(unfused, Train(options, data, threads: 0));
+        Assert.Equal(unfused, Train(options, data, threads: 2));
+    }
+
+    [Fact]
     public void TheTrainerTakesTheWidePathForWideRowsAndGivesTheSameModel()
     {
         var options = new SomOptions { Width = 12, Height = 10, Iterations = 4, Seed = 8, MaxDegreeOfParallelism = 2 };
