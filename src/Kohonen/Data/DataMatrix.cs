@@ -14,6 +14,7 @@ namespace Kohonen;
 public sealed class DataMatrix
 {
     private readonly float[] _values;
+    private ValueFacts? _facts;
 
     /// <summary>Copies <paramref name="values"/> (rows·columns floats, row after row).</summary>
     /// <exception cref="ArgumentException">The sizes do not match, or a name list has the wrong
@@ -244,6 +245,11 @@ public sealed class DataMatrix
     /// NaN not), or −1: the range rule, kept apart from <see cref="EnsureFinite"/>.</summary>
     internal static int FirstBeyondRange(ReadOnlySpan<float> values)
     {
+        if (!ValueFacts.Of(values).AnyBeyondRange)
+        {
+            return -1;
+        }
+
         for (var i = 0; i < values.Length; i++)
         {
             if (Math.Abs(values[i]) > MaxMagnitude)
@@ -255,11 +261,27 @@ public sealed class DataMatrix
         return -1;
     }
 
+    /// <summary><see cref="FirstBeyondRange(ReadOnlySpan{float})"/> of this matrix's values (its one
+    /// pass over them shared with <see cref="EnsureFinite"/> and <see cref="HasMissing"/>).</summary>
+    internal int FirstBeyondRange() => Facts.AnyBeyondRange ? FirstBeyondRange(_values) : -1;
+
+    /// <summary>Whether any value is missing (NaN).</summary>
+    internal bool HasMissing => Facts.AnyMissing;
+
+    /// <summary>What one vector pass over the values found, made on first use: the matrix never changes,
+    /// and training asks for each of these of data that can be hundreds of megabytes.</summary>
+    private ValueFacts Facts => _facts ??= ValueFacts.Of(_values);
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the row, column and value of the first
     /// infinite value, in row order; does nothing when there is none. NaN is a missing value and is
     /// allowed (<see cref="CountMissing"/>).</summary>
     public void EnsureFinite()
     {
+        if (!Facts.AnyInfinite)
+        {
+            return;
+        }
+
         var span = _values.AsSpan();
         for (var i = 0; i < span.Length; i++)
         {
@@ -287,7 +309,7 @@ public sealed class DataMatrix
     /// refuses them.</summary>
     public int CountEmptyRows()
     {
-        if (!MissingValues.HasAny(_values))
+        if (!HasMissing)
         {
             return 0;
         }

@@ -285,7 +285,7 @@ public sealed partial class SomModel
         }
 
         var scaled = Scaler is null ? data : Scaler.Transform(data);
-        var index = DataMatrix.FirstBeyondRange(scaled.Values);
+        var index = scaled.FirstBeyondRange();
         if (index >= 0)
         {
             var (row, column) = (index / Dimension, index % Dimension);

@@ -49,7 +49,7 @@ internal static class BatchTrainer
         // and, for rows in memory, whether they have holes (they do not change between epochs).
         EpochSearch? search = null;
         var separable = IsSeparable(grid, run.Options.Neighborhood) ? new SeparableSmoothing(grid, dim) : null;
-        var holes = data.Whole is { } whole ? MissingValues.HasAny(whole.Values) : (bool?)null;
+        var holes = data.Whole is { } whole ? whole.HasMissing : (bool?)null;
         var norms = holes == false && plan == BmuSearchKind.Blocked && run.Options.Distance == DistanceMetric.Euclidean ? RowNorms(data.Whole!) : null;
 
         for (var epoch = 0; epoch < run.Options.Iterations; epoch++)

@@ -43,7 +43,7 @@ internal static class OnlineTrainer
         var order = Identity(data.Rows);
         var threads = (long)nodes * dim >= ParallelWorkThreshold ? run.MaxThreads : 1;
         var distance = run.Options.Distance;
-        var holes = MissingValues.HasAny(data.Values); // samples with holes take MaskedOnline's step
+        var holes = data.HasMissing; // samples with holes take MaskedOnline's step
         if (holes && distance != DistanceMetric.Euclidean)
         {
             throw new SomOptionsException(nameof(SomOptions.Distance), $"The data have missing values, which only the Euclidean distance can measure; {OptionText.ToText(run.Options.Distance)} needs complete rows (fill them with kohonen impute, or train with --distance euclidean).");

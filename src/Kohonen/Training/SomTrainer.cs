@@ -281,7 +281,7 @@ public sealed class SomTrainer
             return;
         }
 
-        var index = DataMatrix.FirstBeyondRange(measured.Values);
+        var index = measured.FirstBeyondRange();
         if (index >= 0)
         {
             var (row, column) = (index / raw.Columns, index % raw.Columns);

@@ -55,13 +55,14 @@ internal abstract class TrainingData
         /// <summary>Refuses rows with a value beyond ±<see cref="DataMatrix.MaxMagnitude"/> after the scaler.</summary>
         private DataMatrix Measurable(long first, DataMatrix rows)
         {
-            Measurable(first, rows.Values);
+            Measurable(first, rows.Values, rows.FirstBeyondRange());
             return rows;
         }
 
-        private void Measurable(long first, ReadOnlySpan<float> values)
+        private void Measurable(long first, ReadOnlySpan<float> values) => Measurable(first, values, DataMatrix.FirstBeyondRange(values));
+
+        private void Measurable(long first, ReadOnlySpan<float> values, int index)
         {
-            var index = DataMatrix.FirstBeyondRange(values);
             if (index >= 0)
             {
                 var (row, column) = (first + (index / Columns), index % Columns);
