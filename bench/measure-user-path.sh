@@ -61,7 +61,9 @@ median() { sort -g | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v
 seconds() { $py -c "import json,sys; print(json.load(sys.stdin)['train_seconds'])"; }
 
 # One training's train_seconds: build, then the train arguments.
-train() { local b; b="$(binary "$1")"; shift; "$b" train "$@" --json --out "$work/out.som" -q | seconds; }
+# Each build keeps a JIT profile of its own (one build cannot use another's).
+jit() { echo "KOHONEN_JIT_CACHE=$work/jit-$1"; }
+train() { local b; b="$(binary "$1")"; env "$(jit "$1")" "$b" train "${@:2}" --json --out "$work/out.som" -q | seconds; }
 
 # Alternates the builds over ROUNDS rounds; prints "label build median" for each.
 workload() {
@@ -102,7 +104,7 @@ echo "## Whole processes (hyperfine, median of $rounds): ${builds[*]}"
 if command -v hyperfine >/dev/null; then
   "$ours" train --data "$u" --width 10 --height 10 --iterations 10 --seed 1 --no-track --no-plots --out "$work/info.som" -q >/dev/null
   for b in "${builds[@]}"; do
-    k="$(binary "$b")"
+    k="env $(jit "$b") $(binary "$b")"
     hyperfine -N -w 1 -r "$rounds" --export-json "$work/h.json" \
       -n "$b --version" "$k --version" \
       -n "$b info" "$k info --model $work/info.som" \
