@@ -61,8 +61,9 @@ median() { sort -g | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v
 seconds() { $py -c "import json,sys; print(json.load(sys.stdin)['train_seconds'])"; }
 
 # One training's train_seconds: build, then the train arguments.
-# Each build keeps a JIT profile of its own (one build cannot use another's).
-jit() { echo "KOHONEN_JIT_CACHE=$work/jit-$1"; }
+# Each build keeps a JIT profile of its own (one build cannot use another's), and the --no-plots
+# runs one apart from the default runs', as a user repeating either command would have.
+jit() { echo "KOHONEN_JIT_CACHE=$work/jit-$1${JIT_VARIANT:-}"; }
 train() { local b; b="$(binary "$1")"; env "$(jit "$1")" "$b" train "${@:2}" --json --out "$work/out.som" -q | seconds; }
 
 # Alternates the builds over ROUNDS rounds; prints "label build median" for each.
@@ -82,7 +83,7 @@ declare -A curve=()
 for _ in $(seq 1 "$rounds"); do
   for b in "${builds[@]}"; do
     curve[$b.default]+="$(train "$b" --data "$u" --width 50 --height 50 --iterations 100 --seed 1 --store "$work/store-$b") "
-    curve[$b.noplots]+="$(train "$b" --data "$u" --width 50 --height 50 --iterations 100 --seed 1 --no-plots --no-track) "
+    curve[$b.noplots]+="$(JIT_VARIANT=-noplots train "$b" --data "$u" --width 50 --height 50 --iterations 100 --seed 1 --no-plots --no-track) "
   done
 done
 for b in "${builds[@]}"; do

@@ -291,12 +291,13 @@ internal static class TrainCommand
             // Checked before anything is said or stored: options that cannot train leave nothing behind.
             options.Validate();
             start?.Check(options, input);
+            var plots = !r.GetValue(noPlots);
             if (cluster is null)
             {
                 // The training's code compiled on the other core while the store is opened and the
-                // run recorded (see SomTrainer.Prepare).
+                // run recorded (see SomTrainer.Prepare): with the curve's measurements when it has them.
                 var features = input.Columns;
-                var preparing = new SomTrainer(options);
+                var preparing = new SomTrainer(plots ? options with { MetricsEvery = TrainingSession.CurveSpacing(options, input.Rows) } : options);
                 _ = Task.Run(() => preparing.Prepare(features), CancellationToken.None);
             }
 
@@ -325,7 +326,6 @@ internal static class TrainCommand
                         : $"Read {input.Rows} rows × {input.Columns} features ({string.Join(", ", table!.Data.ColumnNames)}) from {dataPath}.");
             }
 
-            var plots = !r.GetValue(noPlots);
             var store = track ? TrackingStores.Open(settings, r.GetValue(recording.Tracking.Store)) : null;
             TrainingOutcome outcome;
             var experiment = r.GetValue(recording.Tracking.Experiment) ?? settings.ExperimentName;

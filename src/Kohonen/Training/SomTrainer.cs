@@ -22,7 +22,7 @@ public sealed class SomTrainer
     /// <summary>
     /// Compiles the code that fitting rows of <paramref name="features"/> features with these options
     /// runs, so that the first <c>Fit</c> does not wait for the JIT compiler: trains a copy of the map
-    /// for one iteration on a few made-up rows, measuring it as a training with history does, and
+    /// for one iteration on a few made-up rows (measuring it when the options measure a history) and
     /// throws the result away. The kernels are compiled for this machine when first called, and a short
     /// training can spend a large part of its time waiting for that; call this on another thread while
     /// the data is read (the <c>kohonen</c> tool does). It changes nothing a later <c>Fit</c> returns,
@@ -47,7 +47,7 @@ public sealed class SomTrainer
 
             var options = Options with
             {
-                Iterations = 1, MetricsEvery = 1, Seed = 1,
+                Iterations = 1, MetricsEvery = Options.MetricsEvery > 0 ? 1 : 0, Seed = 1,
                 Initialization = Options.Initialization == Initialization.Given ? Initialization.Random : Options.Initialization,
             };
             _ = new SomTrainer(options).Fit(new DataMatrix(values, rows, features));
