@@ -14,7 +14,9 @@ namespace Kohonen;
 public sealed class DataMatrix
 {
     private readonly float[] _values;
-    private ValueFacts? _facts;
+    /// <summary><see cref="Facts"/> packed for a single atomic write: 0 until found, else
+    /// <see cref="ValueFacts.Packed"/>.</summary>
+    private int _facts;
 
     /// <summary>Copies <paramref name="values"/> (rows·columns floats, row after row).</summary>
     /// <exception cref="ArgumentException">The sizes do not match, or a name list has the wrong
@@ -270,7 +272,21 @@ public sealed class DataMatrix
 
     /// <summary>What one vector pass over the values found, made on first use: the matrix never changes,
     /// and training asks for each of these of data that can be hundreds of megabytes.</summary>
-    private ValueFacts Facts => _facts ??= ValueFacts.Of(_values);
+    private ValueFacts Facts
+    {
+        get
+        {
+            var packed = Volatile.Read(ref _facts);
+            if (packed == 0)
+            {
+                // Two threads may both look; they find the same facts.
+                packed = ValueFacts.Of(_values).Packed;
+                Volatile.Write(ref _facts, packed);
+            }
+
+            return ValueFacts.Unpack(packed);
+        }
+    }
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the row, column and value of the first
     /// infinite value, in row order; does nothing when there is none. NaN is a missing value and is

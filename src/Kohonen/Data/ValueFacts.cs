@@ -44,4 +44,10 @@ internal readonly record struct ValueFacts(bool AnyMissing, bool AnyInfinite, bo
 
         return new ValueFacts(missing, infinite, beyond);
     }
+
+    /// <summary>The facts as one nonzero int (bit 0 always set), to be kept with one atomic write.</summary>
+    public int Packed => 1 | (AnyMissing ? 2 : 0) | (AnyInfinite ? 4 : 0) | (AnyBeyondRange ? 8 : 0);
+
+    /// <summary>The facts of a <see cref="Packed"/> value.</summary>
+    public static ValueFacts Unpack(int packed) => new((packed & 2) != 0, (packed & 4) != 0, (packed & 8) != 0);
 }

@@ -124,7 +124,7 @@ internal sealed partial class FusedOnlineTraining
         if (_tiled)
         {
             var bmuRow = _rowOf[bmu];
-            var rows = _tiledRows.AsSpan((_table.CentredRowScalesByOffset.Length / 2 - bmuRow) * _gridWidth, _planes.Stride);
+            var rows = _tiledRows.AsSpan((_gridHeight - 1 - bmuRow) * _gridWidth, _planes.Stride);
             return FusedOnlineStep.UpdateTiledAndFindNext(_planes, sample, rows, TiledColumns(_columnOf[bmu]), _rectangularCutoff, next,
                 _moveFrom[bmuRow], _moveEnd[bmuRow], out bestDistanceSquared);
         }

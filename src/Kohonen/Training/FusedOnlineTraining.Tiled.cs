@@ -73,8 +73,7 @@ internal sealed partial class FusedOnlineTraining
     /// The column tables are marked stale.</summary>
     private void FillTiledRows()
     {
-        var width = _gridWidth;
-        var height = _rowOf.Length / width;
+        var (width, height) = (_gridWidth, _gridHeight);
         var byOffset = _table.CentredRowScalesByOffset;
         var rows = _tiledRows.AsSpan();
         for (var k = 0; k < byOffset.Length; k++)

@@ -75,7 +75,7 @@ internal sealed partial class FusedOnlineTraining : IDisposable
     private readonly bool _flat;
     private readonly Memory<float> _flatSteps;
     private readonly int[] _flatStepsIteration;
-    private readonly int _gridWidth;
+    private readonly int _gridWidth, _gridHeight;
     private int _iteration;
 
     /// <summary>Whether the map is tiled (<see cref="Layout.Tiled"/>): laid out as one row, with
@@ -119,6 +119,7 @@ internal sealed partial class FusedOnlineTraining : IDisposable
         _tiledColumnsIteration.AsSpan().Fill(-1);
         _flatSteps = _flat ? AlignedBuffer.Allocate(grid.NodeCount * _planes.Stride) : Memory<float>.Empty;
         _gridWidth = grid.Width;
+        _gridHeight = grid.Height;
         _flatStepsIteration = new int[_flat ? grid.NodeCount : 0];
         _flatStepsIteration.AsSpan().Fill(-1);
         _values = _data.RawValues;

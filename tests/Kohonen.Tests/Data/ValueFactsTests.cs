@@ -32,6 +32,19 @@ public class ValueFactsTests
         }
     }
 
+    [Theory]
+    [InlineData(false, false, false)]
+    [InlineData(true, false, true)]
+    [InlineData(false, true, true)]
+    [InlineData(true, true, false)]
+    public void TheFactsSurviveBeingPackedIntoOneNonzeroInt(bool missing, bool infinite, bool beyond)
+    {
+        var facts = new ValueFacts(missing, infinite, beyond);
+
+        Assert.NotEqual(0, facts.Packed);
+        Assert.Equal(facts, ValueFacts.Unpack(facts.Packed));
+    }
+
     [Fact]
     public void AMatrixAnswersFromOnePassAndStillNamesTheFirstOffendingCell()
     {
