@@ -247,7 +247,9 @@ public sealed class DataMatrix
     /// NaN not), or −1: the range rule, kept apart from <see cref="EnsureFinite"/>.</summary>
     internal static int FirstBeyondRange(ReadOnlySpan<float> values)
     {
-        if (!ValueFacts.Of(values).AnyBeyondRange)
+        // A long span is checked with vectors first (one input vector, on the service's hot path,
+        // is answered by the plain loop alone).
+        if (values.Length >= 256 && !ValueFacts.Of(values).AnyBeyondRange)
         {
             return -1;
         }

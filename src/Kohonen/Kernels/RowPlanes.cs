@@ -39,7 +39,8 @@ internal sealed class RowPlanes
         Stride = (width + Lanes - 1) / Lanes * Lanes;
         _weights = AlignedBuffer.Allocate(height * dim * Stride);
         _distances = AlignedBuffer.Allocate(height * Stride);
-        _chunkLeast = AlignedBuffer.Allocate((((height * Stride / Lanes) + ChunkVectors - 1) / ChunkVectors) * Lanes);
+        // Only the one-row layout's step looks for its BMU by chunk.
+        _chunkLeast = height == 1 ? AlignedBuffer.Allocate(((Stride / Lanes) + ChunkVectors - 1) / ChunkVectors * Lanes) : Memory<float>.Empty;
         var weights = Weights;
         for (var k = 0; k < width * height; k++)
         {
@@ -75,7 +76,7 @@ internal sealed class RowPlanes
     /// <summary>The fused step's scratch for finding the BMU among <see cref="Distances"/>: entry c
     /// (<see cref="Lanes"/> floats) is the lane-wise least of the distances up to the end of chunk c
     /// of <see cref="ChunkVectors"/> vectors, so that the first chunk holding the least is found
-    /// without reading every distance again.</summary>
+    /// without reading every distance again. Empty unless the planes are one row.</summary>
     public Span<float> ChunkLeast => _chunkLeast.Span;
 
     /// <summary>Writes the weights back in the stored node-major order (<c>[node·dim + f]</c>).</summary>

@@ -15,7 +15,7 @@ public class ValueFactsTests
     public void OnePassAnswersAsPlainLoopsDoWhereverTheValueIs(float odd)
     {
         var random = new Random(BitConverter.SingleToInt32Bits(odd));
-        foreach (var length in new[] { 1, 7, 8, 9, 31, 64, 67 })
+        foreach (var length in new[] { 1, 7, 8, 9, 31, 64, 67, 256, 301 })
         {
             foreach (var at in new[] { 0, length / 2, length - 1 })
             {
