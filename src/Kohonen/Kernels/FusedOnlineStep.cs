@@ -25,8 +25,11 @@ namespace Kohonen.Kernels;
 /// The arithmetic per node is that of the reference: h a float32 product; the update a subtract and
 /// one fused multiply-add; the distance d₀·d₀ + d₁·d₁ + … in feature order, each term after the first
 /// a fused multiply-add (<see cref="SquaredDistance.Scalar"/>, <see cref="WeightUpdate.Scalar"/>). The winner is the closest node, ties to the lowest index, as in a
-/// sequential scan: the distances go to <see cref="RowPlanes.Distances"/> with a running least per
-/// lane beside them (<see cref="LeastLanes"/>), and the BMU is the first node at the least. So the codebook and every BMU are the plain loops' bits.
+/// sequential scan: a running least per lane is kept (<see cref="LeastLanes"/>) and the BMU is the
+/// first node at the least, found by measuring again the distances of the first grid row (or, in the
+/// one-row layout, of the first chunk of vectors) whose running least reaches it. No distance is
+/// stored: a store a vector, and scratch that kept a map of 2,500 nodes of three features out of the
+/// first-level cache. So the codebook and every BMU are the plain loops' bits.
 /// </remarks>
 internal static class FusedOnlineStep
 {
@@ -153,7 +156,7 @@ internal static class FusedOnlineStep
         var vectors = stride / lanes;
         var plane = (nuint)stride;
         ref var p = ref MemoryMarshal.GetReference(planes.Weights);
-        ref var distances = ref MemoryMarshal.GetReference(planes.Distances);
+        ref var rowLeast = ref MemoryMarshal.GetReference(planes.ChunkLeast);
         ref var even = ref MemoryMarshal.GetReference(gxEven);
         ref var odd = ref MemoryMarshal.GetReference(gxOdd);
         var (x0, x1, x2, x3, x4, x5, x6) = VectorWidths.Broadcast<TDim, TVector, TWidth>(sample);
@@ -169,7 +172,6 @@ internal static class FusedOnlineStep
         for (var y = firstRow; y < endRow; y++)
         {
             ref var row = ref Unsafe.Add(ref p, (nuint)(y * dim * stride));
-            ref var rowDistances = ref Unsafe.Add(ref distances, (nuint)(y * stride));
             ref var gx = ref (y & 1) == 0 ? ref even : ref odd;
             var scale = rowScales[y];
             if (scale != 0)
@@ -180,7 +182,7 @@ internal static class FusedOnlineStep
                     var at = (nuint)(v * lanes);
                     var h = TWidth.ZeroBelow(TWidth.Multiply(rowScale, TWidth.Load(ref gx, at)), cut);
                     var acc = MoveAndMeasure<TDim, TVector, TWidth>(ref row, at, plane, h, x0, x1, x2, x3, x4, x5, x6, n0, n1, n2, n3, n4, n5, n6);
-                    least = LeastLanes.Keep<TVector, TWidth>(v == vectors - 1 ? TWidth.InfinityFrom(acc, realInLast) : acc, ref rowDistances, at, least);
+                    least = TWidth.Min(v == vectors - 1 ? TWidth.InfinityFrom(acc, realInLast) : acc, least);
                 }
             }
             else
@@ -189,29 +191,40 @@ internal static class FusedOnlineStep
                 {
                     var at = (nuint)(v * lanes);
                     var acc = Measure<TDim, TVector, TWidth>(ref row, at, plane, n0, n1, n2, n3, n4, n5, n6);
-                    least = LeastLanes.Keep<TVector, TWidth>(v == vectors - 1 ? TWidth.InfinityFrom(acc, realInLast) : acc, ref rowDistances, at, least);
+                    least = TWidth.Min(v == vectors - 1 ? TWidth.InfinityFrom(acc, realInLast) : acc, least);
                 }
             }
+
+            TWidth.Store(least, ref rowLeast, (nuint)(y * lanes));
         }
 
-        // The first node at the least, row by row (no division on the way from the sample to the next).
-        // No node closer than +∞: the range's first, as a scan answers.
+        // The first node at the least: in the first row whose running least reaches it, whose
+        // distances are measured again from the moved weights (the same operations on the same
+        // weights, so the same bits; padding lanes follow every node of the row, so they need no +∞
+        // here). No division on the way from the sample to the next. None closer than +∞: the
+        // range's first, as a scan answers.
         bestDistanceSquared = TWidth.Least(least);
         if (bestDistanceSquared < float.PositiveInfinity)
         {
             var wanted = TWidth.Create(bestDistanceSquared);
-            for (var y = firstRow; y < endRow; y++)
+            var y = firstRow;
+            while (TWidth.EqualsMask(TWidth.Load(ref rowLeast, (nuint)(y * lanes)), wanted) == 0)
             {
-                ref var rowDistances = ref Unsafe.Add(ref distances, (nuint)(y * stride));
-                for (var v = 0; v < vectors; v++)
+                y++;
+            }
+
+            ref var row = ref Unsafe.Add(ref p, (nuint)(y * dim * stride));
+            for (var v = 0; v < vectors; v++)
+            {
+                var acc = Measure<TDim, TVector, TWidth>(ref row, (nuint)(v * lanes), plane, n0, n1, n2, n3, n4, n5, n6);
+                var atLeast = TWidth.EqualsMask(acc, wanted);
+                if (atLeast != 0)
                 {
-                    var lanesAtLeast = TWidth.EqualsMask(TWidth.Load(ref rowDistances, (nuint)(v * lanes)), wanted);
-                    if (lanesAtLeast != 0)
-                    {
-                        return (y * width) + (v * lanes) + BitOperations.TrailingZeroCount(lanesAtLeast);
-                    }
+                    return (y * width) + (v * lanes) + BitOperations.TrailingZeroCount(atLeast);
                 }
             }
+
+            throw new UnreachableException("The row whose running least reached the least holds a node at it.");
         }
 
         return firstRow * width;
@@ -246,7 +259,6 @@ internal static class FusedOnlineStep
         var plane = (nuint)stride;
         var period = columnFactors.Length;
         ref var p = ref MemoryMarshal.GetReference(planes.Weights);
-        ref var distances = ref MemoryMarshal.GetReference(planes.Distances);
         ref var chunks = ref MemoryMarshal.GetReference(planes.ChunkLeast);
         ref var rows = ref MemoryMarshal.GetReference(rowFactors);
         ref var columns = ref MemoryMarshal.GetReference(columnFactors);
@@ -259,7 +271,7 @@ internal static class FusedOnlineStep
         {
             var at = (nuint)(v * lanes);
             var acc = Measure<TDim, TVector, TWidth>(ref p, at, plane, n0, n1, n2, n3, n4, n5, n6);
-            least = LeastLanes.Keep<TVector, TWidth>(v == vectors - 1 ? TWidth.InfinityFrom(acc, realInLast) : acc, ref distances, at, least);
+            least = TWidth.Min(v == vectors - 1 ? TWidth.InfinityFrom(acc, realInLast) : acc, least);
             if (v % RowPlanes.ChunkVectors == RowPlanes.ChunkVectors - 1)
             {
                 TWidth.Store(least, ref chunks, (nuint)(v / RowPlanes.ChunkVectors * lanes));
@@ -277,7 +289,7 @@ internal static class FusedOnlineStep
             }
 
             var acc = MoveAndMeasure<TDim, TVector, TWidth>(ref p, at, plane, h, x0, x1, x2, x3, x4, x5, x6, n0, n1, n2, n3, n4, n5, n6);
-            least = LeastLanes.Keep<TVector, TWidth>(v == vectors - 1 ? TWidth.InfinityFrom(acc, realInLast) : acc, ref distances, at, least);
+            least = TWidth.Min(v == vectors - 1 ? TWidth.InfinityFrom(acc, realInLast) : acc, least);
             if (v % RowPlanes.ChunkVectors == RowPlanes.ChunkVectors - 1)
             {
                 TWidth.Store(least, ref chunks, (nuint)(v / RowPlanes.ChunkVectors * lanes));
@@ -293,7 +305,7 @@ internal static class FusedOnlineStep
         {
             var at = (nuint)(v * lanes);
             var acc = Measure<TDim, TVector, TWidth>(ref p, at, plane, n0, n1, n2, n3, n4, n5, n6);
-            least = LeastLanes.Keep<TVector, TWidth>(v == vectors - 1 ? TWidth.InfinityFrom(acc, realInLast) : acc, ref distances, at, least);
+            least = TWidth.Min(v == vectors - 1 ? TWidth.InfinityFrom(acc, realInLast) : acc, least);
             if (v % RowPlanes.ChunkVectors == RowPlanes.ChunkVectors - 1)
             {
                 TWidth.Store(least, ref chunks, (nuint)(v / RowPlanes.ChunkVectors * lanes));
@@ -306,8 +318,9 @@ internal static class FusedOnlineStep
         }
 
         // The first node at the least: in the first chunk whose running least reaches it (the least
-        // so far is the least itself from the chunk of its first vector on). None closer than +∞:
-        // node 0, as a scan answers.
+        // so far is the least itself from the chunk of its first vector on), whose distances are
+        // measured again from the moved weights: the same operations on the same weights, so the
+        // same bits. None closer than +∞: node 0, as a scan answers.
         bestDistanceSquared = TWidth.Least(least);
         var inChunks = LeastLanes.First<TVector, TWidth>(planes.ChunkLeast, bestDistanceSquared);
         if (inChunks < 0)
@@ -315,9 +328,21 @@ internal static class FusedOnlineStep
             return 0;
         }
 
-        var from = inChunks / lanes * RowPlanes.ChunkVectors * lanes;
-        var length = Math.Min(RowPlanes.ChunkVectors * lanes, stride - from);
-        return from + LeastLanes.First<TVector, TWidth>(planes.Distances.Slice(from, length), bestDistanceSquared);
+        var wanted = TWidth.Create(bestDistanceSquared);
+        var endVector = Math.Min((inChunks / lanes + 1) * RowPlanes.ChunkVectors, vectors);
+        for (var v = inChunks / lanes * RowPlanes.ChunkVectors; v < endVector; v++)
+        {
+            var at = v * lanes;
+            var acc = Measure<TDim, TVector, TWidth>(ref p, (nuint)at, plane, n0, n1, n2, n3, n4, n5, n6);
+            // Padding lanes need no +∞ here: they follow every node, and a node is at the least.
+            var atLeast = TWidth.EqualsMask(acc, wanted);
+            if (atLeast != 0)
+            {
+                return at + BitOperations.TrailingZeroCount(atLeast);
+            }
+        }
+
+        throw new UnreachableException("The chunk whose running least reached the least holds a node at it.");
     }
 
     /// <summary>Moves one vector of nodes, every feature's plane <paramref name="plane"/> floats after

@@ -18,10 +18,9 @@ namespace Kohonen.Kernels;
 internal sealed class RowPlanes
 {
     private readonly Memory<float> _weights;
-    private readonly Memory<float> _distances;
     private readonly Memory<float> _chunkLeast;
 
-    /// <summary>Vectors of <see cref="Distances"/> per entry of <see cref="ChunkLeast"/>.</summary>
+    /// <summary>Vectors of distances per entry of <see cref="ChunkLeast"/>.</summary>
     public const int ChunkVectors = 8;
 
     /// <param name="codebook">Node-major weights (<c>[node·dim + f]</c>).</param>
@@ -38,9 +37,7 @@ internal sealed class RowPlanes
         Dim = dim;
         Stride = (width + Lanes - 1) / Lanes * Lanes;
         _weights = AlignedBuffer.Allocate(height * dim * Stride);
-        _distances = AlignedBuffer.Allocate(height * Stride);
-        // Only the one-row layout's step looks for its BMU by chunk.
-        _chunkLeast = height == 1 ? AlignedBuffer.Allocate(((Stride / Lanes) + ChunkVectors - 1) / ChunkVectors * Lanes) : Memory<float>.Empty;
+        _chunkLeast = AlignedBuffer.Allocate(height == 1 ? ((Stride / Lanes) + ChunkVectors - 1) / ChunkVectors * Lanes : height * Lanes);
         var weights = Weights;
         for (var k = 0; k < width * height; k++)
         {
@@ -68,15 +65,11 @@ internal sealed class RowPlanes
     /// feature run starts a cache line.</summary>
     public Span<float> Weights => _weights.Span;
 
-    /// <summary>The fused step's scratch: each node's squared distance to the sample searched last,
-    /// row by row (node (x, y) at <c>[y·Stride + x]</c>; +∞ in the padding lanes), from a 64-byte
-    /// boundary. Steps over disjoint row ranges write disjoint parts.</summary>
-    public Span<float> Distances => _distances.Span;
-
-    /// <summary>The fused step's scratch for finding the BMU among <see cref="Distances"/>: entry c
-    /// (<see cref="Lanes"/> floats) is the lane-wise least of the distances up to the end of chunk c
-    /// of <see cref="ChunkVectors"/> vectors, so that the first chunk holding the least is found
-    /// without reading every distance again. Empty unless the planes are one row.</summary>
+    /// <summary>The fused step's scratch for finding the BMU: entry c (<see cref="Lanes"/> floats)
+    /// is the lane-wise least of the distances from the first searched up to the end of chunk c,
+    /// so that only the first chunk holding the least is measured again. A chunk is
+    /// <see cref="ChunkVectors"/> vectors in the one-row layout, else a grid row (steps over disjoint
+    /// row ranges write disjoint entries), from a 64-byte boundary.</summary>
     public Span<float> ChunkLeast => _chunkLeast.Span;
 
     /// <summary>Writes the weights back in the stored node-major order (<c>[node·dim + f]</c>).</summary>
