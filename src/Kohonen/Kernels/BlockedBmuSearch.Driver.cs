@@ -9,6 +9,7 @@
 
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Kohonen.Kernels;
 
@@ -144,11 +145,19 @@ internal static partial class BlockedBmuSearch
     private static void Run(Prepared w, ReadOnlySpan<float> packed, Span<float> state, int tiles, int lanes, ReadOnlySpan<byte> visit)
     {
         var dim = w.Dim;
+        // Each row's state: no best and second score yet (+∞), no node (−1). Stored here rather than by
+        // Span.Fill, whose generic code ran unoptimised through a short training.
+        ref var start = ref MemoryMarshal.GetReference(state);
+        var none = Vector128.Create(-1).AsSingle();
+        var infinity = Vector128.Create(float.PositiveInfinity);
         for (var r = 0; r < tiles * RowTile; r++)
         {
-            var row = state.Slice(r * 4 * lanes, 4 * lanes);
-            row[..(2 * lanes)].Fill(float.PositiveInfinity);
-            MemoryMarshal.Cast<float, int>(row[(2 * lanes)..]).Fill(-1);
+            ref var row = ref Unsafe.Add(ref start, r * 4 * lanes);
+            for (var j = 0; j < 2 * lanes; j += Vector128<float>.Count)
+            {
+                infinity.StoreUnsafe(ref row, (nuint)j);
+                none.StoreUnsafe(ref row, (nuint)((2 * lanes) + j));
+            }
         }
 
         if (w.Wide)

@@ -8,7 +8,6 @@
 // After touching it: dotnet run -c Release --project bench/Kohonen.Benchmarks -- --filter '*BlockedSearchBenchmarks*'
 // (and '*TrainerBenchmarks*' for the batch map's time).
 
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace Kohonen.Kernels;
@@ -115,7 +114,7 @@ internal static partial class BlockedBmuSearch
         }
 
         var dim = w.Dim;
-        double xx = TensorPrimitives.SumOfSquares(x); // summed in vectors: see the margin in Resolve
+        double xx = RowNorm(x); // summed in vectors: see the margin in Resolve
         var limit = s2 + (2 * (dim + 2) * (1.0 / (1 << 22)) * (xx + w.MaxNorm));
         var top = ExactTopTwo.Empty;
         MeasureCandidates(w, x, limit, best, second, bestIndex, secondIndex, ref top);

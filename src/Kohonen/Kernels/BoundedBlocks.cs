@@ -273,6 +273,9 @@ internal sealed partial class BoundedBlocks
     /// <summary>Reorders keys[first..last] (and order with them) so that no key before
     /// <paramref name="cut"/> is above one from it on: a quickselect with three-way partitions,
     /// linear on average where a sort would be n log n.</summary>
+    /// <remarks>Optimised at once: a model's blocks are split a few times per process, too few calls
+    /// for tiered compilation to leave its unoptimised first code.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SplitAt(float[] keys, int[] order, int first, int last, int cut)
     {
         while (first < last)
@@ -311,8 +314,10 @@ internal sealed partial class BoundedBlocks
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Median(float a, float b, float c) => Math.Max(Math.Min(a, b), Math.Min(Math.Max(a, b), c));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Swap(float[] keys, int[] order, int a, int b)
     {
         (keys[a], keys[b]) = (keys[b], keys[a]);

@@ -29,6 +29,27 @@ public class BlockedBmuSearchTests
         return shapes;
     }
 
+    /// <summary>The row norm is ‖x‖² summed in float32 in some order: within the bound the search's
+    /// margins assume (a relative (n + 2)·2⁻²³ of the exact sum), for every length around the
+    /// vector widths and their tails, and +∞ with an infinite value.</summary>
+    [Fact]
+    public void RowNormIsTheSumOfSquaresWithinFloatRounding()
+    {
+        var random = new Random(11);
+        for (var n = 0; n <= 70; n++)
+        {
+            var x = Enumerable.Range(0, n).Select(_ => (float)((random.NextDouble() * 200) - 100)).ToArray();
+            var exact = x.Sum(v => (double)v * v);
+            var norm = BlockedBmuSearch.RowNorm(x);
+            Assert.True(Math.Abs(norm - exact) <= (n + 2) * Math.Pow(2, -23) * exact, $"n = {n}: {norm} against {exact}");
+            if (n > 0)
+            {
+                x[n - 1] = float.NegativeInfinity;
+                Assert.Equal(float.PositiveInfinity, BlockedBmuSearch.RowNorm(x));
+            }
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Shapes))]
     public void BlockedSearchFindsTheExactBmuOfEveryRow(int dim, int nodes, int rows, bool wide)
