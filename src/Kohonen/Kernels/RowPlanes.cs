@@ -21,7 +21,10 @@ internal sealed class RowPlanes
     private readonly Memory<float> _chunkLeast;
 
     /// <summary>Vectors of distances per entry of <see cref="ChunkLeast"/>.</summary>
-    public const int ChunkVectors = 8;
+    public const int ChunkVectors = 1 << ChunkShift;
+
+    /// <summary>The base-2 logarithm of <see cref="ChunkVectors"/>.</summary>
+    public const int ChunkShift = 3;
 
     /// <param name="codebook">Node-major weights (<c>[node·dim + f]</c>).</param>
     /// <param name="width">Columns of the grid.</param>
