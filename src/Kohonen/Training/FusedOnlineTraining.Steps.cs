@@ -62,26 +62,64 @@ internal sealed partial class FusedOnlineTraining
     /// grid's come as slices of the centred tables instead), with the cut-off applied as
     /// <see cref="NeighborhoodTable.SetCentredScales"/> applies it: an x factor whose step is below
     /// the cut-off even in the BMU's row is 0, and <see cref="_hexagonalCutoff"/> is 0 when no step of
-    /// a moving row can fall below it.</summary>
+    /// a moving row can fall below it. The row scales depend on the BMU's row alone and the x factors
+    /// on its centre in half cells (2·column, plus 1 in an odd row), so each is worked out once per
+    /// iteration, the first time a sample needs it, not once a sample.</summary>
     private void CentreHexagonal(int bmu, double alpha)
     {
-        _table.Prepare(bmu);
+        var bmuRow = _rowOf[bmu];
+        var centre = (2 * _columnOf[bmu]) + (bmuRow & 1);
+        var prepared = false;
+        if (_hexagonalRowsIteration[bmuRow] != _iteration)
+        {
+            _table.Prepare(bmu);
+            prepared = true;
+            FillHexagonalRows(bmuRow, alpha);
+        }
+
+        // The factors are cut with the largest row scale; it is α in every row (the BMU's own row is
+        // exp(0) = 1 away), but they are kept with the scale they were cut with, not assumed.
+        var largestScale = _hexagonalLargestScale[bmuRow];
+        if (_hexagonalFactorsIteration[centre] != _iteration || _hexagonalFactorsCutWith[centre] != largestScale)
+        {
+            if (!prepared)
+            {
+                _table.Prepare(bmu);
+            }
+
+            var factors = _hexagonalFactors.AsSpan(centre * 2 * _planes.Stride, 2 * _planes.Stride);
+            _hexagonalLeastFactor[centre] = Math.Min(
+                CutFactors(_table.PaddedGaussianRowFactors(oddRow: false), factors[.._planes.Stride], largestScale),
+                CutFactors(_table.PaddedGaussianRowFactors(oddRow: true), factors[_planes.Stride..], largestScale));
+            _hexagonalFactorsCutWith[centre] = largestScale;
+            _hexagonalFactorsIteration[centre] = _iteration;
+        }
+
+        _hexagonalRowsAt = bmuRow * _gridHeight;
+        _hexagonalFactorsAt = centre * 2 * _planes.Stride;
+        _hexagonalCutoff = _cutoff > 0f && _hexagonalLeastScale[bmuRow] * _hexagonalLeastFactor[centre] < _cutoff ? _cutoff : 0f;
+    }
+
+    /// <summary>The row scales around BMU row <paramref name="bmuRow"/> for this iteration (the table
+    /// centred on a BMU of that row), their least and their largest.</summary>
+    private void FillHexagonalRows(int bmuRow, double alpha)
+    {
+        var rowScales = _hexagonalRowScales.AsSpan(bmuRow * _gridHeight, _gridHeight);
         float largestScale = 0f, leastScale = float.PositiveInfinity;
-        for (var y = 0; y < _rowScales.Length; y++)
+        for (var y = 0; y < rowScales.Length; y++)
         {
             var rowScale = (float)(alpha * _table.GaussianColumnFactor(y));
-            _rowScales[y] = rowScale >= _cutoff ? rowScale : 0f;
-            if (_rowScales[y] > 0f)
+            rowScales[y] = rowScale >= _cutoff ? rowScale : 0f;
+            if (rowScales[y] > 0f)
             {
                 largestScale = Math.Max(largestScale, rowScale);
                 leastScale = Math.Min(leastScale, rowScale);
             }
         }
 
-        var leastFactor = Math.Min(
-            CutFactors(_table.PaddedGaussianRowFactors(oddRow: false), _hexagonalEven, largestScale),
-            CutFactors(_table.PaddedGaussianRowFactors(oddRow: true), _hexagonalOdd, largestScale));
-        _hexagonalCutoff = _cutoff > 0f && leastScale * leastFactor < _cutoff ? _cutoff : 0f;
+        _hexagonalLargestScale[bmuRow] = largestScale;
+        _hexagonalLeastScale[bmuRow] = leastScale;
+        _hexagonalRowsIteration[bmuRow] = _iteration;
     }
 
     /// <summary>Copies x factors, 0 where even the largest row scale makes a step below the cut-off,
@@ -136,6 +174,9 @@ internal sealed partial class FusedOnlineTraining
                 _rectangularCutoff, next, firstRow, endRow, out bestDistanceSquared);
         }
 
-        return FusedOnlineStep.UpdateAndFindNext(_planes, sample, _rowScales, _hexagonalEven, _hexagonalOdd, _hexagonalCutoff, next, firstRow, endRow, out bestDistanceSquared);
+        var stride = _planes.Stride;
+        return FusedOnlineStep.UpdateAndFindNext(_planes, sample, _hexagonalRowScales.AsSpan(_hexagonalRowsAt, _gridHeight),
+            _hexagonalFactors.AsSpan(_hexagonalFactorsAt, stride), _hexagonalFactors.AsSpan(_hexagonalFactorsAt + stride, stride),
+            _hexagonalCutoff, next, firstRow, endRow, out bestDistanceSquared);
     }
 }

@@ -48,7 +48,6 @@ internal sealed partial class FusedOnlineTraining : IDisposable
 
     private readonly RowPlanes _planes;
     private readonly NeighborhoodTable _table;
-    private readonly float[] _rowScales;
     private readonly DataMatrix _data;
 
     /// <summary>The data's values, row after row (a row's span taken without a call).</summary>
@@ -63,9 +62,17 @@ internal sealed partial class FusedOnlineTraining : IDisposable
     /// step can fall below it (see <see cref="NeighborhoodTable.SetCentredScales"/>).</summary>
     private float _rectangularCutoff;
 
-    /// <summary>On a hexagonal grid, the sample's x factors of the even and odd rows and the cut-off
-    /// its step checks node by node (see <see cref="CentreHexagonal"/>).</summary>
-    private readonly float[] _hexagonalEven, _hexagonalOdd;
+    /// <summary>On a hexagonal grid (see <see cref="CentreHexagonal"/>), for this iteration: per BMU
+    /// row (Height floats from row·Height) the row scales, their least and largest; per BMU centre
+    /// in half cells (2·Width of them; 2·Stride floats from centre·2·Stride) the x factors of the even
+    /// rows, then of the odd ones, cut with the largest scale kept beside them, and their least; each
+    /// filled the first time this iteration a sample needs it, where its iteration is
+    /// <see cref="_iteration"/>. The sample's step reads the slices at <see cref="_hexagonalRowsAt"/>
+    /// and <see cref="_hexagonalFactorsAt"/> and checks <see cref="_hexagonalCutoff"/> node by node.</summary>
+    private readonly float[] _hexagonalRowScales, _hexagonalLeastScale, _hexagonalLargestScale;
+    private readonly float[] _hexagonalFactors, _hexagonalLeastFactor, _hexagonalFactorsCutWith;
+    private readonly int[] _hexagonalRowsIteration, _hexagonalFactorsIteration;
+    private int _hexagonalRowsAt, _hexagonalFactorsAt;
     private float _hexagonalCutoff;
     private readonly bool _rectangular;
 
@@ -131,9 +138,17 @@ internal sealed partial class FusedOnlineTraining : IDisposable
         }
 
         _table = new NeighborhoodTable(grid, Neighborhood.Gaussian, _planes.Stride);
-        _rowScales = new float[grid.Height];
-        _hexagonalEven = new float[_planes.Stride];
-        _hexagonalOdd = new float[_planes.Stride];
+        var hexagonal = grid.Topology == Topology.Hexagonal;
+        _hexagonalRowScales = new float[hexagonal ? grid.Height * grid.Height : 0];
+        _hexagonalLeastScale = new float[hexagonal ? grid.Height : 0];
+        _hexagonalLargestScale = new float[hexagonal ? grid.Height : 0];
+        _hexagonalRowsIteration = new int[hexagonal ? grid.Height : 0];
+        _hexagonalRowsIteration.AsSpan().Fill(-1);
+        _hexagonalFactors = new float[hexagonal ? 2 * grid.Width * 2 * _planes.Stride : 0];
+        _hexagonalLeastFactor = new float[hexagonal ? 2 * grid.Width : 0];
+        _hexagonalFactorsCutWith = new float[hexagonal ? 2 * grid.Width : 0];
+        _hexagonalFactorsIteration = new int[hexagonal ? 2 * grid.Width : 0];
+        _hexagonalFactorsIteration.AsSpan().Fill(-1);
         _cutoff = run.Options.ExactNeighborhood ? 0f : SomOptions.NeighborhoodCutoff;
         _split = grid.Height;
         if (layout == Layout.GridRows && twoThreads)
