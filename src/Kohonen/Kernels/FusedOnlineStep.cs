@@ -213,7 +213,7 @@ internal static class FusedOnlineStep
         {
             var wanted = TWidth.Create(bestDistanceSquared);
             var y = firstRow;
-            while (TWidth.EqualsMask(TWidth.Load(ref rowLeast, (nuint)(y * lanes)), wanted) == 0)
+            while (y < endRow - 1 && TWidth.EqualsMask(TWidth.Load(ref rowLeast, (nuint)(y * lanes)), wanted) == 0)
             {
                 y++;
             }
