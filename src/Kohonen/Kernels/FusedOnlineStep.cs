@@ -28,8 +28,8 @@ namespace Kohonen.Kernels;
 /// sequential scan: a running least per lane is kept (<see cref="LeastLanes"/>) and the BMU is the
 /// first node at the least, found by measuring again the distances of the first grid row (or, in the
 /// one-row layout, of the first chunk of vectors) whose running least reaches it. No distance is
-/// stored: a store a vector, and scratch that kept a map of 2,500 nodes of three features out of the
-/// first-level cache. So the codebook and every BMU are the plain loops' bits.
+/// stored (it cost a store a vector, and scratch beside the codebook in the first-level cache; see
+/// docs/performance.md). So the codebook and every BMU are the plain loops' bits.
 /// </remarks>
 internal static class FusedOnlineStep
 {
