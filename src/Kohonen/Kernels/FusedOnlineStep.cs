@@ -72,20 +72,9 @@ internal static class FusedOnlineStep
     /// move of those rows and the best node among them. Steps over disjoint row ranges may run at
     /// the same time; the best of their answers, ties to the lower range, is the whole step's.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int UpdateAndFindNext(RowPlanes planes, ReadOnlySpan<float> sample, ReadOnlySpan<float> rowScales,
-        ReadOnlySpan<float> gxEven, ReadOnlySpan<float> gxOdd, float cutoff, ReadOnlySpan<float> next, int firstRow, int endRow, out float bestDistanceSquared)
-    {
-        Debug.Assert(Runs(planes) && sample.Length == planes.Dim && next.Length == planes.Dim);
-        Debug.Assert(rowScales.Length == planes.Height && gxEven.Length == planes.Stride && gxOdd.Length == planes.Stride);
-        Debug.Assert(0 <= firstRow && firstRow < endRow && endRow <= planes.Height);
-        return planes.Lanes switch
-        {
-            16 => AtWidth<Vector512<float>, Bits512>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, firstRow, endRow, out bestDistanceSquared),
-            8 => AtWidth<Vector256<float>, Bits256>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, firstRow, endRow, out bestDistanceSquared),
-            _ => AtWidth<Vector128<float>, Bits128>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, firstRow, endRow, out bestDistanceSquared),
-        };
-    }
+        ReadOnlySpan<float> gxEven, ReadOnlySpan<float> gxOdd, float cutoff, ReadOnlySpan<float> next, int firstRow, int endRow, out float bestDistanceSquared) =>
+        For(planes).UpdateAndFindNext(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, firstRow, endRow, out bestDistanceSquared);
 
     /// <summary>
     /// The step on a codebook laid out as one row of all the nodes of a rectangular grid (planes of
@@ -107,20 +96,9 @@ internal static class FusedOnlineStep
     /// <param name="moveFrom">The first vector that moves.</param>
     /// <param name="moveEnd">The vector after the last that moves.</param>
     /// <param name="bestDistanceSquared">The BMU's squared distance to <paramref name="next"/>.</param>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int UpdateTiledAndFindNext(RowPlanes planes, ReadOnlySpan<float> sample, ReadOnlySpan<float> rowFactors,
-        ReadOnlySpan<float> columnFactors, float cutoff, ReadOnlySpan<float> next, int moveFrom, int moveEnd, out float bestDistanceSquared)
-    {
-        Debug.Assert(Runs(planes) && planes.Height == 1 && sample.Length == planes.Dim && next.Length == planes.Dim);
-        Debug.Assert(rowFactors.Length >= planes.Stride && columnFactors.Length > 0 && columnFactors.Length % planes.Lanes == 0);
-        Debug.Assert(0 <= moveFrom && moveFrom <= moveEnd && moveEnd <= planes.Stride / planes.Lanes);
-        return planes.Lanes switch
-        {
-            16 => TiledAtWidth<Vector512<float>, Bits512>(planes, sample, rowFactors, columnFactors, cutoff, next, moveFrom, moveEnd, out bestDistanceSquared),
-            8 => TiledAtWidth<Vector256<float>, Bits256>(planes, sample, rowFactors, columnFactors, cutoff, next, moveFrom, moveEnd, out bestDistanceSquared),
-            _ => TiledAtWidth<Vector128<float>, Bits128>(planes, sample, rowFactors, columnFactors, cutoff, next, moveFrom, moveEnd, out bestDistanceSquared),
-        };
-    }
+        ReadOnlySpan<float> columnFactors, float cutoff, ReadOnlySpan<float> next, int moveFrom, int moveEnd, out float bestDistanceSquared) =>
+        For(planes).UpdateTiledAndFindNext(planes, sample, rowFactors, columnFactors, cutoff, next, moveFrom, moveEnd, out bestDistanceSquared);
 
     /// <summary>The BMU of <paramref name="input"/> alone (no move): the first sample's search.</summary>
     public static int FindBest(RowPlanes planes, ReadOnlySpan<float> input, out float bestDistanceSquared)
@@ -132,224 +110,253 @@ internal static class FusedOnlineStep
         return UpdateAndFindNext(planes, input, noRows, noColumns, noColumns, 0f, input, out bestDistanceSquared);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int AtWidth<TVector, TWidth>(RowPlanes planes, ReadOnlySpan<float> sample, ReadOnlySpan<float> rowScales,
-        ReadOnlySpan<float> gxEven, ReadOnlySpan<float> gxOdd, float cutoff, ReadOnlySpan<float> next, int firstRow, int endRow, out float bestDistanceSquared)
+    /// <summary>The step's kernel for <paramref name="planes"/>' dimension and vector width.</summary>
+    public static Kernel For(RowPlanes planes)
+    {
+        Debug.Assert(Runs(planes));
+        var slot = (BitOperations.Log2((uint)planes.Lanes) - 2) * BmuSearch.PlanarBelowDimension + planes.Dim;
+        return Kernels[slot] ??= planes.Lanes switch
+        {
+            16 => AtWidth<Vector512<float>, Bits512>(planes.Dim),
+            8 => AtWidth<Vector256<float>, Bits256>(planes.Dim),
+            _ => AtWidth<Vector128<float>, Bits128>(planes.Dim),
+        };
+    }
+
+    /// <summary>The kernels made so far, by vector width (4, 8 or 16 lanes) and dimension.</summary>
+    private static readonly Kernel?[] Kernels = new Kernel?[3 * BmuSearch.PlanarBelowDimension];
+
+    private static Kernel AtWidth<TVector, TWidth>(int dim)
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector> =>
-        planes.Dim switch
+        dim switch
         {
-            1 => Run<One, TVector, TWidth>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, firstRow, endRow, out bestDistanceSquared),
-            2 => Run<Two, TVector, TWidth>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, firstRow, endRow, out bestDistanceSquared),
-            3 => Run<Three, TVector, TWidth>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, firstRow, endRow, out bestDistanceSquared),
-            4 => Run<Four, TVector, TWidth>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, firstRow, endRow, out bestDistanceSquared),
-            5 => Run<Five, TVector, TWidth>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, firstRow, endRow, out bestDistanceSquared),
-            6 => Run<Six, TVector, TWidth>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, firstRow, endRow, out bestDistanceSquared),
-            _ => Run<Seven, TVector, TWidth>(planes, sample, rowScales, gxEven, gxOdd, cutoff, next, firstRow, endRow, out bestDistanceSquared),
+            1 => new Kernel<One, TVector, TWidth>(),
+            2 => new Kernel<Two, TVector, TWidth>(),
+            3 => new Kernel<Three, TVector, TWidth>(),
+            4 => new Kernel<Four, TVector, TWidth>(),
+            5 => new Kernel<Five, TVector, TWidth>(),
+            6 => new Kernel<Six, TVector, TWidth>(),
+            _ => new Kernel<Seven, TVector, TWidth>(),
         };
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int Run<TDim, TVector, TWidth>(RowPlanes planes, ReadOnlySpan<float> sample, ReadOnlySpan<float> rowScales,
-        ReadOnlySpan<float> gxEven, ReadOnlySpan<float> gxOdd, float cutoff, ReadOnlySpan<float> next, int firstRow, int endRow, out float bestDistanceSquared)
+    /// <summary>
+    /// The step for one dimension and vector width (<see cref="For"/>), chosen once per training: the
+    /// per-sample code calls it through one virtual call instead of switching on the width and the
+    /// dimension at every call site (21 calls a site, inlined there, made a training's loop the largest
+    /// method the JIT compiled; see docs/performance.md). The methods are those of
+    /// <see cref="FusedOnlineStep"/>.
+    /// </summary>
+    internal abstract class Kernel
+    {
+        /// <summary><see cref="FusedOnlineStep.UpdateAndFindNext(RowPlanes, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, float, ReadOnlySpan{float}, int, int, out float)"/>.</summary>
+        public abstract int UpdateAndFindNext(RowPlanes planes, ReadOnlySpan<float> sample, ReadOnlySpan<float> rowScales,
+            ReadOnlySpan<float> gxEven, ReadOnlySpan<float> gxOdd, float cutoff, ReadOnlySpan<float> next, int firstRow, int endRow, out float bestDistanceSquared);
+
+        /// <summary><see cref="FusedOnlineStep.UpdateTiledAndFindNext"/>.</summary>
+        public abstract int UpdateTiledAndFindNext(RowPlanes planes, ReadOnlySpan<float> sample, ReadOnlySpan<float> rowFactors,
+            ReadOnlySpan<float> columnFactors, float cutoff, ReadOnlySpan<float> next, int moveFrom, int moveEnd, out float bestDistanceSquared);
+    }
+
+    /// <summary>The kernel of <typeparamref name="TDim"/> features at <typeparamref name="TWidth"/>:
+    /// compiled optimised at its first call (a short training would otherwise run its first thousands of
+    /// steps unoptimised).</summary>
+    private sealed class Kernel<TDim, TVector, TWidth> : Kernel
         where TDim : struct, IDimension
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
-        var dim = TDim.Value;
-        var lanes = TWidth.Lanes;
-        int width = planes.Width, stride = planes.Stride;
-        var vectors = stride / lanes;
-        var plane = (nuint)stride;
-        ref var p = ref MemoryMarshal.GetReference(planes.Weights);
-        ref var rowLeast = ref MemoryMarshal.GetReference(planes.ChunkLeast);
-        ref var even = ref MemoryMarshal.GetReference(gxEven);
-        ref var odd = ref MemoryMarshal.GetReference(gxOdd);
-        var (x0, x1, x2, x3, x4, x5, x6) = VectorWidths.Broadcast<TDim, TVector, TWidth>(sample);
-        var (n0, n1, n2, n3, n4, n5, n6) = VectorWidths.Broadcast<TDim, TVector, TWidth>(next);
-        // h ≥ 0 always (a product of factors in [0, 1]), so with a cut-off of 0 the test below keeps
-        // every step: one compare and select a vector instead of a branch.
-        var cut = TWidth.Create(cutoff);
-
-        // The last vector of a row is partly padding: its lanes at or past the row's end are no node,
-        // and their distance is taken as +∞.
-        var realInLast = width - ((vectors - 1) * lanes);
-        var least = TWidth.Create(float.PositiveInfinity);
-        for (var y = firstRow; y < endRow; y++)
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public override int UpdateAndFindNext(RowPlanes planes, ReadOnlySpan<float> sample, ReadOnlySpan<float> rowScales,
+            ReadOnlySpan<float> gxEven, ReadOnlySpan<float> gxOdd, float cutoff, ReadOnlySpan<float> next, int firstRow, int endRow, out float bestDistanceSquared)
         {
-            ref var row = ref Unsafe.Add(ref p, (nuint)(y * dim * stride));
-            ref var gx = ref (y & 1) == 0 ? ref even : ref odd;
-            var scale = rowScales[y];
-            if (scale != 0)
+            Debug.Assert(Runs(planes) && planes.Dim == TDim.Value && planes.Lanes == TWidth.Lanes);
+            Debug.Assert(sample.Length == planes.Dim && next.Length == planes.Dim);
+            Debug.Assert(rowScales.Length == planes.Height && gxEven.Length == planes.Stride && gxOdd.Length == planes.Stride);
+            Debug.Assert(0 <= firstRow && firstRow < endRow && endRow <= planes.Height);
+            var dim = TDim.Value;
+            var lanes = TWidth.Lanes;
+            int width = planes.Width, stride = planes.Stride;
+            var vectors = stride / lanes;
+            var plane = (nuint)stride;
+            ref var p = ref MemoryMarshal.GetReference(planes.Weights);
+            ref var rowLeast = ref MemoryMarshal.GetReference(planes.ChunkLeast);
+            ref var even = ref MemoryMarshal.GetReference(gxEven);
+            ref var odd = ref MemoryMarshal.GetReference(gxOdd);
+            var (x0, x1, x2, x3, x4, x5, x6) = VectorWidths.Broadcast<TDim, TVector, TWidth>(sample);
+            var (n0, n1, n2, n3, n4, n5, n6) = VectorWidths.Broadcast<TDim, TVector, TWidth>(next);
+            // h ≥ 0 always (a product of factors in [0, 1]), so with a cut-off of 0 the test below keeps
+            // every step: one compare and select a vector instead of a branch.
+            var cut = TWidth.Create(cutoff);
+
+            // The last vector of a row is partly padding: its lanes at or past the row's end are no node,
+            // and their distance is taken as +∞.
+            var realInLast = width - ((vectors - 1) * lanes);
+            var least = TWidth.Create(float.PositiveInfinity);
+            for (var y = firstRow; y < endRow; y++)
             {
-                var rowScale = TWidth.Create(scale);
-                for (var v = 0; v < vectors; v++)
+                ref var row = ref Unsafe.Add(ref p, (nuint)(y * dim * stride));
+                ref var gx = ref (y & 1) == 0 ? ref even : ref odd;
+                var scale = rowScales[y];
+                if (scale != 0)
                 {
-                    var at = (nuint)(v * lanes);
-                    var h = TWidth.ZeroBelow(TWidth.Multiply(rowScale, TWidth.Load(ref gx, at)), cut);
-                    var acc = MoveAndMeasure<TDim, TVector, TWidth>(ref row, at, plane, h, x0, x1, x2, x3, x4, x5, x6, n0, n1, n2, n3, n4, n5, n6);
-                    least = TWidth.Min(v == vectors - 1 ? TWidth.InfinityFrom(acc, realInLast) : acc, least);
+                    var rowScale = TWidth.Create(scale);
+                    for (var v = 0; v < vectors; v++)
+                    {
+                        var at = (nuint)(v * lanes);
+                        var h = TWidth.ZeroBelow(TWidth.Multiply(rowScale, TWidth.Load(ref gx, at)), cut);
+                        var acc = MoveAndMeasure<TDim, TVector, TWidth>(ref row, at, plane, h, x0, x1, x2, x3, x4, x5, x6, n0, n1, n2, n3, n4, n5, n6);
+                        least = TWidth.Min(v == vectors - 1 ? TWidth.InfinityFrom(acc, realInLast) : acc, least);
+                    }
                 }
-            }
-            else
-            {
-                for (var v = 0; v < vectors; v++)
+                else
                 {
-                    var at = (nuint)(v * lanes);
-                    var acc = Measure<TDim, TVector, TWidth>(ref row, at, plane, n0, n1, n2, n3, n4, n5, n6);
-                    least = TWidth.Min(v == vectors - 1 ? TWidth.InfinityFrom(acc, realInLast) : acc, least);
+                    for (var v = 0; v < vectors; v++)
+                    {
+                        var at = (nuint)(v * lanes);
+                        var acc = Measure<TDim, TVector, TWidth>(ref row, at, plane, n0, n1, n2, n3, n4, n5, n6);
+                        least = TWidth.Min(v == vectors - 1 ? TWidth.InfinityFrom(acc, realInLast) : acc, least);
+                    }
                 }
+
+                TWidth.Store(least, ref rowLeast, (nuint)(y * lanes));
             }
 
-            TWidth.Store(least, ref rowLeast, (nuint)(y * lanes));
+            // The first node at the least: in the first row whose running least reaches it, whose
+            // distances are measured again from the moved weights (the same operations on the same
+            // weights, so the same bits; padding lanes follow every node of the row, so they need no +∞
+            // here). No division on the way from the sample to the next. None closer than +∞: the
+            // range's first, as a scan answers.
+            bestDistanceSquared = TWidth.Least(least);
+            if (bestDistanceSquared < float.PositiveInfinity)
+            {
+                var wanted = TWidth.Create(bestDistanceSquared);
+                var y = firstRow;
+                while (y < endRow - 1 && TWidth.EqualsMask(TWidth.Load(ref rowLeast, (nuint)(y * lanes)), wanted) == 0)
+                {
+                    y++;
+                }
+
+                ref var row = ref Unsafe.Add(ref p, (nuint)(y * dim * stride));
+                for (var v = 0; v < vectors; v++)
+                {
+                    var acc = Measure<TDim, TVector, TWidth>(ref row, (nuint)(v * lanes), plane, n0, n1, n2, n3, n4, n5, n6);
+                    var atLeast = TWidth.EqualsMask(acc, wanted);
+                    if (atLeast != 0)
+                    {
+                        return (y * width) + (v * lanes) + BitOperations.TrailingZeroCount(atLeast);
+                    }
+                }
+
+                throw new UnreachableException("The row whose running least reached the least holds a node at it.");
+            }
+
+            return firstRow * width;
         }
 
-        // The first node at the least: in the first row whose running least reaches it, whose
-        // distances are measured again from the moved weights (the same operations on the same
-        // weights, so the same bits; padding lanes follow every node of the row, so they need no +∞
-        // here). No division on the way from the sample to the next. None closer than +∞: the
-        // range's first, as a scan answers.
-        bestDistanceSquared = TWidth.Least(least);
-        if (bestDistanceSquared < float.PositiveInfinity)
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public override int UpdateTiledAndFindNext(RowPlanes planes, ReadOnlySpan<float> sample, ReadOnlySpan<float> rowFactors,
+            ReadOnlySpan<float> columnFactors, float cutoff, ReadOnlySpan<float> next, int moveFrom, int moveEnd, out float bestDistanceSquared)
         {
-            var wanted = TWidth.Create(bestDistanceSquared);
-            var y = firstRow;
-            while (y < endRow - 1 && TWidth.EqualsMask(TWidth.Load(ref rowLeast, (nuint)(y * lanes)), wanted) == 0)
+            Debug.Assert(Runs(planes) && planes.Dim == TDim.Value && planes.Lanes == TWidth.Lanes && planes.Height == 1);
+            Debug.Assert(sample.Length == planes.Dim && next.Length == planes.Dim);
+            Debug.Assert(rowFactors.Length >= planes.Stride && columnFactors.Length > 0 && columnFactors.Length % planes.Lanes == 0);
+            Debug.Assert(0 <= moveFrom && moveFrom <= moveEnd && moveEnd <= planes.Stride / planes.Lanes);
+            var lanes = TWidth.Lanes;
+            var stride = planes.Stride;
+            var vectors = stride / lanes;
+            var plane = (nuint)stride;
+            var period = columnFactors.Length;
+            ref var p = ref MemoryMarshal.GetReference(planes.Weights);
+            ref var chunks = ref MemoryMarshal.GetReference(planes.ChunkLeast);
+            ref var rows = ref MemoryMarshal.GetReference(rowFactors);
+            ref var columns = ref MemoryMarshal.GetReference(columnFactors);
+            var (x0, x1, x2, x3, x4, x5, x6) = VectorWidths.Broadcast<TDim, TVector, TWidth>(sample);
+            var (n0, n1, n2, n3, n4, n5, n6) = VectorWidths.Broadcast<TDim, TVector, TWidth>(next);
+            var cut = TWidth.Create(cutoff);
+            var realInLast = planes.Width - ((vectors - 1) * lanes);
+            var least = TWidth.Create(float.PositiveInfinity);
+            for (var v = 0; v < moveFrom; v++)
             {
-                y++;
+                var at = (nuint)(v * lanes);
+                var acc = Measure<TDim, TVector, TWidth>(ref p, at, plane, n0, n1, n2, n3, n4, n5, n6);
+                least = TWidth.Min(v == vectors - 1 ? TWidth.InfinityFrom(acc, realInLast) : acc, least);
+                if ((v & ChunkMask) == ChunkMask)
+                {
+                    TWidth.Store(least, ref chunks, (nuint)(v >> RowPlanes.ChunkShift) * (nuint)lanes);
+                }
             }
 
-            ref var row = ref Unsafe.Add(ref p, (nuint)(y * dim * stride));
-            for (var v = 0; v < vectors; v++)
+            var column = moveFrom * lanes % period;
+            var cutting = cutoff > 0f;
+            for (var v = moveFrom; v < moveEnd; v++)
             {
-                var acc = Measure<TDim, TVector, TWidth>(ref row, (nuint)(v * lanes), plane, n0, n1, n2, n3, n4, n5, n6);
+                var at = (nuint)(v * lanes);
+                var h = TWidth.Multiply(TWidth.Load(ref rows, at), TWidth.Load(ref columns, (nuint)column));
+                if (cutting)
+                {
+                    h = TWidth.ZeroBelow(h, cut);
+                }
+
+                var acc = MoveAndMeasure<TDim, TVector, TWidth>(ref p, at, plane, h, x0, x1, x2, x3, x4, x5, x6, n0, n1, n2, n3, n4, n5, n6);
+                least = TWidth.Min(v == vectors - 1 ? TWidth.InfinityFrom(acc, realInLast) : acc, least);
+                if ((v & ChunkMask) == ChunkMask)
+                {
+                    TWidth.Store(least, ref chunks, (nuint)(v >> RowPlanes.ChunkShift) * (nuint)lanes);
+                }
+                column += lanes;
+                if (column == period)
+                {
+                    column = 0;
+                }
+            }
+
+            for (var v = moveEnd; v < vectors; v++)
+            {
+                var at = (nuint)(v * lanes);
+                var acc = Measure<TDim, TVector, TWidth>(ref p, at, plane, n0, n1, n2, n3, n4, n5, n6);
+                least = TWidth.Min(v == vectors - 1 ? TWidth.InfinityFrom(acc, realInLast) : acc, least);
+                if ((v & ChunkMask) == ChunkMask)
+                {
+                    TWidth.Store(least, ref chunks, (nuint)(v >> RowPlanes.ChunkShift) * (nuint)lanes);
+                }
+            }
+
+            if (vectors % RowPlanes.ChunkVectors != 0)
+            {
+                TWidth.Store(least, ref chunks, (nuint)(vectors / RowPlanes.ChunkVectors * lanes));
+            }
+
+            // The first node at the least: in the first chunk whose running least reaches it (the least
+            // so far is the least itself from the chunk of its first vector on), whose distances are
+            // measured again from the moved weights: the same operations on the same weights, so the
+            // same bits. None closer than +∞: node 0, as a scan answers.
+            bestDistanceSquared = TWidth.Least(least);
+            var inChunks = LeastLanes.First<TVector, TWidth>(planes.ChunkLeast, bestDistanceSquared);
+            if (inChunks < 0)
+            {
+                return 0;
+            }
+
+            var wanted = TWidth.Create(bestDistanceSquared);
+            var endVector = Math.Min((inChunks / lanes + 1) * RowPlanes.ChunkVectors, vectors);
+            for (var v = inChunks / lanes * RowPlanes.ChunkVectors; v < endVector; v++)
+            {
+                var at = v * lanes;
+                var acc = Measure<TDim, TVector, TWidth>(ref p, (nuint)at, plane, n0, n1, n2, n3, n4, n5, n6);
+                // Padding lanes need no +∞ here: they follow every node, and a node is at the least.
                 var atLeast = TWidth.EqualsMask(acc, wanted);
                 if (atLeast != 0)
                 {
-                    return (y * width) + (v * lanes) + BitOperations.TrailingZeroCount(atLeast);
+                    return at + BitOperations.TrailingZeroCount(atLeast);
                 }
             }
 
-            throw new UnreachableException("The row whose running least reached the least holds a node at it.");
+            throw new UnreachableException("The chunk whose running least reached the least holds a node at it.");
         }
-
-        return firstRow * width;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int TiledAtWidth<TVector, TWidth>(RowPlanes planes, ReadOnlySpan<float> sample, ReadOnlySpan<float> rowFactors,
-        ReadOnlySpan<float> columnFactors, float cutoff, ReadOnlySpan<float> next, int moveFrom, int moveEnd, out float bestDistanceSquared)
-        where TVector : struct
-        where TWidth : struct, IVectorWidth<TVector> =>
-        planes.Dim switch
-        {
-            1 => RunTiled<One, TVector, TWidth>(planes, sample, rowFactors, columnFactors, cutoff, next, moveFrom, moveEnd, out bestDistanceSquared),
-            2 => RunTiled<Two, TVector, TWidth>(planes, sample, rowFactors, columnFactors, cutoff, next, moveFrom, moveEnd, out bestDistanceSquared),
-            3 => RunTiled<Three, TVector, TWidth>(planes, sample, rowFactors, columnFactors, cutoff, next, moveFrom, moveEnd, out bestDistanceSquared),
-            4 => RunTiled<Four, TVector, TWidth>(planes, sample, rowFactors, columnFactors, cutoff, next, moveFrom, moveEnd, out bestDistanceSquared),
-            5 => RunTiled<Five, TVector, TWidth>(planes, sample, rowFactors, columnFactors, cutoff, next, moveFrom, moveEnd, out bestDistanceSquared),
-            6 => RunTiled<Six, TVector, TWidth>(planes, sample, rowFactors, columnFactors, cutoff, next, moveFrom, moveEnd, out bestDistanceSquared),
-            _ => RunTiled<Seven, TVector, TWidth>(planes, sample, rowFactors, columnFactors, cutoff, next, moveFrom, moveEnd, out bestDistanceSquared),
-        };
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int RunTiled<TDim, TVector, TWidth>(RowPlanes planes, ReadOnlySpan<float> sample, ReadOnlySpan<float> rowFactors,
-        ReadOnlySpan<float> columnFactors, float cutoff, ReadOnlySpan<float> next, int moveFrom, int moveEnd, out float bestDistanceSquared)
-        where TDim : struct, IDimension
-        where TVector : struct
-        where TWidth : struct, IVectorWidth<TVector>
-    {
-        var lanes = TWidth.Lanes;
-        var stride = planes.Stride;
-        var vectors = stride / lanes;
-        var plane = (nuint)stride;
-        var period = columnFactors.Length;
-        ref var p = ref MemoryMarshal.GetReference(planes.Weights);
-        ref var chunks = ref MemoryMarshal.GetReference(planes.ChunkLeast);
-        ref var rows = ref MemoryMarshal.GetReference(rowFactors);
-        ref var columns = ref MemoryMarshal.GetReference(columnFactors);
-        var (x0, x1, x2, x3, x4, x5, x6) = VectorWidths.Broadcast<TDim, TVector, TWidth>(sample);
-        var (n0, n1, n2, n3, n4, n5, n6) = VectorWidths.Broadcast<TDim, TVector, TWidth>(next);
-        var cut = TWidth.Create(cutoff);
-        var realInLast = planes.Width - ((vectors - 1) * lanes);
-        var least = TWidth.Create(float.PositiveInfinity);
-        for (var v = 0; v < moveFrom; v++)
-        {
-            var at = (nuint)(v * lanes);
-            var acc = Measure<TDim, TVector, TWidth>(ref p, at, plane, n0, n1, n2, n3, n4, n5, n6);
-            least = TWidth.Min(v == vectors - 1 ? TWidth.InfinityFrom(acc, realInLast) : acc, least);
-            if ((v & ChunkMask) == ChunkMask)
-            {
-                TWidth.Store(least, ref chunks, (nuint)(v >> RowPlanes.ChunkShift) * (nuint)lanes);
-            }
-        }
-
-        var column = moveFrom * lanes % period;
-        var cutting = cutoff > 0f;
-        for (var v = moveFrom; v < moveEnd; v++)
-        {
-            var at = (nuint)(v * lanes);
-            var h = TWidth.Multiply(TWidth.Load(ref rows, at), TWidth.Load(ref columns, (nuint)column));
-            if (cutting)
-            {
-                h = TWidth.ZeroBelow(h, cut);
-            }
-
-            var acc = MoveAndMeasure<TDim, TVector, TWidth>(ref p, at, plane, h, x0, x1, x2, x3, x4, x5, x6, n0, n1, n2, n3, n4, n5, n6);
-            least = TWidth.Min(v == vectors - 1 ? TWidth.InfinityFrom(acc, realInLast) : acc, least);
-            if ((v & ChunkMask) == ChunkMask)
-            {
-                TWidth.Store(least, ref chunks, (nuint)(v >> RowPlanes.ChunkShift) * (nuint)lanes);
-            }
-            column += lanes;
-            if (column == period)
-            {
-                column = 0;
-            }
-        }
-
-        for (var v = moveEnd; v < vectors; v++)
-        {
-            var at = (nuint)(v * lanes);
-            var acc = Measure<TDim, TVector, TWidth>(ref p, at, plane, n0, n1, n2, n3, n4, n5, n6);
-            least = TWidth.Min(v == vectors - 1 ? TWidth.InfinityFrom(acc, realInLast) : acc, least);
-            if ((v & ChunkMask) == ChunkMask)
-            {
-                TWidth.Store(least, ref chunks, (nuint)(v >> RowPlanes.ChunkShift) * (nuint)lanes);
-            }
-        }
-
-        if (vectors % RowPlanes.ChunkVectors != 0)
-        {
-            TWidth.Store(least, ref chunks, (nuint)(vectors / RowPlanes.ChunkVectors * lanes));
-        }
-
-        // The first node at the least: in the first chunk whose running least reaches it (the least
-        // so far is the least itself from the chunk of its first vector on), whose distances are
-        // measured again from the moved weights: the same operations on the same weights, so the
-        // same bits. None closer than +∞: node 0, as a scan answers.
-        bestDistanceSquared = TWidth.Least(least);
-        var inChunks = LeastLanes.First<TVector, TWidth>(planes.ChunkLeast, bestDistanceSquared);
-        if (inChunks < 0)
-        {
-            return 0;
-        }
-
-        var wanted = TWidth.Create(bestDistanceSquared);
-        var endVector = Math.Min((inChunks / lanes + 1) * RowPlanes.ChunkVectors, vectors);
-        for (var v = inChunks / lanes * RowPlanes.ChunkVectors; v < endVector; v++)
-        {
-            var at = v * lanes;
-            var acc = Measure<TDim, TVector, TWidth>(ref p, (nuint)at, plane, n0, n1, n2, n3, n4, n5, n6);
-            // Padding lanes need no +∞ here: they follow every node, and a node is at the least.
-            var atLeast = TWidth.EqualsMask(acc, wanted);
-            if (atLeast != 0)
-            {
-                return at + BitOperations.TrailingZeroCount(atLeast);
-            }
-        }
-
-        throw new UnreachableException("The chunk whose running least reached the least holds a node at it.");
-    }
 
     /// <summary>Moves one vector of nodes, every feature's plane <paramref name="plane"/> floats after
     /// the one before, towards x by h and returns their squared distances to n (the reference's

@@ -6,7 +6,6 @@
 // After touching it: dotnet run -c Release --project bench/Kohonen.Benchmarks -- --filter '*OnlineStepBenchmarks*' '*TrainerBenchmarks*'
 
 using System.Runtime.CompilerServices;
-using Kohonen.Kernels;
 
 namespace Kohonen;
 
@@ -143,7 +142,7 @@ internal sealed partial class FusedOnlineTraining
     /// <summary>The fused step over grid rows [firstRow, endRow): moves them towards sample
     /// <paramref name="sampleRow"/> around <paramref name="bmu"/> and returns the best of them for
     /// sample <paramref name="nextRow"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Step(int bmu, int sampleRow, int nextRow, int firstRow, int endRow, out float bestDistanceSquared)
     {
         var sample = _values.AsSpan(sampleRow * _planes.Dim, _planes.Dim);
@@ -156,26 +155,26 @@ internal sealed partial class FusedOnlineTraining
             }
 
             var steps = _flatSteps.Span.Slice(bmu * _planes.Stride, _planes.Stride);
-            return FusedOnlineStep.UpdateAndFindNext(_planes, sample, UnitRowScale, steps, steps, _rectangularCutoff, next, 0, 1, out bestDistanceSquared);
+            return _kernel.UpdateAndFindNext(_planes, sample, UnitRowScale, steps, steps, _rectangularCutoff, next, 0, 1, out bestDistanceSquared);
         }
 
         if (_tiled)
         {
             var bmuRow = _rowOf[bmu];
             var rows = _tiledRows.AsSpan((_gridHeight - 1 - bmuRow) * _gridWidth, _planes.Stride);
-            return FusedOnlineStep.UpdateTiledAndFindNext(_planes, sample, rows, TiledColumns(_columnOf[bmu]), _rectangularCutoff, next,
+            return _kernel.UpdateTiledAndFindNext(_planes, sample, rows, TiledColumns(_columnOf[bmu]), _rectangularCutoff, next,
                 _moveFrom[bmuRow], _moveEnd[bmuRow], out bestDistanceSquared);
         }
 
         if (_rectangular)
         {
             var columns = _table.CentredColumns(_columnOf[bmu]);
-            return FusedOnlineStep.UpdateAndFindNext(_planes, sample, _table.CentredRowScales(_rowOf[bmu]), columns, columns,
+            return _kernel.UpdateAndFindNext(_planes, sample, _table.CentredRowScales(_rowOf[bmu]), columns, columns,
                 _rectangularCutoff, next, firstRow, endRow, out bestDistanceSquared);
         }
 
         var stride = _planes.Stride;
-        return FusedOnlineStep.UpdateAndFindNext(_planes, sample, _hexagonalRowScales.AsSpan(_hexagonalRowsAt, _gridHeight),
+        return _kernel.UpdateAndFindNext(_planes, sample, _hexagonalRowScales.AsSpan(_hexagonalRowsAt, _gridHeight),
             _hexagonalFactors.AsSpan(_hexagonalFactorsAt, stride), _hexagonalFactors.AsSpan(_hexagonalFactorsAt + stride, stride),
             _hexagonalCutoff, next, firstRow, endRow, out bestDistanceSquared);
     }
