@@ -388,23 +388,31 @@ internal static class TrainCommand
     private static TrainingPicture[] Pictures(SomModel model, DataMatrix? data)
     {
         var xLabel = model.Options!.Algorithm == TrainingAlgorithm.Batch ? "epoch" : "iteration";
-        TrainingPicture[] pictures =
-        [
-            new("pictures/umatrix.png", MapPictures.UMatrix(model)),
-            new("pictures/planes.png", MapPictures.ComponentPlanes(model)),
-            new("pictures/curve.png", MapPictures.TrainingCurve(model.History, xLabel: xLabel)),
-        ];
+        var drawings = new List<(string Name, Func<byte[]> Draw)>
+        {
+            ("pictures/umatrix.png", () => MapPictures.UMatrix(model)),
+            ("pictures/planes.png", () => MapPictures.ComponentPlanes(model)),
+            ("pictures/curve.png", () => MapPictures.TrainingCurve(model.History, xLabel: xLabel)),
+        };
         if (model.Labels is not null)
         {
-            pictures = [.. pictures, new("pictures/labels.png", MapPictures.LabelMap(model))];
+            drawings.Add(("pictures/labels.png", () => MapPictures.LabelMap(model)));
         }
 
         if (model.Segments is not null)
         {
-            pictures = [.. pictures, new("pictures/segments.png", MapPictures.SegmentMap(model))];
+            drawings.Add(("pictures/segments.png", () => MapPictures.SegmentMap(model)));
         }
 
-        return data is null ? pictures : [.. pictures, new("pictures/hits.png", MapPictures.HitMap(model, data))];
+        if (data is not null)
+        {
+            drawings.Add(("pictures/hits.png", () => MapPictures.HitMap(model, data)));
+        }
+
+        // Each picture is drawn and encoded on its own: on the cores there are, in the order listed.
+        var pictures = new TrainingPicture[drawings.Count];
+        Parallel.For(0, drawings.Count, i => pictures[i] = new(drawings[i].Name, drawings[i].Draw()));
+        return pictures;
     }
 
     /// <summary>The file --batch-size streams (.npy as it is, CSV, TSV or Parquet converted to a
