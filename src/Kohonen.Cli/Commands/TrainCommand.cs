@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.ExceptionServices;
 using Kohonen.Cli.Settings;
 using Kohonen.Imaging;
 using Kohonen.Tracking;
@@ -409,9 +410,26 @@ internal static class TrainCommand
             drawings.Add(("pictures/hits.png", () => MapPictures.HitMap(model, data)));
         }
 
-        // Each picture is drawn and encoded on its own: on the cores there are, in the order listed.
+        // Each picture is drawn and encoded on its own, on the cores there are; they are kept in the
+        // order listed, and a failure is the first listed picture's that failed, as drawn in turn.
         var pictures = new TrainingPicture[drawings.Count];
-        Parallel.For(0, drawings.Count, i => pictures[i] = new(drawings[i].Name, drawings[i].Draw()));
+        var failures = new Exception?[drawings.Count];
+        Parallel.For(0, drawings.Count, i =>
+        {
+            try
+            {
+                pictures[i] = new(drawings[i].Name, drawings[i].Draw());
+            }
+            catch (Exception e)
+            {
+                failures[i] = e;
+            }
+        });
+        if (Array.Find(failures, f => f is not null) is { } failure)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+
         return pictures;
     }
 

@@ -38,6 +38,9 @@ internal static class FusedOnlineStep
     /// and quotient, a handful of instructions fewer a vector in the innermost loops.</summary>
     private const int ChunkMask = RowPlanes.ChunkVectors - 1;
 
+    /// <summary>The kernels made so far, by vector width (4, 8 or 16 lanes) and dimension.</summary>
+    private static readonly Kernel?[] Kernels = new Kernel?[3 * BmuSearch.PlanarBelowDimension];
+
     /// <summary>Whether this machine and dimension have the fused step (vectors of some width; 1 to 7
     /// features, the planar range). Without vectors, online training runs its unfused loops, whose
     /// scalar paths give the same bits.</summary>
@@ -122,9 +125,6 @@ internal static class FusedOnlineStep
             _ => AtWidth<Vector128<float>, Bits128>(planes.Dim),
         };
     }
-
-    /// <summary>The kernels made so far, by vector width (4, 8 or 16 lanes) and dimension.</summary>
-    private static readonly Kernel?[] Kernels = new Kernel?[3 * BmuSearch.PlanarBelowDimension];
 
     private static Kernel AtWidth<TVector, TWidth>(int dim)
         where TVector : struct
