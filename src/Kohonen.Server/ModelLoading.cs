@@ -40,7 +40,7 @@ internal static class ModelLoading
         {
             Recording = new RunRecording(store, experiment, "colors (first start)",
                 new Dictionary<string, string> { ["data_file"] = "random colors", ["trained_by"] = "kohonen serve (empty store)" }),
-            Pictures = model => [new("pictures/colors.png", MapPictures.ColorDemo(model, data)), new("pictures/hits.png", MapPictures.HitMap(model, data))],
+            Pictures = model => TrainingPicture.DrawAll([("pictures/colors.png", () => MapPictures.ColorDemo(model, data)), ("pictures/hits.png", () => MapPictures.HitMap(model, data))]),
         };
         var outcome = await session.RunAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         return await store.GetRunAsync(outcome.RunId!, cancellationToken).ConfigureAwait(false);

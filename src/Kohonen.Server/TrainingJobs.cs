@@ -137,12 +137,17 @@ internal sealed class TrainingJobs(KohonenServerOptions options, ModelHolder hol
 
     private static TrainingPicture[] Pictures(SomModel model, DataMatrix data)
     {
-        TrainingPicture[] pictures =
-        [
-            new("pictures/umatrix.png", MapPictures.UMatrix(model)),
-            new("pictures/hits.png", MapPictures.HitMap(model, data)),
-        ];
-        return model.Dimension == 3 ? [.. pictures, new("pictures/rgb.png", MapPictures.RgbMap(model))] : pictures;
+        var drawings = new List<(string, Func<byte[]>)>
+        {
+            ("pictures/umatrix.png", () => MapPictures.UMatrix(model)),
+            ("pictures/hits.png", () => MapPictures.HitMap(model, data)),
+        };
+        if (model.Dimension == 3)
+        {
+            drawings.Add(("pictures/rgb.png", () => MapPictures.RgbMap(model)));
+        }
+
+        return TrainingPicture.DrawAll(drawings);
     }
 
     /// <summary>Cancels the trainings still running, without waiting for them; <see cref="DisposeAsync"/>

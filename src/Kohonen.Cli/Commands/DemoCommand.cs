@@ -78,7 +78,7 @@ internal static class DemoCommand
                     // The picture file, and the hit map for the store's run.
                     Pictures = m => store is null
                         ? [new("pictures/colors.png", MapPictures.ColorDemo(m, data))]
-                        : [new("pictures/colors.png", MapPictures.ColorDemo(m, data)), new("pictures/hits.png", MapPictures.HitMap(m, data))],
+                        : TrainingPicture.DrawAll([("pictures/colors.png", () => MapPictures.ColorDemo(m, data)), ("pictures/hits.png", () => MapPictures.HitMap(m, data))]),
                     KeepModelBytes = true,
                     KeepHits = true,
                 };

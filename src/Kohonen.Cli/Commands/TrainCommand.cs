@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.ExceptionServices;
 using Kohonen.Cli.Settings;
 using Kohonen.Imaging;
 using Kohonen.Tracking;
@@ -389,7 +388,7 @@ internal static class TrainCommand
     private static TrainingPicture[] Pictures(SomModel model, DataMatrix? data)
     {
         var xLabel = model.Options!.Algorithm == TrainingAlgorithm.Batch ? "epoch" : "iteration";
-        var drawings = new List<(string Name, Func<byte[]> Draw)>
+        var drawings = new List<(string ArtifactPath, Func<byte[]> Draw)>
         {
             ("pictures/umatrix.png", () => MapPictures.UMatrix(model)),
             ("pictures/planes.png", () => MapPictures.ComponentPlanes(model)),
@@ -410,27 +409,7 @@ internal static class TrainCommand
             drawings.Add(("pictures/hits.png", () => MapPictures.HitMap(model, data)));
         }
 
-        // Each picture is drawn and encoded on its own, on the cores there are; they are kept in the
-        // order listed, and a failure is the first listed picture's that failed, as drawn in turn.
-        var pictures = new TrainingPicture[drawings.Count];
-        var failures = new Exception?[drawings.Count];
-        Parallel.For(0, drawings.Count, i =>
-        {
-            try
-            {
-                pictures[i] = new(drawings[i].Name, drawings[i].Draw());
-            }
-            catch (Exception e)
-            {
-                failures[i] = e;
-            }
-        });
-        if (Array.Find(failures, f => f is not null) is { } failure)
-        {
-            ExceptionDispatchInfo.Throw(failure);
-        }
-
-        return pictures;
+        return TrainingPicture.DrawAll(drawings);
     }
 
     /// <summary>The file --batch-size streams (.npy as it is, CSV, TSV or Parquet converted to a

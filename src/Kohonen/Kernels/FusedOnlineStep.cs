@@ -38,9 +38,6 @@ internal static class FusedOnlineStep
     /// and quotient, a handful of instructions fewer a vector in the innermost loops.</summary>
     private const int ChunkMask = RowPlanes.ChunkVectors - 1;
 
-    /// <summary>The kernels made so far, by vector width (4, 8 or 16 lanes) and dimension.</summary>
-    private static readonly Kernel?[] Kernels = new Kernel?[3 * BmuSearch.PlanarBelowDimension];
-
     /// <summary>Whether this machine and dimension have the fused step (vectors of some width; 1 to 7
     /// features, the planar range). Without vectors, online training runs its unfused loops, whose
     /// scalar paths give the same bits.</summary>
@@ -117,8 +114,7 @@ internal static class FusedOnlineStep
     public static Kernel For(RowPlanes planes)
     {
         Debug.Assert(Runs(planes));
-        var slot = (BitOperations.Log2((uint)planes.Lanes) - 2) * BmuSearch.PlanarBelowDimension + planes.Dim;
-        return Kernels[slot] ??= planes.Lanes switch
+        return planes.Lanes switch
         {
             16 => AtWidth<Vector512<float>, Bits512>(planes.Dim),
             8 => AtWidth<Vector256<float>, Bits256>(planes.Dim),
@@ -131,13 +127,13 @@ internal static class FusedOnlineStep
         where TWidth : struct, IVectorWidth<TVector> =>
         dim switch
         {
-            1 => new Kernel<One, TVector, TWidth>(),
-            2 => new Kernel<Two, TVector, TWidth>(),
-            3 => new Kernel<Three, TVector, TWidth>(),
-            4 => new Kernel<Four, TVector, TWidth>(),
-            5 => new Kernel<Five, TVector, TWidth>(),
-            6 => new Kernel<Six, TVector, TWidth>(),
-            _ => new Kernel<Seven, TVector, TWidth>(),
+            1 => Kernel<One, TVector, TWidth>.Instance,
+            2 => Kernel<Two, TVector, TWidth>.Instance,
+            3 => Kernel<Three, TVector, TWidth>.Instance,
+            4 => Kernel<Four, TVector, TWidth>.Instance,
+            5 => Kernel<Five, TVector, TWidth>.Instance,
+            6 => Kernel<Six, TVector, TWidth>.Instance,
+            _ => Kernel<Seven, TVector, TWidth>.Instance,
         };
 
     /// <summary>
@@ -166,6 +162,9 @@ internal static class FusedOnlineStep
         where TVector : struct
         where TWidth : struct, IVectorWidth<TVector>
     {
+        /// <summary>The one kernel of this dimension and width (it holds no state).</summary>
+        public static readonly Kernel<TDim, TVector, TWidth> Instance = new();
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override int UpdateAndFindNext(RowPlanes planes, ReadOnlySpan<float> sample, ReadOnlySpan<float> rowScales,
             ReadOnlySpan<float> gxEven, ReadOnlySpan<float> gxOdd, float cutoff, ReadOnlySpan<float> next, int firstRow, int endRow, out float bestDistanceSquared)
